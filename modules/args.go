@@ -1,0 +1,157 @@
+package modules
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Args are a task's module arguments after templating: values are strings,
+// ints, floats, bools, []any or map[string]any, as YAML or k=v parsing and
+// Jinja2 produced them.
+type Args map[string]any
+
+// Check refuses parameters the module does not know, with Ansible's message.
+func (a Args) Check(name string, m Module) error {
+	known := map[string]bool{}
+	for _, p := range m.Params() {
+		known[p] = true
+	}
+	var unknown []string
+	for k := range a {
+		if !known[k] && !strings.HasPrefix(k, "_") {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	supported := append([]string(nil), m.Params()...)
+	sort.Strings(supported)
+	return fmt.Errorf("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.",
+		name, strings.Join(unknown, ", "), strings.Join(supported, ", "))
+}
+
+// Has reports whether the parameter was given.
+func (a Args) Has(name string) bool {
+	v, ok := a[name]
+	return ok && v != nil
+}
+
+// String returns a parameter as a string ("" when absent), the first of
+// the given names (a parameter and its aliases) that is set.
+func (a Args) String(names ...string) string {
+	for _, n := range names {
+		if v, ok := a[n]; ok && v != nil {
+			return Stringify(v)
+		}
+	}
+	return ""
+}
+
+// Stringify formats a scalar as Ansible's str() would.
+func Stringify(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// Bool reads a boolean parameter with Ansible's spellings (yes/no, true/false,
+// on/off, 1/0, y/n); def is returned when the parameter is absent.
+func (a Args) Bool(name string, def bool) (bool, error) {
+	v, ok := a[name]
+	if !ok || v == nil {
+		return def, nil
+	}
+	b, err := ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("argument '%s' is of type %T and we were unable to convert to bool: %v", name, v, err)
+	}
+	return b, nil
+}
+
+// ParseBool converts a value to a boolean the way Ansible's module
+// argument checking does.
+func ParseBool(v any) (bool, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case int:
+		if x == 0 || x == 1 {
+			return x == 1, nil
+		}
+	case float64:
+		if x == 0 || x == 1 {
+			return x == 1, nil
+		}
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "yes", "on", "1", "true", "t", "y", "1.0":
+			return true, nil
+		case "no", "off", "0", "false", "f", "n", "0.0", "":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("The value '%v' is not a valid boolean. Valid booleans include: 'y', 'yes', 'on', '1', 'true', 't', 'n', 'no', 'off', '0', 'false', 'f'", v)
+}
+
+// Int reads an integer parameter; def when absent.
+func (a Args) Int(name string, def int) (int, error) {
+	v, ok := a[name]
+	if !ok || v == nil {
+		return def, nil
+	}
+	switch x := v.(type) {
+	case int:
+		return x, nil
+	case float64:
+		return int(x), nil
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err == nil {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("argument '%s' is of type %T and we were unable to convert to int", name, v)
+}
+
+// List reads a list parameter: a YAML list, or a comma-separated string.
+func (a Args) List(names ...string) []string {
+	for _, n := range names {
+		v, ok := a[n]
+		if !ok || v == nil {
+			continue
+		}
+		switch x := v.(type) {
+		case []any:
+			out := make([]string, 0, len(x))
+			for _, e := range x {
+				out = append(out, Stringify(e))
+			}
+			return out
+		case []string:
+			return x
+		default:
+			var out []string
+			for _, p := range strings.Split(Stringify(x), ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+// Package modules implements Ansible's modules in Go.
+//
+// Each module lives in its own file and registers itself in init. A module
+// builds POSIX sh commands (quoted with package shell) and runs them over a
+// connection.Conn: nothing but /bin/sh and the usual POSIX tools is needed
+// on the host, never Python.
+//
+// Controller-side actions that need the play's variables (debug, set_fact,
+// assert, fail, meta, include_*) are not modules: the runner handles them.
+package modules
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gansible/gansible/connection"
+)
+
+// Context is what a module needs to act on one host for one task.
+type Context struct {
+	Ctx    context.Context
+	Conn   connection.Conn
+	Become *connection.Become // nil: run as the connection's user
+	Host   string             // inventory hostname, for messages
+
+	CheckMode bool // report what would change, change nothing
+	DiffMode  bool // fill Result.Diff
+
+	// FindFile resolves a controller-side source path as Ansible does: an
+	// absolute path as is; a relative one in the role's kind/ directory
+	// ("files" or "templates"), then the role directory, then kind/ beside
+	// the playbook, then beside the playbook.
+	FindFile func(kind, name string) (string, error)
+
+	// RenderTemplate renders a controller-side template file with the task's
+	// variables (the template module's job on the controller).
+	RenderTemplate func(path string) (string, error)
+}
+
+// Run runs cmd on the host with the task's become settings.
+func (c *Context) Run(cmd string, stdin []byte) (connection.Result, error) {
+	var in *strings.Reader
+	if stdin != nil {
+		in = strings.NewReader(string(stdin))
+	}
+	if in == nil {
+		return c.Conn.Run(c.Ctx, cmd, nil, c.Become)
+	}
+	return c.Conn.Run(c.Ctx, cmd, in, c.Become)
+}
+
+// Diff is one before/after pair shown by --diff.
+type Diff struct {
+	Before       string
+	After        string
+	BeforeHeader string
+	AfterHeader  string
+}
+
+// Result is what a module reports. Fields holds the module's return values
+// (rc, stdout, dest, ansible_facts, ...) as Ansible names them; the runner
+// adds changed, failed and msg when registering the result.
+type Result struct {
+	Changed bool
+	Failed  bool
+	Skipped bool
+	Msg     string
+	Diff    []Diff
+	Fields  map[string]any
+}
+
+// Set records a return value.
+func (r *Result) Set(key string, value any) {
+	if r.Fields == nil {
+		r.Fields = map[string]any{}
+	}
+	r.Fields[key] = value
+}
+
+// Failf marks the result failed with a message.
+func Failf(format string, args ...any) *Result {
+	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Module is one Ansible module.
+type Module interface {
+	// Params lists every parameter name the module accepts, aliases
+	// included; Check refuses any other.
+	Params() []string
+	// Run does the module's work on the host. Problems with the host or the
+	// arguments are reported in a failed Result; an error is only for a
+	// broken connection (connection.UnreachableError).
+	Run(c *Context, args Args) (*Result, error)
+}
+
+var registry = map[string]Module{}
+
+// Register adds a module under its short name; it is also found as
+// ansible.builtin.NAME and ansible.legacy.NAME.
+func Register(name string, m Module) {
+	if _, dup := registry[name]; dup {
+		panic("modules: duplicate module " + name)
+	}
+	registry[name] = m
+}
+
+// Lookup finds a module by its short or fully qualified name.
+func Lookup(name string) (Module, bool) {
+	name = strings.TrimPrefix(name, "ansible.builtin.")
+	name = strings.TrimPrefix(name, "ansible.legacy.")
+	m, ok := registry[name]
+	return m, ok
+}
+
+// Names lists the registered modules, sorted.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
