@@ -1,0 +1,238 @@
+// Package yamlvalue decodes YAML into plain Go values the way Ansible's
+// loader (PyYAML, YAML 1.1) reads them, keeping source positions for errors.
+//
+// yaml.v3 speaks YAML 1.2, where yes/no/on/off are strings and 0644 is a
+// decimal; Ansible content is written for YAML 1.1, where they are booleans
+// and an octal. Plain scalars are resolved here with the 1.1 rules.
+package yamlvalue
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Pos is a position in a source file.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// At returns the position of node in file.
+func At(file string, node *yaml.Node) Pos {
+	if node == nil {
+		return Pos{File: file}
+	}
+	return Pos{File: file, Line: node.Line, Col: node.Column}
+}
+
+// Error is an error at a position in a source file.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Errorf returns an *Error at pos.
+func Errorf(pos Pos, format string, args ...any) error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// ParseFile reads and parses a YAML file. A syntax error names the file and
+// line. An empty file yields a nil node.
+func ParseFile(path string) (*yaml.Node, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse parses YAML source; name is used in errors.
+func Parse(name string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: "Syntax Error while loading YAML: " + m[2]}
+		}
+		return nil, &Error{Pos: Pos{File: name}, Msg: "Syntax Error while loading YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// Decode converts a node to plain Go values: map[string]any, []any, string,
+// int, float64, bool and nil.
+func Decode(file string, n *yaml.Node) (any, error) {
+	if n == nil {
+		return nil, nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return Decode(file, n.Content[0])
+	case yaml.AliasNode:
+		return Decode(file, n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := Decode(file, c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		if err := decodeMapInto(file, n, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return Scalar(n), nil
+	}
+	return nil, Errorf(At(file, n), "unexpected YAML node")
+}
+
+func decodeMapInto(file string, n *yaml.Node, out map[string]any) error {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
+			src := v
+			if src.Kind == yaml.AliasNode {
+				src = src.Alias
+			}
+			if src.Kind == yaml.MappingNode {
+				if err := decodeMapInto(file, src, out); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		key, err := Decode(file, k)
+		if err != nil {
+			return err
+		}
+		val, err := Decode(file, v)
+		if err != nil {
+			return err
+		}
+		out[Stringify(key)] = val
+	}
+	return nil
+}
+
+// Stringify renders a decoded scalar as Python's str() would, for map keys.
+func Stringify(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case nil:
+		return "None"
+	}
+	return fmt.Sprint(v)
+}
+
+var (
+	yaml11Int   = regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*)$`)
+	yaml11Octal = regexp.MustCompile(`^[-+]?0[0-7_]+$`)
+	yaml11Hex   = regexp.MustCompile(`^[-+]?0x[0-9a-fA-F_]+$`)
+	yaml11Bin   = regexp.MustCompile(`^[-+]?0b[01_]+$`)
+	yaml11Float = regexp.MustCompile(`^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$`)
+)
+
+// Scalar resolves a scalar node with YAML 1.1 rules, as PyYAML does.
+func Scalar(n *yaml.Node) any {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Value
+	}
+	if n.Style&yaml.TaggedStyle != 0 {
+		switch n.Tag {
+		case "!!int", "!!float", "!!bool", "!!null":
+		default:
+			// !!str, and Ansible's own tags (!unsafe, !vault): keep the text.
+			return n.Value
+		}
+	}
+	return resolvePlain(n.Value)
+}
+
+func resolvePlain(s string) any {
+	switch s {
+	case "", "~", "null", "Null", "NULL":
+		return nil
+	case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
+		return true
+	case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
+		return false
+	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
+		return math.Inf(1)
+	case "-.inf", "-.Inf", "-.INF":
+		return math.Inf(-1)
+	case ".nan", ".NaN", ".NAN":
+		return math.NaN()
+	}
+	clean := strings.ReplaceAll(s, "_", "")
+	switch {
+	case yaml11Int.MatchString(s):
+		if n, err := strconv.ParseInt(clean, 10, 64); err == nil {
+			return int(n)
+		}
+	case yaml11Octal.MatchString(s):
+		if n, err := strconv.ParseInt(clean, 8, 64); err == nil {
+			return int(n)
+		}
+	case yaml11Hex.MatchString(s):
+		sign := ""
+		if clean[0] == '-' || clean[0] == '+' {
+			sign, clean = clean[:1], clean[1:]
+		}
+		if n, err := strconv.ParseInt(sign+clean[2:], 16, 64); err == nil {
+			return int(n)
+		}
+	case yaml11Bin.MatchString(s):
+		sign := ""
+		if clean[0] == '-' || clean[0] == '+' {
+			sign, clean = clean[:1], clean[1:]
+		}
+		if n, err := strconv.ParseInt(sign+clean[2:], 2, 64); err == nil {
+			return int(n)
+		}
+	case yaml11Float.MatchString(s) && s != ".":
+		if f, err := strconv.ParseFloat(clean, 64); err == nil {
+			return f
+		}
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+package yamlvalue
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestYAML11Scalars(t *testing.T) {
+	tests := []struct {
+		src  string
+		want any
+	}{
+		{"yes", true}, {"No", false}, {"on", true}, {"OFF", false}, {"true", true},
+		{"y", "y"}, {"'yes'", "yes"}, {"!!str yes", "yes"},
+		{"0644", 420}, {"644", 644}, {"0x1f", 31}, {"1_000", 1000}, {"-3", -3},
+		{"1.5", 1.5}, {"~", nil}, {"", nil}, {"null", nil},
+		{"abc", "abc"}, {"1.2.3", "1.2.3"}, {"'0644'", "0644"},
+		{"!unsafe '{{ x }}'", "{{ x }}"},
+	}
+	for _, tt := range tests {
+		node, err := Parse("t.yml", []byte("v: "+tt.src))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		got, err := Decode("t.yml", node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := got.(map[string]any)["v"]; !reflect.DeepEqual(v, tt.want) {
+			t.Errorf("%q: got %#v, want %#v", tt.src, v, tt.want)
+		}
+	}
+}
+
+func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
+	_, err := Parse("site.yml", []byte("- hosts: all\n  tasks:\n   - x: [\n"))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	e, ok := err.(*Error)
+	if !ok || e.Pos.File != "site.yml" || e.Pos.Line == 0 {
+		t.Fatalf("error %v has no position", err)
+	}
+}
+
+func TestMergeKey(t *testing.T) {
+	node, err := Parse("t.yml", []byte("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := Decode("t.yml", node)
+	want := map[string]any{"x": 1, "y": 2}
+	if b := got.(map[string]any)["b"]; !reflect.DeepEqual(b, want) {
+		t.Errorf("got %#v", b)
+	}
+}
