@@ -1,0 +1,515 @@
+package playbook
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/yamlvalue"
+)
+
+// decoder turns YAML nodes of one file into plays and tasks. It keeps the
+// first error and turns later calls into no-ops, so that decoding code reads
+// straight through.
+type decoder struct {
+	file string
+	err  error
+}
+
+func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
+	if d.err == nil {
+		d.err = yamlvalue.Errorf(yamlvalue.At(d.file, n), format, args...)
+	}
+}
+
+func (d *decoder) value(n *yaml.Node) any {
+	if d.err != nil {
+		return nil
+	}
+	v, err := yamlvalue.Decode(d.file, n)
+	if err != nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) str(n *yaml.Node) string {
+	v := d.value(n)
+	switch v.(type) {
+	case nil:
+		return ""
+	case map[string]any, []any:
+		d.fail(n, "expected a string, got a %s", kindName(n))
+		return ""
+	}
+	return yamlvalue.Stringify(v)
+}
+
+func (d *decoder) bool(n *yaml.Node) bool {
+	p := d.boolPtr(n)
+	return p != nil && *p
+}
+
+func (d *decoder) boolPtr(n *yaml.Node) *bool {
+	switch v := d.value(n).(type) {
+	case bool:
+		return &v
+	case nil:
+		return nil
+	case string:
+		// A templated value is decided at run time; keep it truthy-looking
+		// values only for the plain spellings.
+		switch strings.ToLower(v) {
+		case "yes", "true", "on", "1", "y":
+			t := true
+			return &t
+		case "no", "false", "off", "0", "n":
+			f := false
+			return &f
+		}
+	case int:
+		b := v != 0
+		return &b
+	}
+	d.fail(n, "the value %q is not a valid boolean", n.Value)
+	return nil
+}
+
+func (d *decoder) list(n *yaml.Node) []any {
+	switch v := d.value(n).(type) {
+	case []any:
+		return v
+	case nil:
+		return nil
+	default:
+		return []any{v}
+	}
+}
+
+func (d *decoder) stringList(n *yaml.Node) []string {
+	var out []string
+	for _, v := range d.list(n) {
+		out = append(out, yamlvalue.Stringify(v))
+	}
+	return out
+}
+
+// tags reads a tag list: a YAML list, or a comma-separated string.
+func (d *decoder) tags(n *yaml.Node) []string {
+	var out []string
+	for _, v := range d.list(n) {
+		for _, t := range strings.Split(yamlvalue.Stringify(v), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func (d *decoder) hostPattern(n *yaml.Node) string {
+	if n.Kind == yaml.SequenceNode {
+		return strings.Join(d.stringList(n), ",")
+	}
+	return d.str(n)
+}
+
+func (d *decoder) vars(n *yaml.Node) map[string]any {
+	switch v := d.value(n).(type) {
+	case map[string]any:
+		return v
+	case nil:
+		return nil
+	case []any:
+		// Ansible 1.x accepted a list of single-key mappings.
+		out := map[string]any{}
+		for _, e := range v {
+			m, ok := e.(map[string]any)
+			if !ok {
+				d.fail(n, "vars must be a mapping")
+				return nil
+			}
+			for k, x := range m {
+				out[k] = x
+			}
+		}
+		return out
+	}
+	d.fail(n, "Vars in a Play must be specified as a dictionary")
+	return nil
+}
+
+// taskFile reads a file of tasks.
+func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role) []*Task {
+	if d.err != nil {
+		return nil
+	}
+	root, err := yamlvalue.ParseFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			d.err = fmt.Errorf("Could not find or access '%s'", path)
+		} else {
+			d.err = err
+		}
+		return nil
+	}
+	if root == nil {
+		return nil
+	}
+	sub := decoder{file: path}
+	tasks := sub.tasks(l, root, parent, role)
+	if sub.err != nil {
+		d.err = sub.err
+	}
+	return tasks
+}
+
+func (d *decoder) tasks(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Task {
+	if d.err != nil || n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && (n.Value == "" || n.Tag == "!!null") {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, "A malformed block was encountered while loading tasks: expected a list of tasks, got a %s", kindName(n))
+		return nil
+	}
+	var out []*Task
+	for _, tn := range n.Content {
+		if tn.Kind != yaml.MappingNode {
+			d.fail(tn, "A malformed block was encountered while loading tasks: %q should be a list or None", tn.Value)
+			return nil
+		}
+		t := d.task(l, tn, parent, role)
+		if d.err != nil {
+			return nil
+		}
+		out = append(out, t...)
+	}
+	return out
+}
+
+// taskKeywords are a task's or block's keywords; any other key names the action.
+var taskKeywords = map[string]bool{
+	"name": true, "action": true, "local_action": true, "args": true, "when": true,
+	"loop": true, "loop_control": true, "register": true, "notify": true, "listen": true,
+	"vars": true, "tags": true, "ignore_errors": true, "ignore_unreachable": true,
+	"changed_when": true, "failed_when": true, "until": true, "retries": true, "delay": true,
+	"become": true, "become_user": true, "become_method": true, "become_flags": true,
+	"become_exe": true, "sudo": true, "sudo_user": true, "su": true, "su_user": true,
+	"delegate_to": true, "delegate_facts": true, "run_once": true, "environment": true,
+	"no_log": true, "check_mode": true, "diff": true, "remote_user": true, "connection": true,
+	"any_errors_fatal": true, "throttle": true, "block": true, "rescue": true, "always": true,
+	"async": true, "poll": true, "collections": true, "module_defaults": true, "timeout": true,
+	"debugger": true, "port": true, "always_run": true, "user": true,
+}
+
+// staticImports are expanded at load time.
+var staticImports = map[string]bool{"import_tasks": true, "import_role": true, "include": true}
+
+func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Task {
+	t := &Task{Pos: yamlvalue.At(d.file, n), Parent: parent, Role: role}
+	var actionKey, actionVal *yaml.Node
+	var argsNode *yaml.Node
+	candidates := map[string]bool{}
+	var blockNode, rescueNode, alwaysNode *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		k := key.Value
+		switch {
+		case k == "name":
+			t.Name = d.str(val)
+		case k == "block":
+			blockNode = val
+		case k == "rescue":
+			rescueNode = val
+		case k == "always":
+			alwaysNode = val
+		case k == "action" || k == "local_action":
+			actionKey, actionVal = key, val
+			candidates[k] = true
+			if k == "local_action" {
+				t.DelegateTo = "localhost"
+			}
+		case k == "args":
+			argsNode = val
+		case k == "when":
+			t.When = d.list(val)
+		case k == "loop":
+			t.Loop = d.value(val)
+		case strings.HasPrefix(k, "with_"):
+			t.LoopKind = strings.TrimPrefix(k, "with_")
+			t.Loop = d.value(val)
+		case k == "loop_control":
+			if m, ok := d.value(val).(map[string]any); ok {
+				t.LoopControl = m
+			} else {
+				d.fail(val, "loop_control must be a mapping")
+			}
+		case k == "register":
+			t.Register = d.str(val)
+		case k == "notify":
+			t.Notify = d.stringList(val)
+		case k == "listen":
+			t.Listen = d.stringList(val)
+		case k == "vars":
+			t.Vars = d.vars(val)
+		case k == "tags":
+			t.Tags = d.tags(val)
+		case k == "ignore_errors":
+			t.IgnoreErrors = d.value(val)
+		case k == "ignore_unreachable":
+			t.IgnoreUnreachable = d.value(val)
+		case k == "changed_when":
+			t.ChangedWhen = d.list(val)
+		case k == "failed_when":
+			t.FailedWhen = d.list(val)
+		case k == "until":
+			t.Until = d.value(val)
+		case k == "retries":
+			t.Retries = d.value(val)
+		case k == "delay":
+			t.Delay = d.value(val)
+		case k == "become" || k == "sudo" || k == "su":
+			t.Become = d.boolPtr(val)
+			if k != "become" {
+				t.BecomeMethod = k
+			}
+		case k == "become_user" || k == "sudo_user" || k == "su_user":
+			t.BecomeUser = d.str(val)
+		case k == "become_method":
+			t.BecomeMethod = d.str(val)
+		case k == "become_flags":
+			t.BecomeFlags = d.str(val)
+		case k == "delegate_to":
+			t.DelegateTo = d.str(val)
+		case k == "delegate_facts":
+			t.DelegateFacts = d.bool(val)
+		case k == "run_once":
+			t.RunOnce = d.bool(val)
+		case k == "environment":
+			t.Environment = d.value(val)
+		case k == "no_log":
+			t.NoLog = d.value(val)
+		case k == "check_mode" || k == "always_run":
+			v := d.value(val)
+			if k == "always_run" {
+				if b, ok := v.(bool); ok {
+					v = !b
+				}
+			}
+			t.CheckMode = v
+		case k == "diff":
+			t.Diff = d.value(val)
+		case k == "remote_user" || k == "user":
+			t.RemoteUser = d.str(val)
+		case k == "connection":
+			t.Connection = d.str(val)
+		case k == "any_errors_fatal":
+			t.AnyErrorsFatal = d.boolPtr(val)
+		case k == "throttle":
+			t.Throttle = d.value(val)
+		case k == "async" || k == "poll":
+			if v := d.value(val); v != nil && v != 0 {
+				d.fail(key, "async tasks are not supported by gansible")
+			}
+		case taskKeywords[k]:
+			// accepted and without effect here: collections, module_defaults, debugger...
+		default:
+			candidates[k] = true
+			actionKey, actionVal = key, val
+		}
+		if d.err != nil {
+			return nil
+		}
+	}
+	if blockNode != nil || rescueNode != nil || alwaysNode != nil {
+		if len(candidates) > 0 {
+			d.fail(n, "conflicting action statements: block, %s", strings.Join(sortedKeys(candidates), ", "))
+			return nil
+		}
+		if blockNode == nil {
+			d.fail(n, "a block with rescue or always needs a 'block' section")
+			return nil
+		}
+		t.Block = d.tasks(l, blockNode, t, role)
+		t.Rescue = d.tasks(l, rescueNode, t, role)
+		t.Always = d.tasks(l, alwaysNode, t, role)
+		if t.Block == nil {
+			t.Block = []*Task{}
+		}
+		return []*Task{t}
+	}
+	switch len(candidates) {
+	case 0:
+		d.fail(n, "no module/action detected in task.")
+		return nil
+	case 1:
+	default:
+		d.fail(n, "conflicting action statements: %s", strings.Join(sortedKeys(candidates), ", "))
+		return nil
+	}
+	d.actionArgs(t, actionKey, actionVal)
+	if argsNode != nil {
+		extra, ok := d.value(argsNode).(map[string]any)
+		if !ok && d.err == nil {
+			d.fail(argsNode, "args must be a mapping")
+		}
+		for k, v := range extra {
+			t.Args[k] = v
+		}
+	}
+	if d.err != nil {
+		return nil
+	}
+	if l.IsAction != nil && !l.IsAction(t.Action) {
+		d.fail(actionKey, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", t.Action)
+		return nil
+	}
+	if staticImports[t.Action] {
+		return d.expandImport(l, t)
+	}
+	return []*Task{t}
+}
+
+// actionArgs fills t.Action and t.Args from `module: args`, `action: module
+// args` or `local_action: ...`, where args are a k=v string or a mapping.
+func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
+	name := key.Value
+	v := d.value(val)
+	if name == "action" || name == "local_action" {
+		switch x := v.(type) {
+		case string:
+			fields := strings.Fields(x)
+			if len(fields) == 0 {
+				d.fail(val, "%s requires a module name", name)
+				return
+			}
+			name = fields[0]
+			v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x), fields[0]))
+		case map[string]any:
+			mod, _ := x["module"].(string)
+			if mod == "" {
+				d.fail(val, "%s requires a 'module' key", name)
+				return
+			}
+			name = mod
+			args := map[string]any{}
+			for k, e := range x {
+				if k != "module" {
+					args[k] = e
+				}
+			}
+			v = args
+		default:
+			d.fail(val, "%s requires a module name", name)
+			return
+		}
+	}
+	t.Action = strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+	switch x := v.(type) {
+	case nil:
+		t.Args = map[string]any{}
+	case string:
+		args, err := ParseKV(x, t.Action)
+		if err != nil {
+			d.fail(val, "%v", err)
+			return
+		}
+		t.Args = args
+	case map[string]any:
+		t.Args = x
+	case []any:
+		d.fail(val, "the arguments of %s must be a mapping or a k=v string, got a list", t.Action)
+	default:
+		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
+	}
+}
+
+// expandImport loads import_tasks, import_role and legacy include: of a task
+// file statically, under a synthetic block that carries the import's keywords.
+func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
+	t.Synthetic = true
+	block := t
+	args := t.Args
+	switch t.Action {
+	case "import_role":
+		name, _ := args["name"].(string)
+		if name == "" {
+			d.err = yamlvalue.Errorf(t.Pos, "import_role requires a role name")
+			return nil
+		}
+		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args)
+		if err != nil {
+			d.err = yamlvalue.Errorf(t.Pos, "%v", err)
+			return nil
+		}
+		block.Role = role
+		block.Block = tasks
+		for _, c := range tasks {
+			reparent(c, block)
+		}
+		block.Action = ""
+		return []*Task{block}
+	}
+	file, _ := args["_raw_params"].(string)
+	if file == "" {
+		file, _ = args["file"].(string)
+	}
+	if file == "" {
+		d.err = yamlvalue.Errorf(t.Pos, "%s requires a file name", t.Action)
+		return nil
+	}
+	if strings.Contains(file, "{{") {
+		d.err = yamlvalue.Errorf(t.Pos, "%s of a templated file name is not supported statically; use include_tasks", t.Action)
+		return nil
+	}
+	params := map[string]any{}
+	for k, v := range args {
+		if k != "_raw_params" && k != "file" {
+			params[k] = v
+		}
+	}
+	if len(params) > 0 {
+		block.Vars = mergeVars(params, block.Vars)
+	}
+	if t.Action == "include" && t.Loop != nil {
+		d.err = yamlvalue.Errorf(t.Pos, "a looped include: is not supported; use include_tasks")
+		return nil
+	}
+	path := resolveTaskFile(file, d.file, t.Role)
+	block.Action = ""
+	block.Block = d.taskFile(l, path, block, t.Role)
+	if block.Block == nil {
+		block.Block = []*Task{}
+	}
+	return []*Task{block}
+}
+
+func reparent(t *Task, parent *Task) {
+	if t.Parent == nil {
+		t.Parent = parent
+	}
+}
+
+// resolveTaskFile finds an imported task file: relative to the role's tasks/
+// directory inside a role, else relative to the importing file.
+func resolveTaskFile(file, from string, role *Role) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	if role != nil {
+		p := filepath.Join(role.Path, "tasks", file)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return filepath.Join(filepath.Dir(from), file)
+}
+
+// ResolveTaskFile is resolveTaskFile for the runner's include_tasks.
+func ResolveTaskFile(file, from string, role *Role) string { return resolveTaskFile(file, from, role) }

@@ -1,0 +1,42 @@
+package playbook
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseKV(t *testing.T) {
+	tests := []struct {
+		module, in string
+		want       map[string]any
+	}{
+		{"copy", "src={{mesos_rpm}} dest=/tmp", map[string]any{"src": "{{mesos_rpm}}", "dest": "/tmp"}},
+		{"template", "src=zk.j2 dest=/etc/mesos/zk owner=0 group=0 mode=644",
+			map[string]any{"src": "zk.j2", "dest": "/etc/mesos/zk", "owner": "0", "group": "0", "mode": "644"}},
+		{"copy", "content={{zk_myid}} dest=/etc/zookeeper/myid", map[string]any{"content": "{{zk_myid}}", "dest": "/etc/zookeeper/myid"}},
+		{"shell", "rm -fr /etc/init/mesos-master.conf", map[string]any{"_raw_params": "rm -fr /etc/init/mesos-master.conf"}},
+		{"shell", "echo a=b chdir=/tmp creates=/x", map[string]any{"_raw_params": "echo a=b", "chdir": "/tmp", "creates": "/x"}},
+		{"debug", `msg="hello world"`, map[string]any{"msg": "hello world"}},
+		{"debug", `msg='it is {{ a | join(" ") }}'`, map[string]any{"msg": `it is {{ a | join(" ") }}`}},
+		{"debug", `msg={{ x if y else 'a b' }}`, map[string]any{"msg": `{{ x if y else 'a b' }}`}},
+		{"lineinfile", `dest=/etc/x line="a = b" regexp='^a ='`, map[string]any{"dest": "/etc/x", "line": "a = b", "regexp": "^a ="}},
+	}
+	for _, tt := range tests {
+		got, err := ParseKV(tt.in, tt.module)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseKV(%q) = %#v, want %#v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseKVUnbalanced(t *testing.T) {
+	for _, in := range []string{`msg="open`, `msg={{ x `} {
+		if _, err := ParseKV(in, "debug"); err == nil {
+			t.Errorf("ParseKV(%q): no error", in)
+		}
+	}
+}

@@ -1,0 +1,311 @@
+package playbook
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/yamlvalue"
+)
+
+// Loader loads playbooks, task files and roles. Its methods may be called
+// from several goroutines once loading of the playbook is done.
+type Loader struct {
+	// RolesPath lists directories searched for roles after roles/ beside the playbook.
+	RolesPath []string
+	// IsAction reports whether name is a module or a runner action; the
+	// loader uses it to find a task's action among its keys.
+	IsAction func(name string) bool
+	// Warn receives deprecation and other warnings.
+	Warn func(msg string)
+}
+
+func (l *Loader) warn(format string, args ...any) {
+	if l.Warn != nil {
+		l.Warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// LoadPlaybook loads a playbook file and the playbooks it includes.
+func (l *Loader) LoadPlaybook(path string) (*Playbook, error) {
+	pb := &Playbook{Path: path}
+	if err := l.loadPlaysInto(pb, path, nil, 0); err != nil {
+		return nil, err
+	}
+	return pb, nil
+}
+
+func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, depth int) error {
+	if depth > 32 {
+		return fmt.Errorf("%s: playbook includes nest too deeply", path)
+	}
+	root, err := yamlvalue.ParseFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fmt.Errorf("the playbook: %s could not be found", path)
+		}
+		return err
+	}
+	if root == nil {
+		return nil
+	}
+	if root.Kind != yaml.SequenceNode {
+		return yamlvalue.Errorf(yamlvalue.At(path, root), "A playbook must be a list of plays, got a %s instead", kindName(root))
+	}
+	dir := filepath.Dir(path)
+	for _, n := range root.Content {
+		if n.Kind != yaml.MappingNode {
+			return yamlvalue.Errorf(yamlvalue.At(path, n), "A playbook must be a list of plays, got a %s instead", kindName(n))
+		}
+		if inc, incNode, ok := playbookImport(n); ok {
+			target, extra, err := l.importTarget(path, incNode, inc)
+			if err != nil {
+				return err
+			}
+			if inc == "include" {
+				l.warn("'include' for playbook includes is deprecated; use 'import_playbook' instead (%s)", yamlvalue.At(path, n))
+			}
+			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		play, err := l.loadPlay(path, n)
+		if err != nil {
+			return err
+		}
+		if len(vars) > 0 {
+			play.Vars = mergeVars(vars, play.Vars)
+		}
+		pb.Plays = append(pb.Plays, play)
+	}
+	return nil
+}
+
+// playbookImport recognises `- include: x.yml` and `- import_playbook: x.yml`
+// at play level.
+func playbookImport(n *yaml.Node) (keyword string, value *yaml.Node, ok bool) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := n.Content[i].Value; k {
+		case "import_playbook", "ansible.builtin.import_playbook", "include":
+			return strings.TrimPrefix(k, "ansible.builtin."), n.Content[i+1], true
+		}
+	}
+	return "", nil, false
+}
+
+// importTarget reads "file.yml k=v ..." of a playbook include.
+func (l *Loader) importTarget(file string, n *yaml.Node, keyword string) (string, map[string]any, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", nil, yamlvalue.Errorf(yamlvalue.At(file, n), "%s expects a file name", keyword)
+	}
+	args, err := ParseKV(n.Value, "include")
+	if err != nil {
+		return "", nil, yamlvalue.Errorf(yamlvalue.At(file, n), "%v", err)
+	}
+	target, _ := args["_raw_params"].(string)
+	delete(args, "_raw_params")
+	if target == "" {
+		return "", nil, yamlvalue.Errorf(yamlvalue.At(file, n), "%s expects a file name", keyword)
+	}
+	if strings.Contains(target, "{{") {
+		return "", nil, yamlvalue.Errorf(yamlvalue.At(file, n), "templated playbook includes are not supported: %s", target)
+	}
+	return target, args, nil
+}
+
+var playKeywords = map[string]bool{
+	"name": true, "hosts": true, "vars": true, "vars_files": true, "vars_prompt": true,
+	"roles": true, "pre_tasks": true, "tasks": true, "post_tasks": true, "handlers": true,
+	"gather_facts": true, "become": true, "become_user": true, "become_method": true,
+	"sudo": true, "sudo_user": true, "remote_user": true, "user": true, "serial": true,
+	"any_errors_fatal": true, "max_fail_percentage": true, "ignore_unreachable": true,
+	"ignore_errors": true, "tags": true, "environment": true, "strategy": true,
+	"check_mode": true, "diff": true, "connection": true, "gather_subset": true,
+	"gather_timeout": true, "fact_path": true, "order": true, "run_once": true,
+	"no_log": true, "force_handlers": true, "become_flags": true, "become_exe": true,
+	"collections": true, "module_defaults": true, "throttle": true, "timeout": true,
+	"debugger": true, "port": true, "su": true, "su_user": true, "accelerate": true,
+}
+
+func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
+	p := &Play{Pos: yamlvalue.At(file, n), Dir: filepath.Dir(file)}
+	d := decoder{file: file}
+	var roleNodes, handlerNodes *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		switch key.Value {
+		case "name":
+			p.Name = d.str(val)
+		case "hosts":
+			p.Hosts = d.hostPattern(val)
+		case "vars":
+			p.Vars = d.vars(val)
+		case "vars_files":
+			p.VarsFiles = d.list(val)
+		case "vars_prompt":
+			p.VarsPrompt = d.list(val)
+		case "roles":
+			roleNodes = val
+		case "pre_tasks":
+			p.PreTasks = d.tasks(l, val, nil, nil)
+		case "tasks":
+			p.Tasks = d.tasks(l, val, nil, nil)
+		case "post_tasks":
+			p.PostTasks = d.tasks(l, val, nil, nil)
+		case "handlers":
+			handlerNodes = val
+		case "gather_facts":
+			p.GatherFacts = d.boolPtr(val)
+		case "become", "sudo":
+			p.Become = d.boolPtr(val)
+			if key.Value == "sudo" {
+				l.warn("Play keyword 'sudo' is deprecated; use 'become' (%s)", yamlvalue.At(file, key))
+				if p.BecomeMethod == "" {
+					p.BecomeMethod = "sudo"
+				}
+			}
+		case "become_user", "sudo_user":
+			p.BecomeUser = d.str(val)
+		case "become_method":
+			p.BecomeMethod = d.str(val)
+		case "remote_user", "user":
+			p.RemoteUser = d.str(val)
+		case "connection":
+			p.Connection = d.str(val)
+		case "serial":
+			if v := d.value(val); v != nil {
+				if list, ok := v.([]any); ok {
+					p.Serial = list
+				} else {
+					p.Serial = []any{v}
+				}
+			}
+		case "any_errors_fatal":
+			p.AnyErrorsFatal = d.bool(val)
+		case "max_fail_percentage":
+			switch v := d.value(val).(type) {
+			case int:
+				f := float64(v)
+				p.MaxFailPercentage = &f
+			case float64:
+				p.MaxFailPercentage = &v
+			default:
+				d.fail(val, "max_fail_percentage must be a number")
+			}
+		case "ignore_unreachable":
+			p.IgnoreUnreachable = d.bool(val)
+		case "ignore_errors":
+			p.IgnoreErrors = d.value(val)
+		case "tags":
+			p.Tags = d.tags(val)
+		case "environment":
+			p.Environment = d.value(val)
+		case "strategy":
+			p.Strategy = d.str(val)
+		case "check_mode":
+			p.CheckMode = d.boolPtr(val)
+		case "diff":
+			p.Diff = d.boolPtr(val)
+		case "order":
+			p.Order = d.str(val)
+		case "run_once":
+			p.RunOnce = d.bool(val)
+		case "no_log":
+			p.NoLog = d.value(val)
+		default:
+			if !playKeywords[key.Value] {
+				d.fail(key, "'%s' is not a valid attribute for a Play", key.Value)
+			}
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+	}
+	if p.Hosts == "" && d.err == nil {
+		d.fail(n, "the field 'hosts' is required but was not set")
+	}
+	if roleNodes != nil {
+		p.Roles = l.playRoles(&d, p, roleNodes)
+	}
+	if handlerNodes != nil {
+		p.Handlers = d.tasks(l, handlerNodes, nil, nil)
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	for _, r := range p.Roles {
+		if r.Role != nil {
+			p.Handlers = append(p.Handlers, r.Role.Handlers...)
+		}
+	}
+	return p, nil
+}
+
+// LoadTasks loads a task file (include_tasks at run time); parent and role
+// are what the included tasks inherit from.
+func (l *Loader) LoadTasks(path string, parent *Task, role *Role) ([]*Task, error) {
+	d := decoder{file: path}
+	tasks := d.taskFile(l, path, parent, role)
+	return tasks, d.err
+}
+
+// LoadVarsFile reads a YAML or JSON file of variables (vars_files, include_vars).
+func LoadVarsFile(path string) (map[string]any, error) {
+	root, err := yamlvalue.ParseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if root == nil {
+		return map[string]any{}, nil
+	}
+	v, err := yamlvalue.Decode(path, root)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, yamlvalue.Errorf(yamlvalue.At(path, root), "vars file must be a mapping of variable names to values")
+	}
+	return m, nil
+}
+
+func mergeVars(base, over map[string]any) map[string]any {
+	if len(base) == 0 {
+		return over
+	}
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "dict"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "string"
+	}
+	return "value"
+}
+
+// sortedKeys is used to report several offending keys in a stable order.
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

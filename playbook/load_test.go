@@ -1,0 +1,77 @@
+package playbook
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mesosRepo(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../../shared/mesos-ansible")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "site.yml")); err != nil {
+		t.Skip("shared/mesos-ansible not present beside the repository")
+	}
+	return dir
+}
+
+func TestLoadMesosRepo(t *testing.T) {
+	dir := mesosRepo(t)
+	var warnings []string
+	l := &Loader{Warn: func(m string) { warnings = append(warnings, m) }}
+	pb, err := l.LoadPlaybook(filepath.Join(dir, "site.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pb.Plays) != 1 {
+		t.Fatalf("got %d plays, want 1", len(pb.Plays))
+	}
+	p := pb.Plays[0]
+	if p.Hosts != "all" || p.Become == nil || !*p.Become {
+		t.Errorf("play hosts=%q become=%v", p.Hosts, p.Become)
+	}
+	if len(p.Roles) != 1 || p.Roles[0].Role.Name != "mesos" {
+		t.Fatalf("roles: %+v", p.Roles)
+	}
+	tasks := p.Roles[0].Block
+	if len(tasks) != 20 {
+		t.Errorf("got %d role tasks, want 20", len(tasks))
+	}
+	first := tasks[0]
+	if first.Action != "copy" || first.Args["src"] != "{{mesos_rpm}}" || first.Args["dest"] != "/tmp" {
+		t.Errorf("first task: %s %v", first.Action, first.Args)
+	}
+	if got := first.DisplayName(); got != "mesos : copy mesos-0.21.0-1.0.rpm" {
+		t.Errorf("display name %q", got)
+	}
+	if !strings.HasSuffix(first.Pos.String(), "roles/mesos/tasks/main.yml:6:3") {
+		t.Errorf("position %s", first.Pos)
+	}
+	if len(p.Handlers) != 3 || p.Handlers[1].Name != "start zookeeper" {
+		t.Errorf("handlers: %d", len(p.Handlers))
+	}
+	if len(warnings) < 2 {
+		t.Errorf("expected deprecation warnings for include: and sudo:, got %q", warnings)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"bad_yaml.yml", "bad_yaml.yml:2:1: Syntax Error while loading YAML"},
+		{"unknown_module.yml", "unknown_module.yml:4:7: couldn't resolve module/action 'no_such_module'"},
+		{"missing_role.yml", "missing_role.yml:3:7: the role 'nope' was not found"},
+		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},
+		{"two_actions.yml", "two_actions.yml:3:7: conflicting action statements: command, shell"},
+	}
+	l := &Loader{IsAction: func(n string) bool { return n != "no_such_module" }}
+	for _, tt := range tests {
+		_, err := l.LoadPlaybook(filepath.Join("testdata", tt.name))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}

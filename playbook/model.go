@@ -1,0 +1,148 @@
+// Package playbook loads Ansible playbooks, roles and task files into plays
+// and tasks that keep their source positions.
+//
+// Static constructs (include: and import_playbook: of playbooks, roles:,
+// import_tasks, import_role and the legacy task-level include:) are expanded
+// here; dynamic ones (include_tasks, include_role) are left to the runner,
+// which loads them through a Loader.
+package playbook
+
+import (
+	"github.com/gansible/gansible/yamlvalue"
+)
+
+// Pos is a source position.
+type Pos = yamlvalue.Pos
+
+// Playbook is a loaded playbook file with its imported playbooks expanded.
+type Playbook struct {
+	Path  string
+	Plays []*Play
+}
+
+// Play is one play.
+type Play struct {
+	Pos  Pos
+	Name string
+	// Hosts is the host pattern (a YAML list is joined with ",").
+	Hosts string
+	// Dir is the directory of the playbook file the play came from.
+	Dir string
+
+	Vars       map[string]any
+	VarsFiles  []any // each a path, or a list of paths of which the first found is used
+	VarsPrompt []any
+
+	PreTasks  []*Task
+	Roles     []*Task // one block per role (dependencies first), holding the role's tasks
+	Tasks     []*Task
+	PostTasks []*Task
+	Handlers  []*Task // the play's handlers, then the roles' handlers
+
+	GatherFacts       *bool
+	Become            *bool
+	BecomeUser        string
+	BecomeMethod      string
+	RemoteUser        string
+	Connection        string
+	Serial            []any
+	AnyErrorsFatal    bool
+	MaxFailPercentage *float64
+	IgnoreUnreachable bool
+	IgnoreErrors      any
+	Tags              []string
+	Environment       any
+	Strategy          string
+	CheckMode         *bool
+	Diff              *bool
+	Forks             int
+	Order             string
+	RunOnce           bool
+	NoLog             any
+}
+
+// Role is a loaded role.
+type Role struct {
+	Name     string
+	Path     string
+	Defaults map[string]any
+	Vars     map[string]any
+	Params   map[string]any // role: x, param: value
+	Handlers []*Task
+}
+
+// Task is a task, a handler or a block (Block != nil).
+type Task struct {
+	Pos    Pos
+	Name   string
+	Action string         // module or action name, "" for a block
+	Args   map[string]any // raw module arguments; a free-form string is in _raw_params
+
+	Block, Rescue, Always []*Task
+	// Parent is the enclosing block, or the synthetic block of a role or an
+	// import; keywords such as when, tags, become and vars are inherited from it.
+	Parent *Task
+	// Synthetic marks a block made by the loader (role, import) rather than written.
+	Synthetic bool
+
+	Role *Role // the role the task belongs to, nil for play tasks
+
+	When              []any
+	Loop              any
+	LoopKind          string // "" (loop:), or the lookup of with_<kind>
+	LoopControl       map[string]any
+	Register          string
+	Notify            []string
+	Listen            []string
+	Vars              map[string]any
+	Tags              []string
+	IgnoreErrors      any
+	IgnoreUnreachable any
+	ChangedWhen       []any
+	FailedWhen        []any
+	Until             any
+	Retries           any
+	Delay             any
+	Become            *bool
+	BecomeUser        string
+	BecomeMethod      string
+	BecomeFlags       string
+	DelegateTo        string
+	DelegateFacts     bool
+	RunOnce           bool
+	Environment       any
+	NoLog             any
+	CheckMode         any
+	Diff              any
+	RemoteUser        string
+	Connection        string
+	AnyErrorsFatal    *bool
+	Throttle          any
+}
+
+// IsBlock reports whether t is a block rather than a task.
+func (t *Task) IsBlock() bool {
+	return t.Block != nil || t.Rescue != nil || t.Always != nil || t.Action == ""
+}
+
+// Ancestors returns t's enclosing blocks from the outermost inwards.
+func (t *Task) Ancestors() []*Task {
+	var chain []*Task
+	for p := t.Parent; p != nil; p = p.Parent {
+		chain = append([]*Task{p}, chain...)
+	}
+	return chain
+}
+
+// DisplayName is the name Ansible prints: the task's name, or its action,
+// prefixed with the role name as "role : name".
+func (t *Task) DisplayName() string {
+	name := t.Name
+	if name == "" {
+		name = t.Action
+	}
+	if t.Role != nil {
+		return t.Role.Name + " : " + name
+	}
+	return name
+}
