@@ -1,0 +1,188 @@
+package modules
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gansible/gansible/shell"
+)
+
+// writeRequest is one file to write on the host.
+type writeRequest struct {
+	Dest     string
+	Content  []byte
+	Attrs    fileAttrs
+	Existing *remoteFile  // Dest as probed; Exists false for a new file
+	Probe    *probeResult // umask and owner/group lookups
+	Backup   bool         // keep a timestamped copy of the old file
+	Validate string       // command checking the new file, with %s for its path
+}
+
+// writeFile writes a file atomically: the content streams on stdin into a
+// temporary file beside Dest, which gets its owner, group and mode, is
+// validated, and is then renamed over Dest; on any failure the temporary
+// file is removed and Dest is untouched. An existing file keeps its owner,
+// group and mode unless others are asked for, a new one gets 0666 minus the
+// umask, as Ansible's atomic_move does. Dest's state afterwards is stored in
+// req.Existing; the backup's path, if one was made, is returned.
+func writeFile(c *Context, req writeRequest) (backup string, err error) {
+	if req.Validate != "" && !strings.Contains(req.Validate, "%s") {
+		return "", failf("validate must contain %%s: %s", req.Validate)
+	}
+	old := req.Existing
+	base := 0o666 &^ req.Probe.Umask
+	if old.Exists {
+		base = old.Perm()
+	}
+	mode := base
+	if req.Attrs.Mode.Set() && !req.Attrs.Mode.Preserve {
+		m, err := req.Attrs.Mode.resolve(base, false, req.Probe.Umask)
+		if err != nil {
+			return "", failWith(map[string]any{"path": req.Dest, "details": err.Error()}, "mode must be in octal or symbolic form")
+		}
+		mode = m
+	}
+	// Resolve names first: an unknown owner fails before anything is written.
+	if req.Attrs.Owner != "" {
+		if _, err := req.Probe.uid(req.Attrs.Owner); err != nil {
+			return "", err
+		}
+	}
+	if req.Attrs.Group != "" {
+		if _, err := req.Probe.gid(req.Attrs.Group); err != nil {
+			return "", err
+		}
+	}
+
+	dest := shell.Quote(req.Dest)
+	steps := []string{`cat > "$t"`}
+	if old.Exists {
+		// Like atomic_move: keep the old owner, where permitted.
+		steps = append(steps, fmt.Sprintf(`{ chown -h %d:%d "$t" 2>/dev/null || :; }`, old.UID, old.GID))
+	}
+	if req.Attrs.Owner != "" {
+		steps = append(steps, `chown -h `+shell.Quote(req.Attrs.Owner)+` "$t"`)
+	}
+	if req.Attrs.Group != "" {
+		steps = append(steps, `chgrp -h `+shell.Quote(req.Attrs.Group)+` "$t"`)
+	}
+	steps = append(steps, fmt.Sprintf(`chmod %04o "$t"`, mode))
+	if req.Validate != "" {
+		check := strings.ReplaceAll(req.Validate, "%s", `"$t"`)
+		steps = append(steps, `{ `+check+`; vrc=$?; [ $vrc = 0 ] || { echo "@validate $vrc"; rm -f -- "$t"; exit 0; }; }`)
+	}
+	if req.Backup && old.Exists {
+		steps = append(steps,
+			`b=`+dest+`.$$.$(date +%Y-%m-%d@%H:%M:%S~)`,
+			`cp -p -- `+dest+` "$b"`,
+			`echo "@backup $b"`)
+	}
+	steps = append(steps, `mv -f -- "$t" `+dest, statLine(req.Dest))
+
+	script := `t=$(mktemp ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
+		strings.Join(steps, " &&\n") + " || { rc=$?; rm -f -- \"$t\"; exit $rc; }\n"
+	res, err := c.Run(script, req.Content)
+	if err != nil {
+		return "", err
+	}
+	out := string(res.Stdout)
+	if i := strings.Index(out, "@validate "); i >= 0 {
+		rc, _ := strconv.Atoi(strings.TrimSpace(out[i+len("@validate "):]))
+		return "", failWith(map[string]any{
+			"exit_status": rc, "stdout": out[:i], "stderr": string(res.Stderr),
+		}, "failed to validate")
+	}
+	if res.ExitCode != 0 {
+		return "", failWith(map[string]any{"rc": res.ExitCode}, "Destination %s not writable or failed to write: %s", req.Dest, trimOutput(res.Stderr))
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if b, ok := strings.CutPrefix(line, "@backup "); ok {
+			backup = b
+		}
+	}
+	if err := old.readStatLine(out); err != nil {
+		return backup, failf("unexpected output writing %s: %v", req.Dest, err)
+	}
+	old.Exists = true
+	return backup, nil
+}
+
+// statLine returns a command printing what a module reports about a file
+// after changing it, read back by readStatLine.
+func statLine(p string) string {
+	return `stat -c '@stat %f %u %g %s %U %G' -- ` + shell.Quote(p)
+}
+
+// readStatLine updates f from the "@stat" line in out.
+func (f *remoteFile) readStatLine(out string) error {
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "@stat ")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 6 {
+			return fmt.Errorf("stat line %q", line)
+		}
+		mode, err := strconv.ParseUint(fields[0], 16, 32)
+		if err != nil {
+			return fmt.Errorf("stat line %q: %w", line, err)
+		}
+		f.RawMode = uint32(mode)
+		f.UID, _ = strconv.Atoi(fields[1])
+		f.GID, _ = strconv.Atoi(fields[2])
+		f.Size, _ = strconv.ParseInt(fields[3], 10, 64)
+		f.Owner, f.Group = fields[4], fields[5]
+		return nil
+	}
+	return fmt.Errorf("no stat line")
+}
+
+// changeAttrs applies ch to f's path and reads the resulting state back into
+// f, in one command.
+func changeAttrs(c *Context, f *remoteFile, ch attrChange) error {
+	out, err := runChecked(c, "failed to set attributes of "+f.Path, ch.script(f.Path)+" && "+statLine(f.Path), nil)
+	if err != nil {
+		return err
+	}
+	return f.readStatLine(string(out))
+}
+
+// sha1Hex and md5Hex are the digests Ansible reports as checksum and md5sum.
+func sha1Hex(b []byte) string {
+	s := sha1.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+func md5Hex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+// setFileFields records the file-common return values of a file.
+func setFileFields(res *Result, f *remoteFile) {
+	if !f.Exists {
+		return
+	}
+	res.Set("mode", f.ModeString())
+	res.Set("uid", f.UID)
+	res.Set("gid", f.GID)
+	res.Set("owner", f.Owner)
+	res.Set("group", f.Group)
+	res.Set("size", f.Size)
+	res.Set("state", f.fileState())
+}
+
+// contentDiff is the --diff output for replacing a file's content.
+func contentDiff(dest string, before *remoteFile, after []byte, afterHeader string) Diff {
+	d := Diff{BeforeHeader: dest, AfterHeader: afterHeader, After: string(after)}
+	if before.Exists {
+		d.Before = string(before.Content)
+	}
+	return d
+}
