@@ -1,7 +1,6 @@
 package connection
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -13,25 +12,38 @@ type Local struct{}
 
 // Run implements Conn.
 func (Local) Run(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error) {
-	line, stdin, err := wrapBecome(cmd, stdin, become)
-	if err != nil {
-		return Result{}, err
-	}
-	c := exec.CommandContext(ctx, "/bin/sh", "-c", line)
-	c.Stdin = stdin
-	var stdout, stderr bytes.Buffer
-	c.Stdout, c.Stderr = &stdout, &stderr
-	err = c.Run()
-	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		res.ExitCode = exitErr.ExitCode()
-	case err != nil:
-		return res, err
-	}
-	return res, checkBecome(res, become)
+	return run(ctx, startLocal, cmd, stdin, become)
 }
 
 // Close implements Conn.
 func (Local) Close() error { return nil }
+
+// startLocal is the starter of the local connection.
+func startLocal(ctx context.Context, line string, tty bool, stdout, stderr io.Writer) (io.WriteCloser, func() (int, error), error) {
+	if tty {
+		return nil, nil, &BecomeError{Msg: "become method su needs a terminal, which the local connection does not provide"}
+	}
+	c := exec.CommandContext(ctx, "/bin/sh", "-c", line)
+	c.Stdout, c.Stderr = stdout, stderr
+	in, err := c.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.Start(); err != nil {
+		return nil, nil, err
+	}
+	wait := func() (int, error) {
+		err := c.Wait()
+		var exitErr *exec.ExitError
+		switch {
+		case ctx.Err() != nil:
+			return -1, ctx.Err()
+		case errors.As(err, &exitErr):
+			return exitErr.ExitCode(), nil
+		case err != nil:
+			return -1, err
+		}
+		return 0, nil
+	}
+	return in, wait, nil
+}
