@@ -1,0 +1,19 @@
+// Package testcluster runs a local cluster of SSH hosts that look like the
+// CentOS hosts of the mesos-ansible playbooks, and compares what playbook
+// runs leave on them.
+//
+// Each host is a real OpenSSH sshd on its own loopback address
+// (127.0.1.N, port 22), started in fresh mount, pid, uts and ipc
+// namespaces and chrooted into an overlay over the machine's whole root.
+// The overlay stacks, from the top: the host's upper dir (everything a
+// playbook changes), a per-host layer (hostname, host key, sshd config), a
+// layer shared by the cluster (the "ansible" user, CentOS release files,
+// init stand-ins, whiteouts hiding Debian's service tools and, by default,
+// every Python) and finally the machine's root. All layers live on a tmpfs
+// inside the state dir, so nothing reaches the machine's own files.
+//
+// The package also builds stand-ins for the two artefacts the playbook
+// repo does not ship (BuildStandins), prepares copies of the repo
+// (PrepareRepo) and snapshots and diffs what runs changed (Snapshot,
+// Diff).
+package testcluster
