@@ -1,0 +1,310 @@
+package modules
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/gansible/gansible/shell"
+)
+
+func init() {
+	Register("command", commandModule{})
+}
+
+// commandModule runs a program on the host without a shell: the free-form
+// string is split into words as Python's shlex.split does, and each word
+// is only expanded for environment variables and a leading ~, as Ansible's
+// run_command does. Shell syntax such as pipes or redirections is passed
+// to the program as plain words.
+type commandModule struct{}
+
+// commandParams includes cmd, the spelling of the free-form string in
+// a task's args: dictionary.
+var commandParams = []string{
+	"_raw_params", "_uses_shell", "argv", "chdir", "cmd", "creates", "executable",
+	"removes", "stdin", "stdin_add_newline", "strip_empty_ends",
+}
+
+func (commandModule) Params() []string { return commandParams }
+
+func (commandModule) Run(c *Context, args Args) (*Result, error) {
+	return runCommand(c, args, false)
+}
+
+// commandSpec is a parsed command or shell task.
+type commandSpec struct {
+	useShell     bool
+	raw          string   // the shell's command line
+	argv         []string // the command's words
+	chdir        string
+	creates      string
+	removes      string
+	executable   string
+	stdin        *string
+	addNewline   bool
+	stripEndings bool
+}
+
+// parseCommandArgs reads the arguments of command and shell, failing with
+// Ansible's messages.
+func parseCommandArgs(args Args, useShell bool) (*commandSpec, *Result) {
+	spec := &commandSpec{
+		useShell:   useShell,
+		raw:        args.String("_raw_params", "cmd"),
+		chdir:      args.String("chdir"),
+		creates:    args.String("creates"),
+		removes:    args.String("removes"),
+		executable: args.String("executable"),
+	}
+	if args.Has("stdin") {
+		in := args.String("stdin")
+		spec.stdin = &in
+	}
+	var err error
+	if spec.addNewline, err = args.Bool("stdin_add_newline", true); err != nil {
+		return nil, Failf("%v", err)
+	}
+	if spec.stripEndings, err = args.Bool("strip_empty_ends", true); err != nil {
+		return nil, Failf("%v", err)
+	}
+	argv := args.List("argv")
+	if strings.TrimSpace(spec.raw) == "" && len(argv) == 0 {
+		return nil, commandFailure(256, "no command given")
+	}
+	if spec.raw != "" && len(argv) > 0 {
+		return nil, commandFailure(256, "only command or argv can be given, not both")
+	}
+	switch {
+	case useShell && len(argv) > 0:
+		// Ansible's run_command joins a list with shlex.quote for the shell.
+		spec.raw = shell.Join(argv...)
+	case !useShell && len(argv) > 0:
+		spec.argv = argv
+	case !useShell:
+		if spec.argv, err = splitArgs(spec.raw); err != nil {
+			return nil, commandFailure(256, err.Error())
+		}
+	}
+	return spec, nil
+}
+
+func commandFailure(rc int, msg string) *Result {
+	r := Failf("%s", msg)
+	r.Set("rc", rc)
+	r.Set("cmd", nil)
+	r.Set("msg", msg)
+	for _, k := range []string{"stdout", "stderr"} {
+		r.Set(k, "")
+		r.Set(k+"_lines", []string{})
+	}
+	return r
+}
+
+// cmdValue is the result's cmd: the word list for command, the string for
+// shell.
+func (s *commandSpec) cmdValue() any {
+	if s.useShell {
+		return s.raw
+	}
+	return s.argv
+}
+
+// runCommand is the command and shell modules: one round trip that checks
+// chdir, creates and removes on the host and, unless they say otherwise
+// or in check mode, runs the command between two timestamps.
+func runCommand(c *Context, args Args, useShell bool) (*Result, error) {
+	spec, failed := parseCommandArgs(args, useShell)
+	if failed != nil {
+		return failed, nil
+	}
+	nonce, err := newNonce()
+	if err != nil {
+		return nil, err
+	}
+	var stdin []byte
+	if spec.stdin != nil && *spec.stdin != "" {
+		in := *spec.stdin
+		if spec.addNewline {
+			in += "\n"
+		}
+		stdin = []byte(in)
+	}
+	res, err := c.Run(spec.script(nonce, c.CheckMode), stdin)
+	if err != nil {
+		return nil, err
+	}
+	return spec.result(nonce, string(res.Stdout), string(res.Stderr), res.ExitCode, c.CheckMode), nil
+}
+
+// newNonce returns a random marker that separates the script's own
+// reports from the command's output.
+func newNonce() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generating output marker: %w", err)
+	}
+	return "gansible-" + hex.EncodeToString(b), nil
+}
+
+// timestampCmd prints the host's local time as Python's str(datetime)
+// needs it, the nanoseconds apart.
+const timestampCmd = `"$(date '+%Y-%m-%d %H:%M:%S %N' 2>/dev/null)"`
+
+// script builds the sh script run on the host. Before the command runs it
+// may print one report line, "NONCE what [detail]", and exit; otherwise
+// the command's stdout is framed by "NONCE start-time\n" and
+// "NONCE rc end-time\n".
+func (s *commandSpec) script(nonce string, check bool) string {
+	var b strings.Builder
+	b.WriteString("n=" + nonce + "\n")
+	if s.chdir != "" {
+		b.WriteString("d=" + hostWord(s.chdir, false) + "\n")
+		b.WriteString(`if [ ! -e "$d" ]; then printf '%s chdir 2 %s\n' "$n" "$d"; exit 0; fi
+if [ ! -d "$d" ]; then printf '%s chdir 20 %s\n' "$n" "$d"; exit 0; fi
+cd "$d" 2>/dev/null || { printf '%s chdir 13 %s\n' "$n" "$d"; exit 0; }
+`)
+	}
+	if s.creates != "" {
+		fmt.Fprintf(&b, "for f in %s; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then printf '%%s creates\\n' \"$n\"; exit 0; fi; done\n",
+			hostWord(s.creates, true))
+	}
+	if s.removes != "" {
+		fmt.Fprintf(&b, "m=; for f in %s; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then m=1; break; fi; done\n", hostWord(s.removes, true))
+		b.WriteString(`[ -n "$m" ] || { printf '%s removes\n' "$n"; exit 0; }` + "\n")
+	}
+	if check {
+		b.WriteString(`printf '%s check\n' "$n"; exit 0` + "\n")
+		return b.String()
+	}
+	if s.useShell {
+		exe := s.executable
+		if exe == "" {
+			exe = "/bin/sh"
+		}
+		b.WriteString("set -- " + shell.Join(exe, "-c", s.raw) + "\n")
+	} else {
+		words := make([]string, len(s.argv))
+		for i, w := range s.argv {
+			words[i] = hostWord(w, false)
+		}
+		b.WriteString("set -- " + strings.Join(words, " ") + "\n")
+	}
+	// Find the program as execvp would, to fail as Python's Popen does
+	// rather than with the shell's "not found".
+	b.WriteString(`p=
+case $1 in
+*/*) p=$1 ;;
+*) set -f; IFS=:; for d in $PATH; do if [ -f "${d:-.}/$1" ]; then p=${d:-.}/$1; [ -x "$p" ] && break; fi; done; unset IFS; set +f ;;
+esac
+if [ -z "$p" ] || [ ! -e "$p" ]; then printf '%s exec 2 %s\n' "$n" "$1"; exit 0; fi
+if [ -d "$p" ] || [ ! -x "$p" ]; then printf '%s exec 13 %s\n' "$n" "$1"; exit 0; fi
+`)
+	b.WriteString(`printf '%s %s\n' "$n" ` + timestampCmd + "\n")
+	b.WriteString(`(exec "$@")` + "\n")
+	b.WriteString(`rc=$?` + "\n")
+	b.WriteString(`printf '%s %s %s\n' "$n" "$rc" ` + timestampCmd + "\n")
+	b.WriteString(`exit "$rc"` + "\n")
+	return b.String()
+}
+
+// scriptReports are the reports the script may print instead of running
+// the command.
+var scriptReports = map[string]bool{"chdir": true, "exec": true, "creates": true, "removes": true, "check": true}
+
+// errnoText is Python's strerror for the errors the script reports.
+var errnoText = map[string]string{
+	"2":  "No such file or directory",
+	"13": "Permission denied",
+	"20": "Not a directory",
+}
+
+// result turns the script's output into Ansible's return values.
+func (s *commandSpec) result(nonce, stdout, stderr string, exitCode int, check bool) *Result {
+	r := &Result{}
+	r.Set("cmd", s.cmdValue())
+	for _, k := range []string{"start", "end", "delta"} {
+		r.Set(k, nil)
+	}
+	r.Set("rc", 0)
+	if report, ok := strings.CutPrefix(stdout, nonce+" "); ok {
+		what, _, _ := strings.Cut(report, " ")
+		if scriptReports[strings.TrimSpace(what)] {
+			return s.reportResult(r, strings.TrimSuffix(report, "\n"), check)
+		}
+	}
+	r.Changed = true
+	body, start, end, ok := unframe(stdout, nonce)
+	if ok {
+		r.Set("start", pyDatetime(start))
+		r.Set("end", pyDatetime(end))
+		r.Set("delta", pyTimedelta(end.Sub(start)))
+	}
+	if s.stripEndings {
+		body = strings.TrimRight(body, "\r\n")
+		stderr = strings.TrimRight(stderr, "\r\n")
+	}
+	r.Set("rc", exitCode)
+	r.Msg = ""
+	if exitCode != 0 {
+		r.Failed = true
+		r.Msg = "non-zero return code"
+	}
+	r.Set("msg", r.Msg)
+	setOutput(r, body, stderr)
+	return r
+}
+
+// reportResult is the result when the script stopped before running the
+// command: a failed chdir or lookup, creates/removes, or check mode.
+func (s *commandSpec) reportResult(r *Result, report string, check bool) *Result {
+	what, detail, _ := strings.Cut(report, " ")
+	stdout := ""
+	would := "Did"
+	if check {
+		would = "Would"
+	}
+	switch what {
+	case "chdir", "exec":
+		errno, path, _ := strings.Cut(detail, " ")
+		r.Failed = true
+		if what == "chdir" {
+			r.Set("rc", nil)
+			r.Msg = fmt.Sprintf("Unable to change directory before execution: [Errno %s] %s: b'%s'", errno, errnoText[errno], path)
+		} else {
+			// Python's Popen failed: Ansible reports the command line
+			// as a string and no timings.
+			r.Set("rc", 2)
+			r.Set("cmd", strings.Join(s.argv, " "))
+			for _, k := range []string{"start", "end", "delta"} {
+				delete(r.Fields, k)
+			}
+			r.Msg = fmt.Sprintf("[Errno %s] %s: b'%s'", errno, errnoText[errno], path)
+		}
+	case "creates":
+		r.Msg = fmt.Sprintf("%s not run command since '%s' exists", would, s.creates)
+		stdout = fmt.Sprintf("skipped, since %s exists", s.creates)
+	case "removes":
+		r.Msg = fmt.Sprintf("%s not run command since '%s' does not exist", would, s.removes)
+		stdout = fmt.Sprintf("skipped, since %s does not exist", s.removes)
+	case "check":
+		r.Msg = "Command would have run if not in check mode"
+		if s.creates == "" && s.removes == "" {
+			r.Skipped = true
+		} else {
+			r.Changed = true
+		}
+	}
+	r.Set("msg", r.Msg)
+	setOutput(r, stdout, "")
+	return r
+}
+
+// setOutput records stdout and stderr with their _lines lists.
+func setOutput(r *Result, stdout, stderr string) {
+	r.Set("stdout", stdout)
+	r.Set("stderr", stderr)
+	r.Set("stdout_lines", splitLines(stdout))
+	r.Set("stderr_lines", splitLines(stderr))
+}

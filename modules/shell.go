@@ -1,0 +1,15 @@
+package modules
+
+func init() {
+	Register("shell", shellModule{})
+}
+
+// shellModule runs a command line with /bin/sh (or executable) on the
+// host; it is command with a shell.
+type shellModule struct{}
+
+func (shellModule) Params() []string { return commandParams }
+
+func (shellModule) Run(c *Context, args Args) (*Result, error) {
+	return runCommand(c, args, true)
+}
