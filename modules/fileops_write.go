@@ -21,6 +21,8 @@ type writeRequest struct {
 	Probe    *probeResult // umask and owner/group lookups
 	Backup   bool         // keep a timestamped copy of the old file
 	Validate string       // command checking the new file, with %s for its path
+	CopyFrom string       // a host path to copy instead of Content
+	Prelude  string       // sh commands run first, such as creating Dest's directory
 }
 
 // writeFile writes a file atomically: the content streams on stdin into a
@@ -61,6 +63,9 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 
 	dest := shell.Quote(req.Dest)
 	steps := []string{`cat > "$t"`}
+	if req.CopyFrom != "" {
+		steps[0] = `cp -- ` + shell.Quote(req.CopyFrom) + ` "$t"`
+	}
 	if old.Exists {
 		// Like atomic_move: keep the old owner, where permitted.
 		steps = append(steps, fmt.Sprintf(`{ chown -h %d:%d "$t" 2>/dev/null || :; }`, old.UID, old.GID))
@@ -84,7 +89,11 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	}
 	steps = append(steps, `mv -f -- "$t" `+dest, statLine(req.Dest))
 
-	script := `t=$(mktemp ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
+	script := ""
+	if req.Prelude != "" {
+		script = "{ " + req.Prelude + "\n} || exit 1\n"
+	}
+	script += `t=$(mktemp ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
 		strings.Join(steps, " &&\n") + " || { rc=$?; rm -f -- \"$t\"; exit $rc; }\n"
 	res, err := c.Run(script, req.Content)
 	if err != nil {

@@ -1,0 +1,406 @@
+package modules
+
+import (
+	"encoding/json"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gansible/gansible/shell"
+)
+
+func init() { Register("copy", copyModule{}) }
+
+// copyModule is ansible.builtin.copy: a controller file, directory tree or
+// literal content written to the host.
+type copyModule struct{}
+
+func (copyModule) Params() []string {
+	return withFileCommon("src", "content", "dest", "backup", "force", "validate",
+		"directory_mode", "remote_src", "local_follow", "checksum", "follow", "decrypt")
+}
+
+func (m copyModule) Run(c *Context, args Args) (*Result, error) {
+	return finish(runCopy(c, args))
+}
+
+// copyOptions are the arguments that shape how each file is written.
+type copyOptions struct {
+	attrs    fileAttrs
+	dirMode  modeSpec
+	backup   bool
+	force    bool
+	follow   bool
+	validate string
+}
+
+func runCopy(c *Context, args Args) (*Result, error) {
+	src, dest := args.String("src"), args.String("dest")
+	hasContent := args.Has("content")
+	switch {
+	case src == "" && !hasContent:
+		return nil, failf("src (or content) is required")
+	case dest == "":
+		return nil, failf("dest is required")
+	case src != "" && hasContent:
+		return nil, failf("src and content are mutually exclusive")
+	case hasContent && strings.HasSuffix(dest, "/"):
+		return nil, failf("can not use content with a dir as dest")
+	}
+	opts, err := copyOptionsFrom(args)
+	if err != nil {
+		return nil, err
+	}
+	remoteSrc, err := args.Bool("remote_src", false)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+
+	if hasContent {
+		return copyData(c, dest, "", contentBytes(args["content"]), "", opts)
+	}
+	if remoteSrc {
+		return copyRemote(c, src, dest, opts)
+	}
+	local, err := c.FindFile("files", src)
+	if err != nil {
+		return nil, failf("Could not find or access '%s' on the Ansible Controller.\n%v", src, err)
+	}
+	info, err := os.Stat(local)
+	if err != nil {
+		return nil, failf("could not find src=%s, %v", local, err)
+	}
+	if info.IsDir() {
+		return copyTree(c, local, strings.HasSuffix(src, "/"), dest, opts)
+	}
+	data, err := os.ReadFile(local)
+	if err != nil {
+		return nil, failf("Source %s not readable: %v", local, err)
+	}
+	if opts.attrs.Mode.Preserve {
+		opts.attrs.Mode = modeSpec{Octal: uint32(info.Mode().Perm()), HasOctal: true}
+	}
+	return copyData(c, dest, filepath.Base(local), data, local, opts)
+}
+
+func copyOptionsFrom(args Args) (copyOptions, error) {
+	var o copyOptions
+	var err error
+	if o.attrs, err = fileAttrsFrom(args); err != nil {
+		return o, err
+	}
+	if o.dirMode, err = parseMode(args["directory_mode"]); err != nil {
+		return o, err
+	}
+	for _, b := range []struct {
+		name string
+		def  bool
+		dst  *bool
+	}{{"backup", false, &o.backup}, {"force", true, &o.force}, {"follow", false, &o.follow}} {
+		if *b.dst, err = args.Bool(b.name, b.def); err != nil {
+			return o, failf("%v", err)
+		}
+	}
+	o.validate = args.String("validate")
+	return o, nil
+}
+
+// contentBytes is the content argument as Ansible writes it: a string
+// as is, a list or mapping as JSON.
+func contentBytes(v any) []byte {
+	switch v.(type) {
+	case map[string]any, []any:
+		b, err := json.Marshal(v)
+		if err == nil {
+			return b
+		}
+	}
+	return []byte(Stringify(v))
+}
+
+// copyData writes data to dest (or inside dest, under basename, when dest
+// is a directory) with two commands at most: one probe, one write.
+func copyData(c *Context, dest, basename string, data []byte, srcPath string, opts copyOptions) (*Result, error) {
+	users, groups := opts.attrs.lookups()
+	reqs := []probeRequest{{Path: dest, Follow: true, Checksum: "sha1", Content: c.DiffMode}}
+	if basename != "" {
+		reqs = append(reqs, probeRequest{Path: path.Join(dest, basename), Follow: true, Checksum: "sha1", Content: c.DiffMode})
+	}
+	reqs = append(reqs, probeRequest{Path: path.Dir(strings.TrimSuffix(dest, "/")), Follow: true})
+	p, err := probe(c, users, groups, reqs...)
+	if err != nil {
+		return nil, err
+	}
+	target, cur := dest, &p.Files[0]
+	parent := &p.Files[len(p.Files)-1]
+	var mkParent string
+	if basename != "" && (cur.IsDir() || strings.HasSuffix(dest, "/")) {
+		target, cur = path.Join(dest, basename), &p.Files[1]
+		if !p.Files[0].IsDir() {
+			// dest ends in "/" and does not exist: Ansible creates it.
+			mkParent = mkdirScript(dest, opts.attrs, opts.dirMode)
+		}
+	} else if !parent.IsDir() {
+		return nil, failf("Destination directory %s does not exist", path.Dir(dest))
+	}
+	if cur.IsDir() {
+		return nil, failf("Destination %s is a directory", target)
+	}
+	return writeCopy(c, target, cur, p, data, srcPath, mkParent, opts)
+}
+
+// writeCopy writes one file whose destination has been probed.
+func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data []byte, srcPath, prelude string, opts copyOptions) (*Result, error) {
+	res := &Result{}
+	sum := sha1Hex(data)
+	res.Set("dest", target)
+	res.Set("checksum", sum)
+	if cur.Exists && !opts.force {
+		res.Set("src", srcPath)
+		return res, nil
+	}
+	if cur.Exists && cur.Checksum == sum {
+		changed, err := applyAttrs(c, opts.attrs, p, cur, false)
+		if err != nil {
+			setFileFields(res, cur)
+			res.Set("path", target)
+			return res, err
+		}
+		res.Changed = changed
+		if !c.CheckMode || !changed {
+			setFileFields(res, cur)
+			res.Set("path", target)
+		}
+		return res, nil
+	}
+
+	res.Changed = true
+	if c.DiffMode {
+		after := srcPath
+		if after == "" {
+			after = "dynamically generated"
+		}
+		res.Diff = append(res.Diff, contentDiff(target, cur, data, after))
+	}
+	if c.CheckMode {
+		return &Result{Changed: true, Diff: res.Diff}, nil
+	}
+	if opts.follow && cur.RealPath != "" {
+		target = cur.RealPath
+	}
+	backup, err := writeFile(c, writeRequest{
+		Dest: target, Content: data, Attrs: opts.attrs, Existing: cur, Probe: p,
+		Backup: opts.backup, Validate: opts.validate, Prelude: prelude,
+	})
+	if err != nil {
+		return res, err
+	}
+	if backup != "" {
+		res.Set("backup_file", backup)
+	}
+	res.Set("md5sum", md5Hex(data))
+	if srcPath != "" {
+		res.Set("src", srcPath)
+	}
+	setFileFields(res, cur)
+	return res, nil
+}
+
+// mkdirScript creates dir and its missing parents, giving the directories
+// it creates the task's owner and group and directory_mode, as Ansible's
+// copy does for a destination ending in "/".
+func mkdirScript(dir string, attrs fileAttrs, dirMode modeSpec) string {
+	q := shell.Quote(strings.TrimSuffix(dir, "/"))
+	var set []string
+	if attrs.Owner != "" {
+		set = append(set, `chown `+shell.Quote(attrs.Owner)+` "$d"`)
+	}
+	if attrs.Group != "" {
+		set = append(set, `chgrp `+shell.Quote(attrs.Group)+` "$d"`)
+	}
+	if dirMode.HasOctal {
+		set = append(set, `chmod `+formatMode(dirMode.Octal)+` "$d"`)
+	} else if dirMode.Symbolic != "" {
+		set = append(set, `chmod `+shell.Quote(dirMode.Symbolic)+` "$d"`)
+	}
+	if len(set) == 0 {
+		return "mkdir -p -- " + q
+	}
+	// Walk up to the first existing directory, then create downwards.
+	return `d=` + q + `; todo=; while [ ! -d "$d" ]; do todo="$d
+$todo"; d=$(dirname -- "$d"); done
+mkdir -p -- ` + q + ` && printf '%s' "$todo" | while IFS= read -r d; do [ -z "$d" ] || { ` + strings.Join(set, " && ") + `; } || exit 1; done`
+}
+
+// copyTree copies a controller directory. With contentsOnly (src ended in
+// "/") its contents go into dest, otherwise the directory itself does.
+func copyTree(c *Context, local string, contentsOnly bool, dest string, opts copyOptions) (*Result, error) {
+	root := strings.TrimSuffix(dest, "/")
+	if !contentsOnly {
+		root = path.Join(root, filepath.Base(local))
+	}
+	var dirs, files []string
+	err := filepath.WalkDir(local, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(local, p)
+		if d.IsDir() {
+			dirs = append(dirs, filepath.ToSlash(rel))
+		} else {
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, failf("could not read src=%s: %v", local, err)
+	}
+	sort.Strings(dirs)
+	users, groups := opts.attrs.lookups()
+	var reqs []probeRequest
+	for _, d := range dirs {
+		reqs = append(reqs, probeRequest{Path: path.Join(root, d), Follow: true})
+	}
+	for _, f := range files {
+		reqs = append(reqs, probeRequest{Path: path.Join(root, f), Follow: true, Checksum: "sha1", Content: c.DiffMode})
+	}
+	p, err := probe(c, users, groups, reqs...)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	res.Set("dest", dest)
+	res.Set("src", local)
+
+	// Missing directories first, in one command.
+	var mk []string
+	for i, d := range dirs {
+		if !p.Files[i].Exists {
+			mk = append(mk, mkdirScript(path.Join(root, d), opts.attrs, opts.dirMode))
+		}
+	}
+	if len(mk) > 0 {
+		res.Changed = true
+		if !c.CheckMode {
+			if _, err := runChecked(c, "failed to create directories", strings.Join(mk, "\n"), nil); err != nil {
+				return res, err
+			}
+		}
+	}
+	for i, f := range files {
+		cur := &p.Files[len(dirs)+i]
+		data, err := os.ReadFile(filepath.Join(local, filepath.FromSlash(f)))
+		if err != nil {
+			return res, failf("Source %s not readable: %v", f, err)
+		}
+		fopts := opts
+		if fopts.attrs.Mode.Preserve {
+			info, err := os.Stat(filepath.Join(local, filepath.FromSlash(f)))
+			if err != nil {
+				return res, failf("Source %s not readable: %v", f, err)
+			}
+			fopts.attrs.Mode = modeSpec{Octal: uint32(info.Mode().Perm()), HasOctal: true}
+		}
+		if c.CheckMode && !cur.Exists {
+			res.Changed = true
+			continue
+		}
+		one, err := writeCopy(c, path.Join(root, f), cur, p, data, "", "", fopts)
+		if err != nil {
+			return res, err
+		}
+		res.Changed = res.Changed || one.Changed
+		res.Diff = append(res.Diff, one.Diff...)
+	}
+	return res, nil
+}
+
+// copyRemote copies a file that is already on the host (remote_src).
+func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error) {
+	users, groups := opts.attrs.lookups()
+	p, err := probe(c, users, groups,
+		probeRequest{Path: src, Follow: true, Checksum: "sha1"},
+		probeRequest{Path: dest, Follow: true, Checksum: "sha1"},
+		probeRequest{Path: path.Join(dest, path.Base(src)), Follow: true, Checksum: "sha1"},
+	)
+	if err != nil {
+		return nil, err
+	}
+	s := &p.Files[0]
+	switch {
+	case !s.Exists:
+		return nil, failf("Source %s not found", src)
+	case s.IsDir():
+		return copyRemoteTree(c, src, dest, opts)
+	case !s.Readable:
+		return nil, failf("Source %s not readable", src)
+	}
+	target, cur := dest, &p.Files[1]
+	if cur.IsDir() {
+		target, cur = path.Join(dest, path.Base(src)), &p.Files[2]
+	}
+	if opts.attrs.Mode.Preserve {
+		opts.attrs.Mode = modeSpec{Octal: s.Perm(), HasOctal: true}
+	}
+	res := &Result{}
+	res.Set("dest", target)
+	res.Set("src", src)
+	res.Set("checksum", s.Checksum)
+	if cur.Exists && (!opts.force || cur.Checksum == s.Checksum) {
+		changed, err := applyAttrs(c, opts.attrs, p, cur, false)
+		res.Changed = changed
+		setFileFields(res, cur)
+		return res, err
+	}
+	res.Changed = true
+	if c.CheckMode {
+		return res, nil
+	}
+	backup, err := writeFile(c, writeRequest{
+		Dest: target, CopyFrom: src, Attrs: opts.attrs, Existing: cur, Probe: p,
+		Backup: opts.backup, Validate: opts.validate,
+	})
+	if err != nil {
+		return res, err
+	}
+	if backup != "" {
+		res.Set("backup_file", backup)
+	}
+	setFileFields(res, cur)
+	return res, nil
+}
+
+// copyRemoteTree copies a directory that is already on the host; it
+// reports a change unless diff finds both trees identical.
+func copyRemoteTree(c *Context, src, dest string, opts copyOptions) (*Result, error) {
+	to := path.Join(dest, path.Base(src))
+	from := src
+	if strings.HasSuffix(src, "/") {
+		to = dest
+	}
+	res := &Result{}
+	res.Set("dest", dest)
+	res.Set("src", src)
+	same, err := c.Run("diff -r -- "+shell.Join(from, to)+" >/dev/null 2>&1", nil)
+	if err != nil {
+		return nil, err
+	}
+	if same.ExitCode == 0 {
+		return res, nil
+	}
+	res.Changed = true
+	if c.CheckMode {
+		return res, nil
+	}
+	cmd := "mkdir -p -- " + shell.Quote(to) + " && cp -R -p -- " + shell.Quote(strings.TrimSuffix(from, "/")) + "/. " + shell.Quote(to)
+	if opts.attrs.Owner != "" {
+		cmd += " && chown -R " + shell.Quote(opts.attrs.Owner) + " -- " + shell.Quote(to)
+	}
+	if opts.attrs.Group != "" {
+		cmd += " && chgrp -R " + shell.Quote(opts.attrs.Group) + " -- " + shell.Quote(to)
+	}
+	_, err = runChecked(c, "failed to copy "+src+" to "+dest, cmd, nil)
+	return res, err
+}
