@@ -1,0 +1,164 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// ignoredInDir matches directory entries that are not inventory sources:
+// hidden files, the vars directories, and Ansible's default
+// inventory_ignore_extensions.
+var ignoredInDir = regexp.MustCompile(`^\.|^host_vars$|^group_vars$|^vars_plugins$|` +
+	`(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$`)
+
+// yamlExtensions are the extensions Ansible reads as YAML (besides none).
+var yamlExtensions = map[string]bool{".yml": true, ".yaml": true, ".json": true}
+
+// Load reads every source in order and merges them, as repeated -i flags
+// do. A source is an INI or YAML file, a directory of them, or a
+// comma-separated host list ("h1,h2,"). A source that does not exist only
+// produces a warning, leaving the implicit localhost. group_vars/ and
+// host_vars/ beside each source are loaded too.
+func Load(sources []string) (*Inventory, error) {
+	inv := newInventory()
+	parsed := false
+	for _, src := range sources {
+		if src == "" {
+			continue
+		}
+		ok, err := inv.loadSource(src)
+		if err != nil {
+			return nil, err
+		}
+		parsed = parsed || ok
+	}
+	if parsed {
+		inv.reconcile()
+	} else {
+		inv.warnf("No inventory was parsed, only implicit localhost is available")
+	}
+	for _, src := range sources {
+		dir, ok := varsDirFor(src)
+		if !ok {
+			continue
+		}
+		vd, err := inv.loadVarsDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		inv.inventoryVars = append(inv.inventoryVars, vd)
+	}
+	return inv, nil
+}
+
+// varsDirFor returns the directory whose group_vars/ and host_vars/ apply to
+// an inventory source: the source itself if it is a directory, else the
+// directory holding it. Host lists have none.
+func varsDirFor(src string) (string, bool) {
+	info, err := os.Stat(src)
+	if err != nil {
+		return "", false
+	}
+	abs, err := filepath.Abs(src)
+	if err != nil {
+		return "", false
+	}
+	if info.IsDir() {
+		return abs, true
+	}
+	return filepath.Dir(abs), true
+}
+
+// loadSource reads one source and reports whether it yielded an inventory.
+func (inv *Inventory) loadSource(src string) (bool, error) {
+	info, err := os.Stat(src)
+	switch {
+	case err != nil && strings.Contains(src, ","):
+		inv.parseHostList(src)
+		return true, nil
+	case err != nil:
+		inv.warnf("Unable to parse %s as an inventory source", absPath(src))
+		return false, nil
+	case info.IsDir():
+		return inv.loadDir(src)
+	}
+	return true, inv.loadFile(src)
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+// loadDir reads every non-ignored entry of dir, in name order.
+func (inv *Inventory) loadDir(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false, fmt.Errorf("reading inventory directory: %w", err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if !ignoredInDir.MatchString(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	parsed := false
+	for _, name := range names {
+		ok, err := inv.loadSource(filepath.Join(dir, name))
+		if err != nil {
+			return false, err
+		}
+		parsed = parsed || ok
+	}
+	return parsed, nil
+}
+
+// loadFile reads an inventory file. Like Ansible, a file with no extension
+// or a YAML one is tried as YAML first, then as INI.
+func (inv *Inventory) loadFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading inventory: %w", err)
+	}
+	source := absPath(path)
+	ext := filepath.Ext(path)
+	if ext == "" || yamlExtensions[ext] {
+		err := inv.parseYAML(source, data)
+		var notYAML errNotYAMLInventory
+		if !errors.As(err, &notYAML) {
+			return err
+		}
+		if iniErr := inv.parseINI(source, data); iniErr != nil {
+			if yamlExtensions[ext] {
+				return notYAML.err
+			}
+			return iniErr
+		}
+		return nil
+	}
+	return inv.parseINI(source, data)
+}
+
+// parseHostList reads a comma-separated host list such as "web1,web2:2222,".
+func (inv *Inventory) parseHostList(list string) {
+	for _, entry := range strings.Split(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		name, port := splitHostPort(entry)
+		if strings.Contains(name, "[") {
+			// Ranges are not expanded in host lists.
+			name, port = entry, 0
+		}
+		inv.addHost(name, ungroupedGroup, list, port)
+	}
+}

@@ -1,0 +1,239 @@
+package inventory
+
+import (
+	"fmt"
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/yamlvalue"
+)
+
+// errNotYAMLInventory means a source is not a YAML inventory and should be
+// tried as INI, as Ansible falls through from its yaml plugin to its ini one.
+type errNotYAMLInventory struct{ err error }
+
+func (e errNotYAMLInventory) Error() string { return e.err.Error() }
+
+// parseYAML reads a YAML inventory:
+//
+//	all:
+//	  hosts: {web1: {ansible_host: 10.0.0.1}}
+//	  vars: {ntp: time.lab}
+//	  children:
+//	    db: {hosts: {db1: null}}
+//
+// Top-level keys are groups; under a group, "hosts", "vars" and "children"
+// are mappings (or a bare string naming one entry).
+func (inv *Inventory) parseYAML(path string, data []byte) error {
+	root, err := yamlvalue.Parse(path, data)
+	if err != nil {
+		return errNotYAMLInventory{err}
+	}
+	if root == nil {
+		return errNotYAMLInventory{fmt.Errorf("%s: Parsed empty YAML file", path)}
+	}
+	if root.Kind != yaml.MappingNode {
+		return errNotYAMLInventory{fmt.Errorf("%s: YAML inventory has invalid structure, it should be a dictionary", path)}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "plugin" {
+			return fmt.Errorf("%s: Plugin configuration YAML file, not YAML inventory", path)
+		}
+	}
+	y := yamlInventory{inv: inv, path: path}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if _, err := y.group(root.Content[i], root.Content[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type yamlInventory struct {
+	inv  *Inventory
+	path string
+}
+
+func (y *yamlInventory) errorf(n *yaml.Node, format string, args ...any) error {
+	return yamlvalue.Errorf(yamlvalue.At(y.path, n), format, args...)
+}
+
+func (y *yamlInventory) decode(n *yaml.Node) (any, error) {
+	return yamlvalue.Decode(y.path, n)
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || n.Kind == yaml.ScalarNode && yamlvalue.Scalar(n) == nil
+}
+
+// group reads one group definition and returns the group's name.
+func (y *yamlInventory) group(keyNode, body *yaml.Node) (string, error) {
+	nameValue, err := y.decode(keyNode)
+	if err != nil {
+		return "", err
+	}
+	name := yamlvalue.Stringify(nameValue)
+	body = deref(body)
+	if !isNull(body) && body.Kind != yaml.MappingNode {
+		y.inv.warnf("Skipping '%s' as this is not a valid group definition", name)
+		return name, nil
+	}
+	y.inv.checkGroupName(name)
+	g := y.inv.addGroup(name)
+	if isNull(body) {
+		return name, nil
+	}
+	for i := 0; i+1 < len(body.Content); i += 2 {
+		key, section := body.Content[i].Value, sectionMapping(deref(body.Content[i+1]))
+		switch key {
+		case "vars", "children", "hosts":
+			if section == nil {
+				return "", y.errorf(body.Content[i+1], "Invalid \"%s\" entry for \"%s\" group, requires a dictionary, found %q instead.", key, name, kindName(deref(body.Content[i+1])))
+			}
+		default:
+			if section == nil {
+				y.inv.warnf("Skipping key (%s) in group (%s) as it is not a mapping, it is a %s", key, name, kindName(deref(body.Content[i+1])))
+			} else {
+				y.inv.warnf("Skipping unexpected key (%s) in group (%s), only \"vars\", \"children\" and \"hosts\" are valid", key, name)
+			}
+			continue
+		}
+		for j := 0; j+1 < len(section.Content); j += 2 {
+			k, v := section.Content[j], section.Content[j+1]
+			var err error
+			switch key {
+			case "vars":
+				err = y.groupVar(g, k, v)
+			case "children":
+				err = y.child(name, k, v)
+			case "hosts":
+				err = y.host(name, k, v)
+			}
+			if err != nil {
+				return "", err
+			}
+		}
+	}
+	return name, nil
+}
+
+// sectionMapping returns the mapping under hosts/vars/children; a bare
+// string is shorthand for a mapping with one null-valued key, and null is
+// an empty mapping. Anything else gives nil.
+func sectionMapping(n *yaml.Node) *yaml.Node {
+	switch {
+	case n == nil || isNull(n):
+		return &yaml.Node{Kind: yaml.MappingNode}
+	case n.Kind == yaml.MappingNode:
+		return n
+	case n.Kind == yaml.ScalarNode:
+		return &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{n, {Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}}}
+	}
+	return nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "dict"
+	}
+	switch yamlvalue.Scalar(n).(type) {
+	case int:
+		return "int"
+	case float64:
+		return "float"
+	case bool:
+		return "bool"
+	}
+	return "str"
+}
+
+func (y *yamlInventory) groupVar(g *Group, k, v *yaml.Node) error {
+	key, err := y.decode(k)
+	if err != nil {
+		return err
+	}
+	value, err := y.decode(v)
+	if err != nil {
+		return err
+	}
+	if err := y.inv.setGroupVar(g, yamlvalue.Stringify(key), value); err != nil {
+		return y.errorf(v, "%v", err)
+	}
+	return nil
+}
+
+func (y *yamlInventory) child(parent string, k, v *yaml.Node) error {
+	name, err := y.group(k, v)
+	if err != nil {
+		return err
+	}
+	if _, ok := y.inv.groups[name]; !ok {
+		return nil // skipped as invalid
+	}
+	if err := y.inv.addChild(parent, name); err != nil {
+		return y.errorf(k, "%v", err)
+	}
+	return nil
+}
+
+func (y *yamlInventory) host(group string, k, v *yaml.Node) error {
+	k = deref(k)
+	if k.Kind != yaml.ScalarNode {
+		return y.errorf(k, "Host pattern must be a string.")
+	}
+	if _, isString := yamlvalue.Scalar(k).(string); !isString {
+		return y.errorf(k, "Host pattern %s must be a string. Enclose integers/floats in quotation marks.", k.Value)
+	}
+	names, port, err := expandHostPattern(k.Value)
+	if err != nil {
+		return y.errorf(k, "%v", err)
+	}
+	value, err := y.decode(v)
+	if err != nil {
+		return err
+	}
+	vars, ok := value.(map[string]any)
+	if value != nil && !ok {
+		return y.errorf(v, "Invalid data from file, expected dictionary and got:\n\n%v", value)
+	}
+	for _, n := range names {
+		h := y.inv.addHost(n, group, y.path, port)
+		for key, val := range vars {
+			h.Vars[key] = val
+		}
+	}
+	return nil
+}
+
+// invalidGroupChars are the characters that make a group name an invalid
+// variable name; Ansible only warns about them.
+var invalidGroupChars = regexp.MustCompile(`^[\d\W]|[^\w]`)
+
+func (inv *Inventory) checkGroupName(name string) {
+	if invalidGroupChars.MatchString(name) {
+		inv.warnOnce("Invalid characters were found in group names but not replaced, use -vvvv to see details")
+	}
+}
+
+// warnOnce records a warning unless the same text was already recorded, as
+// Ansible's display deduplicates warnings.
+func (inv *Inventory) warnOnce(msg string) {
+	for _, w := range inv.warnings {
+		if w == msg {
+			return
+		}
+	}
+	inv.warnings = append(inv.warnings, msg)
+}
