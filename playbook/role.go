@@ -162,6 +162,7 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 		return nil, nil, err
 	}
 	tasksFrom, _ := args["tasks_from"].(string)
+	tasksFrom = strings.TrimSuffix(strings.TrimSuffix(tasksFrom, ".yml"), ".yaml")
 	if tasksFrom == "" {
 		tasksFrom = "main"
 	}

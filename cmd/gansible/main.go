@@ -1,0 +1,332 @@
+// Command gansible runs Ansible playbooks: a drop-in replacement for
+// ansible-playbook with the same options, output and exit codes.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/gansible/gansible/config"
+	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/runner"
+	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/yamlvalue"
+)
+
+// version is the gansible release; ansible-core 2.14 is the behaviour it follows.
+const version = "0.1.0"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// flags are ansible-playbook's command-line options.
+type flags struct {
+	inventory, extraVars, tags, skipTags   []string
+	limit, user, connection, privateKey    string
+	becomeUser, becomeMethod, startAtTask  string
+	forks, timeout, verbosity              int
+	check, diff, become, askBecomePass     bool
+	askPass, syntaxCheck, listHosts        bool
+	listTasks, listTags, showVersion, help bool
+	sudo                                   bool
+	sudoUser                               string
+}
+
+func newFlagSet(f *flags) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("gansible", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringArrayVarP(&f.inventory, "inventory", "i", nil, "inventory host path or comma separated host list")
+	fs.StringArrayVar(&f.inventory, "inventory-file", nil, "deprecated alias of --inventory")
+	fs.StringVarP(&f.limit, "limit", "l", "", "further limit selected hosts to an additional pattern")
+	fs.StringArrayVarP(&f.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
+	fs.StringArrayVar(&f.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
+	fs.StringArrayVarP(&f.extraVars, "extra-vars", "e", nil, "set additional variables as key=value or YAML/JSON, if filename prepend with @")
+	fs.BoolVarP(&f.check, "check", "C", false, "don't make any changes; instead, try to predict some of the changes that may occur")
+	fs.BoolVarP(&f.diff, "diff", "D", false, "when changing (small) files and templates, show the differences in those files")
+	fs.IntVarP(&f.forks, "forks", "f", 0, "specify number of parallel processes to use (default=5)")
+	fs.StringVarP(&f.user, "user", "u", "", "connect as this user")
+	fs.StringVarP(&f.connection, "connection", "c", "", "connection type to use (default=smart)")
+	fs.StringVar(&f.privateKey, "private-key", "", "use this file to authenticate the connection")
+	fs.StringVar(&f.privateKey, "key-file", "", "alias of --private-key")
+	fs.IntVarP(&f.timeout, "timeout", "T", 0, "override the connection timeout in seconds (default=10)")
+	fs.BoolVarP(&f.become, "become", "b", false, "run operations with become (does not imply password prompting)")
+	fs.StringVar(&f.becomeUser, "become-user", "", "run operations as this user (default=root)")
+	fs.StringVar(&f.becomeMethod, "become-method", "", "privilege escalation method to use (default=sudo)")
+	fs.BoolVarP(&f.askBecomePass, "ask-become-pass", "K", false, "ask for privilege escalation password")
+	fs.BoolVarP(&f.askPass, "ask-pass", "k", false, "ask for connection password")
+	fs.BoolVarP(&f.sudo, "sudo", "s", false, "deprecated: run operations with sudo")
+	fs.StringVarP(&f.sudoUser, "sudo-user", "U", "", "deprecated: desired sudo user")
+	fs.CountVarP(&f.verbosity, "verbose", "v", "verbose mode (-vvv for more, -vvvv to enable connection debugging)")
+	fs.BoolVar(&f.syntaxCheck, "syntax-check", false, "perform a syntax check on the playbook, but do not execute it")
+	fs.BoolVar(&f.listHosts, "list-hosts", false, "outputs a list of matching hosts; does not execute anything else")
+	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
+	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
+	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
+	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
+	return fs
+}
+
+const usageLine = "usage: gansible [-h] [--version] [-v] [options] playbook [playbook ...]"
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var f flags
+	fs := newFlagSet(&f)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		// argparse's exit status for a usage error.
+		fmt.Fprintf(stderr, "%s\ngansible: error: %v\n", usageLine, err)
+		return 2
+	}
+	if f.help {
+		fmt.Fprintf(stdout, "%s\n\nRuns Ansible playbooks, executing the defined tasks on the targeted hosts.\n\n%s", usageLine, fs.FlagUsages())
+		return 0
+	}
+	if f.showVersion {
+		fmt.Fprintf(stdout, "gansible %s (ansible-playbook [core 2.14] compatible)\n", version)
+		return 0
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "%s\ngansible: error: the following arguments are required: playbook\n", usageLine)
+		return 2
+	}
+	err := execute(&f, fs.Args(), stdout, stderr)
+	if err != nil {
+		var exitErr *runner.ExitError
+		if !errors.As(err, &exitErr) || exitErr.Err != nil {
+			fmt.Fprintf(stderr, "ERROR! %v\n", err)
+		}
+	}
+	return runner.ExitCode(err)
+}
+
+func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.Getenv, cwd)
+	if err != nil {
+		return err
+	}
+	color := (cfg.ForceColor || isTerminal(os.Stdout)) && !cfg.NoColor
+	out := output.NewDefault(stdout, stderr, color, f.verbosity)
+	if cfg.Path != "" {
+		out.Verbose(1, "Using "+cfg.Path+" as config file")
+	}
+
+	for _, p := range playbookPaths {
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+			return &runner.ExitError{Code: runner.ExitError, Err: fmt.Errorf("the playbook: %s could not be found", p)}
+		}
+	}
+
+	sources := f.inventory
+	if len(sources) == 0 {
+		sources = cfg.Inventory
+	}
+	if len(sources) == 0 {
+		sources = []string{"/etc/ansible/hosts"}
+	}
+	inv, err := inventory.Load(sources)
+	if err != nil {
+		return &runner.ExitError{Code: runner.ExitError, Err: err}
+	}
+	for _, w := range inv.Warnings() {
+		out.Warning(w)
+	}
+
+	extraVars, err := parseExtraVars(f.extraVars)
+	if err != nil {
+		return runner.OptionsError(err)
+	}
+
+	loader := &playbook.Loader{
+		RolesPath: cfg.RolesPath,
+		IsAction:  runner.IsAction,
+		Warn:      out.Deprecation,
+	}
+	var playbooks []*playbook.Playbook
+	for _, p := range playbookPaths {
+		pb, err := loader.LoadPlaybook(p)
+		if err != nil {
+			return runner.ParserError(err)
+		}
+		playbooks = append(playbooks, pb)
+	}
+	if err := inv.LoadPlaybookVars(filepath.Dir(playbookPaths[0])); err != nil {
+		return runner.ParserError(err)
+	}
+
+	if f.syntaxCheck {
+		for _, p := range playbookPaths {
+			fmt.Fprintf(stdout, "\nplaybook: %s\n", p)
+		}
+		return nil
+	}
+
+	opts := &runner.Options{
+		Inventory:        inv,
+		InventorySources: sources,
+		Loader:           loader,
+		Engine:           template.New(template.Options{}),
+		Out:              out,
+		ExtraVars:        extraVars,
+		Limit:            f.limit,
+		Tags:             splitList(f.tags),
+		SkipTags:         splitList(f.skipTags),
+		Check:            f.check,
+		Diff:             f.diff,
+		Forks:            firstInt(f.forks, cfg.Forks, 5),
+		StartAtTask:      f.startAtTask,
+		Verbosity:        f.verbosity,
+		Gathering:        cfg.Gathering,
+		Connection:       firstString(f.connection, cfg.Transport),
+		RemoteUser:       firstString(f.user, cfg.RemoteUser),
+		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
+		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
+		HostKeyChecking:  cfg.HostKeyChecking,
+		Become:           f.become || f.sudo || cfg.Become,
+		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
+		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
+		BecomeExe:        cfg.BecomeExe,
+	}
+	if len(opts.Tags) == 0 {
+		opts.Tags = nil
+	}
+
+	if f.listHosts || f.listTasks || f.listTags {
+		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
+	}
+
+	if f.askPass {
+		if opts.Password, err = readSecret("SSH password: "); err != nil {
+			return runner.OptionsError(err)
+		}
+	}
+	if f.askBecomePass || cfg.AskBecomePass {
+		prompt := "BECOME password: "
+		if opts.Password != "" {
+			prompt = "BECOME password[defaults to SSH password]: "
+		}
+		if opts.BecomePassword, err = readSecret(prompt); err != nil {
+			return runner.OptionsError(err)
+		}
+		if opts.BecomePassword == "" {
+			opts.BecomePassword = opts.Password
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runner.Run(ctx, opts, playbooks)
+}
+
+// parseExtraVars reads -e values: @file, YAML/JSON, or k=v pairs; later
+// values win.
+func parseExtraVars(values []string) (map[string]any, error) {
+	out := map[string]any{}
+	for _, v := range values {
+		var m map[string]any
+		switch {
+		case strings.HasPrefix(v, "@"):
+			loaded, err := playbook.LoadVarsFile(v[1:])
+			if err != nil {
+				return nil, fmt.Errorf("invalid extra vars file %s: %w", v[1:], err)
+			}
+			m = loaded
+		case strings.HasPrefix(strings.TrimSpace(v), "{") || strings.HasPrefix(strings.TrimSpace(v), "["):
+			node, err := yamlvalue.Parse("extra vars", []byte(v))
+			if err != nil {
+				var js map[string]any
+				if json.Unmarshal([]byte(v), &js) != nil {
+					return nil, err
+				}
+				m = js
+				break
+			}
+			decoded, err := yamlvalue.Decode("extra vars", node)
+			if err != nil {
+				return nil, err
+			}
+			var ok bool
+			if m, ok = decoded.(map[string]any); !ok {
+				return nil, fmt.Errorf("invalid extra vars data supplied: %q is not a dictionary", v)
+			}
+		default:
+			kv, err := playbook.ParseKV(v, "")
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := kv["_raw_params"]; ok {
+				return nil, fmt.Errorf("invalid extra vars data supplied. '%s' could not be made into a dictionary", v)
+			}
+			m = kv
+		}
+		for k, x := range m {
+			out[k] = x
+		}
+	}
+	return out, nil
+}
+
+// splitList flattens repeated, comma-separated option values.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func firstString(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstInt(values ...int) int {
+	for _, v := range values {
+		if v > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// readSecret prompts on the terminal with echo off.
+func readSecret(prompt string) (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("a password prompt needs a terminal: %w", err)
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, prompt)
+	pw, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	return string(pw), err
+}

@@ -1,0 +1,458 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/modules"
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/shell"
+	"github.com/gansible/gansible/template"
+)
+
+// controllerActions run on the controller with the task's variables; they
+// are not modules.
+var controllerActions = map[string]bool{
+	"debug": true, "set_fact": true, "fail": true, "assert": true, "meta": true,
+	"include_vars": true, "include_tasks": true, "import_tasks": true,
+	"include_role": true, "import_role": true, "include": true, "pause": true,
+}
+
+// IsAction reports whether name is a module or a controller action.
+func IsAction(name string) bool {
+	name = strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+	if controllerActions[name] {
+		return true
+	}
+	_, ok := modules.Lookup(name)
+	return ok
+}
+
+func isInclude(action string) bool {
+	return action == "include_tasks" || action == "include_role"
+}
+
+// runAction templates the task's arguments and runs its action once.
+func (r *run) runAction(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, loopVars map[string]any, tr taskRun) *taskResult {
+	return r.retrying(ctx, h, t, vars, func() *taskResult {
+		return r.runActionOnce(ctx, h, t, vars, tr)
+	})
+}
+
+func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, tr taskRun) *taskResult {
+	switch t.Action {
+	case "debug":
+		return r.actionDebug(t, vars)
+	}
+	argsV, err := r.opts.Engine.Template(t.Args, vars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	args, _ := argsV.(map[string]any)
+	omit := r.opts.Engine.Omit()
+	for k, v := range args {
+		if s, ok := v.(string); ok && s == omit {
+			delete(args, k)
+		}
+	}
+	switch t.Action {
+	case "set_fact":
+		return r.actionSetFact(h, args)
+	case "fail":
+		msg := "Failed as requested from task"
+		if m, ok := args["msg"]; ok {
+			msg = pyStr(m)
+		}
+		return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
+	case "assert":
+		return r.actionAssert(t, vars)
+	case "include_vars":
+		return r.actionIncludeVars(h, t, args)
+	case "pause":
+		return r.actionPause(ctx, args)
+	}
+	return r.runModule(ctx, h, t, vars, args, tr)
+}
+
+func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
+	res := map[string]any{"changed": false}
+	if name, ok := t.Args["var"].(string); ok {
+		v, err := r.opts.Engine.Expr(name, vars)
+		if err != nil {
+			if template.IsUndefined(err) {
+				v = "VARIABLE IS NOT DEFINED!"
+			} else {
+				return r.failure(t, err)
+			}
+		}
+		res[name] = unwrapUnsafe(v)
+	} else {
+		msg := any("Hello world!")
+		if m, ok := t.Args["msg"]; ok {
+			v, err := r.opts.Engine.Template(m, vars)
+			if err != nil {
+				return r.failure(t, err)
+			}
+			msg = unwrapUnsafe(v)
+		}
+		res["msg"] = msg
+	}
+	if v, ok := t.Args["verbosity"]; ok && intValue(v, 0) > r.opts.Verbosity {
+		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped_reason": "Verbosity threshold not met."}}
+	}
+	return &taskResult{status: output.OK, result: res}
+}
+
+func unwrapUnsafe(v any) any {
+	if u, ok := v.(template.Unsafe); ok {
+		return u.V
+	}
+	return v
+}
+
+func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
+	facts := map[string]any{}
+	for k, v := range args {
+		if k == "cacheable" {
+			continue
+		}
+		facts[k] = v
+		h.setFact(k, template.Unsafe{V: v})
+	}
+	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "ansible_facts": facts}}
+}
+
+func (r *run) actionAssert(t *playbook.Task, vars template.Vars) *taskResult {
+	that := asList(t.Args["that"])
+	if len(that) == 0 {
+		return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": "conditional required in \"that\" string"}}
+	}
+	for _, c := range that {
+		ok, err := r.condition(c, vars)
+		if err != nil {
+			return r.failure(t, err)
+		}
+		if !ok {
+			msg := any("Assertion failed")
+			for _, k := range []string{"fail_msg", "msg"} {
+				if m, present := t.Args[k]; present {
+					if v, err := r.opts.Engine.Template(m, vars); err == nil {
+						msg = v
+					}
+					break
+				}
+			}
+			return &taskResult{status: output.Failed, result: map[string]any{
+				"changed": false, "failed": true, "assertion": c, "evaluated_to": false, "msg": msg,
+			}}
+		}
+	}
+	msg := any("All assertions passed")
+	if m, ok := t.Args["success_msg"]; ok {
+		if v, err := r.opts.Engine.Template(m, vars); err == nil {
+			msg = v
+		}
+	}
+	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "msg": msg}}
+}
+
+func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]any) *taskResult {
+	file, _ := args["file"].(string)
+	if file == "" {
+		file, _ = args["_raw_params"].(string)
+	}
+	var files []string
+	if dir, ok := args["dir"].(string); ok {
+		path := r.findPath(t, "vars", dir)
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return failed(fmt.Sprintf("%s directory does not exist", dir))
+		}
+		for _, e := range entries {
+			ext := filepath.Ext(e.Name())
+			if !e.IsDir() && (ext == ".yml" || ext == ".yaml" || ext == ".json") {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+	} else if file != "" {
+		files = []string{r.findPath(t, "vars", file)}
+	} else {
+		return failed("No file was found when using include_vars")
+	}
+	loaded := map[string]any{}
+	var names []any
+	for _, f := range files {
+		vars, err := playbook.LoadVarsFile(f)
+		if err != nil {
+			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
+				return failed(fmt.Sprintf("Could not find or access '%s'", file))
+			}
+			return failed(err.Error())
+		}
+		for k, v := range vars {
+			loaded[k] = v
+		}
+		names = append(names, f)
+	}
+	if name, ok := args["name"].(string); ok && name != "" {
+		loaded = map[string]any{name: loaded}
+	}
+	h.mu.Lock()
+	for k, v := range loaded {
+		h.includeVars[k] = v
+	}
+	h.mu.Unlock()
+	return &taskResult{status: output.OK, result: map[string]any{
+		"changed": false, "ansible_facts": loaded, "ansible_included_var_files": names,
+	}}
+}
+
+func (r *run) actionPause(ctx context.Context, args map[string]any) *taskResult {
+	d := time.Duration(intValue(args["seconds"], 0))*time.Second + time.Duration(intValue(args["minutes"], 0))*time.Minute
+	if d == 0 {
+		return failed("pause without seconds or minutes waits for a key press, which needs an interactive terminal")
+	}
+	start := time.Now()
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+	return &taskResult{status: output.OK, result: map[string]any{
+		"changed": false, "delta": int(time.Since(start).Seconds()), "echo": true, "rc": 0,
+		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": time.Now().Format("2006-01-02 15:04:05.000000"),
+		"stderr": "", "stdout": fmt.Sprintf("Paused for %d seconds", int(d.Seconds())), "user_input": "",
+	}}
+}
+
+func failed(msg string) *taskResult {
+	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
+}
+
+// searchDirs are the controller directories a relative path of the given
+// kind (files, templates, vars) is looked up in, as Ansible does.
+func (r *run) searchDirs(t *playbook.Task, kind string) []string {
+	var dirs []string
+	for p := t; p != nil; p = p.Parent {
+		if p.Role != nil {
+			dirs = append(dirs, filepath.Join(p.Role.Path, kind), p.Role.Path)
+			break
+		}
+	}
+	if t != nil && t.Pos.File != "" {
+		taskDir := filepath.Dir(t.Pos.File)
+		dirs = append(dirs, filepath.Join(taskDir, kind), taskDir)
+	}
+	dirs = append(dirs, filepath.Join(r.playbookDir, kind), r.playbookDir)
+	return dirs
+}
+
+// findPath resolves a relative controller path, returning the first that
+// exists (or the last candidate, for the error message).
+func (r *run) findPath(t *playbook.Task, kind, name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	var last string
+	for _, d := range r.searchDirs(t, kind) {
+		last = filepath.Join(d, name)
+		if _, err := os.Stat(last); err == nil {
+			return last
+		}
+	}
+	return last
+}
+
+// runModule runs a module on the host (or the delegated host).
+func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, args map[string]any, tr taskRun) *taskResult {
+	m, ok := modules.Lookup(t.Action)
+	if !ok {
+		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
+	}
+	if err := modules.Args(args).Check(t.Action, m); err != nil {
+		return failed(err.Error())
+	}
+	target := h
+	connVars := vars
+	if d := r.delegateName(h, t); d != "" && d != h.name {
+		dh, ok := r.hosts[d]
+		if !ok {
+			dh = r.implicitHost(d)
+		}
+		target = dh
+		connVars = r.taskScope(dh, t, nil)
+	}
+	conn, err := r.connFor(ctx, target, connVars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	become, err := r.become(t, vars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	env, err := r.environment(t, vars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	if env != "" {
+		conn = envConn{Conn: conn, prefix: env}
+	}
+	mc := &modules.Context{
+		Ctx:       ctx,
+		Conn:      conn,
+		Become:    become,
+		Host:      h.name,
+		CheckMode: r.checkMode(t),
+		DiffMode:  r.diffMode(t),
+		FindFile: func(kind, name string) (string, error) {
+			p := r.findPath(t, kind, name)
+			if _, err := os.Stat(p); err != nil {
+				return "", fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", name)
+			}
+			return p, nil
+		},
+		RenderTemplate: func(path string) (string, error) {
+			return r.renderTemplateFile(h, t, vars, path, args)
+		},
+	}
+	res, err := m.Run(mc, modules.Args(args))
+	if err != nil {
+		return r.failure(t, err)
+	}
+	return r.moduleResult(h, res, tr)
+}
+
+// moduleResult converts a module's Result to the result Ansible registers.
+func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskResult {
+	out := map[string]any{}
+	for k, v := range res.Fields {
+		out[k] = v
+	}
+	out["changed"] = res.Changed
+	if res.Msg != "" {
+		out["msg"] = res.Msg
+	}
+	if facts, ok := out["ansible_facts"].(map[string]any); ok {
+		h.addFacts(facts)
+	}
+	if len(res.Diff) > 0 {
+		diffs := make([]any, len(res.Diff))
+		for i, d := range res.Diff {
+			diffs[i] = map[string]any{"before": d.Before, "after": d.After, "before_header": d.BeforeHeader, "after_header": d.AfterHeader}
+		}
+		out["diff"] = diffs
+	}
+	switch {
+	case res.Failed:
+		out["failed"] = true
+		return &taskResult{status: output.Failed, result: out}
+	case res.Skipped:
+		out["skipped"] = true
+		return &taskResult{status: output.Skipped, result: out}
+	case res.Changed:
+		return &taskResult{status: output.Changed, result: out}
+	}
+	if tr.gatherFacts {
+		// Gathering Facts prints only "ok"; its result is large.
+		out = map[string]any{"changed": false}
+	}
+	return &taskResult{status: output.OK, result: out}
+}
+
+// renderTemplateFile renders a template file on the controller with the
+// task's variables and Ansible's template_* variables.
+func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	fi, _ := os.Stat(path)
+	dest := fmt.Sprint(args["dest"])
+	extra := map[string]any{
+		"template_path":     path,
+		"template_fullpath": path,
+		"template_host":     hostname(),
+		"template_uid":      currentUser(),
+		"template_destpath": dest,
+		"template_run_date": time.Now().Format("2006-01-02 15:04:05.000000"),
+	}
+	if fi != nil {
+		extra["ansible_managed"] = "Ansible managed"
+	}
+	s := &scope{layers: append([]map[string]any{extra}, vars.(*scope).layers...)}
+	name := path
+	if rel, err := filepath.Rel(r.playbookDir, path); err == nil && !strings.HasPrefix(rel, "..") {
+		name = rel
+	}
+	return r.opts.Engine.Render(name, string(data), s)
+}
+
+// environment builds the "export K=V;" prefix of the task's environment
+// keyword, inner blocks overriding outer ones.
+func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) {
+	merged := map[string]any{}
+	var chain []any
+	if r.play != nil && r.play.Environment != nil {
+		chain = append(chain, r.play.Environment)
+	}
+	for _, p := range append(t.Ancestors(), t) {
+		if p.Environment != nil {
+			chain = append(chain, p.Environment)
+		}
+	}
+	for _, e := range chain {
+		v, err := r.opts.Engine.Template(e, vars)
+		if err != nil {
+			return "", err
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", fmt.Errorf("environment must be a dictionary, got %s", pyRepr(v))
+		}
+		for k, x := range m {
+			merged[k] = x
+		}
+	}
+	if len(merged) == 0 {
+		return "", nil
+	}
+	var b strings.Builder
+	for _, k := range sortedKeys(merged) {
+		if !isIdentifierPath(k) || strings.Contains(k, ".") {
+			return "", fmt.Errorf("invalid environment variable name %q", k)
+		}
+		fmt.Fprintf(&b, "%s=%s; export %s; ", k, shell.Quote(pyStr(merged[k])), k)
+	}
+	return b.String(), nil
+}
+
+// envConn runs every command with an environment prefix.
+type envConn struct {
+	connection.Conn
+	prefix string
+}
+
+func (c envConn) Run(ctx context.Context, cmd string, stdin io.Reader, b *connection.Become) (connection.Result, error) {
+	return c.Conn.Run(ctx, c.prefix+cmd, stdin, b)
+}
+
+func diffText(res *taskResult) string {
+	diffs, _ := res.result["diff"].([]any)
+	var b strings.Builder
+	for _, d := range diffs {
+		m, _ := d.(map[string]any)
+		before, _ := m["before"].(string)
+		after, _ := m["after"].(string)
+		bh, _ := m["before_header"].(string)
+		ah, _ := m["after_header"].(string)
+		b.WriteString(unifiedDiff(bh, ah, before, after))
+	}
+	return b.String()
+}

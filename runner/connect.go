@@ -1,0 +1,194 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// hostVar templates a host variable, trying each name in turn (a current
+// name and its legacy ansible_ssh_* spelling).
+func (r *run) hostVar(vars template.Vars, names ...string) (string, bool) {
+	for _, n := range names {
+		raw, ok := vars.Lookup(n)
+		if !ok || raw == nil {
+			continue
+		}
+		v, err := r.opts.Engine.Template(raw, vars)
+		if err != nil {
+			continue
+		}
+		return pyStr(unwrapUnsafe(v)), true
+	}
+	return "", false
+}
+
+// dial opens the connection to a host from its connection variables.
+func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connection.Conn, error) {
+	kind, ok := r.hostVar(vars, "ansible_connection")
+	if !ok {
+		kind = r.opts.Connection
+	}
+	if kind == "" || kind == "smart" {
+		kind = "ssh"
+		if isLocalName(name) {
+			if _, inInventory := r.opts.Inventory.Host(name); !inInventory {
+				kind = "local"
+			}
+		}
+	}
+	switch kind {
+	case "local":
+		return connection.Local{}, nil
+	case "ssh", "paramiko", "paramiko_ssh":
+	default:
+		return nil, fmt.Errorf("the connection plugin '%s' is not supported by gansible", kind)
+	}
+	o := connection.SSHOptions{
+		Host:            name,
+		InventoryName:   name,
+		HostKeyChecking: r.opts.HostKeyChecking,
+		Timeout:         r.opts.Timeout,
+		SSHConfigFile:   sshConfigPath(),
+		User:            r.opts.RemoteUser,
+		Password:        r.opts.Password,
+	}
+	if v, ok := r.hostVar(vars, "ansible_host", "ansible_ssh_host"); ok {
+		o.Host = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_port", "ansible_ssh_port"); ok {
+		fmt.Sscanf(v, "%d", &o.Port)
+	}
+	if r.play != nil && r.play.RemoteUser != "" {
+		o.User = r.play.RemoteUser
+	}
+	if v, ok := r.hostVar(vars, "ansible_user", "ansible_ssh_user"); ok {
+		o.User = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_password", "ansible_ssh_pass"); ok {
+		o.Password = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_ssh_private_key_file", "ansible_private_key_file"); ok {
+		o.PrivateKeyFiles = append(o.PrivateKeyFiles, expandHome(v))
+	}
+	if r.opts.PrivateKeyFile != "" {
+		o.PrivateKeyFiles = append(o.PrivateKeyFiles, expandHome(r.opts.PrivateKeyFile))
+	}
+	if v, ok := r.hostVar(vars, "ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
+		o.HostKeyChecking = v == "True" || v == "true" || v == "yes" || v == "1"
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Second
+	}
+	return connection.DialSSH(ctx, o)
+}
+
+func isLocalName(name string) bool {
+	return name == "localhost" || name == "127.0.0.1" || name == "::1"
+}
+
+func sshConfigPath() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return home + "/.ssh/config"
+}
+
+func expandHome(p string) string {
+	if len(p) > 1 && p[0] == '~' && p[1] == '/' {
+		if home, err := os.UserHomeDir(); err == nil {
+			return home + p[1:]
+		}
+	}
+	return p
+}
+
+// implicitHost is a host named by delegate_to that is not in the inventory.
+func (r *run) implicitHost(name string) *hostState {
+	h := &inventory.Host{Name: name, Vars: map[string]any{}}
+	if isLocalName(name) {
+		h.Vars["ansible_connection"] = "local"
+	}
+	hs := newHostState(r.opts.Inventory, h)
+	hs.inventoryVars = h.Vars
+	return hs
+}
+
+// become resolves the task's privilege escalation: task and blocks, then
+// the play, then the command line and ansible.cfg.
+func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, error) {
+	enabled := r.opts.Become
+	user, method := r.opts.BecomeUser, r.opts.BecomeMethod
+	flags := ""
+	if r.play != nil {
+		if r.play.Become != nil {
+			enabled = *r.play.Become
+		}
+		if r.play.BecomeUser != "" {
+			user = r.play.BecomeUser
+		}
+		if r.play.BecomeMethod != "" {
+			method = r.play.BecomeMethod
+		}
+	}
+	for _, p := range append(t.Ancestors(), t) {
+		if p.Become != nil {
+			enabled = *p.Become
+		}
+		if p.BecomeUser != "" {
+			user = p.BecomeUser
+		}
+		if p.BecomeMethod != "" {
+			method = p.BecomeMethod
+		}
+		if p.BecomeFlags != "" {
+			flags = p.BecomeFlags
+		}
+	}
+	if v, ok := r.hostVar(vars, "ansible_become"); ok {
+		enabled = v == "True" || v == "true" || v == "yes" || v == "1"
+	}
+	if !enabled {
+		return nil, nil
+	}
+	if v, ok := r.hostVar(vars, "ansible_become_user", "ansible_sudo_user"); ok {
+		user = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_become_method"); ok {
+		method = v
+	}
+	b := &connection.Become{Method: method, User: user, Exe: r.opts.BecomeExe, Flags: flags, Password: r.opts.BecomePassword}
+	if v, ok := r.hostVar(vars, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass", "ansible_sudo_password"); ok {
+		b.Password = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_become_exe", "ansible_sudo_exe"); ok {
+		b.Exe = v
+	}
+	if b.User == "" {
+		b.User = "root"
+	}
+	if b.Method == "" {
+		b.Method = "sudo"
+	}
+	return b, nil
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}

@@ -1,0 +1,132 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/playbook"
+)
+
+// ListOptions selects what List prints, like ansible-playbook's --list-*.
+type ListOptions struct {
+	Hosts, Tasks, Tags bool
+}
+
+// List prints the plays' hosts, tasks and tags without running anything,
+// in ansible-playbook's --list-hosts / --list-tasks / --list-tags format.
+func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListOptions) error {
+	r := &run{opts: opts, hosts: map[string]*hostState{}}
+	if opts.Limit != "" {
+		limited, err := matchLimit(opts.Inventory, opts.Limit)
+		if err != nil {
+			return OptionsError(err)
+		}
+		r.limit = limited
+	}
+	for _, pb := range playbooks {
+		fmt.Fprintf(w, "\nplaybook: %s\n", pb.Path)
+		for i, play := range pb.Plays {
+			r.play = play
+			pattern, err := r.templatePlayString(play.Hosts)
+			if err != nil {
+				return err
+			}
+			name := play.Name
+			if name == "" {
+				name = pattern
+			}
+			fmt.Fprintf(w, "\n  play #%d (%s): %s\tTAGS: [%s]\n", i+1, pattern, name, strings.Join(play.Tags, ","))
+			if what.Hosts {
+				hosts, err := r.opts.Inventory.Match(pattern)
+				if err != nil {
+					return err
+				}
+				hosts = limitHosts(hosts, r.limit)
+				fmt.Fprintf(w, "    pattern: %s\n    hosts (%d):\n", pyRepr(splitPattern(pattern)), len(hosts))
+				for _, h := range hosts {
+					fmt.Fprintf(w, "      %s\n", h.Name)
+				}
+			}
+			if what.Tasks {
+				fmt.Fprintf(w, "    tasks:\n")
+			}
+			var allTags []string
+			seen := map[string]bool{}
+			for _, section := range [][]*playbook.Task{play.PreTasks, play.Roles, play.Tasks, play.PostTasks} {
+				walkTasks(section, func(t *playbook.Task) {
+					if !r.selectedByTags(t) {
+						return
+					}
+					tags := inheritedTags(t)
+					for _, tag := range tags {
+						if !seen[tag] {
+							seen[tag] = true
+							allTags = append(allTags, tag)
+						}
+					}
+					if what.Tasks {
+						fmt.Fprintf(w, "      %s\tTAGS: [%s]\n", t.DisplayName(), strings.Join(tags, ", "))
+					}
+				})
+			}
+			if what.Tags {
+				sort.Strings(allTags)
+				fmt.Fprintf(w, "      TASK TAGS: [%s]\n", strings.Join(allTags, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func limitHosts(hosts []*inventory.Host, limit map[string]bool) []*inventory.Host {
+	if limit == nil {
+		return hosts
+	}
+	var out []*inventory.Host
+	for _, h := range hosts {
+		if limit[h.Name] {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func splitPattern(p string) []any {
+	var out []any
+	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == ',' }) {
+		out = append(out, strings.TrimSpace(part))
+	}
+	return out
+}
+
+// walkTasks visits the leaf tasks of a task tree in order.
+func walkTasks(tasks []*playbook.Task, fn func(*playbook.Task)) {
+	for _, t := range tasks {
+		if t.IsBlock() {
+			walkTasks(t.Block, fn)
+			walkTasks(t.Rescue, fn)
+			walkTasks(t.Always, fn)
+			continue
+		}
+		fn(t)
+	}
+}
+
+// inheritedTags are a task's tags with those of its blocks and role, sorted.
+func inheritedTags(t *playbook.Task) []string {
+	set := map[string]bool{}
+	for p := t; p != nil; p = p.Parent {
+		for _, tag := range p.Tags {
+			set[tag] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for tag := range set {
+		out = append(out, tag)
+	}
+	sort.Strings(out)
+	return out
+}

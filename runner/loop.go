@@ -1,0 +1,360 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// loopItems evaluates a task's loop: loop:, or with_<lookup>.
+func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]any, error) {
+	raw := t.Loop
+	// Ansible 1.x: `with_items: some_var` names a variable.
+	if s, ok := raw.(string); ok && t.LoopKind != "" && t.LoopKind != "sequence" && t.LoopKind != "fileglob" && !strings.Contains(s, "{{") && isIdentifierPath(s) {
+		if _, defined := vars.Lookup(strings.SplitN(s, ".", 2)[0]); defined {
+			r.opts.Out.Deprecation(fmt.Sprintf("%s: bare variable %q in with_%s; use \"{{ %s }}\". This feature will be removed in a future release.", t.Pos, s, t.LoopKind, s))
+			raw = "{{ " + s + " }}"
+		}
+	}
+	value, err := r.opts.Engine.Template(raw, vars)
+	if err != nil {
+		return nil, err
+	}
+	switch t.LoopKind {
+	case "":
+		list, ok := value.([]any)
+		if !ok {
+			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", pyRepr(value))
+		}
+		return list, nil
+	case "items":
+		return flattenOnce(asList(value)), nil
+	case "list":
+		return asList(value), nil
+	case "flattened":
+		return flattenAll(asList(value)), nil
+	case "dict":
+		m, ok := value.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("with_dict expects a dict")
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make([]any, len(keys))
+		for i, k := range keys {
+			out[i] = map[string]any{"key": k, "value": m[k]}
+		}
+		return out, nil
+	case "together":
+		lists := asList(value)
+		longest := 0
+		for _, l := range lists {
+			longest = max(longest, len(asList(l)))
+		}
+		out := make([]any, longest)
+		for i := range out {
+			row := make([]any, len(lists))
+			for j, l := range lists {
+				if ll := asList(l); i < len(ll) {
+					row[j] = ll[i]
+				}
+			}
+			out[i] = row
+		}
+		return out, nil
+	case "nested", "cartesian":
+		out := []any{[]any{}}
+		for _, l := range asList(value) {
+			var next []any
+			for _, prefix := range out {
+				for _, e := range asList(l) {
+					row := append(append([]any{}, prefix.([]any)...), e)
+					next = append(next, row)
+				}
+			}
+			out = next
+		}
+		return out, nil
+	case "indexed_items":
+		list := flattenOnce(asList(value))
+		out := make([]any, len(list))
+		for i, e := range list {
+			out[i] = []any{i, e}
+		}
+		return out, nil
+	case "sequence":
+		return sequence(fmt.Sprint(value))
+	case "fileglob":
+		return r.fileglob(h, t, asList(value))
+	}
+	return nil, fmt.Errorf("with_%s is not supported by gansible", t.LoopKind)
+}
+
+func isIdentifierPath(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func asList(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case nil:
+		return nil
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	}
+	return []any{v}
+}
+
+func flattenOnce(list []any) []any {
+	var out []any
+	for _, e := range list {
+		if l, ok := e.([]any); ok {
+			out = append(out, l...)
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func flattenAll(list []any) []any {
+	var out []any
+	for _, e := range list {
+		if l, ok := e.([]any); ok {
+			out = append(out, flattenAll(l)...)
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// sequence implements with_sequence: "start=1 end=10 stride=1 format=%d",
+// "count=N", or the short form "1-10/2:fmt".
+func sequence(spec string) ([]any, error) {
+	start, end, stride, count := 1, -1, 1, -1
+	format := "%d"
+	args, err := playbook.ParseKV(spec, "sequence")
+	if err != nil {
+		return nil, err
+	}
+	if raw, ok := args["_raw_params"].(string); ok {
+		if i := strings.Index(raw, ":"); i >= 0 {
+			format, raw = raw[i+1:], raw[:i]
+		}
+		if i := strings.Index(raw, "/"); i >= 0 {
+			stride, _ = strconv.Atoi(raw[i+1:])
+			raw = raw[:i]
+		}
+		if i := strings.Index(raw, "-"); i >= 0 {
+			start, _ = strconv.Atoi(raw[:i])
+			end, _ = strconv.Atoi(raw[i+1:])
+		} else {
+			end, _ = strconv.Atoi(raw)
+		}
+	}
+	num := func(k string, into *int) error {
+		if v, ok := args[k]; ok {
+			n, err := strconv.ParseInt(fmt.Sprint(v), 0, 64)
+			if err != nil {
+				return fmt.Errorf("can't parse %s=%v as integer", k, v)
+			}
+			*into = int(n)
+		}
+		return nil
+	}
+	for k, p := range map[string]*int{"start": &start, "end": &end, "stride": &stride, "count": &count} {
+		if err := num(k, p); err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := args["format"].(string); ok {
+		format = f
+	}
+	if count >= 0 {
+		if count == 0 {
+			return nil, nil
+		}
+		end = start + (count-1)*stride
+	}
+	if end < 0 && count < 0 {
+		return nil, fmt.Errorf("must specify count or end in with_sequence")
+	}
+	if stride == 0 {
+		return nil, fmt.Errorf("stride must not be 0")
+	}
+	var out []any
+	for i := start; (stride > 0 && i <= end) || (stride < 0 && i >= end); i += stride {
+		out = append(out, fmt.Sprintf(format, i))
+	}
+	return out, nil
+}
+
+// fileglob matches controller-side files in the files/ directories.
+func (r *run) fileglob(h *hostState, t *playbook.Task, patterns []any) ([]any, error) {
+	var out []any
+	for _, p := range patterns {
+		pattern := fmt.Sprint(p)
+		var dirs []string
+		if filepath.IsAbs(pattern) {
+			dirs = []string{""}
+		} else {
+			dirs = r.searchDirs(t, "files")
+		}
+		for _, d := range dirs {
+			matches, _ := filepath.Glob(filepath.Join(d, pattern))
+			sort.Strings(matches)
+			found := false
+			for _, m := range matches {
+				if fi, err := os.Stat(m); err == nil && !fi.IsDir() {
+					out = append(out, m)
+					found = true
+				}
+			}
+			if found {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// runLoop runs the task once per item and aggregates the results as
+// Ansible does: results[], changed if any changed, failed if any failed.
+func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items []any, tr taskRun, emit func(output.HostResult)) *taskResult {
+	loopVar := "item"
+	var indexVar, labelExpr string
+	extended := false
+	if lc := t.LoopControl; lc != nil {
+		if v, ok := lc["loop_var"].(string); ok && v != "" {
+			loopVar = v
+		}
+		indexVar, _ = lc["index_var"].(string)
+		if v, ok := lc["label"]; ok {
+			labelExpr = fmt.Sprint(v)
+		}
+		extended, _ = lc["extended"].(bool)
+	}
+	agg := &taskResult{status: output.OK, looped: true}
+	var results []any
+	anyChanged, anyFailed, allSkipped := false, false, len(items) > 0
+	var vars template.Vars
+	for i, it := range items {
+		loopVars := map[string]any{loopVar: it, "ansible_loop_var": loopVar}
+		if indexVar != "" {
+			loopVars[indexVar] = i
+		}
+		if extended {
+			loopVars["ansible_loop"] = map[string]any{
+				"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
+				"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1,
+				"allitems": items,
+			}
+		}
+		if indexVar != "" || extended {
+			loopVars["ansible_index_var"] = indexVar
+		}
+		vars = r.taskScope(h, t, loopVars)
+		label := pyStr(it)
+		if labelExpr != "" {
+			if v, err := r.opts.Engine.Template(labelExpr, vars); err == nil {
+				label = pyStr(v)
+			}
+		}
+		var res *taskResult
+		ok, err := r.conditionsHold(h, t, vars)
+		switch {
+		case err != nil:
+			res = r.failure(t, err)
+		case !ok:
+			res = skippedResult()
+		default:
+			res = r.runAction(ctx, h, t, vars, loopVars, tr)
+			if res.status != output.Skipped && res.status != output.Unreachable {
+				if err := r.applyResultConditions(t, vars, res); err != nil {
+					res.status = output.Failed
+					res.result["failed"] = true
+					res.result["msg"] = err.Error()
+				}
+			}
+		}
+		res.result[loopVar] = it
+		res.result["item"] = it
+		res.result["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			res.result["ansible_index_var"] = indexVar
+			res.result[indexVar] = i
+		}
+		results = append(results, res.result)
+		if res.status != output.Skipped {
+			allSkipped = false
+		}
+		switch res.status {
+		case output.Changed:
+			anyChanged = true
+		case output.Failed:
+			anyFailed = true
+		case output.Unreachable:
+			agg.status = output.Unreachable
+			agg.result = res.result
+			return agg
+		}
+		l := label
+		emit(output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result, Verbose: t.Action == "debug"})
+	}
+	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed"}
+	switch {
+	case len(items) == 0:
+		agg.status = output.Skipped
+		agg.result = map[string]any{"changed": false, "skipped": true, "skipped_reason": "No items in the list", "results": []any{}}
+	case allSkipped:
+		agg.status = output.Skipped
+		agg.result["skipped"] = true
+		agg.result["msg"] = "All items skipped"
+	case anyFailed:
+		agg.status = output.Failed
+		agg.result["failed"] = true
+		agg.result["msg"] = "One or more items failed"
+	case anyChanged:
+		agg.status = output.Changed
+	}
+	if vars == nil {
+		vars = r.taskScope(h, t, nil)
+	}
+	r.register(h, t, agg)
+	if agg.status == output.Failed && r.ignoreErrors(t, vars) {
+		agg.ignored = true
+	}
+	if agg.status == output.Changed && len(t.Notify) > 0 {
+		if err := r.notify(h, t, vars); err != nil {
+			agg.status = output.Failed
+			agg.result["msg"] = err.Error()
+		}
+	}
+	return agg
+}

@@ -1,0 +1,297 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// runPlay runs one play; stop reports that the playbook must end here
+// (every host of a batch failed, or any_errors_fatal / max_fail_percentage).
+func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string]*output.Stats) (stop bool, err error) {
+	r.play = play
+	r.endPlay = false
+	r.playVarsFiles = nil
+	defer func() { r.play = nil }()
+
+	pattern, err := r.templatePlayString(play.Hosts)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", play.Pos, err)
+	}
+	name := play.Name
+	if name == "" {
+		name = pattern
+	} else if n, err := r.templatePlayString(name); err == nil {
+		name = n
+	}
+	r.opts.Out.Play(name)
+
+	hosts, err := r.playHosts(pattern)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", play.Pos, err)
+	}
+	if len(hosts) == 0 {
+		r.opts.Out.NoHostsMatched()
+		return false, nil
+	}
+	if len(play.VarsPrompt) > 0 {
+		if err := r.varsPrompt(play); err != nil {
+			return false, err
+		}
+	}
+	r.playHostNames = make([]any, len(hosts))
+	for i, h := range hosts {
+		r.playHostNames[i] = h.name
+	}
+	if err := r.loadVarsFiles(play, hosts[0]); err != nil {
+		return false, err
+	}
+	for _, h := range hosts {
+		h.ended = false
+		if _, ok := stats[h.name]; !ok {
+			stats[h.name] = &h.stats
+		}
+	}
+
+	for _, batch := range batches(hosts, play.Serial) {
+		r.batch = batch
+		r.batchNames = make([]any, len(batch))
+		for i, h := range batch {
+			r.batchNames[i] = h.name
+		}
+		failedBefore := countFailed(batch)
+		if r.gatherFacts(play) {
+			r.runGatherFacts(ctx, batch)
+		}
+		sections := [][]*playbook.Task{play.PreTasks, nil, play.Roles, play.Tasks, nil, play.PostTasks, nil}
+		for _, tasks := range sections {
+			if r.endPlay || ctx.Err() != nil {
+				break
+			}
+			if tasks == nil {
+				r.flushHandlers(ctx, batch)
+				continue
+			}
+			r.runTasks(ctx, batch, tasks)
+			if r.breakPlay(batch) {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			return true, nil
+		}
+		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
+			if countAlive(batch) == 0 {
+				r.opts.Out.NoMoreHosts()
+			}
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// breakPlay reports whether the play must stop: any_errors_fatal with a
+// failure, max_fail_percentage exceeded, or no host left.
+func (r *run) breakPlay(batch []*hostState) bool {
+	failed := countFailed(batch)
+	if failed == 0 {
+		return false
+	}
+	if r.play.AnyErrorsFatal {
+		return true
+	}
+	if p := r.play.MaxFailPercentage; p != nil {
+		if float64(failed)*100/float64(len(batch)) > *p {
+			return true
+		}
+	}
+	return countAlive(batch) == 0
+}
+
+func countFailed(hosts []*hostState) int {
+	n := 0
+	for _, h := range hosts {
+		if !h.alive() {
+			n++
+		}
+	}
+	return n
+}
+
+func countAlive(hosts []*hostState) int { return len(hosts) - countFailed(hosts) }
+
+// templatePlayString templates a play-level string with extra vars and play
+// vars only, as Ansible does for hosts and name.
+func (r *run) templatePlayString(s string) (string, error) {
+	vars := &scope{}
+	vars.push(r.opts.ExtraVars)
+	if r.play != nil {
+		vars.push(r.play.Vars)
+	}
+	vars.push(map[string]any{"groups": r.groups, "omit": r.opts.Engine.Omit(), "playbook_dir": r.playbookDir})
+	v, err := r.opts.Engine.Template(s, vars)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprint(v), nil
+}
+
+func (r *run) varsPrompt(play *playbook.Play) error {
+	for _, p := range play.VarsPrompt {
+		m, _ := p.(map[string]any)
+		name, _ := m["name"].(string)
+		if _, ok := r.opts.ExtraVars[name]; ok {
+			continue
+		}
+		if def, ok := m["default"]; ok && !isTerminal(os.Stdin) {
+			if play.Vars == nil {
+				play.Vars = map[string]any{}
+			}
+			play.Vars[name] = def
+			continue
+		}
+		return fmt.Errorf("%s: vars_prompt for %q needs an interactive terminal; pass the value with -e %s=...", play.Pos, name, name)
+	}
+	return nil
+}
+
+// loadVarsFiles reads the play's vars_files; an entry that is a list names
+// alternatives of which the first that exists is used.
+func (r *run) loadVarsFiles(play *playbook.Play, first *hostState) error {
+	merged := map[string]any{}
+	vars := r.taskScope(first, nil, nil)
+	for _, entry := range play.VarsFiles {
+		candidates, ok := entry.([]any)
+		if !ok {
+			candidates = []any{entry}
+		}
+		found := false
+		var tried []string
+		for _, c := range candidates {
+			v, err := r.opts.Engine.Template(c, vars)
+			if err != nil {
+				return fmt.Errorf("%s: vars_files: %w", play.Pos, err)
+			}
+			path := fmt.Sprint(v)
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(play.Dir, path)
+			}
+			tried = append(tried, path)
+			if _, err := os.Stat(path); err != nil {
+				continue
+			}
+			loaded, err := playbook.LoadVarsFile(path)
+			if err != nil {
+				return ParserError(err)
+			}
+			for k, v := range loaded {
+				merged[k] = v
+			}
+			found = true
+			break
+		}
+		if !found {
+			return &ExitError{Code: ExitError, Err: fmt.Errorf("%s: vars file %s was not found", play.Pos, tried[0])}
+		}
+	}
+	r.playVarsFiles = merged
+	return nil
+}
+
+func (r *run) gatherFacts(play *playbook.Play) bool {
+	if play.GatherFacts != nil {
+		return *play.GatherFacts
+	}
+	return r.opts.Gathering != "explicit"
+}
+
+// runGatherFacts is the implicit "Gathering Facts" task.
+func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
+	setup := &playbook.Task{Name: "Gathering Facts", Action: "setup", Args: map[string]any{}, Pos: r.play.Pos}
+	if r.opts.Gathering == "smart" {
+		var need []*hostState
+		for _, h := range hosts {
+			h.mu.Lock()
+			gathered := len(h.facts) > 0
+			h.mu.Unlock()
+			if !gathered {
+				need = append(need, h)
+			}
+		}
+		hosts = need
+	}
+	if len(hosts) == 0 {
+		return
+	}
+	r.opts.Out.Task("Gathering Facts", false)
+	r.forEachHost(hosts, func(h *hostState) func() {
+		return r.execTask(ctx, h, setup, taskRun{gatherFacts: true})
+	})
+}
+
+// flushHandlers runs the notified handlers, in the order they are defined,
+// on the hosts that notified them, until none is left notified.
+func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
+	for {
+		ran := false
+		for _, hd := range r.play.Handlers {
+			var notified []*hostState
+			for _, h := range hosts {
+				if h.notified[hd] {
+					delete(h.notified, hd)
+					if h.alive() {
+						notified = append(notified, h)
+					}
+				}
+			}
+			if len(notified) == 0 {
+				continue
+			}
+			ran = true
+			r.runTask(ctx, notified, hd, true)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
+// notify marks the handlers a changed task notifies, by name or listen topic.
+func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
+	for _, raw := range t.Notify {
+		nameV, err := r.opts.Engine.Template(raw, vars)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprint(nameV)
+		found := false
+		for _, hd := range r.play.Handlers {
+			if handlerMatches(hd, name) {
+				h.notified[hd] = true
+				found = true
+			}
+		}
+		if !found {
+			return errors.New("The requested handler '" + name + "' was not found in either the main handlers list nor in the listening handlers list")
+		}
+	}
+	return nil
+}
+
+func handlerMatches(hd *playbook.Task, name string) bool {
+	if hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name) {
+		return true
+	}
+	for _, l := range hd.Listen {
+		if l == name {
+			return true
+		}
+	}
+	return false
+}

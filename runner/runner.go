@@ -1,0 +1,309 @@
+// Package runner executes loaded playbooks: for each play it selects hosts,
+// runs tasks in order on all hosts in parallel up to forks (Ansible's
+// linear strategy), runs notified handlers, and keeps the recap.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// Options are the settings of one run, from the command line, ansible.cfg
+// and the environment.
+type Options struct {
+	Inventory        *inventory.Inventory
+	InventorySources []string
+	Loader           *playbook.Loader
+	Engine           *template.Engine
+	Out              *output.Default
+
+	ExtraVars   map[string]any
+	Limit       string
+	Tags        []string
+	SkipTags    []string
+	Check       bool
+	Diff        bool
+	Forks       int
+	StartAtTask string
+	Verbosity   int
+	Gathering   string // implicit, explicit or smart
+
+	Connection      string // -c: default connection type
+	RemoteUser      string // -u or remote_user
+	PrivateKeyFile  string
+	Password        string // -k
+	Timeout         time.Duration
+	HostKeyChecking bool
+
+	Become         bool
+	BecomeUser     string
+	BecomeMethod   string
+	BecomeExe      string
+	BecomePassword string
+}
+
+// run is the state of one ansible-playbook run over several playbooks.
+type run struct {
+	opts *Options
+
+	hosts        map[string]*hostState
+	allHostNames []string
+	groups       map[string]any
+	groupNames   map[string][]any
+	hostvars     hostVarsView
+	limit        map[string]bool
+
+	// Per play.
+	play          *playbook.Play
+	playbookDir   string
+	playVarsFiles map[string]any
+	playHostNames []any
+	batch         []*hostState
+	batchNames    []any
+	startAt       string // --start-at-task not yet reached when non-empty
+	endPlay       bool
+
+	anyFailed      bool
+	anyUnreachable bool
+}
+
+// Run executes the playbooks in order and returns an *ExitError for a run
+// with failed or unreachable hosts.
+func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) error {
+	r := &run{opts: opts, hosts: map[string]*hostState{}, startAt: opts.StartAtTask}
+	if r.opts.Forks <= 0 {
+		r.opts.Forks = 5
+	}
+	r.hostvars = hostVarsView{r}
+	inv := opts.Inventory
+	r.groups = map[string]any{}
+	for g, hs := range inv.GroupsMap() {
+		list := make([]any, len(hs))
+		for i, h := range hs {
+			list[i] = h
+		}
+		r.groups[g] = list
+	}
+	r.groupNames = map[string][]any{}
+	for _, h := range inv.Hosts() {
+		r.hosts[h.Name] = newHostState(inv, h)
+		r.allHostNames = append(r.allHostNames, h.Name)
+		names := inv.GroupNames(h)
+		list := make([]any, len(names))
+		for i, n := range names {
+			list[i] = n
+		}
+		r.groupNames[h.Name] = list
+	}
+	if opts.Limit != "" {
+		limited, err := matchLimit(inv, opts.Limit)
+		if err != nil {
+			return OptionsError(err)
+		}
+		if len(limited) == 0 {
+			return &ExitError{Code: ExitError, Err: errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")}
+		}
+		r.limit = limited
+	}
+	defer r.closeConnections()
+
+	var played map[string]*output.Stats = map[string]*output.Stats{}
+	var runErr error
+playbooks:
+	for _, pb := range playbooks {
+		r.playbookDir, _ = filepath.Abs(filepath.Dir(pb.Path))
+		for _, play := range pb.Plays {
+			if err := ctx.Err(); err != nil {
+				runErr = &ExitError{Code: ExitInterrupted, Err: errors.New("User interrupted execution")}
+				break playbooks
+			}
+			stop, err := r.runPlay(ctx, play, played)
+			if err != nil {
+				runErr = err
+				break playbooks
+			}
+			if stop {
+				break playbooks
+			}
+		}
+	}
+	opts.Out.Recap(played)
+	if runErr != nil {
+		return runErr
+	}
+	switch {
+	case r.anyUnreachable:
+		return &ExitError{Code: ExitUnreachable}
+	case r.anyFailed:
+		return &ExitError{Code: ExitHostFailed}
+	}
+	return nil
+}
+
+// matchLimit resolves --limit (a pattern, or @file of host names).
+func matchLimit(inv *inventory.Inventory, limit string) (map[string]bool, error) {
+	hosts, err := inv.Match(limit)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, h := range hosts {
+		out[h.Name] = true
+	}
+	return out, nil
+}
+
+func (r *run) activeNames() []any {
+	var out []any
+	for _, h := range r.batch {
+		if h.alive() {
+			out = append(out, h.name)
+		}
+	}
+	return out
+}
+
+// playHosts are the hosts a play targets: its pattern, within --limit,
+// minus hosts that failed in earlier plays.
+func (r *run) playHosts(pattern string) ([]*hostState, error) {
+	matched, err := r.opts.Inventory.Match(pattern)
+	if err != nil {
+		return nil, err
+	}
+	var out []*hostState
+	for _, h := range matched {
+		if r.limit != nil && !r.limit[h.Name] {
+			continue
+		}
+		hs, ok := r.hosts[h.Name]
+		if !ok {
+			// The implicit localhost.
+			hs = newHostState(r.opts.Inventory, h)
+			r.hosts[h.Name] = hs
+			r.groupNames[h.Name] = []any{}
+		}
+		if hs.alive() {
+			out = append(out, hs)
+		}
+	}
+	return out, nil
+}
+
+func (r *run) closeConnections() {
+	for _, h := range r.hosts {
+		if h.conn != nil {
+			h.conn.Close()
+		}
+	}
+}
+
+// batches splits hosts by the play's serial keyword: numbers or
+// percentages, the last one repeating.
+func batches(hosts []*hostState, serial []any) [][]*hostState {
+	if len(serial) == 0 {
+		return [][]*hostState{hosts}
+	}
+	var out [][]*hostState
+	i := 0
+	for len(hosts) > 0 {
+		spec := serial[min(i, len(serial)-1)]
+		i++
+		n := serialSize(spec, len(hosts))
+		if n <= 0 || n > len(hosts) {
+			n = len(hosts)
+		}
+		out = append(out, hosts[:n])
+		hosts = hosts[n:]
+	}
+	return out
+}
+
+func serialSize(spec any, total int) int {
+	switch v := spec.(type) {
+	case int:
+		return v
+	case float64:
+		return int(v)
+	case string:
+		s := strings.TrimSpace(v)
+		if strings.HasSuffix(s, "%") {
+			var pct float64
+			fmt.Sscanf(strings.TrimSuffix(s, "%"), "%g", &pct)
+			n := int(float64(total) * pct / 100)
+			if n < 1 {
+				n = 1
+			}
+			return n
+		}
+		var n int
+		fmt.Sscanf(s, "%d", &n)
+		return n
+	}
+	return 0
+}
+
+// forEachHost runs fn on each host, at most forks at a time, and returns
+// when all are done. Results are handed to emit in host order as soon as a
+// host and every host before it are done, so output is deterministic.
+func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
+	done := make([]chan func(), len(hosts))
+	sem := make(chan struct{}, r.opts.Forks)
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		done[i] = make(chan func(), 1)
+		wg.Add(1)
+		go func(i int, h *hostState) {
+			defer wg.Done()
+			sem <- struct{}{}
+			emit := fn(h)
+			<-sem
+			done[i] <- emit
+		}(i, h)
+	}
+	for _, ch := range done {
+		if emit := <-ch; emit != nil {
+			emit()
+		}
+	}
+	wg.Wait()
+}
+
+func sortedHostNames(hosts []*hostState) []string {
+	names := make([]string, len(hosts))
+	for i, h := range hosts {
+		names[i] = h.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// connFor returns the cached connection to a host, opening it on first use.
+func (r *run) connFor(ctx context.Context, h *hostState, vars template.Vars) (connection.Conn, error) {
+	h.connMu.Lock()
+	defer h.connMu.Unlock()
+	if h.conn != nil {
+		return h.conn, nil
+	}
+	if h.connErr != nil {
+		return nil, h.connErr
+	}
+	conn, err := r.dial(ctx, h.name, vars)
+	if err != nil {
+		h.connErr = err
+		return nil, err
+	}
+	h.conn = conn
+	return conn, nil
+}

@@ -1,0 +1,485 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// taskRun carries per-invocation settings of a task.
+type taskRun struct {
+	gatherFacts bool
+	handler     bool
+}
+
+// runTask runs one task on hosts: banner, then each host in parallel.
+func (r *run) runTask(ctx context.Context, hosts []*playbookHost, t *playbook.Task, handler bool) {
+	if !handler && !r.selectedByTags(t) {
+		return
+	}
+	if r.startAt != "" && !handler {
+		if t.Name != r.startAt && t.DisplayName() != r.startAt {
+			return
+		}
+		r.startAt = ""
+	}
+	if isInclude(t.Action) {
+		r.runInclude(ctx, hosts, t)
+		return
+	}
+	if t.Action == "meta" {
+		r.runMeta(ctx, hosts, t)
+		return
+	}
+	r.opts.Out.Task(r.taskTitle(hosts[0], t), handler)
+	if r.runOnce(t) {
+		first := hosts[0]
+		var shared *taskResult
+		r.forEachHost([]*hostState{first}, func(h *hostState) func() {
+			emit, res := r.execTaskResult(ctx, h, t, taskRun{handler: handler})
+			shared = res
+			return emit
+		})
+		if shared != nil && t.Register != "" {
+			for _, h := range hosts[1:] {
+				h.setFact(t.Register, template.Unsafe{V: shared.registered()})
+			}
+		}
+		return
+	}
+	r.forEachHost(hosts, func(h *hostState) func() {
+		return r.execTask(ctx, h, t, taskRun{handler: handler})
+	})
+}
+
+// playbookHost is the host type the task runner iterates over.
+type playbookHost = hostState
+
+// taskTitle is the banner text: the task's name, templated when it can be
+// with the first host's variables, as Ansible does.
+func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
+	name := t.DisplayName()
+	if strings.Contains(name, "{{") {
+		if v, err := r.opts.Engine.Template(name, r.taskScope(h, t, nil)); err == nil {
+			name = fmt.Sprint(v)
+		}
+	}
+	return name
+}
+
+func (r *run) runOnce(t *playbook.Task) bool {
+	if t.RunOnce || (r.play != nil && r.play.RunOnce) {
+		return true
+	}
+	for p := t.Parent; p != nil; p = p.Parent {
+		if p.RunOnce {
+			return true
+		}
+	}
+	return false
+}
+
+// taskResult is a finished task on one host.
+type taskResult struct {
+	status  output.Status
+	result  map[string]any
+	items   []map[string]any // per-item results of a loop
+	looped  bool
+	ignored bool
+}
+
+// registered is what `register:` stores.
+func (tr *taskResult) registered() map[string]any {
+	return tr.result
+}
+
+func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
+	emit, _ := r.execTaskResult(ctx, h, t, tr)
+	return emit
+}
+
+// execTaskResult runs t on h and returns a function that prints the result
+// lines, so that the caller controls output order.
+func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) (func(), *taskResult) {
+	var lines []output.HostResult
+	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) { lines = append(lines, hr) })
+	r.account(h, t, res, tr)
+	final := output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored}
+	if d := r.delegateName(h, t); d != "" {
+		final.Delegated = d
+	}
+	final.Verbose = t.Action == "debug" && !res.looped
+	if res.looped && res.status != output.Failed && res.status != output.Unreachable {
+		// Loops print only their item lines, and a summary for all-skipped.
+		if res.status != output.Skipped || len(lines) > 0 {
+			final = output.HostResult{}
+		}
+	}
+	if r.noLog(h, t) {
+		for i := range lines {
+			lines[i].Result = censored(lines[i].Result)
+		}
+		if final.Result != nil {
+			final.Result = censored(final.Result)
+		}
+	}
+	diffs := diffText(res)
+	return func() {
+		for _, l := range lines {
+			r.opts.Out.Result(l)
+		}
+		if final.Host != "" {
+			r.opts.Out.Result(final)
+		}
+		if r.diffMode(t) {
+			r.opts.Out.Diff(diffs)
+		}
+	}, res
+}
+
+// account updates the host's recap counters and failure state.
+func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRun) {
+	switch res.status {
+	case output.OK:
+		h.stats.Ok++
+	case output.Changed:
+		h.stats.Ok++
+		h.stats.Changed++
+	case output.Skipped:
+		h.stats.Skipped++
+	case output.Failed:
+		if res.ignored {
+			h.stats.Ignored++
+			h.stats.Ok++
+			return
+		}
+		h.stats.Failed++
+		h.failed = true
+	case output.Unreachable:
+		if res.ignored {
+			h.stats.Ignored++
+			return
+		}
+		h.stats.Unreachable++
+		h.unreachable = true
+	}
+}
+
+func censored(res map[string]any) map[string]any {
+	out := map[string]any{"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"}
+	if c, ok := res["changed"]; ok {
+		out["changed"] = c
+	}
+	return out
+}
+
+// execOnHost evaluates conditions and loops and runs the action.
+func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun, item func(output.HostResult)) *taskResult {
+	vars := r.taskScope(h, t, nil)
+	if t.Loop == nil {
+		ok, err := r.conditionsHold(h, t, vars)
+		if err != nil {
+			return r.failure(t, err)
+		}
+		if !ok {
+			return skippedResult()
+		}
+		res := r.runAction(ctx, h, t, vars, nil, tr)
+		r.afterResult(h, t, vars, res)
+		return res
+	}
+	items, err := r.loopItems(h, t, vars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	return r.runLoop(ctx, h, t, items, tr, item)
+}
+
+func skippedResult() *taskResult {
+	return &taskResult{status: output.Skipped, result: map[string]any{
+		"changed": false, "skip_reason": "Conditional result was False",
+	}}
+}
+
+// failure is a task failing on a host before or outside its action.
+func (r *run) failure(t *playbook.Task, err error) *taskResult {
+	msg := err.Error()
+	if template.IsUndefined(err) {
+		msg = "The task includes an option with an undefined variable. The error was: " + msg + "\n\nThe error appears to be in '" + t.Pos.File + "': line " + fmt.Sprint(t.Pos.Line) + ", column " + fmt.Sprint(t.Pos.Col) + ", but may\nbe elsewhere in the file depending on the exact syntax problem."
+	}
+	var unreachable *connection.UnreachableError
+	if errors.As(err, &unreachable) {
+		return &taskResult{status: output.Unreachable, result: map[string]any{
+			"changed": false, "unreachable": true, "msg": msg,
+		}}
+	}
+	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "msg": msg}}
+}
+
+// conditionsHold evaluates the task's when, with those of its blocks.
+func (r *run) conditionsHold(h *hostState, t *playbook.Task, vars template.Vars) (bool, error) {
+	for _, p := range append(t.Ancestors(), t) {
+		for _, c := range p.When {
+			ok, err := r.condition(c, vars)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+func (r *run) condition(c any, vars template.Vars) (bool, error) {
+	switch v := c.(type) {
+	case bool:
+		return v, nil
+	case nil:
+		return true, nil
+	case string:
+		return r.opts.Engine.Condition(v, vars)
+	default:
+		return r.opts.Engine.Condition(fmt.Sprint(v), vars)
+	}
+}
+
+// afterResult applies changed_when, failed_when and until, registers the
+// result and notifies handlers.
+func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, res *taskResult) {
+	if res.status != output.Skipped && res.status != output.Unreachable {
+		if err := r.applyResultConditions(t, vars, res); err != nil {
+			res.status = output.Failed
+			res.result["failed"] = true
+			res.result["msg"] = err.Error()
+		}
+	}
+	r.register(h, t, res)
+	if res.status == output.Failed && r.ignoreErrors(t, vars) {
+		res.ignored = true
+	}
+	if res.status == output.Changed && len(t.Notify) > 0 {
+		if err := r.notify(h, t, vars); err != nil {
+			res.status = output.Failed
+			res.result["failed"] = true
+			res.result["msg"] = err.Error()
+		}
+	}
+}
+
+// applyResultConditions evaluates changed_when and failed_when with the
+// result available under the register name.
+func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *taskResult) error {
+	if len(t.ChangedWhen) == 0 && len(t.FailedWhen) == 0 {
+		return nil
+	}
+	s := &scope{}
+	if t.Register != "" {
+		s.push(map[string]any{t.Register: template.Unsafe{V: res.result}})
+	}
+	s.layers = append(s.layers, vars.(*scope).layers...)
+	if len(t.ChangedWhen) > 0 && res.status != output.Failed {
+		changed, err := r.allTrue(t.ChangedWhen, s)
+		if err != nil {
+			return err
+		}
+		res.result["changed"] = changed
+		if changed {
+			res.status = output.Changed
+		} else {
+			res.status = output.OK
+		}
+	}
+	if len(t.FailedWhen) > 0 {
+		failed, err := r.allTrue(t.FailedWhen, s)
+		if err != nil {
+			return err
+		}
+		res.result["failed_when_result"] = failed
+		if failed {
+			res.status = output.Failed
+			res.result["failed"] = true
+		} else {
+			res.result["failed"] = false
+			if res.status == output.Failed {
+				res.status = output.OK
+				if c, _ := res.result["changed"].(bool); c {
+					res.status = output.Changed
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// allTrue is true when every condition in the list holds (Ansible ANDs a
+// list of changed_when or failed_when conditions).
+func (r *run) allTrue(conds []any, vars template.Vars) (bool, error) {
+	for _, c := range conds {
+		ok, err := r.condition(c, vars)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (r *run) register(h *hostState, t *playbook.Task, res *taskResult) {
+	if t.Register == "" {
+		return
+	}
+	h.setFact(t.Register, template.Unsafe{V: res.result})
+}
+
+func (r *run) ignoreErrors(t *playbook.Task, vars template.Vars) bool {
+	for p := t; p != nil; p = p.Parent {
+		if p.IgnoreErrors != nil {
+			return r.truthy(p.IgnoreErrors, vars)
+		}
+	}
+	if r.play != nil && r.play.IgnoreErrors != nil {
+		return r.truthy(r.play.IgnoreErrors, vars)
+	}
+	return false
+}
+
+func (r *run) truthy(v any, vars template.Vars) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		ok, err := r.opts.Engine.Condition(x, vars)
+		return err == nil && ok
+	case int:
+		return x != 0
+	}
+	return false
+}
+
+func (r *run) noLog(h *hostState, t *playbook.Task) bool {
+	for p := t; p != nil; p = p.Parent {
+		if p.NoLog != nil {
+			return r.truthy(p.NoLog, r.taskScope(h, t, nil))
+		}
+	}
+	return r.play != nil && r.play.NoLog != nil && r.truthy(r.play.NoLog, r.taskScope(h, t, nil))
+}
+
+func (r *run) checkMode(t *playbook.Task) bool {
+	for p := t; p != nil; p = p.Parent {
+		if b, ok := p.CheckMode.(bool); ok {
+			return b
+		}
+	}
+	if r.play != nil && r.play.CheckMode != nil {
+		return *r.play.CheckMode
+	}
+	return r.opts.Check
+}
+
+func (r *run) diffMode(t *playbook.Task) bool {
+	for p := t; p != nil; p = p.Parent {
+		if b, ok := p.Diff.(bool); ok {
+			return b
+		}
+	}
+	if r.play != nil && r.play.Diff != nil {
+		return *r.play.Diff
+	}
+	return r.opts.Diff
+}
+
+func (r *run) delegateName(h *hostState, t *playbook.Task) string {
+	for p := t; p != nil; p = p.Parent {
+		if p.DelegateTo != "" {
+			if strings.Contains(p.DelegateTo, "{{") {
+				v, err := r.opts.Engine.Template(p.DelegateTo, r.taskScope(h, t, nil))
+				if err == nil {
+					return fmt.Sprint(v)
+				}
+			}
+			return p.DelegateTo
+		}
+	}
+	return ""
+}
+
+// retrying runs attempt until `until` holds or retries are used up.
+func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, attempt func() *taskResult) *taskResult {
+	if t.Until == nil {
+		return attempt()
+	}
+	retries := intValue(r.templateOr(t.Retries, vars, 3), 3)
+	delay := intValue(r.templateOr(t.Delay, vars, 5), 5)
+	var res *taskResult
+	for i := 1; ; i++ {
+		res = attempt()
+		if res.status == output.Unreachable {
+			return res
+		}
+		s := &scope{}
+		if t.Register != "" {
+			s.push(map[string]any{t.Register: template.Unsafe{V: res.result}})
+		}
+		s.layers = append(s.layers, vars.(*scope).layers...)
+		ok, err := r.condition(t.Until, s)
+		if err != nil {
+			return r.failure(t, err)
+		}
+		res.result["attempts"] = i
+		if ok {
+			return res
+		}
+		if i > retries {
+			res.status = output.Failed
+			res.result["failed"] = true
+			if _, ok := res.result["msg"]; !ok {
+				res.result["msg"] = "Retries exhausted"
+			}
+			return res
+		}
+		r.opts.Out.Retry(h.name, t.DisplayName(), retries-i+1)
+		select {
+		case <-ctx.Done():
+			return res
+		case <-time.After(time.Duration(delay) * time.Second):
+		}
+	}
+}
+
+func (r *run) templateOr(v any, vars template.Vars, def any) any {
+	if v == nil {
+		return def
+	}
+	out, err := r.opts.Engine.Template(v, vars)
+	if err != nil {
+		return def
+	}
+	return out
+}
+
+func intValue(v any, def int) int {
+	switch x := v.(type) {
+	case int:
+		return x
+	case float64:
+		return int(x)
+	case string:
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(x), "%d", &n); err == nil {
+			return n
+		}
+	}
+	return def
+}

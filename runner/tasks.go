@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"context"
+
+	"github.com/gansible/gansible/playbook"
+)
+
+// runTasks runs a list of tasks and blocks on hosts in lockstep.
+func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playbook.Task) {
+	for _, t := range tasks {
+		if r.endPlay || ctx.Err() != nil {
+			return
+		}
+		active := alive(hosts)
+		if len(active) == 0 {
+			return
+		}
+		if t.IsBlock() {
+			r.runBlock(ctx, active, t)
+		} else {
+			r.runTask(ctx, active, t, false)
+		}
+		if r.play != nil && r.breakPlay(r.batch) {
+			return
+		}
+	}
+}
+
+func alive(hosts []*hostState) []*hostState {
+	var out []*hostState
+	for _, h := range hosts {
+		if h.alive() {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// runBlock runs a block's tasks; hosts that fail in it run its rescue
+// section (and count as rescued, not failed), and every host that entered
+// the block runs its always section.
+func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task) {
+	r.runTasks(ctx, hosts, b.Block)
+	if len(b.Rescue) > 0 {
+		var failed []*hostState
+		for _, h := range hosts {
+			if h.failed && !h.unreachable {
+				failed = append(failed, h)
+			}
+		}
+		if len(failed) > 0 {
+			for _, h := range failed {
+				h.failed = false
+				h.stats.Failed--
+				h.stats.Rescued++
+			}
+			r.anyFailed = r.anyFailedHost()
+			r.runTasks(ctx, failed, b.Rescue)
+		}
+	}
+	if len(b.Always) > 0 {
+		var failed []*hostState
+		var run []*hostState
+		for _, h := range hosts {
+			if h.unreachable {
+				continue
+			}
+			if h.failed {
+				failed = append(failed, h)
+				h.failed = false
+			}
+			run = append(run, h)
+		}
+		r.runTasks(ctx, run, b.Always)
+		for _, h := range failed {
+			h.failed = true
+		}
+	}
+}
+
+// anyFailedHost recomputes whether any host has failed so far, after a
+// rescue cleared some failures.
+func (r *run) anyFailedHost() bool {
+	for _, h := range r.hosts {
+		if h.failed {
+			return true
+		}
+	}
+	return false
+}

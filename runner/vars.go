@@ -1,0 +1,146 @@
+package runner
+
+import (
+	"strings"
+
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// scope is the variables one task sees on one host: maps from the highest
+// precedence to the lowest. Values stay raw; the template engine templates
+// them lazily when they are used.
+type scope struct {
+	layers []map[string]any
+}
+
+// Lookup implements template.Vars.
+func (s *scope) Lookup(name string) (any, bool) {
+	for _, l := range s.layers {
+		if v, ok := l[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func (s *scope) push(m map[string]any) {
+	if len(m) > 0 {
+		s.layers = append(s.layers, m)
+	}
+}
+
+// taskScope builds the variables for task t on host h, following Ansible's
+// precedence (highest first): loop variables, extra vars, include and role
+// parameters, set_fact and register, include_vars, task and block vars,
+// role vars, vars_files, play vars, facts, inventory vars, role defaults.
+// Magic variables come first: Ansible sets them last, over everything.
+func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any) *scope {
+	s := &scope{layers: make([]map[string]any, 0, 16)}
+	s.push(r.magicVars(h, t))
+	s.push(loopVars)
+	s.push(r.opts.ExtraVars)
+	if t != nil {
+		for p := t; p != nil; p = p.Parent {
+			if p.Role != nil && p.Synthetic {
+				s.push(p.Role.Params)
+			}
+		}
+	}
+	h.mu.Lock()
+	s.push(h.setFacts)
+	s.push(h.includeVars)
+	h.mu.Unlock()
+	var roles []*playbook.Role
+	if t != nil {
+		for p := t; p != nil; p = p.Parent {
+			s.push(p.Vars)
+		}
+		for p := t; p != nil; p = p.Parent {
+			if p.Role != nil && (len(roles) == 0 || roles[len(roles)-1] != p.Role) {
+				roles = append(roles, p.Role)
+			}
+		}
+		for _, role := range roles {
+			s.push(role.Vars)
+		}
+	}
+	if r.play != nil {
+		s.push(r.playVarsFiles)
+		s.push(r.play.Vars)
+	}
+	s.push(h.factVars())
+	s.push(h.inventoryVars)
+	for _, role := range roles {
+		s.push(role.Defaults)
+	}
+	return s
+}
+
+// magicVars are the variables Ansible defines for every task.
+func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
+	m := map[string]any{
+		"inventory_hostname":       h.name,
+		"inventory_hostname_short": strings.SplitN(h.name, ".", 2)[0],
+		"group_names":              r.groupNames[h.name],
+		"groups":                   r.groups,
+		"hostvars":                 r.hostvars,
+		"omit":                     r.opts.Engine.Omit(),
+		"ansible_check_mode":       r.opts.Check,
+		"ansible_diff_mode":        r.opts.Diff,
+		"ansible_version":          ansibleVersion,
+		"playbook_dir":             r.playbookDir,
+		"ansible_playbook_python":  "",
+		"ansible_verbosity":        r.opts.Verbosity,
+		"ansible_run_tags":         nonEmpty(r.opts.Tags, []string{"all"}),
+		"ansible_skip_tags":        nonEmpty(r.opts.SkipTags, []string{}),
+		"ansible_forks":            r.opts.Forks,
+		"ansible_inventory_sources": r.opts.InventorySources,
+	}
+	if r.play != nil {
+		m["play_hosts"] = r.batchNames
+		m["ansible_play_batch"] = r.batchNames
+		m["ansible_play_hosts"] = r.activeNames()
+		m["ansible_play_hosts_all"] = r.playHostNames
+		m["ansible_play_name"] = r.play.Name
+	}
+	if t != nil {
+		for p := t; p != nil; p = p.Parent {
+			if p.Role != nil {
+				m["role_path"] = p.Role.Path
+				m["role_name"] = p.Role.Name
+				m["ansible_role_name"] = p.Role.Name
+				break
+			}
+		}
+	}
+	return m
+}
+
+func nonEmpty(a, def []string) []string {
+	if len(a) == 0 {
+		return def
+	}
+	return a
+}
+
+// ansibleVersion is what ansible_version reports: the ansible-core version
+// whose behaviour gansible follows.
+var ansibleVersion = map[string]any{
+	"full": "2.14.3", "major": 2, "minor": 14, "revision": 3, "string": "2.14.3",
+}
+
+// hostVarsView implements template.HostVars: hostvars[h] holds h's
+// inventory vars, facts, set_facts and extra vars, as in Ansible (play vars
+// are not part of hostvars).
+type hostVarsView struct{ r *run }
+
+func (v hostVarsView) Host(name string) (template.Vars, bool) {
+	h, ok := v.r.hosts[name]
+	if !ok {
+		return nil, false
+	}
+	return v.r.taskScope(h, nil, nil), true
+}
+
+func (v hostVarsView) Hosts() []string { return v.r.allHostNames }
