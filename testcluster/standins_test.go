@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,7 +49,7 @@ func TestZookeeperTarball(t *testing.T) {
 		names = append(names, hdr.Name)
 	}
 	for _, want := range []string{"zookeeper-3.4.6/bin/zkServer.sh", "zookeeper-3.4.6/bin/zkEnv.sh", "zookeeper-3.4.6/conf/"} {
-		if !contains(names, want) {
+		if !slices.Contains(names, want) {
 			t.Errorf("tarball lacks %s; has %v", want, names)
 		}
 	}
@@ -98,7 +99,7 @@ func TestBuildStandinsReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"/usr/bin/mesos-init-wrapper", "/etc/mesos", "/etc/mesos-master", "/etc/mesos-slave"} {
-		if !contains(strings.Fields(string(out)), want) {
+		if !slices.Contains(strings.Fields(string(out)), want) {
 			t.Errorf("rpm lacks %s; lists %s", want, out)
 		}
 	}
@@ -112,15 +113,6 @@ func TestBuildStandinsReproducible(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "signatures OK") {
 		t.Errorf("rpm -K: %v\n%s", err, out)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func copyFileForTest(t *testing.T, src, dst string) {
