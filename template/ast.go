@@ -1,0 +1,170 @@
+package template
+
+// The syntax tree produced by the parser. Expressions evaluate to values;
+// statements write output. Every node remembers the line it came from so
+// that errors can point at it.
+
+// expr is an expression node.
+type expr interface{ line() int }
+
+// stmt is a statement node of a template body.
+type stmt interface{ line() int }
+
+type pos struct{ ln int }
+
+func (p pos) line() int { return p.ln }
+
+type (
+	literalExpr struct {
+		pos
+		val any
+	}
+	nameExpr struct {
+		pos
+		name string
+	}
+	listExpr struct {
+		pos
+		items []expr
+	}
+	// tupleExpr is evaluated like a list; Jinja2 tuples and lists only differ
+	// in how Python prints them.
+	tupleExpr struct {
+		pos
+		items []expr
+	}
+	dictExpr struct {
+		pos
+		keys, vals []expr
+	}
+	attrExpr struct {
+		pos
+		obj  expr
+		attr string
+	}
+	itemExpr struct {
+		pos
+		obj, key expr
+	}
+	sliceExpr struct {
+		pos
+		obj              expr
+		start, end, step expr // nil when omitted
+	}
+	callExpr struct {
+		pos
+		fn     expr
+		args   []expr
+		kwargs []kwarg
+	}
+	filterExpr struct {
+		pos
+		in     expr // nil inside {% filter %} blocks
+		name   string
+		args   []expr
+		kwargs []kwarg
+	}
+	testExpr struct {
+		pos
+		in     expr
+		name   string
+		args   []expr
+		kwargs []kwarg
+		negate bool
+	}
+	binaryExpr struct {
+		pos
+		op          string
+		left, right expr
+	}
+	unaryExpr struct {
+		pos
+		op      string // "not", "-", "+"
+		operand expr
+	}
+	condExpr struct {
+		pos
+		cond, then, orElse expr // orElse nil: undefined when false
+	}
+)
+
+type kwarg struct {
+	name string
+	val  expr
+}
+
+type (
+	dataStmt struct {
+		pos
+		text string
+	}
+	outputStmt struct {
+		pos
+		e expr
+	}
+	ifStmt struct {
+		pos
+		conds  []expr
+		bodies [][]stmt // len(bodies) == len(conds) or len(conds)+1 with an else
+	}
+	forStmt struct {
+		pos
+		targets  []string
+		iter     expr
+		filter   expr // the optional "if" clause
+		body     []stmt
+		orElse   []stmt
+		recurses bool
+	}
+	setStmt struct {
+		pos
+		targets []string
+		attr    string // {% set ns.attr = ... %}
+		val     expr
+		body    []stmt // block set: {% set x %}...{% endset %}
+	}
+	macroStmt struct {
+		pos
+		m *macro
+	}
+	callBlockStmt struct {
+		pos
+		call   *callExpr
+		caller *macro
+	}
+	withStmt struct {
+		pos
+		names []string
+		vals  []expr
+		body  []stmt
+	}
+	filterBlockStmt struct {
+		pos
+		filters []*filterExpr
+		body    []stmt
+	}
+	doStmt struct {
+		pos
+		e expr
+	}
+	loopControlStmt struct {
+		pos
+		brk bool
+	}
+)
+
+// macro is a {% macro %} definition, callable from expressions.
+type macro struct {
+	name     string
+	params   []string
+	defaults []expr // aligned with params; nil when required
+	body     []stmt
+}
+
+// parsedTemplate is the cached result of parsing one source text.
+type parsedTemplate struct {
+	body []stmt
+	// single is the expression when the whole source is exactly one
+	// {{ expr }}; such strings template to a native value.
+	single expr
+}

@@ -1,0 +1,91 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is a templating error. Its message reads like Ansible's: "'foo' is
+// undefined" for an undefined variable, "template error while templating
+// string: <detail>. String: <source>" for a syntax error.
+type Error struct {
+	Name  string // template name, empty for playbook strings
+	Line  int    // 1-based line in the template, 0 when unknown
+	Msg   string
+	cause error
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Name != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.Name, e.Line, e.Msg)
+	case e.Name != "":
+		return e.Name + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// undefinedError is the failure of using an undefined value.
+type undefinedError struct{ msg string }
+
+func (e *undefinedError) Error() string { return e.msg }
+
+// IsUndefined reports whether err (wrapped or not) is about an undefined
+// variable or attribute.
+func IsUndefined(err error) bool {
+	var u *undefinedError
+	return errors.As(err, &u)
+}
+
+// lineError attaches the template line an evaluation error happened on.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return e.err.Error() }
+func (e *lineError) Unwrap() error { return e.err }
+
+// atLine wraps err with line unless it already carries one.
+func atLine(line int, err error) error {
+	var le *lineError
+	if err == nil || errors.As(err, &le) {
+		return err
+	}
+	return &lineError{line, err}
+}
+
+// loopError reports a variable whose value refers back to itself.
+type loopError struct{ src string }
+
+func (e *loopError) Error() string {
+	return "recursive loop detected in template string: " + e.src
+}
+
+// templateError turns a parse or evaluation failure into an *Error.
+func templateError(name, src string, err error) error {
+	var te *Error
+	if errors.As(err, &te) {
+		return err
+	}
+	out := &Error{Name: name, Msg: err.Error(), cause: err}
+	var se *syntaxError
+	var le *lineError
+	switch {
+	case errors.As(err, &se):
+		out.Line = se.line
+		if name == "" {
+			out.Msg = fmt.Sprintf("template error while templating string: %s. String: %s", se.msg, src)
+		} else {
+			out.Msg = "template error: " + se.msg
+		}
+	case errors.As(err, &le):
+		out.Line = le.line
+	}
+	if name == "" {
+		out.Line = 0 // a line number means little inside a one-line string
+	}
+	return out
+}

@@ -1,0 +1,549 @@
+package template
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// frame is one scope of template-local names ({% set %}, loop variables,
+// macro arguments), chained to its enclosing scope.
+type frame struct {
+	vars   map[string]any
+	parent *frame
+}
+
+func (f *frame) child() *frame { return &frame{parent: f} }
+
+func (f *frame) set(name string, v any) {
+	if f.vars == nil {
+		f.vars = map[string]any{}
+	}
+	f.vars[name] = v
+}
+
+func (f *frame) get(name string) (any, bool) {
+	for ; f != nil; f = f.parent {
+		if v, ok := f.vars[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// eval evaluates an expression. An undefined result is returned as an
+// *undefined value; it turns into an error where the value gets used.
+func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+	v, err := ev.evalNode(x, f)
+	if err != nil {
+		return nil, atLine(x.line(), err)
+	}
+	return v, nil
+}
+
+// evalStrict evaluates an expression whose value must be defined.
+func (ev *evaluator) evalStrict(x expr, f *frame) (any, error) {
+	v, err := ev.eval(x, f)
+	if err == nil {
+		err = strict(v)
+	}
+	return v, err
+}
+
+func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
+	switch n := x.(type) {
+	case *literalExpr:
+		return n.val, nil
+	case *nameExpr:
+		return ev.lookupName(n.name, f)
+	case *listExpr:
+		return ev.evalList(n.items, f)
+	case *tupleExpr:
+		return ev.evalList(n.items, f)
+	case *dictExpr:
+		d := make(map[string]any, len(n.keys))
+		for i := range n.keys {
+			k, err := ev.evalStrict(n.keys[i], f)
+			if err != nil {
+				return nil, err
+			}
+			v, err := ev.evalStrict(n.vals[i], f)
+			if err != nil {
+				return nil, err
+			}
+			d[str(k)] = v
+		}
+		return d, nil
+	case *attrExpr:
+		obj, err := ev.eval(n.obj, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.getAttr(obj, n.attr)
+	case *itemExpr:
+		obj, err := ev.eval(n.obj, f)
+		if err != nil {
+			return nil, err
+		}
+		key, err := ev.evalStrict(n.key, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.getItem(obj, key)
+	case *sliceExpr:
+		return ev.evalSlice(n, f)
+	case *callExpr:
+		return ev.evalCall(n, f)
+	case *filterExpr:
+		in, err := ev.eval(n.in, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.applyFilter(n, in, f)
+	case *testExpr:
+		return ev.evalTest(n, f)
+	case *binaryExpr:
+		return ev.evalBinary(n, f)
+	case *unaryExpr:
+		v, err := ev.evalStrict(n.operand, f)
+		if err != nil {
+			return nil, err
+		}
+		return unary(n.op, v)
+	case *condExpr:
+		c, err := ev.evalStrict(n.cond, f)
+		if err != nil {
+			return nil, err
+		}
+		if truthy(c) {
+			return ev.eval(n.then, f)
+		}
+		if n.orElse == nil {
+			return &undefined{fmt.Sprintf("the inline if-expression on line %d evaluated to false and no else section was defined.", n.line())}, nil
+		}
+		return ev.eval(n.orElse, f)
+	}
+	return nil, fmt.Errorf("unknown expression %T", x)
+}
+
+func (ev *evaluator) evalList(items []expr, f *frame) (any, error) {
+	out := make([]any, len(items))
+	for i, e := range items {
+		v, err := ev.evalStrict(e, f)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// lookupName resolves a name: template-local names first, then the
+// variables, then the globals.
+func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
+	if v, ok := f.get(name); ok {
+		return v, nil
+	}
+	v, ok, err := ev.lookupVar(name)
+	if err != nil || ok {
+		return v, err
+	}
+	if g, ok := ev.global(name); ok {
+		return g, nil
+	}
+	return undefinedName(name), nil
+}
+
+// getAttr is Jinja2's obj.attr: an attribute (method) or else an item.
+func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
+	switch x := obj.(type) {
+	case *undefined:
+		return x, nil
+	case map[string]any:
+		if v, ok := x[attr]; ok {
+			return v, nil
+		}
+	case *namespace:
+		if v, ok := x.attrs[attr]; ok {
+			return v, nil
+		}
+		return undefinedAttr(obj, attr), nil
+	case *varsValue, *hostVarsValue:
+		return ev.getItem(obj, attr)
+	}
+	if m, ok := method(obj, attr); ok {
+		return m, nil
+	}
+	return undefinedAttr(obj, attr), nil
+}
+
+// getItem is Jinja2's obj[key]: an item or else an attribute.
+func (ev *evaluator) getItem(obj any, key any) (any, error) {
+	switch x := obj.(type) {
+	case *undefined:
+		return x, nil
+	case map[string]any:
+		k, ok := key.(string)
+		if !ok {
+			k = str(key)
+		}
+		if v, ok := x[k]; ok {
+			return v, nil
+		}
+	case []any:
+		if i, ok := integer(key); ok {
+			if i < 0 {
+				i += len(x)
+			}
+			if i >= 0 && i < len(x) {
+				return x[i], nil
+			}
+			return undefinedAttr(obj, key), nil
+		}
+	case string:
+		if i, ok := integer(key); ok {
+			r := []rune(x)
+			if i < 0 {
+				i += len(r)
+			}
+			if i >= 0 && i < len(r) {
+				return string(r[i]), nil
+			}
+			return undefinedAttr(obj, key), nil
+		}
+	case *hostVarsValue:
+		if name, ok := key.(string); ok {
+			if v, ok := x.host(name); ok {
+				return v, nil
+			}
+		}
+		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), repr(key))}, nil
+	case *varsValue:
+		if name, ok := key.(string); ok {
+			v, ok, err := x.get(name)
+			if err != nil || ok {
+				return v, err
+			}
+		}
+		return undefinedAttr(obj, key), nil
+	}
+	if name, ok := key.(string); ok {
+		if _, isMap := obj.(map[string]any); !isMap {
+			return ev.getAttr(obj, name)
+		}
+	}
+	return undefinedAttr(obj, key), nil
+}
+
+func (ev *evaluator) evalSlice(n *sliceExpr, f *frame) (any, error) {
+	obj, err := ev.evalStrict(n.obj, f)
+	if err != nil {
+		return nil, err
+	}
+	bound := func(x expr) (int, bool, error) {
+		if x == nil {
+			return 0, false, nil
+		}
+		v, err := ev.evalStrict(x, f)
+		if err != nil {
+			return 0, false, err
+		}
+		if v == nil {
+			return 0, false, nil
+		}
+		i, ok := integer(v)
+		if !ok {
+			return 0, false, fmt.Errorf("slice indices must be integers or None")
+		}
+		return i, true, nil
+	}
+	start, hasStart, err := bound(n.start)
+	if err != nil {
+		return nil, err
+	}
+	end, hasEnd, err := bound(n.end)
+	if err != nil {
+		return nil, err
+	}
+	step, hasStep, err := bound(n.step)
+	if err != nil {
+		return nil, err
+	}
+	if !hasStep {
+		step = 1
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("slice step cannot be zero")
+	}
+	var items []any
+	switch x := obj.(type) {
+	case []any:
+		items = x
+	case string:
+		items, _ = iterate(x)
+	default:
+		return nil, fmt.Errorf("'%s' object is not subscriptable", pyType(obj))
+	}
+	idx := sliceIndices(len(items), start, end, step, hasStart, hasEnd)
+	out := make([]any, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, items[i])
+	}
+	if _, ok := obj.(string); ok {
+		var sb strings.Builder
+		for _, c := range out {
+			sb.WriteString(c.(string))
+		}
+		return sb.String(), nil
+	}
+	return out, nil
+}
+
+// sliceIndices lists the indices Python's seq[start:end:step] selects.
+func sliceIndices(n, start, end, step int, hasStart, hasEnd bool) []int {
+	clamp := func(i, lo, hi int) int { return max(lo, min(i, hi)) }
+	var idx []int
+	if step > 0 {
+		if !hasStart {
+			start = 0
+		} else if start < 0 {
+			start += n
+		}
+		if !hasEnd {
+			end = n
+		} else if end < 0 {
+			end += n
+		}
+		start, end = clamp(start, 0, n), clamp(end, 0, n)
+		for i := start; i < end; i += step {
+			idx = append(idx, i)
+		}
+		return idx
+	}
+	if !hasStart {
+		start = n - 1
+	} else if start < 0 {
+		start += n
+	}
+	if !hasEnd {
+		end = -1
+	} else if end < 0 {
+		end += n
+	}
+	start, end = clamp(start, -1, n-1), clamp(end, -1, n-1)
+	for i := start; i > end; i += step {
+		idx = append(idx, i)
+	}
+	return idx
+}
+
+func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
+	fn, err := ev.evalStrict(n.fn, f)
+	if err != nil {
+		return nil, err
+	}
+	callee, ok := fn.(*function)
+	if !ok {
+		return nil, fmt.Errorf("'%s' object is not callable", pyType(fn))
+	}
+	args, kwargs, err := ev.evalArgs(n.args, n.kwargs, f)
+	if err != nil {
+		return nil, err
+	}
+	return callee.call(ev, args, kwargs)
+}
+
+func (ev *evaluator) evalArgs(argExprs []expr, kwExprs []kwarg, f *frame) ([]any, map[string]any, error) {
+	args := make([]any, len(argExprs))
+	for i, a := range argExprs {
+		v, err := ev.evalStrict(a, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		args[i] = v
+	}
+	var kwargs map[string]any
+	if len(kwExprs) > 0 {
+		kwargs = make(map[string]any, len(kwExprs))
+		for _, kw := range kwExprs {
+			v, err := ev.evalStrict(kw.val, f)
+			if err != nil {
+				return nil, nil, err
+			}
+			kwargs[kw.name] = v
+		}
+	}
+	return args, kwargs, nil
+}
+
+func (ev *evaluator) evalBinary(n *binaryExpr, f *frame) (any, error) {
+	left, err := ev.evalStrict(n.left, f)
+	if err != nil {
+		return nil, err
+	}
+	switch n.op {
+	case "and":
+		if !truthy(left) {
+			return left, nil
+		}
+		return ev.evalStrict(n.right, f)
+	case "or":
+		if truthy(left) {
+			return left, nil
+		}
+		return ev.evalStrict(n.right, f)
+	}
+	right, err := ev.evalStrict(n.right, f)
+	if err != nil {
+		return nil, err
+	}
+	return binary(n.op, left, right)
+}
+
+// binary applies a Python binary operator.
+func binary(op string, a, b any) (any, error) {
+	switch op {
+	case "==":
+		return equal(a, b), nil
+	case "!=":
+		return !equal(a, b), nil
+	case "<", "<=", ">", ">=":
+		c, err := compare(a, b)
+		if err != nil {
+			return nil, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))
+		}
+		switch op {
+		case "<":
+			return c < 0, nil
+		case "<=":
+			return c <= 0, nil
+		case ">":
+			return c > 0, nil
+		}
+		return c >= 0, nil
+	case "in":
+		return contains(b, a)
+	case "not in":
+		in, err := contains(b, a)
+		return !in, err
+	case "~":
+		return str(a) + str(b), nil
+	}
+	return arithmetic(op, a, b)
+}
+
+func arithmetic(op string, a, b any) (any, error) {
+	ia, aInt := integer(a)
+	ib, bInt := integer(b)
+	fa, aNum := number(a)
+	fb, bNum := number(b)
+	switch op {
+	case "+":
+		switch x := a.(type) {
+		case string:
+			if y, ok := b.(string); ok {
+				return x + y, nil
+			}
+		case []any:
+			if y, ok := b.([]any); ok {
+				out := make([]any, 0, len(x)+len(y))
+				return append(append(out, x...), y...), nil
+			}
+		}
+	case "*":
+		if s, ok := a.(string); ok && bInt {
+			return strings.Repeat(s, max(ib, 0)), nil
+		}
+		if l, ok := a.([]any); ok && bInt {
+			var out []any
+			for range max(ib, 0) {
+				out = append(out, l...)
+			}
+			return out, nil
+		}
+	case "%":
+		if s, ok := a.(string); ok {
+			return percentFormat(s, b)
+		}
+	}
+	if !aNum || !bNum {
+		return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))
+	}
+	bothInt := aInt && bInt
+	switch op {
+	case "+":
+		if bothInt {
+			return ia + ib, nil
+		}
+		return fa + fb, nil
+	case "-":
+		if bothInt {
+			return ia - ib, nil
+		}
+		return fa - fb, nil
+	case "*":
+		if bothInt {
+			return ia * ib, nil
+		}
+		return fa * fb, nil
+	case "/":
+		if fb == 0 {
+			return nil, fmt.Errorf("division by zero")
+		}
+		return fa / fb, nil
+	case "//":
+		if fb == 0 {
+			return nil, fmt.Errorf("integer division or modulo by zero")
+		}
+		if bothInt {
+			return int(math.Floor(float64(ia) / float64(ib))), nil
+		}
+		return math.Floor(fa / fb), nil
+	case "%":
+		if fb == 0 {
+			return nil, fmt.Errorf("integer division or modulo by zero")
+		}
+		if bothInt {
+			m := ia % ib
+			if m != 0 && (m < 0) != (ib < 0) {
+				m += ib
+			}
+			return m, nil
+		}
+		m := math.Mod(fa, fb)
+		if m != 0 && (m < 0) != (fb < 0) {
+			m += fb
+		}
+		return m, nil
+	case "**":
+		if bothInt && ib >= 0 {
+			r := 1
+			for range ib {
+				r *= ia
+			}
+			return r, nil
+		}
+		return math.Pow(fa, fb), nil
+	}
+	return nil, fmt.Errorf("unknown operator %s", op)
+}
+
+func unary(op string, v any) (any, error) {
+	switch op {
+	case "not":
+		return !truthy(v), nil
+	case "-", "+":
+		sign := 1
+		if op == "-" {
+			sign = -1
+		}
+		if i, ok := integer(v); ok {
+			return sign * i, nil
+		}
+		if fl, ok := v.(float64); ok {
+			return float64(sign) * fl, nil
+		}
+		return nil, fmt.Errorf("bad operand type for unary %s: '%s'", op, pyType(v))
+	}
+	return nil, fmt.Errorf("unknown operator %s", op)
+}

@@ -1,0 +1,277 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Loop control travels up from {% break %} and {% continue %} as errors.
+var (
+	errBreak    = errors.New("'break' outside of a loop")
+	errContinue = errors.New("'continue' outside of a loop")
+)
+
+// render renders a parsed template with the evaluator's variables.
+func (ev *evaluator) render(t *parsedTemplate) (string, error) {
+	var sb strings.Builder
+	if err := ev.exec(&sb, t.body, ev.top.child()); err != nil {
+		return "", err
+	}
+	return sb.String(), nil
+}
+
+func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
+	for _, s := range body {
+		if err := ev.execStmt(out, s, f); err != nil {
+			return atLine(s.line(), err)
+		}
+	}
+	return nil
+}
+
+func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
+	switch n := s.(type) {
+	case *dataStmt:
+		out.WriteString(n.text)
+	case *outputStmt:
+		v, err := ev.evalStrict(n.e, f)
+		if err != nil {
+			return err
+		}
+		out.WriteString(str(v))
+	case *ifStmt:
+		for i, c := range n.conds {
+			v, err := ev.evalStrict(c, f)
+			if err != nil {
+				return err
+			}
+			if truthy(v) {
+				return ev.exec(out, n.bodies[i], f)
+			}
+		}
+		if len(n.bodies) > len(n.conds) {
+			return ev.exec(out, n.bodies[len(n.conds)], f)
+		}
+	case *forStmt:
+		return ev.execFor(out, n, f)
+	case *setStmt:
+		return ev.execSet(n, f)
+	case *macroStmt:
+		f.set(n.m.name, ev.macroFunction(n.m, f))
+	case *callBlockStmt:
+		fn, err := ev.evalStrict(n.call.fn, f)
+		if err != nil {
+			return err
+		}
+		callee, ok := fn.(*function)
+		if !ok {
+			return fmt.Errorf("'%s' object is not callable", pyType(fn))
+		}
+		args, kwargs, err := ev.evalArgs(n.call.args, n.call.kwargs, f)
+		if err != nil {
+			return err
+		}
+		if kwargs == nil {
+			kwargs = map[string]any{}
+		}
+		kwargs["caller"] = ev.macroFunction(n.caller, f)
+		v, err := callee.call(ev, args, kwargs)
+		if err != nil {
+			return err
+		}
+		out.WriteString(str(v))
+	case *withStmt:
+		inner := f.child()
+		for i, name := range n.names {
+			v, err := ev.eval(n.vals[i], f)
+			if err != nil {
+				return err
+			}
+			inner.set(name, v)
+		}
+		return ev.exec(out, n.body, inner)
+	case *filterBlockStmt:
+		var sb strings.Builder
+		if err := ev.exec(&sb, n.body, f.child()); err != nil {
+			return err
+		}
+		var v any = sb.String()
+		for _, fl := range n.filters {
+			var err error
+			if v, err = ev.applyFilter(fl, v, f); err != nil {
+				return err
+			}
+		}
+		out.WriteString(str(v))
+	case *doStmt:
+		_, err := ev.evalStrict(n.e, f)
+		return err
+	case *loopControlStmt:
+		if n.brk {
+			return errBreak
+		}
+		return errContinue
+	default:
+		return fmt.Errorf("unknown statement %T", s)
+	}
+	return nil
+}
+
+func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
+	seq, err := ev.evalStrict(n.iter, f)
+	if err != nil {
+		return err
+	}
+	items, err := iterate(seq)
+	if err != nil {
+		return err
+	}
+	if n.filter != nil {
+		var kept []any
+		for _, item := range items {
+			inner := f.child()
+			if err := bindTargets(inner, n.targets, item); err != nil {
+				return err
+			}
+			ok, err := ev.evalStrict(n.filter, inner)
+			if err != nil {
+				return err
+			}
+			if truthy(ok) {
+				kept = append(kept, item)
+			}
+		}
+		items = kept
+	}
+	if len(items) == 0 {
+		return ev.exec(out, n.orElse, f.child())
+	}
+	for i, item := range items {
+		inner := f.child()
+		if err := bindTargets(inner, n.targets, item); err != nil {
+			return err
+		}
+		inner.set("loop", loopInfo(items, i))
+		err := ev.exec(out, n.body, inner)
+		if errors.Is(err, errBreak) {
+			break
+		}
+		if err != nil && !errors.Is(err, errContinue) {
+			return err
+		}
+	}
+	return nil
+}
+
+// loopInfo is the loop variable of a {% for %} iteration.
+func loopInfo(items []any, i int) map[string]any {
+	n := len(items)
+	info := map[string]any{
+		"index": i + 1, "index0": i, "revindex": n - i, "revindex0": n - i - 1,
+		"first": i == 0, "last": i == n-1, "length": n, "depth": 1, "depth0": 0,
+		"cycle": &function{"cycle", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("no items for cycling given")
+			}
+			return args[i%len(args)], nil
+		}},
+	}
+	if i > 0 {
+		info["previtem"] = items[i-1]
+	} else {
+		info["previtem"] = &undefined{"there is no previous item"}
+	}
+	if i < n-1 {
+		info["nextitem"] = items[i+1]
+	} else {
+		info["nextitem"] = &undefined{"there is no next item"}
+	}
+	return info
+}
+
+// bindTargets assigns a loop item to "x" or unpacks it into "k, v".
+func bindTargets(f *frame, targets []string, item any) error {
+	if len(targets) == 1 {
+		f.set(targets[0], item)
+		return nil
+	}
+	parts, ok := item.([]any)
+	if !ok {
+		if s, isStr := item.(string); isStr {
+			parts, _ = iterate(s)
+		} else {
+			return fmt.Errorf("cannot unpack non-iterable %s object", pyType(item))
+		}
+	}
+	if len(parts) != len(targets) {
+		return fmt.Errorf("not enough values to unpack (expected %d, got %d)", len(targets), len(parts))
+	}
+	for i, t := range targets {
+		f.set(t, parts[i])
+	}
+	return nil
+}
+
+func (ev *evaluator) execSet(n *setStmt, f *frame) error {
+	var v any
+	if n.body != nil {
+		var sb strings.Builder
+		if err := ev.exec(&sb, n.body, f.child()); err != nil {
+			return err
+		}
+		v = sb.String()
+	} else {
+		var err error
+		if v, err = ev.eval(n.val, f); err != nil {
+			return err
+		}
+	}
+	if n.attr != "" {
+		obj, err := ev.lookupName(n.targets[0], f)
+		if err != nil {
+			return err
+		}
+		ns, ok := obj.(*namespace)
+		if !ok {
+			return fmt.Errorf("cannot assign attribute on non-namespace object")
+		}
+		ns.attrs[n.attr] = v
+		return nil
+	}
+	return bindTargets(f, n.targets, v)
+}
+
+// macroFunction makes a callable of a macro defined in frame f.
+func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
+	return &function{m.name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
+		inner := f.child()
+		if len(args) > len(m.params) {
+			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
+		}
+		for i, p := range m.params {
+			switch v, ok := kwargs[p]; {
+			case i < len(args):
+				inner.set(p, args[i])
+			case ok:
+				inner.set(p, v)
+			case m.defaults[i] != nil:
+				d, err := ev.eval(m.defaults[i], inner)
+				if err != nil {
+					return nil, err
+				}
+				inner.set(p, d)
+			default:
+				inner.set(p, &undefined{fmt.Sprintf("parameter '%s' was not provided", p)})
+			}
+		}
+		if c, ok := kwargs["caller"]; ok {
+			inner.set("caller", c)
+		}
+		var sb strings.Builder
+		if err := ev.exec(&sb, m.body, inner); err != nil {
+			return nil, err
+		}
+		return sb.String(), nil
+	}}
+}

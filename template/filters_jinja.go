@@ -1,0 +1,731 @@
+package template
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Jinja2's built-in filters.
+func init() {
+	for name, fn := range map[string]filterFunc{
+		"default": filterDefault, "d": filterDefault,
+		"join": filterJoin, "length": filterLength, "count": filterLength,
+		"upper":      stringFilter(strings.ToUpper),
+		"lower":      stringFilter(strings.ToLower),
+		"capitalize": stringFilter(capitalize),
+		"title":      stringFilter(title),
+		"trim":       filterTrim,
+		"replace":    filterReplace,
+		"int":        filterInt, "float": filterFloat,
+		"string": func(_ *evaluator, in any, _ args) (any, error) { return str(in), nil },
+		"list":   filterList, "first": filterFirst, "last": filterLast,
+		"min": minMax(-1), "max": minMax(1), "sum": filterSum,
+		"sort": filterSort, "reverse": filterReverse, "unique": filterUnique,
+		"map": filterMap, "select": selectFilter(true), "reject": selectFilter(false),
+		"selectattr": selectAttrFilter(true), "rejectattr": selectAttrFilter(false),
+		"abs": filterAbs, "round": filterRound,
+		"items": filterItems, "dictsort": filterDictsort,
+		"attribute": filterAttribute,
+		"batch":     filterBatch, "indent": filterIndent, "center": filterCenter,
+		"format": filterFormat, "wordcount": filterWordcount,
+		"truncate": filterTruncate, "groupby": filterGroupby,
+		"safe": identity, "e": identity, "escape": identity, "forceescape": identity,
+		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
+	} {
+		filters[name] = fn
+	}
+}
+
+func identity(_ *evaluator, in any, _ args) (any, error) { return in, nil }
+
+func stringFilter(fn func(string) string) filterFunc {
+	return func(_ *evaluator, in any, _ args) (any, error) { return fn(str(in)), nil }
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(strings.ToLower(s))
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+func title(s string) string {
+	r := []rune(s)
+	start := true
+	for i, c := range r {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) || c == '\'' {
+			if start {
+				r[i] = unicode.ToUpper(c)
+			} else {
+				r[i] = unicode.ToLower(c)
+			}
+			start = false
+		} else {
+			start = true
+		}
+	}
+	return string(r)
+}
+
+func filterDefault(_ *evaluator, in any, a args) (any, error) {
+	def, _ := a.get(0, "default_value")
+	if def == nil {
+		def = ""
+	}
+	if _, undef := in.(*undefined); undef || (a.boolean(1, "boolean", false) && !truthy(in)) {
+		return def, nil
+	}
+	return in, nil
+}
+
+func filterJoin(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	sep, _ := a.str(0, "d", "")
+	attr, hasAttr := a.get(1, "attribute")
+	parts := make([]string, len(items))
+	for i, item := range items {
+		if hasAttr {
+			if item, err = ev.getAttrPath(item, str(attr)); err != nil {
+				return nil, err
+			}
+		}
+		if err := strict(item); err != nil {
+			return nil, err
+		}
+		parts[i] = str(item)
+	}
+	return strings.Join(parts, sep), nil
+}
+
+func filterLength(_ *evaluator, in any, _ args) (any, error) { return length(in) }
+
+func filterTrim(_ *evaluator, in any, a args) (any, error) {
+	if chars, ok := a.get(0, "chars"); ok && chars != nil {
+		return strings.Trim(str(in), str(chars)), nil
+	}
+	return strings.TrimSpace(str(in)), nil
+}
+
+func filterReplace(_ *evaluator, in any, a args) (any, error) {
+	old, _ := a.str(0, "old", "")
+	repl, _ := a.str(1, "new", "")
+	n, err := a.integer(2, "count", -1)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Replace(str(in), old, repl, n), nil
+}
+
+// filterInt is Jinja2's int(value, default=0, base=10).
+func filterInt(_ *evaluator, in any, a args) (any, error) {
+	def, err := a.integer(0, "default", 0)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.integer(1, "base", 10)
+	if err != nil {
+		return nil, err
+	}
+	switch x := in.(type) {
+	case int:
+		return x, nil
+	case bool:
+		n, _ := integer(x)
+		return n, nil
+	case float64:
+		return int(x), nil
+	case string:
+		s := strings.ReplaceAll(strings.TrimSpace(x), "_", "")
+		if base != 10 {
+			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
+		}
+		if n, err := strconv.ParseInt(s, base, 64); err == nil {
+			return int(n), nil
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
+			return int(f), nil
+		}
+	}
+	return def, nil
+}
+
+func filterFloat(_ *evaluator, in any, a args) (any, error) {
+	def := 0.0
+	if d, ok := a.get(0, "default"); ok {
+		def, _ = number(d)
+	}
+	switch x := in.(type) {
+	case string:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+			return f, nil
+		}
+		return def, nil
+	}
+	if f, ok := number(in); ok {
+		return f, nil
+	}
+	return def, nil
+}
+
+func filterList(_ *evaluator, in any, _ args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	return append([]any(nil), items...), nil
+}
+
+func filterFirst(_ *evaluator, in any, _ args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return &undefined{"No first item, sequence was empty."}, nil
+	}
+	return items[0], nil
+}
+
+func filterLast(_ *evaluator, in any, _ args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return &undefined{"No last item, sequence was empty."}, nil
+	}
+	return items[len(items)-1], nil
+}
+
+// sortKey extracts the value items are ordered by: the item itself or an
+// attribute, case-folded unless case_sensitive.
+func (ev *evaluator) sortKey(item any, attr string, caseSensitive bool) (any, error) {
+	if attr != "" {
+		var err error
+		if item, err = ev.getAttrPath(item, attr); err != nil {
+			return nil, err
+		}
+		if err := strict(item); err != nil {
+			return nil, err
+		}
+	}
+	if s, ok := item.(string); ok && !caseSensitive {
+		return strings.ToLower(s), nil
+	}
+	return item, nil
+}
+
+func minMax(want int) filterFunc {
+	return func(ev *evaluator, in any, a args) (any, error) {
+		items, err := iterate(in)
+		if err != nil {
+			return nil, err
+		}
+		if len(items) == 0 {
+			return &undefined{"No aggregated item, sequence was empty."}, nil
+		}
+		attr, _ := a.str(-1, "attribute", "")
+		cs := a.boolean(-1, "case_sensitive", false)
+		best := items[0]
+		bestKey, err := ev.sortKey(best, attr, cs)
+		if err != nil {
+			return nil, err
+		}
+		for _, item := range items[1:] {
+			k, err := ev.sortKey(item, attr, cs)
+			if err != nil {
+				return nil, err
+			}
+			c, err := compare(k, bestKey)
+			if err != nil {
+				return nil, err
+			}
+			if c == want {
+				best, bestKey = item, k
+			}
+		}
+		return best, nil
+	}
+}
+
+func filterSum(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	attr, _ := a.str(-1, "attribute", "")
+	total, _ := a.get(1, "start")
+	if total == nil {
+		total = 0
+	}
+	for _, item := range items {
+		if attr != "" {
+			if item, err = ev.getAttrPath(item, attr); err != nil {
+				return nil, err
+			}
+		}
+		if total, err = arithmetic("+", total, item); err != nil {
+			return nil, err
+		}
+	}
+	return total, nil
+}
+
+func filterSort(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	reverse := a.boolean(0, "reverse", false)
+	cs := a.boolean(1, "case_sensitive", false)
+	attr, _ := a.str(2, "attribute", "")
+	keys := make([]any, len(items))
+	for i, item := range items {
+		if keys[i], err = ev.sortKey(item, attr, cs); err != nil {
+			return nil, err
+		}
+	}
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	var cmpErr error
+	sort.SliceStable(idx, func(i, j int) bool {
+		c, err := compare(keys[idx[i]], keys[idx[j]])
+		if err != nil {
+			cmpErr = err
+		}
+		if reverse {
+			return c > 0
+		}
+		return c < 0
+	})
+	if cmpErr != nil {
+		return nil, cmpErr
+	}
+	out := make([]any, len(items))
+	for i, k := range idx {
+		out[i] = items[k]
+	}
+	return out, nil
+}
+
+func filterReverse(_ *evaluator, in any, _ args) (any, error) {
+	if s, ok := in.(string); ok {
+		r := []rune(s)
+		for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+			r[i], r[j] = r[j], r[i]
+		}
+		return string(r), nil
+	}
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(items))
+	for i, item := range items {
+		out[len(items)-1-i] = item
+	}
+	return out, nil
+}
+
+func filterUnique(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	cs := a.boolean(0, "case_sensitive", true)
+	attr, _ := a.str(1, "attribute", "")
+	var out, seen []any
+	for _, item := range items {
+		k, err := ev.sortKey(item, attr, cs)
+		if err != nil {
+			return nil, err
+		}
+		if dup, _ := contains(seen, k); !dup {
+			seen = append(seen, k)
+			out = append(out, item)
+		}
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out, nil
+}
+
+// filterMap is map(attribute='x'), map('filter', args...).
+func filterMap(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(items))
+	if attr, ok := a.kw["attribute"]; ok && len(a.pos) == 0 {
+		def, hasDef := a.kw["default"]
+		for _, item := range items {
+			v, err := ev.getAttrPath(item, str(attr))
+			if err != nil {
+				return nil, err
+			}
+			if _, undef := v.(*undefined); undef && hasDef {
+				v = def
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	if len(a.pos) == 0 {
+		return nil, fmt.Errorf("map requires a filter argument")
+	}
+	name := str(a.pos[0])
+	sub := args{name, a.pos[1:], a.kw}
+	for _, item := range items {
+		v, err := ev.callFilter(name, item, sub)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// selectFilter is select/reject: keep items passing (or failing) a test.
+func selectFilter(keep bool) filterFunc {
+	return func(ev *evaluator, in any, a args) (any, error) {
+		items, err := iterate(in)
+		if err != nil {
+			return nil, err
+		}
+		out := []any{}
+		for _, item := range items {
+			ok := truthy(item)
+			if len(a.pos) > 0 {
+				if ok, err = ev.callTest(str(a.pos[0]), item, a.pos[1:]); err != nil {
+					return nil, err
+				}
+			}
+			if ok == keep {
+				out = append(out, item)
+			}
+		}
+		return out, nil
+	}
+}
+
+// selectAttrFilter is selectattr/rejectattr: test an attribute of each item.
+func selectAttrFilter(keep bool) filterFunc {
+	return func(ev *evaluator, in any, a args) (any, error) {
+		items, err := iterate(in)
+		if err != nil {
+			return nil, err
+		}
+		if len(a.pos) == 0 {
+			return nil, fmt.Errorf("%s requires an attribute", a.fn)
+		}
+		attr := str(a.pos[0])
+		out := []any{}
+		for _, item := range items {
+			v, err := ev.getAttrPath(item, attr)
+			if err != nil {
+				return nil, err
+			}
+			var ok bool
+			if len(a.pos) > 1 {
+				if ok, err = ev.callTest(str(a.pos[1]), v, a.pos[2:]); err != nil {
+					return nil, err
+				}
+			} else {
+				if err := strict(v); err != nil {
+					return nil, err
+				}
+				ok = truthy(v)
+			}
+			if ok == keep {
+				out = append(out, item)
+			}
+		}
+		return out, nil
+	}
+}
+
+// getAttrPath follows a dotted attribute path such as "a.b" or "a.0".
+func (ev *evaluator) getAttrPath(obj any, path string) (any, error) {
+	for _, part := range strings.Split(path, ".") {
+		var err error
+		if n, convErr := strconv.Atoi(part); convErr == nil {
+			obj, err = ev.getItem(obj, n)
+		} else {
+			obj, err = ev.getItem(obj, part)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return obj, nil
+}
+
+func filterAbs(_ *evaluator, in any, _ args) (any, error) {
+	switch x := in.(type) {
+	case int:
+		if x < 0 {
+			return -x, nil
+		}
+		return x, nil
+	case float64:
+		return math.Abs(x), nil
+	}
+	return nil, fmt.Errorf("bad operand type for abs(): '%s'", pyType(in))
+}
+
+func filterRound(_ *evaluator, in any, a args) (any, error) {
+	f, ok := number(in)
+	if !ok {
+		return nil, fmt.Errorf("round: expected a number, got %s", pyType(in))
+	}
+	prec, err := a.integer(0, "precision", 0)
+	if err != nil {
+		return nil, err
+	}
+	method, _ := a.str(1, "method", "common")
+	scale := math.Pow(10, float64(prec))
+	switch method {
+	case "ceil":
+		return math.Ceil(f*scale) / scale, nil
+	case "floor":
+		return math.Floor(f*scale) / scale, nil
+	}
+	return math.Round(f*scale) / scale, nil
+}
+
+func filterItems(_ *evaluator, in any, _ args) (any, error) {
+	m, ok := in.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("items: expected a dict, got %s", pyType(in))
+	}
+	out := make([]any, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, []any{k, m[k]})
+	}
+	return out, nil
+}
+
+func filterDictsort(ev *evaluator, in any, a args) (any, error) {
+	pairs, err := filterItems(ev, in, a)
+	if err != nil {
+		return nil, err
+	}
+	if a.boolean(2, "reverse", false) {
+		return filterReverse(ev, pairs, a)
+	}
+	return pairs, nil
+}
+
+func filterAttribute(ev *evaluator, in any, a args) (any, error) {
+	name, _ := a.str(0, "name", "")
+	return ev.getAttrPath(in, name)
+}
+
+func filterBatch(_ *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	size, err := a.integer(0, "linecount", 1)
+	if err != nil || size < 1 {
+		return nil, fmt.Errorf("batch: invalid size")
+	}
+	fill, hasFill := a.get(1, "fill_with")
+	out := []any{}
+	for i := 0; i < len(items); i += size {
+		end := min(i+size, len(items))
+		batch := append([]any(nil), items[i:end]...)
+		for hasFill && fill != nil && len(batch) < size {
+			batch = append(batch, fill)
+		}
+		out = append(out, batch)
+	}
+	return out, nil
+}
+
+func filterIndent(_ *evaluator, in any, a args) (any, error) {
+	width, err := a.integer(0, "width", 4)
+	if err != nil {
+		return nil, err
+	}
+	first := a.boolean(1, "first", false)
+	blank := a.boolean(2, "blank", false)
+	pad := strings.Repeat(" ", width)
+	lines := strings.Split(str(in), "\n")
+	for i, l := range lines {
+		if (i == 0 && !first) || (l == "" && !blank) {
+			continue
+		}
+		lines[i] = pad + l
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func filterCenter(_ *evaluator, in any, a args) (any, error) {
+	width, err := a.integer(0, "width", 80)
+	if err != nil {
+		return nil, err
+	}
+	s := str(in)
+	n := len([]rune(s))
+	if n >= width {
+		return s, nil
+	}
+	total := width - n
+	left := total / 2
+	if total%2 == 1 && width%2 == 1 {
+		left++
+	}
+	return strings.Repeat(" ", left) + s + strings.Repeat(" ", total-left), nil
+}
+
+func filterFormat(_ *evaluator, in any, a args) (any, error) {
+	if len(a.pos) == 1 {
+		return percentFormat(str(in), a.pos[0])
+	}
+	return percentFormat(str(in), append([]any(nil), a.pos...))
+}
+
+func filterWordcount(_ *evaluator, in any, _ args) (any, error) {
+	return len(strings.Fields(str(in))), nil
+}
+
+func filterTruncate(_ *evaluator, in any, a args) (any, error) {
+	s := []rune(str(in))
+	n, err := a.integer(0, "length", 255)
+	if err != nil {
+		return nil, err
+	}
+	killwords := a.boolean(1, "killwords", false)
+	end, _ := a.str(2, "end", "...")
+	leeway, err := a.integer(3, "leeway", 5)
+	if err != nil {
+		return nil, err
+	}
+	if len(s) <= n+leeway {
+		return string(s), nil
+	}
+	cut := max(n-len([]rune(end)), 0)
+	if killwords {
+		return string(s[:cut]) + end, nil
+	}
+	head := string(s[:cut])
+	if i := strings.LastIndex(head, " "); i >= 0 {
+		head = head[:i]
+	}
+	return head + end, nil
+}
+
+func filterGroupby(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	attr, _ := a.str(0, "attribute", "")
+	var keys []any
+	groups := map[string][]any{}
+	for _, item := range items {
+		k, err := ev.getAttrPath(item, attr)
+		if err != nil {
+			return nil, err
+		}
+		if err := strict(k); err != nil {
+			return nil, err
+		}
+		id := repr(k)
+		if _, seen := groups[id]; !seen {
+			keys = append(keys, k)
+		}
+		groups[id] = append(groups[id], item)
+	}
+	sorted, err := filterSort(ev, keys, args{})
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, k := range sorted.([]any) {
+		out = append(out, []any{k, groups[repr(k)]})
+	}
+	return out, nil
+}
+
+// percentFormat is Python's "fmt % values" for the common conversions.
+func percentFormat(format string, values any) (string, error) {
+	list, isList := values.([]any)
+	if !isList {
+		list = []any{values}
+	}
+	var sb strings.Builder
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			sb.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-+ #0123456789.", format[j]) >= 0 {
+			j++
+		}
+		if j == len(format) {
+			return "", fmt.Errorf("incomplete format")
+		}
+		spec, verb := format[i+1:j], format[j]
+		i = j
+		if verb == '%' {
+			sb.WriteByte('%')
+			continue
+		}
+		if next >= len(list) {
+			return "", fmt.Errorf("not enough arguments for format string")
+		}
+		v := list[next]
+		next++
+		switch verb {
+		case 's':
+			fmt.Fprintf(&sb, "%"+spec+"s", str(v))
+		case 'r':
+			fmt.Fprintf(&sb, "%"+spec+"s", repr(v))
+		case 'd', 'i':
+			f, ok := number(v)
+			if !ok {
+				return "", fmt.Errorf("%%d format: a number is required, not %s", pyType(v))
+			}
+			fmt.Fprintf(&sb, "%"+spec+"d", int(f))
+		case 'f', 'F', 'e', 'E', 'g', 'G':
+			f, ok := number(v)
+			if !ok {
+				return "", fmt.Errorf("must be real number, not %s", pyType(v))
+			}
+			if !strings.Contains(spec, ".") && verb != 'g' && verb != 'G' {
+				spec += ".6"
+			}
+			fmt.Fprintf(&sb, "%"+spec+string(verb), f)
+		case 'x', 'X', 'o':
+			n, ok := integer(v)
+			if !ok {
+				return "", fmt.Errorf("%%%c format: an integer is required, not %s", verb, pyType(v))
+			}
+			fmt.Fprintf(&sb, "%"+spec+string(verb), n)
+		default:
+			return "", fmt.Errorf("unsupported format character '%c'", verb)
+		}
+	}
+	if next < len(list) && isList {
+		return "", fmt.Errorf("not all arguments converted during string formatting")
+	}
+	return sb.String(), nil
+}

@@ -1,0 +1,177 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// global returns a global function or variable.
+func (ev *evaluator) global(name string) (any, bool) {
+	switch name {
+	case "omit":
+		return ev.eng.omit, true
+	}
+	fn, ok := globalFunctions[name]
+	return fn, ok
+}
+
+var globalFunctions map[string]*function
+
+func init() {
+	globalFunctions = map[string]*function{}
+	for name, fn := range map[string]func(ev *evaluator, a args) (any, error){
+		"range":     globalRange,
+		"lookup":    func(ev *evaluator, a args) (any, error) { return ev.lookup(a, false) },
+		"query":     func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
+		"q":         func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
+		"now":       globalNow,
+		"dict":      globalDict,
+		"namespace": func(_ *evaluator, a args) (any, error) { return &namespace{globalDictMap(a)}, nil },
+		"undef": func(_ *evaluator, a args) (any, error) {
+			hint, _ := a.str(0, "hint", "")
+			if hint == "" {
+				hint = "Mandatory variable has not been overridden"
+			}
+			return &undefined{hint}, nil
+		},
+	} {
+		name, fn := name, fn
+		globalFunctions[name] = &function{name, func(ev *evaluator, pos []any, kw map[string]any) (any, error) {
+			return fn(ev, args{name, pos, kw})
+		}}
+	}
+}
+
+// globalRange is Python's range(), as a list.
+func globalRange(_ *evaluator, a args) (any, error) {
+	var bounds []int
+	for _, v := range a.pos {
+		n, ok := integer(v)
+		if !ok {
+			return nil, fmt.Errorf("range: '%s' object cannot be interpreted as an integer", pyType(v))
+		}
+		bounds = append(bounds, n)
+	}
+	start, stop, step := 0, 0, 1
+	switch len(bounds) {
+	case 1:
+		stop = bounds[0]
+	case 2:
+		start, stop = bounds[0], bounds[1]
+	case 3:
+		start, stop, step = bounds[0], bounds[1], bounds[2]
+	default:
+		return nil, fmt.Errorf("range expected 1 to 3 arguments, got %d", len(bounds))
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("range() arg 3 must not be zero")
+	}
+	out := []any{}
+	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+		out = append(out, i)
+		if len(out) > 1_000_000 {
+			return nil, fmt.Errorf("range too big")
+		}
+	}
+	return out, nil
+}
+
+// globalNow is Ansible's now(utc=False, fmt=None).
+func globalNow(ev *evaluator, a args) (any, error) {
+	t := ev.eng.opts.Now()
+	if a.boolean(0, "utc", false) {
+		t = t.UTC()
+	}
+	if layout, ok := a.get(1, "fmt"); ok && layout != nil {
+		return strftime(t, str(layout)), nil
+	}
+	return t.Format("2006-01-02 15:04:05.000000"), nil
+}
+
+func globalDict(_ *evaluator, a args) (any, error) {
+	out := map[string]any{}
+	if len(a.pos) > 0 {
+		switch x := a.pos[0].(type) {
+		case map[string]any:
+			for k, v := range x {
+				out[k] = v
+			}
+		case []any:
+			for _, pair := range x {
+				kv, ok := pair.([]any)
+				if !ok || len(kv) != 2 {
+					return nil, fmt.Errorf("dictionary update sequence element has wrong length")
+				}
+				out[str(kv[0])] = kv[1]
+			}
+		}
+	}
+	for k, v := range a.kw {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func globalDictMap(a args) map[string]any {
+	m, _ := globalDict(nil, a)
+	return m.(map[string]any)
+}
+
+// strftime formats t with Python's strftime directives.
+func strftime(t time.Time, layout string) string {
+	var sb strings.Builder
+	for i := 0; i < len(layout); i++ {
+		if layout[i] != '%' || i+1 == len(layout) {
+			sb.WriteByte(layout[i])
+			continue
+		}
+		i++
+		switch layout[i] {
+		case 'Y':
+			fmt.Fprintf(&sb, "%04d", t.Year())
+		case 'y':
+			fmt.Fprintf(&sb, "%02d", t.Year()%100)
+		case 'm':
+			fmt.Fprintf(&sb, "%02d", int(t.Month()))
+		case 'd':
+			fmt.Fprintf(&sb, "%02d", t.Day())
+		case 'H':
+			fmt.Fprintf(&sb, "%02d", t.Hour())
+		case 'I':
+			fmt.Fprintf(&sb, "%02d", (t.Hour()+11)%12+1)
+		case 'M':
+			fmt.Fprintf(&sb, "%02d", t.Minute())
+		case 'S':
+			fmt.Fprintf(&sb, "%02d", t.Second())
+		case 'f':
+			fmt.Fprintf(&sb, "%06d", t.Nanosecond()/1000)
+		case 'p':
+			sb.WriteString(t.Format("PM"))
+		case 'a':
+			sb.WriteString(t.Format("Mon"))
+		case 'A':
+			sb.WriteString(t.Format("Monday"))
+		case 'b':
+			sb.WriteString(t.Format("Jan"))
+		case 'B':
+			sb.WriteString(t.Format("January"))
+		case 'j':
+			fmt.Fprintf(&sb, "%03d", t.YearDay())
+		case 'Z':
+			sb.WriteString(t.Format("MST"))
+		case 'z':
+			sb.WriteString(t.Format("-0700"))
+		case 's':
+			fmt.Fprintf(&sb, "%d", t.Unix())
+		case 'w':
+			fmt.Fprintf(&sb, "%d", int(t.Weekday()))
+		case '%':
+			sb.WriteByte('%')
+		default:
+			sb.WriteByte('%')
+			sb.WriteByte(layout[i])
+		}
+	}
+	return sb.String()
+}

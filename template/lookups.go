@@ -1,0 +1,389 @@
+package template
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// lookupFunc implements a lookup plugin: it returns a list of results.
+type lookupFunc func(ev *evaluator, terms []any, kw map[string]any) ([]any, error)
+
+var lookups map[string]lookupFunc
+
+func init() {
+	lookups = map[string]lookupFunc{
+		"env":         lookupEnv,
+		"file":        lookupFile,
+		"template":    lookupTemplate,
+		"pipe":        lookupPipe,
+		"lines":       lookupLines,
+		"items":       lookupItems,
+		"list":        func(_ *evaluator, terms []any, _ map[string]any) ([]any, error) { return terms, nil },
+		"vars":        lookupVars,
+		"first_found": lookupFirstFound,
+		"fileglob":    lookupFileglob,
+		"dict":        lookupDict,
+		"indexed_items": func(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+			items := flattenTerms(terms)
+			out := make([]any, len(items))
+			for i, item := range items {
+				out[i] = []any{i, item}
+			}
+			return out, nil
+		},
+		"sequence": lookupSequence,
+	}
+}
+
+// lookup is lookup(name, terms..., wantlist=False) and query(...).
+func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
+	if len(a.pos) == 0 {
+		return nil, fmt.Errorf("lookup requires the name of a lookup plugin")
+	}
+	name := str(a.pos[0])
+	if i := strings.LastIndex(name, "."); i >= 0 { // ansible.builtin.env
+		name = name[i+1:]
+	}
+	fn, ok := lookups[name]
+	if !ok {
+		return nil, fmt.Errorf("lookup plugin (%s) not found", name)
+	}
+	kw := map[string]any{}
+	for k, v := range a.kw {
+		kw[k] = v
+	}
+	if truthy(kw["wantlist"]) {
+		wantList = true
+	}
+	delete(kw, "wantlist")
+	onError, _ := kw["errors"].(string)
+	delete(kw, "errors")
+	ran, err := fn(ev, a.pos[1:], kw)
+	if err != nil {
+		switch onError {
+		case "ignore", "warn":
+			ran = nil
+		default:
+			return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a %T, original message: %w", name, err, err)
+		}
+	}
+	if ran == nil {
+		ran = []any{}
+	}
+	if wantList {
+		return ran, nil
+	}
+	strs := make([]string, len(ran))
+	for i, r := range ran {
+		s, ok := r.(string)
+		if !ok {
+			if len(ran) == 1 {
+				return ran[0], nil
+			}
+			return ran, nil
+		}
+		strs[i] = s
+	}
+	return strings.Join(strs, ","), nil
+}
+
+func lookupEnv(_ *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	out := make([]any, len(terms))
+	for i, t := range terms {
+		v, ok := os.LookupEnv(str(t))
+		if !ok {
+			if def, has := kw["default"]; has {
+				out[i] = def
+				continue
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// findFile searches Ansible's lookup paths: the role's <subdir> and root,
+// then the playbook's.
+func (ev *evaluator) findFile(subdir, name string) (string, error) {
+	if filepath.IsAbs(name) {
+		if _, err := os.Stat(name); err != nil {
+			return "", fmt.Errorf("could not locate file in lookup: %s", name)
+		}
+		return name, nil
+	}
+	var bases []string
+	for _, v := range []string{"role_path", "playbook_dir"} {
+		if dir, ok, _ := ev.lookupVar(v); ok {
+			if s, isStr := dir.(string); isStr && s != "" {
+				bases = append(bases, filepath.Join(s, subdir), s)
+			}
+		}
+	}
+	if len(bases) == 0 {
+		bases = []string{subdir, "."}
+	}
+	for _, b := range bases {
+		p := filepath.Join(b, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("could not locate file in lookup: %s", name)
+}
+
+func lookupFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		p, err := ev.findFile("files", str(t))
+		if err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		s := string(data)
+		if v, ok := kw["rstrip"]; !ok || truthy(v) {
+			s = strings.TrimRight(s, " \t\r\n")
+		}
+		if truthy(kw["lstrip"]) {
+			s = strings.TrimLeft(s, " \t\r\n")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		p, err := ev.findFile("templates", str(t))
+		if err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		s, err := ev.eng.Render(p, string(data), ev.vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func runPipe(term string) (string, error) {
+	cmd := exec.Command("/bin/sh", "-c", term)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	outb, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("lookup_plugin.pipe(%s) returned %v: %s", term, err, strings.TrimSpace(stderr.String()))
+	}
+	return string(outb), nil
+}
+
+func lookupPipe(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		s, err := runPipe(str(t))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, strings.TrimRight(s, " \t\r\n"))
+	}
+	return out, nil
+}
+
+func lookupLines(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		s, err := runPipe(str(t))
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// flattenTerms flattens lists one level, as the items lookup does.
+func flattenTerms(terms []any) []any {
+	var out []any
+	for _, t := range terms {
+		if l, ok := t.([]any); ok {
+			out = append(out, l...)
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func lookupItems(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	return flattenTerms(terms), nil
+}
+
+func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		v, ok, err := ev.lookupVar(str(t))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if def, has := kw["default"]; has {
+				v = def
+			} else {
+				return nil, fmt.Errorf("No variable found with this name: %s", str(t))
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	var names []any
+	for _, t := range flattenTerms(terms) {
+		if m, ok := t.(map[string]any); ok {
+			files, _ := iterate(m["files"])
+			paths, _ := iterate(m["paths"])
+			for _, f := range files {
+				if len(paths) == 0 {
+					names = append(names, f)
+				}
+				for _, p := range paths {
+					names = append(names, filepath.Join(str(p), str(f)))
+				}
+			}
+			continue
+		}
+		names = append(names, t)
+	}
+	for _, n := range names {
+		if p, err := ev.findFile("files", str(n)); err == nil {
+			abs, _ := filepath.Abs(p)
+			return []any{abs}, nil
+		}
+	}
+	if truthy(kw["skip"]) {
+		return []any{}, nil
+	}
+	return nil, fmt.Errorf("No file was found when using first_found.")
+}
+
+func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		pattern := str(t)
+		dirs := []string{""}
+		if !filepath.IsAbs(pattern) {
+			dirs = nil
+			for _, v := range []string{"role_path", "playbook_dir"} {
+				if dir, ok, _ := ev.lookupVar(v); ok {
+					dirs = append(dirs, filepath.Join(str(dir), "files"))
+				}
+			}
+		}
+		for _, d := range dirs {
+			matches, _ := filepath.Glob(filepath.Join(d, pattern))
+			if len(matches) > 0 {
+				sort.Strings(matches)
+				for _, m := range matches {
+					if st, err := os.Stat(m); err == nil && !st.IsDir() {
+						out = append(out, m)
+					}
+				}
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func lookupDict(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		m, ok := t.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("with_dict expects a dict")
+		}
+		for _, k := range sortedKeys(m) {
+			out = append(out, map[string]any{"key": k, "value": m[k]})
+		}
+	}
+	return out, nil
+}
+
+// lookupSequence is with_sequence: "start=1 end=5 stride=1 format=%d" or
+// the short form "[start-]end[/stride][:format]".
+func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		opts := map[string]string{"start": "1", "stride": "1", "format": "%d"}
+		for k, v := range kw {
+			opts[k] = str(v)
+		}
+		for _, f := range strings.Fields(str(t)) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				opts[k] = v
+				continue
+			}
+			if rest, format, ok := strings.Cut(f, ":"); ok {
+				opts["format"], f = format, rest
+			}
+			if rest, stride, ok := strings.Cut(f, "/"); ok {
+				opts["stride"], f = stride, rest
+			}
+			if start, end, ok := strings.Cut(f, "-"); ok {
+				opts["start"], opts["end"] = start, end
+			} else {
+				opts["end"] = f
+			}
+		}
+		num := func(k string) (int, error) {
+			n, err := strconv.ParseInt(opts[k], 0, 64)
+			if err != nil {
+				return 0, fmt.Errorf("can't parse %s=%s as integer", k, opts[k])
+			}
+			return int(n), nil
+		}
+		start, err := num("start")
+		if err != nil {
+			return nil, err
+		}
+		stride, err := num("stride")
+		if err != nil {
+			return nil, err
+		}
+		var end int
+		if _, ok := opts["count"]; ok {
+			count, err := num("count")
+			if err != nil {
+				return nil, err
+			}
+			end = start + (count-1)*stride
+		} else if end, err = num("end"); err != nil {
+			return nil, err
+		}
+		for i := start; (stride > 0 && i <= end) || (stride < 0 && i >= end); i += stride {
+			s, err := percentFormat(opts["format"], i)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,255 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// parser turns gonja's token stream into this package's syntax tree. It
+// follows Jinja2's grammar (jinja2/parser.py) rather than gonja's own parser,
+// whose precedence and conditional-expression handling differ from Jinja2.
+type parser struct {
+	toks []*tokens.Token
+	i    int
+}
+
+// syntaxError is a parse failure at a line of the source.
+type syntaxError struct {
+	line int
+	msg  string
+}
+
+func (e *syntaxError) Error() string { return e.msg }
+
+// parse parses a whole template source.
+func parse(src string) (*parsedTemplate, error) {
+	toks, bad := lex(src)
+	if bad != nil {
+		return nil, lexError(src, bad)
+	}
+	p := &parser{toks: toks}
+	body, end, err := p.parseBody()
+	if err != nil {
+		return nil, err
+	}
+	if end != "" {
+		return nil, p.errorf("unexpected '%s'", end)
+	}
+	t := &parsedTemplate{body: body}
+	if len(body) == 1 {
+		if out, ok := body[0].(*outputStmt); ok {
+			t.single = out.e
+		}
+	}
+	return t, nil
+}
+
+// parseExpressionSource parses a bare expression such as a `when:` value.
+func parseExpressionSource(src string) (expr, error) {
+	toks, bad := lex("{{ " + src + " }}")
+	if bad != nil {
+		return nil, lexError(src, bad)
+	}
+	p := &parser{toks: toks}
+	if err := p.expect(tokens.VariableBegin, "'{{'"); err != nil {
+		return nil, err
+	}
+	e, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.expect(tokens.VariableEnd, "end of expression"); err != nil {
+		return nil, err
+	}
+	if p.cur().Type != tokens.EOF {
+		return nil, p.errorf("unexpected data after the expression")
+	}
+	return e, nil
+}
+
+// lexError reports a lexer failure; gonja's error tokens carry an offset
+// but not always a line.
+func lexError(src string, bad *tokens.Token) error {
+	line := bad.Line
+	if line == 0 {
+		line = 1 + strings.Count(src[:min(max(bad.Pos, 0), len(src))], "\n")
+	}
+	return &syntaxError{line: line, msg: bad.Val}
+}
+
+func (p *parser) cur() *tokens.Token { return p.toks[p.i] }
+
+func (p *parser) peek() *tokens.Token {
+	if p.i+1 < len(p.toks) {
+		return p.toks[p.i+1]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() *tokens.Token {
+	t := p.toks[p.i]
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) is(typ tokens.Type) bool { return p.cur().Type == typ }
+
+func (p *parser) isName(names ...string) bool {
+	t := p.cur()
+	if t.Type != tokens.Name {
+		return false
+	}
+	for _, n := range names {
+		if t.Val == n {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	return &syntaxError{line: p.cur().Line, msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) expect(typ tokens.Type, what string) error {
+	if !p.is(typ) {
+		return p.errorf("expected %s, got %s", what, describe(p.cur()))
+	}
+	p.next()
+	return nil
+}
+
+func (p *parser) expectName() (string, error) {
+	if !p.is(tokens.Name) {
+		return "", p.errorf("expected a name, got %s", describe(p.cur()))
+	}
+	return p.next().Val, nil
+}
+
+// describe names a token the way Jinja2's messages do.
+func describe(t *tokens.Token) string {
+	switch t.Type {
+	case tokens.EOF:
+		return "end of template"
+	case tokens.VariableEnd:
+		return "end of print statement"
+	case tokens.BlockEnd:
+		return "end of statement block"
+	}
+	return "'" + t.Val + "'"
+}
+
+// parseBody parses statements until an unknown block tag, whose name it
+// returns with the position just after that name ("" at the end of input).
+func (p *parser) parseBody() ([]stmt, string, error) {
+	var body []stmt
+	for {
+		t := p.cur()
+		switch t.Type {
+		case tokens.EOF:
+			return body, "", nil
+		case tokens.Data:
+			p.next()
+			text := t.Val
+			if p.i >= 2 && trimsAfter(p.toks[p.i-2]) {
+				text = strings.TrimLeft(text, " \t\r\n")
+			}
+			if trimsBefore(p.cur()) {
+				text = strings.TrimRight(text, " \t\r\n")
+			}
+			if text != "" {
+				body = append(body, &dataStmt{pos{t.Line}, text})
+			}
+		case tokens.CommentBegin:
+			for !p.is(tokens.CommentEnd) && !p.is(tokens.EOF) {
+				p.next()
+			}
+			if err := p.expect(tokens.CommentEnd, "end of comment"); err != nil {
+				return nil, "", err
+			}
+		case tokens.VariableBegin:
+			p.next()
+			e, err := p.parseExpr(true)
+			if err != nil {
+				return nil, "", err
+			}
+			if err := p.expect(tokens.VariableEnd, "end of print statement"); err != nil {
+				return nil, "", err
+			}
+			body = append(body, &outputStmt{pos{t.Line}, e})
+		case tokens.BlockBegin:
+			p.next()
+			name, err := p.expectName()
+			if err != nil {
+				return nil, "", err
+			}
+			parse, ok := statementParsers[name]
+			if !ok {
+				return body, name, nil
+			}
+			s, err := parse(p, t.Line)
+			if err != nil {
+				return nil, "", err
+			}
+			if s != nil {
+				body = append(body, s)
+			}
+		default:
+			return nil, "", p.errorf("unexpected %s", describe(t))
+		}
+	}
+}
+
+// trimsAfter reports whether t is a closing delimiter with "-" whitespace control.
+func trimsAfter(t *tokens.Token) bool {
+	switch t.Type {
+	case tokens.VariableEnd, tokens.BlockEnd, tokens.CommentEnd:
+		return strings.HasPrefix(t.Val, "-")
+	}
+	return false
+}
+
+// trimsBefore reports whether t is an opening delimiter with "-" whitespace control.
+func trimsBefore(t *tokens.Token) bool {
+	switch t.Type {
+	case tokens.VariableBegin, tokens.BlockBegin, tokens.CommentBegin:
+		return strings.HasSuffix(t.Val, "-")
+	}
+	return false
+}
+
+// blockEnd consumes the "%}" closing a tag.
+func (p *parser) blockEnd() error {
+	return p.expect(tokens.BlockEnd, "end of statement block")
+}
+
+// parseUntil parses a body that must end with one of the given tags and
+// returns the tag found.
+func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, error) {
+	line := p.cur().Line
+	body, end, err := p.parseBody()
+	if err != nil {
+		return nil, "", err
+	}
+	for _, e := range ends {
+		if end == e {
+			return body, end, nil
+		}
+	}
+	if end == "" {
+		return nil, "", &syntaxError{line: line, msg: fmt.Sprintf("unexpected end of template, expected '%s' to close the '%s' block", ends[len(ends)-1], opener)}
+	}
+	return nil, "", p.errorf("encountered unknown tag '%s', expected %s", end, strings.Join(quoteAll(ends), " or "))
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "'" + s + "'"
+	}
+	return out
+}

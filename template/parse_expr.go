@@ -1,0 +1,525 @@
+package template
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// Expression grammar, after jinja2/parser.py:
+//
+//	expr     = or ["if" or ["else" expr]]
+//	or       = and {"or" and}
+//	and      = not {"and" not}
+//	not      = "not" not | compare
+//	compare  = math1 {("=="|"!="|"<"|"<="|">"|">="|"in"|"not" "in") math1}
+//	math1    = concat {("+"|"-") concat}
+//	concat   = math2 {"~" math2}
+//	math2    = pow {("*"|"/"|"//"|"%") pow}
+//	pow      = unary {"**" unary}
+//	unary    = ("-"|"+") unary | primary postfix filters
+
+// parseExpr parses an expression; withCond allows "a if b else c".
+func (p *parser) parseExpr(withCond bool) (expr, error) {
+	e, err := p.parseOr()
+	if err != nil || !withCond {
+		return e, err
+	}
+	for p.isName("if") {
+		line := p.next().Line
+		cond, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		c := &condExpr{pos: pos{line}, cond: cond, then: e}
+		if p.isName("else") {
+			p.next()
+			if c.orElse, err = p.parseExpr(true); err != nil {
+				return nil, err
+			}
+		}
+		e = c
+	}
+	return e, nil
+}
+
+// parseTupleOrExpr parses "a, b" as a tuple, used by {% set %} and {% do %}.
+func (p *parser) parseTupleOrExpr() (expr, error) {
+	line := p.cur().Line
+	e, err := p.parseExpr(true)
+	if err != nil || !p.is(tokens.Comma) {
+		return e, err
+	}
+	items := []expr{e}
+	for p.is(tokens.Comma) {
+		p.next()
+		if p.is(tokens.BlockEnd) {
+			break
+		}
+		e, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, e)
+	}
+	return &tupleExpr{pos{line}, items}, nil
+}
+
+func (p *parser) binaryLoop(next func() (expr, error), ops map[tokens.Type]string) (expr, error) {
+	left, err := next()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		op, ok := ops[p.cur().Type]
+		if !ok {
+			return left, nil
+		}
+		line := p.next().Line
+		right, err := next()
+		if err != nil {
+			return nil, err
+		}
+		left = &binaryExpr{pos{line}, op, left, right}
+	}
+}
+
+var (
+	orOps     = map[tokens.Type]string{tokens.Or: "or"}
+	andOps    = map[tokens.Type]string{tokens.And: "and"}
+	math1Ops  = map[tokens.Type]string{tokens.Addition: "+", tokens.Subtraction: "-"}
+	concatOps = map[tokens.Type]string{tokens.Tilde: "~"}
+	math2Ops  = map[tokens.Type]string{tokens.Multiply: "*", tokens.Division: "/", tokens.FloorDivision: "//", tokens.Modulo: "%"}
+	powOps    = map[tokens.Type]string{tokens.Power: "**"}
+	compOps   = map[tokens.Type]string{
+		tokens.Equals: "==", tokens.Ne: "!=", tokens.LowerThan: "<", tokens.LowerThanOrEqual: "<=",
+		tokens.GreaterThan: ">", tokens.GreaterThanOrEqual: ">=", tokens.In: "in",
+	}
+)
+
+func (p *parser) parseOr() (expr, error)     { return p.binaryLoop(p.parseAnd, orOps) }
+func (p *parser) parseAnd() (expr, error)    { return p.binaryLoop(p.parseNot, andOps) }
+func (p *parser) parseMath1() (expr, error)  { return p.binaryLoop(p.parseConcat, math1Ops) }
+func (p *parser) parseConcat() (expr, error) { return p.binaryLoop(p.parseMath2, concatOps) }
+func (p *parser) parseMath2() (expr, error)  { return p.binaryLoop(p.parsePow, math2Ops) }
+func (p *parser) parsePow() (expr, error)    { return p.binaryLoop(p.parseUnaryFiltered, powOps) }
+
+func (p *parser) parseNot() (expr, error) {
+	if p.is(tokens.Not) {
+		line := p.next().Line
+		operand, err := p.parseNot()
+		if err != nil {
+			return nil, err
+		}
+		return &unaryExpr{pos{line}, "not", operand}, nil
+	}
+	return p.parseCompare()
+}
+
+func (p *parser) parseCompare() (expr, error) {
+	left, err := p.parseMath1()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		line := p.cur().Line
+		var op string
+		if o, ok := compOps[p.cur().Type]; ok {
+			op = o
+			p.next()
+		} else if p.is(tokens.Not) && p.peek().Type == tokens.In {
+			op = "not in"
+			p.next()
+			p.next()
+		} else {
+			return left, nil
+		}
+		right, err := p.parseMath1()
+		if err != nil {
+			return nil, err
+		}
+		left = &binaryExpr{pos{line}, op, left, right}
+	}
+}
+
+func (p *parser) parseUnaryFiltered() (expr, error) {
+	e, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	return p.parseFiltersAndTests(e)
+}
+
+func (p *parser) parseUnary() (expr, error) {
+	if p.is(tokens.Subtraction) || p.is(tokens.Addition) {
+		t := p.next()
+		operand, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		return &unaryExpr{pos{t.Line}, t.Val, operand}, nil
+	}
+	e, err := p.parsePrimary()
+	if err != nil {
+		return nil, err
+	}
+	return p.parsePostfix(e)
+}
+
+func (p *parser) parsePrimary() (expr, error) {
+	t := p.cur()
+	ln := pos{t.Line}
+	switch t.Type {
+	case tokens.Name:
+		p.next()
+		switch t.Val {
+		case "true", "True":
+			return &literalExpr{ln, true}, nil
+		case "false", "False":
+			return &literalExpr{ln, false}, nil
+		case "none", "None":
+			return &literalExpr{ln, nil}, nil
+		}
+		return &nameExpr{ln, t.Val}, nil
+	case tokens.String:
+		var sb strings.Builder
+		for p.is(tokens.String) {
+			sb.WriteString(unescape(p.next().Val))
+		}
+		return &literalExpr{ln, sb.String()}, nil
+	case tokens.Integer:
+		p.next()
+		n, err := strconv.ParseInt(strings.ReplaceAll(t.Val, "_", ""), 0, 64)
+		if err != nil {
+			return nil, &syntaxError{t.Line, "invalid integer " + t.Val}
+		}
+		return &literalExpr{ln, int(n)}, nil
+	case tokens.Float:
+		p.next()
+		f, err := strconv.ParseFloat(strings.ReplaceAll(t.Val, "_", ""), 64)
+		if err != nil {
+			return nil, &syntaxError{t.Line, "invalid float " + t.Val}
+		}
+		return &literalExpr{ln, f}, nil
+	case tokens.LeftParenthesis:
+		p.next()
+		if p.is(tokens.RightParenthesis) {
+			p.next()
+			return &tupleExpr{ln, nil}, nil
+		}
+		e, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		if p.is(tokens.Comma) {
+			items := []expr{e}
+			for p.is(tokens.Comma) {
+				p.next()
+				if p.is(tokens.RightParenthesis) {
+					break
+				}
+				e, err := p.parseExpr(true)
+				if err != nil {
+					return nil, err
+				}
+				items = append(items, e)
+			}
+			e = &tupleExpr{ln, items}
+		}
+		return e, p.expect(tokens.RightParenthesis, "')'")
+	case tokens.LeftBracket:
+		p.next()
+		l := &listExpr{pos: ln}
+		for !p.is(tokens.RightBracket) {
+			if len(l.items) > 0 {
+				if err := p.expect(tokens.Comma, "','"); err != nil {
+					return nil, err
+				}
+				if p.is(tokens.RightBracket) {
+					break
+				}
+			}
+			e, err := p.parseExpr(true)
+			if err != nil {
+				return nil, err
+			}
+			l.items = append(l.items, e)
+		}
+		p.next()
+		return l, nil
+	case tokens.LeftBrace:
+		p.next()
+		d := &dictExpr{pos: ln}
+		for !p.is(tokens.RightBrace) {
+			if len(d.keys) > 0 {
+				if err := p.expect(tokens.Comma, "','"); err != nil {
+					return nil, err
+				}
+				if p.is(tokens.RightBrace) {
+					break
+				}
+			}
+			k, err := p.parseExpr(true)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(tokens.Colon, "':'"); err != nil {
+				return nil, err
+			}
+			v, err := p.parseExpr(true)
+			if err != nil {
+				return nil, err
+			}
+			d.keys = append(d.keys, k)
+			d.vals = append(d.vals, v)
+		}
+		p.next()
+		return d, nil
+	}
+	return nil, p.errorf("unexpected %s", describe(t))
+}
+
+func (p *parser) parsePostfix(e expr) (expr, error) {
+	for {
+		t := p.cur()
+		switch t.Type {
+		case tokens.Dot:
+			p.next()
+			a := p.next()
+			switch a.Type {
+			case tokens.Name:
+				e = &attrExpr{pos{t.Line}, e, a.Val}
+			case tokens.Integer:
+				n, _ := strconv.Atoi(a.Val)
+				e = &itemExpr{pos{t.Line}, e, &literalExpr{pos{t.Line}, n}}
+			default:
+				return nil, &syntaxError{a.Line, "expected name or number after '.', got " + describe(a)}
+			}
+		case tokens.LeftBracket:
+			p.next()
+			sub, err := p.parseSubscript(e, t.Line)
+			if err != nil {
+				return nil, err
+			}
+			e = sub
+		case tokens.LeftParenthesis:
+			c, err := p.parseCallArgs(e, t.Line)
+			if err != nil {
+				return nil, err
+			}
+			e = c
+		default:
+			return e, nil
+		}
+	}
+}
+
+func (p *parser) parseSubscript(obj expr, line int) (expr, error) {
+	var parts [3]expr
+	n := 0
+	for {
+		if !p.is(tokens.Colon) && !p.is(tokens.RightBracket) {
+			e, err := p.parseExpr(true)
+			if err != nil {
+				return nil, err
+			}
+			parts[n] = e
+		}
+		if p.is(tokens.RightBracket) {
+			p.next()
+			break
+		}
+		if n == 2 || !p.is(tokens.Colon) {
+			return nil, p.errorf("expected ']', got %s", describe(p.cur()))
+		}
+		p.next()
+		n++
+	}
+	if n == 0 {
+		if parts[0] == nil {
+			return nil, p.errorf("expected an index")
+		}
+		return &itemExpr{pos{line}, obj, parts[0]}, nil
+	}
+	return &sliceExpr{pos{line}, obj, parts[0], parts[1], parts[2]}, nil
+}
+
+// parseArgs parses "(a, b, k=v)", the opening parenthesis included.
+func (p *parser) parseArgs() ([]expr, []kwarg, error) {
+	if err := p.expect(tokens.LeftParenthesis, "'('"); err != nil {
+		return nil, nil, err
+	}
+	var args []expr
+	var kwargs []kwarg
+	for !p.is(tokens.RightParenthesis) {
+		if len(args)+len(kwargs) > 0 {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return nil, nil, err
+			}
+			if p.is(tokens.RightParenthesis) {
+				break
+			}
+		}
+		if p.is(tokens.Name) && p.peek().Type == tokens.Assign {
+			name := p.next().Val
+			p.next()
+			v, err := p.parseExpr(true)
+			if err != nil {
+				return nil, nil, err
+			}
+			kwargs = append(kwargs, kwarg{name, v})
+			continue
+		}
+		e, err := p.parseExpr(true)
+		if err != nil {
+			return nil, nil, err
+		}
+		args = append(args, e)
+	}
+	p.next()
+	return args, kwargs, nil
+}
+
+func (p *parser) parseCallArgs(fn expr, line int) (expr, error) {
+	args, kwargs, err := p.parseArgs()
+	if err != nil {
+		return nil, err
+	}
+	return &callExpr{pos{line}, fn, args, kwargs}, nil
+}
+
+// parseFiltersAndTests parses the "|filter" and "is test" chain after a term.
+func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
+	for {
+		switch {
+		case p.is(tokens.Pipe):
+			p.next()
+			f, err := p.parseFilterCall(e)
+			if err != nil {
+				return nil, err
+			}
+			e = f
+		case p.is(tokens.Is):
+			line := p.next().Line
+			t := &testExpr{pos: pos{line}, in: e}
+			if p.is(tokens.Not) {
+				p.next()
+				t.negate = true
+			}
+			// Test names may be keywords such as "in" or "none".
+			nameTok := p.next()
+			switch nameTok.Type {
+			case tokens.Name, tokens.In:
+			default:
+				return nil, &syntaxError{nameTok.Line, "expected a test name, got " + describe(nameTok)}
+			}
+			t.name = nameTok.Val
+			if p.is(tokens.Dot) { // namespaced tests: ansible.builtin.match
+				for p.is(tokens.Dot) {
+					p.next()
+					n, err := p.expectName()
+					if err != nil {
+						return nil, err
+					}
+					t.name = n
+				}
+			}
+			if p.is(tokens.LeftParenthesis) {
+				args, kwargs, err := p.parseArgs()
+				if err != nil {
+					return nil, err
+				}
+				t.args, t.kwargs = args, kwargs
+			} else if p.startsTestArg() {
+				arg, err := p.parsePrimary()
+				if err != nil {
+					return nil, err
+				}
+				if arg, err = p.parsePostfix(arg); err != nil {
+					return nil, err
+				}
+				t.args = []expr{arg}
+			}
+			e = t
+		default:
+			return e, nil
+		}
+	}
+}
+
+// startsTestArg reports whether the current token begins a bare test
+// argument, as in "x is divisibleby 3" or "x is sameas false".
+func (p *parser) startsTestArg() bool {
+	switch p.cur().Type {
+	case tokens.Name:
+		return !p.isName("else", "if")
+	case tokens.String, tokens.Integer, tokens.Float, tokens.LeftBracket, tokens.LeftBrace:
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
+	t := p.cur()
+	name, err := p.expectName()
+	if err != nil {
+		return nil, err
+	}
+	for p.is(tokens.Dot) { // namespaced filters: ansible.builtin.to_json
+		p.next()
+		if name, err = p.expectName(); err != nil {
+			return nil, err
+		}
+	}
+	f := &filterExpr{pos: pos{t.Line}, in: in, name: name}
+	if p.is(tokens.LeftParenthesis) {
+		if f.args, f.kwargs, err = p.parseArgs(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// unescape interprets Python string escapes in a literal's raw text.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			sb.WriteByte(c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			sb.WriteByte('\n')
+		case 't':
+			sb.WriteByte('\t')
+		case 'r':
+			sb.WriteByte('\r')
+		case '0':
+			sb.WriteByte(0)
+		case '\\', '\'', '"':
+			sb.WriteByte(s[i])
+		case 'x', 'u', 'U':
+			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[i]]
+			if i+width < len(s) {
+				if r, err := strconv.ParseUint(s[i+1:i+1+width], 16, 32); err == nil {
+					sb.WriteRune(rune(r))
+					i += width
+					continue
+				}
+			}
+			sb.WriteByte('\\')
+			sb.WriteByte(s[i])
+		default:
+			sb.WriteByte('\\')
+			sb.WriteByte(s[i])
+		}
+	}
+	return sb.String()
+}

@@ -1,0 +1,326 @@
+package template
+
+import (
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// statementParser parses a block tag; the tag name has been consumed.
+type statementParser func(p *parser, line int) (stmt, error)
+
+var statementParsers map[string]statementParser
+
+func init() {
+	statementParsers = map[string]statementParser{
+		"if":       parseIf,
+		"for":      parseFor,
+		"set":      parseSet,
+		"macro":    parseMacro,
+		"call":     parseCallBlock,
+		"with":     parseWith,
+		"filter":   parseFilterBlock,
+		"do":       parseDo,
+		"break":    parseLoopControl(true),
+		"continue": parseLoopControl(false),
+		"raw":      parseRaw,
+		"block":    parseBlock,
+	}
+}
+
+func parseIf(p *parser, line int) (stmt, error) {
+	s := &ifStmt{pos: pos{line}}
+	for {
+		cond, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.blockEnd(); err != nil {
+			return nil, err
+		}
+		body, end, err := p.parseUntil("if", "elif", "else", "endif")
+		if err != nil {
+			return nil, err
+		}
+		s.conds = append(s.conds, cond)
+		s.bodies = append(s.bodies, body)
+		switch end {
+		case "elif":
+			continue
+		case "else":
+			if err := p.blockEnd(); err != nil {
+				return nil, err
+			}
+			body, _, err := p.parseUntil("if", "endif")
+			if err != nil {
+				return nil, err
+			}
+			s.bodies = append(s.bodies, body)
+		}
+		return s, p.blockEnd()
+	}
+}
+
+func parseFor(p *parser, line int) (stmt, error) {
+	s := &forStmt{pos: pos{line}}
+	for {
+		name, err := p.expectName()
+		if err != nil {
+			return nil, err
+		}
+		s.targets = append(s.targets, name)
+		if !p.is(tokens.Comma) {
+			break
+		}
+		p.next()
+	}
+	if err := p.expect(tokens.In, "'in'"); err != nil {
+		return nil, err
+	}
+	iter, err := p.parseExpr(false)
+	if err != nil {
+		return nil, err
+	}
+	s.iter = iter
+	if p.isName("if") {
+		p.next()
+		if s.filter, err = p.parseExpr(false); err != nil {
+			return nil, err
+		}
+	}
+	if p.isName("recursive") {
+		p.next()
+		s.recurses = true
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	body, end, err := p.parseUntil("for", "else", "endfor")
+	if err != nil {
+		return nil, err
+	}
+	s.body = body
+	if end == "else" {
+		if err := p.blockEnd(); err != nil {
+			return nil, err
+		}
+		if s.orElse, _, err = p.parseUntil("for", "endfor"); err != nil {
+			return nil, err
+		}
+	}
+	return s, p.blockEnd()
+}
+
+func parseSet(p *parser, line int) (stmt, error) {
+	s := &setStmt{pos: pos{line}}
+	for {
+		name, err := p.expectName()
+		if err != nil {
+			return nil, err
+		}
+		s.targets = append(s.targets, name)
+		if p.is(tokens.Dot) && len(s.targets) == 1 {
+			p.next()
+			if s.attr, err = p.expectName(); err != nil {
+				return nil, err
+			}
+			break
+		}
+		if !p.is(tokens.Comma) {
+			break
+		}
+		p.next()
+	}
+	if p.is(tokens.BlockEnd) {
+		p.next()
+		body, _, err := p.parseUntil("set", "endset")
+		if err != nil {
+			return nil, err
+		}
+		s.body = body
+		return s, p.blockEnd()
+	}
+	if err := p.expect(tokens.Assign, "'='"); err != nil {
+		return nil, err
+	}
+	val, err := p.parseTupleOrExpr()
+	if err != nil {
+		return nil, err
+	}
+	s.val = val
+	return s, p.blockEnd()
+}
+
+// parseMacroSignature parses "(a, b=1)" into m.
+func (p *parser) parseMacroSignature(m *macro) error {
+	if err := p.expect(tokens.LeftParenthesis, "'('"); err != nil {
+		return err
+	}
+	for !p.is(tokens.RightParenthesis) {
+		if len(m.params) > 0 {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return err
+			}
+		}
+		name, err := p.expectName()
+		if err != nil {
+			return err
+		}
+		var def expr
+		if p.is(tokens.Assign) {
+			p.next()
+			if def, err = p.parseExpr(true); err != nil {
+				return err
+			}
+		}
+		m.params = append(m.params, name)
+		m.defaults = append(m.defaults, def)
+	}
+	p.next()
+	return nil
+}
+
+func parseMacro(p *parser, line int) (stmt, error) {
+	name, err := p.expectName()
+	if err != nil {
+		return nil, err
+	}
+	m := &macro{name: name}
+	if err := p.parseMacroSignature(m); err != nil {
+		return nil, err
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	if m.body, _, err = p.parseUntil("macro", "endmacro"); err != nil {
+		return nil, err
+	}
+	return &macroStmt{pos{line}, m}, p.blockEnd()
+}
+
+func parseCallBlock(p *parser, line int) (stmt, error) {
+	caller := &macro{name: "caller"}
+	if p.is(tokens.LeftParenthesis) {
+		if err := p.parseMacroSignature(caller); err != nil {
+			return nil, err
+		}
+	}
+	e, err := p.parseExpr(false)
+	if err != nil {
+		return nil, err
+	}
+	call, ok := e.(*callExpr)
+	if !ok {
+		return nil, p.errorf("expected a call")
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	if caller.body, _, err = p.parseUntil("call", "endcall"); err != nil {
+		return nil, err
+	}
+	return &callBlockStmt{pos{line}, call, caller}, p.blockEnd()
+}
+
+func parseWith(p *parser, line int) (stmt, error) {
+	s := &withStmt{pos: pos{line}}
+	for !p.is(tokens.BlockEnd) {
+		if len(s.names) > 0 {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return nil, err
+			}
+		}
+		name, err := p.expectName()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(tokens.Assign, "'='"); err != nil {
+			return nil, err
+		}
+		val, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		s.names = append(s.names, name)
+		s.vals = append(s.vals, val)
+	}
+	p.next()
+	var err error
+	if s.body, _, err = p.parseUntil("with", "endwith"); err != nil {
+		return nil, err
+	}
+	return s, p.blockEnd()
+}
+
+func parseFilterBlock(p *parser, line int) (stmt, error) {
+	s := &filterBlockStmt{pos: pos{line}}
+	for {
+		f, err := p.parseFilterCall(nil)
+		if err != nil {
+			return nil, err
+		}
+		s.filters = append(s.filters, f)
+		if !p.is(tokens.Pipe) {
+			break
+		}
+		p.next()
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.body, _, err = p.parseUntil("filter", "endfilter"); err != nil {
+		return nil, err
+	}
+	return s, p.blockEnd()
+}
+
+func parseDo(p *parser, line int) (stmt, error) {
+	e, err := p.parseTupleOrExpr()
+	if err != nil {
+		return nil, err
+	}
+	return &doStmt{pos{line}, e}, p.blockEnd()
+}
+
+func parseLoopControl(brk bool) statementParser {
+	return func(p *parser, line int) (stmt, error) {
+		return &loopControlStmt{pos{line}, brk}, p.blockEnd()
+	}
+}
+
+// parseRaw takes the text the lexer left untouched up to {% endraw %}.
+func parseRaw(p *parser, line int) (stmt, error) {
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	text := ""
+	if p.is(tokens.Data) {
+		text = p.next().Val
+	}
+	if err := p.expect(tokens.BlockBegin, "'{% endraw %}'"); err != nil {
+		return nil, err
+	}
+	if !p.isName("endraw") {
+		return nil, p.errorf("expected 'endraw'")
+	}
+	p.next()
+	return &dataStmt{pos{line}, text}, p.blockEnd()
+}
+
+// parseBlock renders a {% block %} in place: without template inheritance
+// a block is just its body.
+func parseBlock(p *parser, line int) (stmt, error) {
+	if _, err := p.expectName(); err != nil {
+		return nil, err
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	body, _, err := p.parseUntil("block", "endblock")
+	if err != nil {
+		return nil, err
+	}
+	if p.is(tokens.Name) {
+		p.next()
+	}
+	return &ifStmt{pos: pos{line}, conds: []expr{&literalExpr{pos{line}, true}}, bodies: [][]stmt{body}}, p.blockEnd()
+}

@@ -1,0 +1,183 @@
+// Package template renders Jinja2 the way Ansible does: Ansible's filters,
+// tests and lookups, strict undefined variables, Python-style printing of
+// values, and variables whose own values are templates, resolved lazily
+// and only when used.
+//
+// Templates are lexed with gonja (github.com/nikolalohinski/gonja/v2) and
+// parsed and evaluated here, following Jinja2's grammar and Python's
+// semantics.
+package template
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Vars gives a template its variables. Lookup returns a variable's raw
+// value: strings, also inside lists and maps, may still hold Jinja2, which
+// is templated when (and only when) a template uses the variable.
+type Vars interface {
+	Lookup(name string) (any, bool)
+}
+
+// MapVars is a Vars over a plain map.
+type MapVars map[string]any
+
+// Lookup implements Vars.
+func (m MapVars) Lookup(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+// HostVars is the value of the magic variable hostvars. Indexing it yields
+// a host's variables, templated lazily in that host's context.
+type HostVars interface {
+	Host(name string) (Vars, bool)
+	Hosts() []string
+}
+
+// Unsafe marks data that came back from a host (registered results, facts):
+// it is never templated, even when it contains "{{".
+type Unsafe struct{ V any }
+
+// Options configures an Engine.
+type Options struct {
+	// Now returns the current time for now(); time.Now when nil.
+	Now func() time.Time
+}
+
+// Engine renders templates. It is safe for concurrent use.
+type Engine struct {
+	opts  Options
+	omit  string
+	cache sync.Map // source text -> *parsedTemplate or error
+	exprs sync.Map // expression text -> expr or error
+}
+
+// New returns an Engine.
+func New(opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	sum := sha1.Sum([]byte(fmt.Sprintf("omit-%d", time.Now().UnixNano())))
+	return &Engine{opts: opts, omit: "__omit_place_holder__" + hex.EncodeToString(sum[:])}
+}
+
+// Omit is the value of the magic variable omit: module arguments equal to
+// it are to be dropped.
+func (e *Engine) Omit() string { return e.omit }
+
+// Render renders a template file's content; name appears in errors.
+func (e *Engine) Render(name, text string, vars Vars) (string, error) {
+	t, err := e.parse(text)
+	if err != nil {
+		return "", templateError(name, text, err)
+	}
+	ev := newEvaluator(e, vars)
+	out, err := ev.render(t)
+	if err != nil {
+		return "", templateError(name, text, err)
+	}
+	return out, nil
+}
+
+// Template templates a value from a playbook. Strings holding Jinja2 are
+// rendered; []any and map[string]any are templated element-wise; other
+// values are returned as they are. As in Ansible, a rendered string that
+// reads as a Python list, dict or boolean ("[1, 2]", "True") becomes that
+// value, so "{{ some_list }}" is a list while "{{ 5 }}" is the string "5".
+func (e *Engine) Template(value any, vars Vars) (any, error) {
+	return newEvaluator(e, vars).templateValue(value)
+}
+
+// Condition evaluates a conditional (when, changed_when, failed_when,
+// until, assert's that) and returns its truth.
+func (e *Engine) Condition(expr string, vars Vars) (bool, error) {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		return true, nil
+	}
+	ev := newEvaluator(e, vars)
+	if hasJinja(expr) {
+		// Ansible accepts "{{ x }}" in conditionals (with a warning): the
+		// template is rendered first and its result evaluated.
+		v, err := ev.templateString(expr)
+		if err != nil {
+			return false, err
+		}
+		s, ok := v.(string)
+		if !ok {
+			return truthy(v), nil
+		}
+		expr = strings.TrimSpace(s)
+		if expr == "" {
+			return false, nil
+		}
+	}
+	v, err := e.eval(ev, expr)
+	if err != nil {
+		return false, err
+	}
+	return truthy(v), nil
+}
+
+// Expr evaluates a bare expression (no braces) and returns its value.
+func (e *Engine) Expr(expr string, vars Vars) (any, error) {
+	return e.eval(newEvaluator(e, vars), expr)
+}
+
+func (e *Engine) eval(ev *evaluator, src string) (any, error) {
+	x, err := e.parseExpr(src)
+	if err != nil {
+		return nil, templateError("", src, err)
+	}
+	v, err := ev.eval(x, ev.top)
+	if err == nil {
+		err = strict(v)
+	}
+	if err != nil {
+		return nil, templateError("", src, err)
+	}
+	return plain(v), nil
+}
+
+func (e *Engine) parse(src string) (*parsedTemplate, error) {
+	if v, ok := e.cache.Load(src); ok {
+		if err, bad := v.(error); bad {
+			return nil, err
+		}
+		return v.(*parsedTemplate), nil
+	}
+	t, err := parse(src)
+	if err != nil {
+		e.cache.Store(src, err)
+		return nil, err
+	}
+	e.cache.Store(src, t)
+	return t, nil
+}
+
+func (e *Engine) parseExpr(src string) (expr, error) {
+	if v, ok := e.exprs.Load(src); ok {
+		if err, bad := v.(error); bad {
+			return nil, err
+		}
+		return v.(expr), nil
+	}
+	x, err := parseExpressionSource(src)
+	if err != nil {
+		e.exprs.Store(src, err)
+		return nil, err
+	}
+	e.exprs.Store(src, x)
+	return x, nil
+}
+
+// hasJinja reports whether s holds template syntax at all.
+func hasJinja(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}

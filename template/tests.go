@@ -1,0 +1,234 @@
+package template
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// testFunc implements a Jinja2 test: value is name(args).
+type testFunc func(ev *evaluator, v any, a args) (bool, error)
+
+var tests map[string]testFunc
+
+// lenientTests accept an undefined value instead of failing on it.
+var lenientTests = map[string]bool{"defined": true, "undefined": true}
+
+func init() {
+	tests = map[string]testFunc{
+		"defined":   func(_ *evaluator, v any, _ args) (bool, error) { return !isUndefined(v), nil },
+		"undefined": func(_ *evaluator, v any, _ args) (bool, error) { return isUndefined(v), nil },
+		"none":      func(_ *evaluator, v any, _ args) (bool, error) { return v == nil, nil },
+		"boolean":   typeTest(func(v any) bool { _, ok := v.(bool); return ok }),
+		"false":     func(_ *evaluator, v any, _ args) (bool, error) { return v == false, nil },
+		"true":      func(_ *evaluator, v any, _ args) (bool, error) { return v == true, nil },
+		"string":    typeTest(func(v any) bool { _, ok := v.(string); return ok }),
+		"number": typeTest(func(v any) bool {
+			switch v.(type) {
+			case int, float64:
+				return true
+			}
+			return false
+		}),
+		"integer": typeTest(func(v any) bool { _, ok := v.(int); return ok }),
+		"float":   typeTest(func(v any) bool { _, ok := v.(float64); return ok }),
+		"mapping": typeTest(func(v any) bool {
+			switch v.(type) {
+			case map[string]any, *varsValue, *hostVarsValue:
+				return true
+			}
+			return false
+		}),
+		"sequence": typeTest(func(v any) bool {
+			switch v.(type) {
+			case []any, string, map[string]any, *hostVarsValue:
+				return true
+			}
+			return false
+		}),
+		"iterable": typeTest(func(v any) bool { _, err := iterate(v); return err == nil }),
+		"callable": typeTest(func(v any) bool { _, ok := v.(*function); return ok }),
+		"lower":    typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToLower(s) }),
+		"upper":    typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToUpper(s) }),
+		"odd":      intTest(func(n int) bool { return n%2 != 0 }),
+		"even":     intTest(func(n int) bool { return n%2 == 0 }),
+		"divisibleby": func(_ *evaluator, v any, a args) (bool, error) {
+			n, ok1 := integer(v)
+			d, ok2 := integer(a.at(0))
+			if !ok1 || !ok2 || d == 0 {
+				return false, fmt.Errorf("divisibleby requires integers")
+			}
+			return n%d == 0, nil
+		},
+		"eq": cmpTest("=="), "equalto": cmpTest("=="), "==": cmpTest("=="),
+		"ne": cmpTest("!="), "!=": cmpTest("!="),
+		"lt": cmpTest("<"), "lessthan": cmpTest("<"), "<": cmpTest("<"),
+		"le": cmpTest("<="), "<=": cmpTest("<="),
+		"gt": cmpTest(">"), "greaterthan": cmpTest(">"), ">": cmpTest(">"),
+		"ge": cmpTest(">="), ">=": cmpTest(">="),
+		"sameas": func(_ *evaluator, v any, a args) (bool, error) { return same(v, a.at(0)), nil },
+		"in":     func(_ *evaluator, v any, a args) (bool, error) { return contains(a.at(0), v) },
+		"contains": func(_ *evaluator, v any, a args) (bool, error) {
+			return contains(v, a.at(0))
+		},
+		"truthy": func(_ *evaluator, v any, _ args) (bool, error) { return truthy(v), nil },
+		"falsy":  func(_ *evaluator, v any, _ args) (bool, error) { return !truthy(v), nil },
+		"match":  regexTest("match"), "search": regexTest("search"), "regex": regexTest(""),
+		"version": testVersion, "version_compare": testVersion,
+		"subset": func(_ *evaluator, v any, a args) (bool, error) { return subset(v, a.at(0)) },
+		"superset": func(_ *evaluator, v any, a args) (bool, error) {
+			return subset(a.at(0), v)
+		},
+		"abs": func(_ *evaluator, v any, _ args) (bool, error) {
+			s, ok := v.(string)
+			return ok && strings.HasPrefix(s, "/"), nil
+		},
+	}
+	// Tests on registered task results.
+	for _, name := range []string{"failed", "failure"} {
+		tests[name] = resultTest(func(r map[string]any) bool { return truthy(r["failed"]) })
+	}
+	for _, name := range []string{"succeeded", "success", "successful"} {
+		tests[name] = resultTest(func(r map[string]any) bool { return !truthy(r["failed"]) })
+	}
+	tests["changed"] = resultTest(func(r map[string]any) bool { return truthy(r["changed"]) })
+	tests["change"] = tests["changed"]
+	tests["skipped"] = resultTest(func(r map[string]any) bool { return truthy(r["skipped"]) })
+	tests["skip"] = tests["skipped"]
+	tests["unreachable"] = resultTest(func(r map[string]any) bool { return truthy(r["unreachable"]) })
+	tests["finished"] = resultTest(func(r map[string]any) bool {
+		return !truthy(r["finished"]) || r["finished"] == 1 || r["finished"] == true
+	})
+}
+
+func isUndefined(v any) bool {
+	_, ok := v.(*undefined)
+	return ok
+}
+
+func typeTest(fn func(any) bool) testFunc {
+	return func(_ *evaluator, v any, _ args) (bool, error) { return fn(v), nil }
+}
+
+func intTest(fn func(int) bool) testFunc {
+	return func(_ *evaluator, v any, _ args) (bool, error) {
+		n, ok := integer(v)
+		return ok && fn(n), nil
+	}
+}
+
+func cmpTest(op string) testFunc {
+	return func(_ *evaluator, v any, a args) (bool, error) {
+		r, err := binary(op, v, a.at(0))
+		return r == true, err
+	}
+}
+
+func resultTest(fn func(map[string]any) bool) testFunc {
+	return func(_ *evaluator, v any, _ args) (bool, error) {
+		r, ok := v.(map[string]any)
+		if !ok {
+			return false, fmt.Errorf("The test plugin expects a dictionary (a registered task result), got %s", pyType(v))
+		}
+		return fn(r), nil
+	}
+}
+
+// regexTest is Ansible's match (anchored at the start), search and regex.
+func regexTest(mode string) testFunc {
+	return func(_ *evaluator, v any, a args) (bool, error) {
+		pattern := str(a.at(0))
+		if mode == "" {
+			if m, ok := a.at(3).(string); ok && m != "" {
+				mode = m
+			} else {
+				mode = "search"
+			}
+		}
+		flags := ""
+		if truthy(a.at(1)) {
+			flags += "i"
+		}
+		if truthy(a.at(2)) {
+			flags += "m"
+		}
+		if mode == "match" {
+			pattern = `\A(?:` + pattern + `)`
+		}
+		re, err := compileRegex(pattern, flags)
+		if err != nil {
+			return false, err
+		}
+		return re.MatchString(str(v)), nil
+	}
+}
+
+func compileRegex(pattern, flags string) (*regexp.Regexp, error) {
+	if flags != "" {
+		pattern = "(?" + flags + ")" + pattern
+	}
+	re, err := regexp.Compile(pythonRegex(pattern))
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression %q: %w", pattern, err)
+	}
+	return re, nil
+}
+
+// pythonRegex translates Python-only regex syntax to Go's: named groups
+// (?P<name>...) are shared, and \Z is Go's \z.
+func pythonRegex(p string) string {
+	return strings.ReplaceAll(p, `\Z`, `\z`)
+}
+
+func subset(a, b any) (bool, error) {
+	items, err := iterate(a)
+	if err != nil {
+		return false, err
+	}
+	for _, x := range items {
+		in, err := contains(b, x)
+		if err != nil || !in {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
+	fn, ok := tests[n.name]
+	if !ok {
+		return nil, &syntaxError{n.line(), fmt.Sprintf("No test named '%s'.", n.name)}
+	}
+	v, err := ev.eval(n.in, f)
+	if err != nil {
+		return nil, err
+	}
+	if !lenientTests[n.name] {
+		if err := strict(v); err != nil {
+			return nil, err
+		}
+	}
+	pos, kw, err := ev.evalArgs(n.args, n.kwargs, f)
+	if err != nil {
+		return nil, err
+	}
+	r, err := fn(ev, v, args{n.name, pos, kw})
+	if err != nil {
+		return nil, err
+	}
+	return r != n.negate, nil
+}
+
+// callTest calls a test by name, for select() and friends.
+func (ev *evaluator) callTest(name string, v any, pos []any) (bool, error) {
+	fn, ok := tests[name]
+	if !ok {
+		return false, fmt.Errorf("No test named '%s'.", name)
+	}
+	if !lenientTests[name] {
+		if err := strict(v); err != nil {
+			return false, err
+		}
+	}
+	return fn(ev, v, args{name, pos, nil})
+}
