@@ -76,7 +76,7 @@ func (p *pyParser) exprList() (any, bool) {
 	items := []any{first}
 	for p.peek() == ',' {
 		p.pos++
-		if c := p.peek(); c == 0 {
+		if c := p.peek(); c == 0 || c == ')' {
 			break
 		}
 		v, ok := p.expr()
