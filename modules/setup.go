@@ -1,0 +1,153 @@
+package modules
+
+import (
+	_ "embed"
+	"path"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	Register("setup", setupModule{})
+}
+
+// setupModule gathers facts about the host. One script collects the raw
+// material (files, command output) in a single round trip; the facts are
+// computed here, named and shaped as Ansible's setup module returns them:
+// ansible_facts holds ansible_-prefixed keys.
+type setupModule struct{}
+
+//go:embed setup_facts.sh
+var setupScript string
+
+func (setupModule) Params() []string {
+	return []string{"gather_subset", "gather_timeout", "filter", "fact_path"}
+}
+
+func (setupModule) Run(c *Context, args Args) (*Result, error) {
+	res, err := c.Run(recordFuncs+setupScript, nil)
+	if err != nil {
+		return nil, err
+	}
+	facts := computeFacts(parseRecords(string(res.Stdout)))
+	subset := args.List("gather_subset")
+	if len(subset) == 0 {
+		subset = []string{"all"}
+	}
+	facts["gather_subset"] = subset
+	facts["module_setup"] = true
+	if filters := args.List("filter"); len(filters) > 0 {
+		facts = filterFacts(facts, filters)
+	}
+	r := &Result{}
+	r.Set("ansible_facts", facts)
+	return r, nil
+}
+
+// computeFacts turns the script's records into facts.
+func computeFacts(rec map[string]string) map[string]any {
+	f := map[string]any{}
+	set := func(name string, v any) { f["ansible_"+name] = v }
+
+	set("system", rec["uname_s"])
+	set("kernel", rec["uname_r"])
+	set("kernel_version", rec["uname_v"])
+	set("machine", rec["uname_m"])
+	set("architecture", architecture(rec["uname_m"]))
+	set("userspace_architecture", architecture(rec["uname_m"]))
+
+	node := rec["nodename"]
+	set("nodename", node)
+	set("hostname", strings.SplitN(node, ".", 2)[0])
+	fqdn := fqdnOf(node, rec["hosts"])
+	set("fqdn", fqdn)
+	domain := ""
+	if _, d, ok := strings.Cut(fqdn, "."); ok {
+		domain = d
+	}
+	set("domain", domain)
+
+	dist := distributionFacts(rec)
+	for k, v := range dist {
+		set(k, v)
+	}
+	present := lineSet(rec["present"])
+	tools := lineSet(rec["tools"])
+	set("pkg_mgr", pkgMgr(present, dist))
+	set("service_mgr", serviceMgr(rec, present, tools))
+	if lsb := lsbFacts(rec); len(lsb) > 0 {
+		set("lsb", lsb)
+	}
+	set("selinux", selinuxFacts(rec))
+
+	for k, v := range hardwareFacts(rec) {
+		set(k, v)
+	}
+	for k, v := range networkFacts(rec) {
+		set(k, v)
+	}
+	for k, v := range userFacts(rec) {
+		set(k, v)
+	}
+	set("env", envFacts(rec["env"]))
+	set("date_time", dateTimeFacts(rec["date"]))
+	set("local", map[string]any{})
+	return f
+}
+
+// filterFacts keeps the facts whose names match one of the shell-style
+// patterns, as setup's filter option does.
+func filterFacts(facts map[string]any, patterns []string) map[string]any {
+	out := map[string]any{}
+	for name, v := range facts {
+		for _, p := range patterns {
+			if ok, _ := path.Match(p, name); ok {
+				out[name] = v
+				break
+			}
+		}
+	}
+	return out
+}
+
+// architecture is Ansible's name for a machine type.
+func architecture(machine string) string {
+	switch machine {
+	case "i386", "i486", "i586", "i686":
+		return "i386"
+	}
+	return machine
+}
+
+// fqdnOf mimics Python's socket.getfqdn: the first of the host's
+// canonical name and aliases (from `getent hosts ADDRESS`) that has a
+// dot, else the canonical name, else the node name.
+func fqdnOf(node, hostsLine string) string {
+	fields := strings.Fields(hostsLine)
+	if len(fields) < 2 {
+		return node
+	}
+	for _, name := range fields[1:] {
+		if strings.Contains(name, ".") {
+			return name
+		}
+	}
+	return fields[1]
+}
+
+// lineSet is the set of a record's lines.
+func lineSet(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" {
+			set[l] = true
+		}
+	}
+	return set
+}
+
+// atoi is strconv.Atoi of a trimmed string, 0 when it is not a number.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}

@@ -1,0 +1,61 @@
+package modules
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+)
+
+// TestSetupMatchesAnsible compares the facts gathered here with those of
+// Ansible's setup module on the same machine, saved by
+// `ansible localhost -m setup` in the JSON file named by
+// GANSIBLE_SETUP_REFERENCE.
+func TestSetupMatchesAnsible(t *testing.T) {
+	ref := os.Getenv("GANSIBLE_SETUP_REFERENCE")
+	if ref == "" {
+		t.Skip("GANSIBLE_SETUP_REFERENCE not set")
+	}
+	data, err := os.ReadFile(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	r := execModule(t, localContext(false), "setup", Args{})
+	got := r.Fields["ansible_facts"].(map[string]any)
+	for _, k := range []string{"ansible_hostname", "ansible_fqdn", "ansible_nodename", "ansible_domain",
+		"ansible_distribution", "ansible_distribution_version", "ansible_distribution_major_version",
+		"ansible_distribution_release", "ansible_os_family", "ansible_system", "ansible_kernel",
+		"ansible_architecture", "ansible_machine", "ansible_pkg_mgr", "ansible_service_mgr",
+		"ansible_default_ipv4", "ansible_all_ipv4_addresses", "ansible_processor_vcpus",
+		"ansible_processor_cores", "ansible_processor_count", "ansible_memtotal_mb",
+		"ansible_user_id", "ansible_user_uid", "ansible_user_gid", "ansible_user_dir", "ansible_user_shell",
+		"ansible_selinux", "ansible_interfaces", "ansible_lsb", "ansible_kernel_version", "ansible_distribution_file_variety"} {
+		g := got[k]
+		if k == "ansible_interfaces" {
+			// Ansible lists them in the order of a Python dict built
+			// while reading sysfs; only the set is compared.
+			g, want[k] = sortedList(g), sortedList(want[k])
+		}
+		gj, _ := json.Marshal(g)
+		wj, _ := json.Marshal(want[k])
+		if string(gj) != string(wj) {
+			t.Errorf("%s = %s, want %s", k, gj, wj)
+		}
+	}
+}
+
+func sortedList(v any) []string {
+	var out []string
+	if l, ok := v.([]any); ok {
+		for _, e := range l {
+			out = append(out, fmt.Sprint(e))
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,351 @@
+package modules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gansible/gansible/shell"
+)
+
+func init() {
+	Register("yum", yumModule{})
+	Register("dnf", yumModule{})
+	Register("package", yumModule{})
+}
+
+// yumModule installs and removes rpm packages, by name or from a local
+// .rpm file, with dnf (yum where dnf is missing). It reports as Ansible's
+// dnf module does, the backend Ansible uses for yum on EL8 hosts. One
+// round trip asks rpm what is installed; a second one, only when
+// something must change, runs dnf.
+type yumModule struct{}
+
+// rpmCommand is the rpm query command; tests point it elsewhere.
+var rpmCommand = "rpm"
+
+var yumParams = []string{
+	"name", "pkg", "state", "disable_gpg_check", "enablerepo", "disablerepo",
+	"update_cache", "expire-cache", "conf_file", "allow_downgrade", "autoremove",
+	"bugfix", "cacheonly", "disable_excludes", "disable_plugin", "download_only",
+	"download_dir", "enable_plugin", "exclude", "installroot", "install_repoquery",
+	"install_weak_deps", "list", "releasever", "security", "skip_broken",
+	"update_only", "validate_certs", "sslverify", "lock_timeout", "allowerasing",
+	"nobest", "use_backend",
+}
+
+func (yumModule) Params() []string { return yumParams }
+
+// rpmQueryFormat prints name, epoch, version, release and arch.
+const rpmQueryFormat = `%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n`
+
+// rpmPackage is one package's identity.
+type rpmPackage struct {
+	name, epoch, version, release, arch string
+}
+
+func parseRPMPackages(out string) []rpmPackage {
+	var pkgs []rpmPackage
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) == 5 {
+			pkgs = append(pkgs, rpmPackage{f[0], f[1], f[2], f[3], f[4]})
+		}
+	}
+	return pkgs
+}
+
+// String is dnf's name for the package: name-[epoch:]version-release.arch.
+func (p rpmPackage) String() string {
+	evr := p.version + "-" + p.release
+	if p.epoch != "" && p.epoch != "0" {
+		evr = p.epoch + ":" + evr
+	}
+	return p.name + "-" + evr + "." + p.arch
+}
+
+// compare orders two packages by epoch, version and release.
+func (p rpmPackage) compare(q rpmPackage) int {
+	if c := rpmVerCmp(p.epoch, q.epoch); c != 0 {
+		return c
+	}
+	if c := rpmVerCmp(p.version, q.version); c != 0 {
+		return c
+	}
+	return rpmVerCmp(p.release, q.release)
+}
+
+// isRPMFile tells a local package file from a package name, as dnf does.
+func isRPMFile(name string) bool {
+	return strings.HasSuffix(name, ".rpm") && strings.Contains(name, "/")
+}
+
+func (yumModule) Run(c *Context, args Args) (*Result, error) {
+	names := args.List("name", "pkg")
+	state := args.String("state")
+	switch state {
+	case "":
+		state = "present"
+	case "installed":
+		state = "present"
+	case "removed":
+		state = "absent"
+	case "present", "absent", "latest":
+	default:
+		return Failf("value of state must be one of: absent, installed, latest, present, removed, got: %s", state), nil
+	}
+	updateCache, err := args.Bool("update_cache", false)
+	if err != nil {
+		return Failf("%v", err), nil
+	}
+	if !updateCache {
+		updateCache, _ = args.Bool("expire-cache", false)
+	}
+	if len(names) == 0 && !updateCache {
+		return Failf("one of the following is required: name, list, update_cache"), nil
+	}
+	noGPG, err := args.Bool("disable_gpg_check", false)
+	if err != nil {
+		return Failf("%v", err), nil
+	}
+	opts := dnfOptions{
+		noGPGCheck:  noGPG,
+		enableRepo:  args.List("enablerepo"),
+		disableRepo: args.List("disablerepo"),
+		confFile:    args.String("conf_file"),
+	}
+
+	probe, err := probePackages(c, names)
+	if err != nil {
+		return nil, err
+	}
+	if probe["dnf"] == "" {
+		return Failf("Could not find dnf or yum on the host"), nil
+	}
+	plan, failed := planPackages(names, state, probe)
+	if failed != nil {
+		return failed, nil
+	}
+
+	r := &Result{}
+	r.Set("rc", 0)
+	r.Set("results", plan.results)
+	if len(plan.install) == 0 && len(plan.remove) == 0 && !updateCache {
+		r.Msg = "Nothing to do"
+		return r, nil
+	}
+	r.Changed = len(plan.install) > 0 || len(plan.remove) > 0
+	if c.CheckMode {
+		if r.Changed {
+			r.Msg = "Check mode: No changes made, but would have if not in check mode"
+		}
+		return r, nil
+	}
+	return applyPackages(c, r, probe["dnf"], opts, plan, updateCache)
+}
+
+// probePackages asks the host, in one round trip, for the package tool
+// and, for each name, the package a file holds and what is installed.
+func probePackages(c *Context, names []string) (map[string]string, error) {
+	var b strings.Builder
+	b.WriteString(recordFuncs)
+	b.WriteString(`for t in dnf yum; do p=$(command -v "$t" 2>/dev/null) && { rec dnf "$p"; break; }; done` + "\n")
+	q := shell.Quote(rpmQueryFormat)
+	rpm := rpmCommand
+	for i, name := range names {
+		if isRPMFile(name) {
+			fmt.Fprintf(&b, "%s -qp --qf %s %s 2>&1 | recout file%d\n", rpm, q, shell.Quote(name), i)
+			fmt.Fprintf(&b, "n=$(%s -qp --qf '%%{NAME}' %s 2>/dev/null) && %s -q --qf %s \"$n\" 2>/dev/null | recout installed%d\n",
+				rpm, shell.Quote(name), rpm, q, i)
+		} else {
+			fmt.Fprintf(&b, "%s -q --qf %s %s 2>/dev/null | recout installed%d\n", rpm, q, shell.Quote(name), i)
+		}
+	}
+	res, err := c.Run(b.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return parseRecords(string(res.Stdout)), nil
+}
+
+// packagePlan is what must change.
+type packagePlan struct {
+	install []string // names or file paths for dnf install
+	latest  []string // installed names to upgrade
+	remove  []string // names for dnf remove
+	results []string // dnf's report lines, known before running it
+}
+
+// planPackages decides, from the probe, what to install or remove.
+func planPackages(names []string, state string, probe map[string]string) (*packagePlan, *Result) {
+	plan := &packagePlan{results: []string{}}
+	for i, name := range names {
+		installed := parseRPMPackages(probe[fmt.Sprintf("installed%d", i)])
+		if isRPMFile(name) {
+			if state == "absent" {
+				r := Failf("Cannot remove paths -- please specify package name.")
+				r.Set("results", []string{})
+				return nil, r
+			}
+			files := parseRPMPackages(probe[fmt.Sprintf("file%d", i)])
+			if len(files) == 0 {
+				r := Failf("Error occurred attempting remote rpm install of package: %s. %s", name, strings.TrimSpace(probe[fmt.Sprintf("file%d", i)]))
+				r.Set("results", []string{})
+				r.Set("rc", 1)
+				return nil, r
+			}
+			file := files[0]
+			upToDate := false
+			for _, p := range installed {
+				if p.compare(file) >= 0 {
+					upToDate = true
+				}
+			}
+			if !upToDate {
+				plan.install = append(plan.install, name)
+				plan.results = append(plan.results, "Installed: "+file.String())
+			}
+			continue
+		}
+		switch {
+		case state == "absent" && len(installed) > 0:
+			plan.remove = append(plan.remove, name)
+			for _, p := range installed {
+				plan.results = append(plan.results, "Removed: "+p.String())
+			}
+		case state == "present" && len(installed) == 0, state == "latest" && len(installed) == 0:
+			plan.install = append(plan.install, name)
+		case state == "latest":
+			plan.latest = append(plan.latest, name)
+		}
+	}
+	return plan, nil
+}
+
+// dnfOptions are the options given to every dnf command.
+type dnfOptions struct {
+	noGPGCheck  bool
+	enableRepo  []string
+	disableRepo []string
+	confFile    string
+}
+
+func (o dnfOptions) words() []string {
+	w := []string{"-y"}
+	if o.noGPGCheck {
+		w = append(w, "--nogpgcheck")
+	}
+	for _, r := range o.disableRepo {
+		w = append(w, "--disablerepo="+r)
+	}
+	for _, r := range o.enableRepo {
+		w = append(w, "--enablerepo="+r)
+	}
+	if o.confFile != "" {
+		w = append(w, "-c", o.confFile)
+	}
+	return w
+}
+
+// applyPackages runs dnf and reports what it did. Upgrades for "latest"
+// are asked of dnf, which says whether there was anything to do.
+func applyPackages(c *Context, r *Result, dnf string, opts dnfOptions, plan *packagePlan, updateCache bool) (*Result, error) {
+	var b strings.Builder
+	b.WriteString(recordFuncs)
+	b.WriteString(`o=$(mktemp) && e=$(mktemp) || exit 1
+trap 'rm -f "$o" "$e"' EXIT
+`)
+	step := func(key string, words ...string) {
+		cmd := shell.Join(append(append([]string{dnf}, opts.words()...), words...)...)
+		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; rec %s.rc $?; recout %s.err <\"$e\"\n", cmd, key, key)
+		fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout %s.after\n", rpmCommand, shell.Quote(rpmQueryFormat), key)
+	}
+	fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout before\n", rpmCommand, shell.Quote(rpmQueryFormat))
+	if updateCache {
+		step("cache", "makecache")
+	}
+	if len(plan.install) > 0 {
+		step("install", append([]string{"install"}, plan.install...)...)
+	}
+	if len(plan.latest) > 0 {
+		step("upgrade", append([]string{"upgrade"}, plan.latest...)...)
+	}
+	if len(plan.remove) > 0 {
+		step("remove", append([]string{"remove"}, plan.remove...)...)
+	}
+	res, err := c.Run(b.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	rec := parseRecords(string(res.Stdout))
+
+	// What changed is the difference of the package sets.
+	before := rpmSet(rec["before"])
+	after := before
+	var failures []string
+	for _, key := range []string{"cache", "install", "upgrade", "remove"} {
+		if _, ran := rec[key+".after"]; !ran {
+			continue
+		}
+		after = rpmSet(rec[key+".after"])
+		if rec[key+".rc"] != "0" {
+			failures = append(failures, dnfFailure(strings.TrimSpace(rec[key+".err"])))
+		}
+	}
+	var results []string
+	for _, p := range sortedKeys(after) {
+		if !before[p] {
+			results = append(results, "Installed: "+p)
+		}
+	}
+	for _, p := range sortedKeys(before) {
+		if !after[p] {
+			results = append(results, "Removed: "+p)
+		}
+	}
+	if results == nil {
+		results = []string{}
+	}
+	if len(failures) > 0 {
+		f := Failf("Failed to install some of the specified packages")
+		f.Set("failures", failures)
+		f.Set("results", []string{})
+		f.Set("rc", 1)
+		return f, nil
+	}
+	r.Set("results", results)
+	r.Changed = len(results) > 0
+	r.Msg = ""
+	if !r.Changed && !updateCache {
+		r.Msg = "Nothing to do"
+	}
+	return r, nil
+}
+
+// dnfFailure turns dnf's error output into the dnf module's failure text.
+func dnfFailure(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if name, ok := strings.CutPrefix(line, "No match for argument: "); ok {
+			return fmt.Sprintf("No package %s available.", strings.TrimSpace(name))
+		}
+	}
+	return stderr
+}
+
+// rpmSet is the set of packages, as dnf names them, in rpm query output.
+func rpmSet(out string) map[string]bool {
+	set := map[string]bool{}
+	for _, p := range parseRPMPackages(out) {
+		set[p.String()] = true
+	}
+	return set
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
