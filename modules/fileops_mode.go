@@ -167,5 +167,6 @@ func applyModeOp(user, op byte, bits, cur uint32) uint32 {
 	}
 }
 
-// formatMode renders permission bits as Ansible reports them: "0644".
-func formatMode(m uint32) string { return fmt.Sprintf("%04o", m&permBits) }
+// formatMode renders permission bits as Ansible reports them: "0644",
+// "04755".
+func formatMode(m uint32) string { return fmt.Sprintf("0%03o", m&permBits) }

@@ -248,6 +248,9 @@ func parseProbe(out []byte, users, groups []string, reqs []probeRequest) (*probe
 			}
 		}
 	}
+	for i := range p.Files {
+		p.Files[i].nameIDs()
+	}
 	if len(p.Files) != len(reqs) {
 		return nil, fmt.Errorf("%d files described, %d asked for", len(p.Files), len(reqs))
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"path"
 	"strconv"
@@ -147,9 +148,28 @@ func (f *remoteFile) readStatLine(out string) error {
 		f.GID, _ = strconv.Atoi(fields[2])
 		f.Size, _ = strconv.ParseInt(fields[3], 10, 64)
 		f.Owner, f.Group = fields[4], fields[5]
+		f.nameIDs()
 		return nil
 	}
 	return fmt.Errorf("no stat line")
+}
+
+// nameIDs shows an id without a name as the number, as Ansible does.
+func (f *remoteFile) nameIDs() {
+	if f.Owner == "UNKNOWN" {
+		f.Owner = strconv.Itoa(f.UID)
+	}
+	if f.Group == "UNKNOWN" {
+		f.Group = strconv.Itoa(f.GID)
+	}
+}
+
+// dictDiff is --diff output for a change described by key/value pairs,
+// rendered as Ansible's callback renders a dict: indented, sorted JSON.
+func dictDiff(before, after map[string]any) Diff {
+	b, _ := json.MarshalIndent(before, "", "    ")
+	a, _ := json.MarshalIndent(after, "", "    ")
+	return Diff{Before: string(b) + "\n", After: string(a) + "\n"}
 }
 
 // changeAttrs applies ch to f's path and reads the resulting state back into
