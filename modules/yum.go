@@ -130,10 +130,12 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 	r := &Result{}
 	r.Set("rc", 0)
 	r.Set("results", plan.results)
-	if len(plan.install) == 0 && len(plan.remove) == 0 && !updateCache {
+	if len(plan.install) == 0 && len(plan.remove) == 0 && len(plan.latest) == 0 && !updateCache {
 		r.Msg = "Nothing to do"
 		return r, nil
 	}
+	// Upgrades for "latest" are only known once dnf has looked at the
+	// repositories, so check mode does not count them.
 	r.Changed = len(plan.install) > 0 || len(plan.remove) > 0
 	if c.CheckMode {
 		if r.Changed {

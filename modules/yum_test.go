@@ -1,0 +1,79 @@
+package modules
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+type yumCase struct {
+	Name  string         `yaml:"name"`
+	Check bool           `yaml:"check"`
+	Args  map[string]any `yaml:"args"`
+	Probe map[string]any `yaml:"probe"`
+	Run   []string       `yaml:"run"`
+	Apply map[string]any `yaml:"apply"`
+	Want  map[string]any `yaml:"want"`
+}
+
+func TestYum(t *testing.T) {
+	data, err := os.ReadFile("testdata/yum_cases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []yumCase
+	if err := yaml.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			conn := &scriptedConn{replies: []string{formatRecords(tc.Probe), formatRecords(tc.Apply)}}
+			c := &Context{Ctx: context.Background(), Conn: conn, CheckMode: tc.Check}
+			r := execModule(t, c, "yum", Args(tc.Args))
+			checkWant(t, r, tc.Want)
+			switch {
+			case len(tc.Run) == 0 && len(conn.cmds) > 1:
+				t.Errorf("unexpected change command:\n%s", conn.cmds[1])
+			case len(tc.Run) > 0 && len(conn.cmds) != 2:
+				t.Fatalf("%d commands run, want probe and change", len(conn.cmds))
+			case len(tc.Run) > 0:
+				for _, want := range tc.Run {
+					if !strings.Contains(conn.cmds[1], want) {
+						t.Errorf("change command lacks %q:\n%s", want, conn.cmds[1])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestYumAliases(t *testing.T) {
+	for _, name := range []string{"dnf", "package", "ansible.builtin.yum"} {
+		if _, ok := Lookup(name); !ok {
+			t.Errorf("%s not registered", name)
+		}
+	}
+	m, _ := Lookup("yum")
+	if err := (Args{"name": "x", "sudo": true}).Check("yum", m); err == nil {
+		t.Error("unknown parameter accepted")
+	}
+}
+
+func TestRPMVerCmp(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"1.0", "1.0", 0}, {"1.0", "1.1", -1}, {"1.10", "1.9", 1}, {"1.0a", "1.0", 1},
+		{"1.0", "1.0a", -1}, {"1.a", "1.1", -1}, {"001", "1", 0}, {"1.0~rc1", "1.0", -1},
+		{"1.0^git1", "1.0", 1}, {"1.0^git1", "1.0.1", -1}, {"el6", "el7", -1}, {"1_0", "1.0", 0},
+	}
+	for _, tc := range tests {
+		if got := rpmVerCmp(tc.a, tc.b); got != tc.want {
+			t.Errorf("rpmVerCmp(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
