@@ -169,6 +169,7 @@ type watcher struct {
 	pending bytes.Buffer // stdout before the marker
 	prompts int
 	running bool
+	done    bool // the result was taken: later output is dropped
 	failure error
 }
 
@@ -195,7 +196,10 @@ func (w *watcher) stdoutWriter() io.Writer {
 	return writerFunc(func(p []byte) (int, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		if w.running {
+		switch {
+		case w.done:
+			return len(p), nil
+		case w.running:
 			return w.stdout.Write(p)
 		}
 		w.pending.Write(p)
@@ -211,6 +215,9 @@ func (w *watcher) stderrWriter() io.Writer {
 	return writerFunc(func(p []byte) (int, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		if w.done {
+			return len(p), nil
+		}
 		w.stderr.Write(p)
 		if !w.running && !w.plan.tty {
 			w.checkPrompts(w.stderr.Bytes())
@@ -296,6 +303,7 @@ func (w *watcher) feed(in io.WriteCloser, stdin io.Reader, exited <-chan struct{
 func (w *watcher) result(code int, err error) (Result, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.done = true
 	if w.failure != nil {
 		return Result{ExitCode: code}, w.failure
 	}

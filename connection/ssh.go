@@ -245,9 +245,9 @@ func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *
 // user's login shell with -c, so the line is handed to /bin/sh explicitly
 // to run under sh whatever that shell is.
 func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stderr io.Writer) (io.WriteCloser, func() (int, error), error) {
-	sess, err := c.client.NewSession()
+	sess, err := c.newSession(ctx)
 	if err != nil {
-		return nil, nil, c.unreachable(err)
+		return nil, nil, err
 	}
 	if tty {
 		// No echo: what is typed at the command must not come back as
@@ -267,18 +267,23 @@ func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stde
 		sess.Close()
 		return nil, nil, c.unreachable(err)
 	}
-	stop := context.AfterFunc(ctx, func() {
-		_ = sess.Signal(ssh.SIGKILL)
-		sess.Close()
-	})
+	exited := make(chan error, 1)
+	go func() { exited <- sess.Wait() }()
 	wait := func() (int, error) {
-		err := sess.Wait()
-		stop()
+		var err error
+		select {
+		case err = <-exited:
+		case <-ctx.Done():
+			// sshd keeps a session open until its command exits, and
+			// refuses signals to it unless configured otherwise: ask
+			// anyway, and stop waiting.
+			_ = sess.Signal(ssh.SIGKILL)
+			sess.Close()
+			return -1, ctx.Err()
+		}
 		sess.Close()
 		var exitErr *ssh.ExitError
 		switch {
-		case ctx.Err() != nil:
-			return -1, ctx.Err()
 		case errors.As(err, &exitErr):
 			return exitErr.ExitStatus(), nil
 		case err != nil:
@@ -287,6 +292,29 @@ func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stde
 		return 0, nil
 	}
 	return in, wait, nil
+}
+
+// newSession opens a session channel. sshd frees a finished session a
+// moment after the client sees it end, so an open refused when many
+// commands run at once is retried for a while.
+func (c *sshConn) newSession(ctx context.Context) (*ssh.Session, error) {
+	delay := 10 * time.Millisecond
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		sess, err := c.client.NewSession()
+		var refused *ssh.OpenChannelError
+		if err == nil || !errors.As(err, &refused) || time.Now().After(deadline) {
+			if err != nil {
+				return nil, c.unreachable(err)
+			}
+			return sess, nil
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		delay = min(2*delay, 200*time.Millisecond)
+	}
 }
 
 func (c *sshConn) unreachable(err error) error {
