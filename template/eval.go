@@ -119,7 +119,7 @@ func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
 			return ev.eval(n.then, f)
 		}
 		if n.orElse == nil {
-			return &undefined{fmt.Sprintf("the inline if-expression on line %d evaluated to false and no else section was defined.", n.line())}, nil
+			return nil, nil // Jinja2 yields an undefined that Ansible prints as nothing
 		}
 		return ev.eval(n.orElse, f)
 	}

@@ -39,7 +39,9 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 		if err != nil {
 			return err
 		}
-		out.WriteString(str(v))
+		if v != nil { // Ansible's finalize prints None as nothing
+			out.WriteString(str(v))
+		}
 	case *ifStmt:
 		for i, c := range n.conds {
 			v, err := ev.evalStrict(c, f)

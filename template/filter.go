@@ -16,7 +16,7 @@ var lenientFilters = map[string]bool{"default": true, "d": true, "mandatory": tr
 func (ev *evaluator) applyFilter(n *filterExpr, in any, f *frame) (any, error) {
 	fn, ok := filters[n.name]
 	if !ok {
-		return nil, &syntaxError{n.line(), fmt.Sprintf("No filter named '%s'.", n.name)}
+		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
 	}
 	if !lenientFilters[n.name] {
 		if err := strict(in); err != nil {

@@ -503,7 +503,7 @@ func filterRound(_ *evaluator, in any, a args) (any, error) {
 	case "floor":
 		return math.Floor(f*scale) / scale, nil
 	}
-	return math.Round(f*scale) / scale, nil
+	return math.RoundToEven(f*scale) / scale, nil
 }
 
 func filterItems(_ *evaluator, in any, _ args) (any, error) {

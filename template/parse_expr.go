@@ -501,8 +501,14 @@ func unescape(s string) string {
 			sb.WriteByte('\t')
 		case 'r':
 			sb.WriteByte('\r')
-		case '0':
-			sb.WriteByte(0)
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			j := i
+			for j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7' {
+				j++
+			}
+			n, _ := strconv.ParseUint(s[i:j], 8, 32)
+			sb.WriteRune(rune(n))
+			i = j - 1
 		case '\\', '\'', '"':
 			sb.WriteByte(s[i])
 		case 'x', 'u', 'U':

@@ -32,11 +32,13 @@ func loadCases(t *testing.T, file string) []renderCase {
 
 func TestRender(t *testing.T) {
 	e := New(Options{})
-	for _, c := range loadCases(t, "testdata/render.yaml") {
-		t.Run(c.Name, func(t *testing.T) {
-			got, err := e.Render("test.j2", c.Template, MapVars(c.Vars))
-			checkResult(t, c, got, err)
-		})
+	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml"} {
+		for _, c := range loadCases(t, file) {
+			t.Run(c.Name, func(t *testing.T) {
+				got, err := e.Render("test.j2", c.Template, MapVars(c.Vars))
+				checkResult(t, c, got, err)
+			})
+		}
 	}
 }
 

@@ -197,7 +197,7 @@ func subset(a, b any) (bool, error) {
 func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
 	fn, ok := tests[n.name]
 	if !ok {
-		return nil, &syntaxError{n.line(), fmt.Sprintf("No test named '%s'.", n.name)}
+		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
 	}
 	v, err := ev.eval(n.in, f)
 	if err != nil {

@@ -28,7 +28,7 @@ func undefinedAttr(obj any, name any) *undefined {
 	if s, ok := name.(string); ok {
 		return &undefined{fmt.Sprintf("%s has no attribute '%s'", typeRepr(obj), s)}
 	}
-	return &undefined{fmt.Sprintf("%s has no element %s", typeRepr(obj), repr(name))}
+	return &undefined{fmt.Sprintf("%s has no element %s", strings.Trim(typeRepr(obj), "'"), repr(name))}
 }
 
 // function is a callable value: a global, a macro or a bound method.

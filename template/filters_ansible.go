@@ -1,0 +1,484 @@
+package template
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Ansible's own filters (ansible/plugins/filter/core.py and mathstuff.py).
+func init() {
+	for name, fn := range map[string]filterFunc{
+		"bool":       filterBool,
+		"basename":   stringFilter(pyBasename),
+		"dirname":    stringFilter(pyDirname),
+		"expanduser": stringFilter(expandUser),
+		"realpath": stringFilter(func(s string) string {
+			if p, err := filepath.Abs(s); err == nil {
+				if r, err := filepath.EvalSymlinks(p); err == nil {
+					return r
+				}
+				return p
+			}
+			return s
+		}),
+		"splitext":             filterSplitext,
+		"quote":                stringFilter(shlexQuote),
+		"b64encode":            stringFilter(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
+		"b64decode":            filterB64decode,
+		"hash":                 filterHash,
+		"checksum":             func(ev *evaluator, in any, _ args) (any, error) { return filterHash(ev, in, args{pos: []any{"sha1"}}) },
+		"sha1":                 func(ev *evaluator, in any, _ args) (any, error) { return filterHash(ev, in, args{pos: []any{"sha1"}}) },
+		"md5":                  func(ev *evaluator, in any, _ args) (any, error) { return filterHash(ev, in, args{pos: []any{"md5"}}) },
+		"password_hash":        filterPasswordHash,
+		"mandatory":            filterMandatory,
+		"ternary":              filterTernary,
+		"type_debug":           func(_ *evaluator, in any, _ args) (any, error) { return pyType(in), nil },
+		"union":                setFilter("union"),
+		"intersect":            setFilter("intersect"),
+		"difference":           setFilter("difference"),
+		"symmetric_difference": setFilter("symmetric_difference"),
+		"flatten":              filterFlatten,
+		"combine":              filterCombine,
+		"dict2items":           filterDict2items,
+		"items2dict":           filterItems2dict,
+		"zip":                  filterZip(false),
+		"zip_longest":          filterZip(true),
+		"extract":              filterExtract,
+		"subelements":          filterSubelements,
+		"comment":              filterComment,
+		"regex_replace":        filterRegexReplace,
+		"regex_search":         filterRegexSearch,
+		"regex_findall":        filterRegexFindall,
+		"regex_escape":         stringFilter(regexEscape),
+		"random":               filterRandom,
+		"shuffle":              identity,
+	} {
+		filters[name] = fn
+	}
+}
+
+// filterBool is Ansible's bool: "yes", "on", "1", "true" are true.
+func filterBool(_ *evaluator, in any, _ args) (any, error) {
+	switch x := in.(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return x, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "yes", "on", "1", "true":
+			return true, nil
+		}
+		return false, nil
+	}
+	if f, ok := number(in); ok {
+		return f == 1, nil
+	}
+	return false, nil
+}
+
+// shlexQuote is Python's shlex.quote, which Ansible's quote filter uses;
+// it differs from shell.Quote only in how it spells an embedded quote.
+func shlexQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	if strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./-_", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+}
+
+// pyBasename is Python's os.path.basename: "a/b/" gives "".
+func pyBasename(s string) string {
+	return s[strings.LastIndex(s, "/")+1:]
+}
+
+// pyDirname is Python's os.path.dirname: "a/b/" gives "a/b".
+func pyDirname(s string) string {
+	i := strings.LastIndex(s, "/")
+	if i < 0 {
+		return ""
+	}
+	head := s[:i+1]
+	if strings.Trim(head, "/") != "" {
+		head = strings.TrimRight(head, "/")
+	}
+	return head
+}
+
+func expandUser(s string) string {
+	if s != "~" && !strings.HasPrefix(s, "~/") {
+		return s
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return s
+	}
+	return home + s[1:]
+}
+
+func filterSplitext(_ *evaluator, in any, _ args) (any, error) {
+	s := str(in)
+	base := pyBasename(s)
+	ext := filepath.Ext(base)
+	if ext == base { // ".bashrc" has no extension
+		ext = ""
+	}
+	return []any{s[:len(s)-len(ext)], ext}, nil
+}
+
+func filterB64decode(_ *evaluator, in any, _ args) (any, error) {
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(str(in)))
+	if err != nil {
+		return nil, fmt.Errorf("b64decode: %w", err)
+	}
+	return string(data), nil
+}
+
+func newHash(name string) (hash.Hash, error) {
+	switch name {
+	case "sha1":
+		return sha1.New(), nil
+	case "md5":
+		return md5.New(), nil
+	case "sha224":
+		return sha256.New224(), nil
+	case "sha256":
+		return sha256.New(), nil
+	case "sha384":
+		return sha512.New384(), nil
+	case "sha512":
+		return sha512.New(), nil
+	}
+	return nil, fmt.Errorf("unsupported hash type %s", name)
+}
+
+func filterHash(_ *evaluator, in any, a args) (any, error) {
+	name, _ := a.str(0, "hashtype", "sha1")
+	h, err := newHash(name)
+	if err != nil {
+		return nil, err
+	}
+	h.Write([]byte(str(in)))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func filterMandatory(_ *evaluator, in any, a args) (any, error) {
+	if u, ok := in.(*undefined); ok {
+		if msg, ok := a.get(0, "msg"); ok && msg != nil {
+			return nil, &undefinedError{str(msg)}
+		}
+		return nil, &undefinedError{"Mandatory variable " + strings.TrimSuffix(u.msg, " is undefined") + " not defined."}
+	}
+	return in, nil
+}
+
+func filterTernary(_ *evaluator, in any, a args) (any, error) {
+	if none, ok := a.get(2, "none_val"); ok && in == nil {
+		return none, nil
+	}
+	if truthy(in) {
+		return a.at(0), nil
+	}
+	return a.at(1), nil
+}
+
+// setFilter is one of Ansible's list-as-set operations; results keep the
+// order of first appearance.
+func setFilter(op string) filterFunc {
+	return func(_ *evaluator, in any, a args) (any, error) {
+		left, err := iterate(in)
+		if err != nil {
+			return nil, err
+		}
+		right, err := iterate(a.at(0))
+		if err != nil {
+			return nil, err
+		}
+		has := func(l []any, v any) bool { ok, _ := contains(l, v); return ok }
+		out := []any{}
+		add := func(v any) {
+			if !has(out, v) {
+				out = append(out, v)
+			}
+		}
+		switch op {
+		case "union":
+			for _, v := range append(append([]any(nil), left...), right...) {
+				add(v)
+			}
+		case "intersect":
+			for _, v := range left {
+				if has(right, v) {
+					add(v)
+				}
+			}
+		case "difference":
+			for _, v := range left {
+				if !has(right, v) {
+					add(v)
+				}
+			}
+		case "symmetric_difference":
+			for _, v := range left {
+				if !has(right, v) {
+					add(v)
+				}
+			}
+			for _, v := range right {
+				if !has(left, v) {
+					add(v)
+				}
+			}
+		}
+		return out, nil
+	}
+}
+
+func filterFlatten(_ *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := a.integer(0, "levels", -1)
+	if err != nil {
+		return nil, err
+	}
+	skipNulls := a.boolean(1, "skip_nulls", true)
+	var flat func(items []any, depth int) []any
+	flat = func(items []any, depth int) []any {
+		out := []any{}
+		for _, item := range items {
+			if item == nil && skipNulls {
+				continue
+			}
+			if l, ok := item.([]any); ok && (levels < 0 || depth < levels) {
+				out = append(out, flat(l, depth+1)...)
+				continue
+			}
+			out = append(out, item)
+		}
+		return out
+	}
+	return flat(items, 0), nil
+}
+
+func filterCombine(_ *evaluator, in any, a args) (any, error) {
+	recursive := a.boolean(-1, "recursive", false)
+	listMerge, _ := a.str(-1, "list_merge", "replace")
+	dicts := append([]any{in}, a.pos...)
+	out := map[string]any{}
+	for _, d := range flattenTerms(dicts) {
+		m, ok := d.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("failed to combine variables, expected dicts but got a '%s'", pyType(d))
+		}
+		out = merge(out, m, recursive, listMerge)
+	}
+	return out, nil
+}
+
+// merge combines b into a copy of a, as Ansible's merge_hash does.
+func merge(a, b map[string]any, recursive bool, listMerge string) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		old, exists := out[k]
+		om, oldIsMap := old.(map[string]any)
+		nm, newIsMap := v.(map[string]any)
+		ol, oldIsList := old.([]any)
+		nl, newIsList := v.([]any)
+		switch {
+		case exists && recursive && oldIsMap && newIsMap:
+			out[k] = merge(om, nm, recursive, listMerge)
+		case exists && oldIsList && newIsList && listMerge != "replace":
+			switch listMerge {
+			case "keep":
+				out[k] = ol
+			case "append":
+				out[k] = append(append([]any(nil), ol...), nl...)
+			case "prepend":
+				out[k] = append(append([]any(nil), nl...), ol...)
+			case "append_rp":
+				kept := []any{}
+				for _, x := range ol {
+					if in, _ := contains(nl, x); !in {
+						kept = append(kept, x)
+					}
+				}
+				out[k] = append(kept, nl...)
+			case "prepend_rp":
+				out[k] = append(append([]any(nil), nl...), ol...)
+			default:
+				out[k] = v
+			}
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func filterDict2items(_ *evaluator, in any, a args) (any, error) {
+	m, ok := in.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("dict2items requires a dictionary, got %s instead.", pyType(in))
+	}
+	kn, _ := a.str(0, "key_name", "key")
+	vn, _ := a.str(1, "value_name", "value")
+	out := make([]any, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, map[string]any{kn: k, vn: m[k]})
+	}
+	return out, nil
+}
+
+func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	kn, _ := a.str(0, "key_name", "key")
+	vn, _ := a.str(1, "value_name", "value")
+	out := map[string]any{}
+	for _, item := range items {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("items2dict requires a list of dictionaries")
+		}
+		k, ok := m[kn]
+		if !ok {
+			return nil, fmt.Errorf("items2dict: an item has no '%s' key", kn)
+		}
+		out[str(k)] = m[vn]
+	}
+	return out, nil
+}
+
+func filterZip(longest bool) filterFunc {
+	return func(_ *evaluator, in any, a args) (any, error) {
+		var lists [][]any
+		for _, l := range append([]any{in}, a.pos...) {
+			items, err := iterate(l)
+			if err != nil {
+				return nil, err
+			}
+			lists = append(lists, items)
+		}
+		n := len(lists[0])
+		for _, l := range lists {
+			if longest {
+				n = max(n, len(l))
+			} else {
+				n = min(n, len(l))
+			}
+		}
+		fill := a.kw["fillvalue"]
+		out := make([]any, n)
+		for i := range out {
+			row := make([]any, len(lists))
+			for j, l := range lists {
+				if i < len(l) {
+					row[j] = l[i]
+				} else {
+					row[j] = fill
+				}
+			}
+			out[i] = row
+		}
+		return out, nil
+	}
+}
+
+// filterExtract is "key | extract(container, morekeys)".
+func filterExtract(ev *evaluator, in any, a args) (any, error) {
+	v, err := ev.getItem(a.at(0), in)
+	if err != nil {
+		return nil, err
+	}
+	if more, ok := a.get(1, "morekeys"); ok && more != nil {
+		keys, isList := more.([]any)
+		if !isList {
+			keys = []any{more}
+		}
+		for _, k := range keys {
+			if v, err = ev.getItem(v, k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
+
+func filterSubelements(ev *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	path := str(a.at(0))
+	skipMissing := a.boolean(1, "skip_missing", false)
+	out := []any{}
+	for _, item := range items {
+		sub, err := ev.getAttrPath(item, path)
+		if err != nil {
+			return nil, err
+		}
+		if isUndefined(sub) {
+			if skipMissing {
+				continue
+			}
+			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", path, repr(item))
+		}
+		subs, ok := sub.([]any)
+		if !ok {
+			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", path, repr(sub))
+		}
+		for _, s := range subs {
+			out = append(out, []any{item, s})
+		}
+	}
+	return out, nil
+}
+
+func filterComment(_ *evaluator, in any, a args) (any, error) {
+	style, _ := a.str(0, "style", "plain")
+	prefix := map[string]string{"plain": "# ", "c": "// ", "erlang": "% ", "xml": "   - "}[style]
+	if prefix == "" {
+		prefix = "# "
+	}
+	lines := strings.Split(str(in), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(prefix+l, " ")
+	}
+	bar := strings.TrimSpace(prefix)
+	return bar + "\n" + strings.Join(lines, "\n") + "\n" + bar, nil
+}
+
+func filterRandom(ev *evaluator, in any, a args) (any, error) {
+	// Deterministic by design: a seedless random would make runs differ.
+	items, err := iterate(in)
+	if err != nil {
+		if n, ok := integer(in); ok && n > 0 {
+			return 0, nil
+		}
+		return nil, err
+	}
+	if len(items) == 0 {
+		return &undefined{"No random item, sequence was empty."}, nil
+	}
+	return items[0], nil
+}
