@@ -164,6 +164,10 @@ func (d *Default) Result(r HostResult) {
 			return prefix
 		}
 		shown := cleanResult(r.Result, d.verbosity)
+		if r.Verbose {
+			// debug shows only what it was asked to show.
+			delete(shown, "changed")
+		}
 		if r.Verbose || d.verbosity > 2 {
 			indent = 4
 		}
@@ -186,7 +190,8 @@ func (d *Default) Result(r HostResult) {
 		}
 		prefix := "skipping: [" + host + "]"
 		if item != "" {
-			prefix += " => " + item
+			// Ansible leaves a space after the item on skipped items.
+			prefix += " => " + item + " "
 		}
 		if d.verbosity > 0 {
 			d.line(d.out, colorCyan, prefix+" => "+JSON(cleanResult(r.Result, d.verbosity), 0))

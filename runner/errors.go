@@ -8,7 +8,7 @@ import (
 // Exit codes of ansible-playbook, which gansible keeps.
 const (
 	ExitOK          = 0
-	ExitError       = 1   // a general error
+	ExitGeneral     = 1   // a general error
 	ExitHostFailed  = 2   // one or more hosts failed
 	ExitUnreachable = 4   // one or more hosts were unreachable
 	ExitParser      = 4   // the playbook or inventory could not be parsed
@@ -48,5 +48,5 @@ func ExitCode(err error) int {
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	return ExitError
+	return ExitGeneral
 }

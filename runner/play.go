@@ -197,7 +197,7 @@ func (r *run) loadVarsFiles(play *playbook.Play, first *hostState) error {
 			break
 		}
 		if !found {
-			return &ExitError{Code: ExitError, Err: fmt.Errorf("%s: vars file %s was not found", play.Pos, tried[0])}
+			return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars file %s was not found", play.Pos, tried[0])}
 		}
 	}
 	r.playVarsFiles = merged

@@ -113,7 +113,7 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 			return OptionsError(err)
 		}
 		if len(limited) == 0 {
-			return &ExitError{Code: ExitError, Err: errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")}
+			return &ExitError{Code: ExitGeneral, Err: errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")}
 		}
 		r.limit = limited
 	}

@@ -117,8 +117,9 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	}
 	final.Verbose = t.Action == "debug" && !res.looped
 	if res.looped && res.status != output.Failed && res.status != output.Unreachable {
-		// Loops print only their item lines, and a summary for all-skipped.
-		if res.status != output.Skipped || len(lines) > 0 {
+		// Loops print only their item lines, and a summary when every item
+		// was skipped.
+		if res.status != output.Skipped {
 			final = output.HostResult{}
 		}
 	}
@@ -158,6 +159,9 @@ func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRu
 		if res.ignored {
 			h.stats.Ignored++
 			h.stats.Ok++
+			if changed, _ := res.result["changed"].(bool); changed {
+				h.stats.Changed++
+			}
 			return
 		}
 		h.stats.Failed++
