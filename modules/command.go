@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gansible/gansible/shell"
 )
@@ -237,6 +238,8 @@ func (s *commandSpec) result(nonce, stdout, stderr string, exitCode int, check b
 	r.Changed = true
 	body, start, end, ok := unframe(stdout, nonce)
 	if ok {
+		// Python's datetime has microseconds: the delta is of those.
+		start, end = start.Truncate(time.Microsecond), end.Truncate(time.Microsecond)
 		r.Set("start", pyDatetime(start))
 		r.Set("end", pyDatetime(end))
 		r.Set("delta", pyTimedelta(end.Sub(start)))
