@@ -129,10 +129,13 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	if cfg.Path != "" {
 		out.Verbose(1, "Using "+cfg.Path+" as config file")
 	}
+	for _, w := range cfg.Warnings {
+		out.Warning(w)
+	}
 
 	for _, p := range playbookPaths {
 		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
-			return &runner.ExitError{Code: runner.ExitError, Err: fmt.Errorf("the playbook: %s could not be found", p)}
+			return &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the playbook: %s could not be found", p)}
 		}
 	}
 
@@ -145,7 +148,7 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	}
 	inv, err := inventory.Load(sources)
 	if err != nil {
-		return &runner.ExitError{Code: runner.ExitError, Err: err}
+		return &runner.ExitError{Code: runner.ExitGeneral, Err: err}
 	}
 	for _, w := range inv.Warnings() {
 		out.Warning(w)
@@ -196,7 +199,7 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
-		Connection:       firstString(f.connection, cfg.Transport),
+		Connection:       f.connection,
 		RemoteUser:       firstString(f.user, cfg.RemoteUser),
 		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
 		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
