@@ -120,3 +120,32 @@ func TestUnmatchedPatterns(t *testing.T) {
 		}
 	}
 }
+
+// Queries run from many goroutines at once, as a run's forks do.
+func TestConcurrentQueries(t *testing.T) {
+	inv, err := Load([]string{"testdata/cases/mesos/inventory"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			defer func() { done <- true }()
+			for _, p := range []string{"all", "localhost", "masters:!namenode"} {
+				hosts, err := inv.Match(p)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for _, h := range hosts {
+					inv.HostVars(h)
+					inv.GroupNames(h)
+				}
+			}
+			inv.GroupsMap()
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		<-done
+	}
+}

@@ -8,7 +8,10 @@
 // those of ansible-playbook.
 package inventory
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Host is one managed host.
 type Host struct {
@@ -36,7 +39,8 @@ type Group struct {
 	priority int // ansible_group_priority
 }
 
-// Inventory is a loaded inventory with its variable files.
+// Inventory is a loaded inventory with its variable files. Once loaded, its
+// methods are safe for concurrent use.
 type Inventory struct {
 	hosts  map[string]*Host
 	groups map[string]*Group
@@ -51,7 +55,10 @@ type Inventory struct {
 	inventoryVars []*varsDir
 	playbookVars  []*varsDir
 
-	localhost *Host // the implicit localhost, created on first use
+	// mu guards what queries may change: the implicit localhost, created
+	// on first use, the vars-file caches and the warnings.
+	mu        sync.Mutex
+	localhost *Host
 	warnings  []string
 }
 
@@ -75,8 +82,13 @@ func newInventory() *Inventory {
 
 // Warnings returns the warnings collected while loading, in order, to be
 // printed as "[WARNING]: ...".
-func (inv *Inventory) Warnings() []string { return inv.warnings }
+func (inv *Inventory) Warnings() []string {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return append([]string(nil), inv.warnings...)
+}
 
+// warnf records a warning while loading (single-threaded).
 func (inv *Inventory) warnf(format string, args ...any) {
 	inv.warnings = append(inv.warnings, fmt.Sprintf(format, args...))
 }
@@ -106,6 +118,8 @@ func (inv *Inventory) Group(name string) (*Group, bool) {
 // targets a localhost name the inventory does not list: the inventory's
 // first localhost-like host, or else one Ansible invents, in no group.
 func (inv *Inventory) implicitLocalhost(name string) *Host {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	if inv.localhost == nil {
 		inv.localhost = &Host{
 			Name:     name,

@@ -16,6 +16,9 @@ import (
 var ignoredInDir = regexp.MustCompile(`^\.|^host_vars$|^group_vars$|^vars_plugins$|` +
 	`(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$`)
 
+// defaultInventory is Ansible's inventory when none is configured.
+const defaultInventory = "/etc/ansible/hosts"
+
 // yamlExtensions are the extensions Ansible reads as YAML (besides none).
 var yamlExtensions = map[string]bool{".yml": true, ".yaml": true, ".json": true}
 
@@ -82,7 +85,10 @@ func (inv *Inventory) loadSource(src string) (bool, error) {
 		inv.parseHostList(src)
 		return true, nil
 	case err != nil:
-		inv.warnf("Unable to parse %s as an inventory source", absPath(src))
+		// Ansible is silent about its own default inventory being absent.
+		if src != defaultInventory {
+			inv.warnf("Unable to parse %s as an inventory source", absPath(src))
+		}
 		return false, nil
 	case info.IsDir():
 		return inv.loadDir(src)

@@ -9,7 +9,8 @@ import (
 
 // LoadPlaybookVars loads the group_vars/ and host_vars/ beside the playbook
 // directory dir. They take precedence over the inventory-adjacent ones.
-// Calling it again replaces the previous playbook directory's files.
+// Calling it again replaces the previous playbook directory's files. It
+// must not run concurrently with other methods.
 func (inv *Inventory) LoadPlaybookVars(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -83,6 +84,8 @@ func (inv *Inventory) HostVars(h *Host) map[string]any {
 // known at load time were read (and their errors reported) by Load; a host
 // added later is read now, and an error becomes a warning.
 func (inv *Inventory) cachedVars(get func(string) (map[string]any, error), name string) map[string]any {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	vars, err := get(name)
 	if err != nil {
 		inv.warnOnce(err.Error())

@@ -228,7 +228,8 @@ func (inv *Inventory) checkGroupName(name string) {
 }
 
 // warnOnce records a warning unless the same text was already recorded, as
-// Ansible's display deduplicates warnings.
+// Ansible's display deduplicates warnings. Callers outside loading hold
+// inv.mu.
 func (inv *Inventory) warnOnce(msg string) {
 	for _, w := range inv.warnings {
 		if w == msg {
