@@ -76,7 +76,12 @@ func lexError(src string, bad *tokens.Token) error {
 	if line == 0 {
 		line = 1 + strings.Count(src[:min(max(bad.Pos, 0), len(src))], "\n")
 	}
-	return &syntaxError{line: line, msg: bad.Val}
+	msg := bad.Val
+	// Word gonja's most common complaint the way Jinja2 does.
+	if d, ok := strings.CutPrefix(msg, "Unexpected delimiter "); ok {
+		msg = "unexpected '" + strings.Trim(d, `"`) + "'"
+	}
+	return &syntaxError{line: line, msg: msg}
 }
 
 func (p *parser) cur() *tokens.Token { return p.toks[p.i] }

@@ -182,6 +182,8 @@ func (ev *evaluator) templateString(s string) (any, error) {
 			return ev.eng.literal(x), nil
 		case *hostVarsValue, *varsValue:
 			return x, nil
+		case nil:
+			return "", nil // Ansible's finalize turns None into ""
 		}
 		return str(v), nil
 	}
