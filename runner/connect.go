@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/gansible/gansible/connection"
@@ -83,6 +84,12 @@ func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connec
 	}
 	if v, ok := r.hostVar(vars, "ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
 		o.HostKeyChecking = v == "True" || v == "true" || v == "yes" || v == "1"
+	}
+	// OpenSSH options Ansible passes to ssh that gansible's client honours.
+	for _, name := range []string{"ansible_ssh_common_args", "ansible_ssh_extra_args", "ansible_ssh_args"} {
+		if v, ok := r.hostVar(vars, name); ok {
+			applySSHArgs(&o, v)
+		}
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
@@ -191,4 +198,33 @@ func currentUser() string {
 		return u.Username
 	}
 	return ""
+}
+
+// applySSHArgs reads the -o options of ssh arguments that change how the
+// connection checks host keys.
+func applySSHArgs(o *connection.SSHOptions, args string) {
+	fields := strings.Fields(args)
+	for i := 0; i < len(fields); i++ {
+		opt := fields[i]
+		if opt == "-o" && i+1 < len(fields) {
+			i++
+			opt = fields[i]
+		} else if strings.HasPrefix(opt, "-o") {
+			opt = opt[2:]
+		} else {
+			continue
+		}
+		key, value, ok := strings.Cut(opt, "=")
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(key) {
+		case "userknownhostsfile":
+			o.KnownHostsFiles = append(o.KnownHostsFiles, expandHome(strings.Trim(value, `"'`)))
+		case "stricthostkeychecking":
+			if strings.EqualFold(value, "no") {
+				o.HostKeyChecking = false
+			}
+		}
+	}
 }

@@ -182,6 +182,9 @@ func (r *run) playHosts(pattern string) ([]*hostState, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range r.opts.Inventory.UnmatchedPatterns(pattern) {
+		r.opts.Out.Warning("Could not match supplied host pattern, ignoring: " + p)
+	}
 	var out []*hostState
 	for _, h := range matched {
 		if r.limit != nil && !r.limit[h.Name] {
