@@ -149,6 +149,13 @@ func (ev *evaluator) templateValue(value any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if hasJinja(k) { // Ansible templates keys too
+				key, err := ev.templateString(k)
+				if err != nil {
+					return nil, err
+				}
+				k = str(key)
+			}
 			out[k] = v
 		}
 		return out, nil
