@@ -307,3 +307,9 @@ func expandTokens(s string, tokens map[byte]string) string {
 	}
 	return b.String()
 }
+
+// DefaultSSHConfigFile returns ~/.ssh/config, the file ssh reads, for
+// SSHOptions.SSHConfigFile.
+func DefaultSSHConfigFile() string {
+	return expandHome("~/.ssh/config")
+}
