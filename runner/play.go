@@ -17,6 +17,7 @@ import (
 func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string]*output.Stats) (stop bool, err error) {
 	r.play = play
 	r.endPlay = false
+	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
 	defer func() { r.play = nil }()
 
@@ -87,9 +88,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			return true, nil
 		}
 		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
-			if countAlive(batch) == 0 {
-				r.opts.Out.NoMoreHosts()
-			}
 			return true, nil
 		}
 	}

@@ -75,8 +75,8 @@ type run struct {
 	startAt       string // --start-at-task not yet reached when non-empty
 	endPlay       bool
 
-	anyFailed      bool
-	anyUnreachable bool
+	// noMoreHostsShown: "NO MORE HOSTS LEFT" was printed for this play.
+	noMoreHostsShown bool
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run
@@ -143,10 +143,15 @@ playbooks:
 	if runErr != nil {
 		return runErr
 	}
+	var failed, unreachable bool
+	for _, h := range r.hosts {
+		failed = failed || h.failed
+		unreachable = unreachable || h.unreachable
+	}
 	switch {
-	case r.anyUnreachable:
+	case unreachable:
 		return &ExitError{Code: ExitUnreachable}
-	case r.anyFailed:
+	case failed:
 		return &ExitError{Code: ExitHostFailed}
 	}
 	return nil

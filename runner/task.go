@@ -224,6 +224,10 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 			"changed": false, "unreachable": true, "msg": msg,
 		}}
 	}
+	if template.IsUndefined(err) {
+		// The task never ran: Ansible reports only the message.
+		return &taskResult{status: output.Failed, result: map[string]any{"msg": msg}}
+	}
 	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "msg": msg}}
 }
 

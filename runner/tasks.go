@@ -14,6 +14,10 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 		}
 		active := alive(hosts)
 		if len(active) == 0 {
+			if r.play != nil && countAlive(r.batch) == 0 && !r.noMoreHostsShown {
+				r.noMoreHostsShown = true
+				r.opts.Out.NoMoreHosts()
+			}
 			return
 		}
 		if t.IsBlock() {
@@ -55,7 +59,6 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 				h.stats.Failed--
 				h.stats.Rescued++
 			}
-			r.anyFailed = r.anyFailedHost()
 			r.runTasks(ctx, failed, b.Rescue)
 		}
 	}
@@ -79,13 +82,3 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 	}
 }
 
-// anyFailedHost recomputes whether any host has failed so far, after a
-// rescue cleared some failures.
-func (r *run) anyFailedHost() bool {
-	for _, h := range r.hosts {
-		if h.failed {
-			return true
-		}
-	}
-	return false
-}
