@@ -147,6 +147,11 @@ type (
 		pos
 		e expr
 	}
+	includeStmt struct {
+		pos
+		name          expr
+		ignoreMissing bool
+	}
 	loopControlStmt struct {
 		pos
 		brk bool

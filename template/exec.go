@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -109,6 +110,8 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 	case *doStmt:
 		_, err := ev.evalStrict(n.e, f)
 		return err
+	case *includeStmt:
+		return ev.execInclude(out, n, f)
 	case *loopControlStmt:
 		if n.brk {
 			return errBreak
@@ -164,6 +167,41 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		}
 	}
 	return nil
+}
+
+// execInclude renders another template file, found like lookup('template'),
+// in the including template's context.
+func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame) error {
+	v, err := ev.evalStrict(n.name, f)
+	if err != nil {
+		return err
+	}
+	names, ok := v.([]any)
+	if !ok {
+		names = []any{v}
+	}
+	for _, name := range names {
+		path, err := ev.findFile("templates", str(name))
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		t, err := ev.eng.parse(string(data))
+		if err != nil {
+			return templateError(path, string(data), err)
+		}
+		if err := ev.exec(out, t.body, f.child()); err != nil {
+			return templateError(path, string(data), err)
+		}
+		return nil
+	}
+	if n.ignoreMissing {
+		return nil
+	}
+	return fmt.Errorf("TemplateNotFound: %s", str(v))
 }
 
 // loopInfo is the loop variable of a {% for %} iteration.

@@ -35,7 +35,7 @@ func parse(src string) (*parsedTemplate, error) {
 		return nil, err
 	}
 	if end != "" {
-		return nil, p.errorf("unexpected '%s'", end)
+		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
 	t := &parsedTemplate{body: body}
 	if len(body) == 1 {

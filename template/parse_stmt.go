@@ -23,6 +23,7 @@ func init() {
 		"continue": parseLoopControl(false),
 		"raw":      parseRaw,
 		"block":    parseBlock,
+		"include":  parseInclude,
 	}
 }
 
@@ -323,4 +324,29 @@ func parseBlock(p *parser, line int) (stmt, error) {
 		p.next()
 	}
 	return &ifStmt{pos: pos{line}, conds: []expr{&literalExpr{pos{line}, true}}, bodies: [][]stmt{body}}, p.blockEnd()
+}
+
+// parseInclude parses {% include 'file' [ignore missing] [with context] %}.
+func parseInclude(p *parser, line int) (stmt, error) {
+	name, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	s := &includeStmt{pos: pos{line}, name: name}
+	if p.isName("ignore") {
+		p.next()
+		if !p.isName("missing") {
+			return nil, p.errorf("expected 'missing' after 'ignore'")
+		}
+		p.next()
+		s.ignoreMissing = true
+	}
+	if p.isName("with", "without") {
+		p.next()
+		if !p.isName("context") {
+			return nil, p.errorf("expected 'context'")
+		}
+		p.next()
+	}
+	return s, p.blockEnd()
 }

@@ -207,7 +207,8 @@ func (e *Engine) literal(s string) any {
 	if s != "True" && s != "False" && !strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "{") {
 		return s
 	}
-	x, err := e.parseExpr(s)
+	// Not cached: rendered text differs from host to host.
+	x, err := parseExpressionSource(s)
 	if err != nil || !isLiteral(x) {
 		return s
 	}

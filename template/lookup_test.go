@@ -1,0 +1,54 @@
+package template
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestLookups(t *testing.T) {
+	play, err := filepath.Abs("testdata/lookup/play")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := MapVars{
+		"playbook_dir": play,
+		"role_path":    filepath.Join(play, "roles/r"),
+		"who":          "{{ name }}",
+		"name":         "world",
+	}
+	fixed := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	e := New(Options{Now: func() time.Time { return fixed }})
+	cases := []struct{ tmpl, want string }{
+		{"{{ lookup('file', 'a.txt') }}", "role file"},
+		{"{{ lookup('file', 'b.txt') }}", "play file"},
+		{"{{ lookup('file', 'c.txt') }}", "top"},
+		{"{{ lookup('file', 'a.txt', 'b.txt') }}", "role file,play file"},
+		{"{{ lookup('template', 't.j2') }}", "Hello world!\n"},
+		{"{{ lookup('first_found', ['missing.txt', 'b.txt']) | basename }}", "b.txt"},
+		{"{{ query('file', 'c.txt') }}", "['top']"},
+		{"{{ lookup('file', 'c.txt', wantlist=True) }}", "['top']"},
+		{"{{ lookup('vars', 'who') }}", "world"},
+		{"{{ vars['who'] }}", "world"},
+		{"{{ lookup('sequence', 'start=1 end=3 format=n%02d', wantlist=True) }}", "['n01', 'n02', 'n03']"},
+		{"{{ now(fmt='%Y-%m-%d %H:%M:%S') }}", "2024-05-06 07:08:09"},
+		{"{{ now(true) }}", "2024-05-06 07:08:09.000000"},
+	}
+	for _, c := range cases {
+		got, err := e.Render("t", c.tmpl, vars)
+		if err != nil {
+			t.Errorf("%s: %v", c.tmpl, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s = %q, want %q", c.tmpl, got, c.want)
+		}
+	}
+	if _, err := e.Render("t", "{{ lookup('file', 'nope.txt') }}", vars); err == nil {
+		t.Error("missing file: want an error")
+	}
+	got, err := e.Render("main.j2", "[{% include 'part.j2' %}]", vars)
+	if err != nil || got != "[WORLD]" {
+		t.Errorf("include = %q, %v", got, err)
+	}
+}
