@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// runTimeout bounds one playbook run; small cases take a few seconds.
-const runTimeout = 3 * time.Minute
+// runTimeout bounds one playbook run. Small cases take a few seconds
+// on an idle machine, but much longer on a loaded one.
+const runTimeout = 5 * time.Minute
 
 // A Sandbox is the set of directories one playbook run owns.
 type Sandbox struct {

@@ -1,0 +1,77 @@
+package difftest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// errorLine matches the lines that report an error: ansible-playbook's
+// "ERROR! ..." and "fatal: [host]: ...", and any "error:" line.
+var errorLine = regexp.MustCompile(`(?i)(^|\W)(error|fatal)\b`)
+
+// firstErrorLine returns the first line of output that reports an error.
+func firstErrorLine(output string) string {
+	for _, l := range strings.Split(output, "\n") {
+		if errorLine.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestErrors checks that gansible fails the way ansible-playbook does
+// (same exit code) on broken projects, and that its first error line
+// points at the cause.
+func TestErrors(t *testing.T) {
+	requireE2E(t)
+	cases := loadCases(t, "errors")
+	var gansible string
+	if !ansibleOnly() {
+		gansible = gansibleBinary(t)
+	}
+	slots := make(chan struct{}, maxParallelCases)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+
+			want := runCase(t, c, "ansible-playbook", true)
+			if want.Exit != c.Exit {
+				t.Fatalf("the case is wrong: ansible-playbook exited %d, the case expects %d\n%s", want.Exit, c.Exit, want.Output)
+			}
+			if ansibleOnly() {
+				t.Logf("ansible-playbook exit %d\n%s", want.Exit, want.Output)
+				return
+			}
+			got := runCase(t, c, gansible, false)
+			if got.Exit != want.Exit {
+				t.Errorf("exit code: got %d, want %d", got.Exit, want.Exit)
+			}
+			line := firstErrorLine(got.Output)
+			for _, m := range c.Mentions {
+				if !strings.Contains(line, m) {
+					t.Errorf("first error line %q does not mention %q", line, m)
+				}
+			}
+			if t.Failed() {
+				t.Logf("===== ansible-playbook output =====\n%s\n===== gansible output =====\n%s", want.Output, got.Output)
+			}
+		})
+	}
+}
+
+func TestFirstErrorLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"PLAY [all]\nERROR! bad thing\nmore", "ERROR! bad thing"},
+		{"ok: [h1]\nfatal: [h2]: FAILED! => {}\n", "fatal: [h2]: FAILED! => {}"},
+		{"gansible: error: site.yml:3:5: oops\n", "gansible: error: site.yml:3:5: oops"},
+		{"all fine\nterrorism is not a word match\n", ""},
+	}
+	for _, tt := range tests {
+		if got := firstErrorLine(tt.in); got != tt.want {
+			t.Errorf("firstErrorLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
