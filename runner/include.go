@@ -28,15 +28,16 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	var order []string
 	targets := map[string][]*hostState{}
 	byKey := map[string]includeTarget{}
+	bannerShown := false
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
 		if res != nil {
-			r.opts.Out.Task(t.DisplayName(), false)
-			emit, _ := func() (func(), *taskResult) {
-				r.account(h, t, res, taskRun{})
-				return func() { r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result}) }, res
-			}()
-			emit()
+			if !bannerShown {
+				r.opts.Out.Task(t.DisplayName(), false)
+				bannerShown = true
+			}
+			r.account(h, t, res, taskRun{})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result})
 			continue
 		}
 		for _, it := range list {

@@ -20,7 +20,7 @@ type taskRun struct {
 }
 
 // runTask runs one task on hosts: banner, then each host in parallel.
-func (r *run) runTask(ctx context.Context, hosts []*playbookHost, t *playbook.Task, handler bool) {
+func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task, handler bool) {
 	if !handler && !r.selectedByTags(t) {
 		return
 	}
@@ -49,7 +49,7 @@ func (r *run) runTask(ctx context.Context, hosts []*playbookHost, t *playbook.Ta
 		})
 		if shared != nil && t.Register != "" {
 			for _, h := range hosts[1:] {
-				h.setFact(t.Register, template.Unsafe{V: shared.registered()})
+				h.setFact(t.Register, template.Unsafe{V: shared.result})
 			}
 		}
 		return
@@ -58,9 +58,6 @@ func (r *run) runTask(ctx context.Context, hosts []*playbookHost, t *playbook.Ta
 		return r.execTask(ctx, h, t, taskRun{handler: handler})
 	})
 }
-
-// playbookHost is the host type the task runner iterates over.
-type playbookHost = hostState
 
 // taskTitle is the banner text: the task's name, templated when it can be
 // with the first host's variables, as Ansible does.
@@ -93,11 +90,6 @@ type taskResult struct {
 	items   []map[string]any // per-item results of a loop
 	looped  bool
 	ignored bool
-}
-
-// registered is what `register:` stores.
-func (tr *taskResult) registered() map[string]any {
-	return tr.result
 }
 
 func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
