@@ -28,14 +28,10 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	var order []string
 	targets := map[string][]*hostState{}
 	byKey := map[string]includeTarget{}
-	bannerShown := false
+	r.opts.Out.Task(r.taskTitle(hosts[0], t), false)
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
 		if res != nil {
-			if !bannerShown {
-				r.opts.Out.Task(t.DisplayName(), false)
-				bannerShown = true
-			}
 			r.account(h, t, res, taskRun{})
 			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result})
 			continue
