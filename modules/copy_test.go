@@ -59,6 +59,7 @@ type idempotenceCase struct {
 func runIdempotence(t *testing.T, module string, tests []idempotenceCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			if tt.setup != nil {
 				tt.setup(t, dir)
@@ -141,6 +142,7 @@ func write(t *testing.T, path, content string, mode os.FileMode) {
 }
 
 func TestCopy(t *testing.T) {
+	t.Parallel()
 	runIdempotence(t, "copy", []idempotenceCase{{
 		name:  "content without newline",
 		args:  Args{"content": "3", "dest": "$DIR/myid"},
@@ -209,6 +211,7 @@ func TestCopy(t *testing.T) {
 }
 
 func TestCopyBackupAndForce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "f")
 	write(t, dest, "old", 0o644)
@@ -232,6 +235,7 @@ func TestCopyBackupAndForce(t *testing.T) {
 }
 
 func TestCopyFailures(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		args Args
@@ -265,6 +269,7 @@ func TestCopyFailures(t *testing.T) {
 }
 
 func TestCopyDiff(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "f"), "before\n", 0o644)
 	c := testContext(t, nil)

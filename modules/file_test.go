@@ -8,6 +8,7 @@ import (
 )
 
 func TestFile(t *testing.T) {
+	t.Parallel()
 	mkdir := func(p string) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) { os.MkdirAll(filepath.Join(dir, p), 0o755) }
 	}
@@ -61,6 +62,7 @@ func TestFile(t *testing.T) {
 }
 
 func TestFileRecurseOwner(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "d/sub/f"), "x", 0o644)
 	mustSucceed(t, runModule(t, testContext(t, nil), "file",
@@ -77,6 +79,7 @@ func TestFileRecurseOwner(t *testing.T) {
 }
 
 func TestFileTouchAlwaysChanges(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c := testContext(t, nil)
 	for i := 0; i < 2; i++ {
@@ -88,6 +91,7 @@ func TestFileTouchAlwaysChanges(t *testing.T) {
 }
 
 func TestFileFailures(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "f"), "x", 0o644)
 	tests := []struct {
@@ -117,6 +121,7 @@ func TestFileFailures(t *testing.T) {
 }
 
 func TestFileForceLink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "f"), "x", 0o644)
 	res := mustSucceed(t, runModule(t, testContext(t, nil), "file",

@@ -8,6 +8,7 @@ import (
 
 // TestLineEdit checks the edit itself against what Ansible 2.14 produces.
 func TestLineEdit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    Args
@@ -47,6 +48,7 @@ func TestLineEdit(t *testing.T) {
 }
 
 func TestLineinfile(t *testing.T) {
+	t.Parallel()
 	conf := func(t *testing.T, dir string) { write(t, filepath.Join(dir, "conf"), "a=1\nb=1\n", 0o600) }
 	runIdempotence(t, "lineinfile", []idempotenceCase{{
 		name:   "replace keeps the mode",
@@ -73,6 +75,7 @@ func TestLineinfile(t *testing.T) {
 }
 
 func TestLineinfileMessages(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "conf"), "a\n", 0o644)
 	c := testContext(t, nil)

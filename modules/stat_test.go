@@ -7,6 +7,7 @@ import (
 )
 
 func TestStat(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "f"), "hello\n", 0o4755)
 	os.Symlink("f", filepath.Join(dir, "l"))

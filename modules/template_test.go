@@ -7,6 +7,7 @@ import (
 )
 
 func TestTemplate(t *testing.T) {
+	t.Parallel()
 	runIdempotence(t, "template", []idempotenceCase{{
 		name:   "render",
 		args:   Args{"src": "zoo.cfg.j2", "dest": "$DIR/zoo.cfg", "owner": "0", "group": "0", "mode": "644"},
@@ -25,6 +26,7 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestTemplateFailures(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		args Args

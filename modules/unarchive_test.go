@@ -8,6 +8,7 @@ import (
 )
 
 func TestUnarchive(t *testing.T) {
+	t.Parallel()
 	dirOnly := func(t *testing.T, dir string) { os.MkdirAll(filepath.Join(dir, "etc"), 0o755) }
 	remote := func(t *testing.T, dir string) {
 		dirOnly(t, dir)
@@ -48,6 +49,7 @@ func TestUnarchive(t *testing.T) {
 }
 
 func TestUnarchiveOwnsTheWholeTree(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mustSucceed(t, runModule(t, testContext(t, nil), "unarchive",
 		Args{"src": "zookeeper-3.4.6.tar.gz", "dest": dir, "owner": "0", "group": "0", "list_files": true}))
@@ -73,6 +75,7 @@ func TestUnarchiveOwnsTheWholeTree(t *testing.T) {
 }
 
 func TestUnarchiveChangedTreeIsRestored(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c := testContext(t, nil)
 	args := Args{"src": "zookeeper-3.4.6.tar.gz", "dest": dir}
@@ -85,6 +88,7 @@ func TestUnarchiveChangedTreeIsRestored(t *testing.T) {
 }
 
 func TestUnarchiveFailures(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "empty.tgz"), "", 0o644)
 	tests := []struct {
