@@ -266,6 +266,9 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	if res.status == output.Failed && r.ignoreErrors(t, vars) {
 		res.ignored = true
 	}
+	if res.status == output.Unreachable && r.ignoreUnreachable(t, vars) {
+		res.ignored = true
+	}
 	if res.status == output.Changed && len(t.Notify) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
 			res.status = output.Failed
@@ -352,6 +355,15 @@ func (r *run) ignoreErrors(t *playbook.Task, vars template.Vars) bool {
 		return r.truthy(r.play.IgnoreErrors, vars)
 	}
 	return false
+}
+
+func (r *run) ignoreUnreachable(t *playbook.Task, vars template.Vars) bool {
+	for p := t; p != nil; p = p.Parent {
+		if p.IgnoreUnreachable != nil {
+			return r.truthy(p.IgnoreUnreachable, vars)
+		}
+	}
+	return r.play != nil && r.play.IgnoreUnreachable
 }
 
 func (r *run) truthy(v any, vars template.Vars) bool {
