@@ -301,3 +301,35 @@ func BenchmarkRenderMesosVars(b *testing.B) {
 		}
 	}
 }
+
+func (c *countingVars) Names() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := make([]string, 0, len(c.vars))
+	for k := range c.vars {
+		names = append(names, k)
+	}
+	return names
+}
+
+func TestHostVarsAsValues(t *testing.T) {
+	c := newCluster(4)
+	vars := c.own["h4"]
+	vars.vars["hv"] = "{{ hostvars }}"
+	e := New(Options{})
+	got, err := e.Template("{{ hv['h2'].ip }}", vars)
+	if err != nil || got != "10.0.0.2" {
+		t.Fatalf("hv['h2'].ip = %#v, %v", got, err)
+	}
+	whole, err := e.Template("{{ hostvars['h2'] }}", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := whole.(map[string]any)
+	if !ok || m["ip"] != "10.0.0.2" || m["zk_ensemble_url"] != "10.0.0.1:2181,10.0.0.2:2181,10.0.0.3:2181" {
+		t.Fatalf("hostvars['h2'] = %#v", whole)
+	}
+	if m["broken"] != "{{ does_not_exist }}" {
+		t.Errorf("a variable that fails to resolve should keep its raw value, got %#v", m["broken"])
+	}
+}

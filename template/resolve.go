@@ -1,7 +1,6 @@
 package template
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -129,7 +128,8 @@ func newEvaluatorSharing(ev *evaluator, vars Vars) *evaluator {
 func (ev *evaluator) templateValue(value any) (any, error) {
 	switch x := value.(type) {
 	case string:
-		return ev.templateString(x)
+		v, err := ev.templateString(x)
+		return plain(v), err
 	case Unsafe:
 		return x.V, nil
 	case []any:
@@ -183,12 +183,10 @@ func (ev *evaluator) templateString(s string) (any, error) {
 			return nil, templateError("", s, err)
 		}
 		switch x := v.(type) {
-		case []any, map[string]any, bool:
-			return plain(v), nil
+		case []any, map[string]any, bool, *hostVarsValue, *varsValue:
+			return v, nil
 		case string:
 			return ev.eng.literal(x), nil
-		case *hostVarsValue, *varsValue:
-			return x, nil
 		case nil:
 			return "", nil // Ansible's finalize turns None into ""
 		}
@@ -253,17 +251,27 @@ func isLiteral(x expr) bool {
 }
 
 // plain strips this package's internal types from a value handed back to
-// callers: undefined values become nil and lazy maps are left as they are.
+// callers: undefined values become nil and lazy variable sets become maps.
 func plain(v any) any {
 	switch x := v.(type) {
 	case *undefined, *function:
 		return nil
 	case *namespace:
 		return plain(x.attrs)
+	case *varsValue:
+		return x.materialize()
+	case *hostVarsValue:
+		out := map[string]any{}
+		for _, h := range x.hv.Hosts() {
+			if hv, ok := x.host(h); ok {
+				out[h] = plain(hv)
+			}
+		}
+		return out
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, []any, map[string]any:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -274,7 +282,7 @@ func plain(v any) any {
 	case map[string]any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, []any, map[string]any:
 				out := make(map[string]any, len(x))
 				for k, e := range x {
 					out[k] = plain(e)
@@ -311,9 +319,38 @@ func (h *hostVarsValue) host(name string) (any, bool) {
 type varsValue struct{ ev *evaluator }
 
 func (v *varsValue) get(name string) (any, bool, error) {
-	val, ok, err := v.ev.lookupVar(name)
-	if err != nil {
-		return nil, false, fmt.Errorf("%w", err)
+	return v.ev.lookupVar(name)
+}
+
+// VarNames is optionally implemented by a Vars that can list its names;
+// it lets a whole hostvars['h'] (or hostvars) be turned into a plain map,
+// as "{{ hostvars[inventory_hostname] }}" needs.
+type VarNames interface {
+	Names() []string
+}
+
+// materialize turns a lazy set of variables into a map, resolving every
+// variable; a variable that fails to resolve keeps its raw value.
+func (v *varsValue) materialize() any {
+	lister, ok := v.ev.vars.(VarNames)
+	if !ok {
+		return nil
 	}
-	return val, ok, nil
+	out := map[string]any{}
+	for _, name := range lister.Names() {
+		val, found, err := v.ev.lookupVar(name)
+		if err != nil {
+			val, found = v.ev.vars.Lookup(name)
+		}
+		switch val.(type) {
+		case *hostVarsValue, *varsValue:
+			// hostvars and vars are magic, not the host's own, and
+			// would nest without end.
+			continue
+		}
+		if found {
+			out[name] = plain(val)
+		}
+	}
+	return out
 }
