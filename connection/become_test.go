@@ -59,7 +59,7 @@ func runBecomeCases(t *testing.T, conn Conn, method string, cases []becomeCase) 
 				}
 				become.Flags = "--expect-password-file=" + file
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var stdin *strings.Reader
 			if tc.stdin != "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 )
 
 // watcher follows a running command's output: it answers the become
@@ -45,6 +46,10 @@ func newWatcher(plan becomePlan, cancel context.CancelFunc) *watcher {
 	}
 	return w
 }
+
+// ttyPromptSettle is how long a password prompt on a terminal is left to
+// settle before the password is typed.
+const ttyPromptSettle = 100 * time.Millisecond
 
 type writerFunc func([]byte) (int, error)
 
@@ -137,6 +142,11 @@ func (w *watcher) feed(in io.WriteCloser, stdin io.Reader, exited <-chan struct{
 	for {
 		select {
 		case <-w.askPassword:
+			if w.plan.tty {
+				// PAM prints the prompt before it turns echo off with
+				// TCSAFLUSH, which discards input typed ahead.
+				time.Sleep(ttyPromptSettle)
+			}
 			// A failed write means the command is gone; wait tells why.
 			_, _ = io.WriteString(in, w.plan.password+"\n")
 		case <-w.started:
