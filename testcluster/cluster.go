@@ -89,6 +89,10 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if old, err := Load(stateDir); err == nil && old.running() {
 		return nil, fmt.Errorf("a cluster is already running in %s (gansible-testcluster stop --state %s)", stateDir, stateDir)
 	}
+	// Mounts left by a cluster that died without Stop would be stacked on.
+	if err := unmountAll(filepath.Join(stateDir, "fs")); err != nil {
+		return nil, fmt.Errorf("cleaning up an earlier cluster: %w", err)
+	}
 	standinDir := o.StandinDir
 	if standinDir == "" {
 		standinDir = filepath.Join(stateDir, "standins")
