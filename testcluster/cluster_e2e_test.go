@@ -49,9 +49,9 @@ func startForTest(t *testing.T, o Options) *Cluster {
 		if strings.Contains(string(mounts), c.StateDir()) {
 			t.Errorf("mounts left under %s:\n%s", c.StateDir(), mounts)
 		}
-		for _, pid := range pids {
-			if pid != 0 && c.owns(&Host{}, pid) {
-				t.Errorf("init %d still running", pid)
+		for i, pid := range pids {
+			if pid != 0 && c.owns(c.hosts[i], pid) {
+				t.Errorf("init %d of %s still running", pid, c.hosts[i].Name)
 			}
 		}
 	})
