@@ -23,5 +23,17 @@ unit:
 e2e: build
 	GANSIBLE_E2E=1 $(GO) test -count=1 -timeout 60m ./...
 
+# The bundled Mesos + ZooKeeper playbook on a local cluster of six SSH hosts
+# without Python: recap, what landed on each host, a second (idempotent)
+# run, teardown.
+demo: build
+	GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) scripts/demo.sh
+
+# gansible against ansible-playbook on the unmodified mesos-ansible repo, at
+# 6 and 30 hosts: median wall time, control-side CPU time and peak RSS.
+# BENCH_RUNS and BENCH_RUNS_LARGE set the number of runs per tool.
+bench: build
+	GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) scripts/bench.sh
+
 clean:
 	rm -rf $(BIN)
