@@ -172,4 +172,6 @@ type parsedTemplate struct {
 	// single is the expression when the whole source is exactly one
 	// {{ expr }}; such strings template to a native value.
 	single expr
+	// trailingNewlines counts the newlines ending the source.
+	trailingNewlines int
 }

@@ -160,9 +160,15 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 	case *undefined:
 		return x, nil
 	case map[string]any:
+		// Jinja2 tries the Python attribute first: d.items is the method
+		// even when d has an "items" key.
+		if m, ok := method(obj, attr); ok {
+			return m, nil
+		}
 		if v, ok := x[attr]; ok {
 			return v, nil
 		}
+		return undefinedAttr(obj, attr), nil
 	case *namespace:
 		if v, ok := x.attrs[attr]; ok {
 			return v, nil

@@ -19,7 +19,16 @@ func (ev *evaluator) render(t *parsedTemplate) (string, error) {
 	if err := ev.exec(&sb, t.body, ev.top.child()); err != nil {
 		return "", err
 	}
+	// Ansible's preserve_trailing_newlines: the result ends with at least
+	// as many newlines as the source, even when trim_blocks ate one.
+	for n := t.trailingNewlines - trailingNewlines(sb.String()); n > 0; n-- {
+		sb.WriteByte('\n')
+	}
 	return sb.String(), nil
+}
+
+func trailingNewlines(s string) int {
+	return len(s) - len(strings.TrimRight(s, "\n"))
 }
 
 func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {

@@ -213,12 +213,8 @@ func toYAML(v any, indent int, flowLeaves bool) string {
 			y.block(x, 0)
 		}
 	default:
-		s := yamlScalar(v)
-		sb.WriteString(s)
+		sb.WriteString(yamlScalar(v))
 		sb.WriteByte('\n')
-		if !strings.HasPrefix(s, "'") && !strings.HasPrefix(s, `"`) {
-			sb.WriteString("...\n")
-		}
 	}
 	return sb.String()
 }

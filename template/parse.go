@@ -37,7 +37,7 @@ func parse(src string) (*parsedTemplate, error) {
 	if end != "" {
 		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
-	t := &parsedTemplate{body: body}
+	t := &parsedTemplate{body: body, trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n"))}
 	if len(body) == 1 {
 		if out, ok := body[0].(*outputStmt); ok {
 			t.single = out.e

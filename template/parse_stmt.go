@@ -1,6 +1,8 @@
 package template
 
 import (
+	"strings"
+
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
@@ -290,12 +292,19 @@ func parseLoopControl(brk bool) statementParser {
 
 // parseRaw takes the text the lexer left untouched up to {% endraw %}.
 func parseRaw(p *parser, line int) (stmt, error) {
+	trimLeft := trimsAfter(p.cur())
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
 	text := ""
 	if p.is(tokens.Data) {
 		text = p.next().Val
+	}
+	if trimLeft {
+		text = strings.TrimLeft(text, " \t\r\n")
+	}
+	if trimsBefore(p.cur()) {
+		text = strings.TrimRight(text, " \t\r\n")
 	}
 	if err := p.expect(tokens.BlockBegin, "'{% endraw %}'"); err != nil {
 		return nil, err
