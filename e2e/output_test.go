@@ -65,7 +65,7 @@ func lineDiff(want, got []string) string {
 			b.WriteString("  " + want[i] + "\n")
 			i++
 			j++
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+		case j < m && (i == n || lcs[i][j+1] > lcs[i+1][j]):
 			b.WriteString("+ " + got[j] + "\n")
 			changed = true
 			j++
