@@ -69,7 +69,7 @@ func TestDiff(t *testing.T) {
 			slots <- struct{}{}
 			defer func() { <-slots }()
 
-			want := runCase(t, c, "ansible-playbook", true)
+			want := cachedAnsibleRun(t, c)
 			if want.Exit != c.Exit {
 				t.Fatalf("the case is wrong: ansible-playbook exited %d, the case expects %d\n%s", want.Exit, c.Exit, want.Output)
 			}

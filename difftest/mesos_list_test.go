@@ -48,6 +48,9 @@ func TestMesosListings(t *testing.T) {
 				t.Errorf("exit code: got %d, want %d", got.Exit, want.Exit)
 			}
 			w, g := listingLines(want.Output), listingLines(got.Output)
+			if opt != "--syntax-check" && len(w) == 0 {
+				t.Fatalf("ansible-playbook %s listed nothing:\n%s", opt, want.Output)
+			}
 			if opt == "--list-hosts" {
 				// ansible-playbook prints the hosts of a play in no
 				// stable order.

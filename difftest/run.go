@@ -9,12 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
 // runTimeout bounds one playbook run. Small cases take a few seconds
-// on an idle machine, but much longer on a loaded one.
-const runTimeout = 5 * time.Minute
+// on an idle machine, but ansible-playbook forks a Python process per
+// task and host, and needs minutes on a loaded one.
+const runTimeout = 10 * time.Minute
 
 // A Sandbox is the set of directories one playbook run owns.
 type Sandbox struct {
@@ -70,7 +72,11 @@ func (s *Sandbox) Run(name string, args ...string) (Result, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = s.Project
 	cmd.Env = s.Env()
-	cmd.Stdin = nil
+	// ansible-playbook forks workers; on timeout, kill the whole group
+	// so none of them outlives the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
