@@ -174,4 +174,7 @@ type parsedTemplate struct {
 	single expr
 	// trailingNewlines counts the newlines ending the source.
 	trailingNewlines int
+	// keepText is set when the source ends in a filter that makes text
+	// (to_json, string...): Ansible then never turns the result into data.
+	keepText bool
 }

@@ -438,6 +438,10 @@ func binary(op string, a, b any) (any, error) {
 	return arithmetic(op, a, b)
 }
 
+// maxRepeat bounds "text" * n and [list] * n, so that a template cannot
+// exhaust memory.
+const maxRepeat = 1 << 24
+
 func arithmetic(op string, a, b any) (any, error) {
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
@@ -458,9 +462,15 @@ func arithmetic(op string, a, b any) (any, error) {
 		}
 	case "*":
 		if s, ok := a.(string); ok && bInt {
+			if len(s)*ib > maxRepeat {
+				return nil, fmt.Errorf("repetition too large")
+			}
 			return strings.Repeat(s, max(ib, 0)), nil
 		}
 		if l, ok := a.([]any); ok && bInt {
+			if len(l)*ib > maxRepeat {
+				return nil, fmt.Errorf("repetition too large")
+			}
 			var out []any
 			for range max(ib, 0) {
 				out = append(out, l...)

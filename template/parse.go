@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
@@ -37,7 +38,11 @@ func parse(src string) (*parsedTemplate, error) {
 	if end != "" {
 		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
-	t := &parsedTemplate{body: body, trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n"))}
+	t := &parsedTemplate{
+		body:             body,
+		trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n")),
+		keepText:         textFilterAtEnd.MatchString(src),
+	}
 	if len(body) == 1 {
 		if out, ok := body[0].(*outputStmt); ok {
 			t.single = out.e
@@ -45,6 +50,10 @@ func parse(src string) (*parsedTemplate, error) {
 	}
 	return t, nil
 }
+
+// textFilterAtEnd is Ansible's _no_type_regex: a template ending in one of
+// its STRING_TYPE_FILTERS.
+var textFilterAtEnd = regexp.MustCompile(`^.*?\|\s*(?:string|to_json|to_nice_json|to_yaml|to_nice_yaml|ppretty|json)(?:\([^|]*\))?\s*\)?\s*(?:\}\})`)
 
 // parseExpressionSource parses a bare expression such as a `when:` value.
 func parseExpressionSource(src string) (expr, error) {

@@ -2,6 +2,8 @@ package template
 
 import (
 	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
 // evaluator evaluates templates against one set of variables. It resolves
@@ -186,6 +188,9 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		case []any, map[string]any, bool, *hostVarsValue, *varsValue:
 			return v, nil
 		case string:
+			if t.keepText {
+				return x, nil
+			}
 			return ev.eng.literal(x), nil
 		case nil:
 			return "", nil // Ansible's finalize turns None into ""
@@ -196,6 +201,9 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
+	if t.keepText {
+		return out, nil
+	}
 	return ev.eng.literal(out), nil
 }
 
@@ -203,6 +211,9 @@ func (ev *evaluator) templateString(s string) (any, error) {
 // that value (Ansible's ast.literal_eval step); other text stays text.
 func (e *Engine) literal(s string) any {
 	if s != "True" && s != "False" && !strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "{") {
+		return s
+	}
+	if !pythonNamesOnly(s) {
 		return s
 	}
 	// Not cached: rendered text differs from host to host.
@@ -215,6 +226,22 @@ func (e *Engine) literal(s string) any {
 		return s
 	}
 	return v
+}
+
+// pythonNamesOnly reports whether the only names in s are Python's
+// literal keywords: JSON's true/false/null are not Python literals, so
+// "{\"a\": true}" stays text as it does in Ansible.
+func pythonNamesOnly(s string) bool {
+	toks, bad := lex("{{ " + s + " }}")
+	if bad != nil {
+		return false
+	}
+	for _, t := range toks {
+		if t.Type == tokens.Name && t.Val != "True" && t.Val != "False" && t.Val != "None" {
+			return false
+		}
+	}
+	return true
 }
 
 // isLiteral reports whether x is made of literals only.
