@@ -59,7 +59,11 @@ func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
 	case *listExpr:
 		return ev.evalList(n.items, f)
 	case *tupleExpr:
-		return ev.evalList(n.items, f)
+		l, err := ev.evalList(n.items, f)
+		if err != nil {
+			return nil, err
+		}
+		return tuple(l.([]any)), nil
 	case *dictExpr:
 		d := make(map[string]any, len(n.keys))
 		for i := range n.keys {
@@ -196,8 +200,9 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 		if v, ok := x[k]; ok {
 			return v, nil
 		}
-	case []any:
+	case []any, tuple:
 		if i, ok := integer(key); ok {
+			x, _ := asSeq(x)
 			if i < 0 {
 				i += len(x)
 			}
@@ -285,6 +290,8 @@ func (ev *evaluator) evalSlice(n *sliceExpr, f *frame) (any, error) {
 	switch x := obj.(type) {
 	case []any:
 		items = x
+	case tuple:
+		items = x
 	case string:
 		items, _ = iterate(x)
 	default:
@@ -301,6 +308,9 @@ func (ev *evaluator) evalSlice(n *sliceExpr, f *frame) (any, error) {
 			sb.WriteString(c.(string))
 		}
 		return sb.String(), nil
+	}
+	if _, ok := obj.(tuple); ok {
+		return tuple(out), nil
 	}
 	return out, nil
 }
@@ -457,6 +467,11 @@ func arithmetic(op string, a, b any) (any, error) {
 		case []any:
 			if y, ok := b.([]any); ok {
 				out := make([]any, 0, len(x)+len(y))
+				return append(append(out, x...), y...), nil
+			}
+		case tuple:
+			if y, ok := b.(tuple); ok {
+				out := make(tuple, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		}

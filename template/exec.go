@@ -185,7 +185,7 @@ func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame)
 	if err != nil {
 		return err
 	}
-	names, ok := v.([]any)
+	names, ok := asSeq(v)
 	if !ok {
 		names = []any{v}
 	}
@@ -245,7 +245,7 @@ func bindTargets(f *frame, targets []string, item any) error {
 		f.set(targets[0], item)
 		return nil
 	}
-	parts, ok := item.([]any)
+	parts, ok := asSeq(item)
 	if !ok {
 		if s, isStr := item.(string); isStr {
 			parts, _ = iterate(s)

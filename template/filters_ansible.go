@@ -136,7 +136,7 @@ func filterSplitext(_ *evaluator, in any, _ args) (any, error) {
 	if ext == base { // ".bashrc" has no extension
 		ext = ""
 	}
-	return []any{s[:len(s)-len(ext)], ext}, nil
+	return tuple{s[:len(s)-len(ext)], ext}, nil
 }
 
 func filterB64decode(_ *evaluator, in any, _ args) (any, error) {
@@ -390,7 +390,7 @@ func filterZip(longest bool) filterFunc {
 		fill := a.kw["fillvalue"]
 		out := make([]any, n)
 		for i := range out {
-			row := make([]any, len(lists))
+			row := make(tuple, len(lists))
 			for j, l := range lists {
 				if i < len(l) {
 					row[j] = l[i]
@@ -411,7 +411,7 @@ func filterExtract(ev *evaluator, in any, a args) (any, error) {
 		return nil, err
 	}
 	if more, ok := a.get(1, "morekeys"); ok && more != nil {
-		keys, isList := more.([]any)
+		keys, isList := asSeq(more)
 		if !isList {
 			keys = []any{more}
 		}

@@ -117,6 +117,8 @@ func writeJSON(sb *strings.Builder, v any, indent, level int, ascii bool) error 
 		}
 	case string:
 		writeJSONString(sb, x, ascii)
+	case tuple:
+		return writeJSON(sb, []any(x), indent, level, ascii)
 	case []any:
 		if len(x) == 0 {
 			sb.WriteString("[]")
@@ -202,6 +204,7 @@ func utf16Pair(r rune) (rune, rune) {
 // indentation of lists); flowLeaves is default_flow_style=None, which
 // writes collections holding only scalars in flow style.
 func toYAML(v any, indent int, flowLeaves bool) string {
+	v = plain(v)
 	var sb strings.Builder
 	y := yamlWriter{sb: &sb, indent: indent, flowLeaves: flowLeaves}
 	switch x := v.(type) {

@@ -513,7 +513,7 @@ func filterItems(_ *evaluator, in any, _ args) (any, error) {
 	}
 	out := make([]any, 0, len(m))
 	for _, k := range sortedKeys(m) {
-		out = append(out, []any{k, m[k]})
+		out = append(out, tuple{k, m[k]})
 	}
 	return out, nil
 }
@@ -596,7 +596,7 @@ func filterFormat(_ *evaluator, in any, a args) (any, error) {
 	if len(a.pos) == 1 {
 		return percentFormat(str(in), a.pos[0])
 	}
-	return percentFormat(str(in), append([]any(nil), a.pos...))
+	return percentFormat(str(in), tuple(a.pos))
 }
 
 func filterWordcount(_ *evaluator, in any, _ args) (any, error) {
@@ -664,7 +664,7 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 
 // percentFormat is Python's "fmt % values" for the common conversions.
 func percentFormat(format string, values any) (string, error) {
-	list, isList := values.([]any)
+	list, isList := values.(tuple)
 	if !isList {
 		list = []any{values}
 	}

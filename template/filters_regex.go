@@ -158,7 +158,7 @@ func filterRegexFindall(_ *evaluator, in any, a args) (any, error) {
 		case 2:
 			out = append(out, m[1])
 		default:
-			groups := make([]any, len(m)-1)
+			groups := make(tuple, len(m)-1)
 			for i, g := range m[1:] {
 				groups[i] = g
 			}

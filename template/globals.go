@@ -99,7 +99,7 @@ func globalDict(_ *evaluator, a args) (any, error) {
 			}
 		case []any:
 			for _, pair := range x {
-				kv, ok := pair.([]any)
+				kv, ok := asSeq(pair)
 				if !ok || len(kv) != 2 {
 					return nil, fmt.Errorf("dictionary update sequence element has wrong length")
 				}

@@ -221,7 +221,7 @@ func lookupLines(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 func flattenTerms(terms []any) []any {
 	var out []any
 	for _, t := range terms {
-		if l, ok := t.([]any); ok {
+		if l, ok := asSeq(t); ok {
 			out = append(out, l...)
 		} else {
 			out = append(out, t)

@@ -104,8 +104,9 @@ func stringMethod(s, name string) func(a args) (any, error) {
 			switch p := a.at(0).(type) {
 			case string:
 				return test(s, p), nil
-			case []any:
-				for _, e := range p {
+			case tuple, []any:
+				prefixes, _ := asSeq(p)
+				for _, e := range prefixes {
 					if test(s, str(e)) {
 						return true, nil
 					}

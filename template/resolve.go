@@ -285,6 +285,8 @@ func plain(v any) any {
 		return nil
 	case *namespace:
 		return plain(x.attrs)
+	case tuple:
+		return plain([]any(x))
 	case *varsValue:
 		return x.materialize()
 	case *hostVarsValue:
@@ -298,7 +300,7 @@ func plain(v any) any {
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -309,7 +311,7 @@ func plain(v any) any {
 	case map[string]any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
 				out := make(map[string]any, len(x))
 				for k, e := range x {
 					out[k] = plain(e)

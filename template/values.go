@@ -31,6 +31,21 @@ func undefinedAttr(obj any, name any) *undefined {
 	return &undefined{fmt.Sprintf("%s has no element %s", strings.Trim(typeRepr(obj), "'"), repr(name))}
 }
 
+// tuple is a Python tuple: a list that prints with parentheses. Tuples
+// become []any when values leave the package.
+type tuple []any
+
+// asSeq returns the items of a list or tuple.
+func asSeq(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case tuple:
+		return x, true
+	}
+	return nil, false
+}
+
 // function is a callable value: a global, a macro or a bound method.
 type function struct {
 	name string
@@ -57,6 +72,8 @@ func typeRepr(v any) string {
 		return "'dict object'"
 	case []any:
 		return "'list object'"
+	case tuple:
+		return "'tuple object'"
 	case string:
 		return "'str object'"
 	case int:
@@ -78,7 +95,7 @@ func typeRepr(v any) string {
 // only what has to change.
 func normalize(v any) any {
 	switch x := v.(type) {
-	case nil, bool, int, float64, string, *undefined, *function, *namespace:
+	case nil, bool, int, float64, string, *undefined, *function, *namespace, tuple:
 		return v
 	case []any:
 		var out []any
@@ -176,6 +193,9 @@ func same(a, b any) bool {
 		case []any:
 			y := b.([]any)
 			return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+		case tuple:
+			y := b.(tuple)
+			return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
 		case map[string]any:
 			return reflect.ValueOf(x).Pointer() == reflect.ValueOf(b).Pointer()
 		}
@@ -198,6 +218,8 @@ func truthy(v any) bool {
 	case string:
 		return x != ""
 	case []any:
+		return len(x) > 0
+	case tuple:
 		return len(x) > 0
 	case map[string]any:
 		return len(x) > 0
@@ -247,6 +269,18 @@ func writeRepr(sb *strings.Builder, v any) {
 			writeRepr(sb, e)
 		}
 		sb.WriteByte(']')
+	case tuple:
+		sb.WriteByte('(')
+		for i, e := range x {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			writeRepr(sb, e)
+		}
+		if len(x) == 1 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte(')')
 	case map[string]any:
 		sb.WriteByte('{')
 		for i, k := range sortedKeys(x) {
@@ -394,15 +428,10 @@ func equal(a, b any) bool {
 		return ok && x == y
 	case []any:
 		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && equalItems(x, y)
+	case tuple:
+		y, ok := b.(tuple)
+		return ok && equalItems(x, y)
 	case map[string]any:
 		y, ok := b.(map[string]any)
 		if !ok || len(x) != len(y) {
@@ -417,6 +446,18 @@ func equal(a, b any) bool {
 		return true
 	}
 	return same(a, b)
+}
+
+func equalItems(x, y []any) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // compare orders a and b as Python's < does, failing for mixed types.
@@ -437,14 +478,15 @@ func compare(a, b any) (int, error) {
 		if y, ok := b.(string); ok {
 			return strings.Compare(x, y), nil
 		}
-	case []any:
-		if y, ok := b.([]any); ok {
-			for i := 0; i < len(x) && i < len(y); i++ {
-				if !equal(x[i], y[i]) {
-					return compare(x[i], y[i])
+	case []any, tuple:
+		l, _ := asSeq(x)
+		if r, ok := asSeq(b); ok && pyType(a) == pyType(b) {
+			for i := 0; i < len(l) && i < len(r); i++ {
+				if !equal(l[i], r[i]) {
+					return compare(l[i], r[i])
 				}
 			}
-			return compareInts(len(x), len(y)), nil
+			return compareInts(len(l), len(r)), nil
 		}
 	}
 	return 0, fmt.Errorf("'<' not supported between instances of '%s' and '%s'", pyType(a), pyType(b))
@@ -475,6 +517,8 @@ func pyType(v any) string {
 		return "str"
 	case []any:
 		return "list"
+	case tuple:
+		return "tuple"
 	case map[string]any:
 		return "dict"
 	case *undefined:
@@ -492,8 +536,9 @@ func contains(haystack, needle any) (bool, error) {
 			return false, fmt.Errorf("'in <string>' requires string as left operand, not %s", pyType(needle))
 		}
 		return strings.Contains(h, n), nil
-	case []any:
-		for _, e := range h {
+	case []any, tuple:
+		items, _ := asSeq(h)
+		for _, e := range items {
 			if equal(e, needle) {
 				return true, nil
 			}
@@ -526,6 +571,8 @@ func iterate(v any) ([]any, error) {
 	switch x := v.(type) {
 	case []any:
 		return x, nil
+	case tuple:
+		return x, nil
 	case map[string]any:
 		keys := sortedKeys(x)
 		out := make([]any, len(keys))
@@ -556,6 +603,8 @@ func length(v any) (int, error) {
 	case string:
 		return len([]rune(x)), nil
 	case []any:
+		return len(x), nil
+	case tuple:
 		return len(x), nil
 	case map[string]any:
 		return len(x), nil
