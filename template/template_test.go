@@ -10,11 +10,11 @@ import (
 
 // renderCase is one entry of testdata/render.yaml.
 type renderCase struct {
-	Name     string         `yaml:"name"`
-	Template string         `yaml:"template"`
-	Vars     map[string]any `yaml:"vars"`
-	Want     *string        `yaml:"want"`
-	Error    string         `yaml:"error"` // a substring of the expected error
+	Name     string         `yaml:"name" json:"name"`
+	Template string         `yaml:"template" json:"template"`
+	Vars     map[string]any `yaml:"vars" json:"vars"`
+	Want     *string        `yaml:"want" json:"-"`
+	Error    string         `yaml:"error" json:"-"` // a substring of the expected error
 }
 
 func loadCases(t *testing.T, file string) []renderCase {

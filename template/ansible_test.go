@@ -1,0 +1,57 @@
+package template
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// TestAgainstAnsible renders every rendering case with ansible-core's
+// Templar and checks that it agrees with the expectations in testdata.
+// It needs ansible-core for /usr/bin/python3, so it runs only with
+// GANSIBLE_E2E=1.
+func TestAgainstAnsible(t *testing.T) {
+	if os.Getenv("GANSIBLE_E2E") != "1" {
+		t.Skip("set GANSIBLE_E2E=1 to compare with ansible-core")
+	}
+	// Cases for features Ansible's default environment lacks.
+	extensions := map[string]bool{"loop controls": true, "legacy test filters": true}
+	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml"} {
+		cases := loadCases(t, file)
+		in, err := json.Marshal(cases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("/usr/bin/python3", "testdata/ansible_render.py")
+		cmd.Stdin = bytes.NewReader(in)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ansible_render.py: %v\n%s", err, stderr.String())
+		}
+		var results []struct {
+			Out   *string `json:"out"`
+			Error string  `json:"error"`
+		}
+		if err := json.Unmarshal(out, &results); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cases {
+			if extensions[c.Name] {
+				continue
+			}
+			r := results[i]
+			switch {
+			case c.Error != "" && r.Error == "":
+				t.Errorf("%s: %s: Ansible renders %q, the case expects an error", file, c.Name, *r.Out)
+			case c.Error == "" && r.Error != "":
+				t.Errorf("%s: %s: Ansible fails: %s", file, c.Name, r.Error)
+			case c.Error == "" && *r.Out != *c.Want:
+				t.Errorf("%s: %s: Ansible renders %q, the case expects %q", file, c.Name, *r.Out, *c.Want)
+			}
+		}
+	}
+}
