@@ -1,0 +1,207 @@
+package template
+
+import (
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// Ansible's templar returns text, turned back into data when it reads as
+// a Python literal; these functions apply its rules.
+
+// templateValue is Engine.Template: the value with its strings templated.
+func (ev *evaluator) templateValue(value any) (any, error) {
+	switch x := value.(type) {
+	case string:
+		v, err := ev.templateString(x)
+		return plain(v), err
+	case Unsafe:
+		return x.V, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			v, err := ev.templateValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			v, err := ev.templateValue(e)
+			if err != nil {
+				return nil, err
+			}
+			if hasJinja(k) { // Ansible templates keys too
+				key, err := ev.templateString(k)
+				if err != nil {
+					return nil, err
+				}
+				k = str(key)
+			}
+			out[k] = v
+		}
+		return out, nil
+	}
+	return value, nil
+}
+
+// templateString renders a string from a playbook or a variable. Like
+// Ansible's templar, the result is text, turned into a list, dict or bool
+// when it reads as one.
+func (ev *evaluator) templateString(s string) (any, error) {
+	if !hasJinja(s) {
+		return s, nil
+	}
+	t, err := ev.eng.parse(s)
+	if err != nil {
+		return nil, templateError("", s, err)
+	}
+	if t.single != nil {
+		v, err := ev.eval(t.single, ev.top)
+		if err == nil {
+			err = strict(v)
+		}
+		if err != nil {
+			return nil, templateError("", s, err)
+		}
+		switch x := v.(type) {
+		case []any, map[string]any, bool, *hostVarsValue, *varsValue:
+			return v, nil
+		case string:
+			if t.keepText {
+				return x, nil
+			}
+			return ev.eng.literal(x), nil
+		case nil:
+			return "", nil // Ansible's finalize turns None into ""
+		}
+		return str(v), nil
+	}
+	out, err := ev.render(t)
+	if err != nil {
+		return nil, templateError("", s, err)
+	}
+	if t.keepText {
+		return out, nil
+	}
+	return ev.eng.literal(out), nil
+}
+
+// literal converts text that reads as a Python list, dict or boolean into
+// that value (Ansible's ast.literal_eval step); other text stays text.
+func (e *Engine) literal(s string) any {
+	if s != "True" && s != "False" && !strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "{") {
+		return s
+	}
+	if !pythonNamesOnly(s) {
+		return s
+	}
+	// Not cached: rendered text differs from host to host.
+	x, err := parseExpressionSource(s)
+	if err != nil || !isLiteral(x) {
+		return s
+	}
+	v, err := newEvaluator(e, nil).eval(x, nil)
+	if err != nil {
+		return s
+	}
+	return v
+}
+
+// pythonNamesOnly reports whether the only names in s are Python's
+// literal keywords: JSON's true/false/null are not Python literals, so
+// "{\"a\": true}" stays text as it does in Ansible.
+func pythonNamesOnly(s string) bool {
+	toks, bad := lex("{{ " + s + " }}")
+	if bad != nil {
+		return false
+	}
+	for _, t := range toks {
+		if t.Type == tokens.Name && t.Val != "True" && t.Val != "False" && t.Val != "None" {
+			return false
+		}
+	}
+	return true
+}
+
+// isLiteral reports whether x is made of literals only.
+func isLiteral(x expr) bool {
+	switch n := x.(type) {
+	case *literalExpr:
+		return true
+	case *listExpr:
+		for _, e := range n.items {
+			if !isLiteral(e) {
+				return false
+			}
+		}
+		return true
+	case *tupleExpr:
+		for _, e := range n.items {
+			if !isLiteral(e) {
+				return false
+			}
+		}
+		return true
+	case *dictExpr:
+		for i := range n.keys {
+			if !isLiteral(n.keys[i]) || !isLiteral(n.vals[i]) {
+				return false
+			}
+		}
+		return true
+	case *unaryExpr:
+		_, ok := n.operand.(*literalExpr)
+		return ok && (n.op == "-" || n.op == "+")
+	}
+	return false
+}
+
+// plain strips this package's internal types from a value handed back to
+// callers: undefined values become nil and lazy variable sets become maps.
+func plain(v any) any {
+	switch x := v.(type) {
+	case *undefined, *function:
+		return nil
+	case *namespace:
+		return plain(x.attrs)
+	case tuple:
+		return plain([]any(x))
+	case *varsValue:
+		return x.materialize()
+	case *hostVarsValue:
+		out := map[string]any{}
+		for _, h := range x.hv.Hosts() {
+			if hv, ok := x.host(h); ok {
+				out[h] = plain(hv)
+			}
+		}
+		return out
+	case []any:
+		for _, e := range x {
+			switch e.(type) {
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
+				out := make([]any, len(x))
+				for i, e := range x {
+					out[i] = plain(e)
+				}
+				return out
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			switch e.(type) {
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
+				out := make(map[string]any, len(x))
+				for k, e := range x {
+					out[k] = plain(e)
+				}
+				return out
+			}
+		}
+	}
+	return v
+}
