@@ -5,7 +5,13 @@
 //
 // Templates are lexed with gonja (github.com/nikolalohinski/gonja/v2) and
 // parsed and evaluated here, following Jinja2's grammar and Python's
-// semantics.
+// semantics: gonja's own parser and evaluator differ from Jinja2 in ways
+// that matter to playbooks (conditional expressions only at the top of
+// {{ }}, test arguments, undefined values that cannot be told from None).
+//
+// Known differences from Ansible: dicts print and iterate with sorted keys
+// (Go maps keep no insertion order), the random filter is deterministic,
+// and only the sha512 scheme of password_hash is implemented.
 package template
 
 import (
