@@ -24,6 +24,21 @@ func (s *scope) Lookup(name string) (any, bool) {
 	return nil, false
 }
 
+// Names implements template.VarNames, for {{ vars }} and whole-host hostvars.
+func (s *scope) Names() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, l := range s.layers {
+		for k := range l {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	return names
+}
+
 func (s *scope) push(m map[string]any) {
 	if len(m) > 0 {
 		s.layers = append(s.layers, m)
