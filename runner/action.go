@@ -69,7 +69,7 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	case "fail":
 		msg := "Failed as requested from task"
 		if m, ok := args["msg"]; ok {
-			msg = pyStr(m)
+			msg = template.Str(m)
 		}
 		return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
 	case "assert":
@@ -414,7 +414,7 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			return "", fmt.Errorf("environment must be a dictionary, got %s", pyRepr(v))
+			return "", fmt.Errorf("environment must be a dictionary, got %s", template.Repr(v))
 		}
 		for k, x := range m {
 			merged[k] = x
@@ -428,7 +428,7 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		if !isIdentifierPath(k) || strings.Contains(k, ".") {
 			return "", fmt.Errorf("invalid environment variable name %q", k)
 		}
-		fmt.Fprintf(&b, "%s=%s; export %s; ", k, shell.Quote(pyStr(merged[k])), k)
+		fmt.Fprintf(&b, "%s=%s; export %s; ", k, shell.Quote(template.Str(merged[k])), k)
 	}
 	return b.String(), nil
 }

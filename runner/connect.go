@@ -26,7 +26,7 @@ func (r *run) hostVar(vars template.Vars, names ...string) (string, bool) {
 		if err != nil {
 			continue
 		}
-		return pyStr(unwrapUnsafe(v)), true
+		return template.Str(unwrapUnsafe(v)), true
 	}
 	return "", false
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
 )
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
@@ -171,9 +172,9 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		}
 		target.key = target.file + "\x00" + target.role + "\x00" + target.tasksFrom
 		if looped {
-			label := pyStr(it)
+			label := template.Str(it)
 			target.label = &label
-			target.key += "\x00" + fmt.Sprint(len(out)) + pyRepr(it)
+			target.key += "\x00" + fmt.Sprint(len(out)) + template.Repr(it)
 		}
 		out = append(out, target)
 	}

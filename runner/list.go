@@ -8,6 +8,7 @@ import (
 
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
 )
 
 // ListOptions selects what List prints, like ansible-playbook's --list-*.
@@ -45,7 +46,7 @@ func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListO
 					return err
 				}
 				hosts = limitHosts(hosts, r.limit)
-				fmt.Fprintf(w, "    pattern: %s\n    hosts (%d):\n", pyRepr(splitPattern(pattern)), len(hosts))
+				fmt.Fprintf(w, "    pattern: %s\n    hosts (%d):\n", template.Repr(splitPattern(pattern)), len(hosts))
 				for _, h := range hosts {
 					fmt.Fprintf(w, "      %s\n", h.Name)
 				}

@@ -32,7 +32,7 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 	case "":
 		list, ok := value.([]any)
 		if !ok {
-			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", pyRepr(value))
+			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", template.Repr(value))
 		}
 		return list, nil
 	case "items":
@@ -280,10 +280,10 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			loopVars["ansible_index_var"] = indexVar
 		}
 		vars = r.taskScope(h, t, loopVars)
-		label := pyStr(it)
+		label := template.Str(it)
 		if labelExpr != "" {
 			if v, err := r.opts.Engine.Template(labelExpr, vars); err == nil {
-				label = pyStr(v)
+				label = template.Str(v)
 			}
 		}
 		var res *taskResult
