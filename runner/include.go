@@ -13,13 +13,13 @@ import (
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
 type includeTarget struct {
-	key    string // groups hosts that include the same thing
-	file   string
-	role   string
+	key  string // groups hosts that include the same thing
+	file string
+	role string
 	// tasksFrom is include_role's tasks_from.
 	tasksFrom string
 	params    map[string]any
-	label  *string
+	label     *string
 }
 
 // runInclude runs include_tasks / include_role: each host evaluates the

@@ -81,4 +81,3 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 		}
 	}
 }
-
