@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +49,43 @@ func TestResolveOnHost(t *testing.T) {
 			t.Errorf("resolveOnHost(%s): %v", tt.path, err)
 		case tt.want != "" && got != filepath.Join(root, tt.want):
 			t.Errorf("resolveOnHost(%s, %v) = %s, want %s", tt.path, tt.followLast, got, filepath.Join(root, tt.want))
+		}
+	}
+}
+
+func TestCheckPath(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "etc/zookeeper-3.4.6"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "etc/zookeeper-3.4.6/myid"), []byte("1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("zookeeper-3.4.6", filepath.Join(root, "etc/zookeeper")); err != nil {
+		t.Fatal(err)
+	}
+	text := func(s string) *string { return &s }
+	expand := strings.NewReplacer("{myid}", "1").Replace
+	tests := []struct {
+		want pathExpectation
+		ok   bool
+	}{
+		{pathExpectation{Path: "/etc/zookeeper/myid", Type: "file", Mode: "0644", Content: text("{myid}")}, true},
+		{pathExpectation{Path: "/etc/zookeeper/myid", Type: "file", Content: text("1\n")}, false},
+		{pathExpectation{Path: "/etc/zookeeper/myid", Type: "file", Mode: "0600"}, false},
+		{pathExpectation{Path: "/etc/zookeeper/myid", Type: "file", Lines: []string{"1"}}, true},
+		{pathExpectation{Path: "/etc/zookeeper/myid", Type: "file", Lines: []string{"2"}}, false},
+		{pathExpectation{Path: "/etc/zookeeper", Type: "symlink", Target: "zookeeper-3.4.6"}, true},
+		{pathExpectation{Path: "/etc/zookeeper", Type: "symlink", Target: "zookeeper"}, false},
+		{pathExpectation{Path: "/etc/zookeeper", Type: "dir"}, false},
+		{pathExpectation{Path: "/etc/zookeeper", Type: "absent"}, false},
+		{pathExpectation{Path: "/etc/mesos/zk", Type: "absent"}, true},
+		{pathExpectation{Path: "/etc/mesos/zk", Type: "file"}, false},
+	}
+	for _, tt := range tests {
+		err := checkPath(root, tt.want, expand)
+		if (err == nil) != tt.ok {
+			t.Errorf("checkPath(%+v) = %v, want ok=%v", tt.want, err, tt.ok)
 		}
 	}
 }
