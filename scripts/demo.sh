@@ -96,4 +96,9 @@ for h in "${hosts[@]}"; do
 done
 
 section "second run: nothing should change"
-run_playbook | sed -n '/^PLAY RECAP/,$p'
+second=$(run_playbook) || { printf '%s\n' "$second"; exit 1; }
+printf '%s\n' "$second" | sed -n '/^PLAY RECAP/,$p'
+if grep -q 'changed=[1-9]' <<<"$second"; then
+	echo "demo: the second run changed something; the playbook is not idempotent" >&2
+	exit 1
+fi
