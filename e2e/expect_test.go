@@ -41,6 +41,8 @@ type hostExpectation struct {
 	Running []string `yaml:"running"`
 	Stopped []string `yaml:"stopped"`
 	Enabled []string `yaml:"enabled"`
+	// InitRequests must each be a line of the init stand-ins' log.
+	InitRequests []string `yaml:"init_requests"`
 }
 
 // pathExpectation describes one path; empty fields are not checked.
@@ -132,6 +134,13 @@ func (e siteExpectations) checkHost(t *testing.T, c *testcluster.Cluster, host s
 		for _, svc := range g.Stopped {
 			if got := serviceState(root, svc); got != "stopped" {
 				t.Errorf("%s: service %s is %s, want stopped (init log:\n%s)", host, svc, got, initLog(root))
+			}
+		}
+		if log := initLog(root); len(g.InitRequests) > 0 {
+			for _, req := range g.InitRequests {
+				if !slices.Contains(strings.Split(log, "\n"), req) {
+					t.Errorf("%s: init never asked %q; it was asked:\n%s", host, req, log)
+				}
 			}
 		}
 		for _, svc := range g.Enabled {
