@@ -136,11 +136,10 @@ func (e siteExpectations) checkHost(t *testing.T, c *testcluster.Cluster, host s
 				t.Errorf("%s: service %s is %s, want stopped (init log:\n%s)", host, svc, got, initLog(root))
 			}
 		}
-		if log := initLog(root); len(g.InitRequests) > 0 {
-			for _, req := range g.InitRequests {
-				if !slices.Contains(strings.Split(log, "\n"), req) {
-					t.Errorf("%s: init never asked %q; it was asked:\n%s", host, req, log)
-				}
+		requests := strings.Split(initLog(root), "\n")
+		for _, req := range g.InitRequests {
+			if !slices.Contains(requests, req) {
+				t.Errorf("%s: init never asked %q; it was asked:\n%s", host, req, initLog(root))
 			}
 		}
 		for _, svc := range g.Enabled {

@@ -35,9 +35,16 @@ func TestSite(t *testing.T) {
 	})
 
 	second := runGansible(t, f, c, repo)
+	secondSnapshots := snapshotAll(t, c)
 	t.Run("second run", func(t *testing.T) {
 		if second.exitCode != 0 {
 			t.Errorf("exit code %d, want 0; output:\n%s", second.exitCode, second.output)
+		}
+		// Only the init log grows: "chkconfig --add zookeeper" again.
+		for _, d := range testcluster.DiffAll(firstSnapshots, secondSnapshots) {
+			if !strings.Contains(d, ": /var/log/gansible-init.log: ") {
+				t.Errorf("changed by the second run: %s", d)
+			}
 		}
 		recaps := map[string]testcluster.Recap{}
 		for _, h := range allHosts {
