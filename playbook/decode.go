@@ -150,7 +150,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role) []*
 	root, err := yamlvalue.ParseFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			d.err = fmt.Errorf("Could not find or access '%s'", path)
+			d.err = &NotFoundError{Msg: fmt.Sprintf("Could not find or access '%s'", path)}
 		} else {
 			d.err = err
 		}
@@ -444,8 +444,11 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 			return nil
 		}
 		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args)
+		if nf, ok := err.(*NotFoundError); ok && nf.Pos.File == "" {
+			nf.Pos = t.Pos
+		}
 		if err != nil {
-			d.err = yamlvalue.Errorf(t.Pos, "%v", err)
+			d.err = err
 			return nil
 		}
 		block.Role = role

@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -31,18 +32,75 @@ func ParseKV(s string, module string) (map[string]any, error) {
 	}
 	freeForm := freeFormModules[module]
 	var raw []string
+	// A free-form command keeps its own spacing and newlines: the
+	// recognised k=v words are cut out of the text, each with the white
+	// space before it.
+	var kept strings.Builder
+	pos := 0
 	for _, w := range words {
-		k, v, ok := splitKV(w)
+		k, v, ok := splitKV(w.text)
 		if ok && (!freeForm || rawParamKeys[k]) {
-			args[k] = unquote(v)
+			args[k] = unquote(decodeEscapes(v))
+			kept.WriteString(strings.TrimRight(s[pos:w.start], " \t"))
+			pos = w.end
 			continue
 		}
-		raw = append(raw, w)
+		raw = append(raw, w.text)
 	}
+	kept.WriteString(s[pos:])
 	if len(raw) > 0 {
-		args["_raw_params"] = strings.Join(raw, " ")
+		if freeForm {
+			args["_raw_params"] = strings.TrimSpace(kept.String())
+		} else {
+			args["_raw_params"] = strings.Join(raw, " ")
+		}
 	}
 	return args, nil
+}
+
+// decodeEscapes decodes Python's string escapes (\n, \t, \\, \x41,
+// \u00e9, octal) in a k=v value, as Ansible's parse_kv does.
+func decodeEscapes(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		next := s[i+1]
+		switch next {
+		case 'n', 't', 'r', 'a', 'b', 'f', 'v', '\\', '\'', '"':
+			b.WriteString(map[byte]string{'n': "\n", 't': "\t", 'r': "\r", 'a': "\a", 'b': "\b", 'f': "\f", 'v': "\v", '\\': "\\", '\'': "'", '"': "\""}[next])
+			i++
+		case 'x', 'u', 'U':
+			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[next]
+			if i+2+width <= len(s) {
+				if n, err := strconv.ParseUint(s[i+2:i+2+width], 16, 32); err == nil {
+					b.WriteRune(rune(n))
+					i += 1 + width
+					continue
+				}
+			}
+			b.WriteByte(c)
+		default:
+			if next >= '0' && next <= '7' {
+				j := i + 1
+				for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
+					j++
+				}
+				n, _ := strconv.ParseUint(s[i+1:j], 8, 32)
+				b.WriteRune(rune(n))
+				i = j - 1
+				continue
+			}
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // splitKV splits word at its first unescaped, unquoted '='.
@@ -81,22 +139,28 @@ func unquote(s string) string {
 	return s
 }
 
+// word is one argument and where it stands in the source string.
+type word struct {
+	text       string
+	start, end int
+}
+
 // splitArgs splits on white space outside quotes and Jinja2 blocks, keeping
 // the quotes in the words (unquote removes them from values later).
-func splitArgs(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
+func splitArgs(s string) ([]word, error) {
+	var words []word
 	var quote byte
 	depth := 0 // inside {{ }}, {% %} or {# #}
-	inWord := false
+	start := -1
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if start < 0 && !(depth == 0 && quote == 0 && isSpace(c)) {
+			start = i
+		}
 		switch {
 		case quote != 0:
 			if c == '\\' && i+1 < len(s) {
-				cur.WriteByte(c)
 				i++
-				cur.WriteByte(s[i])
 				continue
 			}
 			if c == quote {
@@ -106,25 +170,16 @@ func splitArgs(s string) ([]string, error) {
 			quote = c
 		case c == '{' && i+1 < len(s) && strings.IndexByte("{%#", s[i+1]) >= 0:
 			depth++
-			cur.WriteString(s[i : i+2])
 			i++
-			inWord = true
-			continue
 		case depth > 0 && strings.IndexByte("}%#", c) >= 0 && i+1 < len(s) && s[i+1] == '}':
 			depth--
-			cur.WriteString(s[i : i+2])
 			i++
-			continue
-		case depth == 0 && (c == ' ' || c == '\t' || c == '\n'):
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
+		case depth == 0 && isSpace(c):
+			if start >= 0 {
+				words = append(words, word{s[start:i], start, i})
+				start = -1
 			}
-			continue
 		}
-		cur.WriteByte(c)
-		inWord = true
 	}
 	if quote != 0 {
 		return nil, fmt.Errorf("unbalanced quotes in %q", s)
@@ -132,8 +187,10 @@ func splitArgs(s string) ([]string, error) {
 	if depth != 0 {
 		return nil, fmt.Errorf("unbalanced jinja2 block or quotes in %q", s)
 	}
-	if inWord {
-		words = append(words, cur.String())
+	if start >= 0 {
+		words = append(words, word{s[start:], start, len(s)})
 	}
 	return words, nil
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

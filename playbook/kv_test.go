@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -19,6 +20,7 @@ func TestParseKV(t *testing.T) {
 		{"debug", `msg="hello world"`, map[string]any{"msg": "hello world"}},
 		{"debug", `msg='it is {{ a | join(" ") }}'`, map[string]any{"msg": `it is {{ a | join(" ") }}`}},
 		{"debug", `msg={{ x if y else 'a b' }}`, map[string]any{"msg": `{{ x if y else 'a b' }}`}},
+		{"copy", `content="a\nb\tc" dest=/x`, map[string]any{"content": "a\nb\tc", "dest": "/x"}},
 		{"lineinfile", `dest=/etc/x line="a = b" regexp='^a ='`, map[string]any{"dest": "/etc/x", "line": "a = b", "regexp": "^a ="}},
 	}
 	for _, tt := range tests {
@@ -38,5 +40,20 @@ func TestParseKVUnbalanced(t *testing.T) {
 		if _, err := ParseKV(in, "debug"); err == nil {
 			t.Errorf("ParseKV(%q): no error", in)
 		}
+	}
+}
+
+func TestParseKVKeepsFreeFormText(t *testing.T) {
+	in := "set -e\nmkdir -p a\necho 'x  y' > a/b\n"
+	got, err := ParseKV(in, "shell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["_raw_params"] != strings.TrimSpace(in) {
+		t.Errorf("_raw_params = %q", got["_raw_params"])
+	}
+	got, _ = ParseKV("echo a  b chdir=/tmp\nls", "shell")
+	if got["_raw_params"] != "echo a  b\nls" || got["chdir"] != "/tmp" {
+		t.Errorf("got %#v", got)
 	}
 }

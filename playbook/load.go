@@ -30,6 +30,20 @@ func (l *Loader) warn(format string, args ...any) {
 	}
 }
 
+// NotFoundError reports a playbook, task file or role that does not exist.
+// ansible-playbook treats these as general errors, not parse errors.
+type NotFoundError struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Pos.File == "" {
+		return e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
+
 // LoadPlaybook loads a playbook file and the playbooks it includes.
 func (l *Loader) LoadPlaybook(path string) (*Playbook, error) {
 	pb := &Playbook{Path: path}
@@ -46,7 +60,7 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, d
 	root, err := yamlvalue.ParseFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return fmt.Errorf("the playbook: %s could not be found", path)
+			return &NotFoundError{Msg: fmt.Sprintf("the playbook: %s could not be found", path)}
 		}
 		return err
 	}

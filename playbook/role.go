@@ -104,7 +104,9 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 
 	dir, err := l.findRole(name, baseDir)
 	if err != nil {
-		d.fail(n, "%v", err)
+		if d.err == nil {
+			d.err = &NotFoundError{Pos: yamlvalue.At(d.file, n), Msg: err.(*NotFoundError).Msg}
+		}
 		return nil
 	}
 	role, err := l.loadRole(name, dir, params)
@@ -252,7 +254,7 @@ func (l *Loader) findRole(name, baseDir string) (string, error) {
 	for _, c := range candidates {
 		searched = append(searched, filepath.Dir(c))
 	}
-	return "", fmt.Errorf("the role '%s' was not found in %s", name, strings.Join(searched, ":"))
+	return "", &NotFoundError{Msg: fmt.Sprintf("the role '%s' was not found in %s", name, strings.Join(searched, ":"))}
 }
 
 // mainFile finds dir/NAME(.yml|.yaml|.json|""); NAME defaults to main.

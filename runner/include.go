@@ -51,7 +51,10 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		names := make([]string, len(group))
 		for i, h := range group {
 			names[i] = h.name
-			h.stats.Ok++
+			if it.role == "" {
+				// include_tasks counts as ok; include_role does not.
+				h.stats.Ok++
+			}
 		}
 		shown := it.file
 		if it.role != "" {
@@ -141,6 +144,9 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		}
 		args, _ := argsV.(map[string]any)
 		params := map[string]any{}
+		for k, v := range t.Vars {
+			params[k] = v
+		}
 		for k, v := range loopVars {
 			params[k] = v
 		}

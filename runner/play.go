@@ -19,6 +19,18 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	r.endPlay = false
 	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
+	r.playRoleVars, r.playRoleDefaults = map[string]any{}, map[string]any{}
+	for _, block := range play.Roles {
+		if block.Role == nil {
+			continue
+		}
+		for k, v := range block.Role.Defaults {
+			r.playRoleDefaults[k] = v
+		}
+		for k, v := range block.Role.Vars {
+			r.playRoleVars[k] = v
+		}
+	}
 	defer func() { r.play = nil }()
 
 	pattern, err := r.templatePlayString(play.Hosts)

@@ -69,6 +69,9 @@ type run struct {
 	play          *playbook.Play
 	playbookDir   string
 	playVarsFiles map[string]any
+	// playRoleVars and playRoleDefaults merge the vars and defaults of the
+	// play's roles, in role order.
+	playRoleVars, playRoleDefaults map[string]any
 	playHostNames []any
 	batch         []*hostState
 	batchNames    []any

@@ -47,9 +47,19 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 			shared = res
 			return emit
 		})
-		if shared != nil && t.Register != "" {
+		// The result stands for every host of the batch: Ansible registers
+		// it and counts it in each host's recap.
+		if shared != nil {
 			for _, h := range hosts[1:] {
-				h.setFact(t.Register, template.Unsafe{V: shared.result})
+				if t.Register != "" {
+					h.setFact(t.Register, template.Unsafe{V: shared.result})
+				}
+				if facts, ok := shared.result["ansible_facts"].(map[string]any); ok && t.Action == "set_fact" {
+					for k, v := range facts {
+						h.setFact(k, template.Unsafe{V: v})
+					}
+				}
+				r.account(h, t, shared, taskRun{handler: handler})
 			}
 		}
 		return
@@ -185,7 +195,9 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 			return r.failure(t, err)
 		}
 		if !ok {
-			return skippedResult()
+			res := skippedResult()
+			r.register(h, t, res)
+			return res
 		}
 		res := r.runAction(ctx, h, t, vars, nil, tr)
 		r.afterResult(h, t, vars, res)

@@ -80,6 +80,9 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 			s.push(role.Vars)
 		}
 	}
+	// Role vars and defaults are not private to their role: later tasks of
+	// the play see them too (private_role_vars = False).
+	s.push(r.playRoleVars)
 	if r.play != nil {
 		s.push(r.playVarsFiles)
 		s.push(r.play.Vars)
@@ -89,6 +92,7 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 	for _, role := range roles {
 		s.push(role.Defaults)
 	}
+	s.push(r.playRoleDefaults)
 	return s
 }
 
@@ -107,10 +111,10 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 		"playbook_dir":              r.playbookDir,
 		"ansible_playbook_python":   "",
 		"ansible_verbosity":         r.opts.Verbosity,
-		"ansible_run_tags":          nonEmpty(r.opts.Tags, []string{"all"}),
-		"ansible_skip_tags":         nonEmpty(r.opts.SkipTags, []string{}),
+		"ansible_run_tags":          asList(nonEmpty(r.opts.Tags, []string{"all"})),
+		"ansible_skip_tags":         asList(nonEmpty(r.opts.SkipTags, []string{})),
 		"ansible_forks":             r.opts.Forks,
-		"ansible_inventory_sources": r.opts.InventorySources,
+		"ansible_inventory_sources": asList(r.opts.InventorySources),
 	}
 	if r.play != nil {
 		m["play_hosts"] = r.batchNames

@@ -167,7 +167,11 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	var playbooks []*playbook.Playbook
 	for _, p := range playbookPaths {
 		pb, err := loader.LoadPlaybook(p)
-		if err != nil {
+		var notFound *playbook.NotFoundError
+		switch {
+		case errors.As(err, &notFound):
+			return err
+		case err != nil:
 			return runner.ParserError(err)
 		}
 		playbooks = append(playbooks, pb)
