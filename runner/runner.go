@@ -72,11 +72,11 @@ type run struct {
 	// playRoleVars and playRoleDefaults merge the vars and defaults of the
 	// play's roles, in role order.
 	playRoleVars, playRoleDefaults map[string]any
-	playHostNames []any
-	batch         []*hostState
-	batchNames    []any
-	startAt       string // --start-at-task not yet reached when non-empty
-	endPlay       bool
+	playHostNames                  []any
+	batch                          []*hostState
+	batchNames                     []any
+	startAt                        string // --start-at-task not yet reached when non-empty
+	endPlay                        bool
 
 	// noMoreHostsShown: "NO MORE HOSTS LEFT" was printed for this play.
 	noMoreHostsShown bool

@@ -135,14 +135,15 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	}
 	diffs := diffText(res)
 	return func() {
+		// Ansible shows a file's diff before the result line.
+		if r.diffMode(t) {
+			r.opts.Out.Diff(diffs)
+		}
 		for _, l := range lines {
 			r.opts.Out.Result(l)
 		}
 		if final.Host != "" {
 			r.opts.Out.Result(final)
-		}
-		if r.diffMode(t) {
-			r.opts.Out.Diff(diffs)
 		}
 	}, res
 }
