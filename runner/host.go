@@ -30,6 +30,9 @@ type hostState struct {
 	unreachable bool
 	ended       bool // meta: end_host, until the end of the play
 	stats       output.Stats
+	// lastFailure is the host's most recent failed task, which a block's
+	// rescue section sees as ansible_failed_task and ansible_failed_result.
+	lastFailure *failure
 	notified    map[*playbook.Task]bool
 }
 
@@ -79,3 +82,8 @@ func (h *hostState) setFact(name string, v any) {
 }
 
 func (h *hostState) alive() bool { return !h.failed && !h.unreachable && !h.ended }
+
+type failure struct {
+	task   *playbook.Task
+	result map[string]any
+}

@@ -48,7 +48,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 			return emit
 		})
 		// The result stands for every host of the batch: Ansible registers
-		// it and counts it in each host's recap.
+		// it on each, but counts it only for the host that ran it.
 		if shared != nil {
 			for _, h := range hosts[1:] {
 				if t.Register != "" {
@@ -59,7 +59,6 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 						h.setFact(k, template.Unsafe{V: v})
 					}
 				}
-				r.account(h, t, shared, taskRun{handler: handler})
 			}
 		}
 		return
@@ -169,6 +168,7 @@ func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRu
 		}
 		h.stats.Failed++
 		h.failed = true
+		h.lastFailure = &failure{task: t, result: res.result}
 	case output.Unreachable:
 		if res.ignored {
 			h.stats.Ignored++
@@ -213,7 +213,7 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 
 func skippedResult() *taskResult {
 	return &taskResult{status: output.Skipped, result: map[string]any{
-		"changed": false, "skip_reason": "Conditional result was False",
+		"changed": false, "skipped": true, "skip_reason": "Conditional result was False",
 	}}
 }
 
@@ -302,36 +302,34 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 		s.push(map[string]any{t.Register: template.Unsafe{V: res.result}})
 	}
 	s.layers = append(s.layers, vars.(*scope).layers...)
-	if len(t.ChangedWhen) > 0 && res.status != output.Failed {
-		changed, err := r.allTrue(t.ChangedWhen, s)
+	failed := res.status == output.Failed
+	changed, _ := res.result["changed"].(bool)
+	// As in Ansible, changed_when is evaluated first, failed or not; then
+	// failed_when decides failure.
+	if len(t.ChangedWhen) > 0 {
+		c, err := r.allTrue(t.ChangedWhen, s)
 		if err != nil {
 			return err
 		}
+		changed = c
 		res.result["changed"] = changed
-		if changed {
-			res.status = output.Changed
-		} else {
-			res.status = output.OK
-		}
 	}
 	if len(t.FailedWhen) > 0 {
-		failed, err := r.allTrue(t.FailedWhen, s)
+		f, err := r.allTrue(t.FailedWhen, s)
 		if err != nil {
 			return err
 		}
+		failed = f
 		res.result["failed_when_result"] = failed
-		if failed {
-			res.status = output.Failed
-			res.result["failed"] = true
-		} else {
-			res.result["failed"] = false
-			if res.status == output.Failed {
-				res.status = output.OK
-				if c, _ := res.result["changed"].(bool); c {
-					res.status = output.Changed
-				}
-			}
-		}
+		res.result["failed"] = failed
+	}
+	switch {
+	case failed:
+		res.status = output.Failed
+	case changed:
+		res.status = output.Changed
+	default:
+		res.status = output.OK
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
 )
 
 // runTasks runs a list of tasks and blocks on hosts in lockstep.
@@ -58,6 +59,12 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 				h.failed = false
 				h.stats.Failed--
 				h.stats.Rescued++
+				if f := h.lastFailure; f != nil {
+					h.setFact("ansible_failed_task", map[string]any{
+						"name": f.task.Name, "action": f.task.Action, "args": f.task.Args,
+					})
+					h.setFact("ansible_failed_result", template.Unsafe{V: f.result})
+				}
 			}
 			r.runTasks(ctx, failed, b.Rescue)
 		}
