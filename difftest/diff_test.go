@@ -80,7 +80,17 @@ func TestDiff(t *testing.T) {
 				return
 			}
 			got := runCase(t, c, gansible, false)
-			if diffs := compareRuns(want, got); len(diffs) > 0 {
+			diffs := compareRuns(want, got)
+			if c.Known != "" {
+				// A known difference must still show; once it is gone the
+				// section is stale and has to be removed.
+				if len(diffs) == 0 {
+					t.Errorf("the known difference is fixed; remove the known section: %s", c.Known)
+					return
+				}
+				t.Skipf("known difference: %s\n%s", c.Known, strings.Join(diffs, "\n"))
+			}
+			if len(diffs) > 0 {
 				t.Errorf("gansible differs from ansible-playbook:\n%s\n\n"+
 					"===== ansible-playbook output =====\n%s\n"+
 					"===== gansible output =====\n%s",
