@@ -55,7 +55,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if !hasJinja(s) {
 		return s, nil
 	}
-	t, err := ev.eng.parse(s)
+	t, err := ev.eng.parse(escapeBackslashes(s))
 	if err != nil {
 		return nil, templateError("", s, err)
 	}

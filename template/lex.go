@@ -18,7 +18,7 @@ var lexConfig = func() *config.Config {
 
 // lex splits src into tokens with gonja's lexer, dropping whitespace tokens.
 func lex(src string) ([]*tokens.Token, *tokens.Token) {
-	s := tokens.LexAll(src, lexConfig)
+	s := tokens.LexAll(protectFinalBackslash(src), lexConfig)
 	var out []*tokens.Token
 	for !s.End() {
 		out = append(out, s.Current())

@@ -11,8 +11,16 @@ type testFunc func(ev *evaluator, v any, a args) (bool, error)
 
 var tests map[string]testFunc
 
-// lenientTests accept an undefined value instead of failing on it.
-var lenientTests = map[string]bool{"defined": true, "undefined": true}
+// lenientTests accept an undefined value instead of failing on it. As in
+// Jinja2, an undefined value is simply not a string, number, mapping...
+// (and, being a Python object with __call__, is callable); the other tests
+// use the value and so fail on it.
+var lenientTests = map[string]bool{
+	"defined": true, "undefined": true, "none": true, "boolean": true,
+	"false": true, "true": true, "string": true, "number": true,
+	"integer": true, "float": true, "mapping": true, "sequence": true,
+	"callable": true, "sameas": true, "in": true,
+}
 
 func init() {
 	tests = map[string]testFunc{
@@ -47,11 +55,17 @@ func init() {
 			return false
 		}),
 		"iterable": typeTest(func(v any) bool { _, err := iterate(v); return err == nil }),
-		"callable": typeTest(func(v any) bool { _, ok := v.(*function); return ok }),
-		"lower":    typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToLower(s) }),
-		"upper":    typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToUpper(s) }),
-		"odd":      intTest(func(n int) bool { return n%2 != 0 }),
-		"even":     intTest(func(n int) bool { return n%2 == 0 }),
+		"callable": typeTest(func(v any) bool {
+			switch v.(type) {
+			case *function, *undefined:
+				return true
+			}
+			return false
+		}),
+		"lower": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToLower(s) }),
+		"upper": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToUpper(s) }),
+		"odd":   intTest(func(n int) bool { return n%2 != 0 }),
+		"even":  intTest(func(n int) bool { return n%2 == 0 }),
 		"divisibleby": func(_ *evaluator, v any, a args) (bool, error) {
 			n, ok1 := integer(v)
 			d, ok2 := integer(a.at(0))
@@ -67,7 +81,7 @@ func init() {
 		"gt": cmpTest(">"), "greaterthan": cmpTest(">"), ">": cmpTest(">"),
 		"ge": cmpTest(">="), ">=": cmpTest(">="),
 		"sameas": func(_ *evaluator, v any, a args) (bool, error) { return same(v, a.at(0)), nil },
-		"in":     func(_ *evaluator, v any, a args) (bool, error) { return contains(a.at(0), v) },
+		"in":     testIn,
 		"contains": func(_ *evaluator, v any, a args) (bool, error) {
 			return contains(v, a.at(0))
 		},
@@ -99,6 +113,18 @@ func init() {
 	tests["finished"] = resultTest(func(r map[string]any) bool {
 		return !truthy(r["finished"]) || r["finished"] == 1 || r["finished"] == true
 	})
+}
+
+// testIn is "v is in(seq)". An undefined v is only an error when
+// something in seq gets compared with it.
+func testIn(_ *evaluator, v any, a args) (bool, error) {
+	if isUndefined(v) {
+		if items, err := iterate(a.at(0)); err == nil && len(items) == 0 {
+			return false, nil
+		}
+		return false, strict(v)
+	}
+	return contains(a.at(0), v)
 }
 
 func isUndefined(v any) bool {
@@ -134,28 +160,23 @@ func resultTest(fn func(map[string]any) bool) testFunc {
 	}
 }
 
-// regexTest is Ansible's match (anchored at the start), search and regex.
-func regexTest(mode string) testFunc {
+// regexTest is Ansible's match (anchored at the start), search and regex
+// (whose match_type picks one of re.match, re.search and re.fullmatch).
+// Arguments: pattern, ignorecase, multiline[, match_type].
+func regexTest(fixedMode string) testFunc {
 	return func(_ *evaluator, v any, a args) (bool, error) {
-		pattern := str(a.at(0))
+		pattern, _ := a.str(0, "pattern", "")
+		mode := fixedMode
 		if mode == "" {
-			if m, ok := a.at(3).(string); ok && m != "" {
-				mode = m
-			} else {
-				mode = "search"
-			}
+			mode, _ = a.str(3, "match_type", "search")
 		}
-		flags := ""
-		if truthy(a.at(1)) {
-			flags += "i"
-		}
-		if truthy(a.at(2)) {
-			flags += "m"
-		}
-		if mode == "match" {
+		switch mode {
+		case "match":
 			pattern = `\A(?:` + pattern + `)`
+		case "fullmatch":
+			pattern = `\A(?:` + pattern + `)\z`
 		}
-		re, err := compileRegex(pattern, flags)
+		re, err := compileRegex(pattern, regexFlags(a, 1))
 		if err != nil {
 			return false, err
 		}
