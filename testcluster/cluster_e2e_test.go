@@ -125,7 +125,7 @@ func TestClusterHosts(t *testing.T) {
 			{"ls /usr/sbin/update-rc.d /usr/sbin/invoke-rc.d /usr/bin/systemctl 2>/dev/null | wc -l", "0"},
 			{"sudo -n dnf --version | head -n 1", "4.14.0"},
 			{"rpm -q gpg-pubkey --qf '%{SUMMARY}\\n'", signingUID + " public key"},
-			{"getent hosts " + hosts[0], c.Addr(hosts[0]) + "      " + hosts[0]},
+			{"getent hosts " + hosts[0] + " | awk '{print $1, $2}'", c.Addr(hosts[0]) + " " + hosts[0]},
 		}
 		for _, tt := range tests {
 			if got := run(t, clients[h], tt.cmd); got != tt.want {
