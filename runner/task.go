@@ -239,14 +239,8 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 // conditionsHold evaluates the task's when, with those of its blocks.
 func (r *run) conditionsHold(h *hostState, t *playbook.Task, vars template.Vars) (bool, error) {
 	for _, p := range append(t.Ancestors(), t) {
-		for _, c := range p.When {
-			ok, err := r.condition(c, vars)
-			if err != nil {
-				return false, err
-			}
-			if !ok {
-				return false, nil
-			}
+		if ok, err := r.allTrue(p.When, vars); err != nil || !ok {
+			return false, err
 		}
 	}
 	return true, nil
@@ -297,11 +291,7 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 	if len(t.ChangedWhen) == 0 && len(t.FailedWhen) == 0 {
 		return nil
 	}
-	s := &scope{}
-	if t.Register != "" {
-		s.push(map[string]any{t.Register: template.Unsafe{V: res.result}})
-	}
-	s.layers = append(s.layers, vars.(*scope).layers...)
+	s := withRegistered(t, vars, res.result)
 	failed := res.status == output.Failed
 	changed, _ := res.result["changed"].(bool)
 	// As in Ansible, changed_when is evaluated first, failed or not; then
@@ -332,6 +322,17 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 		res.status = output.OK
 	}
 	return nil
+}
+
+// withRegistered is vars with the task's result already under its register
+// name, as changed_when, failed_when and until see it.
+func withRegistered(t *playbook.Task, vars template.Vars, result map[string]any) *scope {
+	s := &scope{}
+	if t.Register != "" {
+		s.push(map[string]any{t.Register: template.Unsafe{V: result}})
+	}
+	s.layers = append(s.layers, vars.(*scope).layers...)
+	return s
 }
 
 // allTrue is true when every condition in the list holds (Ansible ANDs a
@@ -451,12 +452,7 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 		if res.status == output.Unreachable {
 			return res
 		}
-		s := &scope{}
-		if t.Register != "" {
-			s.push(map[string]any{t.Register: template.Unsafe{V: res.result}})
-		}
-		s.layers = append(s.layers, vars.(*scope).layers...)
-		ok, err := r.condition(t.Until, s)
+		ok, err := r.condition(t.Until, withRegistered(t, vars, res.result))
 		if err != nil {
 			return r.failure(t, err)
 		}
