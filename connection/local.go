@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"time"
 )
 
 // Local runs commands on the controller itself (ansible_connection=local).
@@ -25,6 +26,9 @@ func startLocal(ctx context.Context, line string, tty bool, stdout, stderr io.Wr
 	}
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", line)
 	c.Stdout, c.Stderr = stdout, stderr
+	// A cancelled command's children may hold its output open; stop
+	// waiting for them a moment after it is killed.
+	c.WaitDelay = time.Second
 	in, err := c.StdinPipe()
 	if err != nil {
 		return nil, nil, err

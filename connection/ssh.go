@@ -45,6 +45,7 @@ type sshConn struct {
 	client   *ssh.Client
 	host     string // inventory name, for UnreachableError
 	sessions chan struct{}
+	shells   shellServers
 }
 
 // DialSSH opens one SSH connection. The returned Conn runs each command in
@@ -66,8 +67,25 @@ func DialSSH(ctx context.Context, o SSHOptions) (Conn, error) {
 	return &sshConn{client: client, host: name, sessions: make(chan struct{}, maxSessions)}, nil
 }
 
-// Run implements Conn.
+// Run implements Conn. A command runs in the connection's shell server
+// for its become identity when it can, else in a session of its own.
 func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error) {
+	res, rest, err := c.shells.run(ctx, c.startServer, cmd, stdin, become)
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.Is(err, errNotServed):
+		stdin = rest
+	case ctx.Err() != nil:
+		return Result{}, ctx.Err()
+	default:
+		var becomeErr *BecomeError
+		var unreachable *UnreachableError
+		if !errors.As(err, &becomeErr) && !errors.As(err, &unreachable) {
+			err = c.unreachable(err)
+		}
+		return Result{}, err
+	}
 	select {
 	case c.sessions <- struct{}{}:
 	case <-ctx.Done():
@@ -153,9 +171,32 @@ func (c *sshConn) newSession(ctx context.Context) (*ssh.Session, error) {
 	}
 }
 
+// startServer starts a shell server's session. The session holds one of
+// the connection's session slots for as long as it lives; when none is
+// free, the command runs in a session of its own.
+func (c *sshConn) startServer(ctx context.Context, line string, tty bool, stdout, stderr io.Writer) (io.WriteCloser, func() (int, error), error) {
+	select {
+	case c.sessions <- struct{}{}:
+	default:
+		return nil, nil, errNotServed
+	}
+	in, wait, err := c.start(ctx, line, tty, stdout, stderr)
+	if err != nil {
+		<-c.sessions
+		return nil, nil, err
+	}
+	return in, func() (int, error) {
+		defer func() { <-c.sessions }()
+		return wait()
+	}, nil
+}
+
 func (c *sshConn) unreachable(err error) error {
 	return &UnreachableError{Host: c.host, Err: err}
 }
 
 // Close implements Conn.
-func (c *sshConn) Close() error { return c.client.Close() }
+func (c *sshConn) Close() error {
+	c.shells.close()
+	return c.client.Close()
+}

@@ -22,6 +22,10 @@ type watcher struct {
 	started     chan struct{} // the marker appeared: the command runs
 	aborted     chan struct{} // become failed: stop feeding stdin
 
+	// stdoutSink and stderrSink, when set, take the command's own output
+	// instead of the buffers: a long-lived shell's output is a stream.
+	stdoutSink, stderrSink io.Writer
+
 	mu      sync.Mutex
 	stdout  bytes.Buffer
 	stderr  bytes.Buffer
@@ -62,6 +66,8 @@ func (w *watcher) stdoutWriter() io.Writer {
 		switch {
 		case w.done:
 			return len(p), nil
+		case w.running && w.stdoutSink != nil:
+			return w.stdoutSink.Write(p)
 		case w.running:
 			return w.stdout.Write(p)
 		}
@@ -80,6 +86,9 @@ func (w *watcher) stderrWriter() io.Writer {
 		defer w.mu.Unlock()
 		if w.done {
 			return len(p), nil
+		}
+		if w.running && w.stderrSink != nil {
+			return w.stderrSink.Write(p)
 		}
 		w.stderr.Write(p)
 		if !w.running && !w.plan.tty {
@@ -121,7 +130,12 @@ func (w *watcher) checkMarker() {
 	if nl < 0 {
 		return
 	}
-	w.stdout.Write(out[i+nl+1:])
+	if rest := out[i+nl+1:]; w.stdoutSink != nil {
+		// The sink may block until its reader catches up.
+		_, _ = w.stdoutSink.Write(rest)
+	} else {
+		w.stdout.Write(rest)
+	}
 	w.pending.Reset()
 	w.running = true
 	close(w.started)

@@ -1,0 +1,373 @@
+package connection
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A shell server is one long-lived /bin/sh on a host, started once per
+// connection and become identity, that runs the commands sent to it one
+// after another, each in its own /bin/sh -c. Starting a command this way
+// costs the host one fork and exec; a new SSH session costs it sshd's
+// session setup, a login shell and, with become, a sudo with its PAM stack
+// each time, which on a small host is most of the time a playbook takes.
+//
+// The protocol is plain sh on the host. For each command the controller
+// writes a header line "NONCE LINES STDIN_BYTES", then the command in
+// LINES lines, then STDIN_BYTES bytes of stdin, which the server copies to
+// a private file with head -c (exact on a pipe) so that a command that
+// leaves its stdin unread cannot desynchronise the stream. When the
+// command has exited the server writes "\nNONCE\n" on stderr and
+// "\nNONCE STATUS\n" on stdout. The nonce is fresh random for every
+// command, so no output can end a frame early.
+const shellServerScript = `__gansible_dir=$(mktemp -d "${TMPDIR:-/tmp}/.gansible-sh.XXXXXXXX") || exit 1
+trap 'rm -rf "$__gansible_dir"' EXIT
+trap 'exit 129' HUP
+trap 'exit 143' TERM
+trap 'exit 141' PIPE
+# The shell's own messages ("Killed" after a command killed by a signal)
+# go to /dev/null; commands and frame ends get the real stderr, on fd 3.
+exec 3>&2 2>/dev/null
+while IFS=' ' read -r __gansible_nonce __gansible_lines __gansible_inlen; do
+	__gansible_cmd=
+	while [ "$__gansible_lines" -gt 0 ] && IFS= read -r __gansible_line; do
+		__gansible_cmd="$__gansible_cmd$__gansible_line
+"
+		__gansible_lines=$((__gansible_lines - 1))
+	done
+	__gansible_in=/dev/null
+	if [ "$__gansible_inlen" -gt 0 ]; then
+		__gansible_in=$__gansible_dir/stdin
+		head -c "$__gansible_inlen" >"$__gansible_in"
+	fi
+	(exec /bin/sh -c "$__gansible_cmd" <"$__gansible_in" 2>&3 3>&-)
+	__gansible_status=$?
+	printf '\n%s\n' "$__gansible_nonce" >&3
+	printf '\n%s %s\n' "$__gansible_nonce" "$__gansible_status"
+done
+`
+
+// Commands beyond these sizes run in a session of their own: a command is
+// one argument of /bin/sh -c on the host (Linux caps one argument at
+// 128 KiB), and stdin is held in the controller's memory and copied to a
+// file on the host first.
+const (
+	maxServedCommand = 64 << 10
+	maxServedStdin   = 4 << 20
+)
+
+// errNotServed says that a command must run in a session of its own.
+var errNotServed = errors.New("not served by the shell server")
+
+// shellServer is one running shell server.
+type shellServer struct {
+	mu       sync.Mutex // held while a command runs
+	requests *io.PipeWriter
+	stdout   *stream
+	stderr   *stream
+	stop     context.CancelFunc
+	exited   chan struct{}
+	failure  error // why the server can no longer be used; under mu
+}
+
+// startShellServer starts a shell server through start, as become says.
+// It returns errNotServed when the become method needs a terminal, and
+// the become method's error (a wrong password, say) as run would.
+func startShellServer(start starter, become *Become) (*shellServer, error) {
+	plan, err := planBecome(shellServerScript, nil, become)
+	if err != nil {
+		return nil, err
+	}
+	if plan.tty {
+		return nil, errNotServed
+	}
+	requests, feed := io.Pipe()
+	// The server outlives the command that starts it.
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &shellServer{
+		requests: feed,
+		stdout:   newStream(),
+		stderr:   newStream(),
+		stop:     cancel,
+		exited:   make(chan struct{}),
+	}
+	w := newWatcher(plan, cancel)
+	w.stdoutSink, w.stderrSink = s.stdout, s.stderr
+	in, wait, err := start(ctx, plan.line, false, w.stdoutWriter(), w.stderrWriter())
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	var code int
+	var waitErr error
+	go func() {
+		code, waitErr = wait()
+		close(s.exited)
+		ended := waitErr
+		if ended == nil {
+			ended = fmt.Errorf("the shell on the host exited with status %d", code)
+		}
+		s.stdout.end(ended)
+		s.stderr.end(ended)
+		requests.CloseWithError(ended)
+	}()
+	go w.feed(in, requests, s.exited)
+	select {
+	case <-w.started:
+		return s, nil
+	case <-s.exited:
+		// The become method refused, or the shell could not start.
+		res, err := w.result(code, waitErr)
+		if err == nil {
+			err = fmt.Errorf("the shell on the host exited with status %d: %s", res.ExitCode, bytes.TrimSpace(res.Stderr))
+		}
+		return nil, err
+	}
+}
+
+// run runs one command. It returns errNotServed, having run nothing, when
+// the command is too large or the server is busy or broken.
+func (s *shellServer) run(ctx context.Context, cmd string, stdin io.Reader) (Result, io.Reader, error) {
+	if len(cmd) > maxServedCommand || strings.IndexByte(cmd, 0) >= 0 {
+		return Result{}, stdin, errNotServed
+	}
+	if !s.mu.TryLock() {
+		return Result{}, stdin, errNotServed
+	}
+	defer s.mu.Unlock()
+	if s.failure != nil {
+		return Result{}, stdin, errNotServed
+	}
+	var input []byte
+	if stdin != nil {
+		var err error
+		input, err = io.ReadAll(io.LimitReader(stdin, maxServedStdin+1))
+		if err != nil {
+			return Result{}, nil, fmt.Errorf("reading stdin: %w", err)
+		}
+		if len(input) > maxServedStdin {
+			return Result{}, io.MultiReader(bytes.NewReader(input), stdin), errNotServed
+		}
+	}
+	nonce, err := randomKey()
+	if err != nil {
+		return Result{}, nil, err
+	}
+	if !strings.HasSuffix(cmd, "\n") {
+		cmd += "\n"
+	}
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "%s %d %d\n%s", nonce, strings.Count(cmd, "\n"), len(input), cmd)
+	req.Write(input)
+	res, err := s.exchange(ctx, nonce, req.Bytes())
+	if err != nil {
+		// Whatever was half-done leaves the stream out of step: this
+		// server is done with.
+		s.failure = err
+		s.stop()
+	}
+	return res, nil, err
+}
+
+// exchange sends one request and reads its frames.
+func (s *shellServer) exchange(ctx context.Context, nonce string, req []byte) (Result, error) {
+	sent := make(chan error, 1)
+	go func() {
+		_, err := s.requests.Write(req)
+		sent <- err
+	}()
+	stderr, err := s.stderr.next(ctx, []byte("\n"+nonce+"\n"))
+	if err != nil {
+		return Result{}, err
+	}
+	stdout, err := s.stdout.next(ctx, []byte("\n"+nonce+" "))
+	if err != nil {
+		return Result{}, err
+	}
+	status, err := s.stdout.next(ctx, []byte("\n"))
+	if err != nil {
+		return Result{}, err
+	}
+	code, err := strconv.Atoi(string(status))
+	if err != nil {
+		return Result{}, fmt.Errorf("the shell on the host sent a bad exit status %q", status)
+	}
+	if err := <-sent; err != nil {
+		return Result{}, err
+	}
+	return Result{Stdout: stdout, Stderr: stderr, ExitCode: code}, nil
+}
+
+// close ends the server: the end of its requests ends its loop, and its
+// EXIT trap removes its directory; a server that does not go is killed.
+func (s *shellServer) close() {
+	s.requests.Close()
+	select {
+	case <-s.exited:
+	case <-closeGrace():
+		s.stop()
+		<-s.exited
+	}
+}
+
+// stream is output of a shell server, read in frames. Writes never block,
+// so the watcher can write while holding its lock.
+type stream struct {
+	mu      sync.Mutex
+	buf     []byte
+	scanned int   // no terminator starts before buf[scanned]
+	err     error // why the output ended
+	more    chan struct{}
+}
+
+func newStream() *stream { return &stream{more: make(chan struct{}, 1)} }
+
+func (s *stream) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	s.buf = append(s.buf, p...)
+	s.mu.Unlock()
+	s.signal()
+	return len(p), nil
+}
+
+func (s *stream) end(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+	s.signal()
+}
+
+func (s *stream) signal() {
+	select {
+	case s.more <- struct{}{}:
+	default:
+	}
+}
+
+// next returns the output up to term and consumes it and term.
+func (s *stream) next(ctx context.Context, term []byte) ([]byte, error) {
+	for {
+		s.mu.Lock()
+		if i := bytes.Index(s.buf[s.scanned:], term); i >= 0 {
+			i += s.scanned
+			frame := bytes.Clone(s.buf[:i])
+			s.buf = append(s.buf[:0], s.buf[i+len(term):]...)
+			s.scanned = 0
+			s.mu.Unlock()
+			return frame, nil
+		}
+		s.scanned = max(0, len(s.buf)-len(term)+1)
+		err := s.err
+		s.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-s.more:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// shellServers holds a connection's shell servers, one per become
+// identity, started on first use.
+type shellServers struct {
+	mu      sync.Mutex
+	servers map[string]*shellServer
+	refused map[string]bool // identities whose server could not start
+}
+
+// serverKey identifies a become identity; "" is the connection's user.
+func serverKey(b *Become) string {
+	if b == nil {
+		return ""
+	}
+	return strings.Join([]string{b.Method, b.User, b.Exe, b.Flags, b.Password}, "\x00")
+}
+
+// run runs cmd on the server for become, starting it if need be. It
+// returns errNotServed, with the stdin to use instead, when the command
+// must run in a session of its own.
+func (p *shellServers) run(ctx context.Context, start starter, cmd string, stdin io.Reader, become *Become) (Result, io.Reader, error) {
+	s, err := p.server(start, become)
+	if err != nil {
+		return Result{}, stdin, err
+	}
+	return s.run(ctx, cmd, stdin)
+}
+
+func (p *shellServers) server(start starter, become *Become) (*shellServer, error) {
+	key := serverKey(become)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.refused[key] {
+		return nil, errNotServed
+	}
+	if s := p.servers[key]; s != nil && s.usable() {
+		return s, nil
+	}
+	s, err := startShellServer(start, become)
+	var becomeErr *BecomeError
+	switch {
+	case errors.As(err, &becomeErr):
+		// The same refusal awaits the command in a session of its own.
+		return nil, err
+	case errors.Is(err, errNotServed):
+		return nil, err
+	case err != nil:
+		if p.refused == nil {
+			p.refused = map[string]bool{}
+		}
+		p.refused[key] = true
+		return nil, errNotServed
+	}
+	if p.servers == nil {
+		p.servers = map[string]*shellServer{}
+	}
+	p.servers[key] = s
+	return s, nil
+}
+
+// usable reports whether the server may take commands; a busy server
+// counts as usable (run then declines).
+func (s *shellServer) usable() bool {
+	select {
+	case <-s.exited:
+		return false
+	default:
+	}
+	if !s.mu.TryLock() {
+		return true
+	}
+	defer s.mu.Unlock()
+	return s.failure == nil
+}
+
+// close ends every server.
+func (p *shellServers) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range p.servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.close()
+		}()
+	}
+	wg.Wait()
+	p.servers = nil
+}
+
+// closeGrace is how long a closing server has to end by itself.
+func closeGrace() <-chan time.Time { return time.After(2 * time.Second) }
