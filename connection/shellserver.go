@@ -81,7 +81,9 @@ type shellServer struct {
 // It returns errNotServed when the become method needs a terminal, and
 // the become method's error (a wrong password, say) as run would.
 func startShellServer(start starter, become *Become) (*shellServer, error) {
-	plan, err := planBecome(shellServerScript, nil, become)
+	// The script itself comes first on stdin, so that what the host
+	// shows of the command (ps, sudo's logs, SUDO_COMMAND) stays short.
+	plan, err := planBecome(fmt.Sprintf(`eval "$(head -c %d)"`, len(shellServerScript)), nil, become)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +121,17 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 		requests.CloseWithError(ended)
 	}()
 	go w.feed(in, requests, s.exited)
+	scriptSent := make(chan error, 1)
+	go func() {
+		_, err := io.WriteString(feed, shellServerScript)
+		scriptSent <- err
+	}()
 	select {
 	case <-w.started:
+		if err := <-scriptSent; err != nil {
+			cancel()
+			return nil, err
+		}
 		return s, nil
 	case <-s.exited:
 		// The become method refused, or the shell could not start.

@@ -67,15 +67,8 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	if req.CopyFrom != "" {
 		steps[0] = `cp -- ` + shell.Quote(req.CopyFrom) + ` "$t"`
 	}
-	if old.Exists {
-		// Like atomic_move: keep the old owner, where permitted.
-		steps = append(steps, fmt.Sprintf(`{ chown -h %d:%d "$t" 2>/dev/null || :; }`, old.UID, old.GID))
-	}
-	if req.Attrs.Owner != "" {
-		steps = append(steps, `chown -h `+shell.Quote(req.Attrs.Owner)+` "$t"`)
-	}
-	if req.Attrs.Group != "" {
-		steps = append(steps, `chgrp -h `+shell.Quote(req.Attrs.Group)+` "$t"`)
+	if chown := ownershipStep(req.Attrs.Owner, req.Attrs.Group, old); chown != "" {
+		steps = append(steps, chown)
 	}
 	steps = append(steps, fmt.Sprintf(`chmod %04o "$t"`, mode))
 	if req.Validate != "" {
@@ -214,4 +207,40 @@ func contentDiff(dest string, before *remoteFile, after []byte, afterHeader stri
 		d.Before = string(before.Content)
 	}
 	return d
+}
+
+// ownershipStep gives the temporary file "$t" its owner and group in as
+// few commands as it can: the ones asked for must take, while the old
+// file's, kept as atomic_move keeps them, are kept where permitted.
+func ownershipStep(owner, group string, old *remoteFile) string {
+	keepOwner, keepGroup := owner == "" && old.Exists, group == "" && old.Exists
+	if !old.Exists && owner == "" && group == "" {
+		return ""
+	}
+	spec := func(name string, keep bool, id int) string {
+		switch {
+		case name != "":
+			return name
+		case keep:
+			return strconv.Itoa(id)
+		}
+		return ""
+	}
+	full := spec(owner, keepOwner, old.UID) + ":" + spec(group, keepGroup, old.GID)
+	full = strings.TrimSuffix(full, ":")
+	if !keepOwner && !keepGroup {
+		// Only what was asked for: it must take.
+		return `chown -h ` + shell.Quote(full) + ` "$t"`
+	}
+	var strict []string
+	if owner != "" {
+		strict = append(strict, `chown -h `+shell.Quote(owner)+` "$t"`)
+	}
+	if group != "" {
+		strict = append(strict, `chgrp -h `+shell.Quote(group)+` "$t"`)
+	}
+	if len(strict) == 0 {
+		strict = []string{":"}
+	}
+	return `{ chown -h ` + shell.Quote(full) + ` "$t" 2>/dev/null || { ` + strings.Join(strict, " && ") + `; }; }`
 }

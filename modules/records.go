@@ -13,8 +13,22 @@ import "strings"
 // A key with no "|" lines has the empty value.
 
 // recordFuncs defines the sh functions that write records: `rec KEY VALUE`
-// and `CMD | recout KEY` (the command's output as the value).
-const recordFuncs = `rec() { printf '@%s\n' "$1"; printf '%s\n' "$2" | sed 's/^/|/'; }
+// and `CMD | recout KEY` (the command's output as the value). rec uses
+// builtins only, as it is called many times on small values and a process
+// costs a host far more than a loop; recout pipes through sed, which beats
+// the shell's byte-at-a-time read on long output.
+const recordFuncs = `rec_nl='
+'
+rec() {
+	printf '@%s\n' "$1"
+	rec_v=$2
+	while :; do
+		case $rec_v in
+		*"$rec_nl"*) rec_l=${rec_v%%"$rec_nl"*}; rec_v=${rec_v#*"$rec_nl"}; printf '|%s\n' "$rec_l" ;;
+		*) printf '|%s\n' "$rec_v"; return 0 ;;
+		esac
+	done
+}
 recout() { printf '@%s\n' "$1"; sed 's/^/|/'; }
 `
 

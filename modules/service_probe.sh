@@ -6,11 +6,16 @@
 # when the enabled state is wanted.
 name=$1 arguments=$2 pattern=$3 want_enabled=$4
 
+# binpath VAR NAME sets VAR to the path of the program NAME, or to "".
 binpath() {
-	for d in /sbin /usr/sbin /bin /usr/bin $(echo "$PATH" | tr ':' ' '); do
-		[ -f "$d/$1" ] && [ -x "$d/$1" ] && { printf '%s\n' "$d/$1"; return 0; }
+	eval "$1="
+	set -f
+	IFS=:
+	for d in /sbin /usr/sbin /bin /usr/bin $PATH; do
+		[ -f "$d/$2" ] && [ -x "$d/$2" ] && { eval "$1=\$d/\$2"; break; }
 	done
-	return 1
+	unset IFS
+	set +f
 }
 errfile=$(mktemp) || exit 1
 trap 'rm -f "$errfile"' EXIT
@@ -19,14 +24,20 @@ trap 'rm -f "$errfile"' EXIT
 capture() {
 	out=$(LANG=C LC_ALL=C LC_MESSAGES=C "$@" 2>"$errfile")
 	rc=$?
-	err=$(cat "$errfile")
+	# Read with builtins: a process costs the host more than the loop.
+	err=
+	while IFS= read -r line || [ -n "$line" ]; do err="$err$line$rec_nl"; done <"$errfile"
+	while :; do case $err in *"$rec_nl") err=${err%"$rec_nl"} ;; *) break ;; esac; done
 }
 # emit KEY: the last capture as records KEY.rc, KEY.out, KEY.err.
 emit() { rec "$1.rc" "$rc"; rec "$1.out" "$out"; rec "$1.err" "$err"; }
 runrec() { k=$1; shift; capture "$@"; emit "$k"; }
 
-systemctl=$(binpath systemctl) initctl=$(binpath initctl) service=$(binpath service)
-chkconfig=$(binpath chkconfig) updatercd=$(binpath update-rc.d)
+binpath systemctl systemctl
+binpath initctl initctl
+binpath service service
+binpath chkconfig chkconfig
+binpath updatercd update-rc.d
 initscript=
 [ -f "/etc/init.d/$name" ] && initscript=/etc/init.d/$name
 

@@ -1,53 +1,77 @@
 # Gathers the raw material for the setup module's facts in one pass, as
 # records (see records.go). The facts themselves are computed on the
 # controller. Only POSIX sh and common tools; anything missing is skipped.
-readrec() { [ -r "$2" ] && recout "$1" <"$2"; }
-run() { k=$1; shift; "$@" 2>/dev/null | recout "$k"; }
+# Every process started costs the host more than the shell's builtins do,
+# so values are taken with $(...) and rec rather than piped through recout
+# where the output is short.
 
-rec uname_s "$(uname -s)"
-rec uname_r "$(uname -r)"
+# One uname for the fields without blanks, in its fixed order: kernel
+# name, node name, release, machine.
+set -- $(uname -s -n -r -m)
+rec uname_s "$1"
+rec nodename "$2"
+rec uname_r "$3"
+rec uname_m "$4"
 rec uname_v "$(uname -v)"
-rec uname_m "$(uname -m)"
-rec nodename "$(uname -n)"
-addr=$(getent hosts "$(uname -n)" 2>/dev/null | awk '{print $1; exit}')
-[ -n "$addr" ] && run hosts getent hosts "$addr"
+set -- $(getent hosts "$2" 2>/dev/null)
+[ -n "$1" ] && rec hosts "$(getent hosts "$1" 2>/dev/null)"
 
-readrec os_release /etc/os-release
-readrec redhat_release /etc/redhat-release
-readrec centos_release /etc/centos-release
-readrec debian_version /etc/debian_version
-readrec lsb_release_file /etc/lsb-release
-command -v lsb_release >/dev/null 2>&1 && run lsb_release lsb_release -a
+# The release files that exist, in one awk: each becomes a record.
+set --
+keys=
+for kf in os_release:/etc/os-release redhat_release:/etc/redhat-release centos_release:/etc/centos-release \
+	debian_version:/etc/debian_version lsb_release_file:/etc/lsb-release proc1:/proc/1/comm \
+	selinux_enforce:/sys/fs/selinux/enforce; do
+	f=${kf#*:}
+	[ -r "$f" ] && { set -- "$@" "$f"; keys="$keys ${kf%%:*}"; }
+done
+[ $# -gt 0 ] && awk -v keys="$keys" 'BEGIN { split(keys, k, " ") } FNR == 1 { print "@" k[++n] } { print "|" $0 }' "$@"
+command -v lsb_release >/dev/null 2>&1 && rec lsb_release "$(lsb_release -a 2>/dev/null)"
 
-readrec proc1 /proc/1/comm
 [ -L /sbin/init ] && rec sbin_init "$(readlink /sbin/init)"
+present=
 for p in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /run/ostree-booted \
 	/usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /bin/opkg /sbin/apk /usr/bin/emerge \
 	/sys/fs/selinux/enforce; do
-	[ -e "$p" ] && printf '%s\n' "$p"
-done | recout present
+	[ -e "$p" ] && present="$present$p$rec_nl"
+done
+rec present "$present"
+tools=
 for t in systemctl initctl; do
-	for d in $(echo "$PATH" | tr ':' ' ') /sbin /usr/sbin /usr/local/sbin; do
-		[ -x "$d/$t" ] && { printf '%s\n' "$t"; break; }
+	IFS=:
+	for d in $PATH /sbin /usr/sbin /usr/local/sbin; do
+		[ -x "$d/$t" ] && { tools="$tools$t$rec_nl"; break; }
 	done
-done | recout tools
-[ -r /sys/fs/selinux/enforce ] && readrec selinux_enforce /sys/fs/selinux/enforce
+	unset IFS
+done
+rec tools "$tools"
 
-grep -E '^(MemTotal|MemFree|SwapTotal|SwapFree):' /proc/meminfo 2>/dev/null | recout meminfo
-grep -E '^(processor|vendor_id|physical id|core id|cpu cores|siblings|model name)[[:space:]]*:' /proc/cpuinfo 2>/dev/null | recout cpuinfo
-run nproc nproc
+printf '@meminfo\n'
+sed -nE '/^(MemTotal|MemFree|SwapTotal|SwapFree):/s/^/|/p' /proc/meminfo 2>/dev/null
+printf '@cpuinfo\n'
+sed -nE '/^(processor|vendor_id|physical id|core id|cpu cores|siblings|model name)[[:space:]]*:/s/^/|/p' /proc/cpuinfo 2>/dev/null
+rec nproc "$(nproc 2>/dev/null)"
 
 if command -v ip >/dev/null 2>&1; then
-	run route ip -4 route get 8.8.8.8
-	run addrs ip -4 -o addr
-	run links ip -o link
+	rec route "$(ip -4 route get 8.8.8.8 2>/dev/null)"
+	rec addrs "$(ip -4 -o addr 2>/dev/null)"
+	rec links "$(ip -o link 2>/dev/null)"
 fi
 # Unsorted, in directory order, as Python's os.listdir.
-run interfaces ls -U /sys/class/net
+rec interfaces "$(ls -U /sys/class/net 2>/dev/null)"
 
-rec user_id "$(id -un)"
-rec user_uid "$(id -u)"
-rec user_gid "$(id -g)"
-run passwd getent passwd "$(id -u)"
-export -p | recout env
+# One id, taken apart: uid=N(name) gid=N(name) ...
+ids=$(LC_ALL=C id 2>/dev/null)
+case $ids in uid=*) ;; *) ids= ;; esac
+u=${ids#uid=}
+uid=${u%%[!0-9]*}
+u=${u#"$uid"}
+user=
+case $u in "("*) user=${u#\(}; user=${user%%\)*} ;; esac
+g=${ids#* gid=}
+rec user_id "$user"
+rec user_uid "$uid"
+rec user_gid "${g%%[!0-9]*}"
+[ -n "$uid" ] && rec passwd "$(getent passwd "$uid" 2>/dev/null)"
+rec env "$(export -p)"
 rec date "$(date '+%s %N %z %Z %A %w %W')"

@@ -176,11 +176,14 @@ type packagePlan struct {
 	latest  []string // installed names to upgrade
 	remove  []string // names for dnf remove
 	results []string // dnf's report lines, known before running it
+	// onlyNewFiles says that everything to install is a local package
+	// file of a package that has no version installed.
+	onlyNewFiles bool
 }
 
 // planPackages decides, from the probe, what to install or remove.
 func planPackages(names []string, state string, probe map[string]string) (*packagePlan, *Result) {
-	plan := &packagePlan{results: []string{}}
+	plan := &packagePlan{results: []string{}, onlyNewFiles: true}
 	for i, name := range names {
 		installed := parseRPMPackages(probe[fmt.Sprintf("installed%d", i)])
 		if isRPMFile(name) {
@@ -204,6 +207,9 @@ func planPackages(names []string, state string, probe map[string]string) (*packa
 				}
 			}
 			if !upToDate {
+				if len(installed) > 0 {
+					plan.onlyNewFiles = false
+				}
 				plan.install = append(plan.install, name)
 				plan.results = append(plan.results, "Installed: "+file.String())
 			}
@@ -216,6 +222,7 @@ func planPackages(names []string, state string, probe map[string]string) (*packa
 				plan.results = append(plan.results, "Removed: "+p.String())
 			}
 		case state == "present" && len(installed) == 0, state == "latest" && len(installed) == 0:
+			plan.onlyNewFiles = false
 			plan.install = append(plan.install, name)
 		case state == "latest":
 			plan.latest = append(plan.latest, name)
@@ -230,6 +237,12 @@ type dnfOptions struct {
 	enableRepo  []string
 	disableRepo []string
 	confFile    string
+}
+
+// repoFree says that no option asks for a repository or dnf's own
+// configuration.
+func (o dnfOptions) repoFree() bool {
+	return len(o.enableRepo) == 0 && len(o.disableRepo) == 0 && o.confFile == ""
 }
 
 func (o dnfOptions) words() []string {
@@ -267,7 +280,18 @@ trap 'rm -f "$o" "$e"' EXIT
 		step("cache", "makecache")
 	}
 	if len(plan.install) > 0 {
-		step("install", append([]string{"install"}, plan.install...)...)
+		install := append([]string{"install"}, plan.install...)
+		if plan.onlyNewFiles && opts.repoFree() && !updateCache {
+			// A fresh install from local files needs no repository, and
+			// rpm does in a moment what dnf takes its start-up to do;
+			// dnf still runs when rpm refuses (a missing dependency, say).
+			dnfCmd := shell.Join(append(append([]string{dnf}, opts.words()...), install...)...)
+			fmt.Fprintf(&b, "if %s -U -- %s >/dev/null 2>&1; then rec install.rc 0; else\n", rpmCommand, shell.Join(plan.install...))
+			fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; rec install.rc $?; recout install.err <\"$e\"; fi\n", dnfCmd)
+			fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout install.after\n", rpmCommand, shell.Quote(rpmQueryFormat))
+		} else {
+			step("install", install...)
+		}
 	}
 	if len(plan.latest) > 0 {
 		step("upgrade", append([]string{"upgrade"}, plan.latest...)...)

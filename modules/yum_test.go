@@ -10,13 +10,14 @@ import (
 )
 
 type yumCase struct {
-	Name  string         `yaml:"name"`
-	Check bool           `yaml:"check"`
-	Args  map[string]any `yaml:"args"`
-	Probe map[string]any `yaml:"probe"`
-	Run   []string       `yaml:"run"`
-	Apply map[string]any `yaml:"apply"`
-	Want  map[string]any `yaml:"want"`
+	Name   string         `yaml:"name"`
+	Check  bool           `yaml:"check"`
+	Args   map[string]any `yaml:"args"`
+	Probe  map[string]any `yaml:"probe"`
+	Run    []string       `yaml:"run"`
+	NotRun []string       `yaml:"not_run"`
+	Apply  map[string]any `yaml:"apply"`
+	Want   map[string]any `yaml:"want"`
 }
 
 func TestYum(t *testing.T) {
@@ -40,9 +41,17 @@ func TestYum(t *testing.T) {
 			case len(tc.Run) > 0 && len(conn.cmds) != 2:
 				t.Fatalf("%d commands run, want probe and change", len(conn.cmds))
 			case len(tc.Run) > 0:
+				rest := conn.cmds[1]
 				for _, want := range tc.Run {
-					if !strings.Contains(conn.cmds[1], want) {
-						t.Errorf("change command lacks %q:\n%s", want, conn.cmds[1])
+					i := strings.Index(rest, want)
+					if i < 0 {
+						t.Fatalf("change command lacks %q (in order):\n%s", want, conn.cmds[1])
+					}
+					rest = rest[i+len(want):]
+				}
+				for _, unwanted := range tc.NotRun {
+					if strings.Contains(conn.cmds[1], unwanted) {
+						t.Errorf("change command has %q:\n%s", unwanted, conn.cmds[1])
 					}
 				}
 			}
