@@ -30,14 +30,18 @@ func (c servedLocal) Run(ctx context.Context, cmd string, stdin io.Reader, becom
 
 func (c servedLocal) Close() error { c.shells.close(); return nil }
 
-func TestShellServerRuns(t *testing.T) {
-	conn := newServedLocal(t)
+// runCase is one command and what it must give.
+type runCase struct {
+	name, cmd, stdin    string
+	wantStdout, wantErr string
+	wantExit            int
+}
+
+// runCases are run in order on one connection: some check that what one
+// command did does not reach the next.
+var runCases = func() []runCase {
 	binary := "in\x00put\n\xff\xfe no newline at the end"
-	for _, tc := range []struct {
-		name, cmd, stdin    string
-		wantStdout, wantErr string
-		wantExit            int
-	}{
+	return []runCase{
 		{name: "stdout", cmd: "echo hello", wantStdout: "hello\n"},
 		{name: "stderr and exit", cmd: "echo oops >&2; exit 7", wantErr: "oops\n", wantExit: 7},
 		{name: "binary stdin", cmd: "cat", stdin: binary, wantStdout: binary},
@@ -46,6 +50,7 @@ func TestShellServerRuns(t *testing.T) {
 		{name: "no stdin reads as empty", cmd: "cat; echo end", wantStdout: "end\n"},
 		{name: "output without a final newline", cmd: "printf 'a\\n\\nb'", wantStdout: "a\n\nb"},
 		{name: "output that looks like a frame end", cmd: `printf '\n0123 0\n'; printf '\n0123\n' >&2`, wantStdout: "\n0123 0\n", wantErr: "\n0123\n"},
+		{name: "quotes survive", cmd: `printf '%s\n' "it's" "a \"b\""`, wantStdout: "it's\na \"b\"\n"},
 		{name: "multi-line command with quotes and backslashes", cmd: "printf '%s\\n' \"it's\" 'a\\b'\nif true; then\n  echo '   indented'\nfi", wantStdout: "it's\na\\b\n   indented\n"},
 		{name: "leading and trailing blanks of lines are kept", cmd: "cat <<'EOF'\n  two  \n\tthree\t\nEOF", wantStdout: "  two  \n\tthree\t\n"},
 		{name: "set -e and exit stay in the command", cmd: "set -e; false; echo not reached", wantExit: 1},
@@ -54,7 +59,13 @@ func TestShellServerRuns(t *testing.T) {
 		{name: "variables do not leak out, second time", cmd: `echo "${leak-unset}"`, wantStdout: "unset\n"},
 		{name: "runs under sh", cmd: `[ "$(readlink /proc/$$/exe)" = "$(readlink -f /bin/sh)" ] && echo sh`, wantStdout: "sh\n"},
 		{name: "killed by a signal", cmd: "kill -9 $$", wantExit: 137},
-	} {
+	}
+}()
+
+// checkRuns runs the cases in order on conn.
+func checkRuns(t *testing.T, conn Conn, cases []runCase) {
+	t.Helper()
+	for _, tc := range cases {
 		var stdin io.Reader
 		if tc.stdin != "" {
 			stdin = strings.NewReader(tc.stdin)
@@ -67,6 +78,11 @@ func TestShellServerRuns(t *testing.T) {
 			t.Errorf("%s: got %q %q %d, want %q %q %d", tc.name, res.Stdout, res.Stderr, res.ExitCode, tc.wantStdout, tc.wantErr, tc.wantExit)
 		}
 	}
+}
+
+func TestShellServerRuns(t *testing.T) {
+	conn := newServedLocal(t)
+	checkRuns(t, conn, runCases)
 	if n := len(conn.shells.servers); n != 1 {
 		t.Errorf("%d servers ran the commands, want 1", n)
 	}

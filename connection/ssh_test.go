@@ -125,32 +125,11 @@ func (s *testSSHD) dial(t *testing.T, o SSHOptions) Conn {
 	return conn
 }
 
+// TestSSHRun runs the shell server's cases over a real sshd, where the
+// connection sends them through its long-lived shell.
 func TestSSHRun(t *testing.T) {
 	s := startSSHD(t)
-	conn := s.dial(t, s.options())
-	for _, tc := range []struct {
-		name, cmd, stdin    string
-		wantStdout, wantErr string
-		wantExit            int
-	}{
-		{name: "stdout", cmd: "echo hello", wantStdout: "hello\n"},
-		{name: "stderr and exit", cmd: "echo oops >&2; exit 7", wantErr: "oops\n", wantExit: 7},
-		{name: "stdin", cmd: "cat", stdin: "in\x00put", wantStdout: "in\x00put"},
-		{name: "runs under sh", cmd: `[ "$(readlink /proc/$$/exe)" = "$(readlink -f /bin/sh)" ] && echo sh`, wantStdout: "sh\n"},
-		{name: "quotes survive", cmd: `printf '%s\n' "it's" "a \"b\""`, wantStdout: "it's\na \"b\"\n"},
-	} {
-		var stdin *strings.Reader
-		if tc.stdin != "" {
-			stdin = strings.NewReader(tc.stdin)
-		}
-		res, err := runWith(context.Background(), conn, tc.cmd, stdin, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if string(res.Stdout) != tc.wantStdout || string(res.Stderr) != tc.wantErr || res.ExitCode != tc.wantExit {
-			t.Errorf("%s: got %q %q %d, want %q %q %d", tc.name, res.Stdout, res.Stderr, res.ExitCode, tc.wantStdout, tc.wantErr, tc.wantExit)
-		}
-	}
+	checkRuns(t, s.dial(t, s.options()), runCases)
 }
 
 func TestSSHLargeStdin(t *testing.T) {
