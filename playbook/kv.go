@@ -2,8 +2,9 @@ package playbook
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/pystr"
 )
 
 // freeFormModules take a free-form command; for them only the keys in
@@ -40,7 +41,7 @@ func ParseKV(s string, module string) (map[string]any, error) {
 	for _, w := range words {
 		k, v, ok := splitKV(w.text)
 		if ok && (!freeForm || rawParamKeys[k]) {
-			args[k] = unquote(decodeEscapes(v))
+			args[k] = unquote(pystr.Unescape(v))
 			kept.WriteString(strings.TrimRight(s[pos:w.start], " \t"))
 			pos = w.end
 			continue
@@ -56,51 +57,6 @@ func ParseKV(s string, module string) (map[string]any, error) {
 		}
 	}
 	return args, nil
-}
-
-// decodeEscapes decodes Python's string escapes (\n, \t, \\, \x41,
-// \u00e9, octal) in a k=v value, as Ansible's parse_kv does.
-func decodeEscapes(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		next := s[i+1]
-		switch next {
-		case 'n', 't', 'r', 'a', 'b', 'f', 'v', '\\', '\'', '"':
-			b.WriteString(map[byte]string{'n': "\n", 't': "\t", 'r': "\r", 'a': "\a", 'b': "\b", 'f': "\f", 'v': "\v", '\\': "\\", '\'': "'", '"': "\""}[next])
-			i++
-		case 'x', 'u', 'U':
-			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[next]
-			if i+2+width <= len(s) {
-				if n, err := strconv.ParseUint(s[i+2:i+2+width], 16, 32); err == nil {
-					b.WriteRune(rune(n))
-					i += 1 + width
-					continue
-				}
-			}
-			b.WriteByte(c)
-		default:
-			if next >= '0' && next <= '7' {
-				j := i + 1
-				for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
-					j++
-				}
-				n, _ := strconv.ParseUint(s[i+1:j], 8, 32)
-				b.WriteRune(rune(n))
-				i = j - 1
-				continue
-			}
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 // splitKV splits word at its first unescaped, unquoted '='.

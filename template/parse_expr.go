@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
+
+	"github.com/gansible/gansible/pystr"
 )
 
 // Expression grammar, after jinja2/parser.py:
@@ -185,7 +187,7 @@ func (p *parser) parsePrimary() (expr, error) {
 	case tokens.String:
 		var sb strings.Builder
 		for p.is(tokens.String) {
-			sb.WriteString(unescape(p.next().Val))
+			sb.WriteString(pystr.Unescape(p.next().Val))
 		}
 		return &literalExpr{ln, sb.String()}, nil
 	case tokens.Integer:
@@ -479,53 +481,4 @@ func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
 		}
 	}
 	return f, nil
-}
-
-// unescape interprets Python string escapes in a literal's raw text.
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			sb.WriteByte(c)
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			sb.WriteByte('\n')
-		case 't':
-			sb.WriteByte('\t')
-		case 'r':
-			sb.WriteByte('\r')
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
-			for j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7' {
-				j++
-			}
-			n, _ := strconv.ParseUint(s[i:j], 8, 32)
-			sb.WriteRune(rune(n))
-			i = j - 1
-		case '\\', '\'', '"':
-			sb.WriteByte(s[i])
-		case 'x', 'u', 'U':
-			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[i]]
-			if i+width < len(s) {
-				if r, err := strconv.ParseUint(s[i+1:i+1+width], 16, 32); err == nil {
-					sb.WriteRune(rune(r))
-					i += width
-					continue
-				}
-			}
-			sb.WriteByte('\\')
-			sb.WriteByte(s[i])
-		default:
-			sb.WriteByte('\\')
-			sb.WriteByte(s[i])
-		}
-	}
-	return sb.String()
 }
