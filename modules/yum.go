@@ -270,12 +270,19 @@ func applyPackages(c *Context, r *Result, dnf string, opts dnfOptions, plan *pac
 	b.WriteString(`o=$(mktemp) && e=$(mktemp) || exit 1
 trap 'rm -f "$o" "$e"' EXIT
 `)
-	step := func(key string, words ...string) {
-		cmd := shell.Join(append(append([]string{dnf}, opts.words()...), words...)...)
-		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; rec %s.rc $?; recout %s.err <\"$e\"\n", cmd, key, key)
-		fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout %s.after\n", rpmCommand, shell.Quote(rpmQueryFormat), key)
+	// listInstalled records the installed packages under key.
+	listInstalled := func(key string) string {
+		return fmt.Sprintf("%s -q --qf %s -a 2>/dev/null | sort | recout %s\n", rpmCommand, shell.Quote(rpmQueryFormat), key)
 	}
-	fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout before\n", rpmCommand, shell.Quote(rpmQueryFormat))
+	// runDNF runs dnf with words, recording its status and errors under key.
+	runDNF := func(key string, words ...string) string {
+		cmd := shell.Join(append(append([]string{dnf}, opts.words()...), words...)...)
+		return fmt.Sprintf("LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; rec %s.rc $?; recout %s.err <\"$e\"", cmd, key, key)
+	}
+	step := func(key string, words ...string) {
+		b.WriteString(runDNF(key, words...) + "\n" + listInstalled(key+".after"))
+	}
+	b.WriteString(listInstalled("before"))
 	if updateCache {
 		step("cache", "makecache")
 	}
@@ -285,10 +292,8 @@ trap 'rm -f "$o" "$e"' EXIT
 			// A fresh install from local files needs no repository, and
 			// rpm does in a moment what dnf takes its start-up to do;
 			// dnf still runs when rpm refuses (a missing dependency, say).
-			dnfCmd := shell.Join(append(append([]string{dnf}, opts.words()...), install...)...)
-			fmt.Fprintf(&b, "if %s -U -- %s >/dev/null 2>&1; then rec install.rc 0; else\n", rpmCommand, shell.Join(plan.install...))
-			fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; rec install.rc $?; recout install.err <\"$e\"; fi\n", dnfCmd)
-			fmt.Fprintf(&b, "%s -q --qf %s -a 2>/dev/null | sort | recout install.after\n", rpmCommand, shell.Quote(rpmQueryFormat))
+			fmt.Fprintf(&b, "if %s -U -- %s >/dev/null 2>&1; then rec install.rc 0; else %s; fi\n%s",
+				rpmCommand, shell.Join(plan.install...), runDNF("install", install...), listInstalled("install.after"))
 		} else {
 			step("install", install...)
 		}
