@@ -31,6 +31,17 @@ type HostResult struct {
 	Ignored   bool // failed with ignore_errors
 	// Verbose asks for the result JSON even without -v (debug does this).
 	Verbose bool
+	// Debug marks results of the debug action, which show only what they
+	// were asked to show.
+	Debug bool
+	// Looped marks the final result of a task with a loop: its items had
+	// their own lines, so it prints only when it has no per-item results
+	// left to show (a skipped loop, or a censored one).
+	Looped bool
+	// Diff is the --diff text printed before the result line.
+	Diff string
+	// NoLog censors the line: see Censor.
+	NoLog bool
 }
 
 // Stats are one host's PLAY RECAP counters.
@@ -140,35 +151,46 @@ func (d *Default) Task(name string, handler bool) {
 	d.banner("TASK [" + name + "]")
 }
 
-// Included reports a dynamic include.
-func (d *Default) Included(file string, hosts []string, item *string) {
+// Included reports a dynamic include; noLog is the include task's.
+func (d *Default) Included(file string, hosts []string, item *string, noLog bool) {
 	msg := "included: " + file + " for " + strings.Join(hosts, ", ")
 	if item != nil {
-		msg += " => (item=" + *item + ")"
+		msg += " => (item=" + Censor{NoLog: noLog}.IncludeItem(*item) + ")"
 	}
 	d.line(d.out, colorCyan, msg)
 }
 
-// Result prints one host result.
+// Result prints one host result, censored when it is no_log.
 func (d *Default) Result(r HostResult) {
+	censor := Censor{NoLog: r.NoLog}
+	shown := cleanResult(censor.Result(r.Result), d.verbosity)
+	_, perItem := shown["results"]
+	if r.Debug {
+		cleanDebug(shown)
+	}
+	// debug's always-shown result is a property of the result, which no_log
+	// replaces: a censored debug line prints JSON only with -v.
+	verbose := r.Verbose && !r.NoLog
+	d.diff(censor.Diff(r.Diff))
 	host := r.Host
 	if r.Delegated != "" && r.Delegated != r.Host {
 		host += " -> " + r.Delegated
 	}
 	var item string
 	if r.Item != nil {
-		item = "(item=" + *r.Item + ")"
+		item = "(item=" + censor.Item(*r.Item) + ")"
+	}
+	if r.Looped && perItem && r.Status != Skipped && r.Status != Unreachable {
+		if r.Status == Failed && r.Ignored {
+			d.line(d.out, colorCyan, "...ignoring")
+		}
+		return
 	}
 	withJSON := func(prefix string, indent int) string {
-		if !r.Verbose && d.verbosity == 0 {
+		if !verbose && d.verbosity == 0 {
 			return prefix
 		}
-		shown := cleanResult(r.Result, d.verbosity)
-		if r.Verbose {
-			// debug shows only what it was asked to show.
-			delete(shown, "changed")
-		}
-		if r.Verbose || d.verbosity > 2 {
+		if verbose || d.verbosity > 2 {
 			indent = 4
 		}
 		return prefix + " => " + JSON(shown, indent)
@@ -194,12 +216,11 @@ func (d *Default) Result(r HostResult) {
 			prefix += " => " + item + " "
 		}
 		if d.verbosity > 0 {
-			d.line(d.out, colorCyan, prefix+" => "+JSON(cleanResult(r.Result, d.verbosity), 0))
+			d.line(d.out, colorCyan, prefix+" => "+JSON(shown, 0))
 			return
 		}
 		d.line(d.out, colorCyan, prefix)
 	case Failed:
-		shown := cleanResult(r.Result, d.verbosity)
 		indent := 0
 		if d.verbosity > 2 {
 			indent = 4
@@ -213,7 +234,6 @@ func (d *Default) Result(r HostResult) {
 			d.line(d.out, colorCyan, "...ignoring")
 		}
 	case Unreachable:
-		shown := cleanResult(r.Result, d.verbosity)
 		if item != "" {
 			d.line(d.out, colorBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+item+" => "+JSON(shown, 0))
 		} else {
@@ -225,8 +245,8 @@ func (d *Default) Result(r HostResult) {
 	}
 }
 
-// Diff prints a --diff block.
-func (d *Default) Diff(text string) {
+// diff prints a --diff block.
+func (d *Default) diff(text string) {
 	if text == "" {
 		return
 	}
@@ -246,11 +266,13 @@ func (d *Default) Diff(text string) {
 	}
 }
 
-// cleanResult drops Ansible's internal keys before printing.
+// cleanResult is the copy of a result Ansible's callbacks print: without
+// its internal keys, without failed and skipped (the status says them), and
+// without the diff below -vvv.
 func cleanResult(r map[string]any, verbosity int) map[string]any {
 	out := make(map[string]any, len(r))
 	for k, v := range r {
-		if strings.HasPrefix(k, "_ansible") {
+		if strings.HasPrefix(k, "_ansible") || k == "failed" || k == "skipped" {
 			continue
 		}
 		if k == "diff" && verbosity < 3 {
@@ -259,6 +281,29 @@ func cleanResult(r map[string]any, verbosity int) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// debugKeys are the keys a debug result with msg keeps.
+var debugKeys = map[string]bool{"msg": true, "exception": true, "warnings": true, "deprecations": true}
+
+// debugHidden are the keys a debug result without msg (var=, or a
+// censored result) drops.
+var debugHidden = []string{"changed", "failed", "skipped", "invocation", "skip_reason"}
+
+// cleanDebug makes a debug result show only what it was asked to show, as
+// Ansible's callbacks do: msg alone, or the variable alone.
+func cleanDebug(r map[string]any) {
+	if _, ok := r["msg"]; ok {
+		for k := range r {
+			if !debugKeys[k] && !strings.HasPrefix(k, "_") {
+				delete(r, k)
+			}
+		}
+		return
+	}
+	for _, k := range debugHidden {
+		delete(r, k)
+	}
 }
 
 // Recap prints the PLAY RECAP for every host, sorted by name.

@@ -34,7 +34,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		list, res := r.evalInclude(h, t)
 		if res != nil {
 			r.account(h, t, res, taskRun{})
-			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
 			continue
 		}
 		for _, it := range list {
@@ -61,7 +61,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 			shown = it.role
 		}
 		if it.file != "" || it.role == "" {
-			r.opts.Out.Included(shown, names, it.label)
+			r.opts.Out.Included(shown, names, it.label, r.noLog(group[0], t))
 		}
 		block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Vars: it.params,
 			When: nil, Tags: t.Tags, Become: t.Become, BecomeUser: t.BecomeUser, BecomeMethod: t.BecomeMethod,
@@ -84,7 +84,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 			for _, h := range group {
 				res := failed(err.Error())
 				r.account(h, t, res, taskRun{})
-				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result})
+				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
 			}
 			continue
 		}

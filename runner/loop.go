@@ -314,9 +314,12 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		if res.status != output.Skipped {
 			allSkipped = false
 		}
-		switch res.status {
-		case output.Changed:
+		// A failed item can have changed something too (a command that
+		// ran and exited non-zero): the loop then counts as changed.
+		if changed, _ := res.result["changed"].(bool); changed {
 			anyChanged = true
+		}
+		switch res.status {
 		case output.Failed:
 			anyFailed = true
 		case output.Unreachable:
@@ -325,7 +328,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			return agg
 		}
 		l := label
-		emit(output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result, Verbose: t.Action == "debug"})
+		debug := t.Action == "debug"
+		emit(output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
+			Verbose: debug, Debug: debug, NoLog: r.noLogIn(t, vars)})
 	}
 	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed"}
 	switch {

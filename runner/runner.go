@@ -315,9 +315,6 @@ func (r *run) connFor(ctx context.Context, h *hostState, vars template.Vars) (co
 		h.connErr = err
 		return nil, err
 	}
-	if r.opts.Verbosity >= 3 {
-		conn = connection.Traced(conn, h.name, func(msg string) { r.opts.Out.Verbose(3, msg) })
-	}
 	h.conn = conn
 	return conn, nil
 }

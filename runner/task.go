@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
@@ -112,38 +113,21 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	var lines []output.HostResult
 	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) { lines = append(lines, hr) })
 	r.account(h, t, res, tr)
-	final := output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored}
+	final := output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored,
+		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
 	}
-	final.Verbose = t.Action == "debug" && !res.looped
-	if res.looped && res.status != output.Failed && res.status != output.Unreachable {
-		// Loops print only their item lines, and a summary when every item
-		// was skipped.
-		if res.status != output.Skipped {
-			final = output.HostResult{}
-		}
-	}
-	if r.noLog(h, t) {
-		for i := range lines {
-			lines[i].Result = censored(lines[i].Result)
-		}
-		if final.Result != nil {
-			final.Result = censored(final.Result)
-		}
-	}
-	diffs := diffText(res)
-	return func() {
+	final.Verbose = final.Debug && !res.looped
+	if r.diffMode(t) {
 		// Ansible shows a file's diff before the result line.
-		if r.diffMode(t) {
-			r.opts.Out.Diff(diffs)
-		}
+		final.Diff = diffText(res)
+	}
+	return func() {
 		for _, l := range lines {
 			r.opts.Out.Result(l)
 		}
-		if final.Host != "" {
-			r.opts.Out.Result(final)
-		}
+		r.opts.Out.Result(final)
 	}, res
 }
 
@@ -179,17 +163,16 @@ func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRu
 	}
 }
 
-func censored(res map[string]any) map[string]any {
-	out := map[string]any{"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"}
-	if c, ok := res["changed"]; ok {
-		out["changed"] = c
-	}
-	return out
-}
-
 // execOnHost evaluates conditions and loops and runs the action.
 func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun, item func(output.HostResult)) *taskResult {
 	vars := r.taskScope(h, t, nil)
+	if _, err := r.noLogValue(t, vars); err != nil {
+		// Ansible fails a task whose no_log does not evaluate; its output
+		// stays hidden (noLogIn hides on the error).
+		res := r.failure(t, err)
+		res.ignored = r.ignoreErrors(t, vars)
+		return res
+	}
 	if t.Loop == nil {
 		ok, err := r.conditionsHold(h, t, vars)
 		if err != nil {
@@ -391,13 +374,45 @@ func (r *run) truthy(v any, vars template.Vars) bool {
 	return false
 }
 
+// noLog is the task's no_log on h, inherited from its blocks, role and
+// play.
 func (r *run) noLog(h *hostState, t *playbook.Task) bool {
-	for p := t; p != nil; p = p.Parent {
-		if p.NoLog != nil {
-			return r.truthy(p.NoLog, r.taskScope(h, t, nil))
-		}
+	return r.noLogIn(t, r.taskScope(h, t, nil))
+}
+
+// noLogIn is the task's no_log with the given variables (a loop item's,
+// for instance). A value that does not evaluate to a boolean hides:
+// failing open would print what the author meant to hide.
+func (r *run) noLogIn(t *playbook.Task, vars template.Vars) bool {
+	hide, err := r.noLogValue(t, vars)
+	return hide || err != nil
+}
+
+// noLogValue evaluates the innermost no_log of the task, its blocks and
+// role, or else the play's, as Ansible's boolean field does.
+func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
+	var v any
+	for p := t; p != nil && v == nil; p = p.Parent {
+		v = p.NoLog
 	}
-	return r.play != nil && r.play.NoLog != nil && r.truthy(r.play.NoLog, r.taskScope(h, t, nil))
+	if v == nil && r.play != nil {
+		v = r.play.NoLog
+	}
+	if v == nil {
+		return false, nil
+	}
+	if s, ok := v.(string); ok && strings.Contains(s, "{{") {
+		out, err := r.opts.Engine.Template(s, vars)
+		if err != nil {
+			return true, err
+		}
+		v = unwrapUnsafe(out)
+	}
+	b, err := modules.ParseBool(v)
+	if err != nil {
+		return true, fmt.Errorf("no_log: %w", err)
+	}
+	return b, nil
 }
 
 func (r *run) checkMode(t *playbook.Task) bool {

@@ -1,0 +1,155 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gansible/gansible/difftest"
+	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/template"
+)
+
+// outputCase is a playbook run on the local connection whose printed
+// output is checked. Its archive under testdata/output holds the project
+// files (inventory and site.yml at least) and these sections:
+//
+//	args      command-line flags, one a line: -v, -vv, -vvv, --diff
+//	want      the whole output, with the project directory as @OUT@
+//	contains  lines that must appear in this order (for output with
+//	          timings or nonces, such as -vvv)
+//	hidden    strings that must appear nowhere in the output
+//
+// The want sections of the no_log cases are ansible-playbook 2.14's output
+// for the same project.
+type outputCase struct {
+	name     string
+	files    map[string]string
+	args     []string
+	want     string
+	contains []string
+	hidden   []string
+}
+
+func loadOutputCases(t *testing.T) []outputCase {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "output", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no cases in testdata/output: %v", err)
+	}
+	var cases []outputCase
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := outputCase{name: strings.TrimSuffix(filepath.Base(p), ".txtar"), files: map[string]string{}}
+		for _, f := range difftest.ParseArchive(data).Files {
+			switch f.Name {
+			case "args":
+				c.args = nonBlankLines(string(f.Data))
+			case "want":
+				c.want = string(f.Data)
+			case "contains":
+				c.contains = nonBlankLines(string(f.Data))
+			case "hidden":
+				c.hidden = nonBlankLines(string(f.Data))
+			default:
+				c.files[f.Name] = string(f.Data)
+			}
+		}
+		if c.want == "" && len(c.contains) == 0 {
+			t.Fatalf("%s: neither want nor contains", p)
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+func nonBlankLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// timings are the parts of the output that change from run to run.
+var timings = regexp.MustCompile(`after [0-9.]+(µs|ms|s)`)
+
+// runOutputCase runs the case's playbook and returns its output, with
+// the project directory replaced by @OUT@ and timings by "after T".
+func runOutputCase(t *testing.T, c outputCase) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range c.files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.ReplaceAll(content, "@OUT@", dir)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verbosity, diff := 0, false
+	for _, a := range c.args {
+		switch {
+		case a == "--diff":
+			diff = true
+		case strings.HasPrefix(a, "-v") && strings.Trim(a[1:], "v") == "":
+			verbosity = len(a) - 1
+		default:
+			t.Fatalf("unsupported argument %q", a)
+		}
+	}
+	inv, err := inventory.Load([]string{filepath.Join(dir, "inventory")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	o := output.NewDefault(&out, &out, false, verbosity)
+	loader := &playbook.Loader{IsAction: IsAction, Warn: o.Deprecation}
+	pb, err := loader.LoadPlaybook(filepath.Join(dir, "site.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &Options{Inventory: inv, Loader: loader, Engine: template.New(template.Options{}), Out: o,
+		Forks: 5, Gathering: "explicit", Verbosity: verbosity, Diff: diff}
+	// The exit status is not what these cases check: the recap says it.
+	_ = Run(context.Background(), opts, []*playbook.Playbook{pb})
+	got := strings.ReplaceAll(out.String(), dir, "@OUT@")
+	return timings.ReplaceAllString(got, "after T")
+}
+
+func TestOutputCases(t *testing.T) {
+	for _, c := range loadOutputCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			got := runOutputCase(t, c)
+			if c.want != "" && got != c.want {
+				t.Errorf("output differs\n--- got ---\n%s\n--- want ---\n%s", got, c.want)
+			}
+			rest := got
+			for _, l := range c.contains {
+				i := strings.Index(rest, l)
+				if i < 0 {
+					t.Errorf("output lacks %q (in order)\n%s", l, got)
+					break
+				}
+				rest = rest[i+len(l):]
+			}
+			for _, h := range c.hidden {
+				if strings.Contains(got, h) {
+					t.Errorf("output shows %q\n%s", h, got)
+				}
+			}
+		})
+	}
+}
