@@ -120,13 +120,15 @@ func unwrapUnsafe(v any) any {
 
 func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 	facts := map[string]any{}
+	set := map[string]any{}
 	for k, v := range args {
 		if k == "cacheable" {
 			continue
 		}
 		facts[k] = v
-		h.setFact(k, template.Unsafe{V: v})
+		set[k] = template.Unsafe{V: v}
 	}
+	h.setFacts(set)
 	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "ansible_facts": facts}}
 }
 
@@ -205,11 +207,7 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 	if name, ok := args["name"].(string); ok && name != "" {
 		loaded = map[string]any{name: loaded}
 	}
-	h.mu.Lock()
-	for k, v := range loaded {
-		h.includeVars[k] = v
-	}
-	h.mu.Unlock()
+	h.addIncludeVars(loaded)
 	return &taskResult{status: output.OK, result: map[string]any{
 		"changed": false, "ansible_facts": loaded, "ansible_included_var_files": names,
 	}}

@@ -232,9 +232,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task)
 	case "noop", "refresh_inventory", "clear_host_errors", "clear_facts", "end_batch":
 		if action == "clear_facts" {
 			for _, h := range hosts {
-				h.mu.Lock()
-				h.facts = map[string]any{}
-				h.mu.Unlock()
+				h.clearFacts()
 			}
 		}
 	default:

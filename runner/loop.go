@@ -357,8 +357,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 	}
 	if agg.status == output.Changed && len(t.Notify) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
-			agg.status = output.Failed
-			agg.result["msg"] = err.Error()
+			failAfterRegister(agg, err)
 		}
 	}
 	return agg

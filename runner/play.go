@@ -227,9 +227,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if r.opts.Gathering == "smart" {
 		var need []*hostState
 		for _, h := range hosts {
-			h.mu.Lock()
-			gathered := len(h.facts) > 0
-			h.mu.Unlock()
+			gathered := len(h.snapshot().facts) > 0
 			if !gathered {
 				need = append(need, h)
 			}

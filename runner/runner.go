@@ -80,6 +80,9 @@ type run struct {
 
 	// noMoreHostsShown: "NO MORE HOSTS LEFT" was printed for this play.
 	noMoreHostsShown bool
+	// activeAtStart are the hosts active when the running task started,
+	// nil between tasks; see forEachHost.
+	activeAtStart []any
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run
@@ -269,6 +272,14 @@ func serialSize(spec any, total int) int {
 // when all are done. Results are handed to emit in host order as soon as a
 // host and every host before it are done, so output is deterministic.
 func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
+	// While the hosts run, some fail: ansible_play_hosts stays what it was
+	// when the task started, as in Ansible, and no host reads another's
+	// failure state while it is written.
+	r.activeAtStart = r.activeNames()
+	if r.activeAtStart == nil {
+		r.activeAtStart = []any{}
+	}
+	defer func() { r.activeAtStart = nil }()
 	done := make([]chan func(), len(hosts))
 	sem := make(chan struct{}, r.opts.Forks)
 	var wg sync.WaitGroup

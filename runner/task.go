@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -261,11 +262,19 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	}
 	if res.status == output.Changed && len(t.Notify) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
-			res.status = output.Failed
-			res.result["failed"] = true
-			res.result["msg"] = err.Error()
+			failAfterRegister(res, err)
 		}
 	}
+}
+
+// failAfterRegister fails a result that is already registered. The
+// registered map is published to other hosts' hostvars and never written
+// again, so the failure goes into a copy.
+func failAfterRegister(res *taskResult, err error) {
+	res.result = maps.Clone(res.result)
+	res.status = output.Failed
+	res.result["failed"] = true
+	res.result["msg"] = err.Error()
 }
 
 // applyResultConditions evaluates changed_when and failed_when with the

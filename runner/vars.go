@@ -62,10 +62,11 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 			}
 		}
 	}
-	h.mu.Lock()
-	s.push(h.setFacts)
-	s.push(h.includeVars)
-	h.mu.Unlock()
+	// One generation for the whole scope, so that every layer is of the
+	// same moment.
+	hv := h.snapshot()
+	s.push(hv.setFacts)
+	s.push(hv.includeVars)
 	var roles []*playbook.Role
 	if t != nil {
 		for p := t; p != nil; p = p.Parent {
@@ -87,7 +88,7 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 		s.push(r.playVarsFiles)
 		s.push(r.play.Vars)
 	}
-	s.push(h.factVars())
+	s.push(hv.factVars)
 	s.push(h.inventoryVars)
 	for _, role := range roles {
 		s.push(role.Defaults)
@@ -119,7 +120,11 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 	if r.play != nil {
 		m["play_hosts"] = r.batchNames
 		m["ansible_play_batch"] = r.batchNames
-		m["ansible_play_hosts"] = r.activeNames()
+		if r.activeAtStart != nil {
+			m["ansible_play_hosts"] = r.activeAtStart
+		} else {
+			m["ansible_play_hosts"] = r.activeNames()
+		}
 		m["ansible_play_hosts_all"] = r.playHostNames
 		m["ansible_play_name"] = r.play.Name
 	}
