@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,8 +27,9 @@ import (
 //	          timings or nonces, such as -vvv)
 //	hidden    strings that must appear nowhere in the output
 //
-// The want sections of the no_log cases are ansible-playbook 2.14's output
-// for the same project.
+// A want section is ansible-playbook 2.14's output for the same project
+// (TestOutputCasesAreAnsibles checks it); a case whose output differs from
+// Ansible's on purpose uses contains and hidden, and says why.
 type outputCase struct {
 	name     string
 	files    map[string]string
@@ -85,9 +87,9 @@ func nonBlankLines(s string) []string {
 // timings are the parts of the output that change from run to run.
 var timings = regexp.MustCompile(`after [0-9.]+(µs|ms|s)`)
 
-// runOutputCase runs the case's playbook and returns its output, with
-// the project directory replaced by @OUT@ and timings by "after T".
-func runOutputCase(t *testing.T, c outputCase) string {
+// unpack writes the case's project into a new directory, @OUT@ replaced
+// by that directory.
+func (c outputCase) unpack(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range c.files {
@@ -99,6 +101,14 @@ func runOutputCase(t *testing.T, c outputCase) string {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// runOutputCase runs the case's playbook and returns its output, with
+// the project directory replaced by @OUT@ and timings by "after T".
+func runOutputCase(t *testing.T, c outputCase) string {
+	t.Helper()
+	dir := c.unpack(t)
 	verbosity, diff := 0, false
 	for _, a := range c.args {
 		switch {
@@ -149,6 +159,38 @@ func TestOutputCases(t *testing.T) {
 				if strings.Contains(got, h) {
 					t.Errorf("output shows %q\n%s", h, got)
 				}
+			}
+		})
+	}
+}
+
+// TestOutputCasesAreAnsibles checks that the want sections are what
+// ansible-playbook prints for the same project.
+func TestOutputCasesAreAnsibles(t *testing.T) {
+	if os.Getenv("GANSIBLE_E2E") != "1" {
+		t.Skip("set GANSIBLE_E2E=1 to compare with ansible-playbook")
+	}
+	if _, err := exec.LookPath("ansible-playbook"); err != nil {
+		t.Fatalf("ansible-playbook is needed as the reference: %v", err)
+	}
+	for _, c := range loadOutputCases(t) {
+		if c.want == "" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			dir := c.unpack(t)
+			cmd := exec.Command("ansible-playbook", append([]string{"-i", "inventory", "site.yml"}, c.args...)...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
+			out, _ := cmd.CombinedOutput()
+			var kept []string
+			for _, l := range strings.SplitAfter(string(out), "\n") {
+				if !strings.HasPrefix(l, "No config file found") {
+					kept = append(kept, l)
+				}
+			}
+			if got := strings.ReplaceAll(strings.Join(kept, ""), dir, "@OUT@"); got != c.want {
+				t.Errorf("ansible-playbook prints\n%s\nthe case wants\n%s", got, c.want)
 			}
 		})
 	}
