@@ -7,8 +7,9 @@ const NoLogMessage = "the output has been hidden due to the fact that 'no_log: t
 
 // Censor is the no_log decision for one task on one host. Every way task
 // data reaches the screen goes through it: result lines, loop item labels,
-// --diff blocks and the -vvv command trace. Registered variables keep the
-// real values; only what is printed is censored.
+// --diff blocks and the -vvv command trace (it is the trace's
+// connection.TraceView). Registered variables keep the real values; only
+// what is printed is censored.
 type Censor struct {
 	NoLog bool
 }
@@ -67,4 +68,13 @@ func (c Censor) Command(line string) string {
 		return "(command hidden: no_log)"
 	}
 	return "/bin/sh -c " + shell.Quote(line)
+}
+
+// Error is what the -vvv trace prints for an error running a command: it
+// can carry the command's output.
+func (c Censor) Error(err error) string {
+	if c.NoLog {
+		return "(error hidden: no_log)"
+	}
+	return err.Error()
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,6 +25,8 @@ func TestCensor(t *testing.T) {
 		{show.Diff("+a\n"), "+a\n"},
 		{hide.Command("echo s3cr3t"), "(command hidden: no_log)"},
 		{show.Command("echo a b"), "/bin/sh -c 'echo a b'"},
+		{hide.Error(errors.New("exited: s3cr3t")), "(error hidden: no_log)"},
+		{show.Error(errors.New("exited: a")), "exited: a"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)

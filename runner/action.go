@@ -294,7 +294,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if r.opts.Verbosity >= 3 {
 		// Traced per task, not per connection: no_log is the task's.
 		censor := output.Censor{NoLog: r.noLogIn(t, vars)}
-		conn = connection.Traced(conn, target.name, func(msg string) { r.opts.Out.Verbose(3, msg) }, censor.Command)
+		conn = connection.Traced(conn, target.name, func(msg string) { r.opts.Out.Verbose(3, msg) }, censor)
 	}
 	become, err := r.become(t, vars)
 	if err != nil {
