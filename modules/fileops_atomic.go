@@ -6,13 +6,15 @@ package modules
 //
 // The content goes to a temporary file beside the target, named
 // ".<name>.gansible-tmp-<pid>.XXXXXX" after the target and the writing
-// shell's process id. Only once the host has checked that file's length and
-// sha1 against what the controller sent, and flushed it to disk, does it get
-// its owner and mode and replace the target with rename(2). A transfer cut
-// short (the controller killed, the connection lost) fails the check, and
-// the temporary file is removed by the script's traps; one whose writer died
-// before its traps could run is removed by the next write to the same
-// target, which removes every such file of a process that no longer exists.
+// shell's process id: hidden, and with no suffix a directory read by
+// pattern (cron.d, sudoers.d, conf.d/*.conf) would pick up. Only once the
+// host has checked that file's length and sha1 against what the controller
+// sent, and flushed it to disk, does it get its owner and mode and replace
+// the target with rename(2). A transfer cut short (the controller killed,
+// the connection lost) fails the check, and the script's traps remove the
+// temporary file; one whose writer died before its traps could run is
+// removed by the next write to the same target, which removes every such
+// file of a process that no longer exists.
 
 import (
 	"fmt"
