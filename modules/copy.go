@@ -142,7 +142,10 @@ func copyData(c *Context, dest, basename string, data []byte, srcPath string, op
 			// dest ends in "/" and does not exist: Ansible creates it.
 			mkParent = mkdirScript(dest, opts.attrs, opts.dirMode)
 		}
-	} else if !parent.IsDir() {
+	} else if !parent.IsDir() && !c.CheckMode {
+		// In check mode Ansible's action reports the change without
+		// looking further: an earlier task would have created the
+		// directory.
 		return nil, failf("Destination directory %s does not exist", path.Dir(dest))
 	}
 	if cur.IsDir() {
@@ -324,6 +327,7 @@ func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error)
 		probeRequest{Path: src, Follow: true, Checksum: "sha1"},
 		probeRequest{Path: dest, Follow: true, Checksum: "sha1"},
 		probeRequest{Path: path.Join(dest, path.Base(src)), Follow: true, Checksum: "sha1"},
+		probeRequest{Path: path.Dir(dest), Follow: true},
 	)
 	if err != nil {
 		return nil, err
@@ -340,6 +344,9 @@ func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error)
 	target, cur := dest, &p.Files[1]
 	if cur.IsDir() {
 		target, cur = path.Join(dest, path.Base(src)), &p.Files[2]
+	} else if !cur.Exists && !p.Files[3].IsDir() {
+		// The module itself checks, in check mode too.
+		return nil, failf("Destination directory %s does not exist", path.Dir(dest))
 	}
 	if opts.attrs.Mode.Preserve {
 		opts.attrs.Mode = modeSpec{Octal: s.Perm(), HasOctal: true}
@@ -359,8 +366,8 @@ func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error)
 		return res, nil
 	}
 	backup, err := writeFile(c, writeRequest{
-		Dest: target, CopyFrom: src, Attrs: opts.attrs, Existing: cur, Probe: p,
-		Backup: opts.backup, Validate: opts.validate,
+		Dest: target, CopyFrom: src, FromSize: s.Size, FromSHA1: s.Checksum,
+		Attrs: opts.attrs, Existing: cur, Probe: p, Backup: opts.backup, Validate: opts.validate,
 	})
 	if err != nil {
 		return res, err

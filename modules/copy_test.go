@@ -259,7 +259,7 @@ func TestCopyFailures(t *testing.T) {
 	if _, err := os.Stat(dir + "/f"); err == nil {
 		t.Errorf("a failed copy left %s/f", dir)
 	}
-	if left, _ := filepath.Glob(dir + "/.gansible_tmp*"); len(left) > 0 {
+	if left, _ := filepath.Glob(dir + "/.*.gansible-tmp-*"); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 	m, _ := Lookup("copy")
@@ -277,5 +277,44 @@ func TestCopyDiff(t *testing.T) {
 	res := mustSucceed(t, runModule(t, c, "copy", Args{"content": "after\n", "dest": dir + "/f"}))
 	if len(res.Diff) != 1 || res.Diff[0].Before != "before\n" || res.Diff[0].After != "after\n" {
 		t.Errorf("diff = %+v", res.Diff)
+	}
+}
+
+// TestCopyCheckModeMissingDir: in check mode a copy into a directory that
+// does not exist yet (an earlier task would create it) reports a change,
+// as Ansible's action does without asking the host; remote_src runs the
+// module itself, which fails in both modes.
+func TestCopyCheckModeMissingDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "src"), "hi", 0o644)
+	for _, tc := range []struct {
+		module string
+		args   Args
+		check  bool
+		msg    string // "" for a change
+	}{
+		{"copy", Args{"content": "hi", "dest": "$DIR/new/f"}, true, ""},
+		{"copy", Args{"content": "hi", "dest": "$DIR/new/deeper/f", "owner": "no-such-user-x"}, true, ""},
+		{"copy", Args{"src": "hello.txt", "dest": "$DIR/new/f"}, true, ""},
+		{"template", Args{"src": "hello.txt", "dest": "$DIR/new/f"}, true, ""},
+		{"copy", Args{"content": "hi", "dest": "$DIR/new/f"}, false, "Destination directory $DIR/new does not exist"},
+		{"copy", Args{"src": "$DIR/src", "dest": "$DIR/new/f", "remote_src": true}, true, "Destination directory $DIR/new does not exist"},
+		{"copy", Args{"src": "$DIR/src", "dest": "$DIR/new/f", "remote_src": true}, false, "Destination directory $DIR/new does not exist"},
+	} {
+		c := testContext(t, nil)
+		c.CheckMode = tc.check
+		args := expandDir(tc.args, dir)
+		res := runModule(t, c, tc.module, args)
+		want := strings.ReplaceAll(tc.msg, "$DIR", dir)
+		switch {
+		case want == "" && (res.Failed || !res.Changed):
+			t.Errorf("%s %v check=%v: failed=%v changed=%v %s, want a change", tc.module, args, tc.check, res.Failed, res.Changed, res.Msg)
+		case want != "" && (!res.Failed || res.Msg != want):
+			t.Errorf("%s %v check=%v: failed=%v %q, want %q", tc.module, args, tc.check, res.Failed, res.Msg, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new")); err == nil {
+		t.Errorf("%s/new was created", dir)
 	}
 }

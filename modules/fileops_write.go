@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 
@@ -23,15 +22,18 @@ type writeRequest struct {
 	Backup   bool         // keep a timestamped copy of the old file
 	Validate string       // command checking the new file, with %s for its path
 	CopyFrom string       // a host path to copy instead of Content
+	FromSize int64        // CopyFrom's length, as probed
+	FromSHA1 string       // CopyFrom's sha1, as probed
 	Prelude  string       // sh commands run first, such as creating Dest's directory
 }
 
-// writeFile writes a file atomically: the content streams on stdin into a
-// temporary file beside Dest, which gets its owner, group and mode, is
-// validated, and is then renamed over Dest; on any failure the temporary
-// file is removed and Dest is untouched. An existing file keeps its owner,
-// group and mode unless others are asked for, a new one gets 0666 minus the
-// umask, as Ansible's atomic_move does. Dest's state afterwards is stored in
+// writeFile writes a file atomically (see atomicWrite): the content streams
+// on stdin into a temporary file beside Dest, which is checked against the
+// content's length and sha1, flushed to disk, gets its owner, group and
+// mode, is validated, and is then renamed over Dest; on any failure the
+// temporary file is removed and Dest is untouched. An existing file keeps
+// its owner, group and mode unless others are asked for, a new one gets
+// 0666 minus the umask, as Ansible's atomic_move does. Dest's state afterwards is stored in
 // req.Existing; the backup's path, if one was made, is returned.
 func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	if req.Validate != "" && !strings.Contains(req.Validate, "%s") {
@@ -62,33 +64,15 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 		}
 	}
 
-	dest := shell.Quote(req.Dest)
-	steps := []string{`cat > "$t"`}
+	w := atomicWrite{
+		Dest: req.Dest, Size: int64(len(req.Content)), SHA1: sha1Hex(req.Content),
+		CopyFrom: req.CopyFrom, Chown: ownershipStep(req.Attrs.Owner, req.Attrs.Group, old),
+		Mode: mode, Validate: req.Validate, Backup: req.Backup && old.Exists, Prelude: req.Prelude,
+	}
 	if req.CopyFrom != "" {
-		steps[0] = `cp -- ` + shell.Quote(req.CopyFrom) + ` "$t"`
+		w.Size, w.SHA1 = req.FromSize, req.FromSHA1
 	}
-	if chown := ownershipStep(req.Attrs.Owner, req.Attrs.Group, old); chown != "" {
-		steps = append(steps, chown)
-	}
-	steps = append(steps, fmt.Sprintf(`chmod %04o "$t"`, mode))
-	if req.Validate != "" {
-		check := strings.ReplaceAll(req.Validate, "%s", `"$t"`)
-		steps = append(steps, `{ `+check+`; vrc=$?; [ $vrc = 0 ] || { echo "@validate $vrc"; rm -f -- "$t"; exit 0; }; }`)
-	}
-	if req.Backup && old.Exists {
-		steps = append(steps,
-			`b=`+dest+`.$$.$(date +%Y-%m-%d@%H:%M:%S~)`,
-			`cp -p -- `+dest+` "$b"`,
-			`echo "@backup $b"`)
-	}
-	steps = append(steps, `mv -f -- "$t" `+dest, statLine(req.Dest))
-
-	script := ""
-	if req.Prelude != "" {
-		script = "{ " + req.Prelude + "\n} || exit 1\n"
-	}
-	script += `t=$(mktemp ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
-		strings.Join(steps, " &&\n") + " || { rc=$?; rm -f -- \"$t\"; exit $rc; }\n"
+	script := w.script()
 	res, err := c.Run(script, req.Content)
 	if err != nil {
 		return "", err
@@ -101,6 +85,9 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 		}, "failed to validate")
 	}
 	if res.ExitCode != 0 {
+		if err := verifyFailure(req.Dest, req.Dest+" is unchanged", out); err != nil {
+			return "", err
+		}
 		return "", failWith(map[string]any{"rc": res.ExitCode}, "Destination %s not writable or failed to write: %s", req.Dest, trimOutput(res.Stderr))
 	}
 	for _, line := range strings.Split(out, "\n") {

@@ -202,7 +202,12 @@ func (j *unarchiveJob) inspect() (*inspection, *Result, error) {
 	fmt.Fprintf(&b, "[ -d %s ] || { echo @nodest; exit 0; }\n", shell.Quote(j.dest))
 	b.WriteString(statLine(j.dest) + "\n")
 	if j.upload != nil {
-		b.WriteString(`t=$(mktemp -d) && src="$t/source" && cat > "$src" && echo "@uploaded $src" || exit 1` + "\n")
+		// The archive is kept for the second command only when this one
+		// gets to its end; a leftover of a killed run of the same task is
+		// removed first.
+		key := sha1Hex([]byte(j.dest + "\x00" + sha1Hex(j.upload)))[:16]
+		b.WriteString(uploadScript(key, int64(len(j.upload)), sha1Hex(j.upload)))
+		b.WriteString(`echo "@uploaded $src"` + "\n")
 	} else {
 		fmt.Fprintf(&b, "src=%s\n", shell.Quote(j.src))
 		b.WriteString(`[ -e "$src" ] || { echo @nosrc; exit 0; }; [ -r "$src" ] || { echo @unreadable; exit 0; }` + "\n")
@@ -224,13 +229,16 @@ echo @list; cat "$l"; echo @endlist
 else tar -d -f "$src"` + j.tarFilters() + ` 2>&1; echo "@diffrc $?"; fi
 `)
 	b.WriteString(j.attrCheckScript(false))
-	b.WriteString(`rm -f "$l"` + "\n")
+	b.WriteString(`rm -f "$l"; up=` + "\n")
 
 	out, err := j.c.Run(b.String(), j.upload)
 	if err != nil {
 		return nil, nil, err
 	}
 	if out.ExitCode != 0 {
+		if err := verifyFailure("the archive "+j.src+" to the host", "nothing was extracted", string(out.Stdout)); err != nil {
+			return nil, nil, err
+		}
 		return nil, nil, failf("failed to inspect %s on the host: %s", j.src, trimOutput(out.Stderr))
 	}
 	in := &inspection{}

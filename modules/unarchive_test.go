@@ -116,3 +116,28 @@ func TestUnarchiveFailures(t *testing.T) {
 		t.Errorf("unknown parameter accepted")
 	}
 }
+
+// TestUnarchiveUploadCleanup: the archive uploaded from the controller is
+// removed from the host's temporary directory whether the task succeeds,
+// changes nothing, or fails after the upload.
+func TestUnarchiveUploadCleanup(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args   Args
+		failed bool
+	}{
+		{Args{"src": "zookeeper-3.4.6.tar.gz", "dest": dir}, false},
+		{Args{"src": "zookeeper-3.4.6.tar.gz", "dest": dir}, false}, // unchanged
+		{Args{"src": "hello.txt", "dest": dir}, true},               // not an archive
+	} {
+		res := runModule(t, testContext(t, nil), "unarchive", tc.args)
+		if res.Failed != tc.failed {
+			t.Errorf("unarchive %v: failed=%v (%s), want %v", tc.args, res.Failed, res.Msg, tc.failed)
+		}
+		if left, _ := filepath.Glob(filepath.Join(tmp, ".gansible-upload-*")); len(left) > 0 {
+			t.Errorf("unarchive %v left %v", tc.args, left)
+		}
+	}
+}
