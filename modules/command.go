@@ -164,7 +164,7 @@ func (s *commandSpec) script(nonce string, check bool) string {
 		b.WriteString("d=" + hostWord(s.chdir, false) + "\n")
 		b.WriteString(`if [ ! -e "$d" ]; then printf '%s chdir 2 %s\n' "$n" "$d"; exit 0; fi
 if [ ! -d "$d" ]; then printf '%s chdir 20 %s\n' "$n" "$d"; exit 0; fi
-cd "$d" 2>/dev/null || { printf '%s chdir 13 %s\n' "$n" "$d"; exit 0; }
+cd -- "$d" 2>/dev/null || { printf '%s chdir 13 %s\n' "$n" "$d"; exit 0; }
 `)
 	}
 	if s.creates != "" {

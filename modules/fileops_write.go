@@ -70,7 +70,7 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	if chown := ownershipStep(req.Attrs.Owner, req.Attrs.Group, old); chown != "" {
 		steps = append(steps, chown)
 	}
-	steps = append(steps, fmt.Sprintf(`chmod %04o "$t"`, mode))
+	steps = append(steps, fmt.Sprintf(`chmod -- %04o "$t"`, mode))
 	if req.Validate != "" {
 		check := strings.ReplaceAll(req.Validate, "%s", `"$t"`)
 		steps = append(steps, `{ `+check+`; vrc=$?; [ $vrc = 0 ] || { echo "@validate $vrc"; rm -f -- "$t"; exit 0; }; }`)
@@ -87,7 +87,7 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	if req.Prelude != "" {
 		script = "{ " + req.Prelude + "\n} || exit 1\n"
 	}
-	script += `t=$(mktemp ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
+	script += `t=$(mktemp -- ` + shell.Quote(path.Dir(req.Dest)+"/.gansible_tmpXXXXXX") + `) || exit 1` + "\n" +
 		strings.Join(steps, " &&\n") + " || { rc=$?; rm -f -- \"$t\"; exit $rc; }\n"
 	res, err := c.Run(script, req.Content)
 	if err != nil {
@@ -230,17 +230,17 @@ func ownershipStep(owner, group string, old *remoteFile) string {
 	full = strings.TrimSuffix(full, ":")
 	if !keepOwner && !keepGroup {
 		// Only what was asked for: it must take.
-		return `chown -h ` + shell.Quote(full) + ` "$t"`
+		return `chown -h -- ` + shell.Quote(full) + ` "$t"`
 	}
 	var strict []string
 	if owner != "" {
-		strict = append(strict, `chown -h `+shell.Quote(owner)+` "$t"`)
+		strict = append(strict, `chown -h -- `+shell.Quote(owner)+` "$t"`)
 	}
 	if group != "" {
-		strict = append(strict, `chgrp -h `+shell.Quote(group)+` "$t"`)
+		strict = append(strict, `chgrp -h -- `+shell.Quote(group)+` "$t"`)
 	}
 	if len(strict) == 0 {
 		strict = []string{":"}
 	}
-	return `{ chown -h ` + shell.Quote(full) + ` "$t" 2>/dev/null || { ` + strings.Join(strict, " && ") + `; }; }`
+	return `{ chown -h -- ` + shell.Quote(full) + ` "$t" 2>/dev/null || { ` + strings.Join(strict, " && ") + `; }; }`
 }
