@@ -186,7 +186,7 @@ func TestHostileValues(t *testing.T) {
 				if check {
 					name += " check"
 				}
-				t.Run(name+"/"+strings.Fields(strings.ReplaceAll(raw, "@MARK@", "M")+" .")[0]+"_"+string(rune('a'+i)), func(t *testing.T) {
+				t.Run(name+"/"+strings.Fields(strings.ReplaceAll(raw, "@MARK@", "M") + " .")[0]+"_"+string(rune('a'+i)), func(t *testing.T) {
 					runHostileCase(t, tc, raw, check)
 				})
 			}
