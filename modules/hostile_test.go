@@ -2,6 +2,7 @@ package modules
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"context"
 	"io"
@@ -39,10 +40,17 @@ var standIns = map[string]string{
 	"dnf": "exit 0", "yum": "exit 0", "chown": "exit 0", "chgrp": "exit 0",
 	"chmod": "exit 0", "cp": "exit 0", "mv": "exit 0", "rm": "exit 0",
 	"rmdir": "exit 0", "mkdir": "exit 0", "ln": "exit 0", "touch": "exit 0",
-	"unzip": "exit 0", "service": "exit 3", "chkconfig": "exit 0",
+	"service": "exit 3", "chkconfig": "exit 0",
 	"initctl": "exit 0", "systemctl": "exit 0", "prog": "exit 0", "probe": "exit 0",
 	// Nothing is installed.
 	"rpm": "exit 1",
+	// A zip lists one member, which differs from the tree's: unzip puts
+	// it in the module's temporary directory for comparing.
+	"unzip": `p=; for a do
+	[ "$a" = -Z1 ] && echo member
+	case $p in -d) case $a in "$GANSIBLE_WORK"/tmp.*) echo y >"$a/member" ;; esac ;; esac
+	p=$a
+done; exit 0`,
 	// An archive always differs from the tree, so that it is extracted.
 	"tar": `for a do case $a in -d) echo "member: Size differs"; exit 1 ;; -t) echo member ;; esac; done; exit 0`,
 	// Temporary files go to the work directory.
@@ -156,6 +164,25 @@ func writeTar(t *testing.T, p string) {
 	}
 }
 
+// writeZip writes a one-file zip archive.
+func writeZip(t *testing.T, p string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	f, err := w.Create("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("x"))
+	w.Close()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestHostileValues runs each module with each hostile value in each
 // parameter on this machine, with recording stand-ins for the tools, and
 // checks that the value reached a tool as one whole argument that no tool
@@ -205,6 +232,8 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 		switch tc.Prepare {
 		case "tar":
 			writeTar(t, filepath.Join(h.work, value))
+		case "zip":
+			writeZip(t, filepath.Join(h.work, value))
 		case "dir":
 			if err := os.MkdirAll(filepath.Join(h.work, value), 0o755); err != nil {
 				t.Fatal(err)
@@ -222,6 +251,7 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 		}
 	}
 	writeTar(t, filepath.Join(h.work, "a.tar"))
+	writeZip(t, filepath.Join(h.work, "a.zip"))
 	h.serviceProbe = formatRecords(map[string]any{
 		"manager": "sysv", "svc_cmd": filepath.Join(h.bin, "service"),
 		"enable_cmd": filepath.Join(h.bin, "chkconfig"), "initscript": "/etc/init.d/" + value,

@@ -153,6 +153,15 @@ func (j *unarchiveJob) run() (*Result, error) {
 	if err != nil || skip != nil {
 		return skip, err
 	}
+	if in.kind == "zip" {
+		// unzip reads each word after -x as a pattern until one starts
+		// with "-", and has no "--".
+		for _, e := range j.exclude {
+			if strings.HasPrefix(e, "-") {
+				return nil, failf("exclude pattern %q starts with \"-\": refused, unzip would read it as an option", e)
+			}
+		}
+	}
 	res.Set("dest", j.dest)
 	res.Set("src", j.src)
 	res.Set("handler", archiveHandler[in.kind])
