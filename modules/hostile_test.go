@@ -252,6 +252,9 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 	}
 	writeTar(t, filepath.Join(h.work, "a.tar"))
 	writeZip(t, filepath.Join(h.work, "a.zip"))
+	if err := os.MkdirAll(filepath.Join(h.work, "tree", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	h.serviceProbe = formatRecords(map[string]any{
 		"manager": "sysv", "svc_cmd": filepath.Join(h.bin, "service"),
 		"enable_cmd": filepath.Join(h.bin, "chkconfig"), "initscript": "/etc/init.d/" + value,
@@ -262,7 +265,9 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 	if !ok {
 		t.Fatalf("module %s not registered", tc.Module)
 	}
-	c := &Context{Ctx: context.Background(), Conn: h, Host: "localhost", CheckMode: check}
+	c := &Context{Ctx: context.Background(), Conn: h, Host: "localhost", CheckMode: check,
+		// Controller-side files are the work directory's.
+		FindFile: func(_, name string) (string, error) { return filepath.Join(h.work, name), nil }}
 	if err := args.Check(tc.Module, m); err != nil {
 		if nul && strings.Contains(err.Error(), "NUL byte") {
 			return
@@ -317,7 +322,8 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 }
 
 // wholeArgument says that arg is the value as one argument: the value
-// itself, or with a prefix gansible adds ("./", an option's "NAME=").
+// itself, or with what gansible adds: a "./" or an option's "--NAME="
+// before it, a path below it ("/..." after it).
 func wholeArgument(arg, value string, exact bool) bool {
 	if arg == value {
 		return true
@@ -325,6 +331,11 @@ func wholeArgument(arg, value string, exact bool) bool {
 	if exact {
 		return false
 	}
-	prefix, ok := strings.CutSuffix(arg, value)
-	return ok && (prefix == "./" || strings.HasPrefix(prefix, "--") && strings.HasSuffix(prefix, "="))
+	i := strings.Index(arg, value)
+	if i < 0 {
+		return false
+	}
+	prefix, suffix := arg[:i], arg[i+len(value):]
+	return (prefix == "" || prefix == "./" || strings.HasPrefix(prefix, "--") && strings.HasSuffix(prefix, "=")) &&
+		(suffix == "" || strings.HasPrefix(suffix, "/"))
 }
