@@ -163,7 +163,7 @@ const timestampCmd = `"$(date '+%Y-%m-%d %H:%M:%S %N' 2>/dev/null)"`
 // that the command sees the environment it was given.
 func (s *commandSpec) script(nonce string, check bool) string {
 	var b strings.Builder
-	b.WriteString(expandFunctions)
+	b.WriteString("gansible_n=" + nonce + "\n" + expandFunctions)
 	// word is the sh word for value, expanded as Ansible expands it on the
 	// host, through the variable v when it needs expanding.
 	word := func(v, value string) string {
@@ -196,7 +196,6 @@ func (s *commandSpec) script(nonce string, check bool) string {
 			words = append(words, word(fmt.Sprintf("gansible_a%d", i), w))
 		}
 	}
-	b.WriteString("gansible_n=" + nonce + "\n")
 	if chdir != "" {
 		b.WriteString("gansible_d=" + chdir + "\n")
 		b.WriteString(`if [ ! -e "$gansible_d" ]; then printf '%s chdir 2 %s\n' "$gansible_n" "$gansible_d"; exit 0; fi
@@ -243,7 +242,7 @@ case $1 in -*) case $gansible_p in -*) gansible_p=./$gansible_p ;; esac; shift; 
 
 // scriptReports are the reports the script may print instead of running
 // the command.
-var scriptReports = map[string]bool{"chdir": true, "exec": true, "creates": true, "removes": true, "check": true}
+var scriptReports = map[string]bool{"chdir": true, "exec": true, "creates": true, "removes": true, "check": true, "expand": true}
 
 // errnoText is Python's strerror for the errors the script reports.
 var errnoText = map[string]string{
@@ -316,6 +315,10 @@ func (s *commandSpec) reportResult(r *Result, report string, check bool) *Result
 			}
 			r.Msg = fmt.Sprintf("[Errno %s] %s: b'%s'", errno, errnoText[errno], path)
 		}
+	case "expand":
+		r.Failed = true
+		r.Set("rc", nil)
+		r.Msg = fmt.Sprintf("cannot expand $%s on the host: awk, which reads the environment, failed or is missing", detail)
 	case "creates":
 		// detail is the path as expanded on the host.
 		r.Msg = fmt.Sprintf("%s not run command since '%s' exists", would, detail)

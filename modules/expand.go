@@ -89,13 +89,18 @@ func needsExpansion(s string) bool {
 
 // expandFunctions are the sh functions the expansion code calls; all
 // their variables start with gansible_. gansible_env NAME sets gansible_val
-// to the environment's NAME, or fails when it is unset. gansible_pwhome 1
+// to the environment's NAME, or fails when it is unset; when awk cannot
+// tell, the script reports "NONCE expand NAME" and stops. gansible_pwhome 1
 // NAME (or 3 UID) sets gansible_val to the home directory of that password
 // entry, like Python's pwd.getpwnam (getpwuid). gansible_home applies
 // expanduser to gansible_w.
 const expandFunctions = `gansible_env() {
-	gansible_val=$(awk -- 'BEGIN { if (ARGV[1] in ENVIRON) { printf "%s.", ENVIRON[ARGV[1]]; exit 0 } exit 1 }' "$1") || return 1
-	gansible_val=${gansible_val%.}
+	gansible_val=$(awk -- 'BEGIN { if (ARGV[1] in ENVIRON) { printf "%s.", ENVIRON[ARGV[1]]; exit 0 } exit 1 }' "$1")
+	case $? in
+	0) gansible_val=${gansible_val%.} ;;
+	1) return 1 ;;
+	*) printf '%s expand %s\n' "$gansible_n" "$1"; exit 0 ;;
+	esac
 }
 gansible_pwhome() {
 	if command -v getent >/dev/null 2>&1; then

@@ -104,3 +104,17 @@ func TestCommandExpandsLikeAnsible(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandExpansionNeedsAwk: without awk the host cannot tell which
+// variables are set, and the task fails rather than guess.
+func TestCommandExpansionNeedsAwk(t *testing.T) {
+	c := &Context{Ctx: context.Background(), Conn: envConn{map[string]string{"PATH": t.TempDir(), "HOME": "/h"}}, Host: "localhost"}
+	r := execModule(t, c, "command", Args{"argv": []any{"/bin/echo", "$HOME"}})
+	if !r.Failed || r.Msg != "cannot expand $HOME on the host: awk, which reads the environment, failed or is missing" {
+		t.Errorf("failed=%v msg=%q", r.Failed, r.Msg)
+	}
+	r = execModule(t, c, "command", Args{"argv": []any{"/bin/echo", "no variables"}})
+	if r.Failed || r.Fields["stdout"] != "no variables" {
+		t.Errorf("without references: failed=%v stdout=%q msg=%q", r.Failed, r.Fields["stdout"], r.Msg)
+	}
+}
