@@ -52,6 +52,11 @@ func planBecome(cmd string, stdin io.Reader, become *Become) (becomePlan, error)
 	if p.user == "" {
 		p.user = "root"
 	}
+	// sudo -u and su take the user as a plain word: one that starts
+	// with "-" would be read as an option.
+	if strings.HasPrefix(p.user, "-") {
+		return becomePlan{}, &BecomeError{Msg: fmt.Sprintf("become_user %q starts with \"-\": refused, %s would read it as an option", p.user, p.method)}
+	}
 	exe := become.Exe
 	if exe == "" {
 		exe = p.method

@@ -174,3 +174,20 @@ func TestPlanBecomeKeepsPasswordOutOfArgv(t *testing.T) {
 		t.Error("pbrun: want an error")
 	}
 }
+
+// TestPlanBecomeRefusesOptionUsers: sudo -u and su read a user that
+// starts with "-" as an option, so it is refused, with a become error.
+func TestPlanBecomeRefusesOptionUsers(t *testing.T) {
+	for _, method := range []string{"sudo", "su"} {
+		for _, user := range []string{"-", "-c", "--login", "-u root"} {
+			_, err := planBecome("true", nil, &Become{Method: method, User: user})
+			var be *BecomeError
+			if !errors.As(err, &be) || !strings.Contains(be.Msg, "refused") {
+				t.Errorf("%s user %q: err = %v, want a refusal", method, user, err)
+			}
+		}
+		if _, err := planBecome("true", nil, &Become{Method: method, User: "a-b"}); err != nil {
+			t.Errorf("%s user a-b: %v", method, err)
+		}
+	}
+}

@@ -25,13 +25,62 @@ func (a Args) Check(name string, m Module) error {
 		}
 	}
 	if len(unknown) == 0 {
-		return nil
+		return checkNUL(a)
 	}
 	sort.Strings(unknown)
 	supported := append([]string(nil), m.Params()...)
 	sort.Strings(supported)
 	return fmt.Errorf("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.",
 		name, strings.Join(unknown, ", "), strings.Join(supported, ", "))
+}
+
+// dataParams are the parameters whose values travel as data (on stdin, or
+// only used on the controller), never inside a command line.
+var dataParams = map[string]bool{
+	"content": true, "stdin": true, "line": true, "regexp": true, "regex": true,
+	"search_string": true, "insertafter": true, "insertbefore": true,
+}
+
+// checkNUL refuses a NUL byte in any value that may reach a command line:
+// no argument vector can hold one, and a shell would silently drop it.
+func checkNUL(a Args) error {
+	names := make([]string, 0, len(a))
+	for k := range a {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !dataParams[k] && hasNUL(a[k]) {
+			return fmt.Errorf("argument '%s' contains a NUL byte, which no command line can carry", k)
+		}
+	}
+	return nil
+}
+
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) >= 0
+	case []any:
+		for _, e := range x {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	case []string:
+		for _, e := range x {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if hasNUL(k) || hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Has reports whether the parameter was given.

@@ -154,65 +154,95 @@ func newNonce() (string, error) {
 const timestampCmd = `"$(date '+%Y-%m-%d %H:%M:%S %N' 2>/dev/null)"`
 
 // script builds the sh script run on the host. Before the command runs it
-// may print one report line, "NONCE what [detail]", and exit; otherwise
-// the command's stdout is framed by "NONCE start-time\n" and
+// may print one report, "NONCE what [detail]", and exit; otherwise the
+// command's stdout is framed by "NONCE start-time\n" and
 // "NONCE rc end-time\n".
+//
+// The expansions of the command's words and of chdir, creates and removes
+// come first, and every variable of the script starts with gansible_, so
+// that the command sees the environment it was given.
 func (s *commandSpec) script(nonce string, check bool) string {
 	var b strings.Builder
-	b.WriteString("n=" + nonce + "\n")
+	b.WriteString("gansible_n=" + nonce + "\n" + expandFunctions)
+	// word is the sh word for value, expanded as Ansible expands it on the
+	// host, through the variable v when it needs expanding.
+	word := func(v, value string) string {
+		code, ok := expandInto(v, value)
+		if !ok {
+			return shell.Quote(value)
+		}
+		b.WriteString(code)
+		return `"$` + v + `"`
+	}
+	var chdir, creates, removes string
 	if s.chdir != "" {
-		b.WriteString("d=" + hostWord(s.chdir, false) + "\n")
-		b.WriteString(`if [ ! -e "$d" ]; then printf '%s chdir 2 %s\n' "$n" "$d"; exit 0; fi
-if [ ! -d "$d" ]; then printf '%s chdir 20 %s\n' "$n" "$d"; exit 0; fi
-cd "$d" 2>/dev/null || { printf '%s chdir 13 %s\n' "$n" "$d"; exit 0; }
-`)
+		chdir = word("gansible_d", s.chdir)
 	}
 	if s.creates != "" {
-		fmt.Fprintf(&b, "for f in %s; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then printf '%%s creates\\n' \"$n\"; exit 0; fi; done\n",
-			hostWord(s.creates, true))
+		creates = word("gansible_c", s.creates)
 	}
 	if s.removes != "" {
-		fmt.Fprintf(&b, "m=; for f in %s; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then m=1; break; fi; done\n", hostWord(s.removes, true))
-		b.WriteString(`[ -n "$m" ] || { printf '%s removes\n' "$n"; exit 0; }` + "\n")
+		removes = word("gansible_r", s.removes)
 	}
-	if check {
-		b.WriteString(`printf '%s check\n' "$n"; exit 0` + "\n")
-		return b.String()
-	}
+	var words []string
 	if s.useShell {
 		exe := s.executable
 		if exe == "" {
 			exe = "/bin/sh"
 		}
-		b.WriteString("set -- " + shell.Join(exe, "-c", s.raw) + "\n")
+		words = []string{shell.Quote(exe), "-c", shell.Quote(s.raw)}
 	} else {
-		words := make([]string, len(s.argv))
 		for i, w := range s.argv {
-			words[i] = hostWord(w, false)
+			words = append(words, word(fmt.Sprintf("gansible_a%d", i), w))
 		}
-		b.WriteString("set -- " + strings.Join(words, " ") + "\n")
 	}
-	// Find the program as execvp would, to fail as Python's Popen does
-	// rather than with the shell's "not found".
-	b.WriteString(`p=
-case $1 in
-*/*) p=$1 ;;
-*) set -f; IFS=:; for d in $PATH; do if [ -f "${d:-.}/$1" ]; then p=${d:-.}/$1; [ -x "$p" ] && break; fi; done; unset IFS; set +f ;;
-esac
-if [ -z "$p" ] || [ ! -e "$p" ]; then printf '%s exec 2 %s\n' "$n" "$1"; exit 0; fi
-if [ -d "$p" ] || [ ! -x "$p" ]; then printf '%s exec 13 %s\n' "$n" "$1"; exit 0; fi
+	if chdir != "" {
+		b.WriteString("gansible_d=" + chdir + "\n")
+		b.WriteString(`if [ ! -e "$gansible_d" ]; then printf '%s chdir 2 %s\n' "$gansible_n" "$gansible_d"; exit 0; fi
+if [ ! -d "$gansible_d" ]; then printf '%s chdir 20 %s\n' "$gansible_n" "$gansible_d"; exit 0; fi
+cd -- "$gansible_d" 2>/dev/null || { printf '%s chdir 13 %s\n' "$gansible_n" "$gansible_d"; exit 0; }
 `)
-	b.WriteString(`printf '%s %s\n' "$n" ` + timestampCmd + "\n")
+	}
+	// creates and removes are globbed as a whole, as Python's glob.glob
+	// does with the expanded path: unquoted, but never split.
+	if creates != "" {
+		b.WriteString("gansible_c=" + creates + "\n")
+		b.WriteString(`IFS=; for gansible_f in $gansible_c; do if [ -e "$gansible_f" ] || [ -L "$gansible_f" ]; then printf '%s creates %s\n' "$gansible_n" "$gansible_c"; exit 0; fi; done; unset IFS` + "\n")
+	}
+	if removes != "" {
+		b.WriteString("gansible_r=" + removes + "\n")
+		b.WriteString(`gansible_m=; IFS=; for gansible_f in $gansible_r; do if [ -e "$gansible_f" ] || [ -L "$gansible_f" ]; then gansible_m=1; break; fi; done; unset IFS` + "\n")
+		b.WriteString(`[ -n "$gansible_m" ] || { printf '%s removes %s\n' "$gansible_n" "$gansible_r"; exit 0; }` + "\n")
+	}
+	if check {
+		b.WriteString(`printf '%s check\n' "$gansible_n"; exit 0` + "\n")
+		return b.String()
+	}
+	b.WriteString("set -- " + strings.Join(words, " ") + "\n")
+	// Find the program as execvp would, to fail as Python's Popen does
+	// rather than with the shell's "not found". A program name that starts
+	// with "-" is run by its path, which bash's exec cannot take for one
+	// of its options.
+	b.WriteString(`gansible_p=
+case $1 in
+*/*) gansible_p=$1 ;;
+*) set -f; IFS=:; for gansible_dir in $PATH; do if [ -f "${gansible_dir:-.}/$1" ]; then gansible_p=${gansible_dir:-.}/$1; [ -x "$gansible_p" ] && break; fi; done; unset IFS; set +f ;;
+esac
+if [ -z "$gansible_p" ] || [ ! -e "$gansible_p" ]; then printf '%s exec 2 %s\n' "$gansible_n" "$1"; exit 0; fi
+if [ -d "$gansible_p" ] || [ ! -x "$gansible_p" ]; then printf '%s exec 13 %s\n' "$gansible_n" "$1"; exit 0; fi
+case $1 in -*) case $gansible_p in -*) gansible_p=./$gansible_p ;; esac; shift; set -- "$gansible_p" "$@" ;; esac
+`)
+	b.WriteString(`printf '%s %s\n' "$gansible_n" ` + timestampCmd + "\n")
 	b.WriteString(`(exec "$@")` + "\n")
-	b.WriteString(`rc=$?` + "\n")
-	b.WriteString(`printf '%s %s %s\n' "$n" "$rc" ` + timestampCmd + "\n")
-	b.WriteString(`exit "$rc"` + "\n")
+	b.WriteString(`gansible_rc=$?` + "\n")
+	b.WriteString(`printf '%s %s %s\n' "$gansible_n" "$gansible_rc" ` + timestampCmd + "\n")
+	b.WriteString(`exit "$gansible_rc"` + "\n")
 	return b.String()
 }
 
 // scriptReports are the reports the script may print instead of running
 // the command.
-var scriptReports = map[string]bool{"chdir": true, "exec": true, "creates": true, "removes": true, "check": true}
+var scriptReports = map[string]bool{"chdir": true, "exec": true, "creates": true, "removes": true, "check": true, "expand": true}
 
 // errnoText is Python's strerror for the errors the script reports.
 var errnoText = map[string]string{
@@ -285,12 +315,17 @@ func (s *commandSpec) reportResult(r *Result, report string, check bool) *Result
 			}
 			r.Msg = fmt.Sprintf("[Errno %s] %s: b'%s'", errno, errnoText[errno], path)
 		}
+	case "expand":
+		r.Failed = true
+		r.Set("rc", nil)
+		r.Msg = fmt.Sprintf("cannot expand $%s on the host: awk, which reads the environment, failed or is missing", detail)
 	case "creates":
-		r.Msg = fmt.Sprintf("%s not run command since '%s' exists", would, s.creates)
-		stdout = fmt.Sprintf("skipped, since %s exists", s.creates)
+		// detail is the path as expanded on the host.
+		r.Msg = fmt.Sprintf("%s not run command since '%s' exists", would, detail)
+		stdout = fmt.Sprintf("skipped, since %s exists", detail)
 	case "removes":
-		r.Msg = fmt.Sprintf("%s not run command since '%s' does not exist", would, s.removes)
-		stdout = fmt.Sprintf("skipped, since %s does not exist", s.removes)
+		r.Msg = fmt.Sprintf("%s not run command since '%s' does not exist", would, detail)
+		stdout = fmt.Sprintf("skipped, since %s does not exist", detail)
 	case "check":
 		r.Msg = "Command would have run if not in check mode"
 		if s.creates == "" && s.removes == "" {

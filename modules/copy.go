@@ -218,15 +218,15 @@ func mkdirScript(dir string, attrs fileAttrs, dirMode modeSpec) string {
 	q := shell.Quote(strings.TrimSuffix(dir, "/"))
 	var set []string
 	if attrs.Owner != "" {
-		set = append(set, `chown `+shell.Quote(attrs.Owner)+` "$d"`)
+		set = append(set, `chown -- `+shell.Quote(attrs.Owner)+` "$d"`)
 	}
 	if attrs.Group != "" {
-		set = append(set, `chgrp `+shell.Quote(attrs.Group)+` "$d"`)
+		set = append(set, `chgrp -- `+shell.Quote(attrs.Group)+` "$d"`)
 	}
 	if dirMode.HasOctal {
-		set = append(set, `chmod `+formatMode(dirMode.Octal)+` "$d"`)
+		set = append(set, `chmod -- `+formatMode(dirMode.Octal)+` "$d"`)
 	} else if dirMode.Symbolic != "" {
-		set = append(set, `chmod `+shell.Quote(dirMode.Symbolic)+` "$d"`)
+		set = append(set, `chmod -- `+shell.Quote(dirMode.Symbolic)+` "$d"`)
 	}
 	if len(set) == 0 {
 		return "mkdir -p -- " + q
@@ -403,10 +403,10 @@ func copyRemoteTree(c *Context, src, dest string, opts copyOptions) (*Result, er
 	}
 	cmd := "mkdir -p -- " + shell.Quote(to) + " && cp -R -p -- " + shell.Quote(strings.TrimSuffix(from, "/")) + "/. " + shell.Quote(to)
 	if opts.attrs.Owner != "" {
-		cmd += " && chown -R " + shell.Quote(opts.attrs.Owner) + " -- " + shell.Quote(to)
+		cmd += " && chown -R -- " + shell.Quote(opts.attrs.Owner) + " " + shell.Quote(to)
 	}
 	if opts.attrs.Group != "" {
-		cmd += " && chgrp -R " + shell.Quote(opts.attrs.Group) + " -- " + shell.Quote(to)
+		cmd += " && chgrp -R -- " + shell.Quote(opts.attrs.Group) + " " + shell.Quote(to)
 	}
 	_, err = runChecked(c, "failed to copy "+src+" to "+dest, cmd, nil)
 	return res, err

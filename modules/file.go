@@ -242,7 +242,8 @@ func (t *fileTask) directory() error {
 // step prints "@changed" when it finds something to change; in check mode
 // only the finding runs.
 func (t *fileTask) recurseAttrs() {
-	q := shell.Quote(t.path)
+	// find reads a starting point that starts with "-" as an expression.
+	q := shell.Quote(operandPath(t.path))
 	// Each step: a find that lists what differs, and the command fixing it.
 	type step struct{ find, fix string }
 	var steps []step
@@ -258,7 +259,7 @@ func (t *fileTask) recurseAttrs() {
 		mode := fmt.Sprintf("%04o", m.Octal)
 		steps = append(steps, step{
 			fmt.Sprintf("find %s ! -type l ! -perm %s", q, mode),
-			fmt.Sprintf("find %s ! -type l -exec chmod %s {} +", q, mode)})
+			fmt.Sprintf("find %s ! -type l -exec chmod -- %s {} +", q, mode)})
 	}
 	for _, s := range steps {
 		cmd := `if [ -n "$(` + s.find + ` -print | head -n 1)" ]; then echo @changed`
@@ -270,7 +271,7 @@ func (t *fileTask) recurseAttrs() {
 	if m := t.attrs.Mode; m.Symbolic != "" && !t.c.CheckMode {
 		// A symbolic mode's result depends on each file: compare before and after.
 		list := fmt.Sprintf(`find %s ! -type l -exec stat -c '%%a %%n' {} + | cksum`, q)
-		t.script = append(t.script, fmt.Sprintf(`b=$(%s) && find %s ! -type l -exec chmod %s {} + && { [ "$b" = "$(%s)" ] || echo @changed; }`,
+		t.script = append(t.script, fmt.Sprintf(`b=$(%s) && find %s ! -type l -exec chmod -- %s {} + && { [ "$b" = "$(%s)" ] || echo @changed; }`,
 			list, q, shell.Quote(m.Symbolic), list))
 	}
 	t.recurseChanges = len(t.script) > 0
@@ -546,7 +547,7 @@ func chmodCommand(m modeSpec, p string) string {
 	if m.HasOctal {
 		return fmt.Sprintf("chmod %04o -- %s", m.Octal, shell.Quote(p))
 	}
-	return "chmod " + shell.Quote(m.Symbolic) + " -- " + shell.Quote(p)
+	return "chmod -- " + shell.Quote(m.Symbolic) + " " + shell.Quote(p)
 }
 
 func contains(list []string, s string) bool {

@@ -171,10 +171,10 @@ func (ch attrChange) script(path string) string {
 	var cmds []string
 	q := shell.Quote(path)
 	if ch.Owner != "" {
-		cmds = append(cmds, "chown -h "+shell.Quote(ch.Owner)+" -- "+q)
+		cmds = append(cmds, "chown -h -- "+shell.Quote(ch.Owner)+" "+q)
 	}
 	if ch.Group != "" {
-		cmds = append(cmds, "chgrp -h "+shell.Quote(ch.Group)+" -- "+q)
+		cmds = append(cmds, "chgrp -h -- "+shell.Quote(ch.Group)+" "+q)
 	}
 	if ch.SetMode {
 		cmds = append(cmds, fmt.Sprintf("chmod %04o -- %s", ch.Mode, q))

@@ -130,7 +130,7 @@ func (w atomicWrite) script() string {
 	if w.Chown != "" {
 		steps = append(steps, w.Chown)
 	}
-	steps = append(steps, fmt.Sprintf(`chmod %04o "$t"`, w.Mode))
+	steps = append(steps, fmt.Sprintf(`chmod -- %04o "$t"`, w.Mode))
 	if w.Validate != "" {
 		check := strings.ReplaceAll(w.Validate, "%s", `"$t"`)
 		steps = append(steps, `{ `+check+`; vrc=$?; [ $vrc = 0 ] || { echo "@validate $vrc"; exit 0; }; }`)

@@ -134,17 +134,17 @@ func TestAtomicWriteSteps(t *testing.T) {
 		{
 			name:  "stdin",
 			w:     newWrite("/etc/x", content),
-			order: []string{`gansible_sweep "$pre" -f`, `trap `, `mktemp -- "$pre$$.XXXXXX"`, `cat > "$t"`, `gansible_verify "$t" 3 a9993e364706816aba3e25717850c26c9cd0d89d`, `gansible_sync "$t"`, `chmod 0640 "$t"`, `mv -f -- "$t" /etc/x`, "t= &&", `stat -c`},
+			order: []string{`gansible_sweep "$pre" -f`, `trap `, `mktemp -- "$pre$$.XXXXXX"`, `cat > "$t"`, `gansible_verify "$t" 3 a9993e364706816aba3e25717850c26c9cd0d89d`, `gansible_sync "$t"`, `chmod -- 0640 "$t"`, `mv -f -- "$t" /etc/x`, "t= &&", `stat -c`},
 		},
 		{
 			name:  "copy on the host",
 			w:     atomicWrite{Dest: "/etc/x", CopyFrom: "/etc/-src", Size: 7, SHA1: "00ff", Mode: 0o600},
-			order: []string{`cp -- /etc/-src "$t"`, `gansible_verify "$t" 7 00ff`, `gansible_sync "$t"`, `chmod 0600 "$t"`, `mv -f -- "$t" /etc/x`},
+			order: []string{`cp -- /etc/-src "$t"`, `gansible_verify "$t" 7 00ff`, `gansible_sync "$t"`, `chmod -- 0600 "$t"`, `mv -f -- "$t" /etc/x`},
 		},
 		{
 			name:  "owner, validation and backup",
-			w:     atomicWrite{Dest: "/etc/x", Size: 3, SHA1: "s", Mode: 0o644, Chown: `chown -h root "$t"`, Validate: "visudo -cf %s", Backup: true, Prelude: "mkdir -p -- /etc"},
-			order: []string{"{ mkdir -p -- /etc\n} || exit 1", `mktemp`, `cat > "$t"`, `gansible_verify`, `gansible_sync`, `chown -h root "$t"`, `chmod 0644 "$t"`, `visudo -cf "$t"`, `cp -p -- /etc/x "$bk"`, `mv -f -- "$t" /etc/x`},
+			w:     atomicWrite{Dest: "/etc/x", Size: 3, SHA1: "s", Mode: 0o644, Chown: `chown -h -- root "$t"`, Validate: "visudo -cf %s", Backup: true, Prelude: "mkdir -p -- /etc"},
+			order: []string{"{ mkdir -p -- /etc\n} || exit 1", `mktemp`, `cat > "$t"`, `gansible_verify`, `gansible_sync`, `chown -h -- root "$t"`, `chmod -- 0644 "$t"`, `visudo -cf "$t"`, `cp -p -- /etc/x "$bk"`, `mv -f -- "$t" /etc/x`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -167,7 +167,7 @@ func probeScript(users, groups []string, reqs []probeRequest) string {
 	}
 	for _, g := range groups {
 		q := shell.Quote(g)
-		fmt.Fprintf(&b, "g=$( (getent group %s || awk -F: -v n=%s '$1==n' /etc/group) 2>/dev/null | head -n 1 | cut -d: -f3)\n", q, q)
+		fmt.Fprintf(&b, "g=$( (getent group -- %s || awk -F: -v n=%s '$1==n' /etc/group) 2>/dev/null | head -n 1 | cut -d: -f3)\n", q, q)
 		b.WriteString("echo \"group ${g:--1}\"\n")
 	}
 	for _, r := range reqs {

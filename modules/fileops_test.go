@@ -165,13 +165,13 @@ func TestOwnershipStep(t *testing.T) {
 		want         string
 	}{
 		{old: &remoteFile{}, want: ""},
-		{owner: "root", old: &remoteFile{}, want: `chown -h root "$t"`},
-		{owner: "root", group: "wheel", old: &remoteFile{}, want: `chown -h root:wheel "$t"`},
-		{group: "wheel", old: &remoteFile{}, want: `chown -h :wheel "$t"`},
-		{old: existing, want: `{ chown -h 5:6 "$t" 2>/dev/null || { :; }; }`},
-		{owner: "root", old: existing, want: `{ chown -h root:6 "$t" 2>/dev/null || { chown -h root "$t"; }; }`},
-		{group: "it's", old: existing, want: `{ chown -h '5:it'\''s' "$t" 2>/dev/null || { chgrp -h 'it'\''s' "$t"; }; }`},
-		{owner: "a", group: "b", old: existing, want: `chown -h a:b "$t"`},
+		{owner: "root", old: &remoteFile{}, want: `chown -h -- root "$t"`},
+		{owner: "root", group: "wheel", old: &remoteFile{}, want: `chown -h -- root:wheel "$t"`},
+		{group: "wheel", old: &remoteFile{}, want: `chown -h -- :wheel "$t"`},
+		{old: existing, want: `{ chown -h -- 5:6 "$t" 2>/dev/null || { :; }; }`},
+		{owner: "root", old: existing, want: `{ chown -h -- root:6 "$t" 2>/dev/null || { chown -h -- root "$t"; }; }`},
+		{group: "it's", old: existing, want: `{ chown -h -- '5:it'\''s' "$t" 2>/dev/null || { chgrp -h -- 'it'\''s' "$t"; }; }`},
+		{owner: "a", group: "b", old: existing, want: `chown -h -- a:b "$t"`},
 	} {
 		if got := ownershipStep(tc.owner, tc.group, tc.old); got != tc.want {
 			t.Errorf("ownershipStep(%q, %q, exists=%v) = %s, want %s", tc.owner, tc.group, tc.old.Exists, got, tc.want)

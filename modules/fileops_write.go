@@ -217,17 +217,17 @@ func ownershipStep(owner, group string, old *remoteFile) string {
 	full = strings.TrimSuffix(full, ":")
 	if !keepOwner && !keepGroup {
 		// Only what was asked for: it must take.
-		return `chown -h ` + shell.Quote(full) + ` "$t"`
+		return `chown -h -- ` + shell.Quote(full) + ` "$t"`
 	}
 	var strict []string
 	if owner != "" {
-		strict = append(strict, `chown -h `+shell.Quote(owner)+` "$t"`)
+		strict = append(strict, `chown -h -- `+shell.Quote(owner)+` "$t"`)
 	}
 	if group != "" {
-		strict = append(strict, `chgrp -h `+shell.Quote(group)+` "$t"`)
+		strict = append(strict, `chgrp -h -- `+shell.Quote(group)+` "$t"`)
 	}
 	if len(strict) == 0 {
 		strict = []string{":"}
 	}
-	return `{ chown -h ` + shell.Quote(full) + ` "$t" 2>/dev/null || { ` + strings.Join(strict, " && ") + `; }; }`
+	return `{ chown -h -- ` + shell.Quote(full) + ` "$t" 2>/dev/null || { ` + strings.Join(strict, " && ") + `; }; }`
 }

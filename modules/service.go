@@ -39,6 +39,11 @@ func (serviceModule) Run(c *Context, args Args) (*Result, error) {
 	if name == "" {
 		return Failf("missing required arguments: name"), nil
 	}
+	// service, chkconfig, initctl and update-rc.d have no "--": a name
+	// that starts with "-" would be read as an option.
+	if strings.HasPrefix(name, "-") {
+		return Failf("service name %q starts with \"-\": refused, the init tools would read it as an option", name), nil
+	}
 	switch state {
 	case "", "started", "stopped", "restarted", "reloaded":
 	default:

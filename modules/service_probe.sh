@@ -5,6 +5,8 @@
 # init scripts. $2 is the arguments for status, $3 a ps pattern, $4 "1"
 # when the enabled state is wanted.
 name=$1 arguments=$2 pattern=$3 want_enabled=$4
+# $arguments is split into words unquoted, as Ansible splits it, but never
+# globbed against the host's files: set -f around each use.
 
 # binpath VAR NAME sets VAR to the path of the program NAME, or to "".
 binpath() {
@@ -58,7 +60,7 @@ elif [ -n "$initctl" ] && [ -f "/etc/init/$name.conf" ]; then
 	rec manager upstart
 	rec svc_cmd "$initctl"
 	runrec version "$initctl" version
-	runrec status "$initctl" status "$name" $arguments
+	{ set -f; runrec status "$initctl" status "$name" $arguments; set +f; }
 	if [ "$want_enabled" = 1 ]; then
 		recout conf <"/etc/init/$name.conf"
 		[ -f "/etc/init/$name.override" ] && recout override <"/etc/init/$name.override"
@@ -68,11 +70,11 @@ elif [ -n "$initscript" ] || [ -n "$service" ]; then
 	[ -n "$initscript" ] && rec initscript "$initscript"
 	if [ -n "$service" ]; then
 		rec svc_cmd "$service"
-		runrec status "$service" "$name" status $arguments
+		{ set -f; runrec status "$service" "$name" status $arguments; set +f; }
 	else
-		runrec status "$initscript" status $arguments
+		{ set -f; runrec status "$initscript" status $arguments; set +f; }
 	fi
-	[ -n "$initctl" ] && runrec initctl_status "$initctl" status "$name" $arguments
+	[ -n "$initctl" ] && { set -f; runrec initctl_status "$initctl" status "$name" $arguments; set +f; }
 	if [ -n "$initscript" ] && [ -n "$updatercd" ]; then
 		rec enable_cmd "$updatercd"
 		ls /etc/rc?.d/S??"$name" 2>/dev/null | recout s_links

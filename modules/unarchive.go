@@ -153,6 +153,15 @@ func (j *unarchiveJob) run() (*Result, error) {
 	if err != nil || skip != nil {
 		return skip, err
 	}
+	if in.kind == "zip" {
+		// unzip reads each word after -x as a pattern until one starts
+		// with "-", and has no "--".
+		for _, e := range j.exclude {
+			if strings.HasPrefix(e, "-") {
+				return nil, failf("exclude pattern %q starts with \"-\": refused, unzip would read it as an option", e)
+			}
+		}
+	}
 	res.Set("dest", j.dest)
 	res.Set("src", j.src)
 	res.Set("handler", archiveHandler[in.kind])
@@ -209,11 +218,11 @@ func (j *unarchiveJob) inspect() (*inspection, *Result, error) {
 		b.WriteString(uploadScript(key, int64(len(j.upload)), sha1Hex(j.upload)))
 		b.WriteString(`echo "@uploaded $src"` + "\n")
 	} else {
-		fmt.Fprintf(&b, "src=%s\n", shell.Quote(j.src))
+		fmt.Fprintf(&b, "src=%s\n", shell.Quote(operandPath(j.src)))
 		b.WriteString(`[ -e "$src" ] || { echo @nosrc; exit 0; }; [ -r "$src" ] || { echo @unreadable; exit 0; }` + "\n")
 	}
 	b.WriteString(`[ -s "$src" ] || { echo @empty; exit 0; }` + "\n")
-	fmt.Fprintf(&b, "cd %s || exit 1\n", shell.Quote(j.dest))
+	fmt.Fprintf(&b, "cd -- %s || exit 1\n", shell.Quote(j.dest))
 	b.WriteString(`m=$(od -An -tx1 -N6 "$src" | tr -d ' \n')
 case $m in
 504b0304*) k=zip ;; 1f8b*) k=gz ;; 425a68*) k=bz2 ;; fd377a585a00) k=xz ;; *) k=tar ;;
@@ -303,6 +312,10 @@ func (j *unarchiveJob) tarFilters() string {
 	for _, e := range j.exclude {
 		b.WriteString(" " + shell.Quote("--exclude="+strings.TrimSuffix(e, "/")))
 	}
+	if len(j.include) > 0 {
+		// Members are names, never options.
+		b.WriteString(" --")
+	}
 	for _, i := range j.include {
 		b.WriteString(" " + shell.Quote(i))
 	}
@@ -377,21 +390,24 @@ func (j *unarchiveJob) applyScript(in *inspection, unarchived bool) (string, str
 	if in.uploaded != "" {
 		src = in.uploaded
 	}
+	// unzip and tar read a path that starts with "-" as an option, and
+	// unzip has no "--".
+	src, dest := operandPath(src), operandPath(j.dest)
 	var extract string
 	if in.kind == "zip" {
-		extract = "unzip -o " + shell.Quote(src) + " -d " + shell.Quote(j.dest)
+		extract = "unzip -o " + shell.Quote(src) + " -d " + shell.Quote(dest)
 		for _, e := range j.exclude {
 			extract += " -x " + shell.Quote(e)
 		}
 	} else {
-		extract = "tar --extract -C " + shell.Quote(j.dest)
+		extract = "tar --extract -C " + shell.Quote(dest)
 		if j.newer {
 			extract += " --keep-newer-files"
 		}
 		extract += " -f " + shell.Quote(src) + j.tarFilters()
 	}
 	var b strings.Builder
-	b.WriteString("LC_ALL=C; export LC_ALL\ncd " + shell.Quote(j.dest) + " || exit 1\nrc=0\n")
+	b.WriteString("LC_ALL=C; export LC_ALL\ncd -- " + shell.Quote(j.dest) + " || exit 1\nrc=0\n")
 	if !unarchived {
 		b.WriteString(extract + " || rc=$?\n")
 	}

@@ -156,11 +156,11 @@ func probePackages(c *Context, names []string) (map[string]string, error) {
 	rpm := rpmCommand
 	for i, name := range names {
 		if isRPMFile(name) {
-			fmt.Fprintf(&b, "%s -qp --qf %s %s 2>&1 | recout file%d\n", rpm, q, shell.Quote(name), i)
-			fmt.Fprintf(&b, "n=$(%s -qp --qf '%%{NAME}' %s 2>/dev/null) && %s -q --qf %s \"$n\" 2>/dev/null | recout installed%d\n",
+			fmt.Fprintf(&b, "%s -qp --qf %s -- %s 2>&1 | recout file%d\n", rpm, q, shell.Quote(name), i)
+			fmt.Fprintf(&b, "n=$(%s -qp --qf '%%{NAME}' -- %s 2>/dev/null) && %s -q --qf %s -- \"$n\" 2>/dev/null | recout installed%d\n",
 				rpm, shell.Quote(name), rpm, q, i)
 		} else {
-			fmt.Fprintf(&b, "%s -q --qf %s %s 2>/dev/null | recout installed%d\n", rpm, q, shell.Quote(name), i)
+			fmt.Fprintf(&b, "%s -q --qf %s -- %s 2>/dev/null | recout installed%d\n", rpm, q, shell.Quote(name), i)
 		}
 	}
 	res, err := c.Run(b.String(), nil)
@@ -257,7 +257,8 @@ func (o dnfOptions) words() []string {
 		w = append(w, "--enablerepo="+r)
 	}
 	if o.confFile != "" {
-		w = append(w, "-c", o.confFile)
+		// One word: a file name starting with "-" stays the value.
+		w = append(w, "--config="+o.confFile)
 	}
 	return w
 }
@@ -287,7 +288,7 @@ trap 'rm -f "$o" "$e"' EXIT
 		step("cache", "makecache")
 	}
 	if len(plan.install) > 0 {
-		install := append([]string{"install"}, plan.install...)
+		install := append([]string{"install", "--"}, plan.install...)
 		if plan.onlyNewFiles && opts.repoFree() && !updateCache {
 			// A fresh install from local files needs no repository, and
 			// rpm does in a moment what dnf takes its start-up to do;
@@ -299,10 +300,10 @@ trap 'rm -f "$o" "$e"' EXIT
 		}
 	}
 	if len(plan.latest) > 0 {
-		step("upgrade", append([]string{"upgrade"}, plan.latest...)...)
+		step("upgrade", append([]string{"upgrade", "--"}, plan.latest...)...)
 	}
 	if len(plan.remove) > 0 {
-		step("remove", append([]string{"remove"}, plan.remove...)...)
+		step("remove", append([]string{"remove", "--"}, plan.remove...)...)
 	}
 	res, err := c.Run(b.String(), nil)
 	if err != nil {

@@ -431,7 +431,12 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		if !isIdentifierPath(k) || strings.Contains(k, ".") {
 			return "", fmt.Errorf("invalid environment variable name %q", k)
 		}
-		fmt.Fprintf(&b, "%s=%s; export %s; ", k, shell.Quote(template.Str(merged[k])), k)
+		v := template.Str(merged[k])
+		if strings.IndexByte(v, 0) >= 0 {
+			// sh would drop it silently.
+			return "", fmt.Errorf("environment variable %s contains a NUL byte", k)
+		}
+		fmt.Fprintf(&b, "%s=%s; export %s; ", k, shell.Quote(v), k)
 	}
 	return b.String(), nil
 }
