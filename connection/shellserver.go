@@ -37,7 +37,7 @@ import (
 //
 // A stream the server cannot trust any more is never read further: when
 // the stdin file cannot be written (a full or read-only temp dir) the
-// server writes head's message and "\nNONCE\n" on stderr and
+// server writes the file's name, head's message and "\nNONCE\n" on stderr and
 // "\nNONCE spool\n" on stdout, and exits; on anything else out of step
 // (a stream that ends early, a bad header) it exits without a word. The
 // command runs in neither case.
@@ -84,7 +84,7 @@ echo ` + shellReady + `
 # __gansible_spool_failed reports that the request's stdin could not be
 # written, and ends the server: how much of the stream head took is unknown.
 __gansible_spool_failed() {
-	printf '%s\n%s\n' "$1" "$__gansible_nonce" >&3
+	printf '%s: %s\n%s\n' "$__gansible_in" "$1" "$__gansible_nonce" >&3
 	printf '\n%s spool\n' "$__gansible_nonce"
 	exit 1
 }
@@ -103,11 +103,11 @@ while IFS=' ' read -r __gansible_nonce __gansible_lines __gansible_inlen; do
 	if [ "$__gansible_inlen" -gt 0 ]; then
 		__gansible_stdin=$__gansible_in
 		__gansible_err=$(head -c "$__gansible_inlen" 2>&1 >"$__gansible_in") ||
-			__gansible_spool_failed "${__gansible_err:-head failed writing $__gansible_in}"
+			__gansible_spool_failed "${__gansible_err:-head failed}"
 		__gansible_size=$(wc -c 2>&1 <"$__gansible_in") ||
-			__gansible_spool_failed "${__gansible_size:-cannot read back $__gansible_in}"
+			__gansible_spool_failed "${__gansible_size:-wc failed}"
 		[ "$__gansible_size" -eq "$__gansible_inlen" ] ||
-			__gansible_spool_failed "$__gansible_in holds $__gansible_size of $__gansible_inlen bytes"
+			__gansible_spool_failed "holds $__gansible_size of $__gansible_inlen bytes"
 	fi
 	IFS= read -r __gansible_end && [ "$__gansible_end" = "$__gansible_nonce" ] || exit 1
 	(exec /bin/sh -c "$__gansible_cmd" <"$__gansible_stdin" 2>&3 3>&-)
