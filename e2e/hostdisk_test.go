@@ -67,13 +67,14 @@ done; true`))
 // TestHostDiskFull: a file copied to hosts whose temp dir is full, whose
 // destination is full, or whose destination is read-only fails on those
 // hosts with a message saying so; no byte of the file runs as a command,
-// nothing half-written is left, and the other host finishes. Each file
-// line pair of the copied file is a request the hosts' shells would run
-// if they ever read it as one.
+// nothing half-written is left, and the other hosts finish, one of them
+// with a read-only temp dir (its commands run in sessions of their own).
+// Each line pair of the copied file is a request the hosts' shells would
+// run if they ever read it as one.
 func TestHostDiskFull(t *testing.T) {
 	f := shared(t)
-	tmpFull, destFull, destRO, fine := allHosts[0], allHosts[1], allHosts[2], allHosts[3]
-	hosts := []string{tmpFull, destFull, destRO, fine}
+	tmpFull, destFull, destRO, fine, tmpRO := allHosts[0], allHosts[1], allHosts[2], allHosts[3], allHosts[4]
+	hosts := []string{tmpFull, destFull, destRO, fine, tmpRO}
 	c := startCluster(t, f, hosts, false)
 	for _, h := range hosts {
 		inHost(t, c, h, "mkdir -p /srv/ok /srv/small /srv/ro")
@@ -81,6 +82,7 @@ func TestHostDiskFull(t *testing.T) {
 	inHost(t, c, tmpFull, "mount -t tmpfs -o size=64k,mode=1777 tmpfs /tmp")
 	inHost(t, c, destFull, "mount -t tmpfs -o size=64k tmpfs /srv/small")
 	inHost(t, c, destRO, "mount -t tmpfs -o ro,size=64k tmpfs /srv/ro")
+	inHost(t, c, tmpRO, "mount -t tmpfs -o ro,size=64k tmpfs /tmp")
 
 	const stray = "/var/tmp/stray-command-ran"
 	chunk := "abc 1 0\ntouch " + stray + "\n"
@@ -115,12 +117,14 @@ func TestHostDiskFull(t *testing.T) {
 	failed := testcluster.Recap{Failed: 1}
 	checkRecap(t, r, map[string]testcluster.Recap{
 		tmpFull: failed, destFull: failed, destRO: failed,
-		fine: {OK: 2, Changed: 2},
+		fine: {OK: 2, Changed: 2}, tmpRO: {OK: 2, Changed: 2},
 	})
 
 	want := sha256.Sum256(big)
-	if got := strings.Fields(inHost(t, c, fine, "sha256sum /srv/ok/big.bin"))[0]; got != fmt.Sprintf("%x", want) {
-		t.Errorf("%s: the copied file's sha256 is %s, want %x", fine, got, want)
+	for _, h := range []string{fine, tmpRO} {
+		if got := strings.Fields(inHost(t, c, h, "sha256sum /srv/ok/big.bin"))[0]; got != fmt.Sprintf("%x", want) {
+			t.Errorf("%s: the copied file's sha256 is %s, want %x", h, got, want)
+		}
 	}
 	for _, h := range hosts {
 		if out := inHost(t, c, h, "ls "+stray+" 2>/dev/null || true"); out != "" {
