@@ -219,7 +219,9 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 }
 
 // run runs one command. It returns errNotServed, having run nothing, when
-// the command is too large or the server is busy or broken.
+// the command is too large or the server is busy or broken. A command
+// with a NUL byte is declined too: on the session path planBecome refuses
+// it with a CommandError, the one check every path goes through.
 func (s *shellServer) run(ctx context.Context, cmd string, stdin io.Reader) (Result, io.Reader, error) {
 	if len(cmd) > maxServedCommand || strings.IndexByte(cmd, 0) >= 0 {
 		return Result{}, stdin, errNotServed
