@@ -149,8 +149,9 @@ type shellServer struct {
 
 // startShellServer starts a shell server through start, as become says.
 // It returns errNotServed when the become method needs a terminal, and
-// the become method's error (a wrong password, say) as run would.
-func startShellServer(start starter, become *Become) (*shellServer, error) {
+// the become method's error (a wrong password, say) as run would. ctx
+// bounds the start only: the server outlives it.
+func startShellServer(ctx context.Context, start starter, become *Become) (*shellServer, error) {
 	// The script itself comes first on stdin, so that what the host
 	// shows of the command (ps, sudo's logs, SUDO_COMMAND) stays short.
 	plan, err := planBecome(fmt.Sprintf(`eval "$(head -c %d)"`, len(shellServerScript)), nil, become)
@@ -162,7 +163,7 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 	}
 	requests, feed := io.Pipe()
 	// The server outlives the command that starts it.
-	ctx, cancel := context.WithCancel(context.Background())
+	serverCtx, cancel := context.WithCancel(context.Background())
 	s := &shellServer{
 		requests: feed,
 		stdout:   newStream(),
@@ -172,7 +173,7 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 	}
 	w := newWatcher(plan, cancel)
 	w.stdoutSink, w.stderrSink = s.stdout, s.stderr
-	in, wait, err := start(ctx, plan.line, false, w.stdoutWriter(), w.stderrWriter())
+	in, wait, err := start(serverCtx, plan.line, false, w.stdoutWriter(), w.stderrWriter())
 	if err != nil {
 		cancel()
 		return nil, err
@@ -202,12 +203,19 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 			cancel()
 			return nil, err
 		}
-		if _, err := s.stdout.next(context.Background(), []byte(shellReady+"\n")); err != nil {
+		if _, err := s.stdout.next(ctx, []byte(shellReady+"\n")); err != nil {
 			cancel()
 			<-s.exited
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, fmt.Errorf("%w: %s", err, bytes.TrimSpace(s.stderr.rest()))
 		}
 		return s, nil
+	case <-ctx.Done():
+		cancel()
+		<-s.exited
+		return nil, ctx.Err()
 	case <-s.exited:
 		// The become method refused, or the shell could not start.
 		res, err := w.result(code, waitErr)
@@ -416,14 +424,14 @@ func serverKey(b *Become) string {
 // returns errNotServed, with the stdin to use instead, when the command
 // must run in a session of its own.
 func (p *shellServers) run(ctx context.Context, start starter, cmd string, stdin io.Reader, become *Become) (Result, io.Reader, error) {
-	s, err := p.server(start, become)
+	s, err := p.server(ctx, start, become)
 	if err != nil {
 		return Result{}, stdin, err
 	}
 	return s.run(ctx, cmd, stdin)
 }
 
-func (p *shellServers) server(start starter, become *Become) (*shellServer, error) {
+func (p *shellServers) server(ctx context.Context, start starter, become *Become) (*shellServer, error) {
 	key := serverKey(become)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -433,10 +441,13 @@ func (p *shellServers) server(start starter, become *Become) (*shellServer, erro
 	if s := p.servers[key]; s != nil && s.usable() {
 		return s, nil
 	}
-	s, err := startShellServer(start, become)
+	s, err := startShellServer(ctx, start, become)
 	var becomeErr *BecomeError
 	var refused *CommandError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Cancelled while starting: the next command tries again.
+		return nil, err
 	case errors.As(err, &becomeErr), errors.As(err, &refused):
 		// The same refusal awaits the command in a session of its own.
 		return nil, err
