@@ -207,7 +207,7 @@ func TestInterruptRemovesShellDirectories(t *testing.T) {
 		t.Fatalf("gansible still runs 30s after SIGINT\n%s", out.String())
 	}
 	for _, h := range []string{plain, become} {
-		wait := 3 * time.Second
+		wait := 5 * time.Second
 		if h == become {
 			wait = 15 * time.Second
 		}
