@@ -37,6 +37,9 @@ var suPrompt = regexp.MustCompile(`(?i)(password|passwort|contraseña|mot de pas
 
 // planBecome works out how to run cmd as become says.
 func planBecome(cmd string, stdin io.Reader, become *Become) (becomePlan, error) {
+	if err := checkNUL(cmd, become); err != nil {
+		return becomePlan{}, err
+	}
 	if become == nil {
 		return becomePlan{line: cmd, stdin: stdin}, nil
 	}
@@ -111,6 +114,29 @@ func planBecome(cmd string, stdin io.Reader, become *Become) (becomePlan, error)
 	}
 	p.line = line.String()
 	return p, nil
+}
+
+// checkNUL refuses a command line with a NUL byte in it. Every command
+// line, served or not, over SSH or local, is planned here before anything
+// is sent: sshd refuses an exec request with a NUL (which would look like
+// a broken connection), and no argument of a process can hold one. The
+// become password is not checked: it goes on stdin.
+func checkNUL(cmd string, become *Become) error {
+	fields := []struct{ name, value string }{{"command", cmd}}
+	if become != nil {
+		fields = append(fields, []struct{ name, value string }{
+			{"become user", become.User}, {"become executable", become.Exe}, {"become flags", become.Flags},
+		}...)
+	}
+	for _, f := range fields {
+		i := strings.IndexByte(f.value, 0)
+		if i < 0 {
+			continue
+		}
+		from, to := max(0, i-30), min(len(f.value), i+30)
+		return &CommandError{Msg: fmt.Sprintf("embedded null byte in the %s, which cannot be passed to the host: %q", f.name, f.value[from:to])}
+	}
+	return nil
 }
 
 func randomKey() (string, error) {

@@ -34,7 +34,8 @@ type Conn interface {
 	// Run runs cmd with /bin/sh -c on the host, as the connection's user or,
 	// when become is non-nil, as become.User. A non-zero exit status is not
 	// an error: it is in Result.ExitCode. The error is for failures to reach
-	// or talk to the host (see Unreachable) and for a refused become.
+	// or talk to the host (see UnreachableError), for a refused become
+	// (BecomeError) and for a command the host cannot take (CommandError).
 	Run(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error)
 	// Close ends the connection.
 	Close() error
@@ -52,6 +53,15 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// CommandError reports that a reachable host could not run a command: the
+// command cannot be sent as it is, or the host cannot take its stdin. The
+// task fails; the host stays in the play.
+type CommandError struct {
+	Msg string
+}
+
+func (e *CommandError) Error() string { return e.Msg }
 
 // BecomeError reports that privilege escalation failed, for example a wrong
 // or missing become password.

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
-	"time"
+	"syscall"
 )
 
 // Local runs commands on the controller itself (ansible_connection=local).
@@ -26,9 +26,13 @@ func startLocal(ctx context.Context, line string, tty bool, stdout, stderr io.Wr
 	}
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", line)
 	c.Stdout, c.Stderr = stdout, stderr
-	// A cancelled command's children may hold its output open; stop
-	// waiting for them a moment after it is killed.
-	c.WaitDelay = time.Second
+	// A cancelled command gets TERM, it and its children (its own
+	// process group), as over SSH: a shell server's traps then remove
+	// its directory. It is killed if still there a moment later, and its
+	// children, which may hold its output open, are not waited for.
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.Cancel = func() error { return syscall.Kill(-c.Process.Pid, syscall.SIGTERM) }
+	c.WaitDelay = stopGrace
 	in, err := c.StdinPipe()
 	if err != nil {
 		return nil, nil, err

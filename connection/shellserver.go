@@ -19,40 +19,110 @@ import (
 // session setup, a login shell and, with become, a sudo with its PAM stack
 // each time, which on a small host is most of the time a playbook takes.
 //
-// The protocol is plain sh on the host. For each command the controller
-// writes a header line "NONCE LINES STDIN_BYTES", then the command in
-// LINES lines, then STDIN_BYTES bytes of stdin, which the server copies to
-// a private file with head -c (exact on a pipe) so that a command that
-// leaves its stdin unread cannot desynchronise the stream. When the
-// command has exited the server writes "\nNONCE\n" on stderr and
-// "\nNONCE STATUS\n" on stdout. The nonce is fresh random for every
-// command, so no output can end a frame early.
-const shellServerScript = `__gansible_dir=$(mktemp -d "${TMPDIR:-/tmp}/.gansible-sh.XXXXXXXX") || exit 1
+// The protocol is plain sh on the host. The server first writes a line
+// "gansible-shell-ready" on stdout once it has its directory; a server
+// that cannot make one leaves the commands to sessions of their own. For
+// each command the controller then writes a header line
+// "NONCE LINES STDIN_BYTES", then the command in
+// LINES lines, then STDIN_BYTES bytes of stdin, then a line "NONCE". The
+// server copies the stdin to a private file with head -c (exact on a
+// pipe) so that a command that leaves its stdin unread cannot
+// desynchronise the stream, and runs the command only once the whole
+// request has arrived: the header well formed, all LINES lines, the stdin
+// file written in full (head's status and the file's size) and the
+// closing nonce in its place. When the command has exited the server
+// writes "\nNONCE\n" on stderr and "\nNONCE STATUS\n" on stdout. The
+// nonce is fresh random for every command, so no output can end a frame
+// early.
+//
+// A stream the server cannot trust any more is never read further: when
+// the stdin file cannot be written (a full or read-only temp dir) the
+// server writes the file's name, head's message and "\nNONCE\n" on stderr and
+// "\nNONCE spool\n" on stdout, and exits; on anything else out of step
+// (a stream that ends early, a bad header) it exits without a word. The
+// command runs in neither case.
+//
+// The stdin file lives in ${TMPDIR:-/tmp}, not in a memory-backed dir
+// such as /dev/shm: that is often shared by the containers of one
+// machine, whose process ids the stale-directory sweep below could not
+// tell apart. A command must not start before all its stdin is there (a
+// cut-off stream would otherwise run it on half its input), so some file
+// it must be; it is emptied after each command.
+//
+// Each server's directory holds a file "pid" with "PID HOSTNAME". A
+// server starting removes the directories of the same user's servers
+// that are gone (their controller was killed, or their shell was): on
+// the same host name, those whose PID no longer runs. A directory with
+// no valid pid file yet may be a server's starting at this moment, and
+// one of another host name (a /tmp shared with a container) cannot be
+// asked: those go only when over 12 hours old.
+const shellServerScript = `exec 3>&2 2>/dev/null
+__gansible_base=${TMPDIR:-/tmp}
+__gansible_host=
+read -r __gansible_host </proc/sys/kernel/hostname
+for __gansible_old in "$__gansible_base"/.gansible-sh.*; do
+	[ -d "$__gansible_old" ] && [ ! -L "$__gansible_old" ] && [ -O "$__gansible_old" ] || continue
+	__gansible_pid= __gansible_oldhost=
+	read -r __gansible_pid __gansible_oldhost <"$__gansible_old/pid"
+	case $__gansible_pid:$__gansible_oldhost in
+	*[!0-9]*:* | :*) ;;
+	*:"$__gansible_host")
+		kill -0 "$__gansible_pid" || rm -rf "$__gansible_old"
+		continue
+		;;
+	esac
+	[ -z "$(find "$__gansible_old" -maxdepth 0 -mmin +720)" ] || rm -rf "$__gansible_old"
+done
+__gansible_dir=$(mktemp -d "$__gansible_base/.gansible-sh.XXXXXXXX" 2>&3) || exit 1
 trap 'rm -rf "$__gansible_dir"' EXIT
 trap 'exit 129' HUP
 trap 'exit 143' TERM
 trap 'exit 141' PIPE
-# The shell's own messages ("Killed" after a command killed by a signal)
-# go to /dev/null; commands and frame ends get the real stderr, on fd 3.
-exec 3>&2 2>/dev/null
+echo "$$ $__gansible_host" >"$__gansible_dir/pid" || exit 1
+__gansible_in=$__gansible_dir/stdin
+echo ` + shellReady + `
+# __gansible_spool_failed reports that the request's stdin could not be
+# written, and ends the server: how much of the stream head took is unknown.
+__gansible_spool_failed() {
+	printf '%s: %s\n%s\n' "$__gansible_in" "$1" "$__gansible_nonce" >&3
+	printf '\n%s spool\n' "$__gansible_nonce"
+	exit 1
+}
 while IFS=' ' read -r __gansible_nonce __gansible_lines __gansible_inlen; do
+	case $__gansible_nonce in '' | *[!0-9a-f]*) exit 1 ;; esac
+	case $__gansible_lines in '' | *[!0-9]*) exit 1 ;; esac
+	case $__gansible_inlen in '' | *[!0-9]*) exit 1 ;; esac
 	__gansible_cmd=
 	while [ "$__gansible_lines" -gt 0 ] && IFS= read -r __gansible_line; do
 		__gansible_cmd="$__gansible_cmd$__gansible_line
 "
 		__gansible_lines=$((__gansible_lines - 1))
 	done
-	__gansible_in=/dev/null
+	[ "$__gansible_lines" -eq 0 ] || exit 1
+	__gansible_stdin=/dev/null
 	if [ "$__gansible_inlen" -gt 0 ]; then
-		__gansible_in=$__gansible_dir/stdin
-		head -c "$__gansible_inlen" >"$__gansible_in"
+		__gansible_stdin=$__gansible_in
+		__gansible_err=$(head -c "$__gansible_inlen" 2>&1 >"$__gansible_in") ||
+			__gansible_spool_failed "${__gansible_err:-head failed}"
+		__gansible_size=$(wc -c 2>&1 <"$__gansible_in") ||
+			__gansible_spool_failed "${__gansible_size:-wc failed}"
+		[ "$__gansible_size" -eq "$__gansible_inlen" ] ||
+			__gansible_spool_failed "holds $__gansible_size of $__gansible_inlen bytes"
 	fi
-	(exec /bin/sh -c "$__gansible_cmd" <"$__gansible_in" 2>&3 3>&-)
+	IFS= read -r __gansible_end && [ "$__gansible_end" = "$__gansible_nonce" ] || exit 1
+	(exec /bin/sh -c "$__gansible_cmd" <"$__gansible_stdin" 2>&3 3>&-)
 	__gansible_status=$?
+	[ "$__gansible_stdin" = /dev/null ] || : >"$__gansible_in"
 	printf '\n%s\n' "$__gansible_nonce" >&3
 	printf '\n%s %s\n' "$__gansible_nonce" "$__gansible_status"
 done
 `
+
+// shellReady is the line a server writes on stdout once it has its
+// directory: until then it has read no request, so a server that cannot
+// start (a full or read-only temp dir) leaves its commands to sessions
+// of their own.
+const shellReady = "gansible-shell-ready"
 
 // Commands beyond these sizes run in a session of their own: a command is
 // one argument of /bin/sh -c on the host (Linux caps one argument at
@@ -79,8 +149,9 @@ type shellServer struct {
 
 // startShellServer starts a shell server through start, as become says.
 // It returns errNotServed when the become method needs a terminal, and
-// the become method's error (a wrong password, say) as run would.
-func startShellServer(start starter, become *Become) (*shellServer, error) {
+// the become method's error (a wrong password, say) as run would. ctx
+// bounds the start only: the server outlives it.
+func startShellServer(ctx context.Context, start starter, become *Become) (*shellServer, error) {
 	// The script itself comes first on stdin, so that what the host
 	// shows of the command (ps, sudo's logs, SUDO_COMMAND) stays short.
 	plan, err := planBecome(fmt.Sprintf(`eval "$(head -c %d)"`, len(shellServerScript)), nil, become)
@@ -92,7 +163,7 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 	}
 	requests, feed := io.Pipe()
 	// The server outlives the command that starts it.
-	ctx, cancel := context.WithCancel(context.Background())
+	serverCtx, cancel := context.WithCancel(context.Background())
 	s := &shellServer{
 		requests: feed,
 		stdout:   newStream(),
@@ -102,7 +173,7 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 	}
 	w := newWatcher(plan, cancel)
 	w.stdoutSink, w.stderrSink = s.stdout, s.stderr
-	in, wait, err := start(ctx, plan.line, false, w.stdoutWriter(), w.stderrWriter())
+	in, wait, err := start(serverCtx, plan.line, false, w.stdoutWriter(), w.stderrWriter())
 	if err != nil {
 		cancel()
 		return nil, err
@@ -132,7 +203,19 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 			cancel()
 			return nil, err
 		}
+		if _, err := s.stdout.next(ctx, []byte(shellReady+"\n")); err != nil {
+			cancel()
+			<-s.exited
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("%w: %s", err, bytes.TrimSpace(s.stderr.rest()))
+		}
 		return s, nil
+	case <-ctx.Done():
+		cancel()
+		<-s.exited
+		return nil, ctx.Err()
 	case <-s.exited:
 		// The become method refused, or the shell could not start.
 		res, err := w.result(code, waitErr)
@@ -144,7 +227,9 @@ func startShellServer(start starter, become *Become) (*shellServer, error) {
 }
 
 // run runs one command. It returns errNotServed, having run nothing, when
-// the command is too large or the server is busy or broken.
+// the command is too large or the server is busy or broken. A command
+// with a NUL byte is declined too: on the session path planBecome refuses
+// it with a CommandError, the one check every path goes through.
 func (s *shellServer) run(ctx context.Context, cmd string, stdin io.Reader) (Result, io.Reader, error) {
 	if len(cmd) > maxServedCommand || strings.IndexByte(cmd, 0) >= 0 {
 		return Result{}, stdin, errNotServed
@@ -177,8 +262,17 @@ func (s *shellServer) run(ctx context.Context, cmd string, stdin io.Reader) (Res
 	var req bytes.Buffer
 	fmt.Fprintf(&req, "%s %d %d\n%s", nonce, strings.Count(cmd, "\n"), len(input), cmd)
 	req.Write(input)
+	fmt.Fprintf(&req, "%s\n", nonce)
 	res, err := s.exchange(ctx, nonce, req.Bytes())
-	if err != nil {
+	var spool *spoolError
+	switch {
+	case errors.As(err, &spool):
+		// The server is ending by itself; let its EXIT trap remove its
+		// directory rather than kill it.
+		s.failure = err
+		s.close()
+		return Result{}, nil, &CommandError{Msg: "host's temp dir is full or not writable: " + spool.msg}
+	case err != nil:
 		// Whatever was half-done leaves the stream out of step: this
 		// server is done with.
 		s.failure = err
@@ -186,6 +280,12 @@ func (s *shellServer) run(ctx context.Context, cmd string, stdin io.Reader) (Res
 	}
 	return res, nil, err
 }
+
+// spoolError is the server's report that it could not write a request's
+// stdin to its file; it has run nothing and is exiting.
+type spoolError struct{ msg string }
+
+func (e *spoolError) Error() string { return "writing stdin on the host: " + e.msg }
 
 // exchange sends one request and reads its frames.
 func (s *shellServer) exchange(ctx context.Context, nonce string, req []byte) (Result, error) {
@@ -205,6 +305,12 @@ func (s *shellServer) exchange(ctx context.Context, nonce string, req []byte) (R
 	status, err := s.stdout.next(ctx, []byte("\n"))
 	if err != nil {
 		return Result{}, err
+	}
+	if string(status) == "spool" {
+		// The server read no further than the stdin it could not write,
+		// so what is left of the request will never be taken: do not
+		// wait for it to be sent.
+		return Result{}, &spoolError{msg: string(bytes.TrimSpace(stderr))}
 	}
 	code, err := strconv.Atoi(string(status))
 	if err != nil {
@@ -226,6 +332,7 @@ func (s *shellServer) close() {
 		s.stop()
 		<-s.exited
 	}
+	s.stop() // releases the server's context
 }
 
 // stream is output of a shell server, read in frames. Writes never block,
@@ -246,6 +353,13 @@ func (s *stream) Write(p []byte) (int, error) {
 	s.mu.Unlock()
 	s.signal()
 	return len(p), nil
+}
+
+// rest returns the output not yet taken as a frame.
+func (s *stream) rest() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.buf)
 }
 
 func (s *stream) end(err error) {
@@ -310,14 +424,14 @@ func serverKey(b *Become) string {
 // returns errNotServed, with the stdin to use instead, when the command
 // must run in a session of its own.
 func (p *shellServers) run(ctx context.Context, start starter, cmd string, stdin io.Reader, become *Become) (Result, io.Reader, error) {
-	s, err := p.server(start, become)
+	s, err := p.server(ctx, start, become)
 	if err != nil {
 		return Result{}, stdin, err
 	}
 	return s.run(ctx, cmd, stdin)
 }
 
-func (p *shellServers) server(start starter, become *Become) (*shellServer, error) {
+func (p *shellServers) server(ctx context.Context, start starter, become *Become) (*shellServer, error) {
 	key := serverKey(become)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -327,10 +441,14 @@ func (p *shellServers) server(start starter, become *Become) (*shellServer, erro
 	if s := p.servers[key]; s != nil && s.usable() {
 		return s, nil
 	}
-	s, err := startShellServer(start, become)
+	s, err := startShellServer(ctx, start, become)
 	var becomeErr *BecomeError
+	var refused *CommandError
 	switch {
-	case errors.As(err, &becomeErr):
+	case err != nil && ctx.Err() != nil:
+		// Cancelled while starting: the next command tries again.
+		return nil, err
+	case errors.As(err, &becomeErr), errors.As(err, &refused):
 		// The same refusal awaits the command in a session of its own.
 		return nil, err
 	case errors.Is(err, errNotServed):

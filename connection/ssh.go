@@ -36,6 +36,9 @@ type SSHOptions struct {
 // defaultTimeout is ansible's default connection timeout.
 const defaultTimeout = 10 * time.Second
 
+// stopGrace is how long a cancelled command has between TERM and KILL.
+const stopGrace = time.Second
+
 // maxSessions is how many commands run at once on one connection: sshd
 // refuses sessions beyond its MaxSessions, 10 by default.
 const maxSessions = 10
@@ -81,7 +84,8 @@ func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *
 	default:
 		var becomeErr *BecomeError
 		var unreachable *UnreachableError
-		if !errors.As(err, &becomeErr) && !errors.As(err, &unreachable) {
+		var refused *CommandError
+		if !errors.As(err, &becomeErr) && !errors.As(err, &unreachable) && !errors.As(err, &refused) {
 			err = c.unreachable(err)
 		}
 		return Result{}, err
@@ -128,10 +132,17 @@ func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stde
 		select {
 		case err = <-exited:
 		case <-ctx.Done():
-			// sshd keeps a session open until its command exits, and
-			// refuses signals to it unless configured otherwise: ask
-			// anyway, and stop waiting.
-			_ = sess.Signal(ssh.SIGKILL)
+			// sshd keeps a session open until its command exits. A
+			// recent one passes signals on to the session's process
+			// group: TERM first, so that a shell server's traps remove
+			// its directory, then KILL. An older one refuses them:
+			// closing the session then ends a shell server's input.
+			_ = sess.Signal(ssh.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(stopGrace):
+				_ = sess.Signal(ssh.SIGKILL)
+			}
 			sess.Close()
 			return -1, ctx.Err()
 		}

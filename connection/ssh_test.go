@@ -87,6 +87,9 @@ KbdInteractiveAuthentication no
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("sshd's log:\n%s", log.String())
+		}
 	})
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		c, err := net.DialTimeout("tcp", sshdAddr+":22", time.Second)
@@ -365,4 +368,55 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	writeFile(t, to, string(data))
+}
+
+// TestSSHRefusesNUL: a command sshd would refuse fails as a command, on
+// the shell server's path and a session's alike, and the connection
+// goes on.
+func TestSSHRefusesNUL(t *testing.T) {
+	s := startSSHD(t)
+	conn := s.dial(t, s.options())
+	ctx := context.Background()
+	for _, become := range []*Become{nil, {User: "ro\x00ot"}} {
+		_, err := conn.Run(ctx, "echo 'a\x00b'", nil, become)
+		var refused *CommandError
+		var unreachable *UnreachableError
+		if !errors.As(err, &refused) || errors.As(err, &unreachable) || !strings.Contains(err.Error(), "embedded null byte") {
+			t.Errorf("become %v: err = %v, want a CommandError about the null byte", become, err)
+		}
+		if res, err := conn.Run(ctx, "echo ok", nil, become); become == nil && (err != nil || string(res.Stdout) != "ok\n") {
+			t.Errorf("after the refusal: %q, %v", res.Stdout, err)
+		}
+	}
+}
+
+// TestSSHCancelRemovesShellDirectory: a command cancelled under the shell
+// server ends the server with its trap, which removes its directory.
+// This sshd refuses signals to root's sessions (they need privilege
+// separation), so here the server ends once its command has: its output
+// is gone with the session.
+func TestSSHCancelRemovesShellDirectory(t *testing.T) {
+	s := startSSHD(t)
+	conn := s.dial(t, s.options())
+	res, err := conn.Run(context.Background(), "readlink /proc/self/fd/0", strings.NewReader("x"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(strings.TrimSpace(string(res.Stdout)))
+	if !strings.Contains(dir, ".gansible-sh.") {
+		t.Fatalf("the command's stdin is %s, want a file in the server's directory", res.Stdout)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := conn.Run(ctx, "sleep 2", nil, nil); err == nil {
+		t.Fatal("want an error from a cancelled Run")
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still there after the cancel", dir)
+		}
+	}
 }
