@@ -287,7 +287,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		target = dh
 		connVars = r.taskScope(dh, t, nil)
 	}
-	conn, err := r.connFor(ctx, target, connVars)
+	conn, err := r.connFor(ctx, target, t, connVars)
 	if err != nil {
 		return r.failure(t, err)
 	}

@@ -31,12 +31,35 @@ func (r *run) hostVar(vars template.Vars, names ...string) (string, bool) {
 	return "", false
 }
 
-// dial opens the connection to a host from its connection variables.
-func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connection.Conn, error) {
-	kind, ok := r.hostVar(vars, "ansible_connection")
-	if !ok {
-		kind = r.opts.Connection
+// connectionKind is the connection plugin a task uses on a host. As in
+// Ansible, variables beat keywords and keywords beat the command line: the
+// host's ansible_connection, then the connection keyword of the task and
+// its blocks (innermost wins), then the play's, then -c and ansible.cfg.
+func (r *run) connectionKind(name string, t *playbook.Task, vars template.Vars) string {
+	if kind, ok := r.hostVar(vars, "ansible_connection"); ok {
+		return r.smartConnection(name, kind)
 	}
+	kind := r.opts.Connection
+	if r.play != nil && r.play.Connection != "" {
+		kind = r.play.Connection
+	}
+	if t != nil {
+		for _, p := range append(t.Ancestors(), t) {
+			if p.Connection != "" {
+				kind = p.Connection
+			}
+		}
+	}
+	if k, err := r.opts.Engine.Template(kind, vars); err == nil {
+		kind = template.Str(unwrapUnsafe(k))
+	}
+	return r.smartConnection(name, kind)
+}
+
+// smartConnection resolves "smart" (and no choice at all): ssh, but local
+// for a localhost that the inventory does not name, as Ansible's implicit
+// localhost.
+func (r *run) smartConnection(name, kind string) string {
 	if kind == "" || kind == "smart" {
 		kind = "ssh"
 		if isLocalName(name) {
@@ -45,6 +68,12 @@ func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connec
 			}
 		}
 	}
+	return kind
+}
+
+// dial opens a connection of the given kind to a host from its connection
+// variables.
+func (r *run) dial(ctx context.Context, name, kind string, vars template.Vars) (connection.Conn, error) {
 	switch kind {
 	case "local":
 		return connection.Local{}, nil

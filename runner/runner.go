@@ -311,8 +311,14 @@ func sortedHostNames(hosts []*hostState) []string {
 	return names
 }
 
-// connFor returns the cached connection to a host, opening it on first use.
-func (r *run) connFor(ctx context.Context, h *hostState, vars template.Vars) (connection.Conn, error) {
+// connFor returns the connection a task uses to a host. The local
+// connection holds no state; any other is cached on the host, opened on
+// first use.
+func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars) (connection.Conn, error) {
+	kind := r.connectionKind(h.name, t, vars)
+	if kind == "local" {
+		return connection.Local{}, nil
+	}
 	h.connMu.Lock()
 	defer h.connMu.Unlock()
 	if h.conn != nil {
@@ -321,7 +327,7 @@ func (r *run) connFor(ctx context.Context, h *hostState, vars template.Vars) (co
 	if h.connErr != nil {
 		return nil, h.connErr
 	}
-	conn, err := r.dial(ctx, h.name, vars)
+	conn, err := r.dial(ctx, h.name, kind, vars)
 	if err != nil {
 		h.connErr = err
 		return nil, err

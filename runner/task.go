@@ -156,7 +156,9 @@ func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRu
 		h.lastFailure = &failure{task: t, result: res.result}
 	case output.Unreachable:
 		if res.ignored {
+			// Ansible's strategy counts an ignored unreachable as ok too.
 			h.stats.Ignored++
+			h.stats.Ok++
 			return
 		}
 		h.stats.Unreachable++
