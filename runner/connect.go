@@ -56,6 +56,30 @@ func (r *run) connectionKind(name string, t *playbook.Task, vars template.Vars) 
 	return r.smartConnection(name, kind)
 }
 
+// remoteUser is the user a task logs in as, "" for the SSH default: the
+// host's ansible_user, then the remote_user keyword of the task and its
+// blocks, then the play's, then -u and ansible.cfg.
+func (r *run) remoteUser(t *playbook.Task, vars template.Vars) string {
+	if v, ok := r.hostVar(vars, "ansible_user", "ansible_ssh_user"); ok {
+		return v
+	}
+	user := r.opts.RemoteUser
+	if r.play != nil && r.play.RemoteUser != "" {
+		user = r.play.RemoteUser
+	}
+	if t != nil {
+		for _, p := range append(t.Ancestors(), t) {
+			if p.RemoteUser != "" {
+				user = p.RemoteUser
+			}
+		}
+	}
+	if u, err := r.opts.Engine.Template(user, vars); err == nil {
+		user = template.Str(unwrapUnsafe(u))
+	}
+	return user
+}
+
 // smartConnection resolves "smart" (and no choice at all): ssh, but local
 // for a localhost that the inventory does not name, as Ansible's implicit
 // localhost.
@@ -73,7 +97,7 @@ func (r *run) smartConnection(name, kind string) string {
 
 // dial opens a connection of the given kind to a host from its connection
 // variables.
-func (r *run) dial(ctx context.Context, name, kind string, vars template.Vars) (connection.Conn, error) {
+func (r *run) dial(ctx context.Context, name, kind, user string, vars template.Vars) (connection.Conn, error) {
 	switch kind {
 	case "local":
 		return connection.Local{}, nil
@@ -87,7 +111,7 @@ func (r *run) dial(ctx context.Context, name, kind string, vars template.Vars) (
 		HostKeyChecking: r.opts.HostKeyChecking,
 		Timeout:         r.opts.Timeout,
 		SSHConfigFile:   sshConfigPath(),
-		User:            r.opts.RemoteUser,
+		User:            user,
 		Password:        r.opts.Password,
 	}
 	if v, ok := r.hostVar(vars, "ansible_host", "ansible_ssh_host"); ok {
@@ -95,12 +119,6 @@ func (r *run) dial(ctx context.Context, name, kind string, vars template.Vars) (
 	}
 	if v, ok := r.hostVar(vars, "ansible_port", "ansible_ssh_port"); ok {
 		fmt.Sscanf(v, "%d", &o.Port)
-	}
-	if r.play != nil && r.play.RemoteUser != "" {
-		o.User = r.play.RemoteUser
-	}
-	if v, ok := r.hostVar(vars, "ansible_user", "ansible_ssh_user"); ok {
-		o.User = v
 	}
 	if v, ok := r.hostVar(vars, "ansible_password", "ansible_ssh_pass"); ok {
 		o.Password = v

@@ -25,9 +25,11 @@ type hostState struct {
 	vars atomic.Pointer[hostVars]
 	mu   sync.Mutex
 
-	conn    connection.Conn
-	connErr error
-	connMu  sync.Mutex
+	// conns are the host's SSH connections, one per user that tasks log
+	// in as. A failed dial stays in its slot, so that later tasks of that
+	// user fail the same way without dialling again.
+	conns  map[string]connSlot
+	connMu sync.Mutex
 
 	failed      bool // failed in this run: left out of later tasks and plays
 	unreachable bool
@@ -143,4 +145,24 @@ func (h *hostState) alive() bool { return !h.failed && !h.unreachable && !h.ende
 type failure struct {
 	task   *playbook.Task
 	result map[string]any
+}
+
+// A connSlot is one cached connection to a host, or why it could not be
+// opened.
+type connSlot struct {
+	conn connection.Conn
+	err  error
+}
+
+// closeConnections closes the host's connections; the next task that
+// needs one dials again.
+func (h *hostState) closeConnections() {
+	h.connMu.Lock()
+	defer h.connMu.Unlock()
+	for _, s := range h.conns {
+		if s.conn != nil {
+			_ = s.conn.Close()
+		}
+	}
+	h.conns = nil
 }

@@ -222,12 +222,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task)
 		// The next task opens a new connection, with the user's current
 		// groups and a new become shell.
 		for _, h := range hosts {
-			h.connMu.Lock()
-			if h.conn != nil {
-				_ = h.conn.Close()
-				h.conn = nil
-			}
-			h.connMu.Unlock()
+			h.closeConnections()
 		}
 	case "noop", "refresh_inventory", "clear_host_errors", "clear_facts", "end_batch":
 		if action == "clear_facts" {

@@ -217,9 +217,7 @@ func (r *run) playHosts(pattern string) ([]*hostState, error) {
 
 func (r *run) closeConnections() {
 	for _, h := range r.hosts {
-		if h.conn != nil {
-			h.conn.Close()
-		}
+		h.closeConnections()
 	}
 }
 
@@ -319,19 +317,16 @@ func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars 
 	if kind == "local" {
 		return connection.Local{}, nil
 	}
+	user := r.remoteUser(t, vars)
 	h.connMu.Lock()
 	defer h.connMu.Unlock()
-	if h.conn != nil {
-		return h.conn, nil
+	if s, ok := h.conns[user]; ok {
+		return s.conn, s.err
 	}
-	if h.connErr != nil {
-		return nil, h.connErr
+	conn, err := r.dial(ctx, h.name, kind, user, vars)
+	if h.conns == nil {
+		h.conns = map[string]connSlot{}
 	}
-	conn, err := r.dial(ctx, h.name, kind, vars)
-	if err != nil {
-		h.connErr = err
-		return nil, err
-	}
-	h.conn = conn
-	return conn, nil
+	h.conns[user] = connSlot{conn: conn, err: err}
+	return conn, err
 }
