@@ -168,9 +168,13 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	for _, p := range playbookPaths {
 		pb, err := loader.LoadPlaybook(p)
 		var notFound *playbook.NotFoundError
+		var general *playbook.GeneralError
+		var recursion *playbook.RecursionError
 		switch {
-		case errors.As(err, &notFound):
+		case errors.As(err, &notFound), errors.As(err, &general):
 			return err
+		case errors.As(err, &recursion):
+			return &runner.ExitError{Code: runner.ExitInternal, Err: err}
 		case err != nil:
 			return runner.ParserError(err)
 		}
