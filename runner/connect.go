@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
 )
 
@@ -31,6 +33,21 @@ func (r *run) hostVar(vars template.Vars, names ...string) (string, bool) {
 	return "", false
 }
 
+// localInPlaybookDir runs the local connection's commands in the directory
+// of the playbook being run, as ansible-core's action plugins set the local
+// connection's cwd to the loader's base directory.
+type localInPlaybookDir struct {
+	connection.Conn
+	r *run
+}
+
+func (l *localInPlaybookDir) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (connection.Result, error) {
+	if dir := l.r.playbookDir; dir != "" {
+		cmd = "cd -- " + shell.Quote(dir) + " || exit 1\n" + cmd
+	}
+	return l.Conn.Run(ctx, cmd, stdin, become)
+}
+
 // dial opens the connection to a host from its connection variables.
 func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connection.Conn, error) {
 	kind, ok := r.hostVar(vars, "ansible_connection")
@@ -47,7 +64,7 @@ func (r *run) dial(ctx context.Context, name string, vars template.Vars) (connec
 	}
 	switch kind {
 	case "local":
-		return connection.Local{}, nil
+		return &localInPlaybookDir{Conn: connection.Local{}, r: r}, nil
 	case "ssh", "paramiko", "paramiko_ssh":
 	default:
 		return nil, fmt.Errorf("the connection plugin '%s' is not supported by gansible", kind)
