@@ -20,6 +20,7 @@ func TestRunExitCodes(t *testing.T) {
 		dir   string
 		args  []string
 		stdin string
+		env   map[string]string
 		code  int
 		want  string // a substring of the output
 	}{
@@ -37,12 +38,21 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "become password from a pipe", dir: "ok", args: []string{"-K"}, stdin: "secret\n", code: 0, want: "BECOME password: \n"},
 		{name: "broken inventory warns", dir: "broken_inventory", args: []string{"-i", "hosts", "-i", "localhost,"}, code: 0,
 			want: "as an inventory source\n"},
+		{name: "paths expand $VAR and ~", dir: "expand", env: map[string]string{"HOME": "@DIR@", "GANSIBLE_TEST_DIR": "@DIR@"},
+			args: []string{"-i", "~/hosts", "-e", "@$GANSIBLE_TEST_DIR/vars.yml", "-l", "h1"}, code: 0, want: `"msg": "from-the-vars-file"`},
 		{name: "only a broken inventory", dir: "broken_inventory", args: []string{"-i", "hosts"}, code: 0,
 			want: "[WARNING]: No inventory was parsed, only implicit localhost is available"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chdir(t, filepath.Join("testdata", tt.dir))
+			dir, err := filepath.Abs(filepath.Join("testdata", tt.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, strings.ReplaceAll(v, "@DIR@", dir))
+			}
+			chdir(t, dir)
 			args := tt.args
 			if !contains(args, "-i") {
 				args = append([]string{"-i", "localhost,"}, args...)
@@ -174,4 +184,23 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The log file receives what the screen shows, so no_log output stays
+// hidden there too.
+func TestLogPathHidesNoLog(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "ansible.log")
+	t.Setenv("ANSIBLE_LOG_PATH", log)
+	chdir(t, filepath.Join("testdata", "no_log"))
+	var out strings.Builder
+	if code := run([]string{"-i", "localhost,", "-c", "local", "-vvv", "site.yml"}, strings.NewReader(""), &out, &out); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "censored") || strings.Contains(string(data), "topsecret") {
+		t.Errorf("log does not hide the no_log result:\n%s", data)
+	}
 }
