@@ -500,8 +500,27 @@ func readTerminalSecret(prompt string) (string, error) {
 		return "", fmt.Errorf("a password prompt needs a terminal: %w", err)
 	}
 	defer tty.Close()
+	fd := int(tty.Fd())
+	// Ctrl-C at the prompt ends gansible as ansible-playbook ends, with the
+	// terminal's echo restored first.
+	if state, err := term.GetState(fd); err == nil {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt)
+		stop := make(chan struct{})
+		defer func() { signal.Stop(sigs); close(stop) }()
+		go func() {
+			select {
+			case <-sigs:
+				term.Restore(fd, state)
+				fmt.Fprintln(tty)
+				fmt.Fprint(os.Stderr, " [ERROR]: User interrupted execution\n")
+				os.Exit(runner.ExitInterrupted)
+			case <-stop:
+			}
+		}()
+	}
 	fmt.Fprint(tty, prompt)
-	pw, err := term.ReadPassword(int(tty.Fd()))
+	pw, err := term.ReadPassword(fd)
 	fmt.Fprintln(tty)
 	return string(pw), err
 }
