@@ -412,15 +412,14 @@ func parseExtraVars(values []string, cwd string) (map[string]any, error) {
 			}
 			var ok bool
 			if m, ok = decoded.(map[string]any); !ok {
-				return nil, runner.OptionsError(fmt.Errorf("invalid extra vars data supplied: %q is not a dictionary", v))
+				return nil, runner.OptionsError(fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", v))
 			}
 		default:
+			// Words that are not k=v end up in _raw_params, which
+			// ansible-playbook keeps as a variable.
 			kv, err := playbook.ParseKV(v, "")
 			if err != nil {
-				return nil, runner.OptionsError(err)
-			}
-			if _, ok := kv["_raw_params"]; ok {
-				return nil, runner.OptionsError(fmt.Errorf("invalid extra vars data supplied. '%s' could not be made into a dictionary", v))
+				return nil, runner.ParserError(err)
 			}
 			m = kv
 		}
