@@ -33,6 +33,7 @@ type Config struct {
 	RetryFiles      bool     // retry_files_enabled (default false)
 	SSHArgs         string   // [ssh_connection] ssh_args, kept for information
 	Pipelining      bool     // pipelining
+	LogPath         string   // log_path, as an absolute path; "" for no log file
 
 	// Warnings are to be printed as "[WARNING]: ...".
 	Warnings []string
@@ -97,6 +98,11 @@ var settings = []setting{
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},
+	{"DEFAULT_LOG_PATH", []iniKey{{"defaults", "log_path"}}, []string{"ANSIBLE_LOG_PATH"},
+		func(c *Config, v string, from origin, env func(string) string) error {
+			c.LogPath = resolvePath(v, from.baseDir, env)
+			return nil
+		}},
 	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, setString(func(c *Config) *string { return &c.SSHArgs })},
 	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, setBool(func(c *Config) *bool { return &c.Pipelining })},
 }

@@ -70,6 +70,7 @@ func TestLoad(t *testing.T) {
 				c.Timeout = 30
 				c.RolesPath = []string{filepath.Join(full, "roles"), "/h/r", "/abs", filepath.Join(full, "$UNSET_VAR/x")}
 				c.PrivateKeyFile = "/h/.ssh/k"
+				c.LogPath = "/h/logs/ansible.log"
 				c.HostKeyChecking = false
 				c.Gathering = "smart"
 				c.NoColor = true
@@ -95,6 +96,7 @@ func TestLoad(t *testing.T) {
 				"ANSIBLE_TIMEOUT":           "3",
 				"ANSIBLE_ROLES_PATH":        "/r1:r2",
 				"ANSIBLE_PRIVATE_KEY_FILE":  "$HOME/key",
+				"ANSIBLE_LOG_PATH":          "${HOME}/a.log",
 				"ANSIBLE_HOST_KEY_CHECKING": "True",
 				"ANSIBLE_BECOME":            "no",
 				"ANSIBLE_BECOME_USER":       "envbecome",
@@ -113,6 +115,7 @@ func TestLoad(t *testing.T) {
 				c.Timeout = 3
 				c.RolesPath = []string{"/r1", filepath.Join(full, "r2")}
 				c.PrivateKeyFile = "/h/key"
+				c.LogPath = "/h/a.log"
 				c.HostKeyChecking = true
 				c.Gathering = "explicit"
 				c.RetryFiles = true

@@ -22,6 +22,12 @@ func resolvePath(p, baseDir string, getenv func(string) string) string {
 	return filepath.Clean(p)
 }
 
+// ResolvePath is resolvePath for paths given on the command line, which
+// ansible-playbook expands the same way (its unfrack_path option type).
+func ResolvePath(p, baseDir string, getenv func(string) string) string {
+	return resolvePath(p, baseDir, getenv)
+}
+
 // resolvePathList splits a list of paths on sep and resolves each one.
 func resolvePathList(list, sep, baseDir string, getenv func(string) string) []string {
 	var paths []string

@@ -40,7 +40,9 @@ func checkError(t *testing.T, err error, wants []string) {
 }
 
 // The INI files under testdata/errors are broken the ways ansible-core's
-// ini plugin reports; each names the message it must produce.
+// ini plugin reports; each names the message it must produce. As in
+// ansible-core, a source that fails to parse is a warning, and loading goes
+// on with the other sources.
 func TestINIErrors(t *testing.T) {
 	files, err := filepath.Glob("testdata/errors/*.ini")
 	if err != nil || len(files) == 0 {
@@ -48,9 +50,47 @@ func TestINIErrors(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, err := Load([]string{f})
-			checkError(t, err, wantLines(t, f))
+			abs, _ := filepath.Abs(f)
+			inv, err := Load([]string{f, "other,"})
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			warnings := inv.Warnings()
+			if len(warnings) < 2 {
+				t.Fatalf("warnings %q, want the parse failure", warnings)
+			}
+			failed := warnings[0]
+			if !strings.HasPrefix(failed, " * Failed to parse "+abs+" with ini plugin: ") {
+				t.Errorf("first warning %q", failed)
+			}
+			for _, w := range wantLines(t, f) {
+				if !strings.Contains(failed, w) {
+					t.Errorf("warning %q does not contain %q", failed, w)
+				}
+			}
+			if want := "Unable to parse " + abs + " as an inventory source"; warnings[1] != want {
+				t.Errorf("second warning %q, want %q", warnings[1], want)
+			}
+			if hosts, _ := inv.Match("other"); len(hosts) != 1 {
+				t.Errorf("the host list after the broken source gave %d hosts, want 1", len(hosts))
+			}
 		})
+	}
+}
+
+// A source that fails to parse, and no other, leaves the implicit
+// localhost, as a missing one does.
+func TestOnlyBrokenSourceWarns(t *testing.T) {
+	inv, err := Load([]string{"testdata/errors/bad_section.ini"})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	got := inv.Warnings()
+	if len(got) == 0 || got[len(got)-1] != "No inventory was parsed, only implicit localhost is available" {
+		t.Errorf("warnings = %q", got)
+	}
+	if hosts, err := inv.Match("localhost"); err != nil || len(hosts) != 1 {
+		t.Errorf("localhost matched %v, %v", hosts, err)
 	}
 }
 

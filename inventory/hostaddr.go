@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"regexp"
@@ -68,10 +69,25 @@ func isIPAddress(name string) bool {
 
 const asciiLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+// MaxRangeHosts bounds the hosts one inventory entry's ranges expand to.
+// ansible-core has no bound and needs minutes per hundred thousand hosts;
+// an entry beyond this is a typo, not an inventory.
+const MaxRangeHosts = 1_000_000
+
 // expandHostRange expands every [begin:end(:step)] range in name, left to
 // right, keeping the zero padding of numeric bounds ("web[01:03]" gives
 // web01, web02, web03).
 func expandHostRange(name string) ([]string, error) {
+	names, err := expandHostRangeBounded(name)
+	if err == errTooManyHosts {
+		return nil, fmt.Errorf("host range %q expands to more than %d hosts", name, MaxRangeHosts)
+	}
+	return names, err
+}
+
+var errTooManyHosts = errors.New("too many hosts")
+
+func expandHostRangeBounded(name string) ([]string, error) {
 	open := strings.IndexByte(name, '[')
 	if open < 0 {
 		return []string{name}, nil
@@ -123,6 +139,9 @@ func expandHostRange(name string) ([]string, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("invalid host range [%s]", spec)
 		}
+		if e >= b && (e-b)/step >= MaxRangeHosts {
+			return nil, errTooManyHosts
+		}
 		for i := b; i <= e; i += step {
 			seq = append(seq, fmt.Sprintf("%0*d", width, i))
 		}
@@ -130,9 +149,12 @@ func expandHostRange(name string) ([]string, error) {
 
 	var names []string
 	for _, s := range seq {
-		expanded, err := expandHostRange(head + s + tail)
+		expanded, err := expandHostRangeBounded(head + s + tail)
 		if err != nil {
 			return nil, err
+		}
+		if len(names)+len(expanded) > MaxRangeHosts {
+			return nil, errTooManyHosts
 		}
 		names = append(names, expanded...)
 	}

@@ -171,8 +171,10 @@ func (inv *Inventory) addHost(name, group, source string, port int) *Host {
 }
 
 func (g *Group) addHost(h *Host) {
-	for _, m := range g.Hosts {
-		if m == h {
+	// A host is in few groups, a group may hold very many hosts: look for
+	// the membership on the host's side.
+	for _, m := range h.Groups {
+		if m == g {
 			return
 		}
 	}

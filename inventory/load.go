@@ -24,8 +24,9 @@ var yamlExtensions = map[string]bool{".yml": true, ".yaml": true, ".json": true}
 
 // Load reads every source in order and merges them, as repeated -i flags
 // do. A source is an INI or YAML file, a directory of them, or a
-// comma-separated host list ("h1,h2,"). A source that does not exist only
-// produces a warning, leaving the implicit localhost. group_vars/ and
+// comma-separated host list ("h1,h2,"). A source that does not exist or
+// does not parse only produces warnings, as in ansible-core; with no source
+// left there is only the implicit localhost. group_vars/ and
 // host_vars/ beside each source are loaded too.
 func Load(sources []string) (*Inventory, error) {
 	inv := newInventory()
@@ -40,9 +41,9 @@ func Load(sources []string) (*Inventory, error) {
 		}
 		parsed = parsed || ok
 	}
-	if parsed {
-		inv.reconcile()
-	} else {
+	// Like ansible-core, what a failed source added before its error stays.
+	inv.reconcile()
+	if !parsed {
 		inv.warnf("No inventory was parsed, only implicit localhost is available")
 	}
 	for _, src := range sources {
@@ -93,7 +94,12 @@ func (inv *Inventory) loadSource(src string) (bool, error) {
 	case info.IsDir():
 		return inv.loadDir(src)
 	}
-	return true, inv.loadFile(src)
+	if plugin, err := inv.loadFile(src); err != nil {
+		inv.warnf(" * Failed to parse %s with %s plugin: %v", absPath(src), plugin, err)
+		inv.warnf("Unable to parse %s as an inventory source", absPath(src))
+		return false, nil
+	}
+	return true, nil
 }
 
 func absPath(p string) string {
@@ -128,11 +134,12 @@ func (inv *Inventory) loadDir(dir string) (bool, error) {
 }
 
 // loadFile reads an inventory file. Like Ansible, a file with no extension
-// or a YAML one is tried as YAML first, then as INI.
-func (inv *Inventory) loadFile(path string) error {
+// or a YAML one is tried as YAML first, then as INI. On error it names the
+// parser (ansible-core's inventory plugin) that failed.
+func (inv *Inventory) loadFile(path string) (plugin string, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("reading inventory: %w", err)
+		return "ini", fmt.Errorf("reading inventory: %w", err)
 	}
 	source := absPath(path)
 	ext := filepath.Ext(path)
@@ -140,17 +147,17 @@ func (inv *Inventory) loadFile(path string) error {
 		err := inv.parseYAML(source, data)
 		var notYAML errNotYAMLInventory
 		if !errors.As(err, &notYAML) {
-			return err
+			return "yaml", err
 		}
 		if iniErr := inv.parseINI(source, data); iniErr != nil {
 			if yamlExtensions[ext] {
-				return notYAML.err
+				return "yaml", notYAML.err
 			}
-			return iniErr
+			return "ini", iniErr
 		}
-		return nil
+		return "", nil
 	}
-	return inv.parseINI(source, data)
+	return "ini", inv.parseINI(source, data)
 }
 
 // parseHostList reads a comma-separated host list such as "web1,web2:2222,".

@@ -55,11 +55,21 @@ func TestExpandHostRange(t *testing.T) {
 		{in: "x[01:3]", wantErr: true},
 		{in: "x[1]", wantErr: true},
 		{in: "x[c:a]", wantErr: true},
+		{in: "h[0:99999999]", wantErr: true},
+		{in: "h[0:99999999999999999999999]", wantErr: true},
+		{in: "h[1:2000][1:1000]", wantErr: true},
+		{in: "h[0:999999]", wantErr: false, want: ""},
 	}
 	for _, tt := range tests {
 		got, err := expandHostRange(tt.in)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("expandHostRange(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if tt.want == "" && !tt.wantErr {
+			if len(got) != MaxRangeHosts {
+				t.Errorf("expandHostRange(%q) gave %d hosts, want %d", tt.in, len(got), MaxRangeHosts)
+			}
 			continue
 		}
 		if !tt.wantErr && strings.Join(got, " ") != tt.want {

@@ -17,6 +17,10 @@ import (
 type decoder struct {
 	file string
 	err  error
+	// stack lists the task files being read through static imports,
+	// outermost first, so that an import loop is an error instead of an
+	// endless recursion.
+	stack []string
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
@@ -142,9 +146,14 @@ func (d *decoder) vars(n *yaml.Node) map[string]any {
 	return nil
 }
 
-// taskFile reads a file of tasks.
-func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role) []*Task {
+// taskFile reads a file of tasks; at is where it is imported from (zero for
+// a role's own files and run-time includes).
+func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role, at Pos) []*Task {
 	if d.err != nil {
+		return nil
+	}
+	if err := importLoop(d.stack, path, at); err != nil {
+		d.err = err
 		return nil
 	}
 	root, err := yamlvalue.ParseFile(path)
@@ -159,7 +168,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role) []*
 	if root == nil {
 		return nil
 	}
-	sub := decoder{file: path}
+	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path)}
 	tasks := sub.tasks(l, root, parent, role)
 	if sub.err != nil {
 		d.err = sub.err
@@ -443,7 +452,7 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 			d.err = yamlvalue.Errorf(t.Pos, "import_role requires a role name")
 			return nil
 		}
-		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args)
+		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args, d.stack, t.Pos)
 		if nf, ok := err.(*NotFoundError); ok && nf.Pos.File == "" {
 			nf.Pos = t.Pos
 		}
@@ -486,7 +495,7 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 	}
 	path := resolveTaskFile(file, d.file, t.Role)
 	block.Action = ""
-	block.Block = d.taskFile(l, path, block, t.Role)
+	block.Block = d.taskFile(l, path, block, t.Role, t.Pos)
 	if block.Block == nil {
 		block.Block = []*Task{}
 	}

@@ -115,14 +115,22 @@ func splitArgs(s string) ([]word, error) {
 		}
 		switch {
 		case quote != 0:
-			if c == '\\' && i+1 < len(s) {
+			// Ansible's split_args counts Jinja2 blocks inside quotes
+			// too: msg="{{ x" is unbalanced.
+			switch {
+			case c == '\\' && i+1 < len(s):
 				i++
-				continue
-			}
-			if c == quote {
+			case c == '{' && i+1 < len(s) && strings.IndexByte("{%#", s[i+1]) >= 0:
+				depth++
+				i++
+			case depth > 0 && strings.IndexByte("}%#", c) >= 0 && i+1 < len(s) && s[i+1] == '}':
+				depth--
+				i++
+			case c == quote:
 				quote = 0
 			}
-		case depth == 0 && (c == '"' || c == '\''):
+		case c == '"' || c == '\'':
+			// Quotes count inside Jinja2 blocks as well, as in Ansible.
 			quote = c
 		case c == '{' && i+1 < len(s) && strings.IndexByte("{%#", s[i+1]) >= 0:
 			depth++
@@ -137,11 +145,8 @@ func splitArgs(s string) ([]word, error) {
 			}
 		}
 	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unbalanced quotes in %q", s)
-	}
-	if depth != 0 {
-		return nil, fmt.Errorf("unbalanced jinja2 block or quotes in %q", s)
+	if quote != 0 || depth != 0 {
+		return nil, fmt.Errorf("failed at splitting arguments, either an unbalanced jinja2 block or quotes: %s", s)
 	}
 	if start >= 0 {
 		words = append(words, word{s[start:], start, len(s)})

@@ -21,6 +21,7 @@ func TestParseKV(t *testing.T) {
 		{"debug", `msg='it is {{ a | join(" ") }}'`, map[string]any{"msg": `it is {{ a | join(" ") }}`}},
 		{"debug", `msg={{ x if y else 'a b' }}`, map[string]any{"msg": `{{ x if y else 'a b' }}`}},
 		{"copy", `content="a\nb\tc" dest=/x`, map[string]any{"content": "a\nb\tc", "dest": "/x"}},
+		{"debug", `msg="{{ foo }} bar"`, map[string]any{"msg": "{{ foo }} bar"}},
 		{"lineinfile", `dest=/etc/x line="a = b" regexp='^a ='`, map[string]any{"dest": "/etc/x", "line": "a = b", "regexp": "^a ="}},
 	}
 	for _, tt := range tests {
@@ -36,7 +37,7 @@ func TestParseKV(t *testing.T) {
 }
 
 func TestParseKVUnbalanced(t *testing.T) {
-	for _, in := range []string{`msg="open`, `msg={{ x `} {
+	for _, in := range []string{`msg="open`, `msg={{ x `, `msg="{{ foo"`} {
 		if _, err := ParseKV(in, "debug"); err == nil {
 			t.Errorf("ParseKV(%q): no error", in)
 		}

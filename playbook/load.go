@@ -44,19 +44,63 @@ func (e *NotFoundError) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
+// GeneralError is an error in the content that ansible-playbook reports as
+// a general error (exit 1) rather than a parse error.
+type GeneralError struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *GeneralError) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// RecursionError reports a file that imports itself, directly or through
+// others. ansible-playbook dies of Python's recursion limit there, with its
+// exit code for an unexpected error (250).
+type RecursionError struct {
+	Pos   Pos
+	Chain []string // the files of the loop, the repeated one last
+}
+
+func (e *RecursionError) Error() string {
+	return fmt.Sprintf("%s: maximum recursion depth exceeded: import loop %s", e.Pos, strings.Join(e.Chain, " -> "))
+}
+
+// importLoop returns a *RecursionError when path is already on stack, the
+// files being imported; at is where path is imported again.
+func importLoop(stack []string, path string, at Pos) error {
+	abs := absPath(path)
+	for i, f := range stack {
+		if absPath(f) == abs {
+			chain := append(append([]string{}, stack[i:]...), path)
+			return &RecursionError{Pos: at, Chain: chain}
+		}
+	}
+	return nil
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return filepath.Clean(abs)
+	}
+	return filepath.Clean(p)
+}
+
 // LoadPlaybook loads a playbook file and the playbooks it includes.
 func (l *Loader) LoadPlaybook(path string) (*Playbook, error) {
 	pb := &Playbook{Path: path}
-	if err := l.loadPlaysInto(pb, path, nil, 0); err != nil {
+	if err := l.loadPlaysInto(pb, path, nil, nil, Pos{}); err != nil {
 		return nil, err
 	}
 	return pb, nil
 }
 
-func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, depth int) error {
-	if depth > 32 {
-		return fmt.Errorf("%s: playbook includes nest too deeply", path)
+// loadPlaysInto appends the plays of path to pb; stack holds the playbooks
+// importing it, and at is where it is imported.
+func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, stack []string, at Pos) error {
+	if err := importLoop(stack, path, at); err != nil {
+		return err
 	}
+	stack = append(stack[:len(stack):len(stack)], path)
 	root, err := yamlvalue.ParseFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -65,7 +109,10 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, d
 		return err
 	}
 	if root == nil {
-		return nil
+		return yamlvalue.Errorf(Pos{File: path}, "Empty playbook, nothing to do: %s", absPath(path))
+	}
+	if root.Kind == yaml.SequenceNode && len(root.Content) == 0 {
+		return yamlvalue.Errorf(yamlvalue.At(path, root), "A playbook must contain at least one play: %s", absPath(path))
 	}
 	if root.Kind != yaml.SequenceNode {
 		return yamlvalue.Errorf(yamlvalue.At(path, root), "A playbook must be a list of plays, got a %s instead", kindName(root))
@@ -83,7 +130,7 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, d
 			if inc == "include" {
 				l.warn("'include' for playbook includes is deprecated; use 'import_playbook' instead (%s)", yamlvalue.At(path, n))
 			}
-			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), depth+1); err != nil {
+			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), stack, yamlvalue.At(path, n)); err != nil {
 				return err
 			}
 			continue
@@ -264,7 +311,7 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 // are what the included tasks inherit from.
 func (l *Loader) LoadTasks(path string, parent *Task, role *Role) ([]*Task, error) {
 	d := decoder{file: path}
-	tasks := d.taskFile(l, path, parent, role)
+	tasks := d.taskFile(l, path, parent, role, Pos{})
 	return tasks, d.err
 }
 

@@ -1,6 +1,7 @@
 package playbook
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,12 +67,48 @@ func TestLoadErrors(t *testing.T) {
 		{"missing_role.yml", "missing_role.yml:3:7: the role 'nope' was not found"},
 		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},
 		{"two_actions.yml", "two_actions.yml:3:7: conflicting action statements: command, shell"},
+		{"import_self/site.yml", "import_self/t.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_self/t.yml -> testdata/import_self/t.yml"},
+		{"import_mutual/site.yml", "import_mutual/b.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_mutual/a.yml -> testdata/import_mutual/b.yml -> testdata/import_mutual/a.yml"},
+		{"import_role_self/site.yml", "roles/r/tasks/main.yml:2:3: maximum recursion depth exceeded"},
+		{"playbook_self.yml", "playbook_self.yml:1:3: maximum recursion depth exceeded"},
+		{"role_cycle/site.yml", "roles/b/meta/main.yml:2:5: A recursion loop was detected with the roles specified"},
+		{"empty.yml", "Empty playbook, nothing to do: /"},
+		{"empty_list.yml", "empty_list.yml:1:1: A playbook must contain at least one play: /"},
+		{"two_documents.yml", "two_documents.yml:3:1: Syntax Error while loading YAML: expected a single document"},
+		{"unclosed_jinja.yml", `unclosed_jinja.yml:3:14: failed at splitting arguments, either an unbalanced jinja2 block or quotes: msg="{{ foo"`},
 	}
 	l := &Loader{IsAction: func(n string) bool { return n != "no_such_module" }}
 	for _, tt := range tests {
 		_, err := l.LoadPlaybook(filepath.Join("testdata", tt.name))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestLoadLoopErrorKinds checks the error types that decide the exit code:
+// an import loop is ansible-playbook's recursion failure (250), a role
+// dependency loop a general error (1).
+func TestLoadLoopErrorKinds(t *testing.T) {
+	tests := []struct {
+		name      string
+		recursion bool
+	}{
+		{"import_self/site.yml", true},
+		{"import_mutual/site.yml", true},
+		{"playbook_self.yml", true},
+		{"role_cycle/site.yml", false},
+	}
+	l := &Loader{IsAction: func(string) bool { return true }}
+	for _, tt := range tests {
+		_, err := l.LoadPlaybook(filepath.Join("testdata", tt.name))
+		var rec *RecursionError
+		var gen *GeneralError
+		if got := errors.As(err, &rec); got != tt.recursion {
+			t.Errorf("%s: %T %v, RecursionError=%v want %v", tt.name, err, err, got, tt.recursion)
+		}
+		if !tt.recursion && !errors.As(err, &gen) {
+			t.Errorf("%s: %T %v, want a GeneralError", tt.name, err, err)
 		}
 	}
 }

@@ -31,7 +31,7 @@ func (l *Loader) playRoles(d *decoder, p *Play, n *yaml.Node) []*Task {
 	seen := map[string]bool{}
 	var out []*Task
 	for _, rn := range n.Content {
-		blocks := l.roleRef(d, p.Dir, rn, nil, seen)
+		blocks := l.roleRef(d, p.Dir, rn, nil, seen, nil)
 		if d.err != nil {
 			return nil
 		}
@@ -41,8 +41,9 @@ func (l *Loader) playRoles(d *decoder, p *Play, n *yaml.Node) []*Task {
 }
 
 // roleRef loads one role reference and its dependencies as blocks, skipping
-// a role already loaded with the same parameters in this play.
-func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task, seen map[string]bool) []*Task {
+// a role already loaded with the same parameters in this play. chain holds
+// the directories of the roles whose dependencies are being loaded.
+func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task, seen map[string]bool, chain []string) []*Task {
 	t := &Task{Pos: yamlvalue.At(d.file, n), Parent: parent, Synthetic: true}
 	params := map[string]any{}
 	var name string
@@ -96,12 +97,6 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		d.fail(n, "role definitions must contain a role name")
 		return nil
 	}
-	key := name + "\x00" + canonical(params) + "\x00" + canonical(t.Vars)
-	if seen[key] {
-		return nil
-	}
-	seen[key] = true
-
 	dir, err := l.findRole(name, baseDir)
 	if err != nil {
 		if d.err == nil {
@@ -109,6 +104,17 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		}
 		return nil
 	}
+	for _, c := range chain {
+		if c == dir {
+			d.err = &GeneralError{Pos: yamlvalue.At(d.file, n), Msg: "A recursion loop was detected with the roles specified. Make sure child roles do not have dependencies on parent roles"}
+			return nil
+		}
+	}
+	key := name + "\x00" + canonical(params) + "\x00" + canonical(t.Vars)
+	if seen[key] {
+		return nil
+	}
+	seen[key] = true
 	role, err := l.loadRole(name, dir, params)
 	if err != nil {
 		d.err = err
@@ -124,9 +130,10 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		return nil
 	}
 	if deps != nil {
-		sub := decoder{file: filepath.Join(dir, "meta", "main.yml")}
+		sub := decoder{file: filepath.Join(dir, "meta", "main.yml"), stack: d.stack}
+		depChain := append(chain[:len(chain):len(chain)], dir)
 		for _, dn := range deps.Content {
-			blocks = append(blocks, l.roleRef(&sub, filepath.Dir(dir), dn, parent, seen)...)
+			blocks = append(blocks, l.roleRef(&sub, filepath.Dir(dir), dn, parent, seen, depChain)...)
 			if sub.err != nil {
 				d.err = sub.err
 				return nil
@@ -135,13 +142,13 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	}
 	tasksFile := mainFile(filepath.Join(dir, "tasks"))
 	if tasksFile != "" {
-		t.Block = d.taskFile(l, tasksFile, t, role)
+		t.Block = d.taskFile(l, tasksFile, t, role, Pos{})
 	}
 	if t.Block == nil {
 		t.Block = []*Task{}
 	}
 	if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
-		role.Handlers = d.taskFile(l, hf, nil, role)
+		role.Handlers = d.taskFile(l, hf, nil, role, Pos{})
 	}
 	if d.err != nil {
 		return nil
@@ -150,8 +157,9 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 }
 
 // loadRoleTasks loads a role for import_role/include_role: its tasks (or
-// tasks_from) under a new Role with the given parameters.
-func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string]any) (*Role, []*Task, error) {
+// tasks_from) under a new Role with the given parameters. stack and at are
+// the task files importing it and where, as for decoder.taskFile.
+func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string]any, stack []string, at Pos) (*Role, []*Task, error) {
 	if from != nil {
 		baseDir = filepath.Dir(from.Path)
 	}
@@ -172,14 +180,14 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 	if file == "" {
 		return role, []*Task{}, nil
 	}
-	d := decoder{file: file}
-	tasks := d.taskFile(l, file, nil, role)
+	d := decoder{file: file, stack: stack}
+	tasks := d.taskFile(l, file, nil, role, at)
 	if d.err != nil {
 		return nil, nil, d.err
 	}
 	if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
-		hd := decoder{file: hf}
-		role.Handlers = hd.taskFile(l, hf, nil, role)
+		hd := decoder{file: hf, stack: stack}
+		role.Handlers = hd.taskFile(l, hf, nil, role, at)
 		if hd.err != nil {
 			return nil, nil, hd.err
 		}
@@ -189,7 +197,7 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 
 // LoadRole is loadRoleTasks for the runner's include_role.
 func (l *Loader) LoadRole(name, baseDir string, from *Role, args map[string]any) (*Role, []*Task, error) {
-	return l.loadRoleTasks(name, baseDir, from, args)
+	return l.loadRoleTasks(name, baseDir, from, args, nil, Pos{})
 }
 
 func (l *Loader) loadRole(name, dir string, params map[string]any) (*Role, error) {

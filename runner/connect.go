@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
 )
 
@@ -29,6 +31,26 @@ func (r *run) hostVar(vars template.Vars, names ...string) (string, bool) {
 		return template.Str(unwrapUnsafe(v)), true
 	}
 	return "", false
+}
+
+// localConn is the local connection, running in the playbook's directory.
+func (r *run) localConn() connection.Conn {
+	return &localInPlaybookDir{Conn: connection.Local{}, r: r}
+}
+
+// localInPlaybookDir runs the local connection's commands in the directory
+// of the playbook being run, as ansible-core's action plugins set the local
+// connection's cwd to the loader's base directory.
+type localInPlaybookDir struct {
+	connection.Conn
+	r *run
+}
+
+func (l *localInPlaybookDir) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (connection.Result, error) {
+	if dir := l.r.playbookDir; dir != "" {
+		cmd = "cd -- " + shell.Quote(dir) + " || exit 1\n" + cmd
+	}
+	return l.Conn.Run(ctx, cmd, stdin, become)
 }
 
 // connectionKind is the connection plugin a task uses on a host. As in
@@ -100,7 +122,7 @@ func (r *run) smartConnection(name, kind string) string {
 func (r *run) dial(ctx context.Context, name, kind, user string, vars template.Vars) (connection.Conn, error) {
 	switch kind {
 	case "local":
-		return connection.Local{}, nil
+		return r.localConn(), nil
 	case "ssh", "paramiko", "paramiko_ssh":
 	default:
 		return nil, fmt.Errorf("the connection plugin '%s' is not supported by gansible", kind)

@@ -26,6 +26,11 @@ type includeTarget struct {
 // include (when, loop, file name), then the included tasks run in lockstep
 // on the hosts that included the same file, in the order first seen.
 func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Task) {
+	if includeDepth(t) >= maxIncludeDepth {
+		r.fatal = &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Exceeded maximum object depth. This may have been caused by excessive role recursion: blocks nested more than %d deep", t.Pos, maxIncludeDepth)}
+		r.endPlay = true
+		return
+	}
 	var order []string
 	targets := map[string][]*hostState{}
 	byKey := map[string]includeTarget{}
@@ -94,6 +99,21 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		block.Block = tasks
 		r.runTasks(ctx, group, []*playbook.Task{block})
 	}
+}
+
+// maxIncludeDepth bounds nested dynamic includes. ansible-core 2.14 has no
+// bound of its own: a file that includes itself runs until Python's
+// recursion limit ends the run (exit 1) some 250 levels down.
+const maxIncludeDepth = 250
+
+// includeDepth counts the blocks t is in (includes, imports, roles and
+// written blocks alike, as Python's recursion through the parents does).
+func includeDepth(t *playbook.Task) int {
+	n := 0
+	for p := t.Parent; p != nil; p = p.Parent {
+		n++
+	}
+	return n
 }
 
 // setParent attaches a task loaded on its own to the include's block.

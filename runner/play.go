@@ -96,6 +96,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 				break
 			}
 		}
+		if r.fatal != nil {
+			return true, r.fatal
+		}
 		if ctx.Err() != nil {
 			return true, nil
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -77,6 +78,9 @@ type run struct {
 	batchNames                     []any
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
+	// fatal ends the whole run at once, without a recap, as an
+	// exception in ansible-playbook's strategy does.
+	fatal error
 
 	// noMoreHostsShown: "NO MORE HOSTS LEFT" was printed for this play.
 	noMoreHostsShown bool
@@ -144,6 +148,9 @@ playbooks:
 				break playbooks
 			}
 		}
+	}
+	if runErr != nil && runErr == r.fatal {
+		return runErr
 	}
 	opts.Out.Recap(played)
 	if runErr != nil {
@@ -268,7 +275,10 @@ func serialSize(spec any, total int) int {
 
 // forEachHost runs fn on each host, at most forks at a time, and returns
 // when all are done. Results are handed to emit in host order as soon as a
-// host and every host before it are done, so output is deterministic.
+// host and every host before it are done, so output is deterministic. A
+// panic in one host's goroutine is raised again here, as a *HostPanic,
+// once the other hosts are done, so that it reaches the caller instead of
+// killing the process with a stack dump.
 func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
 	// While the hosts run, some fail: ansible_play_hosts stays what it was
 	// when the task started, as in Ansible, and no host reads another's
@@ -281,15 +291,24 @@ func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
 	done := make([]chan func(), len(hosts))
 	sem := make(chan struct{}, r.opts.Forks)
 	var wg sync.WaitGroup
+	var panicOnce sync.Once
+	var caught *HostPanic
 	for i, h := range hosts {
 		done[i] = make(chan func(), 1)
 		wg.Add(1)
 		go func(i int, h *hostState) {
 			defer wg.Done()
+			var emit func()
+			defer func() {
+				if p := recover(); p != nil {
+					panicOnce.Do(func() { caught = &HostPanic{Host: h.name, Value: p, Stack: debug.Stack()} })
+					emit = nil
+				}
+				done[i] <- emit
+			}()
 			sem <- struct{}{}
-			emit := fn(h)
-			<-sem
-			done[i] <- emit
+			defer func() { <-sem }()
+			emit = fn(h)
 		}(i, h)
 	}
 	for _, ch := range done {
@@ -298,7 +317,21 @@ func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
 		}
 	}
 	wg.Wait()
+	if caught != nil {
+		panic(caught)
+	}
 }
+
+// HostPanic is a panic in the goroutine of one host, with its stack.
+type HostPanic struct {
+	Host  string
+	Value any
+	Stack []byte
+}
+
+func (p *HostPanic) Error() string { return fmt.Sprintf("%v (on host %s)", p.Value, p.Host) }
+
+func (p *HostPanic) String() string { return p.Error() }
 
 func sortedHostNames(hosts []*hostState) []string {
 	names := make([]string, len(hosts))
@@ -315,7 +348,7 @@ func sortedHostNames(hosts []*hostState) []string {
 func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars) (connection.Conn, error) {
 	kind := r.connectionKind(h.name, t, vars)
 	if kind == "local" {
-		return connection.Local{}, nil
+		return r.localConn(), nil
 	}
 	user := r.remoteUser(t, vars)
 	h.connMu.Lock()

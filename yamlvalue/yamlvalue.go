@@ -7,7 +7,9 @@
 package yamlvalue
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
@@ -67,21 +69,98 @@ func ParseFile(path string) (*yaml.Node, error) {
 	return Parse(path, data)
 }
 
-// Parse parses YAML source; name is used in errors.
+// Parse parses YAML source; name is used in errors. Like Ansible's loader it
+// reads a single document: an empty one (or one that is only null) yields a
+// nil node, and a second document is a syntax error.
 func Parse(name string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: "Syntax Error while loading YAML: " + m[2]}
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			return nil, nil
 		}
-		return nil, &Error{Pos: Pos{File: name}, Msg: "Syntax Error while loading YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+		return nil, syntaxError(name, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, &Error{Pos: Pos{File: name, Line: next.Line, Col: next.Column}, Msg: "Syntax Error while loading YAML: expected a single document in the stream but found another document"}
+	case err != io.EOF:
+		return nil, syntaxError(name, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return doc.Content[0], nil
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return nil, nil
+	}
+	if err := checkAliasExpansion(name, root); err != nil {
+		return nil, err
+	}
+	return root, nil
+}
+
+func syntaxError(name string, err error) error {
+	msg := err.Error()
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: "Syntax Error while loading YAML: " + m[2]}
+	}
+	return &Error{Pos: Pos{File: name}, Msg: "Syntax Error while loading YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// MaxExpandedNodes bounds the number of values a document may hold once its
+// aliases are expanded. PyYAML shares aliased values, but gansible's
+// consumers copy them, so a "billion laughs" document of a few lines would
+// otherwise take all memory.
+const MaxExpandedNodes = 1_000_000
+
+// checkAliasExpansion fails when aliases make root expand to more than
+// MaxExpandedNodes values, naming the outermost alias that does it.
+func checkAliasExpansion(name string, root *yaml.Node) error {
+	sizes := map[*yaml.Node]int{}
+	hasAlias := false
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		sizes[n] = 1 // a node that (wrongly) contains itself counts once
+		s := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			hasAlias = true
+			s = size(n.Alias)
+		}
+		for _, c := range n.Content {
+			s += size(c)
+			if s > MaxExpandedNodes {
+				s = MaxExpandedNodes + 1 // saturate: never overflow
+			}
+		}
+		sizes[n] = s
+		return s
+	}
+	if size(root) <= MaxExpandedNodes || !hasAlias {
+		return nil
+	}
+	// Descend along the children that alone exceed the budget to the alias
+	// responsible; if none does, the node where the sum crosses it.
+	n := root
+	for n.Kind != yaml.AliasNode {
+		var big *yaml.Node
+		for _, c := range n.Content {
+			if sizes[c] > MaxExpandedNodes {
+				big = c
+				break
+			}
+		}
+		if big == nil {
+			break
+		}
+		n = big
+	}
+	return Errorf(At(name, n), "YAML aliases expand to more than %d values (an alias bomb?)", MaxExpandedNodes)
 }
 
 // Decode converts a node to plain Go values: map[string]any, []any, string,

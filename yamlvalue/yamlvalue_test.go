@@ -1,7 +1,9 @@
 package yamlvalue
 
 import (
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +54,42 @@ func TestMergeKey(t *testing.T) {
 	want := map[string]any{"x": 1, "y": 2}
 	if b := got.(map[string]any)["b"]; !reflect.DeepEqual(b, want) {
 		t.Errorf("got %#v", b)
+	}
+}
+
+// TestParseFileBounds covers documents Ansible's loader rejects or reads as
+// empty, and alias expansion beyond the budget.
+func TestParseFileBounds(t *testing.T) {
+	tests := []struct {
+		file    string
+		wantNil bool
+		wantErr string // substring of the error, with its position
+	}{
+		{file: "alias_bomb.yml", wantErr: "alias_bomb.yml:7:4: YAML aliases expand to more than"},
+		{file: "two_documents.yml", wantErr: "two_documents.yml:2:1: Syntax Error while loading YAML: expected a single document"},
+		{file: "null_document.yml", wantNil: true},
+		{file: "small_aliases.yml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			node, err := ParseFile(filepath.Join("testdata", tt.file))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (node == nil) != tt.wantNil {
+				t.Fatalf("node %v, want nil: %v", node, tt.wantNil)
+			}
+			if node != nil {
+				if _, err := Decode(tt.file, node); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }

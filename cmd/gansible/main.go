@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -31,8 +33,23 @@ import (
 const version = "0.1.0"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if code == exitTerminated {
+		// Die of the signal, as ansible-playbook (which does not catch
+		// SIGTERM) does, now that the connections are closed.
+		signal.Reset(syscall.SIGTERM)
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		time.Sleep(time.Second)
+	}
+	os.Exit(code)
 }
+
+// exitTerminated is the shell's status of a process killed by SIGTERM.
+const exitTerminated = 128 + int(syscall.SIGTERM)
+
+// interruptGrace is how long an interrupted run may take to cancel its
+// tasks and close its connections before gansible exits anyway.
+const interruptGrace = 10 * time.Second
 
 // flags are ansible-playbook's command-line options.
 type flags struct {
@@ -84,13 +101,17 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 
 const usageLine = "usage: gansible [-h] [--version] [-v] [options] playbook [playbook ...]"
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var f flags
 	fs := newFlagSet(&f)
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		// argparse's exit status for a usage error.
 		fmt.Fprintf(stderr, "%s\ngansible: error: %v\n", usageLine, err)
+		return 2
+	}
+	if fs.Changed("forks") && f.forks < 1 {
+		fmt.Fprintf(stderr, "%s\ngansible: error: The number of processes (--forks) must be >= 1\n", usageLine)
 		return 2
 	}
 	if f.help {
@@ -105,7 +126,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s\ngansible: error: the following arguments are required: playbook\n", usageLine)
 		return 2
 	}
-	err := execute(&f, fs.Args(), stdout, stderr)
+	scr := &screen{}
+	stdout, stderr = scr.writer(stdout), scr.writer(stderr)
+	defer func() { scr.log.close() }()
+	defer func() {
+		if p := recover(); p != nil {
+			code = reportPanic(stderr, f.verbosity, p)
+		}
+	}()
+	err := execute(&f, fs.Args(), scr, stdin, stdout, stderr)
+	var intr *interrupted
+	if errors.As(err, &intr) {
+		if intr.sig == syscall.SIGTERM {
+			return exitTerminated
+		}
+		scr.always(stderr, " [ERROR]: User interrupted execution\n")
+		return runner.ExitInterrupted
+	}
 	if err != nil {
 		var exitErr *runner.ExitError
 		if !errors.As(err, &exitErr) || exitErr.Err != nil {
@@ -115,7 +152,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return runner.ExitCode(err)
 }
 
-func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
+// interrupted ends a run stopped by SIGINT or SIGTERM.
+type interrupted struct{ sig os.Signal }
+
+func (e *interrupted) Error() string { return "interrupted by " + e.sig.String() }
+
+// panicked carries a panic from the goroutine running the playbooks to
+// the main one, with the stack where it happened.
+type panicked struct {
+	value any
+	stack []byte
+}
+
+// reportPanic prints an internal error as ansible-playbook prints an
+// unexpected exception, with the stack only at -vvv, and returns its exit
+// code.
+func reportPanic(stderr io.Writer, verbosity int, p any) int {
+	stack := debug.Stack()
+	if pe, ok := p.(*panicked); ok {
+		p, stack = pe.value, pe.stack
+	}
+	if hp, ok := p.(*runner.HostPanic); ok {
+		stack = hp.Stack
+	}
+	fmt.Fprintf(stderr, "ERROR! Unexpected Exception, this is probably a bug: %v\n", p)
+	if verbosity >= 3 {
+		fmt.Fprintf(stderr, "the full traceback was:\n\n%s\n", stack)
+	} else {
+		fmt.Fprintf(stderr, "to see the full traceback, use -vvv\n")
+	}
+	return runner.ExitInternal
+}
+
+func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, stdout, stderr io.Writer) error {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -123,6 +192,12 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(os.Getenv, cwd)
 	if err != nil {
 		return err
+	}
+	if cfg.LogPath != "" {
+		var warning string
+		if scr.log, warning = openLog(cfg.LogPath); warning != "" {
+			fmt.Fprint(stderr, warning)
+		}
 	}
 	color := (cfg.ForceColor || isTerminal(os.Stdout)) && !cfg.NoColor
 	out := output.NewDefault(stdout, stderr, color, f.verbosity)
@@ -139,7 +214,18 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	sources := f.inventory
+	// Like ansible-playbook's option types, paths on the command line get
+	// $VAR and ~ expansion; a comma makes -i a host list, not a path.
+	var sources []string
+	for _, src := range f.inventory {
+		if !strings.Contains(src, ",") {
+			src = config.ResolvePath(src, cwd, os.Getenv)
+		}
+		sources = append(sources, src)
+	}
+	if f.privateKey != "" {
+		f.privateKey = config.ResolvePath(f.privateKey, cwd, os.Getenv)
+	}
 	if len(sources) == 0 {
 		sources = cfg.Inventory
 	}
@@ -154,9 +240,9 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		out.Warning(w)
 	}
 
-	extraVars, err := parseExtraVars(f.extraVars)
+	extraVars, err := parseExtraVars(f.extraVars, cwd)
 	if err != nil {
-		return runner.OptionsError(err)
+		return err
 	}
 
 	loader := &playbook.Loader{
@@ -168,9 +254,13 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 	for _, p := range playbookPaths {
 		pb, err := loader.LoadPlaybook(p)
 		var notFound *playbook.NotFoundError
+		var general *playbook.GeneralError
+		var recursion *playbook.RecursionError
 		switch {
-		case errors.As(err, &notFound):
+		case errors.As(err, &notFound), errors.As(err, &general):
 			return err
+		case errors.As(err, &recursion):
+			return &runner.ExitError{Code: runner.ExitInternal, Err: err}
 		case err != nil:
 			return runner.ParserError(err)
 		}
@@ -221,8 +311,9 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}
 
+	secrets := newSecretReader(stdin, stderr)
 	if f.askPass {
-		if opts.Password, err = readSecret("SSH password: "); err != nil {
+		if opts.Password, err = secrets.read("SSH password: "); err != nil {
 			return runner.OptionsError(err)
 		}
 	}
@@ -231,7 +322,7 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		if opts.Password != "" {
 			prompt = "BECOME password[defaults to SSH password]: "
 		}
-		if opts.BecomePassword, err = readSecret(prompt); err != nil {
+		if opts.BecomePassword, err = secrets.read(prompt); err != nil {
 			return runner.OptionsError(err)
 		}
 		if opts.BecomePassword == "" {
@@ -239,49 +330,96 @@ func execute(f *flags, playbookPaths []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return runner.Run(ctx, opts, playbooks)
+	return runInterruptible(scr, func(ctx context.Context) error { return runner.Run(ctx, opts, playbooks) })
 }
 
+// runInterruptible runs fn until it returns or SIGINT or SIGTERM arrives.
+// On a signal the screen goes quiet at once (ansible-playbook prints no
+// failed tasks and no recap then), fn's context is cancelled so that it
+// stops its tasks and closes its connections, and gansible waits for that
+// up to interruptGrace, or until a second signal.
+func runInterruptible(scr *screen, fn func(ctx context.Context) error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- &panickedError{&panicked{value: p, stack: debug.Stack()}}
+			}
+		}()
+		done <- fn(ctx)
+	}()
+	select {
+	case err := <-done:
+		var pe *panickedError
+		if errors.As(err, &pe) {
+			panic(pe.p)
+		}
+		return err
+	case sig := <-sigs:
+		scr.mute()
+		cancel()
+		select {
+		case <-done:
+		case <-sigs:
+		case <-time.After(interruptGrace):
+		}
+		return &interrupted{sig: sig}
+	}
+}
+
+// panickedError passes a panic through the result channel.
+type panickedError struct{ p *panicked }
+
+func (e *panickedError) Error() string { return fmt.Sprint(e.p.value) }
+
 // parseExtraVars reads -e values: @file, YAML/JSON, or k=v pairs; later
-// values win.
-func parseExtraVars(values []string) (map[string]any, error) {
+// values win. Errors carry ansible-playbook's exit codes.
+func parseExtraVars(values []string, cwd string) (map[string]any, error) {
 	out := map[string]any{}
 	for _, v := range values {
 		var m map[string]any
 		switch {
 		case strings.HasPrefix(v, "@"):
-			loaded, err := playbook.LoadVarsFile(v[1:])
+			path := config.ResolvePath(v[1:], cwd, os.Getenv)
+			if _, err := os.Stat(path); err != nil {
+				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Unable to retrieve file contents\n"+
+					"Could not find or access '%s' on the Ansible Controller.\n"+
+					"If you are using a module and expect the file to exist on the remote, see the remote_src option", path)}
+			}
+			loaded, err := playbook.LoadVarsFile(path)
 			if err != nil {
-				return nil, fmt.Errorf("invalid extra vars file %s: %w", v[1:], err)
+				return nil, runner.ParserError(fmt.Errorf("invalid extra vars file %s: %w", v[1:], err))
 			}
 			m = loaded
 		case strings.HasPrefix(strings.TrimSpace(v), "{") || strings.HasPrefix(strings.TrimSpace(v), "["):
 			node, err := yamlvalue.Parse("extra vars", []byte(v))
 			if err != nil {
 				var js map[string]any
-				if json.Unmarshal([]byte(v), &js) != nil {
-					return nil, err
+				if jsErr := json.Unmarshal([]byte(v), &js); jsErr != nil {
+					return nil, runner.ParserError(fmt.Errorf("We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: %v\n\n%v", jsErr, err))
 				}
 				m = js
 				break
 			}
 			decoded, err := yamlvalue.Decode("extra vars", node)
 			if err != nil {
-				return nil, err
+				return nil, runner.ParserError(err)
 			}
 			var ok bool
 			if m, ok = decoded.(map[string]any); !ok {
-				return nil, fmt.Errorf("invalid extra vars data supplied: %q is not a dictionary", v)
+				return nil, runner.OptionsError(fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", v))
 			}
 		default:
+			// Words that are not k=v end up in _raw_params, which
+			// ansible-playbook keeps as a variable.
 			kv, err := playbook.ParseKV(v, "")
 			if err != nil {
-				return nil, err
-			}
-			if _, ok := kv["_raw_params"]; ok {
-				return nil, fmt.Errorf("invalid extra vars data supplied. '%s' could not be made into a dictionary", v)
+				return nil, runner.ParserError(err)
 			}
 			m = kv
 		}
@@ -325,15 +463,63 @@ func firstInt(values ...int) int {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// readSecret prompts on the terminal with echo off.
-func readSecret(prompt string) (string, error) {
+// secretReader reads the -k and -K passwords as Python's getpass, which
+// ansible-playbook uses: on the terminal with echo off, or, when stdin is
+// not a terminal (a pipe, a file), one line of stdin after the prompt.
+type secretReader struct {
+	stdin  io.Reader
+	lines  *bufio.Reader
+	stderr io.Writer
+}
+
+func newSecretReader(stdin io.Reader, stderr io.Writer) *secretReader {
+	return &secretReader{stdin: stdin, stderr: stderr}
+}
+
+func (s *secretReader) read(prompt string) (string, error) {
+	if f, ok := s.stdin.(*os.File); ok && isTerminal(f) {
+		return readTerminalSecret(prompt)
+	}
+	if s.lines == nil {
+		s.lines = bufio.NewReader(s.stdin)
+	}
+	fmt.Fprint(s.stderr, prompt)
+	line, err := s.lines.ReadString('\n')
+	if err != nil && !(err == io.EOF && line != "") {
+		return "", fmt.Errorf("reading the password from stdin: %w", err)
+	}
+	fmt.Fprintln(s.stderr)
+	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), nil
+}
+
+// readTerminalSecret prompts on the terminal with echo off.
+func readTerminalSecret(prompt string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return "", fmt.Errorf("a password prompt needs a terminal: %w", err)
 	}
 	defer tty.Close()
+	fd := int(tty.Fd())
+	// Ctrl-C at the prompt ends gansible as ansible-playbook ends, with the
+	// terminal's echo restored first.
+	if state, err := term.GetState(fd); err == nil {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt)
+		stop := make(chan struct{})
+		defer func() { signal.Stop(sigs); close(stop) }()
+		go func() {
+			select {
+			case <-sigs:
+				term.Restore(fd, state)
+				fmt.Fprintln(tty)
+				fmt.Fprint(os.Stderr, " [ERROR]: User interrupted execution\n")
+				os.Exit(runner.ExitInterrupted)
+			case <-stop:
+			}
+		}()
+	}
 	fmt.Fprint(tty, prompt)
-	pw, err := term.ReadPassword(int(tty.Fd()))
+	pw, err := term.ReadPassword(fd)
 	fmt.Fprintln(tty)
 	return string(pw), err
 }
