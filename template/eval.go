@@ -413,7 +413,11 @@ func (ev *evaluator) evalBinary(n *binaryExpr, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return binary(n.op, left, right)
+	v, err := binary(n.op, left, right)
+	if err == nil {
+		err = ev.chargeValue(v)
+	}
+	return v, err
 }
 
 // binary applies a Python binary operator.
@@ -443,14 +447,14 @@ func binary(op string, a, b any) (any, error) {
 		in, err := contains(b, a)
 		return !in, err
 	case "~":
-		return str(a) + str(b), nil
+		sa, sb := str(a), str(b)
+		if err := checkString(len(sa) + len(sb)); err != nil {
+			return nil, err
+		}
+		return sa + sb, nil
 	}
 	return arithmetic(op, a, b)
 }
-
-// maxRepeat bounds "text" * n and [list] * n, so that a template cannot
-// exhaust memory.
-const maxRepeat = 1 << 24
 
 func arithmetic(op string, a, b any) (any, error) {
 	ia, aInt := integer(a)
@@ -462,35 +466,34 @@ func arithmetic(op string, a, b any) (any, error) {
 		switch x := a.(type) {
 		case string:
 			if y, ok := b.(string); ok {
+				if err := checkString(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				return x + y, nil
 			}
 		case []any:
 			if y, ok := b.([]any); ok {
+				if err := checkItems(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make([]any, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		case tuple:
 			if y, ok := b.(tuple); ok {
+				if err := checkItems(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make(tuple, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		}
 	case "*":
 		if s, ok := a.(string); ok && bInt {
-			if len(s)*ib > maxRepeat {
-				return nil, fmt.Errorf("repetition too large")
-			}
-			return strings.Repeat(s, max(ib, 0)), nil
+			return repeatString(s, ib)
 		}
 		if l, ok := a.([]any); ok && bInt {
-			if len(l)*ib > maxRepeat {
-				return nil, fmt.Errorf("repetition too large")
-			}
-			var out []any
-			for range max(ib, 0) {
-				out = append(out, l...)
-			}
-			return out, nil
+			return repeatList(l, ib)
 		}
 	case "%":
 		if s, ok := a.(string); ok {

@@ -92,6 +92,7 @@ func filterJoin(ev *evaluator, in any, a args) (any, error) {
 	sep, _ := a.str(0, "d", "")
 	attr, hasAttr := a.get(1, "attribute")
 	parts := make([]string, len(items))
+	size := 0
 	for i, item := range items {
 		if hasAttr {
 			if item, err = ev.getAttrPath(item, str(attr)); err != nil {
@@ -102,6 +103,10 @@ func filterJoin(ev *evaluator, in any, a args) (any, error) {
 			return nil, err
 		}
 		parts[i] = str(item)
+		size += len(parts[i]) + len(sep)
+		if err := checkString(size); err != nil {
+			return nil, err
+		}
 	}
 	return strings.Join(parts, sep), nil
 }
@@ -563,7 +568,10 @@ func filterIndent(_ *evaluator, in any, a args) (any, error) {
 	}
 	first := a.boolean(1, "first", false)
 	blank := a.boolean(2, "blank", false)
-	pad := strings.Repeat(" ", width)
+	pad, err := repeatString(" ", width)
+	if err != nil {
+		return nil, err
+	}
 	lines := strings.Split(str(in), "\n")
 	for i, l := range lines {
 		if (i == 0 && !first) || (l == "" && !blank) {
@@ -583,6 +591,9 @@ func filterCenter(_ *evaluator, in any, a args) (any, error) {
 	n := len([]rune(s))
 	if n >= width {
 		return s, nil
+	}
+	if err := checkString(width); err != nil {
+		return nil, err
 	}
 	total := width - n
 	left := total / 2

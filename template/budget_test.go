@@ -1,0 +1,86 @@
+package template
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestLimits checks that templates building huge values or recursing
+// without end fail with a template error instead of exhausting memory or
+// the stack.
+func TestLimits(t *testing.T) {
+	chain := MapVars{"a0": "x"}
+	for i := 1; i <= 60; i++ {
+		chain["a"+itoa(i)] = "{{a" + itoa(i-1) + "}}{{a" + itoa(i-1) + "}}"
+	}
+	deep := MapVars{"d0": "end"}
+	for i := 1; i <= 3000; i++ {
+		deep["d"+itoa(i)] = "{{ d" + itoa(i-1) + " }}"
+	}
+	cases := []struct {
+		name, src string
+		vars      MapVars
+		want      string
+	}{
+		{"huge string repeat", "{{ 'ab' * 4611686018427387904 }}", nil, "repeated string is too long"},
+		{"string repeat over budget", "{{ 'x' * (300 * 1024 * 1024) }}", nil, "repeated string is too long"},
+		{"list repeat", "{{ [1, 2] * 4611686018427387904 }}", nil, "value too large"},
+		{"list repeat max int", "{{ [1, 2] * 9223372036854775807 }}", nil, "value too large"},
+		{"recursive macro", "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", nil, "maximum recursion depth exceeded"},
+		{"exponential variables", "{{ a60 }}", chain, "value too large"},
+		{"deeply nested variables", "{{ d3000 }}", deep, "maximum recursion depth exceeded"},
+		{"huge range", "{{ range(10**12) | length }}", nil, "value too large"},
+		{"range at int limits", "{{ range(-9223372036854775807, 9223372036854775807) | length }}", nil, "value too large"},
+		{"center", "{{ 'x' | center(10**12) }}", nil, "value too large"},
+		{"ljust method", "{{ 'x'.ljust(10**12) }}", nil, "value too large"},
+		{"indent", "{{ 'a\nb' | indent(10**12) }}", nil, "too long"},
+		{"string doubling loop", "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}", nil, "value too large"},
+		{"list built in loop", "{% set ns = namespace(l=[]) %}{% for i in range(10**6) %}{% set ns.l = ns.l + [i] %}{% endfor %}{{ ns.l | length }}", nil, "too much work"},
+		{"nested loops", "{% for i in range(1100) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", nil, "too much work"},
+		{"join", "{{ range(10**6) | join('x' * 1000) }}", nil, "value too large"},
+	}
+	eng := New(Options{})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := eng.Template(c.src, c.vars)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got error %v, want one containing %q", err, c.want)
+			}
+			var te *Error
+			if !errors.As(err, &te) {
+				t.Errorf("error %T is not a template error", err)
+			}
+		})
+	}
+}
+
+// TestWithinLimits checks that ordinary recursion and sizes still work.
+func TestWithinLimits(t *testing.T) {
+	deep := MapVars{"d0": "end"}
+	for i := 1; i <= 200; i++ {
+		deep["d"+itoa(i)] = "{{ d" + itoa(i-1) + " }}"
+	}
+	cases := []struct {
+		src  string
+		vars MapVars
+		want string
+	}{
+		{"{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{% endif %}{{ n }}{% endmacro %}{{ f(100) | length }}", nil, "193"},
+		{"{{ d200 }}", deep, "end"},
+		{"{{ ('ab' * 1000000) | length }}", nil, "2000000"},
+		{"{{ ([1] * 1000000) | length }}", nil, "1000000"},
+		{"{{ range(3, -3, -2) | list }}", nil, "[3, 1, -1]"},
+		{"{{ range(0, 10, 3) | list }}", nil, "[0, 3, 6, 9]"},
+		{"{{ 'ab' * -1 }}|{{ [1] * -5 }}", nil, "|[]"},
+	}
+	eng := New(Options{})
+	for _, c := range cases {
+		got, err := eng.Template(c.src, c.vars)
+		if err != nil || str(got) != c.want {
+			t.Errorf("%s = %v, %v; want %s", c.src, got, err, c.want)
+		}
+	}
+}
+
+func itoa(i int) string { return str(i) }
