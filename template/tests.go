@@ -2,8 +2,9 @@ package template
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/gansible/gansible/pyre"
 )
 
 // testFunc implements a Jinja2 test: value is name(args).
@@ -160,7 +161,7 @@ func resultTest(fn func(map[string]any) bool) testFunc {
 	}
 }
 
-// regexTest is Ansible's match (anchored at the start), search and regex
+// regexTest is Ansible's match (re.match), search (re.search) and regex
 // (whose match_type picks one of re.match, re.search and re.fullmatch).
 // Arguments: pattern, ignorecase, multiline[, match_type].
 func regexTest(fixedMode string) testFunc {
@@ -170,35 +171,23 @@ func regexTest(fixedMode string) testFunc {
 		if mode == "" {
 			mode, _ = a.str(3, "match_type", "search")
 		}
-		switch mode {
-		case "match":
-			pattern = `\A(?:` + pattern + `)`
-		case "fullmatch":
-			pattern = `\A(?:` + pattern + `)\z`
-		}
 		re, err := compileRegex(pattern, regexFlags(a, 1))
 		if err != nil {
 			return false, err
 		}
-		return re.MatchString(str(v)), nil
+		var m *pyre.Match
+		switch mode {
+		case "match":
+			m, err = re.Match(str(v))
+		case "fullmatch":
+			m, err = re.FullMatch(str(v))
+		case "search":
+			m, err = re.Search(str(v))
+		default:
+			return false, fmt.Errorf("'re' module has no attribute '%s'", mode)
+		}
+		return m != nil, err
 	}
-}
-
-func compileRegex(pattern, flags string) (*regexp.Regexp, error) {
-	if flags != "" {
-		pattern = "(?" + flags + ")" + pattern
-	}
-	re, err := regexp.Compile(pythonRegex(pattern))
-	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %w", pattern, err)
-	}
-	return re, nil
-}
-
-// pythonRegex translates Python-only regex syntax to Go's: named groups
-// (?P<name>...) are shared, and \Z is Go's \z.
-func pythonRegex(p string) string {
-	return strings.ReplaceAll(p, `\Z`, `\z`)
 }
 
 func subset(a, b any) (bool, error) {
