@@ -503,6 +503,14 @@ func arithmetic(op string, a, b any) (any, error) {
 	if !aNum || !bNum {
 		return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))
 	}
+	if isInt(a) && isInt(b) {
+		if v, ok, err := intArithmetic(op, a, b); ok || err != nil {
+			return v, err
+		}
+	}
+	if math.IsInf(fa, 0) && isInt(a) || math.IsInf(fb, 0) && isInt(b) {
+		return nil, fmt.Errorf("int too large to convert to float (OverflowError)")
+	}
 	bothInt := aInt && bInt
 	switch op {
 	case "+":
@@ -571,8 +579,15 @@ func unary(op string, v any) (any, error) {
 		if op == "-" {
 			sign = -1
 		}
-		if i, ok := integer(v); ok {
-			return sign * i, nil
+		if isInt(v) {
+			if sign < 0 {
+				return intNeg(v), nil
+			}
+			if b, ok := v.(bool); ok {
+				n, _ := integer(b)
+				return n, nil
+			}
+			return v, nil
 		}
 		if fl, ok := v.(float64); ok {
 			return float64(sign) * fl, nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -103,6 +104,8 @@ func writeJSON(sb *strings.Builder, v any, indent, level int, ascii bool) error 
 		sb.WriteString(strconv.FormatBool(x))
 	case int:
 		sb.WriteString(strconv.Itoa(x))
+	case *big.Int:
+		sb.WriteString(x.String())
 	case float64:
 		switch {
 		case math.IsNaN(x):
@@ -349,6 +352,8 @@ func yamlScalar(v any) string {
 		return strconv.FormatBool(x)
 	case int:
 		return strconv.Itoa(x)
+	case *big.Int:
+		return x.String()
 	case float64:
 		switch {
 		case math.IsNaN(x):

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,23 +142,27 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		return nil, err
 	}
 	switch x := in.(type) {
-	case int:
+	case int, *big.Int:
 		return x, nil
 	case bool:
 		n, _ := integer(x)
 		return n, nil
 	case float64:
-		return int(x), nil
+		if n, ok := floatToInt(x); ok {
+			return n, nil
+		}
 	case string:
 		s := strings.ReplaceAll(strings.TrimSpace(x), "_", "")
 		if base != 10 {
 			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
 		}
-		if n, err := strconv.ParseInt(s, base, 64); err == nil {
-			return int(n), nil
+		if n, ok := parseInt(s, base); ok {
+			return n, nil
 		}
 		if f, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
-			return int(f), nil
+			if n, ok := floatToInt(f); ok {
+				return n, nil
+			}
 		}
 	}
 	return def, nil
@@ -480,9 +485,9 @@ func (ev *evaluator) getAttrPath(obj any, path string) (any, error) {
 
 func filterAbs(_ *evaluator, in any, _ args) (any, error) {
 	switch x := in.(type) {
-	case int:
-		if x < 0 {
-			return -x, nil
+	case int, *big.Int:
+		if c, _ := compare(x, 0); c < 0 {
+			return intNeg(x), nil
 		}
 		return x, nil
 	case float64:

@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 )
 
@@ -43,6 +44,14 @@ func percentFormat(format string, values any) (string, error) {
 		case 'r':
 			fmt.Fprintf(&sb, "%"+spec+"s", repr(v))
 		case 'd', 'i':
+			if b, ok := v.(*big.Int); ok {
+				fmt.Fprintf(&sb, "%"+spec+"s", b.String())
+				continue
+			}
+			if n, ok := integer(v); ok {
+				fmt.Fprintf(&sb, "%"+spec+"d", n)
+				continue
+			}
 			f, ok := number(v)
 			if !ok {
 				return "", fmt.Errorf("%%d format: a number is required, not %s", pyType(v))

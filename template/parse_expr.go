@@ -192,11 +192,11 @@ func (p *parser) parsePrimary() (expr, error) {
 		return &literalExpr{ln, sb.String()}, nil
 	case tokens.Integer:
 		p.next()
-		n, err := strconv.ParseInt(strings.ReplaceAll(t.Val, "_", ""), 0, 64)
-		if err != nil {
+		n, ok := parseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
+		if !ok {
 			return nil, &syntaxError{t.Line, "invalid integer " + t.Val}
 		}
-		return &literalExpr{ln, int(n)}, nil
+		return &literalExpr{ln, n}, nil
 	case tokens.Float:
 		p.next()
 		f, err := strconv.ParseFloat(strings.ReplaceAll(t.Val, "_", ""), 64)

@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/gansible/gansible/pyre"
@@ -34,12 +35,12 @@ func init() {
 		"string":    typeTest(func(v any) bool { _, ok := v.(string); return ok }),
 		"number": typeTest(func(v any) bool {
 			switch v.(type) {
-			case int, float64:
+			case int, *big.Int, float64:
 				return true
 			}
 			return false
 		}),
-		"integer": typeTest(func(v any) bool { _, ok := v.(int); return ok }),
+		"integer": typeTest(func(v any) bool { _, isBool := v.(bool); return isInt(v) && !isBool }),
 		"float":   typeTest(func(v any) bool { _, ok := v.(float64); return ok }),
 		"mapping": typeTest(func(v any) bool {
 			switch v.(type) {
