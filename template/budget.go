@@ -117,3 +117,49 @@ func (ev *evaluator) chargeValue(v any) error {
 	}
 	return nil
 }
+
+// checkAcyclic refuses to store v in namespace ns when v reaches ns:
+// namespaces are the only mutable values, and a namespace that contains
+// itself would make printing and comparing it recurse without end.
+func (ev *evaluator) checkAcyclic(v any, ns *namespace) error {
+	seen := map[*namespace]bool{}
+	var walk func(v any) error
+	walk = func(v any) error {
+		switch x := v.(type) {
+		case *namespace:
+			if x == ns {
+				return &limitError{"a namespace cannot contain itself (recursive values are not supported)"}
+			}
+			if seen[x] {
+				return nil
+			}
+			seen[x] = true
+			for _, e := range x.attrs {
+				if err := walk(e); err != nil {
+					return err
+				}
+			}
+		case []any, tuple:
+			items, _ := asSeq(x)
+			if err := ev.charge(len(items)); err != nil {
+				return err
+			}
+			for _, e := range items {
+				if err := walk(e); err != nil {
+					return err
+				}
+			}
+		case map[string]any:
+			if err := ev.charge(len(x)); err != nil {
+				return err
+			}
+			for _, e := range x {
+				if err := walk(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk(v)
+}

@@ -39,6 +39,8 @@ func TestLimits(t *testing.T) {
 		{"list built in loop", "{% set ns = namespace(l=[]) %}{% for i in range(10**6) %}{% set ns.l = ns.l + [i] %}{% endfor %}{{ ns.l | length }}", nil, "too much work"},
 		{"nested loops", "{% for i in range(1100) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", nil, "too much work"},
 		{"join", "{{ range(10**6) | join('x' * 1000) }}", nil, "value too large"},
+		{"namespace in itself", "{% set ns = namespace() %}{% set ns.a = [1, {'b': ns}] %}{{ ns }}", nil, "cannot contain itself"},
+		{"namespaces in each other", "{% set n1 = namespace() %}{% set n2 = namespace(x=n1) %}{% set n1.y = n2 %}{{ n1 }}", nil, "cannot contain itself"},
 	}
 	eng := New(Options{})
 	for _, c := range cases {

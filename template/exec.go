@@ -299,6 +299,9 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		if !ok {
 			return fmt.Errorf("cannot assign attribute on non-namespace object")
 		}
+		if err := ev.checkAcyclic(v, ns); err != nil {
+			return err
+		}
 		ns.attrs[n.attr] = v
 		return nil
 	}
