@@ -163,3 +163,12 @@ func (ev *evaluator) checkAcyclic(v any, ns *namespace) error {
 	}
 	return walk(v)
 }
+
+// isSeqOrString reports whether v repeats under "*".
+func isSeqOrString(v any) bool {
+	switch v.(type) {
+	case string, []any, tuple:
+		return true
+	}
+	return false
+}

@@ -26,6 +26,7 @@ func TestLimits(t *testing.T) {
 		{"huge string repeat", "{{ 'ab' * 4611686018427387904 }}", nil, "repeated string is too long"},
 		{"string repeat over budget", "{{ 'x' * (300 * 1024 * 1024) }}", nil, "repeated string is too long"},
 		{"list repeat", "{{ [1, 2] * 4611686018427387904 }}", nil, "value too large"},
+		{"repeat by a big int", "{{ 'ab' * 2**64 }}", nil, "value too large"},
 		{"list repeat max int", "{{ [1, 2] * 9223372036854775807 }}", nil, "value too large"},
 		{"recursive macro", "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", nil, "maximum recursion depth exceeded"},
 		{"exponential variables", "{{ a60 }}", chain, "value too large"},

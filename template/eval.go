@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 )
 
@@ -494,6 +495,9 @@ func arithmetic(op string, a, b any) (any, error) {
 		}
 		if l, ok := a.([]any); ok && bInt {
 			return repeatList(l, ib)
+		}
+		if n, ok := b.(*big.Int); ok && (isSeqOrString(a)) {
+			return nil, &limitError{fmt.Sprintf("cannot fit 'int' into an index-sized integer (OverflowError): value too large: %s", n)}
 		}
 	case "%":
 		if s, ok := a.(string); ok {
