@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -48,6 +49,9 @@ func globalRange(_ *evaluator, a args) (any, error) {
 	var bounds []int
 	for _, v := range a.pos {
 		n, ok := integer(v)
+		if _, isBig := v.(*big.Int); isBig {
+			return nil, &limitError{fmt.Sprintf("value too large: range() of more than %d items (MemoryError)", maxListItems)}
+		}
 		if !ok {
 			return nil, fmt.Errorf("range: '%s' object cannot be interpreted as an integer", pyType(v))
 		}
