@@ -140,3 +140,13 @@ func TestCatastrophicBacktrackingEnds(t *testing.T) {
 		t.Fatal("a catastrophic pattern matched without error")
 	}
 }
+
+func TestSubLimit(t *testing.T) {
+	re := MustCompile(``, Flags{})
+	if _, _, err := re.SubLimit("yyyy", "xxxxxxxxxx", 0, 30); err != ErrTooLong {
+		t.Errorf("over the limit: got %v, want ErrTooLong", err)
+	}
+	if out, n, err := re.SubLimit("y", "xx", 0, 30); out != "yxyxy" || n != 3 || err != nil {
+		t.Errorf("within the limit: got %q, %d, %v", out, n, err)
+	}
+}

@@ -1,6 +1,7 @@
 package pyre
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -125,6 +126,16 @@ func (r *Regexp) Sub(repl, s string, count int) (string, error) {
 
 // SubN is re.subn: the result and the number of replacements made.
 func (r *Regexp) SubN(repl, s string, count int) (string, int, error) {
+	return r.SubLimit(repl, s, count, -1)
+}
+
+// ErrTooLong is SubLimit's error for a result over its limit.
+var ErrTooLong = errors.New("value too large: the result of the substitution is too long")
+
+// SubLimit is SubN whose result may not exceed maxLen bytes (none when
+// maxLen < 0); the check runs as replacements are made, so an over-long
+// result is never built.
+func (r *Regexp) SubLimit(repl, s string, count, maxLen int) (string, int, error) {
 	parts, err := r.parseTemplate(repl)
 	if err != nil {
 		return "", 0, err
@@ -132,13 +143,24 @@ func (r *Regexp) SubN(repl, s string, count int) (string, int, error) {
 	if count <= 0 {
 		count = -1
 	}
-	n := 0
+	n, size, over := 0, len(s), false
 	out, err := r.re.ReplaceFunc(s, func(m regexp2.Match) string {
+		if over {
+			return ""
+		}
 		n++
-		return expand(parts, &Match{&m})
+		e := expand(parts, &Match{&m})
+		if size += len(e); maxLen >= 0 && size > maxLen {
+			over = true
+			return ""
+		}
+		return e
 	}, -1, count)
 	if err != nil {
 		return "", 0, timeoutError(err)
+	}
+	if over {
+		return "", 0, ErrTooLong
 	}
 	return out, n, nil
 }

@@ -32,6 +32,7 @@ func TestLimits(t *testing.T) {
 		{"exponential variables", "{{ a60 }}", chain, "value too large"},
 		{"deeply nested variables", "{{ d3000 }}", deep, "maximum recursion depth exceeded"},
 		{"huge range", "{{ range(10**12) | length }}", nil, "value too large"},
+		{"regex_replace result", "{{ ('x' * 10**6) | regex_replace('', 'y' * 1000) }}", nil, "value too large"},
 		{"range of a big int", "{{ range(2**64) | length }}", nil, "value too large"},
 		{"range at int limits", "{{ range(-9223372036854775807, 9223372036854775807) | length }}", nil, "value too large"},
 		{"center", "{{ 'x' | center(10**12) }}", nil, "value too large"},

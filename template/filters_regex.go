@@ -33,7 +33,11 @@ func filterRegexReplace(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return re.Sub(repl, str(in), count)
+	out, _, err := re.SubLimit(repl, str(in), count, maxStringBytes)
+	if err == pyre.ErrTooLong {
+		err = &limitError{err.Error()}
+	}
+	return out, err
 }
 
 // filterRegexSearch is regex_search(pattern, '\\1', '\\g<name>'...): the
