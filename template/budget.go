@@ -172,3 +172,14 @@ func isSeqOrString(v any) bool {
 	}
 	return false
 }
+
+// maxIndent bounds the indent= of to_json and to_yaml: each nesting level
+// repeats it on every line, so a huge one multiplies the output.
+const maxIndent = 1 << 12
+
+func checkIndent(n int) error {
+	if n > maxIndent {
+		return &limitError{fmt.Sprintf("value too large: indent %d exceeds the limit of %d", n, maxIndent)}
+	}
+	return nil
+}

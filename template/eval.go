@@ -490,11 +490,19 @@ func arithmetic(op string, a, b any) (any, error) {
 			}
 		}
 	case "*":
+		if isSeqOrString(b) && isInt(a) {
+			a, b = b, a // Python's 3 * 'ab' is 'ab' * 3
+			ib, bInt = integer(b)
+		}
 		if s, ok := a.(string); ok && bInt {
 			return repeatString(s, ib)
 		}
-		if l, ok := a.([]any); ok && bInt {
-			return repeatList(l, ib)
+		if l, ok := asSeq(a); ok && bInt {
+			out, err := repeatList(l, ib)
+			if _, isTuple := a.(tuple); isTuple && err == nil {
+				return tuple(out), nil
+			}
+			return out, err
 		}
 		if n, ok := b.(*big.Int); ok && (isSeqOrString(a)) {
 			return nil, &limitError{fmt.Sprintf("cannot fit 'int' into an index-sized integer (OverflowError): value too large: %s", n)}

@@ -21,11 +21,17 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkIndent(indent); err != nil {
+			return nil, err
+		}
 		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
 	}
 	filters["to_nice_json"] = func(_ *evaluator, in any, a args) (any, error) {
 		indent, err := a.integer(-1, "indent", 4)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkIndent(indent); err != nil {
 			return nil, err
 		}
 		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
@@ -66,11 +72,17 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkIndent(indent); err != nil {
+			return nil, err
+		}
 		return toYAML(in, indent, true), nil
 	}
 	filters["to_nice_yaml"] = func(_ *evaluator, in any, a args) (any, error) {
 		indent, err := a.integer(-1, "indent", 4)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkIndent(indent); err != nil {
 			return nil, err
 		}
 		return toYAML(in, indent, false), nil
