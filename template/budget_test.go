@@ -35,6 +35,7 @@ func TestLimits(t *testing.T) {
 		{"regex_replace result", "{{ ('x' * 10**6) | regex_replace('', 'y' * 1000) }}", nil, "value too large"},
 		{"to_nice_json indent", "{{ [[[1]]] | to_nice_json(indent=10**9) }}", nil, "value too large"},
 		{"int times string", "{{ 4611686018427387904 * 'ab' }}", nil, "too long"},
+		{"batch fill", "{{ [1] | batch(10**12, 'x') }}", nil, "value too large"},
 		{"range of a big int", "{{ range(2**64) | length }}", nil, "value too large"},
 		{"range at int limits", "{{ range(-9223372036854775807, 9223372036854775807) | length }}", nil, "value too large"},
 		{"center", "{{ 'x' | center(10**12) }}", nil, "value too large"},
@@ -80,6 +81,9 @@ func TestWithinLimits(t *testing.T) {
 		{"{{ range(3, -3, -2) | list }}", nil, "[3, 1, -1]"},
 		{"{{ range(0, 10, 3) | list }}", nil, "[0, 3, 6, 9]"},
 		{"{{ 'ab' * -1 }}|{{ [1] * -5 }}", nil, "|[]"},
+		{"{{ [1, 2, 3] | batch(9223372036854775807) | list }}", nil, "[[1, 2, 3]]"},
+		{"{{ 'hello world' | truncate(9223372036854775807) }}", nil, "hello world"},
+		{"{{ 'hello world foo' | truncate(8, leeway=0) }}", nil, "hello..."},
 		{"{{ 2 * 'ab' }}|{{ (1, 2) * 2 }}|{{ 2 * [0] }}", nil, "abab|(1, 2, 1, 2)|[0, 0]"},
 	}
 	eng := New(Options{})

@@ -554,7 +554,14 @@ func filterBatch(_ *evaluator, in any, a args) (any, error) {
 		return nil, fmt.Errorf("batch: invalid size")
 	}
 	fill, hasFill := a.get(1, "fill_with")
+	if hasFill && fill != nil {
+		if err := checkItems(size); err != nil {
+			return nil, err
+		}
+	}
 	out := []any{}
+	// i+size cannot overflow: a size beyond the items makes one batch.
+	size = min(size, maxListItems+1)
 	for i := 0; i < len(items); i += size {
 		end := min(i+size, len(items))
 		batch := append([]any(nil), items[i:end]...)
@@ -631,7 +638,14 @@ func filterTruncate(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(s) <= n+leeway {
+	// Jinja2's own assertions; they also keep the arithmetic below in range.
+	if n < len([]rune(end)) {
+		return nil, fmt.Errorf("expected length >= %d, got %d", len([]rune(end)), n)
+	}
+	if leeway < 0 {
+		return nil, fmt.Errorf("expected leeway >= 0, got %d", leeway)
+	}
+	if n >= len(s) || len(s)-n <= leeway {
 		return string(s), nil
 	}
 	cut := max(n-len([]rune(end)), 0)
