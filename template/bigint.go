@@ -220,3 +220,9 @@ func floatToInt(f float64) (any, bool) {
 	b, _ := big.NewFloat(f).Int(nil)
 	return intValue(b), true
 }
+
+// isSmallInt reports whether v is an int that fits a Go int.
+func isSmallInt(v any) bool {
+	_, ok := v.(int)
+	return ok
+}

@@ -36,6 +36,8 @@ func TestLimits(t *testing.T) {
 		{"to_nice_json indent", "{{ [[[1]]] | to_nice_json(indent=10**9) }}", nil, "value too large"},
 		{"int times string", "{{ 4611686018427387904 * 'ab' }}", nil, "too long"},
 		{"batch fill", "{{ [1] | batch(10**12, 'x') }}", nil, "value too large"},
+		{"huge sequence", "{{ lookup('sequence', 'start=1 end=1000000000000') }}", nil, "value too large"},
+		{"sequence past the int range", "{{ lookup('sequence', 'start=1 count=3 stride=9223372036854775807') }}", nil, "value too large"},
 		{"range of a big int", "{{ range(2**64) | length }}", nil, "value too large"},
 		{"range at int limits", "{{ range(-9223372036854775807, 9223372036854775807) | length }}", nil, "value too large"},
 		{"center", "{{ 'x' | center(10**12) }}", nil, "value too large"},
