@@ -67,6 +67,10 @@ func percentFormat(format string, values any) (string, error) {
 			}
 			fmt.Fprintf(&sb, "%"+spec+string(verb), f)
 		case 'x', 'X', 'o':
+			if b, ok := v.(*big.Int); ok {
+				fmt.Fprintf(&sb, "%"+spec+string(verb), b)
+				continue
+			}
 			n, ok := integer(v)
 			if !ok {
 				return "", fmt.Errorf("%%%c format: an integer is required, not %s", verb, pyType(v))
