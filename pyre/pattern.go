@@ -21,6 +21,10 @@ func translate(p string) (string, map[string]int, error) {
 		c := p[i]
 		switch {
 		case c == '\\' && i+1 < len(p):
+			if e := p[i+1]; e < 0x80 && isLetter(e) && strings.IndexByte(pythonEscapes, e) < 0 {
+				// .NET knows \p{..}, \k<..>, \G and more; Python does not.
+				return "", nil, fmt.Errorf("bad escape \\%c at position %d", e, i)
+			}
 			if p[i+1] == 'Z' && !inClass {
 				sb.WriteString(`\z`)
 			} else {
@@ -83,6 +87,12 @@ func translate(p string) (string, map[string]int, error) {
 			return "", nil, fmt.Errorf("unknown extension ?< at position %d", i+1)
 		case c == '(' && !strings.HasPrefix(p[i:], "(?"):
 			groups++
+		case c == '{' && strings.HasPrefix(p[i:], "{,") && closesCount(p[i+2:]):
+			// Python reads {,n} as {0,n}; .NET as literal text.
+			sb.WriteString("{0")
+			continue
+		case c == '+' && i > 0 && strings.IndexByte("*+?}", p[i-1]) >= 0 && !escapedAt(p, i-1):
+			return "", nil, fmt.Errorf("possessive quantifiers (*+, ++, ?+, {m,n}+) are not supported, at position %d", i)
 		}
 		sb.WriteByte(c)
 	}
@@ -117,3 +127,24 @@ func Escape(s string) string {
 }
 
 const escaped = "()[]{}?*+-|^$\\.&~# \t\n\r\v\f"
+
+// pythonEscapes are the letters Python's re accepts after a backslash.
+const pythonEscapes = "abBdDfnrsStvwWZAxuUN"
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// closesCount reports whether s is "n}" for digits n (maybe none), the
+// rest of {,n}.
+func closesCount(s string) bool {
+	end := strings.IndexByte(s, '}')
+	return end >= 0 && strings.Trim(s[:end], "0123456789") == ""
+}
+
+// escapedAt reports whether p[i] is escaped by an odd run of backslashes.
+func escapedAt(p string, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && p[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -148,5 +149,14 @@ func TestSubLimit(t *testing.T) {
 	}
 	if out, n, err := re.SubLimit("y", "xx", 0, 30); out != "yxyxy" || n != 3 || err != nil {
 		t.Errorf("within the limit: got %q, %d, %v", out, n, err)
+	}
+}
+
+func TestPossessiveNotSupported(t *testing.T) {
+	for _, p := range []string{`a*+a`, `a++`, `(ab)?+`, `x{2}+`} {
+		_, err := Compile(p, Flags{})
+		if err == nil || !strings.Contains(err.Error(), "not supported") {
+			t.Errorf("%s: got %v, want a not supported error", p, err)
+		}
 	}
 }
