@@ -13,6 +13,7 @@ const (
 	maxStringBytes = 256 << 20  // largest string a template may build
 	maxListItems   = 10_000_000 // longest list a template may build
 	maxDepth       = 1000       // nested macro calls, includes and variables, as Python's recursion limit
+	maxExprDepth   = 20000      // nested expression evaluation, macros' included
 	// maxWork bounds the total bytes and items that one templating call
 	// copies into new values and the loop iterations it runs, so that
 	// quadratic loops ({% set l = l + [x] %} over a long range) end; a
@@ -81,8 +82,9 @@ func checkItems(n int) error {
 // evaluators included), so that recursion through other hosts' variables
 // counts too.
 type limits struct {
-	depth int
-	work  int
+	depth     int
+	exprDepth int // nesting of expression evaluation
+	work      int
 }
 
 // enter counts one level of recursion; leave must follow.

@@ -35,7 +35,13 @@ func (f *frame) get(name string) (any, bool) {
 // eval evaluates an expression. An undefined result is returned as an
 // *undefined value; it turns into an error where the value gets used.
 func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+	// Long operator chains ("1 + 1 + ...") nest without parentheses.
+	if ev.lim.exprDepth >= maxExprDepth {
+		return nil, &limitError{"maximum recursion depth exceeded: expression nested too deeply"}
+	}
+	ev.lim.exprDepth++
 	v, err := ev.evalNode(x, f)
+	ev.lim.exprDepth--
 	if err != nil {
 		return nil, atLine(x.line(), err)
 	}

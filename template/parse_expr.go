@@ -108,6 +108,10 @@ func (p *parser) parseMath2() (expr, error)  { return p.binaryLoop(p.parsePow, m
 func (p *parser) parsePow() (expr, error)    { return p.binaryLoop(p.parseUnaryFiltered, powOps) }
 
 func (p *parser) parseNot() (expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	if p.is(tokens.Not) {
 		line := p.next().Line
 		operand, err := p.parseNot()
@@ -154,6 +158,10 @@ func (p *parser) parseUnaryFiltered() (expr, error) {
 }
 
 func (p *parser) parseUnary() (expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	if p.is(tokens.Subtraction) || p.is(tokens.Addition) {
 		t := p.next()
 		operand, err := p.parseUnary()
