@@ -41,6 +41,8 @@ func TestBigIntegers(t *testing.T) {
 		{"{{ 7 // -2 }}|{{ -7 % 3 }}|{{ 2**62 // 3 }}", "-4|2|1537228672809129301"},
 		{"{{ 18446744073709551616 - 1 }}", "18446744073709551615"},
 		{"{{ (2**64 - 2**64) is integer }}", "True"},
+		{"{{ (2**64) is even }}|{{ (2**64 + 1) is odd }}|{{ (2**64) is divisibleby 3 }}|{{ (3 * 2**64) is divisibleby 3 }}", "True|True|False|True"},
+		{"{{ -3 is odd }}|{{ 4 is even }}|{{ 2 is odd }}", "True|True|False"},
 	}
 	eng := New(Options{})
 	for _, c := range cases {

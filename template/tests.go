@@ -66,15 +66,14 @@ func init() {
 		}),
 		"lower": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToLower(s) }),
 		"upper": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToUpper(s) }),
-		"odd":   intTest(func(n int) bool { return n%2 != 0 }),
-		"even":  intTest(func(n int) bool { return n%2 == 0 }),
+		"odd":   remainderTest(2, 1),
+		"even":  remainderTest(2, 0),
 		"divisibleby": func(_ *evaluator, v any, a args) (bool, error) {
-			n, ok1 := integer(v)
-			d, ok2 := integer(a.at(0))
-			if !ok1 || !ok2 || d == 0 {
+			if !isInt(v) || !isInt(a.at(0)) {
 				return false, fmt.Errorf("divisibleby requires integers")
 			}
-			return n%d == 0, nil
+			m, _, err := intArithmetic("%", v, a.at(0))
+			return err == nil && m == 0, err
 		},
 		"eq": cmpTest("=="), "equalto": cmpTest("=="), "==": cmpTest("=="),
 		"ne": cmpTest("!="), "!=": cmpTest("!="),
@@ -138,10 +137,14 @@ func typeTest(fn func(any) bool) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) { return fn(v), nil }
 }
 
-func intTest(fn func(int) bool) testFunc {
+// remainderTest is "v % by == want" for ints of any size.
+func remainderTest(by, want int) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) {
-		n, ok := integer(v)
-		return ok && fn(n), nil
+		if !isInt(v) {
+			return false, nil
+		}
+		m, _, err := intArithmetic("%", v, by)
+		return err == nil && m == want, err
 	}
 }
 
