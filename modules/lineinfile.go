@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
-	"strings"
 
+	"github.com/gansible/gansible/pyre"
 	"github.com/gansible/gansible/shell"
 )
 
@@ -30,7 +29,8 @@ func (lineinfileModule) Run(c *Context, args Args) (*Result, error) {
 // lineEdit is one lineinfile edit of a file's lines.
 type lineEdit struct {
 	present      bool
-	regexp       *regexp.Regexp
+	regexp       *pyre.Regexp
+	matchErr     error // a match that failed (took too long)
 	search       *string
 	line         *string
 	insertAfter  string
@@ -83,6 +83,9 @@ func runLineinfile(c *Context, args Args) (*Result, error) {
 	}
 	before := cur.Content
 	after, msg, found := e.apply(before)
+	if e.matchErr != nil {
+		return nil, failf("%v", e.matchErr)
+	}
 	res.Changed = !bytes.Equal(before, after) || (!cur.Exists && msg != "")
 	res.Msg = msg
 	if !e.present {
@@ -155,7 +158,7 @@ func lineEditFrom(args Args) (*lineEdit, error) {
 	}
 	re, hasRe := args.String("regexp", "regex"), args.Has("regexp") || args.Has("regex")
 	if hasRe {
-		if e.regexp, err = regexp.Compile(re); err != nil {
+		if e.regexp, err = pyre.Compile(re, pyre.Flags{}); err != nil {
 			return nil, failf("invalid regexp %q: %v", re, err)
 		}
 	}
@@ -187,7 +190,7 @@ func lineEditFrom(args Args) (*lineEdit, error) {
 		}
 		for _, ins := range []string{e.insertAfter, e.insertBefore} {
 			if ins != "" && ins != "EOF" && ins != "BOF" {
-				if _, err := regexp.Compile(ins); err != nil {
+				if _, err := pyre.Compile(ins, pyre.Flags{}); err != nil {
 					return nil, failf("invalid regexp %q: %v", ins, err)
 				}
 			}
@@ -216,7 +219,7 @@ func (e *lineEdit) remove(lines [][]byte) ([]byte, string, int) {
 		var match bool
 		switch {
 		case e.regexp != nil:
-			match = e.regexp.Match(pyLine(l))
+			match = e.search1(e.regexp, l) != nil
 		case e.search != nil:
 			match = bytes.Contains(l, []byte(*e.search))
 		default:
@@ -238,20 +241,19 @@ func (e *lineEdit) remove(lines [][]byte) ([]byte, string, int) {
 // add is lineinfile's present(), line for line.
 func (e *lineEdit) add(lines [][]byte) ([][]byte, string) {
 	line := []byte(*e.line)
-	var ins *regexp.Regexp
+	var ins *pyre.Regexp
 	switch {
 	case e.insertAfter != "" && e.insertAfter != "BOF" && e.insertAfter != "EOF":
-		ins = regexp.MustCompile(e.insertAfter)
+		ins = pyre.MustCompile(e.insertAfter, pyre.Flags{})
 	case e.insertBefore != "" && e.insertBefore != "BOF":
-		ins = regexp.MustCompile(e.insertBefore)
+		ins = pyre.MustCompile(e.insertBefore, pyre.Flags{})
 	}
 	index := [2]int{-1, -1}
-	var match []int
-	var matchLine []byte
+	var match *pyre.Match
 	if e.regexp != nil {
 		for i, l := range lines {
-			if m := e.regexp.FindSubmatchIndex(pyLine(l)); m != nil {
-				index[0], match, matchLine = i, m, pyLine(l)
+			if m := e.search1(e.regexp, l); m != nil {
+				index[0], match = i, m
 				if e.firstmatch {
 					break
 				}
@@ -274,7 +276,7 @@ func (e *lineEdit) add(lines [][]byte) ([][]byte, string) {
 		for i, l := range lines {
 			if bytes.Equal(line, trimEOL(l)) {
 				index[0] = i
-			} else if ins != nil && ins.Match(pyLine(l)) {
+			} else if ins != nil && e.search1(ins, l) != nil {
 				if e.insertAfter != "" {
 					index[1] = i + 1
 				} else {
@@ -301,7 +303,12 @@ func (e *lineEdit) add(lines [][]byte) ([][]byte, string) {
 	case index[0] != -1:
 		newLine := line
 		if e.backrefs && match != nil {
-			newLine = e.regexp.Expand(nil, []byte(pythonTemplate(*e.line)), matchLine, match)
+			expanded, err := e.regexp.Expand(*e.line, match)
+			if err != nil {
+				e.matchErr = err
+				return lines, ""
+			}
+			newLine = []byte(expanded)
 		}
 		if !bytes.HasSuffix(newLine, []byte("\n")) {
 			newLine = append(append([]byte(nil), newLine...), '\n')
@@ -336,13 +343,14 @@ func (e *lineEdit) add(lines [][]byte) ([][]byte, string) {
 	}
 }
 
-// pythonTemplate turns a Python re replacement (\1, \g<1>, \g<name>) into
-// Go's Expand syntax (${1}, ${name}); a literal $ is doubled.
-var pyGroupRef = regexp.MustCompile(`\\(\d+)|\\g<(\w+)>`)
-
-func pythonTemplate(s string) string {
-	s = strings.ReplaceAll(s, "$", "$$")
-	return pyGroupRef.ReplaceAllString(s, "$${$1$2}")
+// search1 is Python's re.search of a line; a failed match is kept in
+// e.matchErr and counts as no match.
+func (e *lineEdit) search1(re *pyre.Regexp, l []byte) *pyre.Match {
+	m, err := re.Search(string(pyLine(l)))
+	if err != nil && e.matchErr == nil {
+		e.matchErr = err
+	}
+	return m
 }
 
 // splitLinesKeepEnds splits like Python's readlines: each line keeps its

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 )
 
@@ -34,7 +35,13 @@ func (f *frame) get(name string) (any, bool) {
 // eval evaluates an expression. An undefined result is returned as an
 // *undefined value; it turns into an error where the value gets used.
 func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+	// Long operator chains ("1 + 1 + ...") nest without parentheses.
+	if ev.lim.exprDepth >= maxExprDepth {
+		return nil, &limitError{"maximum recursion depth exceeded: expression nested too deeply"}
+	}
+	ev.lim.exprDepth++
 	v, err := ev.evalNode(x, f)
+	ev.lim.exprDepth--
 	if err != nil {
 		return nil, atLine(x.line(), err)
 	}
@@ -413,7 +420,11 @@ func (ev *evaluator) evalBinary(n *binaryExpr, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return binary(n.op, left, right)
+	v, err := binary(n.op, left, right)
+	if err == nil {
+		err = ev.chargeValue(v)
+	}
+	return v, err
 }
 
 // binary applies a Python binary operator.
@@ -443,14 +454,14 @@ func binary(op string, a, b any) (any, error) {
 		in, err := contains(b, a)
 		return !in, err
 	case "~":
-		return str(a) + str(b), nil
+		sa, sb := str(a), str(b)
+		if err := checkString(len(sa) + len(sb)); err != nil {
+			return nil, err
+		}
+		return sa + sb, nil
 	}
 	return arithmetic(op, a, b)
 }
-
-// maxRepeat bounds "text" * n and [list] * n, so that a template cannot
-// exhaust memory.
-const maxRepeat = 1 << 24
 
 func arithmetic(op string, a, b any) (any, error) {
 	ia, aInt := integer(a)
@@ -462,35 +473,45 @@ func arithmetic(op string, a, b any) (any, error) {
 		switch x := a.(type) {
 		case string:
 			if y, ok := b.(string); ok {
+				if err := checkString(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				return x + y, nil
 			}
 		case []any:
 			if y, ok := b.([]any); ok {
+				if err := checkItems(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make([]any, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		case tuple:
 			if y, ok := b.(tuple); ok {
+				if err := checkItems(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make(tuple, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		}
 	case "*":
-		if s, ok := a.(string); ok && bInt {
-			if len(s)*ib > maxRepeat {
-				return nil, fmt.Errorf("repetition too large")
-			}
-			return strings.Repeat(s, max(ib, 0)), nil
+		if isSeqOrString(b) && isInt(a) {
+			a, b = b, a // Python's 3 * 'ab' is 'ab' * 3
+			ib, bInt = integer(b)
 		}
-		if l, ok := a.([]any); ok && bInt {
-			if len(l)*ib > maxRepeat {
-				return nil, fmt.Errorf("repetition too large")
+		if s, ok := a.(string); ok && bInt {
+			return repeatString(s, ib)
+		}
+		if l, ok := asSeq(a); ok && bInt {
+			out, err := repeatList(l, ib)
+			if _, isTuple := a.(tuple); isTuple && err == nil {
+				return tuple(out), nil
 			}
-			var out []any
-			for range max(ib, 0) {
-				out = append(out, l...)
-			}
-			return out, nil
+			return out, err
+		}
+		if n, ok := b.(*big.Int); ok && (isSeqOrString(a)) {
+			return nil, &limitError{fmt.Sprintf("cannot fit 'int' into an index-sized integer (OverflowError): value too large: %s", n)}
 		}
 	case "%":
 		if s, ok := a.(string); ok {
@@ -499,6 +520,14 @@ func arithmetic(op string, a, b any) (any, error) {
 	}
 	if !aNum || !bNum {
 		return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))
+	}
+	if isInt(a) && isInt(b) {
+		if v, ok, err := intArithmetic(op, a, b); ok || err != nil {
+			return v, err
+		}
+	}
+	if math.IsInf(fa, 0) && isInt(a) || math.IsInf(fb, 0) && isInt(b) {
+		return nil, fmt.Errorf("int too large to convert to float (OverflowError)")
 	}
 	bothInt := aInt && bInt
 	switch op {
@@ -568,8 +597,15 @@ func unary(op string, v any) (any, error) {
 		if op == "-" {
 			sign = -1
 		}
-		if i, ok := integer(v); ok {
-			return sign * i, nil
+		if isInt(v) {
+			if sign < 0 {
+				return intNeg(v), nil
+			}
+			if b, ok := v.(bool); ok {
+				n, _ := integer(b)
+				return n, nil
+			}
+			return v, nil
 		}
 		if fl, ok := v.(float64); ok {
 			return float64(sign) * fl, nil

@@ -36,6 +36,9 @@ func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
 		if err := ev.execStmt(out, s, f); err != nil {
 			return atLine(s.line(), err)
 		}
+		if err := checkString(out.Len()); err != nil {
+			return atLine(s.line(), err)
+		}
 	}
 	return nil
 }
@@ -50,7 +53,11 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			return err
 		}
 		if v != nil { // Ansible's finalize prints None as nothing
-			out.WriteString(str(v))
+			s := str(v)
+			if err := checkString(out.Len() + len(s)); err != nil {
+				return err
+			}
+			out.WriteString(s)
 		}
 	case *ifStmt:
 		for i, c := range n.conds {
@@ -162,6 +169,9 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		return ev.exec(out, n.orElse, f.child())
 	}
 	for i, item := range items {
+		if err := ev.charge(loopCost); err != nil {
+			return err
+		}
 		inner := f.child()
 		if err := bindTargets(inner, n.targets, item); err != nil {
 			return err
@@ -202,6 +212,10 @@ func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame)
 		if err != nil {
 			return templateError(path, string(data), err)
 		}
+		if err := ev.enter(); err != nil {
+			return err
+		}
+		defer ev.leave()
 		if err := ev.exec(out, t.body, f.child()); err != nil {
 			return templateError(path, string(data), err)
 		}
@@ -285,6 +299,9 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		if !ok {
 			return fmt.Errorf("cannot assign attribute on non-namespace object")
 		}
+		if err := ev.checkAcyclic(v, ns); err != nil {
+			return err
+		}
 		ns.attrs[n.attr] = v
 		return nil
 	}
@@ -317,6 +334,10 @@ func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 		if c, ok := kwargs["caller"]; ok {
 			inner.set("caller", c)
 		}
+		if err := ev.enter(); err != nil {
+			return nil, err
+		}
+		defer ev.leave()
 		var sb strings.Builder
 		if err := ev.exec(&sb, m.body, inner); err != nil {
 			return nil, err

@@ -31,6 +31,9 @@ func (ev *evaluator) applyFilter(n *filterExpr, in any, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ev.chargeValue(v); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

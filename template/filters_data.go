@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,11 +21,17 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkIndent(indent); err != nil {
+			return nil, err
+		}
 		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
 	}
 	filters["to_nice_json"] = func(_ *evaluator, in any, a args) (any, error) {
 		indent, err := a.integer(-1, "indent", 4)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkIndent(indent); err != nil {
 			return nil, err
 		}
 		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
@@ -65,11 +72,17 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkIndent(indent); err != nil {
+			return nil, err
+		}
 		return toYAML(in, indent, true), nil
 	}
 	filters["to_nice_yaml"] = func(_ *evaluator, in any, a args) (any, error) {
 		indent, err := a.integer(-1, "indent", 4)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkIndent(indent); err != nil {
 			return nil, err
 		}
 		return toYAML(in, indent, false), nil
@@ -103,6 +116,8 @@ func writeJSON(sb *strings.Builder, v any, indent, level int, ascii bool) error 
 		sb.WriteString(strconv.FormatBool(x))
 	case int:
 		sb.WriteString(strconv.Itoa(x))
+	case *big.Int:
+		sb.WriteString(x.String())
 	case float64:
 		switch {
 		case math.IsNaN(x):
@@ -349,6 +364,8 @@ func yamlScalar(v any) string {
 		return strconv.FormatBool(x)
 	case int:
 		return strconv.Itoa(x)
+	case *big.Int:
+		return x.String()
 	case float64:
 		switch {
 		case math.IsNaN(x):

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,6 +93,7 @@ func filterJoin(ev *evaluator, in any, a args) (any, error) {
 	sep, _ := a.str(0, "d", "")
 	attr, hasAttr := a.get(1, "attribute")
 	parts := make([]string, len(items))
+	size := 0
 	for i, item := range items {
 		if hasAttr {
 			if item, err = ev.getAttrPath(item, str(attr)); err != nil {
@@ -102,6 +104,10 @@ func filterJoin(ev *evaluator, in any, a args) (any, error) {
 			return nil, err
 		}
 		parts[i] = str(item)
+		size += len(parts[i]) + len(sep)
+		if err := checkString(size); err != nil {
+			return nil, err
+		}
 	}
 	return strings.Join(parts, sep), nil
 }
@@ -136,23 +142,27 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		return nil, err
 	}
 	switch x := in.(type) {
-	case int:
+	case int, *big.Int:
 		return x, nil
 	case bool:
 		n, _ := integer(x)
 		return n, nil
 	case float64:
-		return int(x), nil
+		if n, ok := floatToInt(x); ok {
+			return n, nil
+		}
 	case string:
 		s := strings.ReplaceAll(strings.TrimSpace(x), "_", "")
 		if base != 10 {
 			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
 		}
-		if n, err := strconv.ParseInt(s, base, 64); err == nil {
-			return int(n), nil
+		if n, ok := parseInt(s, base); ok {
+			return n, nil
 		}
 		if f, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
-			return int(f), nil
+			if n, ok := floatToInt(f); ok {
+				return n, nil
+			}
 		}
 	}
 	return def, nil
@@ -475,9 +485,9 @@ func (ev *evaluator) getAttrPath(obj any, path string) (any, error) {
 
 func filterAbs(_ *evaluator, in any, _ args) (any, error) {
 	switch x := in.(type) {
-	case int:
-		if x < 0 {
-			return -x, nil
+	case int, *big.Int:
+		if c, _ := compare(x, 0); c < 0 {
+			return intNeg(x), nil
 		}
 		return x, nil
 	case float64:
@@ -544,7 +554,14 @@ func filterBatch(_ *evaluator, in any, a args) (any, error) {
 		return nil, fmt.Errorf("batch: invalid size")
 	}
 	fill, hasFill := a.get(1, "fill_with")
+	if hasFill && fill != nil {
+		if err := checkItems(size); err != nil {
+			return nil, err
+		}
+	}
 	out := []any{}
+	// i+size cannot overflow: a size beyond the items makes one batch.
+	size = min(size, maxListItems+1)
 	for i := 0; i < len(items); i += size {
 		end := min(i+size, len(items))
 		batch := append([]any(nil), items[i:end]...)
@@ -563,7 +580,10 @@ func filterIndent(_ *evaluator, in any, a args) (any, error) {
 	}
 	first := a.boolean(1, "first", false)
 	blank := a.boolean(2, "blank", false)
-	pad := strings.Repeat(" ", width)
+	pad, err := repeatString(" ", width)
+	if err != nil {
+		return nil, err
+	}
 	lines := strings.Split(str(in), "\n")
 	for i, l := range lines {
 		if (i == 0 && !first) || (l == "" && !blank) {
@@ -583,6 +603,9 @@ func filterCenter(_ *evaluator, in any, a args) (any, error) {
 	n := len([]rune(s))
 	if n >= width {
 		return s, nil
+	}
+	if err := checkString(width); err != nil {
+		return nil, err
 	}
 	total := width - n
 	left := total / 2
@@ -615,7 +638,14 @@ func filterTruncate(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(s) <= n+leeway {
+	// Jinja2's own assertions; they also keep the arithmetic below in range.
+	if n < len([]rune(end)) {
+		return nil, fmt.Errorf("expected length >= %d, got %d", len([]rune(end)), n)
+	}
+	if leeway < 0 {
+		return nil, fmt.Errorf("expected leeway >= 0, got %d", leeway)
+	}
+	if n >= len(s) || len(s)-n <= leeway {
 		return string(s), nil
 	}
 	cut := max(n-len([]rune(end)), 0)

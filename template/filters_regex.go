@@ -3,64 +3,25 @@ package template
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gansible/gansible/pyre"
 )
 
-// regexFlags turns Ansible's ignorecase= and multiline= into Go flags.
-func regexFlags(a args, firstKw int) string {
-	flags := ""
-	if a.boolean(firstKw, "ignorecase", false) {
-		flags += "i"
+// regexFlags reads Ansible's ignorecase= and multiline= arguments.
+func regexFlags(a args, firstKw int) pyre.Flags {
+	return pyre.Flags{
+		IgnoreCase: a.boolean(firstKw, "ignorecase", false),
+		Multiline:  a.boolean(firstKw+1, "multiline", false),
 	}
-	if a.boolean(firstKw+1, "multiline", false) {
-		flags += "m"
-	}
-	return flags
 }
 
-// pythonReplacement converts a Python replacement string (\1, \g<name>)
-// into Go's ${1}, ${name}.
-func pythonReplacement(r string) string {
-	var sb strings.Builder
-	for i := 0; i < len(r); i++ {
-		c := r[i]
-		switch {
-		case c == '$':
-			sb.WriteString("$$")
-		case c == '\\' && i+1 < len(r) && r[i+1] >= '0' && r[i+1] <= '9':
-			j := i + 1
-			for j < len(r) && r[j] >= '0' && r[j] <= '9' && j < i+3 {
-				j++
-			}
-			sb.WriteString("${" + r[i+1:j] + "}")
-			i = j - 1
-		case c == '\\' && strings.HasPrefix(r[i:], `\g<`):
-			end := strings.IndexByte(r[i:], '>')
-			if end < 0 {
-				sb.WriteByte(c)
-				continue
-			}
-			sb.WriteString("${" + r[i+3:i+end] + "}")
-			i += end
-		case c == '\\' && i+1 < len(r):
-			i++
-			switch r[i] {
-			case 'n':
-				sb.WriteByte('\n')
-			case 't':
-				sb.WriteByte('\t')
-			case '\\':
-				sb.WriteByte('\\')
-			default:
-				sb.WriteByte('\\')
-				sb.WriteByte(r[i])
-			}
-		default:
-			sb.WriteByte(c)
-		}
-	}
-	return sb.String()
+// compileRegex compiles a pattern with Python's re semantics, as Ansible's
+// filters and tests use.
+func compileRegex(pattern string, flags pyre.Flags) (*pyre.Regexp, error) {
+	return pyre.Compile(pattern, flags)
 }
 
+// filterRegexReplace is re.sub(pattern, replacement, value, count).
 func filterRegexReplace(_ *evaluator, in any, a args) (any, error) {
 	pattern, _ := a.str(0, "pattern", "")
 	repl, _ := a.str(1, "replacement", "")
@@ -72,19 +33,11 @@ func filterRegexReplace(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := str(in)
-	repl = pythonReplacement(repl)
-	if count <= 0 {
-		return re.ReplaceAllString(s, repl), nil
+	out, _, err := re.SubLimit(repl, str(in), count, maxStringBytes)
+	if err == pyre.ErrTooLong {
+		err = &limitError{err.Error()}
 	}
-	n := 0
-	return re.ReplaceAllStringFunc(s, func(m string) string {
-		n++
-		if n > count {
-			return m
-		}
-		return re.ReplaceAllString(m, repl)
-	}), nil
+	return out, err
 }
 
 // filterRegexSearch is regex_search(pattern, '\\1', '\\g<name>'...): the
@@ -95,34 +48,37 @@ func filterRegexSearch(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := str(in)
-	m := re.FindStringSubmatchIndex(s)
-	if m == nil {
-		return nil, nil
+	m, err := re.Search(str(in))
+	if err != nil || m == nil {
+		return nil, err
 	}
 	refs := a.rest(1)
 	if len(refs) == 0 {
-		return s[m[0]:m[1]], nil
+		g, _ := m.Group(0)
+		return g, nil
 	}
 	out := []any{}
 	for _, r := range refs {
 		ref := str(r)
-		var idx int
+		idx := -1
 		switch {
 		case strings.HasPrefix(ref, `\g<`) && strings.HasSuffix(ref, ">"):
-			idx = re.SubexpIndex(ref[3 : len(ref)-1])
+			name := ref[3 : len(ref)-1]
+			if idx = atoiOr(name, -1); idx < 0 {
+				idx = re.GroupIndex(name)
+			}
 		case strings.HasPrefix(ref, `\`):
 			idx = atoiOr(ref[1:], -1)
 		default:
-			idx = -1
+			return nil, fmt.Errorf("Unknown argument")
 		}
-		if idx < 0 || 2*idx+1 >= len(m) {
-			return nil, fmt.Errorf("regex_search: invalid group reference %s", ref)
+		if idx < 0 || idx > re.Groups() {
+			return nil, fmt.Errorf("no such group")
 		}
-		if m[2*idx] < 0 {
-			out = append(out, nil)
+		if g, ok := m.Group(idx); ok {
+			out = append(out, g)
 		} else {
-			out = append(out, s[m[2*idx]:m[2*idx+1]])
+			out = append(out, nil)
 		}
 	}
 	return out, nil
@@ -134,7 +90,7 @@ func atoiOr(s string, def int) int {
 		return def
 	}
 	for _, c := range s {
-		if c < '0' || c > '9' {
+		if c < '0' || c > '9' || n > 1<<20 {
 			return def
 		}
 		n = n*10 + int(c-'0')
@@ -150,32 +106,24 @@ func filterRegexFindall(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []any{}
-	for _, m := range re.FindAllStringSubmatch(str(in), -1) {
-		switch len(m) {
-		case 1:
-			out = append(out, m[0])
-		case 2:
-			out = append(out, m[1])
-		default:
-			groups := make(tuple, len(m)-1)
-			for i, g := range m[1:] {
-				groups[i] = g
-			}
-			out = append(out, groups)
+	rows, err := re.FindAllStrings(str(in))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(rows))
+	for _, row := range rows {
+		if len(row) == 1 {
+			out = append(out, row[0])
+			continue
 		}
+		groups := make(tuple, len(row))
+		for i, g := range row {
+			groups[i] = g
+		}
+		out = append(out, groups)
 	}
 	return out, nil
 }
 
 // regexEscape is Python's re.escape.
-func regexEscape(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0x80) {
-			sb.WriteByte('\\')
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
+func regexEscape(s string) string { return pyre.Escape(s) }

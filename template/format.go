@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 )
 
@@ -43,6 +44,14 @@ func percentFormat(format string, values any) (string, error) {
 		case 'r':
 			fmt.Fprintf(&sb, "%"+spec+"s", repr(v))
 		case 'd', 'i':
+			if b, ok := v.(*big.Int); ok {
+				fmt.Fprintf(&sb, "%"+spec+"s", b.String())
+				continue
+			}
+			if n, ok := integer(v); ok {
+				fmt.Fprintf(&sb, "%"+spec+"d", n)
+				continue
+			}
 			f, ok := number(v)
 			if !ok {
 				return "", fmt.Errorf("%%d format: a number is required, not %s", pyType(v))
@@ -58,6 +67,10 @@ func percentFormat(format string, values any) (string, error) {
 			}
 			fmt.Fprintf(&sb, "%"+spec+string(verb), f)
 		case 'x', 'X', 'o':
+			if b, ok := v.(*big.Int); ok {
+				fmt.Fprintf(&sb, "%"+spec+string(verb), b)
+				continue
+			}
 			n, ok := integer(v)
 			if !ok {
 				return "", fmt.Errorf("%%%c format: an integer is required, not %s", verb, pyType(v))

@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -48,6 +49,9 @@ func globalRange(_ *evaluator, a args) (any, error) {
 	var bounds []int
 	for _, v := range a.pos {
 		n, ok := integer(v)
+		if _, isBig := v.(*big.Int); isBig {
+			return nil, &limitError{fmt.Sprintf("value too large: range() of more than %d items (MemoryError)", maxListItems)}
+		}
 		if !ok {
 			return nil, fmt.Errorf("range: '%s' object cannot be interpreted as an integer", pyType(v))
 		}
@@ -67,14 +71,34 @@ func globalRange(_ *evaluator, a args) (any, error) {
 	if step == 0 {
 		return nil, fmt.Errorf("range() arg 3 must not be zero")
 	}
-	out := []any{}
-	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
-		out = append(out, i)
-		if len(out) > 1_000_000 {
-			return nil, fmt.Errorf("range too big")
-		}
+	n := rangeLen(start, stop, step)
+	if n > maxListItems {
+		return nil, &limitError{fmt.Sprintf("value too large: range() of more than %d items (MemoryError)", maxListItems)}
+	}
+	out := make([]any, n)
+	for i := range out {
+		out[i] = start + i*step
 	}
 	return out, nil
+}
+
+// rangeLen is len(range(start, stop, step)), computed in uint64 so that
+// spans near the int limits do not overflow; it saturates at maxListItems+1.
+func rangeLen(start, stop, step int) int {
+	var span, by uint64
+	switch {
+	case step > 0 && stop > start:
+		span, by = uint64(stop)-uint64(start), uint64(step)
+	case step < 0 && stop < start:
+		span, by = uint64(start)-uint64(stop), uint64(-(step+1))+1
+	default:
+		return 0
+	}
+	n := (span-1)/by + 1
+	if n > maxListItems {
+		return maxListItems + 1
+	}
+	return int(n)
 }
 
 // globalNow is Ansible's now(utc=False, fmt=None).

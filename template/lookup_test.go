@@ -31,6 +31,9 @@ func TestLookups(t *testing.T) {
 		{"{{ lookup('vars', 'who') }}", "world"},
 		{"{{ vars['who'] }}", "world"},
 		{"{{ lookup('sequence', 'start=1 end=3 format=n%02d', wantlist=True) }}", "['n01', 'n02', 'n03']"},
+		{"{{ lookup('sequence', 'start=9223372036854775806 end=9223372036854775807', wantlist=True) }}", "['9223372036854775806', '9223372036854775807']"},
+		{"{{ lookup('sequence', 'start=5 end=1 stride=-2', wantlist=True) }}", "['5', '3', '1']"},
+		{"{{ lookup('sequence', 'start=0 count=3 stride=4', wantlist=True) }}", "['0', '4', '8']"},
 		{"{{ now(fmt='%Y-%m-%d %H:%M:%S') }}", "2024-05-06 07:08:09"},
 		{"{{ now(true) }}", "2024-05-06 07:08:09.000000"},
 	}

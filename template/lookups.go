@@ -367,18 +367,34 @@ func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error)
 		if err != nil {
 			return nil, err
 		}
-		var end int
+		var n int
 		if _, ok := opts["count"]; ok {
-			count, err := num("count")
+			if n, err = num("count"); err != nil {
+				return nil, err
+			}
+			if stride == 0 {
+				n = 0
+			}
+		} else {
+			end, err := num("end")
 			if err != nil {
 				return nil, err
 			}
-			end = start + (count-1)*stride
-		} else if end, err = num("end"); err != nil {
-			return nil, err
+			n = inclusiveLen(start, end, stride)
 		}
-		for i := start; (stride > 0 && i <= end) || (stride < 0 && i >= end); i += stride {
-			s, err := percentFormat(opts["format"], i)
+		if n > maxListItems {
+			return nil, &limitError{fmt.Sprintf("value too large: a sequence of more than %d items (MemoryError)", maxListItems)}
+		}
+		if n > 0 {
+			// The last item must be an int too: start+(n-1)*stride
+			// may not wrap.
+			span, _, _ := intArithmetic("*", n-1, stride)
+			if last, _, _ := intArithmetic("+", start, span); !isSmallInt(last) {
+				return nil, &limitError{"value too large: sequence items beyond the 64-bit range"}
+			}
+		}
+		for k := range max(n, 0) {
+			s, err := percentFormat(opts["format"], start+k*stride)
 			if err != nil {
 				return nil, err
 			}
@@ -386,4 +402,23 @@ func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error)
 		}
 	}
 	return out, nil
+}
+
+// inclusiveLen counts start, start+stride, ... up to and including end,
+// in uint64 so that spans near the int limits do not overflow; it
+// saturates at maxListItems+1.
+func inclusiveLen(start, end, stride int) int {
+	var span, by uint64
+	switch {
+	case stride > 0 && end >= start:
+		span, by = uint64(end)-uint64(start), uint64(stride)
+	case stride < 0 && end <= start:
+		span, by = uint64(start)-uint64(end), uint64(-(stride+1))+1
+	default:
+		return 0
+	}
+	if n := span/by + 1; n <= maxListItems {
+		return int(n)
+	}
+	return maxListItems + 1
 }

@@ -162,6 +162,9 @@ func stringMethod(s, name string) func(a args) (any, error) {
 			if pad <= 0 {
 				return s, nil
 			}
+			if err := checkString(width); err != nil {
+				return nil, err
+			}
 			fill := " "
 			if f, ok := a.get(1, "fillchar"); ok {
 				fill = str(f)

@@ -12,9 +12,22 @@ import (
 // follows Jinja2's grammar (jinja2/parser.py) rather than gonja's own parser,
 // whose precedence and conditional-expression handling differ from Jinja2.
 type parser struct {
-	toks []*tokens.Token
-	i    int
+	toks  []*tokens.Token
+	i     int
+	depth int // nesting of expressions and blocks, bounded by maxDepth
 }
+
+// enter counts one level of nesting; leave must follow. Without a bound a
+// source of a million "(" would exhaust the stack.
+func (p *parser) enter() error {
+	if p.depth >= maxDepth {
+		return p.errorf("maximum recursion depth exceeded: nested too deeply")
+	}
+	p.depth++
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
 
 // syntaxError is a parse failure at a line of the source.
 type syntaxError struct {
@@ -244,6 +257,10 @@ func (p *parser) blockEnd() error {
 // parseUntil parses a body that must end with one of the given tags and
 // returns the tag found.
 func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, error) {
+	if err := p.enter(); err != nil {
+		return nil, "", err
+	}
+	defer p.leave()
 	line := p.cur().Line
 	body, end, err := p.parseBody()
 	if err != nil {

@@ -108,6 +108,10 @@ func (p *parser) parseMath2() (expr, error)  { return p.binaryLoop(p.parsePow, m
 func (p *parser) parsePow() (expr, error)    { return p.binaryLoop(p.parseUnaryFiltered, powOps) }
 
 func (p *parser) parseNot() (expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	if p.is(tokens.Not) {
 		line := p.next().Line
 		operand, err := p.parseNot()
@@ -154,6 +158,10 @@ func (p *parser) parseUnaryFiltered() (expr, error) {
 }
 
 func (p *parser) parseUnary() (expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	if p.is(tokens.Subtraction) || p.is(tokens.Addition) {
 		t := p.next()
 		operand, err := p.parseUnary()
@@ -192,11 +200,11 @@ func (p *parser) parsePrimary() (expr, error) {
 		return &literalExpr{ln, sb.String()}, nil
 	case tokens.Integer:
 		p.next()
-		n, err := strconv.ParseInt(strings.ReplaceAll(t.Val, "_", ""), 0, 64)
-		if err != nil {
+		n, ok := parseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
+		if !ok {
 			return nil, &syntaxError{t.Line, "invalid integer " + t.Val}
 		}
-		return &literalExpr{ln, int(n)}, nil
+		return &literalExpr{ln, n}, nil
 	case tokens.Float:
 		p.next()
 		f, err := strconv.ParseFloat(strings.ReplaceAll(t.Val, "_", ""), 64)

@@ -12,6 +12,7 @@ type evaluator struct {
 	cache  map[string]any
 	active map[string]bool       // variables being resolved, to catch loops
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
+	lim    *limits               // recursion and work budget, shared by the call
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {
@@ -25,6 +26,7 @@ func newEvaluator(eng *Engine, vars Vars) *evaluator {
 		cache:  map[string]any{},
 		active: map[string]bool{},
 		hosts:  map[string]*evaluator{},
+		lim:    &limits{},
 	}
 }
 
@@ -47,9 +49,13 @@ func (ev *evaluator) lookupVar(name string) (any, bool, error) {
 		}
 		return nil, false, &loopError{src}
 	}
+	if err := ev.enter(); err != nil {
+		return nil, false, err
+	}
 	ev.active[name] = true
 	v, err := ev.resolve(raw)
 	delete(ev.active, name)
+	ev.leave()
 	if err != nil {
 		return nil, false, err
 	}
@@ -117,5 +123,6 @@ func (ev *evaluator) resolve(raw any) (any, error) {
 func newEvaluatorSharing(ev *evaluator, vars Vars) *evaluator {
 	n := newEvaluator(ev.eng, vars)
 	n.hosts = ev.hosts
+	n.lim = ev.lim
 	return n
 }

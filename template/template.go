@@ -9,6 +9,12 @@
 // that matter to playbooks (conditional expressions only at the top of
 // {{ }}, test arguments, undefined values that cannot be told from None).
 //
+// Python's limits become template errors rather than crashes: values a
+// template builds are bounded (budget.go), as are recursion through
+// macros, includes and variables and the total work of one call; integers
+// are unbounded as in Python (bigint.go); regular expressions follow
+// Python's re (package pyre).
+//
 // Known differences from Ansible: dicts print and iterate with sorted keys
 // (Go maps keep no insertion order), the random filter is deterministic,
 // and only the sha512 scheme of password_hash is implemented.

@@ -2,8 +2,10 @@ package template
 
 import (
 	"fmt"
-	"regexp"
+	"math/big"
 	"strings"
+
+	"github.com/gansible/gansible/pyre"
 )
 
 // testFunc implements a Jinja2 test: value is name(args).
@@ -33,12 +35,12 @@ func init() {
 		"string":    typeTest(func(v any) bool { _, ok := v.(string); return ok }),
 		"number": typeTest(func(v any) bool {
 			switch v.(type) {
-			case int, float64:
+			case int, *big.Int, float64:
 				return true
 			}
 			return false
 		}),
-		"integer": typeTest(func(v any) bool { _, ok := v.(int); return ok }),
+		"integer": typeTest(func(v any) bool { _, isBool := v.(bool); return isInt(v) && !isBool }),
 		"float":   typeTest(func(v any) bool { _, ok := v.(float64); return ok }),
 		"mapping": typeTest(func(v any) bool {
 			switch v.(type) {
@@ -64,15 +66,14 @@ func init() {
 		}),
 		"lower": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToLower(s) }),
 		"upper": typeTest(func(v any) bool { s, ok := v.(string); return ok && s == strings.ToUpper(s) }),
-		"odd":   intTest(func(n int) bool { return n%2 != 0 }),
-		"even":  intTest(func(n int) bool { return n%2 == 0 }),
+		"odd":   remainderTest(2, 1),
+		"even":  remainderTest(2, 0),
 		"divisibleby": func(_ *evaluator, v any, a args) (bool, error) {
-			n, ok1 := integer(v)
-			d, ok2 := integer(a.at(0))
-			if !ok1 || !ok2 || d == 0 {
+			if !isInt(v) || !isInt(a.at(0)) {
 				return false, fmt.Errorf("divisibleby requires integers")
 			}
-			return n%d == 0, nil
+			m, _, err := intArithmetic("%", v, a.at(0))
+			return err == nil && m == 0, err
 		},
 		"eq": cmpTest("=="), "equalto": cmpTest("=="), "==": cmpTest("=="),
 		"ne": cmpTest("!="), "!=": cmpTest("!="),
@@ -136,10 +137,14 @@ func typeTest(fn func(any) bool) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) { return fn(v), nil }
 }
 
-func intTest(fn func(int) bool) testFunc {
+// remainderTest is "v % by == want" for ints of any size.
+func remainderTest(by, want int) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) {
-		n, ok := integer(v)
-		return ok && fn(n), nil
+		if !isInt(v) {
+			return false, nil
+		}
+		m, _, err := intArithmetic("%", v, by)
+		return err == nil && m == want, err
 	}
 }
 
@@ -160,7 +165,7 @@ func resultTest(fn func(map[string]any) bool) testFunc {
 	}
 }
 
-// regexTest is Ansible's match (anchored at the start), search and regex
+// regexTest is Ansible's match (re.match), search (re.search) and regex
 // (whose match_type picks one of re.match, re.search and re.fullmatch).
 // Arguments: pattern, ignorecase, multiline[, match_type].
 func regexTest(fixedMode string) testFunc {
@@ -170,35 +175,23 @@ func regexTest(fixedMode string) testFunc {
 		if mode == "" {
 			mode, _ = a.str(3, "match_type", "search")
 		}
-		switch mode {
-		case "match":
-			pattern = `\A(?:` + pattern + `)`
-		case "fullmatch":
-			pattern = `\A(?:` + pattern + `)\z`
-		}
 		re, err := compileRegex(pattern, regexFlags(a, 1))
 		if err != nil {
 			return false, err
 		}
-		return re.MatchString(str(v)), nil
+		var m *pyre.Match
+		switch mode {
+		case "match":
+			m, err = re.Match(str(v))
+		case "fullmatch":
+			m, err = re.FullMatch(str(v))
+		case "search":
+			m, err = re.Search(str(v))
+		default:
+			return false, fmt.Errorf("'re' module has no attribute '%s'", mode)
+		}
+		return m != nil, err
 	}
-}
-
-func compileRegex(pattern, flags string) (*regexp.Regexp, error) {
-	if flags != "" {
-		pattern = "(?" + flags + ")" + pattern
-	}
-	re, err := regexp.Compile(pythonRegex(pattern))
-	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %w", pattern, err)
-	}
-	return re, nil
-}
-
-// pythonRegex translates Python-only regex syntax to Go's: named groups
-// (?P<name>...) are shared, and \Z is Go's \z.
-func pythonRegex(p string) string {
-	return strings.ReplaceAll(p, `\Z`, `\z`)
 }
 
 func subset(a, b any) (bool, error) {

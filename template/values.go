@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"reflect"
 	"sort"
 	"strconv"
@@ -76,7 +77,7 @@ func typeRepr(v any) string {
 		return "'tuple object'"
 	case string:
 		return "'str object'"
-	case int:
+	case int, *big.Int:
 		return "'int object'"
 	case float64:
 		return "'float object'"
@@ -97,6 +98,8 @@ func normalize(v any) any {
 	switch x := v.(type) {
 	case nil, bool, int, float64, string, *undefined, *function, *namespace, tuple:
 		return v
+	case *big.Int:
+		return intValue(x)
 	case []any:
 		var out []any
 		for i, e := range x {
@@ -213,6 +216,8 @@ func truthy(v any) bool {
 		return x
 	case int:
 		return x != 0
+	case *big.Int:
+		return x.Sign() != 0
 	case float64:
 		return x != 0
 	case string:
@@ -243,6 +248,8 @@ func str(v any) string {
 		return "False"
 	case int:
 		return strconv.Itoa(x)
+	case *big.Int:
+		return x.String()
 	case float64:
 		return formatFloat(x)
 	}
@@ -389,6 +396,9 @@ func number(v any) (float64, bool) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), true
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, true
 	case float64:
 		return x, true
 	case bool:
@@ -416,6 +426,9 @@ func integer(v any) (int, bool) {
 
 // equal is Python's ==.
 func equal(a, b any) bool {
+	if c, ok := compareBig(a, b); ok || c == 2 {
+		return ok && c == 0
+	}
 	if fa, ok := number(a); ok {
 		fb, ok := number(b)
 		return ok && fa == fb
@@ -462,6 +475,9 @@ func equalItems(x, y []any) bool {
 
 // compare orders a and b as Python's < does, failing for mixed types.
 func compare(a, b any) (int, error) {
+	if c, ok := compareBig(a, b); ok {
+		return c, nil
+	}
 	if fa, ok := number(a); ok {
 		if fb, ok := number(b); ok {
 			switch {
@@ -509,7 +525,7 @@ func pyType(v any) string {
 		return "NoneType"
 	case bool:
 		return "bool"
-	case int:
+	case int, *big.Int:
 		return "int"
 	case float64:
 		return "float"
