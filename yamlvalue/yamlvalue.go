@@ -89,7 +89,7 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 // of aliases grow exponentially ("billion laughs"), which a few hundred
 // bytes of YAML turn into hours of work and all memory. Real content
 // reuses anchors a few thousand nodes' worth at most.
-const maxAliasNodes = 1_000_000
+const maxAliasNodes = 200_000
 
 // Decode converts a node to plain Go values: map[string]any, []any, string,
 // int, float64, bool and nil.
