@@ -1,0 +1,99 @@
+package template
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fuzzVars are the variables every fuzzed template sees: scalars, a list,
+// a dict, and a variable whose value is itself a template.
+var fuzzVars = MapVars{
+	"x": 1, "s": "text", "b": true, "n": nil, "f": 1.5,
+	"c": map[string]any{"k": []any{1, 2}, "name": "n1"},
+	"l": []any{"a", "b", 3},
+	"a": "{{ x }}",
+	"groups": map[string]any{"all": []any{"h1", "h2"}, "web": []any{"h1"}},
+}
+
+var (
+	bigNumber = regexp.MustCompile(`[0-9]{3,}`)
+	// costly are constructs whose legitimate cost grows with the numbers
+	// in them; templates holding both are not run.
+	costly = regexp.MustCompile(`\*|range|lipsum|repeat|center|ljust|rjust|format|indent|wordwrap|truncate|%`)
+)
+
+// tooExpensive reports whether src may legitimately take long or build a
+// huge result ("'a' * 99999999", range(10**9)): the fuzzer looks for
+// crashes and hangs, not for costly templates.
+func tooExpensive(src string) bool {
+	return len(src) > 1024 || strings.Count(src, "*") > 2 ||
+		costly.MatchString(src) && bigNumber.MatchString(src) ||
+		strings.Count(src, "{% for") > 2 || strings.Contains(src, "recursive")
+}
+
+// FuzzRender parses and renders arbitrary templates. Properties:
+//   - no panic, and no template runs longer than a few seconds;
+//   - a syntax error carries a line of the template;
+//   - a rendering error is an *Error, at a line of the template when it
+//     names it;
+//   - rendering is deterministic, from a fresh parse or from the cache;
+//   - text without Jinja2 delimiters renders as itself (newlines
+//     normalised).
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{
+		"{{ x }}", "{% if a %}b{% else %}c{% endif %}", "{% for a, b in c if d %}{{ loop.index }}{% endfor %}",
+		"{{ a | f(1, k=2) is t 3 }}", "{{ (1, 2)[0] }}", "{% set x %}y{% endset %}", "{{ 'a' ~ b[1:2:3] }}",
+		"{% macro m(a=1) %}{{ a }}{% endmacro %}{{ m() }}", "{{ {'a': [1, {'b': none}]} }}", "{# c #}{%- raw -%}x{% endraw %}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if tooExpensive(src) {
+			t.Skip("may legitimately be expensive")
+		}
+		lines := strings.Count(src, "\n") + 1
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			checkRender(t, src, lines)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("template %q still running after 10s", src)
+		}
+	})
+}
+
+func checkRender(t *testing.T, src string, lines int) {
+	if _, err := parse(src); err != nil {
+		var se *syntaxError
+		if !errors.As(err, &se) || se.line < 1 || se.line > lines {
+			t.Errorf("parse(%q): error %q (%T) has no line of the template", src, err, err)
+		}
+	}
+	e := New(Options{Now: func() time.Time { return time.Unix(0, 0).UTC() }})
+	out, err := e.Render("fuzz", src, fuzzVars)
+	if err != nil {
+		var te *Error
+		if !errors.As(err, &te) {
+			t.Errorf("Render(%q): error %q is a %T, not an *Error", src, err, err)
+		} else if te.Name == "fuzz" && (te.Line < 0 || te.Line > lines) {
+			t.Errorf("Render(%q): error %q at line %d outside 1..%d", src, err, te.Line, lines)
+		}
+	}
+	out2, err2 := e.Render("fuzz", src, fuzzVars)
+	if out2 != out || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+		t.Errorf("Render(%q) twice: %q, %v then %q, %v", src, out, err, out2, err2)
+	}
+	// Jinja2 turns every \r\n and \r into \n.
+	plainOut := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(src)
+	if !strings.ContainsAny(src, "{}%#") && (err != nil || out != plainOut) {
+		t.Errorf("plain text %q rendered as %q, %v", src, out, err)
+	}
+	_, _ = e.Template(src, fuzzVars)
+	_, _ = e.Condition(src, fuzzVars)
+}
