@@ -12,9 +12,9 @@ import (
 // a dict, and a variable whose value is itself a template.
 var fuzzVars = MapVars{
 	"x": 1, "s": "text", "b": true, "n": nil, "f": 1.5,
-	"c": map[string]any{"k": []any{1, 2}, "name": "n1"},
-	"l": []any{"a", "b", 3},
-	"a": "{{ x }}",
+	"c":      map[string]any{"k": []any{1, 2}, "name": "n1"},
+	"l":      []any{"a", "b", 3},
+	"a":      "{{ x }}",
 	"groups": map[string]any{"all": []any{"h1", "h2"}, "web": []any{"h1"}},
 }
 
