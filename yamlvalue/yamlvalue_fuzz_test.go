@@ -1,7 +1,6 @@
 package yamlvalue
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"reflect"
@@ -31,7 +30,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.yml"
-		lines := bytes.Count(data, []byte("\n")) + 1
+		lines := yamlLines(data)
 		node, err := Parse(name, data)
 		if err != nil {
 			checkPosError(t, err, name, lines)
@@ -62,6 +61,17 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip through %q: got %#v, want %#v", text, v2, v)
 		}
 	})
+}
+
+// yamlLines counts the lines of data as YAML does: \r\n, \r, \n, NEL,
+// LS and PS each end one.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := 1
+	for _, br := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		n += strings.Count(s, br)
+	}
+	return n
 }
 
 // checkPosError checks that err is an *Error in file name at one of its
