@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/testcluster"
 )
 
@@ -21,8 +22,9 @@ func needE2E(t *testing.T) {
 		t.Skip("set GANSIBLE_E2E=1 to run (needs root and the test cluster's packages)")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root")
+		refenv.Unavailable(t, "needs root")
 	}
+	refenv.Require(t)
 }
 
 // fixture is what every test of the package shares: built once per test

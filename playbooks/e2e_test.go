@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/testcluster"
 )
 
@@ -49,9 +50,7 @@ func TestBundledPlaybookOnCluster(t *testing.T) {
 		}
 	}
 
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		t.Skip("no ansible-playbook to compare with")
-	}
+	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	ac := startCluster(t, hosts, standins, true)
 	if ansible := recapOf(t, runPlaybook(t, ac, standins, "ansible-playbook"), hosts); !reflect.DeepEqual(first, ansible) {
 		t.Errorf("recap of the first run:\ngansible:         %+v\nansible-playbook: %+v", first, ansible)
