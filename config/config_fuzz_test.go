@@ -109,7 +109,8 @@ func writeINI(ini *iniFile) (text string, exact bool) {
 			if strings.HasPrefix(k, "[") && strings.HasSuffix(first, "]") {
 				return "", false
 			}
-			b.WriteString(k + " = " + first + "\n")
+			// No space before the value: " ;" would start a comment.
+			b.WriteString(k + "=" + first + "\n")
 			for _, l := range strings.Split(rest, "\n") {
 				if l != "" {
 					b.WriteString("    " + l + "\n")
