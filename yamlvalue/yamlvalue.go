@@ -58,7 +58,7 @@ func Errorf(pos Pos, format string, args ...any) error {
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // ParseFile reads and parses a YAML file. A syntax error names the file and
-// line. An empty file yields a nil node.
+// line. An empty file, or one holding only null, yields a nil node.
 func ParseFile(path string) (*yaml.Node, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -81,7 +81,13 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return doc.Content[0], nil
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Style == 0 && Scalar(root) == nil {
+		// "---", "~" or "null" alone: PyYAML loads None, which Ansible
+		// treats as an empty file.
+		return nil, nil
+	}
+	return root, nil
 }
 
 // maxAliasNodes bounds how many nodes Decode builds for aliases. An alias
