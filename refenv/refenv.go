@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,6 +82,28 @@ var installed = func(name string) string {
 	return version
 }
 
+// commands are the programs of a pinned package that the tests run from
+// $PATH, with the path the package installs them at.
+var commands = map[string][]string{
+	"ansible-core": {"/usr/bin/ansible-playbook", "/usr/bin/ansible"},
+}
+
+// shadowed reports a program of the package that $PATH finds elsewhere
+// (a pip-installed ansible-playbook, say) than where the package puts it.
+// It is a variable for the tests.
+var shadowed = func(name string) string {
+	for _, path := range commands[name] {
+		found, err := exec.LookPath(filepath.Base(path))
+		if err != nil {
+			return fmt.Sprintf("reference %s: %s not on $PATH", name, filepath.Base(path))
+		}
+		if found != path {
+			return fmt.Sprintf("reference %s: $PATH finds %s, not %s", name, found, path)
+		}
+	}
+	return ""
+}
+
 // Check returns an error naming each of the given packages (all pinned
 // ones when none are given) that is missing or at another version.
 func Check(names ...string) error {
@@ -99,6 +122,9 @@ func Check(names ...string) error {
 	for _, p := range pins {
 		v := installed(p.Name)
 		if p.Matches(v) {
+			if msg := shadowed(p.Name); msg != "" {
+				bad = append(bad, msg)
+			}
 			continue
 		}
 		if v == "" {

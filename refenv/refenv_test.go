@@ -23,9 +23,10 @@ func TestPackagesParse(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	versions := map[string]string{"ansible-core": "2.14.18-0+deb12u2", "python3-passlib": "", "ansible": "8.0.0", "tar": "1.34"}
-	old := installed
+	old, oldShadowed := installed, shadowed
 	installed = func(name string) string { return versions[name] }
-	defer func() { installed = old }()
+	shadowed = func(string) string { return "" }
+	defer func() { installed, shadowed = old, oldShadowed }()
 
 	if err := Check("ansible-core", "tar"); err != nil {
 		t.Errorf("matching versions: %v", err)
@@ -44,5 +45,15 @@ func TestCheck(t *testing.T) {
 	versions["ansible-core"] = "2.15.0-1"
 	if err := Check("ansible-core"); err == nil || !strings.Contains(err.Error(), "reference ansible-core 2.14.x required, found 2.15.0-1") {
 		t.Errorf("other ansible-core: %v", err)
+	}
+}
+
+func TestCheckShadowed(t *testing.T) {
+	old, oldShadowed := installed, shadowed
+	installed = func(string) string { return "2.14.18-0+deb12u2" }
+	shadowed = func(name string) string { return "reference " + name + ": $PATH finds /root/.local/bin/ansible-playbook" }
+	defer func() { installed, shadowed = old, oldShadowed }()
+	if err := Check("ansible-core"); err == nil || !strings.Contains(err.Error(), "$PATH finds /root/.local/bin/ansible-playbook") {
+		t.Errorf("shadowed ansible-playbook: %v", err)
 	}
 }
