@@ -51,7 +51,9 @@ func TestCheck(t *testing.T) {
 func TestCheckShadowed(t *testing.T) {
 	old, oldShadowed := installed, shadowed
 	installed = func(string) string { return "2.14.18-0+deb12u2" }
-	shadowed = func(name string) string { return "reference " + name + ": $PATH finds /root/.local/bin/ansible-playbook" }
+	shadowed = func(name string) string {
+		return "reference " + name + ": $PATH finds /root/.local/bin/ansible-playbook"
+	}
 	defer func() { installed, shadowed = old, oldShadowed }()
 	if err := Check("ansible-core"); err == nil || !strings.Contains(err.Error(), "$PATH finds /root/.local/bin/ansible-playbook") {
 		t.Errorf("shadowed ansible-playbook: %v", err)
