@@ -38,7 +38,7 @@ func FuzzLoadPlaybook(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.Count(string(data), "\n") + 1
+		lines := yamlLines(data)
 		pb, err := l.LoadPlaybook(path)
 		if err != nil {
 			checkLoadError(t, err, dir, path, lines)
@@ -50,6 +50,17 @@ func FuzzLoadPlaybook(f *testing.F) {
 			}
 		}
 	})
+}
+
+// yamlLines counts the lines of data as YAML does: \r\n, \r, \n, NEL,
+// LS and PS each end one.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := 1
+	for _, br := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		n += strings.Count(s, br)
+	}
+	return n
 }
 
 func checkLoadError(t *testing.T, err error, dir, path string, lines int) {
