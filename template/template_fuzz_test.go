@@ -54,7 +54,8 @@ func FuzzRender(f *testing.F) {
 		if tooExpensive(src) {
 			t.Skip("may legitimately be expensive")
 		}
-		lines := strings.Count(src, "\n") + 1
+		// Jinja2 ends a line at \r\n, \r and \n.
+		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", ""), "\r") + 1
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
