@@ -2,6 +2,7 @@ package template
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -67,24 +68,29 @@ func FuzzRender(f *testing.F) {
 		}
 		// Jinja2 ends a line at \r\n, \r and \n.
 		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", ""), "\r") + 1
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			checkRender(t, src, lines)
-		}()
+		// The checks run aside, so that a template that never ends fails
+		// the test; they report back instead of calling t, which they
+		// may outlive.
+		done := make(chan []string, 1)
+		go func() { done <- checkRender(src, lines) }()
 		select {
-		case <-done:
+		case problems := <-done:
+			for _, p := range problems {
+				t.Error(p)
+			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("template %q still running after 10s", src)
 		}
 	})
 }
 
-func checkRender(t *testing.T, src string, lines int) {
+// checkRender renders src and returns what is wrong with the results.
+func checkRender(src string, lines int) (problems []string) {
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if _, err := parse(src); err != nil {
 		var se *syntaxError
 		if !errors.As(err, &se) || se.line < 1 || se.line > lines {
-			t.Errorf("parse(%q): error %q (%T) has no line of the template", src, err, err)
+			errorf("parse(%q): error %q (%T) has no line of the template", src, err, err)
 		}
 	}
 	e := New(Options{Now: func() time.Time { return time.Unix(0, 0).UTC() }})
@@ -92,20 +98,21 @@ func checkRender(t *testing.T, src string, lines int) {
 	if err != nil {
 		var te *Error
 		if !errors.As(err, &te) {
-			t.Errorf("Render(%q): error %q is a %T, not an *Error", src, err, err)
+			errorf("Render(%q): error %q is a %T, not an *Error", src, err, err)
 		} else if te.Name == "fuzz" && (te.Line < 0 || te.Line > lines) {
-			t.Errorf("Render(%q): error %q at line %d outside 1..%d", src, err, te.Line, lines)
+			errorf("Render(%q): error %q at line %d outside 1..%d", src, err, te.Line, lines)
 		}
 	}
 	out2, err2 := e.Render("fuzz", src, fuzzVars)
 	if out2 != out || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
-		t.Errorf("Render(%q) twice: %q, %v then %q, %v", src, out, err, out2, err2)
+		errorf("Render(%q) twice: %q, %v then %q, %v", src, out, err, out2, err2)
 	}
 	// Jinja2 turns every \r\n and \r into \n.
 	plainOut := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(src)
 	if !strings.ContainsAny(src, "{}%#") && (err != nil || out != plainOut) {
-		t.Errorf("plain text %q rendered as %q, %v", src, out, err)
+		errorf("plain text %q rendered as %q, %v", src, out, err)
 	}
 	_, _ = e.Template(src, fuzzVars)
 	_, _ = e.Condition(src, fuzzVars)
+	return problems
 }
