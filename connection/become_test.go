@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // becomeCase is one command run with become, checked against what it
@@ -116,10 +118,10 @@ func errString(err error) string {
 
 func TestLocalRealSudo(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("needs root, for whom sudo asks no password")
+		refenv.Unavailable(t, "needs root, for whom sudo asks no password")
 	}
 	if _, err := exec.LookPath("sudo"); err != nil {
-		t.Skip("no sudo")
+		refenv.Unavailable(t, "no sudo")
 	}
 	res, err := Local{}.Run(context.Background(), "id -un; cat", strings.NewReader("in"), &Become{Password: "unused"})
 	if err != nil {

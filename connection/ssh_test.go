@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // The tests in this file start a real OpenSSH sshd as root on sshdAddr.
@@ -43,11 +45,9 @@ func startSSHD(t *testing.T) *testSSHD {
 		t.Skip("set GANSIBLE_E2E=1 to run tests against a real sshd")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("sshd tests need root")
+		refenv.Unavailable(t, "sshd tests need root")
 	}
-	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
-		t.Skip("no /usr/sbin/sshd")
-	}
+	refenv.Require(t, "openssh-server", "openssh-client")
 	t.Setenv("SSH_AUTH_SOCK", "")
 	dir := t.TempDir()
 	s := &testSSHD{dir: dir, clientKey: filepath.Join(dir, "client"), knownHosts: filepath.Join(dir, "known_hosts")}

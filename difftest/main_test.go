@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // Environment switches of the end-to-end tests.
@@ -25,6 +27,7 @@ func requireE2E(t *testing.T) {
 	if os.Getenv(envE2E) != "1" {
 		t.Skipf("set %s=1 to run the end-to-end tests", envE2E)
 	}
+	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	if _, err := exec.LookPath("ansible-playbook"); err != nil {
 		t.Fatalf("ansible-playbook is needed as the reference: %v", err)
 	}

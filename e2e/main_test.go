@@ -7,9 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/testcluster"
 )
 
@@ -21,8 +23,9 @@ func needE2E(t *testing.T) {
 		t.Skip("set GANSIBLE_E2E=1 to run (needs root and the test cluster's packages)")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root")
+		refenv.Unavailable(t, "needs root")
 	}
+	refenv.Require(t)
 }
 
 // fixture is what every test of the package shares: built once per test
@@ -83,7 +86,12 @@ func buildFixture() (fixture, error) {
 	}
 	build := exec.Command("go", "build", "-o", f.gansible, "./cmd/gansible")
 	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Env = os.Environ()
+	if !strings.Contains(os.Getenv("GOFLAGS"), "-race") {
+		// A static binary, as make build makes; the race detector
+		// (make e2e sets GOFLAGS=-race) needs cgo.
+		build.Env = append(build.Env, "CGO_ENABLED=0")
+	}
 	if out, err := build.CombinedOutput(); err != nil {
 		return fixture{}, fmt.Errorf("go build ./cmd/gansible: %w\n%s", err, out)
 	}

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // Each directory under testdata/cases is an inventory with the answers
@@ -179,6 +181,7 @@ func TestCasesLiveAnsible(t *testing.T) {
 	if os.Getenv("GANSIBLE_E2E") != "1" {
 		t.Skip("set GANSIBLE_E2E=1 to compare with a live ansible-core")
 	}
+	refenv.Require(t, "ansible-core", "python3-yaml")
 	for _, dir := range caseDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			cmd := exec.Command("/usr/bin/python3", "testdata/ansible_facts.py", dir)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 func mesosRepo(t *testing.T) string {
@@ -15,7 +17,7 @@ func mesosRepo(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "site.yml")); err != nil {
-		t.Skip("shared/mesos-ansible not present beside the repository")
+		refenv.Unavailable(t, "shared/mesos-ansible not present beside the repository")
 	}
 	return dir
 }

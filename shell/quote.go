@@ -19,13 +19,33 @@ func Quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Join quotes each word and joins them with spaces.
+// Join quotes each word and joins them with spaces. The first word, in
+// command position, is quoted also when it reads as a variable assignment
+// ("A=b"), which the shell would perform instead of running it.
 func Join(words ...string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = Quote(w)
+		if i == 0 && quoted[0] == w && isAssignment(w) {
+			quoted[0] = "'" + w + "'"
+		}
 	}
 	return strings.Join(quoted, " ")
+}
+
+// isAssignment reports whether s starts with a shell variable name
+// followed by "=".
+func isAssignment(s string) bool {
+	name, _, ok := strings.Cut(s, "=")
+	if !ok || name == "" || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // isSafe reports whether s needs no quoting at all.

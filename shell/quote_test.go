@@ -16,3 +16,17 @@ func TestQuoteRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A first word that reads as an assignment is run, not assigned.
+func TestJoinQuotesAssignmentInCommandPosition(t *testing.T) {
+	out, err := exec.Command("sh", "-c", Join("A=b", "true")+"; echo $?").CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out); got == "0\n" {
+		t.Errorf("Join(A=b, true) = %q ran true with A set; want it to run the command A=b", Join("A=b", "true"))
+	}
+	if got := Join("A=b", "B=c"); got != "'A=b' B=c" {
+		t.Errorf("Join(A=b, B=c) = %q, want 'A=b' B=c", got)
+	}
+}

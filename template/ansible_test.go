@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // TestAgainstAnsible renders every rendering case with ansible-core's
@@ -16,6 +18,7 @@ func TestAgainstAnsible(t *testing.T) {
 	if os.Getenv("GANSIBLE_E2E") != "1" {
 		t.Skip("set GANSIBLE_E2E=1 to compare with ansible-core")
 	}
+	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	// Cases for features Ansible's default environment lacks.
 	extensions := map[string]bool{"loop controls": true, "legacy test filters": true}
 	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml"} {

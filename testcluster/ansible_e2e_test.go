@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // mesosExpectations is testdata/mesos-ansible.yaml.
@@ -36,9 +37,7 @@ type wantFile struct {
 // snapshots) there as JSON.
 func TestAnsibleMesosBaseline(t *testing.T) {
 	needE2E(t)
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		t.Skip("ansible-playbook not installed (testcluster/install-deps.sh)")
-	}
+	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	var want mesosExpectations
 	b, err := os.ReadFile("testdata/mesos-ansible.yaml")
 	if err != nil {

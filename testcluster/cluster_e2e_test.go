@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // needE2E skips tests that need root, namespaces and the packages of
@@ -22,8 +24,9 @@ func needE2E(t *testing.T) {
 		t.Skip("set GANSIBLE_E2E=1 to run (needs root; see testcluster/install-deps.sh)")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root")
+		refenv.Unavailable(t, "needs root")
 	}
+	refenv.Require(t)
 }
 
 // startForTest starts a cluster and stops it at the end of the test,

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 func TestZookeeperTarball(t *testing.T) {
@@ -65,7 +67,7 @@ func TestBuildStandinsReproducible(t *testing.T) {
 	needE2E(t)
 	for _, tool := range []string{"rpmbuild", "rpmsign", "gpg", "rpm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (testcluster/install-deps.sh)", tool)
+			refenv.Unavailable(t, "%s not installed (testcluster/install-deps.sh)", tool)
 		}
 	}
 	ctx := context.Background()

@@ -60,7 +60,7 @@ func Errorf(pos Pos, format string, args ...any) error {
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // ParseFile reads and parses a YAML file. A syntax error names the file and
-// line. An empty file yields a nil node.
+// line. An empty file, or one holding only null, yields a nil node.
 func ParseFile(path string) (*yaml.Node, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -163,24 +163,68 @@ func checkAliasExpansion(name string, root *yaml.Node) error {
 	return Errorf(At(name, n), "YAML aliases expand to more than %d values (an alias bomb?)", MaxExpandedNodes)
 }
 
+// maxAliasNodes bounds how many nodes Decode builds for aliases. An alias
+// is expanded into a copy of its anchor's value; anchors built of aliases
+// of aliases grow exponentially ("billion laughs"), which a few hundred
+// bytes of YAML turn into hours of work and all memory. Real content
+// reuses anchors a few thousand nodes' worth at most.
+const maxAliasNodes = 200_000
+
 // Decode converts a node to plain Go values: map[string]any, []any, string,
 // int, float64, bool and nil.
 func Decode(file string, n *yaml.Node) (any, error) {
+	d := &decoder{file: file}
+	return d.decode(n)
+}
+
+// decoder holds the state of one Decode call.
+type decoder struct {
+	file string
+	// aliasDepth counts the aliases being expanded around the current
+	// node; aliasNodes counts the nodes built inside them.
+	aliasDepth, aliasNodes int
+}
+
+// enterAlias starts the expansion of the alias (or merge source) at at.
+func (d *decoder) enterAlias(at *yaml.Node) error {
+	d.aliasDepth++
+	return d.count(at)
+}
+
+func (d *decoder) count(at *yaml.Node) error {
+	if d.aliasDepth == 0 {
+		return nil
+	}
+	d.aliasNodes++
+	if d.aliasNodes > maxAliasNodes {
+		return Errorf(At(d.file, at), "document contains excessive aliasing (more than %d nodes built from aliases)", maxAliasNodes)
+	}
+	return nil
+}
+
+func (d *decoder) decode(n *yaml.Node) (any, error) {
 	if n == nil {
 		return nil, nil
+	}
+	if err := d.count(n); err != nil {
+		return nil, err
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return Decode(file, n.Content[0])
+		return d.decode(n.Content[0])
 	case yaml.AliasNode:
-		return Decode(file, n.Alias)
+		if err := d.enterAlias(n); err != nil {
+			return nil, err
+		}
+		defer func() { d.aliasDepth-- }()
+		return d.decode(n.Alias)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := Decode(file, c)
+			v, err := d.decode(c)
 			if err != nil {
 				return nil, err
 			}
@@ -189,17 +233,17 @@ func Decode(file string, n *yaml.Node) (any, error) {
 		return out, nil
 	case yaml.MappingNode:
 		out := make(map[string]any, len(n.Content)/2)
-		if err := decodeMapInto(file, n, out); err != nil {
+		if err := d.decodeMapInto(n, out); err != nil {
 			return nil, err
 		}
 		return out, nil
 	case yaml.ScalarNode:
 		return Scalar(n), nil
 	}
-	return nil, Errorf(At(file, n), "unexpected YAML node")
+	return nil, Errorf(At(d.file, n), "unexpected YAML node")
 }
 
-func decodeMapInto(file string, n *yaml.Node, out map[string]any) error {
+func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
@@ -208,23 +252,35 @@ func decodeMapInto(file string, n *yaml.Node, out map[string]any) error {
 				src = src.Alias
 			}
 			if src.Kind == yaml.MappingNode {
-				if err := decodeMapInto(file, src, out); err != nil {
+				if err := d.merge(v, src, out); err != nil {
 					return err
 				}
 				continue
 			}
 		}
-		key, err := Decode(file, k)
+		key, err := d.decode(k)
 		if err != nil {
 			return err
 		}
-		val, err := Decode(file, v)
+		val, err := d.decode(v)
 		if err != nil {
 			return err
 		}
 		out[Stringify(key)] = val
 	}
 	return nil
+}
+
+// merge decodes the "<<" source src, written at v, into out.
+func (d *decoder) merge(v, src *yaml.Node, out map[string]any) error {
+	if v.Kind != yaml.AliasNode {
+		return d.decodeMapInto(src, out)
+	}
+	if err := d.enterAlias(v); err != nil {
+		return err
+	}
+	defer func() { d.aliasDepth-- }()
+	return d.decodeMapInto(src, out)
 }
 
 // Stringify renders a decoded scalar as Python's str() would, for map keys.

@@ -93,3 +93,16 @@ func TestParseFileBounds(t *testing.T) {
 		})
 	}
 }
+
+// A document of only null is an empty file, as PyYAML loads it (None).
+func TestParseNullDocument(t *testing.T) {
+	for _, src := range []string{"", "---", "---\n", "~", "null\n", "# c\n---\n...\n"} {
+		n, err := Parse("t.yml", []byte(src))
+		if err != nil || n != nil {
+			t.Errorf("Parse(%q) = %v, %v; want no node", src, n, err)
+		}
+	}
+	if n, err := Parse("t.yml", []byte("'null'")); err != nil || n == nil {
+		t.Errorf("Parse('null' quoted) = %v, %v; want a string node", n, err)
+	}
+}
