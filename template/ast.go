@@ -122,6 +122,7 @@ type (
 		attr    string // {% set ns.attr = ... %}
 		val     expr
 		body    []stmt // block set: {% set x %}...{% endset %}
+		block   bool   // a block set, whose body may be empty
 	}
 	macroStmt struct {
 		pos

@@ -62,7 +62,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if t.single != nil {
 		v, err := ev.eval(t.single, ev.top)
 		if err == nil {
-			err = strict(v)
+			err = strictDeep(v)
 		}
 		if err != nil {
 			return nil, templateError("", s, err)

@@ -49,6 +49,9 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 		out.WriteString(n.text)
 	case *outputStmt:
 		v, err := ev.evalStrict(n.e, f)
+		if err == nil {
+			err = strictDeep(v)
+		}
 		if err != nil {
 			return err
 		}
@@ -278,7 +281,7 @@ func bindTargets(f *frame, targets []string, item any) error {
 
 func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 	var v any
-	if n.body != nil {
+	if n.block {
 		var sb strings.Builder
 		if err := ev.exec(&sb, n.body, f.child()); err != nil {
 			return err

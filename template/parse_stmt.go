@@ -138,7 +138,7 @@ func parseSet(p *parser, line int) (stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.body = body
+		s.body, s.block = body, true
 		return s, p.blockEnd()
 	}
 	if err := p.expect(tokens.Assign, "'='"); err != nil {

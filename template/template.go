@@ -149,7 +149,7 @@ func (e *Engine) eval(ev *evaluator, src string) (any, error) {
 	}
 	v, err := ev.eval(x, ev.top)
 	if err == nil {
-		err = strict(v)
+		err = strictDeep(v)
 	}
 	if err != nil {
 		return nil, templateError("", src, err)

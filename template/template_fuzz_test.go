@@ -3,7 +3,6 @@ package template
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -20,11 +19,6 @@ var fuzzVars = MapVars{
 	"a":      "{{ x }}",
 	"groups": map[string]any{"all": []any{"h1", "h2"}, "web": []any{"h1"}},
 }
-
-// checkPending reports whether the fuzz test also runs the templates of
-// known crashes that wait for a fix (their reproducers are in
-// testdata/fuzz-pending/, see the README there).
-var checkPending = os.Getenv("GANSIBLE_FUZZ_PENDING") == "1"
 
 var (
 	bigNumber = regexp.MustCompile(`[0-9]{3,}`)
@@ -64,11 +58,6 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		if tooExpensive(src) {
 			t.Skip("may legitimately be expensive")
-		}
-		if !checkPending && (strings.Contains(src, "attribute") || strings.Contains(src, "endset")) {
-			// Pending: map-missing-attribute, a stack overflow, which
-			// no test can recover from; set-block-empty, a panic.
-			t.Skip("known crash, see testdata/fuzz-pending")
 		}
 		// Jinja2 ends a line at \r\n, \r and \n.
 		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", ""), "\r") + 1

@@ -64,6 +64,40 @@ func strict(v any) error {
 	return nil
 }
 
+// strictDeep is strict for a value and all it holds: Ansible fails a
+// template whose result holds an undefined value anywhere (the items of
+// l | map(attribute='missing') | list, say), as printing it would.
+func strictDeep(v any) error { return strictWithin(v, 0) }
+
+func strictWithin(v any, depth int) error {
+	if depth > maxDepth {
+		return nil // deeper than any value a template can build
+	}
+	switch x := v.(type) {
+	case *undefined:
+		return &undefinedError{x.msg}
+	case []any:
+		for _, e := range x {
+			if err := strictWithin(e, depth+1); err != nil {
+				return err
+			}
+		}
+	case tuple:
+		for _, e := range x {
+			if err := strictWithin(e, depth+1); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if err := strictWithin(x[k], depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // typeRepr names a value's type as Jinja2 does in undefined messages.
 func typeRepr(v any) string {
 	switch v.(type) {
@@ -317,8 +351,15 @@ func writeRepr(sb *strings.Builder, v any) {
 		sb.WriteString("}")
 	case *varsValue:
 		sb.WriteString("{...}")
-	default:
+	case nil, bool, int, *big.Int, float64:
 		sb.WriteString(str(v))
+	case *undefined:
+		// Reached only where the undefined value is not an error (a
+		// default(..)-less repr of a list from map, say); Jinja2 writes
+		// this. str would come back here for any type it lacks.
+		sb.WriteString("Undefined")
+	default:
+		fmt.Fprintf(sb, "%v", v)
 	}
 }
 
