@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,8 @@ func writeJSON(b *strings.Builder, v any, indent, depth int) {
 		b.WriteString(strconv.Itoa(x))
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
+	case *big.Int: // Python's ints have no size limit
+		b.WriteString(x.String())
 	case float64:
 		switch {
 		case math.IsInf(x, 1):
@@ -133,6 +136,9 @@ func normalizeNumbers(v any) any {
 	case json.Number:
 		if i, err := x.Int64(); err == nil {
 			return int(i)
+		}
+		if b, ok := new(big.Int).SetString(x.String(), 10); ok {
+			return b
 		}
 		f, _ := x.Float64()
 		return f

@@ -1,6 +1,9 @@
 package output
 
-import "testing"
+import (
+	"math/big"
+	"testing"
+)
 
 func TestJSONLikePython(t *testing.T) {
 	tests := []struct {
@@ -14,6 +17,8 @@ func TestJSONLikePython(t *testing.T) {
 		{map[string]any{"l": []any{1, 2}}, 4, "{\n    \"l\": [\n        1,\n        2\n    ]\n}"},
 		{map[string]any{}, 4, "{}"},
 		{"é", 0, `"é"`},
+		{[]any{new(big.Int).Lsh(big.NewInt(1), 64), 3}, 0, `[18446744073709551616, 3]`},
+		{struct{ N *big.Int }{new(big.Int).Lsh(big.NewInt(1), 70)}, 0, `{"N": 1180591620717411303424}`},
 	}
 	for _, tt := range tests {
 		if got := JSON(tt.v, tt.indent); got != tt.want {
