@@ -51,7 +51,7 @@ func ParseKV(s string, module string) (map[string]any, error) {
 	kept.WriteString(s[pos:])
 	if len(raw) > 0 {
 		if freeForm {
-			args["_raw_params"] = strings.TrimSpace(kept.String())
+			args["_raw_params"] = strings.Trim(kept.String(), " \n")
 		} else {
 			args["_raw_params"] = strings.Join(raw, " ")
 		}
@@ -75,7 +75,8 @@ func splitKV(w string) (key, value string, ok bool) {
 				continue
 			}
 			key = w[:i]
-			if key == "" || strings.ContainsAny(key, " \t'\"{}") {
+			// Keys with white space or quotes are words of text.
+			if key == "" || strings.ContainsAny(key, " \t\r\n\v\f'\"{}") {
 				return "", "", false
 			}
 			return key, w[i+1:], true
@@ -85,12 +86,10 @@ func splitKV(w string) (key, value string, ok bool) {
 }
 
 func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		inner := s[1 : len(s)-1]
-		if s[0] == '"' {
-			inner = strings.ReplaceAll(inner, `\"`, `"`)
-		}
-		return inner
+	// As ansible's is_quoted: the closing quote must not be escaped. The
+	// escapes inside were decoded already, so nothing is replaced here.
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] && s[len(s)-2] != '\\' {
+		return s[1 : len(s)-1]
 	}
 	return s
 }
@@ -118,18 +117,16 @@ func splitArgs(s string) ([]word, error) {
 			// Ansible's split_args counts Jinja2 blocks inside quotes
 			// too: msg="{{ x" is unbalanced.
 			switch {
-			case c == '\\' && i+1 < len(s):
-				i++
 			case c == '{' && i+1 < len(s) && strings.IndexByte("{%#", s[i+1]) >= 0:
 				depth++
 				i++
 			case depth > 0 && strings.IndexByte("}%#", c) >= 0 && i+1 < len(s) && s[i+1] == '}':
 				depth--
 				i++
-			case c == quote:
+			case c == quote && !escaped(s, i):
 				quote = 0
 			}
-		case c == '"' || c == '\'':
+		case (c == '"' || c == '\'') && !escaped(s, i):
 			// Quotes count inside Jinja2 blocks as well, as in Ansible.
 			quote = c
 		case c == '{' && i+1 < len(s) && strings.IndexByte("{%#", s[i+1]) >= 0:
@@ -154,4 +151,11 @@ func splitArgs(s string) ([]word, error) {
 	return words, nil
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// isSpace reports whether c separates arguments: ansible's split_args
+// splits on newlines, then on spaces, and on nothing else (a tab is part
+// of a word).
+func isSpace(c byte) bool { return c == ' ' || c == '\n' }
+
+// escaped reports whether the quote at s[i] follows a backslash, which
+// makes it no quote for split_args (whatever escapes the backslash).
+func escaped(s string, i int) bool { return i > 0 && s[i-1] == '\\' }

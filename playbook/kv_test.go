@@ -23,6 +23,16 @@ func TestParseKV(t *testing.T) {
 		{"copy", `content="a\nb\tc" dest=/x`, map[string]any{"content": "a\nb\tc", "dest": "/x"}},
 		{"debug", `msg="{{ foo }} bar"`, map[string]any{"msg": "{{ foo }} bar"}},
 		{"lineinfile", `dest=/etc/x line="a = b" regexp='^a ='`, map[string]any{"dest": "/etc/x", "line": "a = b", "regexp": "^a ="}},
+		// Recorded from ansible-core 2.14's parse_kv: a tab is part of a
+		// word, \f and \v stay in a command, an escaped quote opens no
+		// quote, and unquoting decodes nothing twice.
+		{"shell", "\f", map[string]any{"_raw_params": "\f"}},
+		{"shell", " \v echo hi \f", map[string]any{"_raw_params": "\v echo hi \f"}},
+		{"debug", "a=1\tb=2", map[string]any{"a": "1\tb=2"}},
+		{"debug", `msg=x\"y`, map[string]any{"msg": `x"y`}},
+		{"debug", `a0="\\\""`, map[string]any{"a0": `\"`}},
+		{"debug", `msg="a \"b\""`, map[string]any{"msg": `a "b"`}},
+		{"debug", `msg='it\'s'`, map[string]any{"msg": "it's"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseKV(tt.in, tt.module)
