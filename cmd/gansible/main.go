@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +35,7 @@ import (
 const version = "0.1.0"
 
 func main() {
+	stopEarlyInterrupts = catchEarlyInterrupts()
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if code == exitTerminated {
 		// Die of the signal, as ansible-playbook (which does not catch
@@ -333,6 +336,42 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	return runInterruptible(scr, func(ctx context.Context) error { return runner.Run(ctx, opts, playbooks) })
 }
 
+// stopEarlyInterrupts ends the SIGINT handling that main sets up for the
+// time before a run (loading a large inventory, say); runInterruptible
+// calls it once its own handler is in place.
+var stopEarlyInterrupts = func() {}
+
+// beforeEarlyExit, when set, runs before an early interrupt ends gansible:
+// the password prompt restores the terminal's echo with it.
+var beforeEarlyExit atomic.Pointer[func()]
+
+// catchEarlyInterrupts makes SIGINT end gansible as ansible-playbook's
+// handler of KeyboardInterrupt does wherever it comes: the message and
+// exit code 99. SIGTERM keeps its default, as Ansible does not catch it.
+func catchEarlyInterrupts() (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			if f := beforeEarlyExit.Load(); f != nil {
+				(*f)()
+			}
+			fmt.Fprint(os.Stderr, " [ERROR]: User interrupted execution\n")
+			os.Exit(runner.ExitInterrupted)
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(done)
+		})
+	}
+}
+
 // runInterruptible runs fn until it returns or SIGINT or SIGTERM arrives.
 // On a signal the screen goes quiet at once (ansible-playbook prints no
 // failed tasks and no recap then), fn's context is cancelled so that it
@@ -344,6 +383,7 @@ func runInterruptible(scr *screen, fn func(ctx context.Context) error) error {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	stopEarlyInterrupts()
 	done := make(chan error, 1)
 	go func() {
 		defer func() {
@@ -500,23 +540,15 @@ func readTerminalSecret(prompt string) (string, error) {
 	}
 	defer tty.Close()
 	fd := int(tty.Fd())
-	// Ctrl-C at the prompt ends gansible as ansible-playbook ends, with the
-	// terminal's echo restored first.
+	// Ctrl-C at the prompt ends gansible (catchEarlyInterrupts) as
+	// ansible-playbook ends, with the terminal's echo restored first.
 	if state, err := term.GetState(fd); err == nil {
-		sigs := make(chan os.Signal, 1)
-		signal.Notify(sigs, os.Interrupt)
-		stop := make(chan struct{})
-		defer func() { signal.Stop(sigs); close(stop) }()
-		go func() {
-			select {
-			case <-sigs:
-				term.Restore(fd, state)
-				fmt.Fprintln(tty)
-				fmt.Fprint(os.Stderr, " [ERROR]: User interrupted execution\n")
-				os.Exit(runner.ExitInterrupted)
-			case <-stop:
-			}
-		}()
+		restore := func() {
+			term.Restore(fd, state)
+			fmt.Fprintln(tty)
+		}
+		beforeEarlyExit.Store(&restore)
+		defer beforeEarlyExit.Store(nil)
 	}
 	fmt.Fprint(tty, prompt)
 	pw, err := term.ReadPassword(fd)
