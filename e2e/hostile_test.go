@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gansible/gansible/refenv"
 )
 
 // TestHostilePackageNames: a package name that rpm would read as its
@@ -12,11 +14,7 @@ import (
 // --check or without, on the local connection, through rpm -q and dnf.
 func TestHostilePackageNames(t *testing.T) {
 	f := shared(t)
-	for _, tool := range []string{"rpm", "dnf"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
+	refenv.Require(t, "rpm", "dnf")
 	dir := t.TempDir()
 	marks := []string{filepath.Join(dir, "present"), filepath.Join(dir, "absent"), filepath.Join(dir, "latest")}
 	play := `- hosts: localhost
