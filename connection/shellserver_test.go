@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/shell"
 )
 
@@ -196,11 +197,11 @@ func TestShellServerRemovesItsDirectory(t *testing.T) {
 func smallTmpfs(t *testing.T, size string) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
+		refenv.Unavailable(t, "mounting a tmpfs needs root")
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=1777", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v: %s", err, out)
+		refenv.Unavailable(t, "cannot mount a tmpfs: %v: %s", err, out)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
@@ -361,7 +362,7 @@ func TestShellServerRemovesStaleDirectories(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	hostname, err := os.ReadFile("/proc/sys/kernel/hostname")
 	if err != nil {
-		t.Skip(err)
+		refenv.Unavailable(t, "%v", err)
 	}
 	host := strings.TrimSpace(string(hostname))
 	gone := exec.Command("true")

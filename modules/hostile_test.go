@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/shell"
 )
 
@@ -92,7 +93,7 @@ func newStandInHost(t *testing.T) *standInHost {
 			if strings.Contains(body, "@REAL_"+tool+"@") {
 				p, err := exec.LookPath(tool)
 				if err != nil {
-					t.Skipf("%s not installed", tool)
+					refenv.Unavailable(t, "%s not installed", tool)
 				}
 				body = strings.ReplaceAll(body, "@REAL_"+tool+"@", shell.Quote(p))
 			}
