@@ -74,6 +74,10 @@ func (d *decoder) boolPtr(n *yaml.Node) *bool {
 			f := false
 			return &f
 		}
+		if strings.Contains(v, "{{") || strings.Contains(v, "{%") {
+			d.fail(n, "a templated value of this keyword is not supported by gansible yet: %q", n.Value)
+			return nil
+		}
 	case int:
 		b := v != 0
 		return &b
