@@ -125,8 +125,24 @@ func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 		if k == "cacheable" {
 			continue
 		}
+		if !isIdentifier(k) {
+			return failed(fmt.Sprintf("The variable name '%s' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.", k))
+		}
+		// As ansible-core's set_fact (its issue 26756): the strings
+		// true/false/yes/no, in any case, become booleans.
+		if s, ok := v.(string); ok {
+			switch strings.ToLower(s) {
+			case "true", "yes":
+				v = true
+			case "false", "no":
+				v = false
+			}
+		}
 		facts[k] = v
 		set[k] = template.Unsafe{V: v}
+	}
+	if len(facts) == 0 {
+		return failed("No key/value pairs provided, at least one is required for this action to succeed")
 	}
 	h.setFacts(set)
 	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "ansible_facts": facts}}
@@ -463,4 +479,31 @@ func diffText(res *taskResult) string {
 		b.WriteString(unifiedDiff(bh, ah, before, after))
 	}
 	return b.String()
+}
+
+// pythonKeywords are Python 3's keyword.kwlist, which ansible's
+// isidentifier refuses as variable names.
+var pythonKeywords = map[string]bool{
+	"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true,
+	"async": true, "await": true, "break": true, "class": true, "continue": true,
+	"def": true, "del": true, "elif": true, "else": true, "except": true,
+	"finally": true, "for": true, "from": true, "global": true, "if": true,
+	"import": true, "in": true, "is": true, "lambda": true, "nonlocal": true,
+	"not": true, "or": true, "pass": true, "raise": true, "return": true,
+	"try": true, "while": true, "with": true, "yield": true,
+}
+
+// isIdentifier is ansible's isidentifier: an ASCII Python identifier that
+// is no Python keyword.
+func isIdentifier(s string) bool {
+	if s == "" || pythonKeywords[s] {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
 }
