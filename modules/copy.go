@@ -1,7 +1,6 @@
 package modules
 
 import (
-	"encoding/json"
 	"os"
 	"path"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/shell"
+	"github.com/gansible/gansible/template"
 )
 
 func init() { Register("copy", copyModule{}) }
@@ -112,9 +112,8 @@ func copyOptionsFrom(args Args) (copyOptions, error) {
 func contentBytes(v any) []byte {
 	switch v.(type) {
 	case map[string]any, []any:
-		b, err := json.Marshal(v)
-		if err == nil {
-			return b
+		if s, err := template.JSONDumps(v); err == nil {
+			return []byte(s)
 		}
 	}
 	return []byte(Stringify(v))

@@ -318,3 +318,22 @@ func TestCopyCheckModeMissingDir(t *testing.T) {
 		t.Errorf("%s/new was created", dir)
 	}
 }
+
+// TestContentBytes: content given as data is written as Python's
+// json.dumps writes it (the copy action's own call), a string as it is.
+func TestContentBytes(t *testing.T) {
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{"plain\n", "plain\n"},
+		{[]any{false, "MISSING", 1}, `[false, "MISSING", 1]`},
+		{map[string]any{"a": []any{"é"}}, `{"a": ["\u00e9"]}`},
+		{42, "42"},
+	}
+	for _, tt := range tests {
+		if got := string(contentBytes(tt.in)); got != tt.want {
+			t.Errorf("contentBytes(%#v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

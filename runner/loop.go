@@ -301,6 +301,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 					res.result["failed"] = true
 					res.result["msg"] = err.Error()
 				}
+				markNotFailed(res)
 			}
 		}
 		res.result[loopVar] = it

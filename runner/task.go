@@ -254,6 +254,7 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 			res.result["failed"] = true
 			res.result["msg"] = err.Error()
 		}
+		markNotFailed(res)
 	}
 	r.register(h, t, res)
 	if res.status == output.Failed && r.ignoreErrors(t, vars) {
@@ -266,6 +267,18 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 		if err := r.notify(h, t, vars); err != nil {
 			failAfterRegister(res, err)
 		}
+	}
+}
+
+// markNotFailed records a result that ran and did not fail as failed:
+// false, as Ansible's task executor does (skipped and unreachable results,
+// and a loop's aggregate, get no such key).
+func markNotFailed(res *taskResult) {
+	if res.status != output.OK && res.status != output.Changed {
+		return
+	}
+	if _, ok := res.result["failed"]; !ok {
+		res.result["failed"] = false
 	}
 }
 

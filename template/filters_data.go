@@ -90,6 +90,11 @@ func init() {
 }
 
 // toJSON is json.dumps(v, indent=indent or None, sort_keys=True).
+// JSONDumps is Python's json.dumps(v) with its defaults (", " and ": "
+// separators, ensure_ascii), which Ansible uses for a copy content given
+// as data as well as for to_json.
+func JSONDumps(v any) (string, error) { return toJSON(v, 0, true) }
+
 func toJSON(v any, indent int, ascii bool) (string, error) {
 	var sb strings.Builder
 	if err := writeJSON(&sb, v, indent, 0, ascii); err != nil {
