@@ -483,31 +483,41 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 	if t.Until == nil {
 		return attempt()
 	}
-	retries := intValue(r.templateOr(t.Retries, vars, 3), 3)
+	// As ansible-core 2.14's task executor: retries (default 3) more runs
+	// after the first; retries <= 0 means one run, with until not even
+	// evaluated. When they run out, attempts says the retries, not the runs.
+	runs := 1
+	if n := intValue(r.templateOr(t.Retries, vars, 3), 3); n > 0 {
+		runs = n + 1
+	}
 	delay := intValue(r.templateOr(t.Delay, vars, 5), 5)
+	if delay < 0 {
+		delay = 1
+	}
 	var res *taskResult
 	for i := 1; ; i++ {
 		res = attempt()
 		if res.status == output.Unreachable {
 			return res
 		}
+		res.result["attempts"] = i
+		if runs == 1 {
+			return res
+		}
 		ok, err := r.condition(t.Until, withRegistered(t, vars, res.result))
 		if err != nil {
 			return r.failure(t, err)
 		}
-		res.result["attempts"] = i
 		if ok {
 			return res
 		}
-		if i > retries {
+		if i >= runs {
+			res.result["attempts"] = runs - 1
 			res.status = output.Failed
 			res.result["failed"] = true
-			if _, ok := res.result["msg"]; !ok {
-				res.result["msg"] = "Retries exhausted"
-			}
 			return res
 		}
-		r.opts.Out.Retry(h.name, t.DisplayName(), retries-i+1)
+		r.opts.Out.Retry(h.name, t.DisplayName(), runs-i)
 		select {
 		case <-ctx.Done():
 			return res
