@@ -117,6 +117,9 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 		"ansible_forks":             r.opts.Forks,
 		"ansible_inventory_sources": asList(r.opts.InventorySources),
 	}
+	if r.opts.Limit != "" {
+		m["ansible_limit"] = r.opts.Limit // undefined without --limit, as in Ansible
+	}
 	if r.play != nil {
 		m["play_hosts"] = r.batchNames
 		m["ansible_play_batch"] = r.batchNames
