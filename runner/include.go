@@ -27,7 +27,7 @@ type includeTarget struct {
 // on the hosts that included the same file, in the order first seen.
 func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Task) {
 	if includeDepth(t) >= maxIncludeDepth {
-		r.fatal = &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Exceeded maximum object depth. This may have been caused by excessive role recursion: blocks nested more than %d deep", t.Pos, maxIncludeDepth)}
+		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Exceeded maximum object depth. This may have been caused by excessive role recursion: blocks nested more than %d deep", t.Pos, maxIncludeDepth)})
 		r.endPlay = true
 		return
 	}

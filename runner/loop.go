@@ -358,7 +358,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 	}
 	if agg.status == output.Changed && len(t.Notify) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
-			failAfterRegister(agg, err)
+			r.notifyFailed(agg, err)
 		}
 	}
 	return agg

@@ -96,8 +96,8 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 				break
 			}
 		}
-		if r.fatal != nil {
-			return true, r.fatal
+		if err := r.fatalErr(); err != nil {
+			return true, err
 		}
 		if ctx.Err() != nil {
 			return true, nil
@@ -289,7 +289,7 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 			}
 		}
 		if !found {
-			return errors.New("The requested handler '" + name + "' was not found in either the main handlers list nor in the listening handlers list")
+			return &unknownHandlerError{name}
 		}
 	}
 	return nil
@@ -305,4 +305,24 @@ func handlerMatches(hd *playbook.Task, name string) bool {
 		}
 	}
 	return false
+}
+
+// unknownHandlerError is a notify naming no handler. Ansible raises it in
+// its strategy, which ends the whole run (exit 1, no recap).
+type unknownHandlerError struct{ name string }
+
+func (e *unknownHandlerError) Error() string {
+	return "The requested handler '" + e.name + "' was not found in either the main handlers list nor in the listening handlers list"
+}
+
+// notifyFailed handles an error of notify for a result: an unknown handler
+// ends the run and the result is not shown; any other error fails it.
+func (r *run) notifyFailed(res *taskResult, err error) {
+	var unknown *unknownHandlerError
+	if errors.As(err, &unknown) {
+		r.failRun(&ExitError{Code: ExitGeneral, Err: err})
+		res.hidden = true
+		return
+	}
+	failAfterRegister(res, err)
 }

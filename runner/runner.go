@@ -79,8 +79,10 @@ type run struct {
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
 	// fatal ends the whole run at once, without a recap, as an
-	// exception in ansible-playbook's strategy does.
-	fatal error
+	// exception in ansible-playbook's strategy does. Host goroutines set
+	// it through failRun.
+	fatal   error
+	fatalMu sync.Mutex
 
 	// noMoreHostsShown: "NO MORE HOSTS LEFT" was printed for this play.
 	noMoreHostsShown bool
@@ -149,7 +151,7 @@ playbooks:
 			}
 		}
 	}
-	if runErr != nil && runErr == r.fatal {
+	if runErr != nil && runErr == r.fatalErr() {
 		return runErr
 	}
 	opts.Out.Recap(played)
@@ -362,4 +364,21 @@ func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars 
 	}
 	h.conns[user] = connSlot{conn: conn, err: err}
 	return conn, err
+}
+
+// failRun records an error that ends the whole run once the current task
+// has finished on every host; the first one wins.
+func (r *run) failRun(err error) {
+	r.fatalMu.Lock()
+	defer r.fatalMu.Unlock()
+	if r.fatal == nil {
+		r.fatal = err
+	}
+}
+
+// fatalErr is the error that ends the run, or nil.
+func (r *run) fatalErr() error {
+	r.fatalMu.Lock()
+	defer r.fatalMu.Unlock()
+	return r.fatal
 }

@@ -101,6 +101,7 @@ type taskResult struct {
 	items   []map[string]any // per-item results of a loop
 	looped  bool
 	ignored bool
+	hidden  bool // not shown: its task ended the run (notify of no handler)
 }
 
 func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
@@ -128,7 +129,9 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 		for _, l := range lines {
 			r.opts.Out.Result(l)
 		}
-		r.opts.Out.Result(final)
+		if !res.hidden {
+			r.opts.Out.Result(final)
+		}
 	}, res
 }
 
@@ -265,7 +268,7 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	}
 	if res.status == output.Changed && len(t.Notify) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
-			failAfterRegister(res, err)
+			r.notifyFailed(res, err)
 		}
 	}
 }

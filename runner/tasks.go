@@ -26,6 +26,10 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 		} else {
 			r.runTask(ctx, active, t, false)
 		}
+		if r.fatalErr() != nil {
+			r.endPlay = true
+			return
+		}
 		if r.play != nil && r.breakPlay(r.batch) {
 			return
 		}
