@@ -85,6 +85,15 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 	res := map[string]any{"changed": false}
 	if name, ok := t.Args["var"].(string); ok {
+		// Ansible templates a task's arguments before its action runs,
+		// so var={{ name }} names the variable that name holds.
+		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
+			n, err := r.opts.Engine.Template(name, vars)
+			if err != nil {
+				return r.failure(t, err)
+			}
+			name = template.Str(unwrapUnsafe(n))
+		}
 		v, err := r.opts.Engine.Expr(name, vars)
 		if err != nil {
 			if template.IsUndefined(err) {

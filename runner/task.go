@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/excerpt"
 	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -120,7 +121,10 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
 	}
-	final.Verbose = final.Debug && !res.looped
+	// debug's result, and assert's unless quiet, are shown at every
+	// verbosity (Ansible's _ansible_verbose_always).
+	final.Verbose = final.Debug && !res.looped ||
+		t.Action == "assert" && !res.looped && res.status == output.OK && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
 	if r.diffMode(t) {
 		// Ansible shows a file's diff before the result line.
 		final.Diff = diffText(res)
@@ -195,6 +199,15 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 	}
 	items, err := r.loopItems(h, t, vars)
 	if err != nil {
+		// As Ansible's task executor: an undefined loop waits for when,
+		// and a task whose when is false (without the items) is skipped.
+		if template.IsUndefined(err) {
+			if ok, whenErr := r.conditionsHold(h, t, vars); whenErr == nil && !ok {
+				res := skippedResult()
+				r.register(h, t, res)
+				return res
+			}
+		}
 		return r.failure(t, err)
 	}
 	return r.runLoop(ctx, h, t, items, tr, item)
@@ -210,7 +223,9 @@ func skippedResult() *taskResult {
 func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	msg := err.Error()
 	if template.IsUndefined(err) {
-		msg = "The task includes an option with an undefined variable. The error was: " + msg + "\n\nThe error appears to be in '" + t.Pos.File + "': line " + fmt.Sprint(t.Pos.Line) + ", column " + fmt.Sprint(t.Pos.Col) + ", but may\nbe elsewhere in the file depending on the exact syntax problem."
+		// Ansible's AnsibleUndefinedVariable repeats its original
+		// message, then gets the task's position and offending line.
+		msg = "The task includes an option with an undefined variable. The error was: " + msg + ". " + msg + "\n\n" + excerpt.At(t.Pos.File, t.Pos.Line, t.Pos.Col)
 	}
 	var unreachable *connection.UnreachableError
 	if errors.As(err, &unreachable) {
@@ -220,9 +235,9 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	}
 	if template.IsUndefined(err) {
 		// The task never ran: Ansible reports only the message.
-		return &taskResult{status: output.Failed, result: map[string]any{"msg": msg}}
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
 	}
-	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "msg": msg}}
+	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
 }
 
 // conditionsHold evaluates the task's when, with those of its blocks.

@@ -70,7 +70,10 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		case "ignore", "warn":
 			ran = nil
 		default:
-			return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a %T, original message: %w", name, err, err)
+			// Ansible's templar wraps the plugin's AnsibleError, and
+			// the wrapper's text repeats the original after a period.
+			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %s", name, err)
+			return nil, fmt.Errorf("%s. %w", msg, err)
 		}
 	}
 	if ran == nil {
