@@ -47,6 +47,7 @@ type Options struct {
 	Password        string // -k
 	Timeout         time.Duration
 	HostKeyChecking bool
+	SSHRetries      int // more tries of a connection that gets no answer
 
 	Become         bool
 	BecomeUser     string

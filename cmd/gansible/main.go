@@ -302,6 +302,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
 		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
 		HostKeyChecking:  cfg.HostKeyChecking,
+		SSHRetries:       cfg.SSHRetries,
 		Become:           f.become || f.sudo || cfg.Become,
 		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
 		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
