@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -130,4 +132,67 @@ func TestRetryWaitIsAnsibles(t *testing.T) {
 			t.Errorf("retryWait(%d) = %v, want %v", n, got, want)
 		}
 	}
+}
+
+// TestDialOutOfFileDescriptors runs DialSSH with no file descriptor left:
+// reading the ssh config, or opening the socket, fails with EMFILE, and
+// the error says what to do.
+func TestDialOutOfFileDescriptors(t *testing.T) {
+	sshConfig := filepath.Join(t.TempDir(), "ssh_config")
+	if err := os.WriteFile(sshConfig, []byte("Host *\n  User nobody\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		o    SSHOptions
+	}{
+		{"reading the ssh config", SSHOptions{Host: "127.0.1.251", User: "root", SSHConfigFile: sshConfig}},
+		{"opening the socket", SSHOptions{Host: "127.0.1.251", User: "root", PrivateKeyFiles: []string{}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := withNoFreeDescriptor(t, func() error {
+				_, err := DialSSH(context.Background(), tc.o)
+				return err
+			})
+			var unreachable *UnreachableError
+			var fd *FDLimitError
+			if !errors.As(err, &unreachable) || !errors.As(err, &fd) ||
+				err.Error() != "Failed to connect to the host via ssh: too many open files: raise the open-file limit (ulimit -n) or lower --forks" {
+				t.Errorf("err = %v, want an UnreachableError saying to raise the limit", err)
+			}
+		})
+	}
+}
+
+// withNoFreeDescriptor runs fn with the soft open-file limit at the lowest
+// free descriptor, so that no file can be opened.
+func withNoFreeDescriptor(t *testing.T, fn func() error) error {
+	t.Helper()
+	var orig syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat("/proc/self/fd/0"); err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	// A new descriptor takes the lowest free number, and fails when that
+	// is at or above the soft limit. Lstat opens nothing.
+	lowestFree := 0
+	for {
+		if _, err := os.Lstat("/proc/self/fd/" + strconv.Itoa(lowestFree)); err != nil {
+			break
+		}
+		lowestFree++
+	}
+	lim := orig
+	lim.Cur = uint64(lowestFree)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	return fn()
 }

@@ -72,7 +72,9 @@ func DialSSH(ctx context.Context, o SSHOptions) (Conn, error) {
 	}
 	target, err := resolve(o)
 	if err != nil {
-		return nil, &UnreachableError{Host: name, Err: err}
+		// Reading the ssh config or known_hosts is where a controller out
+		// of file descriptors first fails.
+		return nil, &UnreachableError{Host: name, Err: fdLimit(err)}
 	}
 	client, err := target.dial(ctx)
 	if err != nil {

@@ -186,7 +186,9 @@ func (r *run) showRoundTrips() {
 	if r.opts.Verbosity < 3 {
 		return
 	}
-	for _, h := range r.roundTrips.Hosts() {
+	hosts := r.roundTrips.Hosts()
+	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Host < hosts[j].Host })
+	for _, h := range hosts {
 		tasks := "tasks"
 		if h.Tasks == 1 {
 			tasks = "task"
