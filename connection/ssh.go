@@ -230,6 +230,7 @@ type openSessions struct {
 	mu      sync.Mutex
 	open    int           // sessions open
 	lasting int           // of which shell servers', which stay open
+	peak    int           // the most open at once
 	ended   chan struct{} // closed, and replaced, when a session ends
 }
 
@@ -248,6 +249,7 @@ func (o *openSessions) opened(lasting bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.open++
+	o.peak = max(o.peak, o.open)
 	if lasting {
 		o.lasting++
 	}

@@ -183,6 +183,12 @@ func TestSSHConcurrentSessions(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+	open := &conn.(*sshConn).open
+	open.mu.Lock()
+	defer open.mu.Unlock()
+	if open.peak > maxSessions || open.peak < 2 {
+		t.Errorf("%d sessions were open at once, want 2 to %d", open.peak, maxSessions)
+	}
 }
 
 func TestSSHCancel(t *testing.T) {
