@@ -33,6 +33,7 @@ type Config struct {
 	RetryFiles      bool     // retry_files_enabled (default false)
 	SSHArgs         string   // [ssh_connection] ssh_args, kept for information
 	Pipelining      bool     // pipelining
+	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
 
 	// Warnings are to be printed as "[WARNING]: ...".
@@ -104,6 +105,7 @@ var settings = []setting{
 			return nil
 		}},
 	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, setString(func(c *Config) *string { return &c.SSHArgs })},
+	{"reconnection_retries", []iniKey{{"connection", "retries"}, {"ssh_connection", "retries"}}, []string{"ANSIBLE_SSH_RETRIES"}, setInt(func(c *Config) *int { return &c.SSHRetries })},
 	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, setBool(func(c *Config) *bool { return &c.Pipelining })},
 }
 

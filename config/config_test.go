@@ -83,6 +83,7 @@ func TestLoad(t *testing.T) {
 				c.AskBecomePass = true
 				c.SSHArgs = "-o ControlMaster=auto\n-o ControlPersist=60s"
 				c.Pipelining = true
+				c.SSHRetries = 3
 			},
 		},
 		{
@@ -106,6 +107,7 @@ func TestLoad(t *testing.T) {
 				"ANSIBLE_GATHERING":         "explicit",
 				"ANSIBLE_NOCOLOR":           "false",
 				"ANSIBLE_FORCE_COLOR":       "0",
+				"ANSIBLE_SSH_RETRIES":       "5",
 			},
 			edit: func(c *Config) {
 				c.Path = filepath.Join(full, "ansible.cfg")
@@ -125,6 +127,7 @@ func TestLoad(t *testing.T) {
 				c.AskBecomePass = true
 				c.SSHArgs = "-o ControlMaster=auto\n-o ControlPersist=60s"
 				c.Pipelining = true
+				c.SSHRetries = 5
 			},
 		},
 		{

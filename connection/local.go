@@ -35,10 +35,11 @@ func startLocal(ctx context.Context, line string, tty bool, stdout, stderr io.Wr
 	c.WaitDelay = stopGrace
 	in, err := c.StdinPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fdLimit(err)
 	}
 	if err := c.Start(); err != nil {
-		return nil, nil, err
+		in.Close()
+		return nil, nil, fdLimit(err)
 	}
 	wait := func() (int, error) {
 		err := c.Wait()

@@ -3,7 +3,9 @@ package connection
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -31,6 +33,11 @@ type SSHOptions struct {
 	Timeout         time.Duration // connect timeout; 0: 10s, as in ansible
 	SSHConfigFile   string        // "": no ssh config
 	InventoryName   string        // the host's name in the inventory, for messages
+	// Retries is how many more times a connection that fails for want of
+	// an answer is tried (ansible's ssh retries). A wrong key or
+	// password and a changed host key are never tried again; a handshake
+	// that sshd drops is tried again within the timeout in any case.
+	Retries int
 }
 
 // defaultTimeout is ansible's default connection timeout.
@@ -39,15 +46,19 @@ const defaultTimeout = 10 * time.Second
 // stopGrace is how long a cancelled command has between TERM and KILL.
 const stopGrace = time.Second
 
-// maxSessions is how many commands run at once on one connection: sshd
-// refuses sessions beyond its MaxSessions, 10 by default.
-const maxSessions = 10
+// maxSessions is how many sessions are open at once on one connection,
+// shell servers' included: sshd refuses sessions beyond its MaxSessions,
+// 10 by default, and frees a finished session's place a moment after the
+// client sees it end, so one place is left for that moment. An sshd set
+// lower still refuses some: those opens wait (see newSession).
+const maxSessions = 10 - 1
 
 // sshConn is a Conn over one SSH connection; each Run is a new session.
 type sshConn struct {
 	client   *ssh.Client
 	host     string // inventory name, for UnreachableError
 	sessions chan struct{}
+	open     openSessions
 	shells   shellServers
 }
 
@@ -61,7 +72,9 @@ func DialSSH(ctx context.Context, o SSHOptions) (Conn, error) {
 	}
 	target, err := resolve(o)
 	if err != nil {
-		return nil, &UnreachableError{Host: name, Err: err}
+		// Reading the ssh config or known_hosts is where a controller out
+		// of file descriptors first fails.
+		return nil, &UnreachableError{Host: name, Err: fdLimit(err)}
 	}
 	client, err := target.dial(ctx)
 	if err != nil {
@@ -103,10 +116,17 @@ func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *
 // user's login shell with -c, so the line is handed to /bin/sh explicitly
 // to run under sh whatever that shell is.
 func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stderr io.Writer) (io.WriteCloser, func() (int, error), error) {
-	sess, err := c.newSession(ctx)
+	return c.startSession(ctx, line, tty, stdout, stderr, false)
+}
+
+// startSession is start for a session that ends with its command
+// (lasting false) or that stays open as a shell server (lasting true).
+func (c *sshConn) startSession(ctx context.Context, line string, tty bool, stdout, stderr io.Writer, lasting bool) (io.WriteCloser, func() (int, error), error) {
+	opened, err := c.newSession(ctx, lasting)
 	if err != nil {
 		return nil, nil, err
 	}
+	sess := trackedSession{Session: opened, open: &c.open, lasting: lasting, once: new(sync.Once)}
 	if tty {
 		// No echo: what is typed at the command must not come back as
 		// its output.
@@ -159,27 +179,107 @@ func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stde
 	return in, wait, nil
 }
 
-// newSession opens a session channel. sshd frees a finished session a
-// moment after the client sees it end, so an open refused when many
-// commands run at once is retried for a while.
-func (c *sshConn) newSession(ctx context.Context) (*ssh.Session, error) {
+// newSession opens a session channel. An open that sshd refuses (past
+// its MaxSessions, "administratively prohibited: open failed") waits for
+// a session of this connection's to end and tries again: the command
+// waits its turn instead of failing. sshd frees a finished session a
+// moment after the client sees it end, and other clients' sessions are
+// not seen at all, so with none of this connection's about to end the
+// open is tried again for a while before it fails.
+func (c *sshConn) newSession(ctx context.Context, lasting bool) (*ssh.Session, error) {
 	delay := 10 * time.Millisecond
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	deadline := time.Now().Add(sessionRefusedFor)
+	for {
+		ended, ending := c.open.watch()
 		sess, err := c.client.NewSession()
-		var refused *ssh.OpenChannelError
-		if err == nil || !errors.As(err, &refused) || time.Now().After(deadline) {
-			if err != nil {
-				return nil, c.unreachable(err)
-			}
+		if err == nil {
+			c.open.opened(lasting)
 			return sess, nil
 		}
+		var refused *ssh.OpenChannelError
+		if !errors.As(err, &refused) {
+			return nil, c.unreachable(err)
+		}
+		wait := time.After(delay)
+		if ending {
+			// One of this connection's sessions will end: wait for it
+			// however long its command runs.
+			wait = nil
+			deadline = time.Now().Add(sessionRefusedFor)
+		} else if time.Now().After(deadline) {
+			return nil, c.unreachable(fmt.Errorf("the host refused a new session (sshd's MaxSessions) for %v: %w", sessionRefusedFor, err))
+		}
 		select {
-		case <-time.After(delay):
+		case <-wait:
+			delay = min(2*delay, 200*time.Millisecond)
+		case <-ended:
+			delay = 10 * time.Millisecond
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		delay = min(2*delay, 200*time.Millisecond)
 	}
+}
+
+// sessionRefusedFor is how long sshd may refuse a session while none of
+// the connection's own is about to end.
+const sessionRefusedFor = 5 * time.Second
+
+// openSessions counts the sessions open on a connection, so that an open
+// that sshd refuses knows whether one of them is about to make room.
+type openSessions struct {
+	mu      sync.Mutex
+	open    int           // sessions open
+	lasting int           // of which shell servers', which stay open
+	peak    int           // the most open at once
+	ended   chan struct{} // closed, and replaced, when a session ends
+}
+
+// watch returns a channel closed when a session next ends, and whether
+// a session is open that will end with its command.
+func (o *openSessions) watch() (<-chan struct{}, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ended == nil {
+		o.ended = make(chan struct{})
+	}
+	return o.ended, o.open > o.lasting
+}
+
+func (o *openSessions) opened(lasting bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.open++
+	o.peak = max(o.peak, o.open)
+	if lasting {
+		o.lasting++
+	}
+}
+
+func (o *openSessions) closed(lasting bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.open--
+	if lasting {
+		o.lasting--
+	}
+	if o.ended != nil {
+		close(o.ended)
+		o.ended = nil
+	}
+}
+
+// trackedSession is a session that counts itself closed once.
+type trackedSession struct {
+	*ssh.Session
+	open    *openSessions
+	lasting bool
+	once    *sync.Once
+}
+
+func (s trackedSession) Close() error {
+	err := s.Session.Close()
+	s.once.Do(func() { s.open.closed(s.lasting) })
+	return err
 }
 
 // startServer starts a shell server's session. The session holds one of
@@ -191,7 +291,7 @@ func (c *sshConn) startServer(ctx context.Context, line string, tty bool, stdout
 	default:
 		return nil, nil, errNotServed
 	}
-	in, wait, err := c.start(ctx, line, tty, stdout, stderr)
+	in, wait, err := c.startSession(ctx, line, tty, stdout, stderr, true)
 	if err != nil {
 		<-c.sessions
 		return nil, nil, err

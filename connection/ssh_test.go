@@ -41,6 +41,12 @@ type testSSHD struct {
 
 func startSSHD(t *testing.T) *testSSHD {
 	t.Helper()
+	return startSSHDWith(t, "")
+}
+
+// startSSHDWith starts an sshd with extra lines in its config.
+func startSSHDWith(t *testing.T, extra string) *testSSHD {
+	t.Helper()
 	if os.Getenv("GANSIBLE_E2E") != "1" {
 		t.Skip("set GANSIBLE_E2E=1 to run tests against a real sshd")
 	}
@@ -73,7 +79,7 @@ StrictModes no
 UsePAM no
 PermitRootLogin yes
 KbdInteractiveAuthentication no
-`, sshdAddr, hostKey, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid")))
+%s`, sshdAddr, hostKey, filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "sshd.pid"), extra))
 	// sshd insists on its privilege separation directory.
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
@@ -176,6 +182,12 @@ func TestSSHConcurrentSessions(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	open := &conn.(*sshConn).open
+	open.mu.Lock()
+	defer open.mu.Unlock()
+	if open.peak > maxSessions || open.peak < 2 {
+		t.Errorf("%d sessions were open at once, want 2 to %d", open.peak, maxSessions)
 	}
 }
 

@@ -26,6 +26,7 @@ type sshTarget struct {
 	creds   credentials
 	checker *hostKeyChecker // nil: no host key checking
 	timeout time.Duration
+	policy  retryPolicy
 }
 
 // resolve merges o with the ssh config and the defaults. Explicit options
@@ -46,7 +47,7 @@ func resolve(o SSHOptions) (sshTarget, error) {
 			return sshTarget{}, err
 		}
 	}
-	t := sshTarget{host: given, port: 22, user: o.User, timeout: o.Timeout}
+	t := sshTarget{host: given, port: 22, user: o.User, timeout: o.Timeout, policy: defaultRetryPolicy(o.Retries)}
 	if hc.HostName != "" {
 		t.host = expandTokens(hc.HostName, map[byte]string{'h': given})
 	}
@@ -99,15 +100,33 @@ func resolve(o SSHOptions) (sshTarget, error) {
 	return t, nil
 }
 
-// dial connects and logs in, within the timeout and ctx.
+// dial connects and logs in, within ctx. Each attempt has the timeout
+// for itself: a handshake that sshd drops (past its MaxStartups) is tried
+// again within it, and a failed attempt is followed by as many more as
+// the retries say.
 func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
+	var client *ssh.Client
+	err := t.policy.do(ctx, t.timeout, time.Now, func(deadline time.Time) error {
+		var err error
+		client, err = t.dialOnce(ctx, deadline)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return client, nil
+}
+
+// dialOnce connects and logs in once, by deadline. Its errors are
+// *dialFailure.
+func (t sshTarget) dialOnce(ctx context.Context, deadline time.Time) (*ssh.Client, error) {
 	signers, closeAgent := agentSigners()
 	defer closeAgent()
 	creds := t.creds
 	creds.agentSigners = signers
 	auth, err := creds.authMethods()
 	if err != nil {
-		return nil, err
+		return nil, &dialFailure{err: fdLimit(err), kind: failFinal}
 	}
 	cfg := &ssh.ClientConfig{
 		User:            t.user,
@@ -115,10 +134,14 @@ func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	parent := ctx
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", t.addr)
 	if err != nil {
+		if parent.Err() != nil {
+			err = parent.Err()
+		}
 		return nil, t.dialError(err)
 	}
 	if t.checker != nil {
@@ -126,15 +149,16 @@ func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
 		cfg.HostKeyAlgorithms = t.checker.algorithms(t.addr, tcp.RemoteAddr())
 	}
 	// The handshake gets the rest of the timeout; ctx can also end it.
-	if deadline, ok := ctx.Deadline(); ok {
-		_ = tcp.SetDeadline(deadline)
-	}
+	_ = tcp.SetDeadline(deadline)
 	stop := context.AfterFunc(ctx, func() { tcp.Close() })
 	defer stop()
 	conn, chans, reqs, err := ssh.NewClientConn(tcp, t.addr, cfg)
 	if err != nil {
 		tcp.Close()
-		if ctx.Err() != nil {
+		switch {
+		case parent.Err() != nil:
+			return nil, &dialFailure{err: parent.Err(), kind: failFinal}
+		case ctx.Err() != nil:
 			return nil, t.dialError(ctx.Err())
 		}
 		return nil, t.handshakeError(err)
@@ -147,14 +171,20 @@ func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
 func (t sshTarget) dialError(err error) error {
 	var dnsErr *net.DNSError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return &dialFailure{err: err, kind: failFinal}
+	case isFDLimit(err):
+		return &dialFailure{err: fdLimit(err), kind: failFinal}
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("ssh: Could not resolve hostname %s: %w", t.host, err)
+		err = fmt.Errorf("ssh: Could not resolve hostname %s: %w", t.host, err)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("ssh: connect to host %s port %d: Connection refused", t.host, t.port)
+		err = fmt.Errorf("ssh: connect to host %s port %d: Connection refused", t.host, t.port)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
-		return fmt.Errorf("ssh: connect to host %s port %d: Connection timed out", t.host, t.port)
+		err = fmt.Errorf("ssh: connect to host %s port %d: Connection timed out", t.host, t.port)
+	default:
+		err = fmt.Errorf("ssh: connect to host %s port %d: %w", t.host, t.port, err)
 	}
-	return fmt.Errorf("ssh: connect to host %s port %d: %w", t.host, t.port, err)
+	return &dialFailure{err: err, kind: failUnreachable}
 }
 
 // handshakeError words a failed SSH handshake or login.
@@ -162,14 +192,20 @@ func (t sshTarget) handshakeError(err error) error {
 	var hostKeyErr *HostKeyError
 	switch {
 	case errors.As(err, &hostKeyErr):
-		return hostKeyErr
+		return &dialFailure{err: hostKeyErr, kind: failFinal}
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return fmt.Errorf("ssh: connect to host %s port %d: Connection timed out during banner exchange", t.host, t.port)
+		return &dialFailure{err: fmt.Errorf("ssh: connect to host %s port %d: Connection timed out during banner exchange", t.host, t.port), kind: failUnreachable}
+	case isFDLimit(err):
+		return &dialFailure{err: fdLimit(err), kind: failFinal}
 	}
 	if msg := err.Error(); containsAny(msg, "unable to authenticate", "no supported methods remain") {
-		return fmt.Errorf("%s@%s: Permission denied (%w)", t.user, t.host, err)
+		return &dialFailure{err: fmt.Errorf("%s@%s: Permission denied (%w)", t.user, t.host, err), kind: failFinal}
 	}
-	return fmt.Errorf("ssh: %s port %d: %w", t.host, t.port, err)
+	kind := failUnreachable
+	if transientHandshake(err) {
+		kind = failTransient
+	}
+	return &dialFailure{err: fmt.Errorf("ssh: %s port %d: %w", t.host, t.port, err), kind: kind}
 }
 
 func currentUser() string {

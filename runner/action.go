@@ -316,6 +316,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if err != nil {
 		return r.failure(t, err)
 	}
+	conn = r.roundTrips.Counted(conn, target.name, t.DisplayName(), t)
 	if r.opts.Verbosity >= 3 {
 		// Traced per task, not per connection: no_log is the task's.
 		censor := output.Censor{NoLog: r.noLogIn(t, vars)}

@@ -135,6 +135,10 @@ func (r *run) dial(ctx context.Context, name, kind, user string, vars template.V
 		SSHConfigFile:   sshConfigPath(),
 		User:            user,
 		Password:        r.opts.Password,
+		Retries:         r.opts.SSHRetries,
+	}
+	if v, ok := r.hostVar(vars, "ansible_ssh_retries"); ok {
+		fmt.Sscanf(v, "%d", &o.Retries)
 	}
 	if v, ok := r.hostVar(vars, "ansible_host", "ansible_ssh_host"); ok {
 		o.Host = v

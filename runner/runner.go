@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
@@ -47,6 +48,7 @@ type Options struct {
 	Password        string // -k
 	Timeout         time.Duration
 	HostKeyChecking bool
+	SSHRetries      int // more tries of a connection that gets no answer
 
 	Become         bool
 	BecomeUser     string
@@ -89,6 +91,9 @@ type run struct {
 	// activeAtStart are the hosts active when the running task started,
 	// nil between tasks; see forEachHost.
 	activeAtStart []any
+
+	// roundTrips counts the commands sent per host and task.
+	roundTrips connection.RoundTrips
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run
@@ -130,6 +135,7 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 		r.limit = limited
 	}
 	defer r.closeConnections()
+	defer r.writeRoundTrips(os.Getenv(roundTripsEnv))
 
 	var played map[string]*output.Stats = map[string]*output.Stats{}
 	var runErr error
@@ -154,6 +160,7 @@ playbooks:
 	if runErr != nil && runErr == r.fatalErr() {
 		return runErr
 	}
+	r.showRoundTrips()
 	opts.Out.Recap(played)
 	if runErr != nil {
 		return runErr
@@ -170,6 +177,43 @@ playbooks:
 		return &ExitError{Code: ExitHostFailed}
 	}
 	return nil
+}
+
+// roundTripsEnv names the file that gets the run's round trips per host
+// and task, as CSV (host,task,round_trips), for scripts/bench.sh.
+const roundTripsEnv = "GANSIBLE_ROUNDTRIPS"
+
+// showRoundTrips prints, at -vvv, each host's commands over the run.
+func (r *run) showRoundTrips() {
+	if r.opts.Verbosity < 3 {
+		return
+	}
+	hosts := r.roundTrips.Hosts()
+	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Host < hosts[j].Host })
+	for _, h := range hosts {
+		tasks := "tasks"
+		if h.Tasks == 1 {
+			tasks = "task"
+		}
+		r.opts.Out.Verbose(3, fmt.Sprintf("<%s> round trips: %d over %d %s", h.Host, h.RoundTrips, h.Tasks, tasks))
+	}
+}
+
+// writeRoundTrips writes the round trips as CSV to path, if set.
+func (r *run) writeRoundTrips(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = r.roundTrips.WriteCSV(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		r.opts.Out.Warning(fmt.Sprintf("could not write the round trips to %s (%s): %v", path, roundTripsEnv, err))
+	}
 }
 
 // matchLimit resolves --limit (a pattern, or @file of host names).

@@ -10,9 +10,11 @@
 # alike. For each tool and size it prints the median wall time, the median
 # control-side CPU time (user+sys of the tool and every process it waited
 # for, ssh included) and the median peak RSS (of the largest process), and
-# the ratios. The first run of each tool is checked: its recap must show
-# no failed or unreachable host, and what it left on the hosts must equal
-# what the other tool left.
+# the ratios; for gansible also the median over runs of the average round
+# trips (commands sent) per host and task, from the GANSIBLE_ROUNDTRIPS
+# file it writes once its run is over. The first run of each tool is
+# checked: its recap must show no failed or unreachable host, and what it
+# left on the hosts must equal what the other tool left.
 #
 #   scripts/bench.sh          (make bench builds first, then runs this)
 #
@@ -132,7 +134,7 @@ prepare_copy() {
 run_once() {
 	local tool=$1 size=$2 inventory=$3 n=$4
 	local tag=$tool-$size-$n
-	local log=$work/logs/$tag.log timing=$work/logs/$tag.time
+	local log=$work/logs/$tag.log timing=$work/logs/$tag.time roundtrips=$work/logs/$tag.roundtrips.csv
 	local -a hosts start_flags=() cmd
 	mapfile -t hosts < <(inventory_hosts "$work/$tool/$inventory")
 
@@ -159,6 +161,7 @@ run_once() {
 		export ANSIBLE_HOME=$state/ansible ANSIBLE_LOCAL_TEMP=$state/ansible/tmp \
 			ANSIBLE_SSH_CONTROL_PATH_DIR=$state/ansible/cp ANSIBLE_RETRY_FILES_ENABLED=0 \
 			ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+		[[ $tool == gansible ]] && export GANSIBLE_ROUNDTRIPS=$roundtrips
 		exec /usr/bin/time -f '%e %U %S %M' -o "$timing" "${cmd[@]}"
 	) >"$log" 2>&1 || rc=$?
 
@@ -168,6 +171,11 @@ run_once() {
 		fail "$tag: the recap does not show ${#hosts[@]} hosts without failures" "$log"
 	else
 		awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$timing" >>"$work/results-$tool-$size"
+		if [[ $tool == gansible ]]; then
+			if ! roundtrips_per_task "$roundtrips" >>"$work/roundtrips-$size"; then
+				fail "$tag: no round trips in $roundtrips" "$log"
+			fi
+		fi
 		if (( n == 1 )); then
 			"$testcluster" snapshot --state "$state" >"$work/snapshot-$tool-$size.json"
 		fi
@@ -186,6 +194,14 @@ recap_ok() {
 			if ($0 !~ /unreachable=0 / || $0 !~ /failed=0 /) bad++
 		}
 		END { exit !(hosts == want && bad == 0) }' "$log"
+}
+
+# roundtrips_per_task prints the average round trips per host-task of a
+# GANSIBLE_ROUNDTRIPS file (CSV host,task,round_trips: the count is the
+# last field whatever commas a task name holds).
+roundtrips_per_task() {
+	awk -F, 'NR > 1 && $NF ~ /^[0-9]+$/ { sum += $NF; n++ }
+		END { if (n == 0) exit 1; printf "%.2f\n", sum / n }' "$1"
 }
 
 # median prints the median of the numbers on stdin.
@@ -209,13 +225,17 @@ summarize() {
 	done
 
 	printf '\n%d hosts, %d forks: medians of %d runs per tool\n' "$size" "$forks" "$runs"
-	printf '  %-18s %10s %10s %14s %8s\n' tool "wall (s)" "cpu (s)" "peak RSS (MB)" "good"
+	local rt=-
+	[[ -s $work/roundtrips-$size ]] && rt=$(median <"$work/roundtrips-$size")
+	printf '  %-18s %10s %10s %14s %8s %16s\n' tool "wall (s)" "cpu (s)" "peak RSS (MB)" "good" "rt/host-task"
 	for tool in "${tools[@]}"; do
+		local trips=-
+		[[ $tool == gansible ]] && trips=$rt
 		if [[ ${good[$tool]} -gt 0 ]]; then
-			printf '  %-18s %10.2f %10.2f %14.1f %5d/%d\n' "$tool" "${wall[$tool]}" "${cpu[$tool]}" \
-				"$(awk -v k="${rss[$tool]}" 'BEGIN { print k / 1024 }')" "${good[$tool]}" "$runs"
+			printf '  %-18s %10.2f %10.2f %14.1f %5d/%d %16s\n' "$tool" "${wall[$tool]}" "${cpu[$tool]}" \
+				"$(awk -v k="${rss[$tool]}" 'BEGIN { print k / 1024 }')" "${good[$tool]}" "$runs" "$trips"
 		else
-			printf '  %-18s %10s %10s %14s %5d/%d\n' "$tool" - - - 0 "$runs"
+			printf '  %-18s %10s %10s %14s %5d/%d %16s\n' "$tool" - - - 0 "$runs" -
 		fi
 	done
 	if [[ ${good[gansible]} -gt 0 && ${good[ansible-playbook]} -gt 0 ]]; then
@@ -259,7 +279,9 @@ for size in $sizes; do
 			before=$failures
 			run_once "$tool" "$size" "$inventory" "$n"
 			if (( failures == before )); then
-				tail -n 1 "$work/results-$tool-$size" | awk '{ printf " wall %6.2f s  cpu %6.2f s  rss %6.1f MB\n", $1, $2, $3 / 1024 }'
+				trips=
+				[[ $tool == gansible ]] && trips="  rt/host-task $(tail -n 1 "$work/roundtrips-$size")"
+				tail -n 1 "$work/results-$tool-$size" | awk -v trips="$trips" '{ printf " wall %6.2f s  cpu %6.2f s  rss %6.1f MB%s\n", $1, $2, $3 / 1024, trips }'
 			else
 				echo " failed"
 			fi

@@ -36,6 +36,7 @@ const version = "0.1.0"
 
 func main() {
 	stopEarlyInterrupts = catchEarlyInterrupts()
+	_, _, _ = raiseOpenFileLimit() // best effort: a host that runs out says so
 	code := dispatch(os.Args[0], os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if code == exitTerminated {
 		// Die of the signal, as ansible-playbook (which does not catch
@@ -301,6 +302,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
 		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
 		HostKeyChecking:  cfg.HostKeyChecking,
+		SSHRetries:       cfg.SSHRetries,
 		Become:           f.become || f.sudo || cfg.Become,
 		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
 		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
