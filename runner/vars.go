@@ -94,6 +94,14 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 		s.push(role.Defaults)
 	}
 	s.push(r.playRoleDefaults)
+	// Below everything: the connection's address, which Ansible defines
+	// for every task when nothing else does: the legacy ansible_ssh_host,
+	// or the host's name.
+	addr := any(h.name)
+	if v, ok := s.Lookup("ansible_ssh_host"); ok {
+		addr = v
+	}
+	s.push(map[string]any{"ansible_host": addr})
 	return s
 }
 
