@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -33,13 +34,24 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	}
 	defer func() { r.play = nil }()
 
-	pattern, err := r.templatePlayString(play.Hosts)
+	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
+	// hosts may template to a list of patterns; the banner shows it as
+	// Python prints a list.
+	pattern := template.Str(hostsV)
+	title := pattern
+	if list, ok := hostsV.([]any); ok {
+		parts := make([]string, len(list))
+		for i, p := range list {
+			parts[i] = template.Str(p)
+		}
+		pattern = strings.Join(parts, ",")
+	}
 	name := play.Name
 	if name == "" {
-		name = pattern
+		name = title
 	} else if n, err := r.templatePlayString(name); err == nil {
 		name = n
 	}
@@ -142,6 +154,15 @@ func countAlive(hosts []*hostState) int { return len(hosts) - countFailed(hosts)
 // templatePlayString templates a play-level string with extra vars and play
 // vars only, as Ansible does for hosts and name.
 func (r *run) templatePlayString(s string) (string, error) {
+	v, err := r.templatePlayValue(s)
+	if err != nil {
+		return "", err
+	}
+	return template.Str(v), nil
+}
+
+// templatePlayValue is templatePlayString keeping the value's type.
+func (r *run) templatePlayValue(s string) (any, error) {
 	vars := &scope{}
 	vars.push(r.opts.ExtraVars)
 	if r.play != nil {
@@ -150,9 +171,9 @@ func (r *run) templatePlayString(s string) (string, error) {
 	vars.push(map[string]any{"groups": r.groups, "omit": r.opts.Engine.Omit(), "playbook_dir": r.playbookDir})
 	v, err := r.opts.Engine.Template(s, vars)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return fmt.Sprint(v), nil
+	return unwrapUnsafe(v), nil
 }
 
 func (r *run) varsPrompt(play *playbook.Play) error {
