@@ -98,6 +98,11 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 	case "fileglob":
 		return r.fileglob(h, t, asList(value))
 	}
+	// Any other with_<name> is the lookup <name> over the terms, as in
+	// Ansible (with_file, with_lines, with_env, ...).
+	if items, ok, err := r.opts.Engine.Query(t.LoopKind, asList(value), vars); ok {
+		return items, err
+	}
 	return nil, fmt.Errorf("with_%s is not supported by gansible", t.LoopKind)
 }
 

@@ -425,3 +425,19 @@ func inclusiveLen(start, end, stride int) int {
 	}
 	return maxListItems + 1
 }
+
+// Query runs the lookup plugin name on terms, as a with_<name> loop does
+// (query(name, *terms)), and returns the list of its results. ok is false
+// when there is no such lookup.
+func (e *Engine) Query(name string, terms []any, vars Vars) (results []any, ok bool, err error) {
+	if _, ok := lookups[name]; !ok {
+		return nil, false, nil
+	}
+	ev := newEvaluator(e, vars)
+	v, err := ev.lookup(args{pos: append([]any{name}, terms...), kw: map[string]any{}}, true)
+	if err != nil {
+		return nil, true, err
+	}
+	list, _ := v.([]any)
+	return list, true, nil
+}
