@@ -263,7 +263,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		if v, ok := lc["label"]; ok {
 			labelExpr = fmt.Sprint(v)
 		}
-		extended, _ = lc["extended"].(bool)
+		if v, ok := lc["extended"]; ok {
+			extended = r.truthy(v, r.taskScope(h, t, nil))
+		}
 	}
 	agg := &taskResult{status: output.OK, looped: true}
 	var results []any
@@ -275,11 +277,20 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			loopVars[indexVar] = i
 		}
 		if extended {
-			loopVars["ansible_loop"] = map[string]any{
+			al := map[string]any{
 				"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
 				"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1,
 				"allitems": items,
 			}
+			// As Ansible: no previtem on the first item, no nextitem on
+			// the last.
+			if i > 0 {
+				al["previtem"] = items[i-1]
+			}
+			if i < len(items)-1 {
+				al["nextitem"] = items[i+1]
+			}
+			loopVars["ansible_loop"] = al
 		}
 		if indexVar != "" || extended {
 			loopVars["ansible_index_var"] = indexVar
