@@ -259,6 +259,11 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.Loop = d.value(val)
 		case k == "loop_control":
 			if m, ok := d.value(val).(map[string]any); ok {
+				for i := 0; i+1 < len(val.Content); i += 2 {
+					if lk := val.Content[i].Value; !loopControlKeys[lk] {
+						d.fail(val, "'%s' is not a valid attribute for a LoopControl", lk)
+					}
+				}
 				t.LoopControl = m
 			} else {
 				d.fail(val, "loop_control must be a mapping")
@@ -529,3 +534,9 @@ func resolveTaskFile(file, from string, role *Role) string {
 
 // ResolveTaskFile is resolveTaskFile for the runner's include_tasks.
 func ResolveTaskFile(file, from string, role *Role) string { return resolveTaskFile(file, from, role) }
+
+// loopControlKeys are the attributes of Ansible's LoopControl.
+var loopControlKeys = map[string]bool{
+	"loop_var": true, "index_var": true, "label": true, "pause": true,
+	"extended": true, "extended_allitems": true,
+}

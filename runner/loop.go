@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -254,7 +255,8 @@ func (r *run) fileglob(h *hostState, t *playbook.Task, patterns []any) ([]any, e
 func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items []any, tr taskRun, emit func(output.HostResult)) *taskResult {
 	loopVar := "item"
 	var indexVar, labelExpr string
-	extended := false
+	extended, allItems := false, true
+	var pause time.Duration // between items, as loop_control.pause
 	if lc := t.LoopControl; lc != nil {
 		if v, ok := lc["loop_var"].(string); ok && v != "" {
 			loopVar = v
@@ -263,8 +265,19 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		if v, ok := lc["label"]; ok {
 			labelExpr = fmt.Sprint(v)
 		}
+		scope := r.taskScope(h, t, nil)
 		if v, ok := lc["extended"]; ok {
-			extended = r.truthy(v, r.taskScope(h, t, nil))
+			extended = r.truthy(v, scope)
+		}
+		if v, ok := lc["extended_allitems"]; ok {
+			allItems = r.truthy(v, scope)
+		}
+		if v, ok := lc["pause"]; ok {
+			secs, err := strconv.ParseFloat(template.Str(r.templateOr(v, scope, 0)), 64)
+			if err != nil || secs < 0 {
+				return failed(fmt.Sprintf("loop_control.pause must be a number of seconds, got %v", v))
+			}
+			pause = time.Duration(secs * float64(time.Second))
 		}
 	}
 	agg := &taskResult{status: output.OK, looped: true}
@@ -272,6 +285,12 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 	anyChanged, anyFailed, allSkipped := false, false, len(items) > 0
 	var vars template.Vars
 	for i, it := range items {
+		if i > 0 && pause > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(pause):
+			}
+		}
 		loopVars := map[string]any{loopVar: it, "ansible_loop_var": loopVar}
 		if indexVar != "" {
 			loopVars[indexVar] = i
@@ -280,7 +299,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			al := map[string]any{
 				"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
 				"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1,
-				"allitems": items,
+			}
+			if allItems {
+				al["allitems"] = items
 			}
 			// As Ansible: no previtem on the first item, no nextitem on
 			// the last.
@@ -320,12 +341,15 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 				markNotFailed(res)
 			}
 		}
+		// The item under its loop_var only, as Ansible's executor.
 		res.result[loopVar] = it
-		res.result["item"] = it
 		res.result["ansible_loop_var"] = loopVar
 		if indexVar != "" {
 			res.result["ansible_index_var"] = indexVar
 			res.result[indexVar] = i
+		}
+		if extended {
+			res.result["ansible_loop"] = loopVars["ansible_loop"]
 		}
 		results = append(results, res.result)
 		if res.status != output.Skipped {
