@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/shell"
+	"github.com/gansible/gansible/vault"
 )
 
 func init() { Register("copy", copyModule{}) }
@@ -75,7 +76,7 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	if info.IsDir() {
 		return copyTree(c, local, strings.HasSuffix(src, "/"), dest, opts)
 	}
-	data, err := os.ReadFile(local)
+	data, err := vault.ReadFile(local)
 	if err != nil {
 		return nil, failf("Source %s not readable: %v", local, err)
 	}
@@ -294,7 +295,7 @@ func copyTree(c *Context, local string, contentsOnly bool, dest string, opts cop
 	}
 	for i, f := range files {
 		cur := &p.Files[len(dirs)+i]
-		data, err := os.ReadFile(filepath.Join(local, filepath.FromSlash(f)))
+		data, err := vault.ReadFile(filepath.Join(local, filepath.FromSlash(f)))
 		if err != nil {
 			return res, failf("Source %s not readable: %v", f, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 // controllerActions run on the controller with the task's variables; they
@@ -372,7 +373,7 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 // renderTemplateFile renders a template file on the controller with the
 // task's variables and Ansible's template_* variables.
 func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/vault"
 )
 
 // lookupFunc implements a lookup plugin: it returns a list of results.
@@ -20,6 +22,7 @@ func init() {
 	lookups = map[string]lookupFunc{
 		"env":         lookupEnv,
 		"file":        lookupFile,
+		"unvault":     lookupUnvault,
 		"template":    lookupTemplate,
 		"pipe":        lookupPipe,
 		"lines":       lookupLines,
@@ -144,7 +147,7 @@ func lookupFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(p)
+		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
@@ -160,6 +163,24 @@ func lookupFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// lookupUnvault is lookup('unvault'): a file's content, decrypted when
+// vaulted, with nothing stripped. The plaintext stays in memory.
+func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		p, err := ev.findFile("files", str(t))
+		if err != nil {
+			return nil, err
+		}
+		data, err := vault.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(data))
+	}
+	return out, nil
+}
+
 func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
@@ -167,7 +188,7 @@ func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 		if err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(p)
+		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}

@@ -11,13 +11,31 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
+
+// VaultTag marks an inline vaulted string (ansible-vault encrypt_string).
+const VaultTag = "!vault"
+
+// decryptScalar decrypts an inline !vault value with the process's
+// secrets. Ansible decrypts it when first used; gansible decrypts it as
+// the document is read, so a missing or wrong secret fails at load, with
+// the value's position. Like Ansible's AnsibleVaultEncryptedUnicode, the
+// plaintext is never templated: "{{" in a secret stays as it is.
+func decryptScalar(file string, n *yaml.Node) (any, error) {
+	plain, err := vault.DecryptString([]byte(n.Value), file)
+	if err != nil {
+		return nil, Errorf(At(file, n), "%s", err.Error())
+	}
+	return template.Unsafe{V: string(plain)}, nil
+}
 
 // Pos is a position in a source file.
 type Pos struct {
@@ -61,8 +79,11 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // ParseFile reads and parses a YAML file. A syntax error names the file and
 // line. An empty file, or one holding only null, yields a nil node.
+//
+// A whole-file vaulted document is decrypted first (package vault, with
+// the process's secrets); the plaintext stays in memory.
 func ParseFile(path string) (*yaml.Node, error) {
-	data, err := os.ReadFile(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +259,13 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
+		if n.Tag == VaultTag {
+			return decryptScalar(d.file, n)
+		}
 		return Scalar(n), nil
+	}
+	if n.Tag == VaultTag {
+		return nil, Errorf(At(d.file, n), "A vaulted value must be a scalar: !vault tags a string")
 	}
 	return nil, Errorf(At(d.file, n), "unexpected YAML node")
 }
