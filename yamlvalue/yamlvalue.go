@@ -32,7 +32,7 @@ const VaultTag = "!vault"
 func decryptScalar(file string, n *yaml.Node) (any, error) {
 	plain, err := vault.DecryptString([]byte(n.Value), file)
 	if err != nil {
-		return nil, Errorf(At(file, n), "%s", err.Error())
+		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
 	}
 	return template.Unsafe{V: string(plain)}, nil
 }
@@ -66,9 +66,12 @@ func At(file string, node *yaml.Node) Pos {
 type Error struct {
 	Pos Pos
 	Msg string
+	Err error // the cause, when another package's error (a vault error)
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error at pos.
 func Errorf(pos Pos, format string, args ...any) error {
