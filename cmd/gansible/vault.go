@@ -37,8 +37,21 @@ func (v *vaultFlags) add(fs *pflag.FlagSet) {
 // configured vault_identity_list before the --vault-id options, the
 // command line's password files before the configured one.
 func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *secretReader, warn func(string)) *vault.Sources {
+	// A vault id's source gets ~ and $VAR expansion, as Ansible's
+	// unfrackpath gives it; "prompt" is no path.
+	var ids []string
+	for _, id := range append(append([]string(nil), cfg.VaultIdentityList...), v.ids...) {
+		label, source := vault.SplitID(id)
+		if source != "prompt" {
+			source = config.ResolvePath(source, cwd, os.Getenv)
+		}
+		if label != "" || strings.Contains(id, "@") {
+			source = label + "@" + source
+		}
+		ids = append(ids, source)
+	}
 	src := &vault.Sources{
-		IDs:          append(append([]string(nil), cfg.VaultIdentityList...), v.ids...),
+		IDs:          ids,
 		AskVaultPass: v.ask,
 		Prompt:       secrets.read,
 		Warn:         warn,
