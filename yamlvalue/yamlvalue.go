@@ -8,6 +8,7 @@ package yamlvalue
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -25,14 +26,38 @@ import (
 const VaultTag = "!vault"
 
 // decryptScalar decrypts an inline !vault value with the process's
-// secrets. Ansible decrypts it when first used; gansible decrypts it as
-// the document is read, so a missing or wrong secret fails at load, with
-// the value's position. Like Ansible's AnsibleVaultEncryptedUnicode, the
-// plaintext is never templated: "{{" in a secret stays as it is.
+// secrets. Like Ansible's AnsibleVaultEncryptedUnicode, the plaintext is
+// never templated: "{{" in a secret stays as it is. A value that cannot be
+// decrypted now (no secret, or not the right one) is Ansible's lazy value:
+// its error comes when a template uses it, so an unused value for another
+// vault id does no harm.
 func decryptScalar(file string, n *yaml.Node) (any, error) {
-	plain, err := vault.DecryptString([]byte(n.Value), file)
-	if err != nil {
+	// Ansible names no file for an inline value.
+	plain, err := vault.DecryptString([]byte(n.Value), "")
+	var ve *vault.Error
+	switch {
+	case errors.As(err, &ve):
+		return &VaultValue{Pos: At(file, n), Text: n.Value, Err: err}, nil
+	case err != nil:
 		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
+	}
+	return template.Unsafe{V: string(plain)}, nil
+}
+
+// VaultValue is an inline vaulted string that could not be decrypted when
+// its document was read.
+type VaultValue struct {
+	Pos  Pos
+	Text string // the vaulted text
+	Err  error  // why it could not be decrypted
+}
+
+// Value decrypts the value, with the secrets known now, or returns the
+// decryption error.
+func (v *VaultValue) Value() (any, error) {
+	plain, err := vault.DecryptString([]byte(v.Text), "")
+	if err != nil {
+		return nil, err
 	}
 	return template.Unsafe{V: string(plain)}, nil
 }

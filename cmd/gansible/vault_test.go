@@ -49,6 +49,18 @@ func TestVaultPlaybook(t *testing.T) {
 	}
 }
 
+// TestVaultLazyInline checks that an inline value with no secret fails
+// only the task using it, as Ansible's lazily decrypted value does.
+func TestVaultLazyInline(t *testing.T) {
+	chdir(t, filepath.Join("testdata", "vault_lazy"))
+	var out strings.Builder
+	code := run([]string{"-i", "localhost,", "-c", "local", "site.yml"}, strings.NewReader(""), &out, &out)
+	want := `fatal: [localhost]: FAILED! => {"msg": "Attempting to decrypt but no vault secrets found"}`
+	if code != 2 || !strings.Contains(out.String(), want) || !strings.Contains(out.String(), `"msg": "before"`) {
+		t.Errorf("exit %d, want 2 and %q after the first task:\n%s", code, want, out.String())
+	}
+}
+
 func vaultCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e strings.Builder
