@@ -61,6 +61,18 @@ func TestVaultLazyInline(t *testing.T) {
 	}
 }
 
+// TestVaultVarsFilesNoSecret checks ansible-playbook's whole output when a
+// vars_files entry cannot be decrypted: the error before any PLAY line, and
+// no recap.
+func TestVaultVarsFilesNoSecret(t *testing.T) {
+	chdir(t, filepath.Join("testdata", "vault_vars_files"))
+	var out strings.Builder
+	code := run([]string{"-i", "localhost,", "-c", "local", "site.yml"}, strings.NewReader(""), &out, &out)
+	if want := "ERROR! Attempting to decrypt but no vault secrets found\n"; code != 1 || out.String() != want {
+		t.Errorf("exit %d, output %q; want 1, %q", code, out.String(), want)
+	}
+}
+
 func vaultCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e strings.Builder
