@@ -93,4 +93,3 @@ func TestVaultAgainstAnsible(t *testing.T) {
 func indent(s, pad string) string {
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }
-
