@@ -35,6 +35,17 @@ type copyOptions struct {
 	force    bool
 	follow   bool
 	validate string
+	// keepVaulted is decrypt=false: a vaulted source is copied as it is.
+	keepVaulted bool
+}
+
+// readSource reads a controller file to copy, decrypted when vaulted
+// unless decrypt=false. The plaintext stays in memory.
+func (o copyOptions) readSource(path string) ([]byte, error) {
+	if o.keepVaulted {
+		return os.ReadFile(path)
+	}
+	return vault.ReadFile(path)
 }
 
 func runCopy(c *Context, args Args) (*Result, error) {
@@ -58,6 +69,11 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	if err != nil {
 		return nil, failf("%v", err)
 	}
+	decrypt, err := args.Bool("decrypt", true)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	opts.keepVaulted = !decrypt
 
 	if hasContent {
 		return copyData(c, dest, "", contentBytes(args["content"]), "", opts)
@@ -76,7 +92,7 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	if info.IsDir() {
 		return copyTree(c, local, strings.HasSuffix(src, "/"), dest, opts)
 	}
-	data, err := vault.ReadFile(local)
+	data, err := opts.readSource(local)
 	if err != nil {
 		return nil, failf("Source %s not readable: %v", local, err)
 	}
@@ -295,7 +311,7 @@ func copyTree(c *Context, local string, contentsOnly bool, dest string, opts cop
 	}
 	for i, f := range files {
 		cur := &p.Files[len(dirs)+i]
-		data, err := vault.ReadFile(filepath.Join(local, filepath.FromSlash(f)))
+		data, err := opts.readSource(filepath.Join(local, filepath.FromSlash(f)))
 		if err != nil {
 			return res, failf("Source %s not readable: %v", f, err)
 		}
