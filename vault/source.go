@@ -73,9 +73,14 @@ func (src *Sources) Load() (*Keyring, error) {
 			k.Secrets = append(k.Secrets, Secret{ID: label, Password: []byte(pw)})
 			continue
 		}
-		pw, err := ReadPasswordFile(source)
+		pw, err := readPasswordSource(source, label)
 		if err != nil {
-			src.warn(fmt.Sprintf("Error getting vault password file (%s): %v", labelOrNone(label), err))
+			// Ansible words a missing file and a failing one differently.
+			stage := "in vault password file loading"
+			if strings.HasSuffix(err.Error(), " was not found") {
+				stage = "getting vault password file"
+			}
+			src.warn(fmt.Sprintf("Error %s (%s): %v", stage, labelOrNone(label), err))
 			last = err
 			continue
 		}
@@ -107,6 +112,13 @@ func (src *Sources) warn(msg string) {
 // surrounding white space stripped, or, for an executable, the script's
 // standard output stripped of line breaks.
 func ReadPasswordFile(path string) ([]byte, error) {
+	return readPasswordSource(path, "")
+}
+
+// readPasswordSource is ReadPasswordFile for the secret labelled label: an
+// executable whose name ends in "-client" (before any extension) is
+// Ansible's client script, asked for that label with --vault-id.
+func readPasswordSource(path, label string) ([]byte, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -115,6 +127,9 @@ func ReadPasswordFile(path string) ([]byte, error) {
 		return nil, &Error{Msg: fmt.Sprintf("The vault password file %s was not found", path)}
 	}
 	if fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+		if strings.HasSuffix(strings.TrimSuffix(path, filepath.Ext(path)), "-client") {
+			return runClientScript(path, label)
+		}
 		return runPasswordScript(path)
 	}
 	data, err := os.ReadFile(path)
@@ -146,4 +161,57 @@ func runPasswordScript(path string) ([]byte, error) {
 		return nil, &Error{Msg: fmt.Sprintf("Invalid vault password was provided from script (%s)", path)}
 	}
 	return pw, nil
+}
+
+// runClientScript runs a vault password client script for label: exit
+// code 2 means it has no secret for that vault id.
+func runClientScript(path, label string) ([]byte, error) {
+	args := []string{}
+	if label != "" {
+		args = append(args, "--vault-id", label)
+	}
+	cmd := exec.Command(path, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		return nil, &Error{Msg: fmt.Sprintf("Vault password client script %s did not find a secret for vault-id=%s: %s", path, labelOrNone(label), pyBytes(stderr.Bytes()))}
+	case errors.As(err, &exit):
+		return nil, &Error{Msg: fmt.Sprintf("Vault password client script %s returned non-zero (%d) when getting secret for vault-id=%s: %s", path, exit.ExitCode(), labelOrNone(label), pyBytes(stderr.Bytes()))}
+	case err != nil:
+		return nil, &Error{Msg: fmt.Sprintf("Problem running vault password client script %s (%v). If this is not a script, remove the executable bit from the file.", path, err)}
+	}
+	pw := bytes.Trim(out, "\r\n")
+	if len(pw) == 0 {
+		return nil, &Error{Msg: fmt.Sprintf("Invalid vault password was provided from script (%s)", path)}
+	}
+	return pw, nil
+}
+
+// pyBytes renders b as Python's repr of bytes, as Ansible's messages show
+// a script's stderr.
+func pyBytes(b []byte) string {
+	var sb strings.Builder
+	sb.WriteString("b'")
+	for _, c := range b {
+		switch {
+		case c == '\\' || c == '\'':
+			sb.WriteByte('\\')
+			sb.WriteByte(c)
+		case c == '\n':
+			sb.WriteString("\\n")
+		case c == '\r':
+			sb.WriteString("\\r")
+		case c == '\t':
+			sb.WriteString("\\t")
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&sb, "\\x%02x", c)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	sb.WriteByte('\'')
+	return sb.String()
 }

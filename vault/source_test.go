@@ -43,6 +43,24 @@ func TestReadPasswordFile(t *testing.T) {
 	}
 }
 
+func TestClientScript(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "pass-client.sh")
+	// The script prints the label it was asked for, and has none for "x".
+	os.WriteFile(script, []byte("#!/bin/sh\n[ \"$2\" = x ] && { echo 'no x' >&2; exit 2; }\necho \"pw-for-$2\"\n"), 0o700)
+	k, err := (&Sources{IDs: []string{"prod@" + script}, PasswordFiles: []string{script}}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(k.Secrets[0].Password) + " " + string(k.Secrets[1].Password); got != "pw-for-prod pw-for-default" {
+		t.Errorf("passwords = %q", got)
+	}
+	_, err = (&Sources{IDs: []string{"x@" + script}}).Load()
+	if want := "Vault password client script " + script + " did not find a secret for vault-id=x: b'no x\\n'"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
+
 func TestSourcesLoad(t *testing.T) {
 	var prompts, warnings []string
 	src := &Sources{
