@@ -95,6 +95,10 @@ func vaultCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stdout, "%s\n\nencryption/decryption utility for Ansible data files\n", vaultUsage)
 			return 0
 		}
+		if len(args) > 0 && args[0] == "--version" {
+			fmt.Fprintf(stdout, "gansible %s (ansible-vault [core 2.14] compatible)\n", version)
+			return 0
+		}
 		fmt.Fprintf(stderr, "%s\nansible-vault: error: the following arguments are required: action\n", vaultUsage)
 		return 2
 	}
@@ -125,7 +129,12 @@ func vaultCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fs.StringVar(&o.newPasswordFile, "new-vault-password-file", "", "new vault password file for rekey")
 		fs.StringVar(&o.newVaultID, "new-vault-id", "", "the new vault identity to use for rekey")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	err := fs.Parse(args[1:])
+	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprintf(stdout, "usage: ansible-vault %s [options] [file_name ...]\n\n%s", action, fs.FlagUsages())
+		return 0
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "usage: ansible-vault %s [options] [file_name ...]\nansible-vault %s: error: %v\n", action, action, err)
 		return 2
 	}

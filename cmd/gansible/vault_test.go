@@ -239,3 +239,27 @@ func TestVaultCreateEdit(t *testing.T) {
 		t.Errorf("create over a file: %d %q", code, e)
 	}
 }
+
+func TestVaultCommandOptions(t *testing.T) {
+	chdir(t, t.TempDir())
+	os.WriteFile("pw", []byte("pw\n"), 0o600)
+	cases := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{nil, 2, "ansible-vault: error: the following arguments are required: action"},
+		{[]string{"bogus"}, 2, "argument action: invalid choice: 'bogus'"},
+		{[]string{"view", "--vault-id", "a;b@pw", "f"}, 5, "ERROR! 'a;b@pw' is not a valid vault id. The character ';' is not allowed in vault ids"},
+		{[]string{"encrypt", "--vault-password-file", "pw", "--output", "o", "f1", "f2"}, 5, "ERROR! At most one input file may be used with the --output option"},
+		{[]string{"create", "--vault-password-file", "pw", "a", "b"}, 5, "ERROR! ansible-vault create can take only one filename argument"},
+		{[]string{"view", "--vault-password-file", "pw", "--no-such"}, 2, "unknown flag: --no-such"},
+		{[]string{"encrypt", "--vault-id", "a@pw", "--vault-id", "b@pw", "--encrypt-vault-id", "c"}, 1, "ERROR! Did not find a match for --encrypt-vault-id=c in the known vault-ids ['a', 'b']"},
+	}
+	for _, c := range cases {
+		code, _, e := vaultCLI(t, "", c.args...)
+		if code != c.code || !strings.Contains(e, c.stderr) {
+			t.Errorf("ansible-vault %q = %d %q; want %d %q", c.args, code, e, c.code, c.stderr)
+		}
+	}
+}
