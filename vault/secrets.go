@@ -48,7 +48,7 @@ func (k *Keyring) DecryptWithID(data []byte, filename string) ([]byte, string, e
 	}
 	env, err := ParseEnvelope(data, filename)
 	if err != nil {
-		return nil, "", err
+		return nil, "", &Error{Msg: err.Error()}
 	}
 	if env.Cipher != cipherName {
 		return nil, "", &Error{Msg: env.Cipher + " cipher could not be found"}

@@ -71,6 +71,7 @@ func TestDecryptErrors(t *testing.T) {
 		{"tampered", &Keyring{Secrets: []Secret{{DefaultID, password(t, "pass1")}}}, tampered, "Decryption failed (no vault secrets were found that could decrypt) on f.yml"},
 		{"not vaulted", &Keyring{Secrets: []Secret{{DefaultID, []byte("x")}}}, []byte("a: 1\n"), "input is not vault encrypted data. f.yml is not a vault encrypted file"},
 		{"bad hex", &Keyring{Secrets: []Secret{{DefaultID, []byte("x")}}}, []byte("$ANSIBLE_VAULT;1.1;AES256\nzz\n"), "There was a vault format error in f.yml: Vault format unhexlify error: Non-hexadecimal digit found"},
+		{"short header", &Keyring{Secrets: []Secret{{DefaultID, []byte("x")}}}, []byte("$ANSIBLE_VAULT;1.1\n00\n"), "Vault envelope format error in f.yml: list index out of range"},
 		{"cipher", &Keyring{Secrets: []Secret{{DefaultID, []byte("x")}}}, []byte("$ANSIBLE_VAULT;1.1;AES128\n00\n"), "AES128 cipher could not be found"},
 	}
 	for _, c := range cases {
