@@ -198,6 +198,15 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
 				return failed(fmt.Sprintf("Could not find or access '%s'", file))
 			}
+			var ve *vault.Error
+			if errors.As(err, &ve) {
+				// include_vars's own failure, as Ansible reports a file
+				// it could not load.
+				return &taskResult{status: output.Failed, result: map[string]any{
+					"changed": false, "failed": true, "message": ve.Error(),
+					"ansible_facts": map[string]any{}, "ansible_included_var_files": []any{},
+				}}
+			}
 			return failed(err.Error())
 		}
 		for k, v := range vars {
