@@ -2,6 +2,7 @@ package modules
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -39,13 +40,18 @@ type copyOptions struct {
 	keepVaulted bool
 }
 
+func isVaultError(err error) bool {
+	var ve *vault.Error
+	return errors.As(err, &ve)
+}
+
 // readSource reads a controller file to copy, decrypted when vaulted
 // unless decrypt=false. The plaintext stays in memory.
 func (o copyOptions) readSource(path string) ([]byte, error) {
 	if o.keepVaulted {
 		return os.ReadFile(path)
 	}
-	return vault.ReadFile(path)
+	return vault.ReadRealFile(path)
 }
 
 func runCopy(c *Context, args Args) (*Result, error) {
@@ -94,6 +100,9 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	}
 	data, err := opts.readSource(local)
 	if err != nil {
+		if isVaultError(err) {
+			return nil, err // the action's error, as Ansible's copy action raises it
+		}
 		return nil, failf("Source %s not readable: %v", local, err)
 	}
 	if opts.attrs.Mode.Preserve {
@@ -313,6 +322,9 @@ func copyTree(c *Context, local string, contentsOnly bool, dest string, opts cop
 		cur := &p.Files[len(dirs)+i]
 		data, err := opts.readSource(filepath.Join(local, filepath.FromSlash(f)))
 		if err != nil {
+			if isVaultError(err) {
+				return res, err
+			}
 			return res, failf("Source %s not readable: %v", f, err)
 		}
 		fopts := opts

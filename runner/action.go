@@ -382,7 +382,7 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 // renderTemplateFile renders a template file on the controller with the
 // task's variables and Ansible's template_* variables.
 func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
-	data, err := vault.ReadFile(path)
+	data, err := vault.ReadRealFile(path)
 	if err != nil {
 		return "", err
 	}

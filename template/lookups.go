@@ -2,6 +2,7 @@ package template
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -73,6 +74,11 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		case "ignore", "warn":
 			ran = nil
 		default:
+			var ve *vault.Error
+			if errors.As(err, &ve) {
+				// Python's class name, and Ansible's message twice.
+				return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s. %s", name, ve.PythonClass(), ve, ve)
+			}
 			return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a %T, original message: %w", name, err, err)
 		}
 	}
@@ -172,7 +178,7 @@ func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) 
 		if err != nil {
 			return nil, err
 		}
-		data, err := vault.ReadFile(p)
+		data, err := vault.ReadRealFile(p)
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,20 @@ type Keyring struct {
 }
 
 // Error is a vault error in Ansible's words.
-type Error struct{ Msg string }
+type Error struct {
+	Msg string
+	// Class is the Python exception Ansible raises, when not
+	// AnsibleVaultError (messages of lookups name it).
+	Class string
+}
+
+// PythonClass is the exception class Ansible reports for e.
+func (e *Error) PythonClass() string {
+	if e.Class != "" {
+		return e.Class
+	}
+	return "ansible.parsing.vault.AnsibleVaultError"
+}
 
 func (e *Error) Error() string { return e.Msg }
 
@@ -166,6 +179,25 @@ func DecryptString(data []byte, filename string) ([]byte, error) {
 	plainCache[string(data)] = plain
 	defaultMu.Unlock()
 	return plain, nil
+}
+
+// ReadRealFile is ReadFile for a file an action hands on whole (a copy or
+// template source, lookup('unvault')), as Ansible's get_real_file: with no
+// secret at all its error is "A vault password or secret must be
+// specified to decrypt PATH".
+func ReadRealFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || !IsEncrypted(data) {
+		return data, err
+	}
+	// Ansible names the file by its absolute path.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if k := Default(); k == nil || len(k.Secrets) == 0 {
+		return nil, &Error{Msg: "A vault password or secret must be specified to decrypt " + path, Class: "ansible.errors.AnsibleParserError"}
+	}
+	return DecryptString(data, path)
 }
 
 // ReadFile reads a file of content, decrypting it with the process's

@@ -271,3 +271,42 @@ func TestVaultCommandOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestVaultActionErrors compares the failures of template, copy and the
+// file and unvault lookups on a vaulted file with ansible-playbook 2.14's
+// (recorded in want-*.txt, @DIR@ standing for the project directory).
+func TestVaultActionErrors(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "vault_action_errors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chdir(t, dir)
+	for _, c := range []struct {
+		want string
+		args []string
+	}{
+		{"want-no-secret.txt", nil},
+		{"want-wrong-secret.txt", []string{"--vault-password-file", "wrongpass"}},
+	} {
+		t.Run(c.want, func(t *testing.T) {
+			defer vault.SetDefault(nil)
+			wantData, err := os.ReadFile(c.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.ReplaceAll(string(wantData), "@DIR@", dir)
+			var out strings.Builder
+			args := append([]string{"-i", "localhost,", "-c", "local"}, c.args...)
+			run(append(args, "site.yml"), strings.NewReader(""), &out, &out)
+			var got strings.Builder
+			for _, l := range strings.SplitAfter(out.String(), "\n") {
+				if strings.HasPrefix(l, "fatal: ") {
+					got.WriteString(l)
+				}
+			}
+			if got.String() != want {
+				t.Errorf("failures:\n%s\nwant:\n%s", got.String(), want)
+			}
+		})
+	}
+}
