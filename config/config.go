@@ -36,6 +36,10 @@ type Config struct {
 	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
 
+	VaultPasswordFile    string   // vault_password_file, as an absolute path
+	VaultIdentityList    []string // vault_identity_list: label@source entries
+	VaultEncryptIdentity string   // vault_encrypt_identity
+
 	// Warnings are to be printed as "[WARNING]: ...".
 	Warnings []string
 }
@@ -104,6 +108,22 @@ var settings = []setting{
 			c.LogPath = resolvePath(v, from.baseDir, env)
 			return nil
 		}},
+	{"DEFAULT_VAULT_PASSWORD_FILE", []iniKey{{"defaults", "vault_password_file"}}, []string{"ANSIBLE_VAULT_PASSWORD_FILE"},
+		func(c *Config, v string, from origin, env func(string) string) error {
+			c.VaultPasswordFile = resolvePath(v, from.baseDir, env)
+			return nil
+		}},
+	{"DEFAULT_VAULT_IDENTITY_LIST", []iniKey{{"defaults", "vault_identity_list"}}, []string{"ANSIBLE_VAULT_IDENTITY_LIST"},
+		func(c *Config, v string, _ origin, _ func(string) string) error {
+			c.VaultIdentityList = nil
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					c.VaultIdentityList = append(c.VaultIdentityList, id)
+				}
+			}
+			return nil
+		}},
+	{"DEFAULT_VAULT_ENCRYPT_IDENTITY", []iniKey{{"defaults", "vault_encrypt_identity"}}, []string{"ANSIBLE_VAULT_ENCRYPT_IDENTITY"}, setString(func(c *Config) *string { return &c.VaultEncryptIdentity })},
 	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, setString(func(c *Config) *string { return &c.SSHArgs })},
 	{"reconnection_retries", []iniKey{{"connection", "retries"}, {"ssh_connection", "retries"}}, []string{"ANSIBLE_SSH_RETRIES"}, setInt(func(c *Config) *int { return &c.SSHRetries })},
 	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, setBool(func(c *Config) *bool { return &c.Pipelining })},

@@ -71,6 +71,9 @@ func TestLoad(t *testing.T) {
 				c.RolesPath = []string{filepath.Join(full, "roles"), "/h/r", "/abs", filepath.Join(full, "$UNSET_VAR/x")}
 				c.PrivateKeyFile = "/h/.ssh/k"
 				c.LogPath = "/h/logs/ansible.log"
+				c.VaultPasswordFile = filepath.Join(full, "secrets/vault-pass")
+				c.VaultIdentityList = []string{"dev@dev-pass", "prod@prompt"}
+				c.VaultEncryptIdentity = "dev"
 				c.HostKeyChecking = false
 				c.Gathering = "smart"
 				c.NoColor = true
@@ -90,24 +93,26 @@ func TestLoad(t *testing.T) {
 			name: "environment overrides the file",
 			cwd:  "testdata/full",
 			env: map[string]string{
-				"HOME":                      "/h",
-				"ANSIBLE_INVENTORY":         "inv1,/abs/inv2",
-				"ANSIBLE_REMOTE_USER":       "envuser",
-				"ANSIBLE_FORKS":             "12",
-				"ANSIBLE_TIMEOUT":           "3",
-				"ANSIBLE_ROLES_PATH":        "/r1:r2",
-				"ANSIBLE_PRIVATE_KEY_FILE":  "$HOME/key",
-				"ANSIBLE_LOG_PATH":          "${HOME}/a.log",
-				"ANSIBLE_HOST_KEY_CHECKING": "True",
-				"ANSIBLE_BECOME":            "no",
-				"ANSIBLE_BECOME_USER":       "envbecome",
-				"ANSIBLE_SUDO_USER":         "ignored-legacy",
-				"ANSIBLE_BECOME_METHOD":     "sudo",
-				"ANSIBLE_BECOME_EXE":        "/usr/bin/sudo",
-				"ANSIBLE_GATHERING":         "explicit",
-				"ANSIBLE_NOCOLOR":           "false",
-				"ANSIBLE_FORCE_COLOR":       "0",
-				"ANSIBLE_SSH_RETRIES":       "5",
+				"HOME":                        "/h",
+				"ANSIBLE_INVENTORY":           "inv1,/abs/inv2",
+				"ANSIBLE_REMOTE_USER":         "envuser",
+				"ANSIBLE_FORKS":               "12",
+				"ANSIBLE_TIMEOUT":             "3",
+				"ANSIBLE_ROLES_PATH":          "/r1:r2",
+				"ANSIBLE_PRIVATE_KEY_FILE":    "$HOME/key",
+				"ANSIBLE_LOG_PATH":            "${HOME}/a.log",
+				"ANSIBLE_HOST_KEY_CHECKING":   "True",
+				"ANSIBLE_BECOME":              "no",
+				"ANSIBLE_BECOME_USER":         "envbecome",
+				"ANSIBLE_SUDO_USER":           "ignored-legacy",
+				"ANSIBLE_BECOME_METHOD":       "sudo",
+				"ANSIBLE_BECOME_EXE":          "/usr/bin/sudo",
+				"ANSIBLE_GATHERING":           "explicit",
+				"ANSIBLE_NOCOLOR":             "false",
+				"ANSIBLE_FORCE_COLOR":         "0",
+				"ANSIBLE_VAULT_PASSWORD_FILE": "$HOME/vp",
+				"ANSIBLE_VAULT_IDENTITY_LIST": "x@y",
+				"ANSIBLE_SSH_RETRIES":         "5",
 			},
 			edit: func(c *Config) {
 				c.Path = filepath.Join(full, "ansible.cfg")
@@ -118,6 +123,9 @@ func TestLoad(t *testing.T) {
 				c.RolesPath = []string{"/r1", filepath.Join(full, "r2")}
 				c.PrivateKeyFile = "/h/key"
 				c.LogPath = "/h/a.log"
+				c.VaultPasswordFile = "/h/vp"
+				c.VaultIdentityList = []string{"x@y"}
+				c.VaultEncryptIdentity = "dev"
 				c.HostKeyChecking = true
 				c.Gathering = "explicit"
 				c.RetryFiles = true

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/gansible/gansible/vault"
 )
 
 // ignoredInDir matches directory entries that are not inventory sources:
@@ -137,7 +139,7 @@ func (inv *Inventory) loadDir(dir string) (bool, error) {
 // or a YAML one is tried as YAML first, then as INI. On error it names the
 // parser (ansible-core's inventory plugin) that failed.
 func (inv *Inventory) loadFile(path string) (plugin string, err error) {
-	data, err := os.ReadFile(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return "ini", fmt.Errorf("reading inventory: %w", err)
 	}

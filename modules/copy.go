@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 func init() { Register("copy", copyModule{}) }
@@ -34,6 +36,22 @@ type copyOptions struct {
 	force    bool
 	follow   bool
 	validate string
+	// keepVaulted is decrypt=false: a vaulted source is copied as it is.
+	keepVaulted bool
+}
+
+func isVaultError(err error) bool {
+	var ve *vault.Error
+	return errors.As(err, &ve)
+}
+
+// readSource reads a controller file to copy, decrypted when vaulted
+// unless decrypt=false. The plaintext stays in memory.
+func (o copyOptions) readSource(path string) ([]byte, error) {
+	if o.keepVaulted {
+		return os.ReadFile(path)
+	}
+	return vault.ReadRealFile(path)
 }
 
 func runCopy(c *Context, args Args) (*Result, error) {
@@ -57,6 +75,11 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	if err != nil {
 		return nil, failf("%v", err)
 	}
+	decrypt, err := args.Bool("decrypt", true)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	opts.keepVaulted = !decrypt
 
 	if hasContent {
 		return copyData(c, dest, "", contentBytes(args["content"]), "", opts)
@@ -75,8 +98,11 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	if info.IsDir() {
 		return copyTree(c, local, strings.HasSuffix(src, "/"), dest, opts)
 	}
-	data, err := os.ReadFile(local)
+	data, err := opts.readSource(local)
 	if err != nil {
+		if isVaultError(err) {
+			return nil, err // the action's error, as Ansible's copy action raises it
+		}
 		return nil, failf("Source %s not readable: %v", local, err)
 	}
 	if opts.attrs.Mode.Preserve {
@@ -293,8 +319,11 @@ func copyTree(c *Context, local string, contentsOnly bool, dest string, opts cop
 	}
 	for i, f := range files {
 		cur := &p.Files[len(dirs)+i]
-		data, err := os.ReadFile(filepath.Join(local, filepath.FromSlash(f)))
+		data, err := opts.readSource(filepath.Join(local, filepath.FromSlash(f)))
 		if err != nil {
+			if isVaultError(err) {
+				return res, err
+			}
 			return res, failf("Source %s not readable: %v", f, err)
 		}
 		fopts := opts

@@ -56,6 +56,9 @@ func runTemplate(c *Context, args Args) (*Result, error) {
 		opts.attrs.Mode = modeSpec{Octal: uint32(info.Mode().Perm()), HasOctal: true}
 	}
 	text, err := c.RenderTemplate(local)
+	if isVaultError(err) {
+		return nil, err // the action's error, as Ansible's template action raises it
+	}
 	if err != nil {
 		return nil, failf("%v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 // controllerActions run on the controller with the task's variables; they
@@ -222,6 +223,15 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
 				return failed(fmt.Sprintf("Could not find or access '%s'", file))
 			}
+			var ve *vault.Error
+			if errors.As(err, &ve) {
+				// include_vars's own failure, as Ansible reports a file
+				// it could not load.
+				return &taskResult{status: output.Failed, result: map[string]any{
+					"changed": false, "failed": true, "message": ve.Error(),
+					"ansible_facts": map[string]any{}, "ansible_included_var_files": []any{},
+				}}
+			}
 			return failed(err.Error())
 		}
 		for k, v := range vars {
@@ -398,7 +408,7 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 // renderTemplateFile renders a template file on the controller with the
 // task's variables and Ansible's template_* variables.
 func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := vault.ReadRealFile(path)
 	if err != nil {
 		return "", err
 	}

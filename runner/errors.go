@@ -3,6 +3,8 @@ package runner
 import (
 	"errors"
 	"fmt"
+
+	"github.com/gansible/gansible/vault"
 )
 
 // Exit codes of ansible-playbook, which gansible keeps.
@@ -32,8 +34,15 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// ParserError marks err as a parse error of the playbook or inventory.
-func ParserError(err error) error { return &ExitError{Code: ExitParser, Err: err} }
+// ParserError marks err as a parse error of the playbook or inventory. A
+// vaulted file that cannot be decrypted is, as in Ansible, a general error.
+func ParserError(err error) error {
+	var v *vault.Error
+	if errors.As(err, &v) {
+		return &ExitError{Code: ExitGeneral, Err: err}
+	}
+	return &ExitError{Code: ExitParser, Err: err}
+}
 
 // OptionsError marks err as a bad command-line option.
 func OptionsError(err error) error { return &ExitError{Code: ExitOptions, Err: err} }

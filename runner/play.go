@@ -11,6 +11,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 // runPlay runs one play; stop reports that the playbook must end here
@@ -37,6 +38,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
+	}
+	if err := checkVaultedVarsFiles(play); err != nil {
+		r.failRun(err) // no recap either, as ansible-playbook
+		return false, err
 	}
 	// hosts may template to a list of patterns; the banner shows it as
 	// Python prints a list.
@@ -191,6 +196,37 @@ func (r *run) varsPrompt(play *playbook.Play) error {
 			continue
 		}
 		return fmt.Errorf("%s: vars_prompt for %q needs an interactive terminal; pass the value with -e %s=...", play.Pos, name, name)
+	}
+	return nil
+}
+
+// checkVaultedVarsFiles decrypts the play's vaulted vars_files before its
+// banner: ansible-playbook reads them to compute the play's variables
+// before printing it, so a missing secret ends the run with no PLAY line.
+// Names still to be templated are left to loadVarsFiles.
+func checkVaultedVarsFiles(play *playbook.Play) error {
+	for _, entry := range play.VarsFiles {
+		candidates, ok := entry.([]any)
+		if !ok {
+			candidates = []any{entry}
+		}
+		for _, c := range candidates {
+			path, ok := c.(string)
+			if !ok || strings.Contains(path, "{{") {
+				break
+			}
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(play.Dir, path)
+			}
+			if _, err := os.Stat(path); err != nil {
+				continue
+			}
+			var ve *vault.Error
+			if _, err := vault.ReadFile(path); errors.As(err, &ve) {
+				return &ExitError{Code: ExitGeneral, Err: err}
+			}
+			break
+		}
 	}
 	return nil
 }

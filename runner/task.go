@@ -14,6 +14,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 // taskRun carries per-invocation settings of a task.
@@ -233,7 +234,8 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 			"changed": false, "unreachable": true, "msg": msg,
 		}}
 	}
-	if template.IsUndefined(err) {
+	var ve *vault.Error
+	if template.IsUndefined(err) || errors.As(err, &ve) {
 		// The task never ran: Ansible reports only the message.
 		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
 	}

@@ -17,6 +17,12 @@ func (ev *evaluator) templateValue(value any) (any, error) {
 		return plain(v), err
 	case Unsafe:
 		return x.V, nil
+	case Deferred:
+		v, err := x.Value()
+		if err != nil {
+			return nil, err
+		}
+		return ev.templateValue(v)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {

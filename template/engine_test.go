@@ -235,6 +235,35 @@ func TestUnsafeIsNotTemplated(t *testing.T) {
 	}
 }
 
+// deferred is a Deferred value for tests: its value, or its error.
+type deferred struct {
+	v   any
+	err error
+}
+
+func (d deferred) Value() (any, error) { return d.v, d.err }
+
+func TestDeferredValues(t *testing.T) {
+	e := New(Options{})
+	vars := MapVars{
+		"ok":  deferred{v: Unsafe{V: "p {{ x }}"}},
+		"bad": deferred{err: fmt.Errorf("Attempting to decrypt but no vault secrets found")},
+		"x":   "X",
+	}
+	if got, err := e.Template("{{ ok }}", vars); err != nil || got != "p {{ x }}" {
+		t.Errorf("a used deferred value = %#v, %v", got, err)
+	}
+	if got, err := e.Template(deferred{v: "{{ x }}"}, vars); err != nil || got != "X" {
+		t.Errorf("a deferred template argument = %#v, %v", got, err)
+	}
+	if _, err := e.Template("{{ bad }}", vars); err == nil || !strings.Contains(err.Error(), "no vault secrets found") {
+		t.Errorf("a failing deferred value gave %v", err)
+	}
+	if got, err := e.Template("{{ x }}", vars); err != nil || got != "X" {
+		t.Errorf("an unused failing value broke a template: %#v, %v", got, err)
+	}
+}
+
 func TestConcurrentUse(t *testing.T) {
 	c := newCluster(10)
 	e := New(Options{})

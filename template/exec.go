@@ -3,8 +3,9 @@ package template
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+
+	"github.com/gansible/gansible/vault"
 )
 
 // Loop control travels up from {% break %} and {% continue %} as errors.
@@ -207,7 +208,7 @@ func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame)
 		if err != nil {
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, err := vault.ReadFile(path)
 		if err != nil {
 			return err
 		}

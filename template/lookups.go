@@ -2,6 +2,7 @@ package template
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/vault"
 )
 
 // lookupFunc implements a lookup plugin: it returns a list of results.
@@ -20,6 +23,7 @@ func init() {
 	lookups = map[string]lookupFunc{
 		"env":         lookupEnv,
 		"file":        lookupFile,
+		"unvault":     lookupUnvault,
 		"template":    lookupTemplate,
 		"pipe":        lookupPipe,
 		"lines":       lookupLines,
@@ -70,9 +74,15 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		case "ignore", "warn":
 			ran = nil
 		default:
-			// Ansible's templar wraps the plugin's AnsibleError, and
-			// the wrapper's text repeats the original after a period.
-			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %s", name, err)
+			// Ansible's templar wraps the plugin's error (an AnsibleError
+			// unless vault says otherwise), and the wrapper's text repeats
+			// the original after a period.
+			class := "ansible.errors.AnsibleError"
+			var ve *vault.Error
+			if errors.As(err, &ve) {
+				class = ve.PythonClass()
+			}
+			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", name, class, err)
 			return nil, fmt.Errorf("%s. %w", msg, err)
 		}
 	}
@@ -147,7 +157,7 @@ func lookupFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(p)
+		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
@@ -163,6 +173,24 @@ func lookupFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// lookupUnvault is lookup('unvault'): a file's content, decrypted when
+// vaulted, with nothing stripped. The plaintext stays in memory.
+func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		p, err := ev.findFile("files", str(t))
+		if err != nil {
+			return nil, err
+		}
+		data, err := vault.ReadRealFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(data))
+	}
+	return out, nil
+}
+
 func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
@@ -170,7 +198,7 @@ func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 		if err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(p)
+		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}

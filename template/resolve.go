@@ -68,6 +68,12 @@ func (ev *evaluator) resolve(raw any) (any, error) {
 	switch x := raw.(type) {
 	case Unsafe:
 		return normalize(x.V), nil
+	case Deferred:
+		v, err := x.Value()
+		if err != nil {
+			return nil, err
+		}
+		return ev.resolve(v)
 	case string:
 		return ev.templateString(x)
 	case HostVars:

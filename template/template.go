@@ -56,6 +56,13 @@ type HostVars interface {
 // it is never templated, even when it contains "{{".
 type Unsafe struct{ V any }
 
+// Deferred is a value computed when a template first uses it: an inline
+// vault value that could not be decrypted as it was read, which Ansible
+// decrypts only when used, so that its error fails only the task using it.
+type Deferred interface {
+	Value() (any, error)
+}
+
 // Options configures an Engine.
 type Options struct {
 	// Now returns the current time for now(); time.Now when nil.

@@ -8,16 +8,59 @@ package yamlvalue
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
+
+// VaultTag marks an inline vaulted string (ansible-vault encrypt_string).
+const VaultTag = "!vault"
+
+// decryptScalar decrypts an inline !vault value with the process's
+// secrets. Like Ansible's AnsibleVaultEncryptedUnicode, the plaintext is
+// never templated: "{{" in a secret stays as it is. A value that cannot be
+// decrypted now (no secret, or not the right one) is Ansible's lazy value:
+// its error comes when a template uses it, so an unused value for another
+// vault id does no harm.
+func decryptScalar(file string, n *yaml.Node) (any, error) {
+	// Ansible names no file for an inline value.
+	plain, err := vault.DecryptString([]byte(n.Value), "")
+	var ve *vault.Error
+	switch {
+	case errors.As(err, &ve):
+		return &VaultValue{Pos: At(file, n), Text: n.Value, Err: err}, nil
+	case err != nil:
+		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
+	}
+	return template.Unsafe{V: string(plain)}, nil
+}
+
+// VaultValue is an inline vaulted string that could not be decrypted when
+// its document was read.
+type VaultValue struct {
+	Pos  Pos
+	Text string // the vaulted text
+	Err  error  // why it could not be decrypted
+}
+
+// Value decrypts the value, with the secrets known now, or returns the
+// decryption error.
+func (v *VaultValue) Value() (any, error) {
+	plain, err := vault.DecryptString([]byte(v.Text), "")
+	if err != nil {
+		return nil, err
+	}
+	return template.Unsafe{V: string(plain)}, nil
+}
 
 // Pos is a position in a source file.
 type Pos struct {
@@ -48,9 +91,12 @@ func At(file string, node *yaml.Node) Pos {
 type Error struct {
 	Pos Pos
 	Msg string
+	Err error // the cause, when another package's error (a vault error)
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error at pos.
 func Errorf(pos Pos, format string, args ...any) error {
@@ -61,8 +107,11 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // ParseFile reads and parses a YAML file. A syntax error names the file and
 // line. An empty file, or one holding only null, yields a nil node.
+//
+// A whole-file vaulted document is decrypted first (package vault, with
+// the process's secrets); the plaintext stays in memory.
 func ParseFile(path string) (*yaml.Node, error) {
-	data, err := os.ReadFile(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +287,13 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
+		if n.Tag == VaultTag {
+			return decryptScalar(d.file, n)
+		}
 		return Scalar(n), nil
+	}
+	if n.Tag == VaultTag {
+		return nil, Errorf(At(d.file, n), "A vaulted value must be a scalar: !vault tags a string")
 	}
 	return nil, Errorf(At(d.file, n), "unexpected YAML node")
 }

@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 )
 
 func TestYAML11Scalars(t *testing.T) {
@@ -104,5 +107,46 @@ func TestParseNullDocument(t *testing.T) {
 	}
 	if n, err := Parse("t.yml", []byte("'null'")); err != nil || n == nil {
 		t.Errorf("Parse('null' quoted) = %v, %v; want a string node", n, err)
+	}
+}
+
+func TestVaultTag(t *testing.T) {
+	enc, err := vault.Encrypt([]byte("p {{ x }}"), []byte("pw"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := "a: !vault |\n  " + strings.ReplaceAll(strings.TrimSpace(string(enc)), "\n", "\n  ") + "\n"
+	decode := func() any {
+		t.Helper()
+		n, err := Parse("v.yml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := Decode("v.yml", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(map[string]any)["a"]
+	}
+	defer vault.SetDefault(nil)
+
+	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("pw")}}})
+	if got, ok := decode().(template.Unsafe); !ok || got.V != "p {{ x }}" {
+		t.Errorf("with the secret: %#v, want the plaintext, not to be templated", got)
+	}
+
+	// Without the right secret the value is decrypted when used, as
+	// Ansible's lazy vault value: unused, it does no harm.
+	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("other")}}})
+	lazy, ok := decode().(*VaultValue)
+	if !ok {
+		t.Fatalf("with a wrong secret: %#v, want a *VaultValue", lazy)
+	}
+	if _, err := lazy.Value(); err == nil || err.Error() != "Decryption failed (no vault secrets were found that could decrypt)" {
+		t.Errorf("Value() error = %v", err)
+	}
+	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("pw")}}})
+	if v, err := lazy.Value(); err != nil || v.(template.Unsafe).V != "p {{ x }}" {
+		t.Errorf("Value() once the secret is known = %v, %v", v, err)
 	}
 }

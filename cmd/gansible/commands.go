@@ -16,6 +16,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 // ansible-playbook, so that `gansible site.yml` runs a playbook.
 var commands = map[string]command{
 	"ansible-playbook": run,
+	"ansible-vault":    vaultCommand,
 }
 
 // dispatch picks the command for argv0 and args and runs it.

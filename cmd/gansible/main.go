@@ -28,6 +28,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/runner"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -66,6 +67,7 @@ type flags struct {
 	listTasks, listTags, showVersion, help bool
 	sudo                                   bool
 	sudoUser                               string
+	vault                                  vaultFlags
 }
 
 func newFlagSet(f *flags) *pflag.FlagSet {
@@ -93,6 +95,7 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVarP(&f.sudo, "sudo", "s", false, "deprecated: run operations with sudo")
 	fs.StringVarP(&f.sudoUser, "sudo-user", "U", "", "deprecated: desired sudo user")
 	fs.CountVarP(&f.verbosity, "verbose", "v", "verbose mode (-vvv for more, -vvvv to enable connection debugging)")
+	f.vault.add(fs)
 	fs.BoolVar(&f.syntaxCheck, "syntax-check", false, "perform a syntax check on the playbook, but do not execute it")
 	fs.BoolVar(&f.listHosts, "list-hosts", false, "outputs a list of matching hosts; does not execute anything else")
 	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
@@ -218,6 +221,36 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		}
 	}
 
+	// As ansible-playbook, the -k and -K prompts come first, unless only
+	// listing or checking syntax; then the vault secrets, before anything
+	// is read, since inventory and playbook files may be vaulted.
+	secrets := newSecretReader(stdin, stderr)
+	var sshPass, becomePass string
+	if !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck) {
+		if f.askPass {
+			if sshPass, err = secrets.read("SSH password: "); err != nil {
+				return runner.OptionsError(err)
+			}
+		}
+		if f.askBecomePass || cfg.AskBecomePass {
+			prompt := "BECOME password: "
+			if sshPass != "" {
+				prompt = "BECOME password[defaults to SSH password]: "
+			}
+			if becomePass, err = secrets.read(prompt); err != nil {
+				return runner.OptionsError(err)
+			}
+			if becomePass == "" {
+				becomePass = sshPass
+			}
+		}
+	}
+	keyring, err := f.vault.load(cfg, cwd, secrets, out)
+	if err != nil {
+		return err
+	}
+	vault.SetDefault(keyring)
+
 	// Like ansible-playbook's option types, paths on the command line get
 	// $VAR and ~ expansion; a comma makes -i a host list, not a path.
 	var sources []string
@@ -316,24 +349,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}
 
-	secrets := newSecretReader(stdin, stderr)
-	if f.askPass {
-		if opts.Password, err = secrets.read("SSH password: "); err != nil {
-			return runner.OptionsError(err)
-		}
-	}
-	if f.askBecomePass || cfg.AskBecomePass {
-		prompt := "BECOME password: "
-		if opts.Password != "" {
-			prompt = "BECOME password[defaults to SSH password]: "
-		}
-		if opts.BecomePassword, err = secrets.read(prompt); err != nil {
-			return runner.OptionsError(err)
-		}
-		if opts.BecomePassword == "" {
-			opts.BecomePassword = opts.Password
-		}
-	}
+	opts.Password, opts.BecomePassword = sshPass, becomePass
 
 	return runInterruptible(scr, func(ctx context.Context) error { return runner.Run(ctx, opts, playbooks) })
 }
