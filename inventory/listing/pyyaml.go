@@ -12,7 +12,9 @@ import (
 
 // YAML formats v as ansible-inventory -y does: yaml.dump(v,
 // Dumper=AnsibleDumper, default_flow_style=False, allow_unicode=True).
-// The emitter below follows PyYAML's for block collections: sorted keys,
+// AnsibleDumper is PyYAML's CSafeDumper, so the emitter below follows
+// libyaml's (PyYAML's own differs in a few corners) for block
+// collections: sorted keys,
 // lists not indented under their key, empty collections as {} and [],
 // each string in the first style of plain, single-quoted and
 // double-quoted that can hold it, and long scalars folded past column 80.
@@ -23,11 +25,6 @@ func YAML(v any) (string, error) {
 		return "", err
 	}
 	e.writeIndent()
-	if e.openEnded {
-		// A plain scalar at the root is followed by the document end marker.
-		e.writeIndicator("...", true, false, false)
-		e.writeIndent()
-	}
 	return e.b.String(), nil
 }
 
@@ -40,7 +37,6 @@ type emitter struct {
 	b                     strings.Builder
 	column                int
 	whitespace, indention bool
-	openEnded             bool
 	indent                int // -1: none yet
 	indents               []int
 	simpleKey             bool
@@ -127,7 +123,6 @@ func (e *emitter) writeIndicator(ind string, needWhitespace, whitespace, indenti
 	}
 	e.whitespace = whitespace
 	e.indention = e.indention && indention
-	e.openEnded = false
 }
 
 func (e *emitter) writeIndent() {
@@ -194,7 +189,7 @@ func (e *emitter) node(v any, root, sequence, mapping bool) error {
 		for _, k := range sortedKeys(x) {
 			e.writeIndent()
 			a := analyze(k)
-			if len([]rune(k)) < 128 && !a.empty && !a.multiline {
+			if len(k) <= 128 && !a.multiline {
 				e.simpleKey = true
 				e.scalar(k, "str", a)
 				e.simpleKey = false
@@ -324,11 +319,8 @@ func analyze(s string) analysis {
 		if isBreak(ch) {
 			lineBreaks = true
 		}
-		if !(ch == '\n' || ch >= 0x20 && ch <= 0x7e) {
-			if !((ch == 0x85 || ch >= 0xa0 && ch <= 0xd7ff || ch >= 0xe000 && ch <= 0xfffd ||
-				ch >= 0x10000 && ch < 0x10ffff) && ch != 0xfeff) {
-				special = true
-			}
+		if !printable(ch) {
+			special = true
 		}
 		switch {
 		case ch == ' ':
@@ -375,9 +367,6 @@ func (e *emitter) scalar(text, tag string, a analysis) {
 }
 
 func (e *emitter) writePlain(s string, split bool) {
-	if len(e.indents) == 1 {
-		e.openEnded = true
-	}
 	if s == "" {
 		return
 	}
@@ -474,49 +463,48 @@ var escapes = map[rune]string{
 	0x1b: "e", '"': "\"", '\\': "\\", 0x85: "N", 0xa0: "_", 0x2028: "L", 0x2029: "P",
 }
 
+// writeDoubleQuoted is libyaml's yaml_emitter_write_double_quoted.
 func (e *emitter) writeDoubleQuoted(s string, split bool) {
 	e.writeIndicator("\"", true, false, false)
 	text := []rune(s)
-	start := 0
-	for end := 0; end <= len(text); end++ {
-		var ch rune = -1
-		if end < len(text) {
-			ch = text[end]
-		}
-		if ch == -1 || ch == '"' || ch == '\\' || ch == 0x85 || ch == 0x2028 || ch == 0x2029 || ch == 0xfeff ||
-			!(ch >= 0x20 && ch <= 0x7e || ch >= 0xa0 && ch <= 0xd7ff || ch >= 0xe000 && ch <= 0xfffd) {
-			if start < end {
-				e.write(string(text[start:end]))
-				start = end
-			}
-			if ch != -1 {
-				var data string
-				switch esc, ok := escapes[ch]; {
-				case ok:
-					data = `\` + esc
-				case ch <= 0xff:
-					data = fmt.Sprintf(`\x%02X`, ch)
-				case ch <= 0xffff:
-					data = fmt.Sprintf(`\u%04X`, ch)
-				default:
-					data = fmt.Sprintf(`\U%08X`, ch)
-				}
-				e.write(data)
-				start = end + 1
-			}
-		}
-		if 0 < end && end < len(text)-1 && (ch == ' ' || start >= end) && e.column+(end-start) > bestWidth && split {
-			data := string(text[start:end]) + `\`
-			if start < end {
-				start = end
+	spaces := false
+	for i, ch := range text {
+		switch {
+		case !printable(ch) || ch == 0xfeff || isBreak(ch) || ch == '"' || ch == '\\':
+			var data string
+			switch esc, ok := escapes[ch]; {
+			case ok:
+				data = `\` + esc
+			case ch <= 0xff:
+				data = fmt.Sprintf(`\x%02X`, ch)
+			case ch <= 0xffff:
+				data = fmt.Sprintf(`\u%04X`, ch)
+			default:
+				data = fmt.Sprintf(`\U%08X`, ch)
 			}
 			e.write(data)
-			e.writeIndent()
-			e.whitespace, e.indention = false, false
-			if text[start] == ' ' {
-				e.write(`\`)
+			spaces = false
+		case ch == ' ':
+			if split && !spaces && e.column > bestWidth && i != 0 && i != len(text)-1 {
+				e.writeIndent()
+				if text[i+1] == ' ' {
+					e.write(`\`)
+				}
+			} else {
+				e.write(" ")
 			}
+			spaces = true
+		default:
+			e.write(string(ch))
+			spaces = false
 		}
 	}
 	e.writeIndicator("\"", false, false, false)
+}
+
+// printable is libyaml's IS_PRINTABLE: characters beyond the Basic
+// Multilingual Plane are not, so they are escaped.
+func printable(ch rune) bool {
+	return ch == '\n' || ch >= 0x20 && ch <= 0x7e || ch >= 0xa0 && ch <= 0xd7ff ||
+		ch >= 0xe000 && ch <= 0xfffd && ch != 0xfeff
 }
