@@ -135,7 +135,7 @@ func inventoryCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return runner.ExitGeneral
 	}
 
-	text, err := inventoryOutput(&f, pattern, stderr)
+	text, err := inventoryOutput(&f, pattern, stdout, stderr)
 	var optErr *inventoryOptionsError
 	switch {
 	case errors.As(err, &optErr):
@@ -176,7 +176,7 @@ type inventoryOptionsError struct{ msg string }
 func (e *inventoryOptionsError) Error() string { return e.msg }
 
 // inventoryOutput loads the inventory and renders the requested action.
-func inventoryOutput(f *inventoryFlags, pattern string, stderr io.Writer) (string, error) {
+func inventoryOutput(f *inventoryFlags, pattern string, stdout, stderr io.Writer) (string, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -185,7 +185,12 @@ func inventoryOutput(f *inventoryFlags, pattern string, stderr io.Writer) (strin
 	if err != nil {
 		return "", err
 	}
-	out := output.NewDefault(io.Discard, stderr, false, f.verbosity)
+	out := output.NewDefault(stdout, stderr, false, f.verbosity)
+	if cfg.Path != "" {
+		out.Verbose(1, "Using "+cfg.Path+" as config file")
+	} else {
+		out.Verbose(1, "No config file found; using defaults")
+	}
 	for _, w := range cfg.Warnings {
 		out.Warning(w)
 	}
