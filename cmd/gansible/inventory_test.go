@@ -86,6 +86,8 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"verbose", "children", []string{"-i", "hosts", "--graph", "-v"}},
 		inventoryCase{"positional-ignored-by-list", "children", []string{"-i", "hosts", "--list", "a"}},
 		inventoryCase{"host-ambiguous", "children", []string{"-i", "hosts", "--host", "a"}},
+		inventoryCase{"warning-wrapped", "children", []string{"-i", "/nonexistent/a-rather-long-directory-name/to-wrap-the-warning/inventory-hosts", "--graph"}},
+		inventoryCase{"warning-duplicate-localhost", "children", []string{"-i", "localhost,127.0.0.1,::1", "--list"}},
 		inventoryCase{"warning-missing-source", "children", []string{"-i", "/nonexistent/hosts", "--list"}},
 		inventoryCase{"error-no-action", "children", []string{"-i", "hosts"}},
 		inventoryCase{"error-two-actions", "children", []string{"-i", "hosts", "--list", "--graph"}},
