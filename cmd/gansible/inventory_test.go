@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,4 +212,21 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return "(identical lines, different bytes)"
+}
+
+// TestInventoryDispatch: the binary is ansible-inventory by name or as
+// "gansible inventory".
+func TestInventoryDispatch(t *testing.T) {
+	for _, call := range []struct {
+		argv0 string
+		args  []string
+	}{
+		{"/usr/local/bin/ansible-inventory", []string{"--help"}},
+		{"gansible", []string{"inventory", "--help"}},
+	} {
+		var out bytes.Buffer
+		if code := dispatch(call.argv0, call.args, nil, &out, io.Discard); code != 0 || out.String() != inventoryHelp {
+			t.Errorf("dispatch(%q, %q) = %d, %.60q...; want ansible-inventory's help", call.argv0, call.args, code, out.String())
+		}
+	}
 }
