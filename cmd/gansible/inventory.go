@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"unicode"
 
 	"github.com/spf13/pflag"
@@ -304,6 +305,8 @@ func pythonErrno(err error) string {
 		return "[Errno 2] No such file or directory"
 	case errors.Is(err, os.ErrPermission):
 		return "[Errno 13] Permission denied"
+	case errors.Is(err, syscall.EISDIR):
+		return "[Errno 21] Is a directory"
 	}
 	return err.Error()
 }

@@ -96,6 +96,7 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"error-unknown-group", "children", []string{"-i", "hosts", "--graph", "nope"}},
 		inventoryCase{"error-limit", "children", []string{"-i", "hosts", "-l", "a1", "--list"}},
 		inventoryCase{"error-unknown-option", "children", []string{"-i", "hosts", "--bogus", "--list"}},
+		inventoryCase{"error-output-directory", "children", []string{"-i", "hosts", "--list", "--output", "/"}},
 		inventoryCase{"error-output", "children", []string{"-i", "hosts", "--list", "--output", "/nonexistent/out.json"}},
 	)
 }
