@@ -25,7 +25,7 @@ type inventoryFlags struct {
 	list, graph, yaml, toml, vars bool
 	export, help, showVersion     bool
 	verbosity                     int
-	limit, listHosts              bool
+	listHosts                     bool
 	vaultIDs, vaultPasswordFiles  []string
 	askVaultPass                  bool
 	limitValue                    string
@@ -81,20 +81,8 @@ func inventoryCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return usageError(argparseMessage(err))
 	}
-	for _, name := range []string{"limit", "list-hosts"} {
-		if fl := fs.Lookup(name); fl.Changed {
-			opt := "--" + name
-			for _, a := range args {
-				if a == "-l" || strings.HasPrefix(a, "-l") && !strings.HasPrefix(a, "--") {
-					opt = "-l"
-					break
-				}
-				if strings.HasPrefix(a, "--"+name) {
-					break
-				}
-			}
-			return usageError("unrecognized arguments: " + opt)
-		}
+	if fs.Changed("limit") || fs.Changed("list-hosts") {
+		return usageError("unrecognized arguments: " + refusedOption(args))
 	}
 	if fs.NArg() > 1 {
 		return usageError("unrecognized arguments: " + strings.Join(fs.Args()[1:], " "))
@@ -169,6 +157,25 @@ func inventoryCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return runner.ExitGeneral
 	}
 	return 0
+}
+
+// refusedOption names the first of -l, --limit and --list-hosts in args,
+// as argparse reports the one it meets first.
+func refusedOption(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		switch {
+		case strings.HasPrefix(a, "--limit"):
+			return "--limit"
+		case strings.HasPrefix(a, "--list-hosts"):
+			return "--list-hosts"
+		case strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "l"):
+			return "-l"
+		}
+	}
+	return "-l"
 }
 
 // inventoryOptionsError is ansible-inventory's AnsibleOptionsError: the
