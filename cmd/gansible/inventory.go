@@ -78,6 +78,10 @@ func inventoryCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "%s\nansible-inventory: error: %s\n \n%s", usage, msg, inventoryHelp)
 		return exitUsage
 	}
+	args, err := expandAbbreviations(args)
+	if err != nil {
+		return usageError(err.Error())
+	}
 	if err := fs.Parse(args); err != nil {
 		return usageError(argparseMessage(err))
 	}
@@ -157,6 +161,103 @@ func inventoryCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return runner.ExitGeneral
 	}
 	return 0
+}
+
+// inventoryLongOptions are ansible-inventory's long options in the order
+// its parser defines them, which is the order argparse lists the
+// candidates of an ambiguous abbreviation in; those marked true take a
+// value.
+var inventoryLongOptions = []struct {
+	name  string
+	value bool
+}{
+	{"--help", false}, {"--version", false}, {"--verbose", false},
+	{"--inventory", true}, {"--inventory-file", true}, {"--vault-id", true},
+	{"--ask-vault-password", false}, {"--ask-vault-pass", false},
+	{"--vault-password-file", true}, {"--vault-pass-file", true},
+	{"--playbook-dir", true}, {"--extra-vars", true}, {"--limit", false},
+	{"--list-hosts", false}, {"--list", false}, {"--host", true}, {"--graph", false},
+	{"--yaml", false}, {"--toml", false}, {"--vars", false}, {"--export", false},
+	{"--output", true},
+}
+
+// shortValueOptions are the short options that take a value.
+var shortValueOptions = map[byte]bool{'i': true, 'e': true}
+
+// expandAbbreviations replaces unambiguous prefixes of long options by
+// the options, as argparse accepts them, and refuses ambiguous ones with
+// argparse's message.
+func expandAbbreviations(args []string) ([]string, error) {
+	// argparse classifies every argument before it takes values, so an
+	// ambiguous abbreviation anywhere is the error.
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "--") || strings.Contains(a, " ") {
+			continue
+		}
+		if matches := longOptionMatches(a); len(matches) > 1 {
+			return nil, fmt.Errorf("ambiguous option: %s could match %s", a, strings.Join(matches, ", "))
+		}
+	}
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		out = append(out, a)
+		if a == "--" {
+			return append(out, args[i+1:]...), nil
+		}
+		if len(a) >= 2 && a[0] == '-' && a[1] != '-' {
+			if len(a) == 2 && shortValueOptions[a[1]] {
+				if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
+					// argparse takes no value that looks like an option.
+					return nil, fmt.Errorf("argument %s: expected one argument", inventoryOptionNames(a))
+				}
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		if !strings.HasPrefix(a, "--") {
+			continue
+		}
+		_, value, hasValue := strings.Cut(a, "=")
+		if matches := longOptionMatches(a); len(matches) == 1 {
+			takesValue := false
+			for _, o := range inventoryLongOptions {
+				takesValue = takesValue || o.name == matches[0] && o.value
+			}
+			out[len(out)-1] = matches[0]
+			if hasValue {
+				out[len(out)-1] += "=" + value
+			}
+			if takesValue && !hasValue {
+				if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
+					return nil, fmt.Errorf("argument %s: expected one argument", inventoryOptionNames(matches[0]))
+				}
+				i++
+				out = append(out, args[i])
+			}
+		}
+	}
+	return out, nil
+}
+
+// longOptionMatches returns the long option arg names (before any "="):
+// the exact one, or every option it is a prefix of.
+func longOptionMatches(arg string) []string {
+	name, _, _ := strings.Cut(arg, "=")
+	var matches []string
+	for _, o := range inventoryLongOptions {
+		if o.name == name {
+			return []string{o.name}
+		}
+		if strings.HasPrefix(o.name, name) {
+			matches = append(matches, o.name)
+		}
+	}
+	return matches
 }
 
 // refusedOption names the first of -l, --limit and --list-hosts in args,
@@ -301,6 +402,8 @@ func inventoryOptionNames(opt string) string {
 		return "-i/--inventory/--inventory-file"
 	case "-e", "--extra-vars":
 		return "-e/--extra-vars"
+	case "--vault-password-file", "--vault-pass-file":
+		return "--vault-password-file/--vault-pass-file"
 	}
 	return opt
 }

@@ -97,6 +97,11 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"error-limit", "children", []string{"-i", "hosts", "-l", "a1", "--list"}},
 		inventoryCase{"error-unknown-option", "children", []string{"-i", "hosts", "--bogus", "--list"}},
 		inventoryCase{"error-output-directory", "children", []string{"-i", "hosts", "--list", "--output", "/"}},
+		inventoryCase{"abbreviated-options", "children", []string{"--inv", "hosts", "--gra", "--va"}},
+		inventoryCase{"abbreviated-with-value", "children", []string{"-i", "hosts", "--ho=b1", "--ya"}},
+		inventoryCase{"error-ambiguous-option", "children", []string{"-i", "hosts", "--li"}},
+		inventoryCase{"error-option-as-value", "children", []string{"-i", "hosts", "-e", "--list"}},
+		inventoryCase{"error-missing-value", "children", []string{"-i", "hosts", "--list", "--output"}},
 		inventoryCase{"error-output", "children", []string{"-i", "hosts", "--list", "--output", "/nonexistent/out.json"}},
 	)
 }
