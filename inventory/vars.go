@@ -249,3 +249,53 @@ func toInt(v any) (int, bool) {
 	}
 	return 0, false
 }
+
+// FileHostVars returns h's own inventory-file variables merged with its
+// host_vars/ files, beside the inventory and, when withPlaybook is set,
+// beside the playbook directory: the variables ansible-inventory --export
+// shows for a host (without the magic ones HostVars adds). The map is new;
+// its values are shared with the inventory.
+func (inv *Inventory) FileHostVars(h *Host, withPlaybook bool) map[string]any {
+	vars := map[string]any{}
+	for k, v := range h.Vars {
+		vars[k] = v
+	}
+	for _, vd := range inv.varsLayers(withPlaybook) {
+		for k, v := range inv.cachedVars(vd.hostVars, h.Name) {
+			vars[k] = v
+		}
+	}
+	return vars
+}
+
+// FileGroupVars returns g's own inventory-file variables merged with its
+// group_vars/ files, beside the inventory and, when withPlaybook is set,
+// beside the playbook directory, as ansible-inventory shows a group's
+// variables. The map is new; its values are shared with the inventory.
+func (inv *Inventory) FileGroupVars(g *Group, withPlaybook bool) map[string]any {
+	vars := map[string]any{}
+	for k, v := range g.Vars {
+		vars[k] = v
+	}
+	for _, vd := range inv.varsLayers(withPlaybook) {
+		for k, v := range inv.cachedVars(vd.groupVars, g.Name) {
+			vars[k] = v
+		}
+	}
+	return vars
+}
+
+func (inv *Inventory) varsLayers(withPlaybook bool) []*varsDir {
+	layers := append([]*varsDir(nil), inv.inventoryVars...)
+	if withPlaybook {
+		layers = append(layers, inv.playbookVars...)
+	}
+	return layers
+}
+
+// Priority is the group's ansible_group_priority (1 unless set).
+func (g *Group) Priority() int { return g.priority }
+
+// Implicit reports whether h is the localhost Ansible invents when the
+// inventory has none.
+func (h *Host) Implicit() bool { return h.implicit }

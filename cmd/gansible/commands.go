@@ -15,8 +15,9 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 // the first argument (gansible vault ...); anything else is
 // ansible-playbook, so that `gansible site.yml` runs a playbook.
 var commands = map[string]command{
-	"ansible-playbook": run,
-	"ansible-vault":    vaultCommand,
+	"ansible-playbook":  run,
+	"ansible-vault":     vaultCommand,
+	"ansible-inventory": inventoryCmd,
 }
 
 // dispatch picks the command for argv0 and args and runs it.
