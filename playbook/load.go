@@ -267,7 +267,11 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "environment":
 			p.Environment = d.value(val)
 		case "strategy":
-			p.Strategy = d.str(val)
+			// Only linear runs; running another strategy as linear
+			// would change what the play means.
+			if p.Strategy = d.str(val); p.Strategy != "linear" && p.Strategy != "ansible.builtin.linear" {
+				d.fail(val, "the strategy plugin '%s' is not supported by gansible yet (only linear)", p.Strategy)
+			}
 		case "check_mode":
 			p.CheckMode = d.boolPtr(val)
 		case "diff":
