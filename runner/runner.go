@@ -80,6 +80,9 @@ type run struct {
 	batchNames                     []any
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
+	// throttle limits how many hosts run the current task at once (the
+	// task's throttle keyword); 0 leaves it to forks.
+	throttle int
 	// fatal ends the whole run at once, without a recap, as an
 	// exception in ansible-playbook's strategy does. Host goroutines set
 	// it through failRun.
@@ -335,7 +338,11 @@ func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
 	}
 	defer func() { r.activeAtStart = nil }()
 	done := make([]chan func(), len(hosts))
-	sem := make(chan struct{}, r.opts.Forks)
+	workers := r.opts.Forks
+	if r.throttle > 0 {
+		workers = min(workers, r.throttle)
+	}
+	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	var panicOnce sync.Once
 	var caught *HostPanic

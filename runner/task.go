@@ -67,6 +67,8 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		}
 		return
 	}
+	r.throttle = r.taskThrottle(hosts[0], t)
+	defer func() { r.throttle = 0 }()
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, t, taskRun{handler: handler})
 	})
@@ -82,6 +84,18 @@ func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
 		}
 	}
 	return name
+}
+
+// taskThrottle is the task's throttle keyword (or its blocks'): how many
+// hosts run it at once, 0 for no limit beyond forks. Ansible templates it
+// once for the task.
+func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
+	for p := t; p != nil; p = p.Parent {
+		if p.Throttle != nil {
+			return max(intValue(r.templateOr(p.Throttle, r.taskScope(h, t, nil), 0), 0), 0)
+		}
+	}
+	return 0
 }
 
 func (r *run) runOnce(t *playbook.Task) bool {
