@@ -66,7 +66,7 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	}
 	switch t.Action {
 	case "set_fact":
-		return r.actionSetFact(h, args)
+		return r.actionSetFact(r.factHost(h, t), args)
 	case "fail":
 		msg := "Failed as requested from task"
 		if m, ok := args["msg"]; ok {
@@ -365,7 +365,21 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if err != nil {
 		return r.failure(t, err)
 	}
-	return r.moduleResult(h, res, tr)
+	return r.moduleResult(r.factHost(h, t), res, tr)
+}
+
+// factHost is the host whose facts a task's result sets: the delegated
+// host with delegate_facts, else the host the task runs for.
+func (r *run) factHost(h *hostState, t *playbook.Task) *hostState {
+	if !t.DelegateFacts {
+		return h
+	}
+	if d := r.delegateName(h, t); d != "" && d != h.name {
+		if dh, ok := r.hosts[d]; ok {
+			return dh
+		}
+	}
+	return h
 }
 
 // moduleResult converts a module's Result to the result Ansible registers.
