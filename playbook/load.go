@@ -277,7 +277,7 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "diff":
 			p.Diff = d.boolPtr(val)
 		case "order":
-			p.Order = d.str(val)
+			p.Order = d.str(val) // checked when the play runs, as Ansible does
 		case "run_once":
 			p.RunOnce = d.bool(val)
 		case "no_log":

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gansible/gansible/output"
@@ -60,13 +62,21 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	} else if n, err := r.templatePlayString(name); err == nil {
 		name = n
 	}
-	r.opts.Out.Play(name)
-
+	if !validOrder[play.Order] {
+		// ansible-playbook fails before the play's banner, with the exit
+		// code of bad options and no recap.
+		err := &ExitError{Code: ExitOptions, Err: fmt.Errorf("Invalid 'order' specified for inventory hosts: %s", play.Order)}
+		r.failRun(err)
+		return false, err
+	}
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
+		r.opts.Out.Play(name)
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
+	hosts = orderHosts(hosts, play.Order)
 	if len(hosts) == 0 {
+		r.opts.Out.Play(name)
 		r.opts.Out.NoHostsMatched()
 		return false, nil
 	}
@@ -79,6 +89,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	for i, h := range hosts {
 		r.playHostNames[i] = h.name
 	}
+	// The first batch's banner: after vars_prompt, before anything that
+	// can fail on the hosts' variables.
+	r.opts.Out.Play(name)
 	if err := r.loadVarsFiles(play, hosts[0]); err != nil {
 		return false, err
 	}
@@ -89,7 +102,12 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 	}
 
-	for _, batch := range batches(hosts, play.Serial) {
+	for i, batch := range batches(hosts, play.Serial) {
+		if i > 0 {
+			// Ansible starts the play anew, banner and all, for each
+			// batch.
+			r.opts.Out.Play(name)
+		}
 		r.batch = batch
 		r.batchNames = make([]any, len(batch))
 		for i, h := range batch {
@@ -382,4 +400,28 @@ func (r *run) notifyFailed(res *taskResult, err error) {
 		return
 	}
 	failAfterRegister(res, err)
+}
+
+// orderHosts puts a play's hosts in the order its order keyword asks for:
+// inventory order (the default), reversed, sorted by name, reverse
+// sorted, or shuffled.
+func orderHosts(hosts []*hostState, order string) []*hostState {
+	out := slices.Clone(hosts)
+	switch order {
+	case "reverse_inventory":
+		slices.Reverse(out)
+	case "sorted":
+		slices.SortStableFunc(out, func(a, b *hostState) int { return strings.Compare(a.name, b.name) })
+	case "reverse_sorted":
+		slices.SortStableFunc(out, func(a, b *hostState) int { return strings.Compare(b.name, a.name) })
+	case "shuffle":
+		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	}
+	return out
+}
+
+// validOrder are the values of the order keyword ("" when it is absent).
+var validOrder = map[string]bool{
+	"": true, "inventory": true, "reverse_inventory": true, "sorted": true,
+	"reverse_sorted": true, "shuffle": true,
 }
