@@ -195,6 +195,9 @@ func compareBig(a, b any) (c int, ok bool) {
 // parseInt is Python's int(s, base) for a string of digits (an optional
 // sign, no prefix), of any length up to maxIntBits.
 func parseInt(s string, base int) (any, bool) {
+	if base != 0 && (base < 2 || base > 36) {
+		return nil, false // Python: ValueError, int() base must be >= 2 and <= 36, or 0
+	}
 	if n, err := strconv.ParseInt(s, base, 64); err == nil {
 		return int(n), true
 	}

@@ -153,13 +153,16 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		}
 	case string:
 		s := strings.ReplaceAll(strings.TrimSpace(x), "_", "")
+		plain := s
 		if base != 10 {
 			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
 		}
 		if n, ok := parseInt(s, base); ok {
 			return n, nil
 		}
-		if f, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
+		// Jinja2's quirk for any base: int(float(value)), so that
+		// "42.23" | int is 42.
+		if f, err := strconv.ParseFloat(plain, 64); err == nil {
 			if n, ok := floatToInt(f); ok {
 				return n, nil
 			}
