@@ -28,7 +28,13 @@ func init() {
 		"q":         func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
 		"now":       globalNow,
 		"dict":      globalDict,
-		"namespace": func(_ *evaluator, a args) (any, error) { return &namespace{globalDictMap(a)}, nil },
+		"namespace": func(_ *evaluator, a args) (any, error) {
+			m, err := globalDict(nil, a)
+			if err != nil {
+				return nil, err
+			}
+			return &namespace{m.(map[string]any)}, nil
+		},
 		"undef": func(_ *evaluator, a args) (any, error) {
 			hint, _ := a.str(0, "hint", "")
 			if hint == "" {
@@ -117,6 +123,8 @@ func globalDict(_ *evaluator, a args) (any, error) {
 	out := map[string]any{}
 	if len(a.pos) > 0 {
 		switch x := a.pos[0].(type) {
+		case *undefined:
+			return nil, strict(x)
 		case map[string]any:
 			for k, v := range x {
 				out[k] = v
@@ -135,11 +143,6 @@ func globalDict(_ *evaluator, a args) (any, error) {
 		out[k] = v
 	}
 	return out, nil
-}
-
-func globalDictMap(a args) map[string]any {
-	m, _ := globalDict(nil, a)
-	return m.(map[string]any)
 }
 
 // strftime formats t with Python's strftime directives.
