@@ -22,12 +22,12 @@ var globalFunctions map[string]*function
 func init() {
 	globalFunctions = map[string]*function{}
 	for name, fn := range map[string]func(ev *evaluator, a args) (any, error){
-		"range":     globalRange,
-		"lookup":    func(ev *evaluator, a args) (any, error) { return ev.lookup(a, false) },
-		"query":     func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
-		"q":         func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
-		"now":       globalNow,
-		"dict":      globalDict,
+		"range":  globalRange,
+		"lookup": func(ev *evaluator, a args) (any, error) { return ev.lookup(a, false) },
+		"query":  func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
+		"q":      func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
+		"now":    globalNow,
+		"dict":   globalDict,
 		"namespace": func(_ *evaluator, a args) (any, error) {
 			m, err := globalDict(nil, a)
 			if err != nil {
