@@ -25,6 +25,7 @@ const (
 type HostResult struct {
 	Host      string
 	Delegated string // delegate_to host, printed as [host -> delegated]
+	Action    string // the task's module or action, as the task names it
 	Status    Status
 	Item      *string // the loop item label, for item lines
 	Result    map[string]any

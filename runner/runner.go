@@ -29,7 +29,7 @@ type Options struct {
 	InventorySources []string
 	Loader           *playbook.Loader
 	Engine           *template.Engine
-	Out              *output.Default
+	Out              output.Callback
 
 	ExtraVars   map[string]any
 	Limit       string

@@ -129,9 +129,12 @@ func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr t
 // lines, so that the caller controls output order.
 func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) (func(), *taskResult) {
 	var lines []output.HostResult
-	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) { lines = append(lines, hr) })
+	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) {
+		hr.Action = t.Action
+		lines = append(lines, hr)
+	})
 	r.account(h, t, res, tr)
-	final := output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored,
+	final := output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Ignored: res.ignored,
 		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d

@@ -1,0 +1,26 @@
+package output
+
+// Callback receives the events of a run and prints them; it is Ansible's
+// stdout callback plugin. Default is ansible-playbook's; Minimal and
+// Oneline are the ad-hoc command's. Every method may be called from
+// several hosts' goroutines at once.
+type Callback interface {
+	Warning(msg string)
+	Deprecation(msg string)
+	Error(msg string)
+	Verbose(level int, msg string)
+
+	Play(name string)
+	NoHostsMatched()
+	NoMoreHosts()
+	Task(name string, handler bool)
+	Included(file string, hosts []string, item *string, noLog bool)
+	Retry(host, task string, left int)
+	Result(r HostResult)
+	Recap(stats map[string]*Stats)
+}
+
+var (
+	_ Callback = (*Default)(nil)
+	_ Callback = (*Minimal)(nil)
+)

@@ -1,0 +1,118 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// noJSON are the actions whose results the ad-hoc callbacks print as
+// command output, not as JSON (Ansible's MODULE_NO_JSON).
+var noJSON = map[string]bool{
+	"command": true, "shell": true, "raw": true,
+	"ansible.builtin.command": true, "ansible.builtin.shell": true, "ansible.builtin.raw": true,
+	"ansible.legacy.command": true, "ansible.legacy.shell": true, "ansible.legacy.raw": true,
+}
+
+// Minimal is Ansible's minimal stdout callback, the ad-hoc command's
+// default: one "host | STATE" block per result, no banners, no recap.
+// With OneLine it is the oneline callback (ansible -o) instead.
+type Minimal struct {
+	*Default
+	OneLine bool
+}
+
+// NewMinimal returns the minimal (or, with oneLine, the oneline) callback.
+func NewMinimal(out, errOut io.Writer, color bool, verbosity int, oneLine bool) *Minimal {
+	return &Minimal{Default: NewDefault(out, errOut, color, verbosity), OneLine: oneLine}
+}
+
+func (m *Minimal) Play(string)                              {}
+func (m *Minimal) NoHostsMatched()                          {}
+func (m *Minimal) NoMoreHosts()                             {}
+func (m *Minimal) Task(string, bool)                        {}
+func (m *Minimal) Included(string, []string, *string, bool) {}
+func (m *Minimal) Retry(string, string, int)                {}
+func (m *Minimal) Recap(map[string]*Stats)                  {}
+
+// Result prints one result as minimal.py (or oneline.py) does.
+func (m *Minimal) Result(r HostResult) {
+	censor := Censor{NoLog: r.NoLog}
+	res := censor.Result(r.Result)
+	shown := cleanResult(res, m.verbosity)
+	if r.Debug {
+		cleanDebug(shown)
+	}
+	if _, ok := res["exception"]; ok {
+		delete(shown, "exception")
+	}
+	host := r.Host
+	switch r.Status {
+	case Skipped:
+		m.line(m.out, colorCyan, host+" | SKIPPED")
+	case Unreachable:
+		if m.OneLine {
+			msg, _ := res["msg"].(string)
+			m.line(m.out, colorBrightRed, host+" | UNREACHABLE!: "+msg)
+			return
+		}
+		m.line(m.out, colorBrightRed, host+" | UNREACHABLE! => "+JSON(shown, 4))
+	case Failed:
+		_, moduleStderr := res["module_stderr"]
+		_, exception := res["exception"]
+		switch {
+		case !m.OneLine && noJSON[r.Action] && !moduleStderr:
+			m.line(m.out, colorRed, m.commandMsg(host, res, "FAILED"))
+			return
+		case m.OneLine && exception && noJSON[r.Action] && !moduleStderr:
+			// oneline.py prints a command's output before its JSON only
+			// when the result carries an exception.
+			m.line(m.out, colorRed, m.commandMsg(host, res, "FAILED"))
+		}
+		m.line(m.out, colorRed, host+" | FAILED! => "+m.json(shown))
+	default:
+		state, code := "SUCCESS", colorGreen
+		if changed, _ := res["changed"].(bool); changed {
+			state, code = "CHANGED", colorYellow
+		}
+		if _, async := res["ansible_job_id"]; noJSON[r.Action] && !async {
+			m.line(m.out, code, m.commandMsg(host, res, state))
+			return
+		}
+		m.line(m.out, code, host+" | "+state+" => "+m.json(shown))
+	}
+}
+
+var indentLayout = regexp.MustCompile("\n *")
+
+// json is a result as the callback dumps it: indented by 4 for minimal,
+// on one line for oneline.
+func (m *Minimal) json(v map[string]any) string {
+	if m.OneLine {
+		// json.dumps(indent=0) with its newlines removed: "," between
+		// items, no spaces. Strings hold no raw newline, so every newline
+		// and the indentation after it are layout.
+		return indentLayout.ReplaceAllString(JSON(v, 1), "")
+	}
+	return JSON(v, 4)
+}
+
+// commandMsg is a command's result: its rc and output.
+func (m *Minimal) commandMsg(host string, res map[string]any, caption string) string {
+	str := func(k string) string { s, _ := res[k].(string); return s }
+	rc := any(-1)
+	if v, ok := res["rc"]; ok {
+		rc = v
+	}
+	if m.OneLine {
+		esc := strings.NewReplacer("\n", `\n`, "\r", `\r`)
+		line := fmt.Sprintf("%s | %s | rc=%v | (stdout) %s", host, caption, rc, esc.Replace(str("stdout")))
+		if s := str("stderr"); s != "" {
+			line += " (stderr) " + esc.Replace(s)
+		}
+		return line
+	}
+	// minimal.py ends the text with a newline, where display adds none.
+	return fmt.Sprintf("%s | %s | rc=%v >>\n%s%s%s", host, caption, rc, str("stdout"), str("stderr"), str("msg"))
+}
