@@ -35,6 +35,15 @@ type Config struct {
 	Pipelining      bool     // pipelining
 	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
+	RetrySavePath   string   // retry_files_save_path, as an absolute path; "" for the playbook's directory
+	StdoutCallback  string   // stdout_callback (default "default")
+	// CallbacksEnabled are the other callback plugins to load
+	// (callbacks_enabled, formerly callback_whitelist).
+	CallbacksEnabled []string
+	// LoadCallbacks is bin_ansible_callbacks: whether the ad-hoc command
+	// uses stdout_callback and callbacks_enabled.
+	LoadCallbacks bool
+	Strategy      string // strategy: the plays' default (default "linear")
 
 	VaultPasswordFile    string   // vault_password_file, as an absolute path
 	VaultIdentityList    []string // vault_identity_list: label@source entries
@@ -103,6 +112,24 @@ var settings = []setting{
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},
+	{"RETRY_FILES_SAVE_PATH", []iniKey{{"defaults", "retry_files_save_path"}}, []string{"ANSIBLE_RETRY_FILES_SAVE_PATH"},
+		func(c *Config, v string, from origin, env func(string) string) error {
+			c.RetrySavePath = resolvePath(v, from.baseDir, env)
+			return nil
+		}},
+	{"DEFAULT_STDOUT_CALLBACK", []iniKey{{"defaults", "stdout_callback"}}, []string{"ANSIBLE_STDOUT_CALLBACK"}, setString(func(c *Config) *string { return &c.StdoutCallback })},
+	{"CALLBACKS_ENABLED", []iniKey{{"defaults", "callback_whitelist"}, {"defaults", "callbacks_enabled"}}, []string{"ANSIBLE_CALLBACK_WHITELIST", "ANSIBLE_CALLBACKS_ENABLED"},
+		func(c *Config, v string, _ origin, _ func(string) string) error {
+			c.CallbacksEnabled = nil
+			for _, name := range strings.Split(v, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					c.CallbacksEnabled = append(c.CallbacksEnabled, name)
+				}
+			}
+			return nil
+		}},
+	{"DEFAULT_LOAD_CALLBACK_PLUGINS", []iniKey{{"defaults", "bin_ansible_callbacks"}}, []string{"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, setBool(func(c *Config) *bool { return &c.LoadCallbacks })},
+	{"DEFAULT_STRATEGY", []iniKey{{"defaults", "strategy"}}, []string{"ANSIBLE_STRATEGY"}, setString(func(c *Config) *string { return &c.Strategy })},
 	{"DEFAULT_LOG_PATH", []iniKey{{"defaults", "log_path"}}, []string{"ANSIBLE_LOG_PATH"},
 		func(c *Config, v string, from origin, env func(string) string) error {
 			c.LogPath = resolvePath(v, from.baseDir, env)
@@ -175,6 +202,8 @@ func defaults(home string) *Config {
 		BecomeUser:      "root",
 		BecomeMethod:    "sudo",
 		Gathering:       "implicit",
+		StdoutCallback:  "default",
+		Strategy:        "linear",
 	}
 }
 

@@ -9,6 +9,8 @@ type Callback interface {
 	Deprecation(msg string)
 	Error(msg string)
 	Verbose(level int, msg string)
+	// Display prints msg as it is, as Ansible's display.display does.
+	Display(msg string)
 
 	Play(name string)
 	NoHostsMatched()

@@ -129,6 +129,11 @@ func (d *Default) Verbose(level int, msg string) {
 	}
 }
 
+// Display prints msg uncoloured, with a newline unless it ends with one.
+func (d *Default) Display(msg string) {
+	d.line(d.out, "", strings.TrimSuffix(msg, "\n"))
+}
+
 // Play starts a play.
 func (d *Default) Play(name string) { d.banner("PLAY [" + name + "]") }
 

@@ -36,17 +36,17 @@ func (m *Minimal) Included(string, []string, *string, bool) {}
 func (m *Minimal) Retry(string, string, int)                {}
 func (m *Minimal) Recap(map[string]*Stats)                  {}
 
-// Result prints one result as minimal.py (or oneline.py) does.
+// Result prints one result as minimal.py (or oneline.py) does. Neither
+// prints loop items: the loop's final result, with its results list,
+// stands for them.
 func (m *Minimal) Result(r HostResult) {
+	if r.Item != nil {
+		return
+	}
 	censor := Censor{NoLog: r.NoLog}
 	res := censor.Result(r.Result)
 	shown := cleanResult(res, m.verbosity)
-	if r.Debug {
-		cleanDebug(shown)
-	}
-	if _, ok := res["exception"]; ok {
-		delete(shown, "exception")
-	}
+	delete(shown, "exception")
 	host := r.Host
 	switch r.Status {
 	case Skipped:
@@ -70,7 +70,7 @@ func (m *Minimal) Result(r HostResult) {
 			// when the result carries an exception.
 			m.line(m.out, colorRed, m.commandMsg(host, res, "FAILED"))
 		}
-		m.line(m.out, colorRed, host+" | FAILED! => "+m.json(shown))
+		m.line(m.out, colorRed, host+" | FAILED! => "+m.json(shown, r))
 	default:
 		state, code := "SUCCESS", colorGreen
 		if changed, _ := res["changed"].(bool); changed {
@@ -80,22 +80,29 @@ func (m *Minimal) Result(r HostResult) {
 			m.line(m.out, code, m.commandMsg(host, res, state))
 			return
 		}
-		m.line(m.out, code, host+" | "+state+" => "+m.json(shown))
+		if !m.OneLine && r.Debug {
+			// minimal.py cleans debug results; oneline.py does not.
+			cleanDebug(shown)
+		}
+		m.line(m.out, code, host+" | "+state+" => "+m.json(shown, r))
 	}
 }
 
 var indentLayout = regexp.MustCompile("\n *")
 
-// json is a result as the callback dumps it: indented by 4 for minimal,
-// on one line for oneline.
-func (m *Minimal) json(v map[string]any) string {
-	if m.OneLine {
-		// json.dumps(indent=0) with its newlines removed: "," between
-		// items, no spaces. Strings hold no raw newline, so every newline
-		// and the indentation after it are layout.
-		return indentLayout.ReplaceAllString(JSON(v, 1), "")
+// json is a result as the callback dumps it: indented by 4 for minimal;
+// for oneline, json.dumps(indent=0) (or 4, for results always shown
+// verbose, or at -vvv) with the newlines removed.
+func (m *Minimal) json(v map[string]any, r HostResult) string {
+	switch {
+	case !m.OneLine:
+		return JSON(v, 4)
+	case r.Verbose || m.verbosity > 2:
+		return strings.ReplaceAll(JSON(v, 4), "\n", "")
 	}
-	return JSON(v, 4)
+	// With indent 0 there is no indentation to keep; strings hold no raw
+	// newline, so every newline and the spaces after it are layout.
+	return indentLayout.ReplaceAllString(JSON(v, 1), "")
 }
 
 // commandMsg is a command's result: its rc and output.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
+	"github.com/gansible/gansible/config"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -116,8 +117,17 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 	case f.taskTimeout != 0:
 		return runner.OptionsError(errors.New("--task-timeout is not supported by gansible yet"))
 	}
-	callback := func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
-		return output.NewMinimal(stdout, stderr, color, verbosity, f.oneLine)
+	// As Ansible's ad-hoc command: -o is oneline; stdout_callback counts
+	// only with bin_ansible_callbacks; else minimal.
+	callback := func(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error) {
+		if cfg.LoadCallbacks && !f.oneLine && shortCallbackName(cfg.StdoutCallback) != "default" {
+			return callbackFromConfig(cfg, stdout, stderr, color, verbosity)
+		}
+		out := output.NewMinimal(stdout, stderr, color, verbosity, f.oneLine)
+		if cfg.LoadCallbacks {
+			warnEnabledCallbacks(cfg, out)
+		}
+		return out, nil
 	}
 	s, err := prepare(&f.flags, scr, stdin, stdout, stderr, callback, nil, true)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 	"github.com/gansible/gansible/refenv"
 )
 
-// The ad-hoc comparisons run each case in a copy of testdata/adhoc/case
+// The ad-hoc comparisons (and those of ansible-playbook's other stdout
+// callbacks) run each case in a copy of testdata/adhoc/case
 // and compare exit code, stdout and stderr with testdata/adhoc/golden/
 // <name>.golden, recorded from the real ansible 2.14. The copy's path
 // reads @CASE@ there.
@@ -28,37 +29,46 @@ type adhocCase struct {
 	// whose text (it lists options gansible does not have) gansible does
 	// not copy. The error and warning lines are still compared.
 	noHelp bool
+	// playbook runs ansible-playbook instead of ansible, with env added
+	// to the environment.
+	playbook bool
+	env      []string
 }
 
 // adhocCases run on the local connection only; -f 1 keeps the order of
 // several hosts' results fixed.
 var adhocCases = []adhocCase{
-	{"command-all", []string{"all", "-i", "hosts", "-f", "1", "-a", "echo hi {{ inventory_hostname }}"}, false},
-	{"command-module-flag", []string{"web", "-i", "hosts", "-f", "1", "-m", "command", "-a", "printf 'a\\nb'"}, false},
-	{"shell-fails", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2; exit 3"}, false},
-	{"shell-oneline", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2", "-o"}, false},
-	{"fail-oneline", []string{"d1", "-i", "hosts", "-m", "fail", "-o"}, false},
-	{"raw", []string{"d1", "-i", "hosts", "-m", "raw", "-a", "echo raw"}, false},
-	{"debug-msg", []string{"web", "-i", "hosts", "-f", "1", "-m", "debug", "-a", "msg={{ role }}-{{ inventory_hostname }}"}, false},
-	{"debug-var", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=port"}, false},
-	{"debug-extra-vars", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=x", "-e", "x=from_cli"}, false},
-	{"ping", []string{"w1", "-i", "hosts", "-m", "ping"}, false},
-	{"ping-oneline", []string{"w1:d1", "-i", "hosts", "-f", "1", "-m", "ping", "-o"}, false},
-	{"ping-json-args", []string{"w1", "-i", "hosts", "-m", "ping", "-a", `{"data": "json"}`}, false},
-	{"file-touch-check", []string{"w1", "-i", "hosts", "-m", "file", "-a", "path=@CASE@/touched state=touch", "-C"}, false},
-	{"copy-check", []string{"w1", "-i", "hosts", "-m", "copy", "-a", "src=files/hello.txt dest=@CASE@/copied", "-C"}, false},
-	{"stat", []string{"w1", "-i", "hosts", "-m", "stat", "-a", "path=@CASE@/nonexistent"}, false},
-	{"fail", []string{"w1", "-i", "hosts", "-m", "fail", "-a", "msg=boom"}, false},
-	{"playbook-dir", []string{"w1", "-i", "hosts", "--playbook-dir", "play", "-m", "debug", "-a", "var=from_playbook_dir"}, false},
-	{"limit", []string{"all", "-i", "hosts", "-l", "db", "-m", "ping", "-o"}, false},
-	{"list-hosts", []string{"web:db", "-i", "hosts", "--list-hosts"}, false},
-	{"warning-unmatched-pattern", []string{"nomatch", "-i", "hosts", "-m", "ping"}, false},
-	{"warning-partly-unmatched", []string{"w1:nomatch", "-i", "hosts", "-m", "ping", "-o"}, false},
-	{"error-limit-no-hosts", []string{"all", "-i", "hosts", "-l", "nomatch", "-m", "ping"}, false},
-	{"error-no-args", []string{"all", "-i", "hosts", "-m", "shell"}, true},
-	{"error-no-args-playbook", []string{"site.yml", "-i", "hosts"}, true},
-	{"error-import-playbook", []string{"all", "-i", "hosts", "-m", "import_playbook", "-a", "x.yml"}, true},
-	{"error-no-pattern", []string{"-i", "hosts", "-m", "ping"}, true},
+	{"command-all", []string{"all", "-i", "hosts", "-f", "1", "-a", "echo hi {{ inventory_hostname }}"}, false, false, nil},
+	{"command-module-flag", []string{"web", "-i", "hosts", "-f", "1", "-m", "command", "-a", "printf 'a\\nb'"}, false, false, nil},
+	{"shell-fails", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2; exit 3"}, false, false, nil},
+	{"shell-oneline", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2", "-o"}, false, false, nil},
+	{"fail-oneline", []string{"d1", "-i", "hosts", "-m", "fail", "-o"}, false, false, nil},
+	{"raw", []string{"d1", "-i", "hosts", "-m", "raw", "-a", "echo raw"}, false, false, nil},
+	{"debug-msg", []string{"web", "-i", "hosts", "-f", "1", "-m", "debug", "-a", "msg={{ role }}-{{ inventory_hostname }}"}, false, false, nil},
+	{"debug-var", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=port"}, false, false, nil},
+	{"debug-extra-vars", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=x", "-e", "x=from_cli"}, false, false, nil},
+	{"ping", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, nil},
+	{"ping-oneline", []string{"w1:d1", "-i", "hosts", "-f", "1", "-m", "ping", "-o"}, false, false, nil},
+	{"ping-json-args", []string{"w1", "-i", "hosts", "-m", "ping", "-a", `{"data": "json"}`}, false, false, nil},
+	{"file-touch-check", []string{"w1", "-i", "hosts", "-m", "file", "-a", "path=@CASE@/touched state=touch", "-C"}, false, false, nil},
+	{"copy-check", []string{"w1", "-i", "hosts", "-m", "copy", "-a", "src=files/hello.txt dest=@CASE@/copied", "-C"}, false, false, nil},
+	{"stat", []string{"w1", "-i", "hosts", "-m", "stat", "-a", "path=@CASE@/nonexistent"}, false, false, nil},
+	{"fail", []string{"w1", "-i", "hosts", "-m", "fail", "-a", "msg=boom"}, false, false, nil},
+	{"playbook-dir", []string{"w1", "-i", "hosts", "--playbook-dir", "play", "-m", "debug", "-a", "var=from_playbook_dir"}, false, false, nil},
+	{"limit", []string{"all", "-i", "hosts", "-l", "db", "-m", "ping", "-o"}, false, false, nil},
+	{"list-hosts", []string{"web:db", "-i", "hosts", "--list-hosts"}, false, false, nil},
+	{"warning-unmatched-pattern", []string{"nomatch", "-i", "hosts", "-m", "ping"}, false, false, nil},
+	{"warning-partly-unmatched", []string{"w1:nomatch", "-i", "hosts", "-m", "ping", "-o"}, false, false, nil},
+	{"error-limit-no-hosts", []string{"all", "-i", "hosts", "-l", "nomatch", "-m", "ping"}, false, false, nil},
+	{"error-no-args", []string{"all", "-i", "hosts", "-m", "shell"}, true, false, nil},
+	{"error-no-args-playbook", []string{"site.yml", "-i", "hosts"}, true, false, nil},
+	{"error-import-playbook", []string{"all", "-i", "hosts", "-m", "import_playbook", "-a", "x.yml"}, true, false, nil},
+	{"error-no-pattern", []string{"-i", "hosts", "-m", "ping"}, true, false, nil},
+	{"playbook-minimal", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=minimal"}},
+	{"playbook-oneline", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.oneline"}},
+	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}},
+	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}},
+	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}},
 }
 
 // copyCase copies testdata/adhoc/case into a fresh directory.
@@ -100,17 +110,29 @@ func runOurAdhoc(t *testing.T, c adhocCase) []byte {
 	dir := copyCase(t)
 	t.Chdir(dir)
 	t.Setenv("ANSIBLE_NOCOLOR", "1")
+	for _, kv := range c.env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	command := adhocCommand
+	if c.playbook {
+		command = run
+	}
 	var stdout, stderr bytes.Buffer
-	code := adhocCommand(caseArgs(c, dir), strings.NewReader(""), &stdout, &stderr)
+	code := command(caseArgs(c, dir), strings.NewReader(""), &stdout, &stderr)
 	return c.transcript(dir, code, stdout.Bytes(), stderr.Bytes())
 }
 
 func runAnsibleAdhoc(t *testing.T, c adhocCase) []byte {
 	t.Helper()
 	dir := copyCase(t)
-	cmd := exec.Command("ansible", caseArgs(c, dir)...)
+	tool := "ansible"
+	if c.playbook {
+		tool = "ansible-playbook"
+	}
+	cmd := exec.Command(tool, caseArgs(c, dir)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
+	cmd.Env = append(append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0"), c.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	code := 0

@@ -212,11 +212,7 @@ type setup struct {
 }
 
 // newCallback makes the stdout callback of a command.
-type newCallback func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback
-
-func defaultCallback(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
-	return output.NewDefault(stdout, stderr, color, verbosity)
-}
+type newCallback func(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error)
 
 // prepare reads what a run needs, in ansible-playbook's order: the
 // configuration, the -k and -K prompts (unless prompt is false: only
@@ -239,7 +235,10 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 		}
 	}
 	color := (cfg.ForceColor || isTerminal(os.Stdout)) && !cfg.NoColor
-	out := callback(stdout, stderr, color, f.verbosity)
+	out, err := callback(cfg, stdout, stderr, color, f.verbosity)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Path != "" {
 		out.Verbose(1, "Using "+cfg.Path+" as config file")
 	}
@@ -336,6 +335,8 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
+		RetryFiles:       cfg.RetryFiles,
+		RetrySavePath:    cfg.RetrySavePath,
 		Connection:       f.connection,
 		RemoteUser:       firstString(f.user, cfg.RemoteUser),
 		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
@@ -365,7 +366,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		}
 		return nil
 	}
-	s, err := prepare(f, scr, stdin, stdout, stderr, defaultCallback, playbooksExist, !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck))
+	s, err := prepare(f, scr, stdin, stdout, stderr, callbackFromConfig, playbooksExist, !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck))
 	if err != nil {
 		return err
 	}
