@@ -17,6 +17,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 var commands = map[string]command{
 	"ansible-playbook":  run,
 	"ansible":           adhocCommand,
+	"ansible-config":    configCommand,
 	"ansible-vault":     vaultCommand,
 	"ansible-inventory": inventoryCmd,
 }
