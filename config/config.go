@@ -44,6 +44,10 @@ type Config struct {
 	// uses stdout_callback and callbacks_enabled.
 	LoadCallbacks bool
 	Strategy      string // strategy: the plays' default (default "linear")
+	// The profile_tasks callback's sort_order (descending, ascending or
+	// none) and task_output_limit (a number or "all").
+	ProfileTasksSortOrder string
+	ProfileTasksLimit     string
 
 	VaultPasswordFile    string   // vault_password_file, as an absolute path
 	VaultIdentityList    []string // vault_identity_list: label@source entries
@@ -145,6 +149,8 @@ var settings = []setting{
 		}, value: func(c *Config) any { return listOf(c.CallbacksEnabled) }}},
 	{"DEFAULT_LOAD_CALLBACK_PLUGINS", []iniKey{{"defaults", "bin_ansible_callbacks"}}, []string{"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, setBool(func(c *Config) *bool { return &c.LoadCallbacks })},
 	{"DEFAULT_STRATEGY", []iniKey{{"defaults", "strategy"}}, []string{"ANSIBLE_STRATEGY"}, setString(func(c *Config) *string { return &c.Strategy })},
+	{"sort_order", []iniKey{{"callback_profile_tasks", "sort_order"}}, []string{"PROFILE_TASKS_SORT_ORDER"}, pluginOption(setString(func(c *Config) *string { return &c.ProfileTasksSortOrder }))},
+	{"output_limit", []iniKey{{"callback_profile_tasks", "task_output_limit"}}, []string{"PROFILE_TASKS_TASK_OUTPUT_LIMIT"}, pluginOption(setString(func(c *Config) *string { return &c.ProfileTasksLimit }))},
 	{"DEFAULT_LOG_PATH", []iniKey{{"defaults", "log_path"}}, []string{"ANSIBLE_LOG_PATH"},
 		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.LogPath = resolvePath(v, from.baseDir, env)
@@ -242,17 +248,19 @@ func isTrue(v string) bool {
 // defaults returns the configuration with no file and no environment.
 func defaults(home string) *Config {
 	return &Config{
-		Inventory:       []string{"/etc/ansible/hosts"},
-		Forks:           5,
-		Timeout:         10,
-		RolesPath:       []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
-		HostKeyChecking: true,
-		BecomeUser:      "root",
-		BecomeMethod:    "sudo",
-		Gathering:       "implicit",
-		StdoutCallback:  "default",
-		Strategy:        "linear",
-		origins:         map[string]string{},
+		Inventory:             []string{"/etc/ansible/hosts"},
+		Forks:                 5,
+		Timeout:               10,
+		RolesPath:             []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
+		HostKeyChecking:       true,
+		BecomeUser:            "root",
+		BecomeMethod:          "sudo",
+		Gathering:             "implicit",
+		StdoutCallback:        "default",
+		Strategy:              "linear",
+		ProfileTasksSortOrder: "descending",
+		ProfileTasksLimit:     "20",
+		origins:               map[string]string{},
 	}
 }
 

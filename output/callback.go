@@ -15,11 +15,19 @@ type Callback interface {
 	Play(name string)
 	NoHostsMatched()
 	NoMoreHosts()
-	Task(name string, handler bool)
+	Task(t TaskStart)
 	Included(file string, hosts []string, item *string, noLog bool)
 	Retry(host, task string, left int)
 	Result(r HostResult)
 	Recap(stats map[string]*Stats)
+}
+
+// TaskStart is a task about to run on the play's hosts.
+type TaskStart struct {
+	ID      any    // the same for each run of one task (a handler run twice)
+	Name    string // the banner's name
+	Handler bool
+	Path    string // the task's file:line, for -vv reports
 }
 
 var (

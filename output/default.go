@@ -148,13 +148,13 @@ func (d *Default) Retry(host, task string, left int) {
 	d.line(d.out, colorDarkPurp, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", host, task, left))
 }
 
-// Task starts a task; handler is true for RUNNING HANDLER.
-func (d *Default) Task(name string, handler bool) {
-	if handler {
-		d.banner("RUNNING HANDLER [" + name + "]")
+// Task starts a task, or a handler: RUNNING HANDLER.
+func (d *Default) Task(t TaskStart) {
+	if t.Handler {
+		d.banner("RUNNING HANDLER [" + t.Name + "]")
 		return
 	}
-	d.banner("TASK [" + name + "]")
+	d.banner("TASK [" + t.Name + "]")
 }
 
 // Included reports a dynamic include; noLog is the include task's.

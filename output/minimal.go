@@ -31,7 +31,7 @@ func NewMinimal(out, errOut io.Writer, color bool, verbosity int, oneLine bool) 
 func (m *Minimal) Play(string)                              {}
 func (m *Minimal) NoHostsMatched()                          {}
 func (m *Minimal) NoMoreHosts()                             {}
-func (m *Minimal) Task(string, bool)                        {}
+func (m *Minimal) Task(TaskStart)                           {}
 func (m *Minimal) Included(string, []string, *string, bool) {}
 func (m *Minimal) Retry(string, string, int)                {}
 func (m *Minimal) Recap(map[string]*Stats)                  {}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		r.runMeta(ctx, hosts, t)
 		return
 	}
-	r.opts.Out.Task(r.taskTitle(hosts[0], t), handler)
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
 	if r.runOnce(t) {
 		first := hosts[0]
 		var shared *taskResult
@@ -76,6 +77,15 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 
 // taskTitle is the banner text: the task's name, templated when it can be
 // with the first host's variables, as Ansible does.
+// taskStart is the event of t starting, under its banner title.
+func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
+	path := t.Pos.File
+	if abs, err := filepath.Abs(path); err == nil && path != "" {
+		path = abs
+	}
+	return output.TaskStart{ID: t, Name: title, Handler: handler, Path: fmt.Sprintf("%s:%d", path, t.Pos.Line)}
+}
+
 func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
 	name := t.DisplayName()
 	if strings.Contains(name, "{{") {

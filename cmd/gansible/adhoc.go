@@ -123,9 +123,9 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 		if cfg.LoadCallbacks && !f.oneLine && shortCallbackName(cfg.StdoutCallback) != "default" {
 			return callbackFromConfig(cfg, stdout, stderr, color, verbosity)
 		}
-		out := output.NewMinimal(stdout, stderr, color, verbosity, f.oneLine)
+		out := output.Callback(output.NewMinimal(stdout, stderr, color, verbosity, f.oneLine))
 		if cfg.LoadCallbacks {
-			warnEnabledCallbacks(cfg, out)
+			return withAggregates(cfg, out, stdout, verbosity)
 		}
 		return out, nil
 	}

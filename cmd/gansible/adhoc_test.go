@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,42 +34,45 @@ type adhocCase struct {
 	// to the environment.
 	playbook bool
 	env      []string
+	// timings replaces the clock times that aggregate callbacks print.
+	timings bool
 }
 
 // adhocCases run on the local connection only; -f 1 keeps the order of
 // several hosts' results fixed.
 var adhocCases = []adhocCase{
-	{"command-all", []string{"all", "-i", "hosts", "-f", "1", "-a", "echo hi {{ inventory_hostname }}"}, false, false, nil},
-	{"command-module-flag", []string{"web", "-i", "hosts", "-f", "1", "-m", "command", "-a", "printf 'a\\nb'"}, false, false, nil},
-	{"shell-fails", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2; exit 3"}, false, false, nil},
-	{"shell-oneline", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2", "-o"}, false, false, nil},
-	{"fail-oneline", []string{"d1", "-i", "hosts", "-m", "fail", "-o"}, false, false, nil},
-	{"raw", []string{"d1", "-i", "hosts", "-m", "raw", "-a", "echo raw"}, false, false, nil},
-	{"debug-msg", []string{"web", "-i", "hosts", "-f", "1", "-m", "debug", "-a", "msg={{ role }}-{{ inventory_hostname }}"}, false, false, nil},
-	{"debug-var", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=port"}, false, false, nil},
-	{"debug-extra-vars", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=x", "-e", "x=from_cli"}, false, false, nil},
-	{"ping", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, nil},
-	{"ping-oneline", []string{"w1:d1", "-i", "hosts", "-f", "1", "-m", "ping", "-o"}, false, false, nil},
-	{"ping-json-args", []string{"w1", "-i", "hosts", "-m", "ping", "-a", `{"data": "json"}`}, false, false, nil},
-	{"file-touch-check", []string{"w1", "-i", "hosts", "-m", "file", "-a", "path=@CASE@/touched state=touch", "-C"}, false, false, nil},
-	{"copy-check", []string{"w1", "-i", "hosts", "-m", "copy", "-a", "src=files/hello.txt dest=@CASE@/copied", "-C"}, false, false, nil},
-	{"stat", []string{"w1", "-i", "hosts", "-m", "stat", "-a", "path=@CASE@/nonexistent"}, false, false, nil},
-	{"fail", []string{"w1", "-i", "hosts", "-m", "fail", "-a", "msg=boom"}, false, false, nil},
-	{"playbook-dir", []string{"w1", "-i", "hosts", "--playbook-dir", "play", "-m", "debug", "-a", "var=from_playbook_dir"}, false, false, nil},
-	{"limit", []string{"all", "-i", "hosts", "-l", "db", "-m", "ping", "-o"}, false, false, nil},
-	{"list-hosts", []string{"web:db", "-i", "hosts", "--list-hosts"}, false, false, nil},
-	{"warning-unmatched-pattern", []string{"nomatch", "-i", "hosts", "-m", "ping"}, false, false, nil},
-	{"warning-partly-unmatched", []string{"w1:nomatch", "-i", "hosts", "-m", "ping", "-o"}, false, false, nil},
-	{"error-limit-no-hosts", []string{"all", "-i", "hosts", "-l", "nomatch", "-m", "ping"}, false, false, nil},
-	{"error-no-args", []string{"all", "-i", "hosts", "-m", "shell"}, true, false, nil},
-	{"error-no-args-playbook", []string{"site.yml", "-i", "hosts"}, true, false, nil},
-	{"error-import-playbook", []string{"all", "-i", "hosts", "-m", "import_playbook", "-a", "x.yml"}, true, false, nil},
-	{"error-no-pattern", []string{"-i", "hosts", "-m", "ping"}, true, false, nil},
-	{"playbook-minimal", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=minimal"}},
-	{"playbook-oneline", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.oneline"}},
-	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}},
-	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}},
-	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}},
+	{"command-all", []string{"all", "-i", "hosts", "-f", "1", "-a", "echo hi {{ inventory_hostname }}"}, false, false, nil, false},
+	{"command-module-flag", []string{"web", "-i", "hosts", "-f", "1", "-m", "command", "-a", "printf 'a\\nb'"}, false, false, nil, false},
+	{"shell-fails", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2; exit 3"}, false, false, nil, false},
+	{"shell-oneline", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2", "-o"}, false, false, nil, false},
+	{"fail-oneline", []string{"d1", "-i", "hosts", "-m", "fail", "-o"}, false, false, nil, false},
+	{"raw", []string{"d1", "-i", "hosts", "-m", "raw", "-a", "echo raw"}, false, false, nil, false},
+	{"debug-msg", []string{"web", "-i", "hosts", "-f", "1", "-m", "debug", "-a", "msg={{ role }}-{{ inventory_hostname }}"}, false, false, nil, false},
+	{"debug-var", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=port"}, false, false, nil, false},
+	{"debug-extra-vars", []string{"d1", "-i", "hosts", "-m", "debug", "-a", "var=x", "-e", "x=from_cli"}, false, false, nil, false},
+	{"ping", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, nil, false},
+	{"ping-oneline", []string{"w1:d1", "-i", "hosts", "-f", "1", "-m", "ping", "-o"}, false, false, nil, false},
+	{"ping-json-args", []string{"w1", "-i", "hosts", "-m", "ping", "-a", `{"data": "json"}`}, false, false, nil, false},
+	{"file-touch-check", []string{"w1", "-i", "hosts", "-m", "file", "-a", "path=@CASE@/touched state=touch", "-C"}, false, false, nil, false},
+	{"copy-check", []string{"w1", "-i", "hosts", "-m", "copy", "-a", "src=files/hello.txt dest=@CASE@/copied", "-C"}, false, false, nil, false},
+	{"stat", []string{"w1", "-i", "hosts", "-m", "stat", "-a", "path=@CASE@/nonexistent"}, false, false, nil, false},
+	{"fail", []string{"w1", "-i", "hosts", "-m", "fail", "-a", "msg=boom"}, false, false, nil, false},
+	{"playbook-dir", []string{"w1", "-i", "hosts", "--playbook-dir", "play", "-m", "debug", "-a", "var=from_playbook_dir"}, false, false, nil, false},
+	{"limit", []string{"all", "-i", "hosts", "-l", "db", "-m", "ping", "-o"}, false, false, nil, false},
+	{"list-hosts", []string{"web:db", "-i", "hosts", "--list-hosts"}, false, false, nil, false},
+	{"warning-unmatched-pattern", []string{"nomatch", "-i", "hosts", "-m", "ping"}, false, false, nil, false},
+	{"warning-partly-unmatched", []string{"w1:nomatch", "-i", "hosts", "-m", "ping", "-o"}, false, false, nil, false},
+	{"error-limit-no-hosts", []string{"all", "-i", "hosts", "-l", "nomatch", "-m", "ping"}, false, false, nil, false},
+	{"error-no-args", []string{"all", "-i", "hosts", "-m", "shell"}, true, false, nil, false},
+	{"error-no-args-playbook", []string{"site.yml", "-i", "hosts"}, true, false, nil, false},
+	{"error-import-playbook", []string{"all", "-i", "hosts", "-m", "import_playbook", "-a", "x.yml"}, true, false, nil, false},
+	{"error-no-pattern", []string{"-i", "hosts", "-m", "ping"}, true, false, nil, false},
+	{"playbook-minimal", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=minimal"}, false},
+	{"playbook-oneline", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.oneline"}, false},
+	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}, false},
+	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}, false},
+	{"playbook-profile-tasks", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_CALLBACKS_ENABLED=ansible.posix.timer, profile_tasks", "PROFILE_TASKS_SORT_ORDER=none"}, true},
+	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 }
 
 // copyCase copies testdata/adhoc/case into a fresh directory.
@@ -146,7 +150,19 @@ func runAnsibleAdhoc(t *testing.T, c adhocCase) []byte {
 	return c.transcript(dir, code, stdout.Bytes(), stderr.Bytes())
 }
 
+// Clock times of the timer and profile_tasks callbacks.
+var (
+	profileLine    = regexp.MustCompile(`(?m)^\w+day \d\d \w+ \d{4}  \d\d:\d\d:\d\d [-+]\d{4} \(\d+:\d\d:\d\d\.\d{3}\)       \d+:\d\d:\d\d\.\d{3} \*+ $`)
+	profileSeconds = regexp.MustCompile(`(?m)-* \d+\.\d\ds$`)
+	timerLine      = regexp.MustCompile(`(?m)^Playbook run took \d+ days, \d+ hours, \d+ minutes, \d+ seconds$`)
+)
+
 func (c adhocCase) transcript(dir string, code int, stdout, stderr []byte) []byte {
+	if c.timings {
+		stdout = profileLine.ReplaceAll(stdout, []byte("@PROFILE_TASKS_TIME@"))
+		stdout = profileSeconds.ReplaceAll(stdout, []byte(" @SECONDS@"))
+		stdout = timerLine.ReplaceAll(stdout, []byte("@TIMER@"))
+	}
 	if c.noHelp {
 		stdout = []byte("(help text not compared)\n")
 		var kept []byte

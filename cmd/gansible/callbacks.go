@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gansible/gansible/config"
 	"github.com/gansible/gansible/output"
@@ -59,16 +61,43 @@ func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool
 	case !ok:
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid callback for stdout specified: %s", cfg.StdoutCallback)}
 	}
-	out := newOut(stdout, stderr, color, verbosity)
-	warnEnabledCallbacks(cfg, out)
-	return out, nil
+	return withAggregates(cfg, newOut(stdout, stderr, color, verbosity), stdout, verbosity)
 }
 
-// warnEnabledCallbacks says which callbacks_enabled entries will print
-// nothing: gansible runs no callback besides the stdout one yet. They
+// withAggregates adds the callbacks_enabled callbacks after the stdout
+// one. An entry gansible does not have is warned about: such callbacks
 // only add reports, so the run goes on, but their absence is not silent.
-func warnEnabledCallbacks(cfg *config.Config, out output.Callback) {
+func withAggregates(cfg *config.Config, out output.Callback, stdout io.Writer, verbosity int) (output.Callback, error) {
+	multi := output.Multi{out}
 	for _, name := range cfg.CallbacksEnabled {
-		out.Warning(fmt.Sprintf("the callback plugin '%s' (callbacks_enabled) is not supported by gansible yet; it reports nothing", name))
+		switch shortCallbackName(name) {
+		case "timer":
+			multi = append(multi, output.NewTimer(stdout, time.Now))
+		case "profile_tasks":
+			p := output.NewProfileTasks(stdout, time.Now, verbosity)
+			switch order := cfg.ProfileTasksSortOrder; order {
+			case "descending", "ascending", "none":
+				p.SortOrder = order
+			default:
+				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid value \"%s\" for configuration option \"sort_order\" of the profile_tasks callback, valid values are: ascending, descending, none", order)}
+			}
+			switch limit := cfg.ProfileTasksLimit; limit {
+			case "all":
+				p.Limit = 0
+			default:
+				n, err := strconv.Atoi(limit)
+				if err != nil {
+					return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid value \"%s\" for configuration option \"task_output_limit\" of the profile_tasks callback", limit)}
+				}
+				p.Limit = n
+			}
+			multi = append(multi, p)
+		default:
+			out.Warning(fmt.Sprintf("the callback plugin '%s' (callbacks_enabled) is not supported by gansible yet; it reports nothing", name))
+		}
 	}
+	if len(multi) == 1 {
+		return out, nil
+	}
+	return multi, nil
 }
