@@ -31,7 +31,9 @@ type Config struct {
 	NoColor         bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
 	ForceColor      bool     // force_color
 	RetryFiles      bool     // retry_files_enabled (default false)
-	SSHArgs         string   // [ssh_connection] ssh_args, kept for information
+	SSHArgs         string   // [ssh_connection] ssh_args
+	SSHCommonArgs   string   // [ssh_connection] ssh_common_args
+	SSHExtraArgs    string   // [ssh_connection] ssh_extra_args
 	Pipelining      bool     // pipelining
 	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
@@ -173,6 +175,8 @@ var settings = []setting{
 		}, value: func(c *Config) any { return listOf(c.VaultIdentityList) }}},
 	{"DEFAULT_VAULT_ENCRYPT_IDENTITY", []iniKey{{"defaults", "vault_encrypt_identity"}}, []string{"ANSIBLE_VAULT_ENCRYPT_IDENTITY"}, setString(func(c *Config) *string { return &c.VaultEncryptIdentity })},
 	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHArgs }))},
+	{"ssh_common_args", []iniKey{{"ssh_connection", "ssh_common_args"}}, []string{"ANSIBLE_SSH_COMMON_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHCommonArgs }))},
+	{"ssh_extra_args", []iniKey{{"ssh_connection", "ssh_extra_args"}}, []string{"ANSIBLE_SSH_EXTRA_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHExtraArgs }))},
 	{"reconnection_retries", []iniKey{{"connection", "retries"}, {"ssh_connection", "retries"}}, []string{"ANSIBLE_SSH_RETRIES"}, pluginOption(setInt(func(c *Config) *int { return &c.SSHRetries }))},
 	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, pluginOption(setBool(func(c *Config) *bool { return &c.Pipelining }))},
 }

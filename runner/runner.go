@@ -53,6 +53,10 @@ type Options struct {
 	Timeout         time.Duration
 	HostKeyChecking bool
 	SSHRetries      int // more tries of a connection that gets no answer
+	// ssh_args, ssh_common_args and ssh_extra_args: the ssh arguments
+	// Ansible would pass, of which gansible's client applies those that
+	// say how to reach and check a host (see applySSHArgs).
+	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 
 	Become         bool
 	BecomeUser     string

@@ -67,6 +67,7 @@ type flags struct {
 	listTasks, listTags, showVersion, help bool
 	sudo                                   bool
 	sudoUser                               string
+	sshCommonArgs, sshExtraArgs            string
 	vault                                  vaultFlags
 }
 
@@ -102,6 +103,8 @@ func addRunFlags(fs *pflag.FlagSet, f *flags) {
 	fs.StringVar(&f.privateKey, "private-key", "", "use this file to authenticate the connection")
 	fs.StringVar(&f.privateKey, "key-file", "", "alias of --private-key")
 	fs.IntVarP(&f.timeout, "timeout", "T", 0, "override the connection timeout in seconds (default=10)")
+	fs.StringVar(&f.sshCommonArgs, "ssh-common-args", "", "specify common arguments to pass to ssh (e.g. ProxyCommand)")
+	fs.StringVar(&f.sshExtraArgs, "ssh-extra-args", "", "specify extra arguments to pass to ssh only")
 	fs.BoolVarP(&f.become, "become", "b", false, "run operations with become (does not imply password prompting)")
 	fs.StringVar(&f.becomeUser, "become-user", "", "run operations as this user (default=root)")
 	fs.StringVar(&f.becomeMethod, "become-method", "", "privilege escalation method to use (default=sudo)")
@@ -348,6 +351,9 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
 		HostKeyChecking:  cfg.HostKeyChecking,
 		SSHRetries:       cfg.SSHRetries,
+		SSHArgs:          cfg.SSHArgs,
+		SSHCommonArgs:    firstString(f.sshCommonArgs, cfg.SSHCommonArgs),
+		SSHExtraArgs:     firstString(f.sshExtraArgs, cfg.SSHExtraArgs),
 		Become:           f.become || f.sudo || cfg.Become,
 		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
 		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
