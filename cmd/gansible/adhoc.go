@@ -85,6 +85,7 @@ func adhocCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (cod
 	scr := &screen{}
 	stdout, stderr = scr.writer(stdout), scr.writer(stderr)
 	defer func() { scr.log.close() }()
+	defer func() { scr.closeEvents(stderr) }()
 	defer func() {
 		if p := recover(); p != nil {
 			code = reportPanic(stderr, f.verbosity, p)

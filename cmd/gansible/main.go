@@ -68,6 +68,7 @@ type flags struct {
 	sudo                                   bool
 	sudoUser                               string
 	sshCommonArgs, sshExtraArgs            string
+	events                                 string
 	vault                                  vaultFlags
 }
 
@@ -113,6 +114,7 @@ func addRunFlags(fs *pflag.FlagSet, f *flags) {
 	fs.BoolVarP(&f.sudo, "sudo", "s", false, "deprecated: run operations with sudo")
 	fs.StringVarP(&f.sudoUser, "sudo-user", "U", "", "deprecated: desired sudo user")
 	fs.CountVarP(&f.verbosity, "verbose", "v", "verbose mode (-vvv for more, -vvvv to enable connection debugging)")
+	fs.StringVar(&f.events, "events", "", "write the run's events to this file as JSON lines, as they happen (/dev/fd/N for a descriptor)")
 	f.vault.add(fs)
 }
 
@@ -146,6 +148,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	scr := &screen{}
 	stdout, stderr = scr.writer(stdout), scr.writer(stderr)
 	defer func() { scr.log.close() }()
+	defer func() { scr.closeEvents(stderr) }()
 	defer func() {
 		if p := recover(); p != nil {
 			code = reportPanic(stderr, f.verbosity, p)
@@ -241,6 +244,13 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	out, err := callback(cfg, stdout, stderr, color, f.verbosity)
 	if err != nil {
 		return nil, err
+	}
+	if f.events != "" {
+		events, err := scr.openEvents(f.events)
+		if err != nil {
+			return nil, runner.OptionsError(err)
+		}
+		out = output.Multi{out, events}
 	}
 	if cfg.Path != "" {
 		out.Verbose(1, "Using "+cfg.Path+" as config file")
