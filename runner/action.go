@@ -131,8 +131,13 @@ func unwrapUnsafe(v any) any {
 func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 	facts := map[string]any{}
 	set := map[string]any{}
+	cacheable := false
 	for k, v := range args {
 		if k == "cacheable" {
+			var err error
+			if cacheable, err = modules.ParseBool(v); err != nil {
+				return failed(fmt.Sprintf("argument 'cacheable' is of type %T and we were unable to convert to bool: %v", v, err))
+			}
 			continue
 		}
 		if !isIdentifier(k) {
@@ -155,6 +160,11 @@ func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 		return failed("No key/value pairs provided, at least one is required for this action to succeed")
 	}
 	h.setFacts(set)
+	if cacheable {
+		// As Ansible: the variables are set as by any set_fact, and
+		// are host facts too (ansible_facts, the fact cache).
+		h.addFacts(facts)
+	}
 	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "ansible_facts": facts}}
 }
 
@@ -365,7 +375,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if err != nil {
 		return r.failure(t, err)
 	}
-	return r.moduleResult(r.factHost(h, t), res, tr)
+	return r.moduleResult(r.factHost(h, t), t.Action, res, tr)
 }
 
 // factHost is the host whose facts a task's result sets: the delegated
@@ -383,7 +393,7 @@ func (r *run) factHost(h *hostState, t *playbook.Task) *hostState {
 }
 
 // moduleResult converts a module's Result to the result Ansible registers.
-func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskResult {
+func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr taskRun) *taskResult {
 	out := map[string]any{}
 	for k, v := range res.Fields {
 		out[k] = v
@@ -393,6 +403,10 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 		out["msg"] = res.Msg
 	}
 	if facts, ok := out["ansible_facts"].(map[string]any); ok {
+		if tr.gatherFacts || action == "setup" || action == "ansible.builtin.setup" {
+			// What smart gathering and the fact cache look for.
+			facts = withKeys(facts, map[string]any{factsGathered: true})
+		}
 		h.addFacts(facts)
 	}
 	if len(res.Diff) > 0 {

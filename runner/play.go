@@ -305,7 +305,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if r.opts.Gathering == "smart" {
 		var need []*hostState
 		for _, h := range hosts {
-			gathered := len(h.snapshot().facts) > 0
+			gathered := h.snapshot().facts[factsGathered] == true
 			if !gathered {
 				need = append(need, h)
 			}

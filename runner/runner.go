@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -41,6 +42,10 @@ type Options struct {
 	StartAtTask string
 	Verbosity   int
 	Gathering   string // implicit, explicit or smart
+	// FactCache keeps facts across runs (nil: none); FlushCache empties
+	// it first (--flush-cache).
+	FactCache  factcache.Cache
+	FlushCache bool
 	// RetryFiles writes the failed and unreachable hosts to PLAYBOOK.retry
 	// (retry_files_enabled), in RetrySavePath or beside the playbook.
 	RetryFiles    bool
@@ -125,8 +130,13 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 		r.groups[g] = list
 	}
 	r.groupNames = map[string][]any{}
+	if opts.FactCache != nil && opts.FlushCache {
+		if err := opts.FactCache.Flush(); err != nil {
+			return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("flushing the fact cache: %w", err)}
+		}
+	}
 	for _, h := range inv.Hosts() {
-		r.hosts[h.Name] = newHostState(inv, h)
+		r.hosts[h.Name] = r.newHost(h)
 		r.allHostNames = append(r.allHostNames, h.Name)
 		names := inv.GroupNames(h)
 		list := make([]any, len(names))
@@ -266,6 +276,16 @@ func (r *run) writeRoundTrips(path string) {
 	}
 }
 
+// newHost is the run's state of an inventory host, with its cached facts.
+func (r *run) newHost(h *inventory.Host) *hostState {
+	hs := newHostState(r.opts.Inventory, h)
+	if r.opts.FactCache != nil {
+		hs.cache, hs.warn = r.opts.FactCache, r.opts.Out.Warning
+		hs.loadCachedFacts()
+	}
+	return hs
+}
+
 // matchLimit resolves --limit (a pattern, whose @FILE terms stand for
 // the host names in FILE).
 func matchLimit(inv *inventory.Inventory, limit string) (map[string]bool, error) {
@@ -312,7 +332,7 @@ func (r *run) playHosts(pattern string) ([]*hostState, error) {
 		hs, ok := r.hosts[h.Name]
 		if !ok {
 			// The implicit localhost.
-			hs = newHostState(r.opts.Inventory, h)
+			hs = r.newHost(h)
 			r.hosts[h.Name] = hs
 			r.groupNames[h.Name] = []any{}
 		}

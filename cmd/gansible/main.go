@@ -23,6 +23,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gansible/gansible/config"
+	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -69,6 +70,7 @@ type flags struct {
 	sudoUser                               string
 	sshCommonArgs, sshExtraArgs            string
 	events                                 string
+	flushCache                             bool
 	vault                                  vaultFlags
 }
 
@@ -83,6 +85,7 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
 	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
 	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&f.flushCache, "flush-cache", false, "clear the fact cache for every host in inventory")
 	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
 	return fs
@@ -421,6 +424,16 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	}
 
 	opts := s.options(f, loader)
+	cache, err := factcache.New(factcache.Settings{
+		Plugin:     s.cfg.FactCaching,
+		Connection: s.cfg.FactCachingConnection,
+		Prefix:     s.cfg.FactCachingPrefix,
+		Timeout:    time.Duration(s.cfg.FactCachingTimeout) * time.Second,
+	})
+	if err != nil {
+		return &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	}
+	opts.FactCache, opts.FlushCache = cache, f.flushCache
 	if f.listHosts || f.listTasks || f.listTags {
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}
