@@ -193,6 +193,10 @@ func (d *decoder) tasks(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Ta
 	}
 	var out []*Task
 	for _, tn := range n.Content {
+		// "- *anchor": the task written at the anchor, again.
+		for tn.Kind == yaml.AliasNode && tn.Alias != nil {
+			tn = tn.Alias
+		}
 		if tn.Kind != yaml.MappingNode {
 			d.fail(tn, "A malformed block was encountered while loading tasks: %q should be a list or None", tn.Value)
 			return nil

@@ -462,28 +462,36 @@ func (r *run) noLogIn(t *playbook.Task, vars template.Vars) bool {
 // noLogValue evaluates the innermost no_log of the task, its blocks and
 // role, or else the play's, as Ansible's boolean field does.
 func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
-	var v any
-	for p := t; p != nil && v == nil; p = p.Parent {
-		v = p.NoLog
+	var levels []any
+	for p := t; p != nil; p = p.Parent {
+		levels = append(levels, p.NoLog)
 	}
-	if v == nil && r.play != nil {
-		v = r.play.NoLog
+	if r.play != nil {
+		levels = append(levels, r.play.NoLog)
 	}
-	if v == nil {
-		return false, nil
-	}
-	if s, ok := v.(string); ok && strings.Contains(s, "{{") {
-		out, err := r.opts.Engine.Template(s, vars)
-		if err != nil {
-			return true, err
+	for _, v := range levels {
+		if v == nil {
+			continue
 		}
-		v = unwrapUnsafe(out)
+		if s, ok := v.(string); ok && strings.Contains(s, "{{") {
+			out, err := r.opts.Engine.Template(s, vars)
+			if err != nil {
+				return true, err
+			}
+			v = unwrapUnsafe(out)
+			if v == r.opts.Engine.Omit() {
+				// omit leaves the keyword unset here: the enclosing
+				// block's, role's or play's value counts, as in Ansible.
+				continue
+			}
+		}
+		b, err := modules.ParseBool(v)
+		if err != nil {
+			return true, fmt.Errorf("no_log: %w", err)
+		}
+		return b, nil
 	}
-	b, err := modules.ParseBool(v)
-	if err != nil {
-		return true, fmt.Errorf("no_log: %w", err)
-	}
-	return b, nil
+	return false, nil
 }
 
 func (r *run) checkMode(t *playbook.Task) bool {

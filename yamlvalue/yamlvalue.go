@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -24,6 +26,9 @@ import (
 
 // VaultTag marks an inline vaulted string (ansible-vault encrypt_string).
 const VaultTag = "!vault"
+
+// UnsafeTag marks a string that is never templated.
+const UnsafeTag = "!unsafe"
 
 // decryptScalar decrypts an inline !vault value with the process's
 // secrets. Like Ansible's AnsibleVaultEncryptedUnicode, the plaintext is
@@ -147,7 +152,51 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	if err := checkAliasExpansion(name, root); err != nil {
 		return nil, err
 	}
+	warnDuplicateKeys(name, root)
 	return root, nil
+}
+
+// warn receives the loader's warnings; SetWarner sets it.
+var warn atomic.Pointer[func(string)]
+
+// SetWarner makes f receive the warnings of YAML loading (duplicate keys),
+// as Ansible prints them while it loads a file. Without it they are not
+// shown.
+func SetWarner(f func(string)) { warn.Store(&f) }
+
+// warnDuplicateKeys warns of each mapping that sets a key twice, as
+// Ansible's loader does; the last value is the one used.
+func warnDuplicateKeys(name string, root *yaml.Node) {
+	w := warn.Load()
+	if w == nil {
+		return
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+					continue
+				}
+				if seen[k.Value] {
+					file := name
+					if abs, err := filepath.Abs(name); err == nil {
+						file = abs
+					}
+					(*w)(fmt.Sprintf("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", file, n.Line, n.Column, k.Value))
+				}
+				seen[k.Value] = true
+			}
+		}
+		for _, c := range n.Content {
+			if c.Kind != yaml.AliasNode {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
 }
 
 func syntaxError(name string, err error) error {
@@ -287,8 +336,13 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		if n.Tag == VaultTag {
+		switch n.Tag {
+		case VaultTag:
 			return decryptScalar(d.file, n)
+		case UnsafeTag:
+			// Ansible's AnsibleUnsafeText: never templated, wherever it
+			// goes.
+			return template.Unsafe{V: n.Value}, nil
 		}
 		return Scalar(n), nil
 	}

@@ -262,6 +262,7 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 		out.Warning(w)
 	}
 	s := &setup{cfg: cfg, cwd: cwd, out: out}
+	yamlvalue.SetWarner(out.Warning)
 	// The plays' default strategy: only linear runs, and running another
 	// as linear would change what the plays mean.
 	if st := cfg.Strategy; st != "linear" && st != "ansible.builtin.linear" {
