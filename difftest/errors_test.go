@@ -25,40 +25,25 @@ func firstErrorLine(output string) string {
 // points at the cause.
 func TestErrors(t *testing.T) {
 	requireE2E(t)
-	cases := loadCases(t, "errors")
-	var gansible string
-	if !ansibleOnly() {
-		gansible = gansibleBinary(t)
-	}
-	slots := make(chan struct{}, maxParallelCases)
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			t.Parallel()
-			slots <- struct{}{}
-			defer func() { <-slots }()
+	liveSuite(t, suiteErrors)
+}
 
-			want := cachedAnsibleRun(t, c)
-			if want.Exit != c.Exit {
-				t.Fatalf("the case is wrong: ansible-playbook exited %d, the case expects %d\n%s", want.Exit, c.Exit, want.Output)
-			}
-			if ansibleOnly() {
-				t.Logf("ansible-playbook exit %d\n%s", want.Exit, want.Output)
-				return
-			}
-			got := runCase(t, c, gansible, false)
-			if got.Exit != want.Exit {
-				t.Errorf("exit code: got %d, want %d", got.Exit, want.Exit)
-			}
-			line := firstErrorLine(got.Output)
-			for _, m := range c.Mentions {
-				if !strings.Contains(line, m) {
-					t.Errorf("first error line %q does not mention %q", line, m)
-				}
-			}
-			if t.Failed() {
-				t.Logf("===== ansible-playbook output =====\n%s\n===== gansible output =====\n%s", want.Output, got.Output)
-			}
-		})
+// judgeFailure fails t unless gansible's run got exits as
+// ansible-playbook's run want did, with a first error line that mentions
+// what the case names.
+func judgeFailure(t *testing.T, c *Case, want, got run) {
+	t.Helper()
+	if got.Exit != want.Exit {
+		t.Errorf("exit code: got %d, want %d (ansible-playbook's%s)", got.Exit, want.Exit, want.from())
+	}
+	line := firstErrorLine(got.Output)
+	for _, m := range c.Mentions {
+		if !strings.Contains(line, m) {
+			t.Errorf("first error line %q does not mention %q", line, m)
+		}
+	}
+	if t.Failed() {
+		t.Log(bothOutputs(want, got))
 	}
 }
 
