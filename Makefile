@@ -56,9 +56,11 @@ e2e: build
 # Runs ansible-playbook on every differential case (CASE=name: that one,
 # CASE='a|b': those) and rewrites what it did under
 # difftest/testdata/recorded, which plain go test replays gansible
-# against. Commit the result.
+# against; and rewrites the want sections of the output cases
+# (runner/testdata/output) the same way. Commit the result.
 record:
 	$(GO) test -count=1 -timeout 60m -run 'TestRecord$(if $(CASE),//^($(CASE))$$)' ./difftest/ -record
+	$(GO) test -count=1 -timeout 60m -run 'TestOutputCasesAreAnsibles$(if $(CASE),/^($(CASE))$$)' ./runner/ -record
 
 # The bundled Mesos + ZooKeeper playbook on a local cluster of six SSH hosts
 # without Python: recap, what landed on each host, a second (idempotent)

@@ -1,6 +1,8 @@
 package difftest
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -35,6 +37,36 @@ func TestParseArchive(t *testing.T) {
 				t.Errorf("ParseArchive(%q) = %+v, want %+v", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestArchiveFormat checks that formatting a parsed archive gives back
+// its bytes, for every archive of the package's test data.
+func TestArchiveFormat(t *testing.T) {
+	inputs := map[string]string{
+		"no final newline": "about\n-- a.yml --\nx: 1\n-- c --\nno newline",
+		"empty file":       "-- a --\n-- b --\nb\n",
+		"no comment":       "-- a --\n",
+	}
+	paths, err := filepath.Glob(filepath.Join("testdata", "*", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no archives: %v", err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = string(data)
+	}
+	for name, in := range inputs {
+		if got := string(ParseArchive([]byte(in)).Format()); got != in {
+			t.Errorf("%s: Format(ParseArchive(x)) = %q, want %q", name, got, in)
+		}
+	}
+	glued := &Archive{Files: []ArchiveFile{{Name: "a", Data: []byte("x")}, {Name: "b", Data: []byte("y\n")}}}
+	if got, want := string(glued.Format()), "-- a --\nx\n-- b --\ny\n"; got != want {
+		t.Errorf("Format of a file without final newline = %q, want %q", got, want)
 	}
 }
 
