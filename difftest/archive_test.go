@@ -87,6 +87,10 @@ mention site.yml:1
 - include: => - import_playbook:
 -- noeol --
 t.j2
+-- needs --
+root
+command tar gzip
+command unzip
 `
 	c, err := ParseCase("demo", []byte(in))
 	if err != nil {
@@ -100,6 +104,9 @@ t.j2
 	}
 	if want := []Replacement{{"- include:", "- import_playbook:"}}; !reflect.DeepEqual(c.Adapt, want) {
 		t.Errorf("Adapt = %q, want %q", c.Adapt, want)
+	}
+	if want := []string{"tar", "gzip", "unzip"}; !c.NeedsRoot || !reflect.DeepEqual(c.Commands, want) {
+		t.Errorf("NeedsRoot, Commands = %v, %q, want true, %q", c.NeedsRoot, c.Commands, want)
 	}
 	if len(c.Files) != 3 || string(c.Files[2].Data) != "{{ x }}" {
 		t.Errorf("Files = %+v, want 3 files, t.j2 without its newline", c.Files)
@@ -115,6 +122,8 @@ func TestParseCaseErrors(t *testing.T) {
 		{"bad adapt", "-- inventory --\n-- site.yml --\n-- ansible-adapt --\nno arrow\n"},
 		{"noeol of missing file", "-- inventory --\n-- site.yml --\n-- noeol --\nx.j2\n"},
 		{"escaping path", "-- inventory --\n-- site.yml --\n-- ../x --\n"},
+		{"unknown need", "-- inventory --\n-- site.yml --\n-- needs --\nnetwork\n"},
+		{"command without name", "-- inventory --\n-- site.yml --\n-- needs --\ncommand\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,7 +156,7 @@ func TestReplay(t *testing.T) {
 					t.Parallel()
 					rec := loadRecording(t, s, c)
 					if reason := unmetNeed(c); reason != "" {
-						t.Skip(reason)
+						refenv.Unavailable(t, "%s", reason)
 					}
 					gansible := gansibleBinary(t)
 					slots <- struct{}{}
