@@ -14,8 +14,8 @@ type run struct {
 	Result
 	Recap Recap
 	Tree  Tree
-	// ErrorLine is the first error line of the output, the sandbox's
-	// directories replaced by placeholders.
+	// ErrorLine is the line that starts the output's first error
+	// report, the sandbox's directories replaced by placeholders.
 	ErrorLine string
 	// Recorded names the recording a run was read from; "" for a live run.
 	Recorded string
@@ -44,7 +44,7 @@ func runCase(t *testing.T, c *Case, program string, adapt bool) run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return run{Result: res, Recap: ParseRecap(res.Output), Tree: tree, ErrorLine: sb.Normalize(firstErrorLine(res.Output))}
+	return run{Result: res, Recap: ParseRecap(res.Output), Tree: tree, ErrorLine: sb.Normalize(firstErrorReport(res.Output))}
 }
 
 // compareRuns lists every observable difference between two runs.

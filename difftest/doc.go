@@ -13,13 +13,13 @@
 // for several) runs ansible-playbook on every case and writes what it did
 // to testdata/recorded/cases/NAME.txtar (or recorded/errors/): a header
 // naming the ansible-core version and a sum of the case's bytes, then the
-// exit code, the first error line (for a case that expects an error), the
-// recap counts, and every path written under @OUT@ with its mode and
-// content. The sandbox's directories appear as @OUT@, @PROJECT@, @HOME@
-// and @TMP@; anything else that changes between runs (timings, the host)
-// must be kept out of what the case writes and of its first error line.
-// The recordings are regenerated, never edited; commit them with the
-// case.
+// exit code, the line starting the first error report (ERROR!, fatal:;
+// for a case that expects an error), the recap counts, and every path
+// written under @OUT@ with its mode and content. The sandbox's directories
+// appear as @OUT@, @PROJECT@, @HOME@ and @TMP@; anything else that changes
+// between runs (timings, the host) must be kept out of what the case
+// writes and of that error line. The recordings are regenerated, never
+// edited; commit them with the case.
 //
 // TestReplay, in plain go test (no ansible-playbook, no root), runs
 // gansible on every case and compares it with the recording. It fails for

@@ -10,6 +10,23 @@ import (
 // "ERROR! ..." and "fatal: [host]: ...", and any "error:" line.
 var errorLine = regexp.MustCompile(`(?i)(^|\W)(error|fatal)\b`)
 
+// errorReport matches the line that starts an error report: ansible's
+// "ERROR! ..." and "fatal: [host]: ...", and a program's "NAME: error:".
+// Unlike errorLine, it skips warnings that quote an error, which
+// ansible-playbook wraps at a width that depends on the paths in them.
+var errorReport = regexp.MustCompile(`^(ERROR! |fatal: \[|[\w.-]+: error: )`)
+
+// firstErrorReport returns the line that starts the first error report
+// of output, what a recording keeps.
+func firstErrorReport(output string) string {
+	for _, l := range strings.Split(output, "\n") {
+		if errorReport.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
 // firstErrorLine returns the first line of output that reports an error.
 func firstErrorLine(output string) string {
 	for _, l := range strings.Split(output, "\n") {
@@ -57,6 +74,20 @@ func TestFirstErrorLine(t *testing.T) {
 	for _, tt := range tests {
 		if got := firstErrorLine(tt.in); got != tt.want {
 			t.Errorf("firstErrorLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFirstErrorReport(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"[WARNING]: could not parse: the errors we\ngot: Syntax Error while loading\nERROR! bad thing\n", "ERROR! bad thing"},
+		{"ok: [h1]\nfatal: [h2]: FAILED! => {}\n", "fatal: [h2]: FAILED! => {}"},
+		{"usage: ansible-playbook [-h]\nansible-playbook: error: unrecognized arguments: -x\n", "ansible-playbook: error: unrecognized arguments: -x"},
+		{"ok: [h1] => {\"msg\": \"ERROR! not at the start\"}\n", ""},
+	}
+	for _, tt := range tests {
+		if got := firstErrorReport(tt.in); got != tt.want {
+			t.Errorf("firstErrorReport(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

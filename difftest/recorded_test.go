@@ -228,6 +228,9 @@ func TestRecord(t *testing.T) {
 					if got.Exit != c.Exit {
 						t.Fatalf("the case is wrong: ansible-playbook exited %d, the case expects %d\n%s", got.Exit, c.Exit, got.Output)
 					}
+					if c.Exit != 0 && got.ErrorLine == "" {
+						t.Fatalf("the case expects an error, but ansible-playbook printed no error report (ERROR!, fatal:)\n%s", got.Output)
+					}
 					data, err := newRecording(c, version, got).Format()
 					if err != nil {
 						t.Fatal(err)

@@ -21,7 +21,7 @@ type Recording struct {
 	Version   string // ansible-core version the run came from, e.g. "2.14.18"
 	CaseSum   string // CaseSum of the case archive that was run
 	Exit      int
-	ErrorLine string // first error line, kept when the case expects an error
+	ErrorLine string // the line starting the first error report, kept when the case expects an error
 	Recap     Recap
 	Tree      Tree
 }
