@@ -152,6 +152,7 @@ type (
 		pos
 		name          expr
 		ignoreMissing bool
+		noContext     bool
 	}
 	loopControlStmt struct {
 		pos
@@ -173,8 +174,14 @@ type parsedTemplate struct {
 	// single is the expression when the whole source is exactly one
 	// {{ expr }}; such strings template to a native value.
 	single expr
-	// trailingNewlines counts the newlines ending the source.
+	// trailingNewlines counts the "\n" ending the source, as Ansible's
+	// _count_newlines_from_end does (a "\r" stops the count).
 	trailingNewlines int
+	// blocks are the template's {% block %}s, nested ones included.
+	blocks map[string]*blockStmt
+	// syn is the syntax the source was lexed with; templates it includes
+	// are lexed with the same.
+	syn Syntax
 	// keepText is set when the source ends in a filter that makes text
 	// (to_json, string...): Ansible then never turns the result into data.
 	keepText bool

@@ -61,7 +61,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if !hasJinja(s) {
 		return s, nil
 	}
-	t, err := ev.eng.parse(escapeBackslashes(s))
+	t, err := ev.eng.parseTop(escapeBackslashes(s), DefaultSyntax())
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -86,7 +86,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		}
 		return str(v), nil
 	}
-	out, err := ev.render(t)
+	out, err := ev.render(t, "")
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -121,7 +121,7 @@ func (e *Engine) literal(s string) any {
 // literal keywords: JSON's true/false/null are not Python literals, so
 // "{\"a\": true}" stays text as it does in Ansible.
 func pythonNamesOnly(s string) bool {
-	toks, bad := lex("{{ " + s + " }}")
+	toks, bad := lex("{{ "+s+" }}", DefaultSyntax())
 	if bad != nil {
 		return false
 	}

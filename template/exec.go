@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/gansible/gansible/vault"
 )
 
 // Loop control travels up from {% break %} and {% continue %} as errors.
@@ -15,15 +13,15 @@ var (
 )
 
 // render renders a parsed template with the evaluator's variables.
-func (ev *evaluator) render(t *parsedTemplate) (string, error) {
+func (ev *evaluator) render(t *parsedTemplate, name string) (string, error) {
 	var sb strings.Builder
-	if err := ev.exec(&sb, t.body, ev.top.child()); err != nil {
+	if err := ev.runTemplate(&sb, &loadedTemplate{name: name, t: t}, ev.top.child()); err != nil {
 		return "", err
 	}
 	// Ansible's preserve_trailing_newlines: the result ends with at least
-	// as many newlines as the source, even when trim_blocks ate one.
+	// as many newlines as the source, which the lexer dropped one of.
 	for n := t.trailingNewlines - trailingNewlines(sb.String()); n > 0; n-- {
-		sb.WriteByte('\n')
+		sb.WriteString(t.syn.NewlineSequence)
 	}
 	return sb.String(), nil
 }
@@ -45,6 +43,12 @@ func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
 }
 
 func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
+	switch s.(type) {
+	case *dataStmt, *outputStmt, *callBlockStmt, *filterBlockStmt, *includeStmt, *blockStmt:
+		if f.outputCut() {
+			return nil
+		}
+	}
 	switch n := s.(type) {
 	case *dataStmt:
 		out.WriteString(n.text)
@@ -132,6 +136,14 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 		return err
 	case *includeStmt:
 		return ev.execInclude(out, n, f)
+	case *blockStmt:
+		return ev.execBlock(out, n, f)
+	case *extendsStmt:
+		return ev.execExtends(n, f)
+	case *importStmt:
+		return ev.execImport(n, f)
+	case *fromStmt:
+		return ev.execFrom(n, f)
 	case *loopControlStmt:
 		if n.brk {
 			return errBreak
@@ -190,45 +202,6 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		}
 	}
 	return nil
-}
-
-// execInclude renders another template file, found like lookup('template'),
-// in the including template's context.
-func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame) error {
-	v, err := ev.evalStrict(n.name, f)
-	if err != nil {
-		return err
-	}
-	names, ok := asSeq(v)
-	if !ok {
-		names = []any{v}
-	}
-	for _, name := range names {
-		path, err := ev.findFile("templates", str(name))
-		if err != nil {
-			continue
-		}
-		data, err := vault.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		t, err := ev.eng.parse(string(data))
-		if err != nil {
-			return templateError(path, string(data), err)
-		}
-		if err := ev.enter(); err != nil {
-			return err
-		}
-		defer ev.leave()
-		if err := ev.exec(out, t.body, f.child()); err != nil {
-			return templateError(path, string(data), err)
-		}
-		return nil
-	}
-	if n.ignoreMissing {
-		return nil
-	}
-	return fmt.Errorf("TemplateNotFound: %s", str(v))
 }
 
 // loopInfo is the loop variable of a {% for %} iteration.
@@ -316,6 +289,7 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 	return &function{m.name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
 		inner := f.child()
+		inner.boundary = true
 		if len(args) > len(m.params) {
 			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
 		}

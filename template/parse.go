@@ -15,6 +15,8 @@ type parser struct {
 	toks  []*tokens.Token
 	i     int
 	depth int // nesting of expressions and blocks, bounded by maxDepth
+	// blocks collects the {% block %}s met, by name.
+	blocks map[string]*blockStmt
 }
 
 // enter counts one level of nesting; leave must follow. Without a bound a
@@ -38,8 +40,8 @@ type syntaxError struct {
 func (e *syntaxError) Error() string { return e.msg }
 
 // parse parses a whole template source.
-func parse(src string) (*parsedTemplate, error) {
-	toks, bad := lex(src)
+func parse(src string, syn Syntax) (*parsedTemplate, error) {
+	toks, bad := lex(src, syn)
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
@@ -53,10 +55,13 @@ func parse(src string) (*parsedTemplate, error) {
 	}
 	t := &parsedTemplate{
 		body:             body,
-		trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n")),
+		trailingNewlines: trailingNewlines(src),
+		syn:              syn,
+		blocks:           p.blocks,
 		keepText:         textFilterAtEnd.MatchString(src),
 	}
-	if len(body) == 1 {
+	// The lexer dropped a final newline: "{{ x }}\n" is text, not x.
+	if len(body) == 1 && t.trailingNewlines == 0 {
 		if out, ok := body[0].(*outputStmt); ok {
 			t.single = out.e
 		}
@@ -70,7 +75,7 @@ var textFilterAtEnd = regexp.MustCompile(`^.*?\|\s*(?:string|to_json|to_nice_jso
 
 // parseExpressionSource parses a bare expression such as a `when:` value.
 func parseExpressionSource(src string) (expr, error) {
-	toks, bad := lex("{{ " + src + " }}")
+	toks, bad := lex("{{ "+src+" }}", DefaultSyntax())
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}

@@ -26,6 +26,9 @@ func init() {
 		"raw":      parseRaw,
 		"block":    parseBlock,
 		"include":  parseInclude,
+		"extends":  parseExtends,
+		"import":   parseImport,
+		"from":     parseFrom,
 	}
 }
 
@@ -314,48 +317,4 @@ func parseRaw(p *parser, line int) (stmt, error) {
 	}
 	p.next()
 	return &dataStmt{pos{line}, text}, p.blockEnd()
-}
-
-// parseBlock renders a {% block %} in place: without template inheritance
-// a block is just its body.
-func parseBlock(p *parser, line int) (stmt, error) {
-	if _, err := p.expectName(); err != nil {
-		return nil, err
-	}
-	if err := p.blockEnd(); err != nil {
-		return nil, err
-	}
-	body, _, err := p.parseUntil("block", "endblock")
-	if err != nil {
-		return nil, err
-	}
-	if p.is(tokens.Name) {
-		p.next()
-	}
-	return &ifStmt{pos: pos{line}, conds: []expr{&literalExpr{pos{line}, true}}, bodies: [][]stmt{body}}, p.blockEnd()
-}
-
-// parseInclude parses {% include 'file' [ignore missing] [with context] %}.
-func parseInclude(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	s := &includeStmt{pos: pos{line}, name: name}
-	if p.isName("ignore") {
-		p.next()
-		if !p.isName("missing") {
-			return nil, p.errorf("expected 'missing' after 'ignore'")
-		}
-		p.next()
-		s.ignoreMissing = true
-	}
-	if p.isName("with", "without") {
-		p.next()
-		if !p.isName("context") {
-			return nil, p.errorf("expected 'context'")
-		}
-		p.next()
-	}
-	return s, p.blockEnd()
 }

@@ -96,7 +96,7 @@ func FuzzRender(f *testing.F) {
 // checkRender renders src and returns what is wrong with the results.
 func checkRender(src string, lines int) (problems []string) {
 	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	if _, err := parse(src); err != nil {
+	if _, err := parse(src, DefaultSyntax()); err != nil {
 		var se *syntaxError
 		if !errors.As(err, &se) || se.line < 1 || se.line > lines {
 			errorf("parse(%q): error %q (%T) has no line of the template", src, err, err)

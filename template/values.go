@@ -121,6 +121,10 @@ func typeRepr(v any) string {
 		return "'ansible.vars.hostvars.HostVarsVars object'"
 	case *hostVarsValue:
 		return "'ansible.vars.hostvars.HostVars object'"
+	case *templateModule:
+		return "'jinja2.environment.TemplateModule object'"
+	case *selfRef:
+		return "'jinja2.runtime.TemplateReference object'"
 	}
 	return fmt.Sprintf("'%T object'", v)
 }
@@ -335,6 +339,10 @@ func writeRepr(sb *strings.Builder, v any) {
 		sb.WriteByte('}')
 	case *function:
 		fmt.Fprintf(sb, "<function %s>", x.name)
+	case *templateModule:
+		sb.WriteString(x.out)
+	case *selfRef:
+		fmt.Fprintf(sb, "<TemplateReference %s>", quotePython(x.tc.name))
 	case *namespace:
 		sb.WriteString("<Namespace ")
 		writeRepr(sb, x.attrs)
