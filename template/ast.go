@@ -166,6 +166,9 @@ type macro struct {
 	params   []string
 	defaults []expr // aligned with params; nil when required
 	body     []stmt
+	// varargs and kwargs are set when the body uses them: Jinja2's macros
+	// then take extra positional and keyword arguments.
+	varargs, kwargs bool
 }
 
 // parsedTemplate is the cached result of parsing one source text.

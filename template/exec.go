@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -290,8 +291,28 @@ func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 	return &function{m.name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
 		inner := f.child()
 		inner.boundary = true
-		if len(args) > len(m.params) {
+		if len(args) > len(m.params) && !m.varargs {
 			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
+		}
+		extra := tuple{}
+		if len(args) > len(m.params) {
+			extra = append(extra, args[len(m.params):]...)
+		}
+		if m.varargs {
+			inner.set("varargs", extra)
+		}
+		rest := map[string]any{}
+		for k, v := range kwargs {
+			if k == "caller" || slices.Contains(m.params, k) {
+				continue
+			}
+			if !m.kwargs {
+				return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.name, k)
+			}
+			rest[k] = v
+		}
+		if m.kwargs {
+			inner.set("kwargs", rest)
 		}
 		for i, p := range m.params {
 			switch v, ok := kwargs[p]; {

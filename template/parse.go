@@ -17,6 +17,9 @@ type parser struct {
 	depth int // nesting of expressions and blocks, bounded by maxDepth
 	// blocks collects the {% block %}s met, by name.
 	blocks map[string]*blockStmt
+	// seen counts the uses of varargs and kwargs, which make a macro
+	// take extra arguments.
+	seen map[string]int
 }
 
 // enter counts one level of nesting; leave must follow. Without a bound a
@@ -45,7 +48,7 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
-	p := &parser{toks: toks}
+	p := &parser{toks: toks, seen: map[string]int{}}
 	body, end, err := p.parseBody()
 	if err != nil {
 		return nil, err
@@ -79,7 +82,7 @@ func parseExpressionSource(src string) (expr, error) {
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
-	p := &parser{toks: toks}
+	p := &parser{toks: toks, seen: map[string]int{}}
 	if err := p.expect(tokens.VariableBegin, "'{{'"); err != nil {
 		return nil, err
 	}

@@ -191,6 +191,9 @@ func (p *parser) parsePrimary() (expr, error) {
 		case "none", "None":
 			return &literalExpr{ln, nil}, nil
 		}
+		if t.Val == "varargs" || t.Val == "kwargs" {
+			p.seen[t.Val]++
+		}
 		return &nameExpr{ln, t.Val}, nil
 	case tokens.String:
 		var sb strings.Builder

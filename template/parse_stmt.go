@@ -196,9 +196,11 @@ func parseMacro(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
+	va, kw := p.seen["varargs"], p.seen["kwargs"]
 	if m.body, _, err = p.parseUntil("macro", "endmacro"); err != nil {
 		return nil, err
 	}
+	m.varargs, m.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
 	return &macroStmt{pos{line}, m}, p.blockEnd()
 }
 
@@ -220,9 +222,11 @@ func parseCallBlock(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
+	va, kw := p.seen["varargs"], p.seen["kwargs"]
 	if caller.body, _, err = p.parseUntil("call", "endcall"); err != nil {
 		return nil, err
 	}
+	caller.varargs, caller.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
 	return &callBlockStmt{pos{line}, call, caller}, p.blockEnd()
 }
 
