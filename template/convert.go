@@ -174,6 +174,12 @@ func plain(v any) any {
 		return nil
 	case *namespace:
 		return plain(x.attrs)
+	case *loopObj:
+		return plain(x.attrs)
+	case *templateModule:
+		return x.out
+	case *selfRef:
+		return nil
 	case tuple:
 		return plain([]any(x))
 	case *varsValue:

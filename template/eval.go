@@ -230,6 +230,11 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 			return v, nil
 		}
 		return undefinedAttr(obj, attr), nil
+	case *loopObj:
+		if v, ok := x.attrs[attr]; ok {
+			return v, nil
+		}
+		return undefinedAttr(obj, attr), nil
 	case *selfRef:
 		return ev.selfAttr(x, attr), nil
 	case *varsValue, *hostVarsValue:
@@ -246,6 +251,11 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 	switch x := obj.(type) {
 	case *undefined:
 		return x, nil
+	case *loopObj:
+		if s, ok := key.(string); ok {
+			return ev.getAttr(x, s)
+		}
+		return undefinedAttr(obj, key), nil
 	case map[string]any:
 		k, ok := key.(string)
 		if !ok {
@@ -411,6 +421,9 @@ func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
 	fn, err := ev.evalStrict(n.fn, f)
 	if err != nil {
 		return nil, err
+	}
+	if lo, ok := fn.(*loopObj); ok && lo.recurse != nil {
+		fn = lo.recurse
 	}
 	callee, ok := fn.(*function)
 	if !ok {

@@ -161,6 +161,12 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 	if err != nil {
 		return err
 	}
+	return ev.loopOver(out, n, f, seq, 1)
+}
+
+// loopOver runs a for loop's body over seq; depth counts the levels of a
+// recursive loop.
+func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq any, depth int) error {
 	items, err := iterate(seq)
 	if err != nil {
 		return err
@@ -185,6 +191,33 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 	if len(items) == 0 {
 		return ev.exec(out, n.orElse, f.child())
 	}
+	// loop.changed compares with the value of its previous call.
+	var last []any
+	called := false
+	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+		if called && equalItems(last, args) {
+			return false, nil
+		}
+		called, last = true, args
+		return true, nil
+	}}
+	var recurse *function
+	if n.recurses {
+		recurse = &function{"loop", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("loop() takes exactly one argument")
+			}
+			if err := ev.enter(); err != nil {
+				return nil, err
+			}
+			defer ev.leave()
+			var sb strings.Builder
+			if err := ev.loopOver(&sb, n, f, args[0], depth+1); err != nil {
+				return nil, err
+			}
+			return sb.String(), nil
+		}}
+	}
 	for i, item := range items {
 		if err := ev.charge(loopCost); err != nil {
 			return err
@@ -193,7 +226,9 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		if err := bindTargets(inner, n.targets, item); err != nil {
 			return err
 		}
-		inner.set("loop", loopInfo(items, i))
+		info := loopInfo(items, i)
+		info["depth"], info["depth0"], info["changed"] = depth, depth-1, changed
+		inner.set("loop", &loopObj{info, recurse})
 		err := ev.exec(out, n.body, inner)
 		if errors.Is(err, errBreak) {
 			break
@@ -203,6 +238,13 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		}
 	}
 	return nil
+}
+
+// loopObj is the loop variable: its attributes, and for a recursive loop
+// the function loop(items) that renders the body one level deeper.
+type loopObj struct {
+	attrs   map[string]any
+	recurse *function
 }
 
 // loopInfo is the loop variable of a {% for %} iteration.

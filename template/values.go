@@ -123,6 +123,8 @@ func typeRepr(v any) string {
 		return "'ansible.vars.hostvars.HostVars object'"
 	case *templateModule:
 		return "'jinja2.environment.TemplateModule object'"
+	case *loopObj:
+		return "'jinja2.runtime.LoopContext object'"
 	case *selfRef:
 		return "'jinja2.runtime.TemplateReference object'"
 	}
@@ -341,6 +343,8 @@ func writeRepr(sb *strings.Builder, v any) {
 		fmt.Fprintf(sb, "<function %s>", x.name)
 	case *templateModule:
 		sb.WriteString(x.out)
+	case *loopObj:
+		fmt.Fprintf(sb, "<LoopContext %v/%v>", x.attrs["index"], x.attrs["length"])
 	case *selfRef:
 		fmt.Fprintf(sb, "<TemplateReference %s>", quotePython(x.tc.name))
 	case *namespace:
@@ -588,6 +592,8 @@ func pyType(v any) string {
 		return "dict"
 	case *undefined:
 		return "AnsibleUndefined"
+	case *loopObj:
+		return "LoopContext"
 	}
 	return fmt.Sprintf("%T", v)
 }
