@@ -20,7 +20,7 @@ func TestAgainstAnsible(t *testing.T) {
 	}
 	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	// Cases for features Ansible's default environment lacks.
-	extensions := map[string]bool{"loop controls": true, "legacy test filters": true}
+	extensions := map[string]bool{"legacy test filters": true}
 	for _, file := range renderFiles {
 		cases := loadCases(t, file)
 		in, err := json.Marshal(cases)

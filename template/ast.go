@@ -144,19 +144,11 @@ type (
 		filters []*filterExpr
 		body    []stmt
 	}
-	doStmt struct {
-		pos
-		e expr
-	}
 	includeStmt struct {
 		pos
 		name          expr
 		ignoreMissing bool
 		noContext     bool
-	}
-	loopControlStmt struct {
-		pos
-		brk bool
 	}
 )
 

@@ -1,16 +1,9 @@
 package template
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-)
-
-// Loop control travels up from {% break %} and {% continue %} as errors.
-var (
-	errBreak    = errors.New("'break' outside of a loop")
-	errContinue = errors.New("'continue' outside of a loop")
 )
 
 // render renders a parsed template with the evaluator's variables.
@@ -132,9 +125,6 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			}
 		}
 		out.WriteString(str(v))
-	case *doStmt:
-		_, err := ev.evalStrict(n.e, f)
-		return err
 	case *includeStmt:
 		return ev.execInclude(out, n, f)
 	case *blockStmt:
@@ -145,11 +135,6 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 		return ev.execImport(n, f)
 	case *fromStmt:
 		return ev.execFrom(n, f)
-	case *loopControlStmt:
-		if n.brk {
-			return errBreak
-		}
-		return errContinue
 	default:
 		return fmt.Errorf("unknown statement %T", s)
 	}
@@ -229,11 +214,7 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq an
 		info := loopInfo(items, i)
 		info["depth"], info["depth0"], info["changed"] = depth, depth-1, changed
 		inner.set("loop", &loopObj{info, recurse})
-		err := ev.exec(out, n.body, inner)
-		if errors.Is(err, errBreak) {
-			break
-		}
-		if err != nil && !errors.Is(err, errContinue) {
+		if err := ev.exec(out, n.body, inner); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
@@ -17,6 +18,10 @@ type parser struct {
 	depth int // nesting of expressions and blocks, bounded by maxDepth
 	// blocks collects the {% block %}s met, by name.
 	blocks map[string]*blockStmt
+	// ends and tags are the stacks of the end tags looked for and of the
+	// blocks open, for Jinja2's messages about unknown tags.
+	ends [][]string
+	tags []string
 	// seen counts the uses of varargs and kwargs, which make a macro
 	// take extra arguments.
 	seen map[string]int
@@ -54,7 +59,7 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 		return nil, err
 	}
 	if end != "" {
-		return nil, p.errorf("Encountered unknown tag '%s'.", end)
+		return nil, p.unknownTag(end)
 	}
 	t := &parsedTemplate{
 		body:             body,
@@ -263,13 +268,16 @@ func (p *parser) blockEnd() error {
 }
 
 // parseUntil parses a body that must end with one of the given tags and
-// returns the tag found.
+// returns the tag found. The tags are listed in Jinja2's order, which its
+// error messages keep.
 func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, error) {
 	if err := p.enter(); err != nil {
 		return nil, "", err
 	}
 	defer p.leave()
-	line := p.cur().Line
+	p.ends = append(p.ends, ends)
+	p.tags = append(p.tags, opener)
+	defer func() { p.ends, p.tags = p.ends[:len(p.ends)-1], p.tags[:len(p.tags)-1] }()
 	body, end, err := p.parseBody()
 	if err != nil {
 		return nil, "", err
@@ -279,10 +287,34 @@ func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, erro
 			return body, end, nil
 		}
 	}
-	if end == "" {
-		return nil, "", &syntaxError{line: line, msg: fmt.Sprintf("unexpected end of template, expected '%s' to close the '%s' block", ends[len(ends)-1], opener)}
+	return nil, "", p.unknownTag(end)
+}
+
+// unknownTag is Jinja2's fail_unknown_tag and fail_eof: name is the tag
+// found, "" at the end of the template.
+func (p *parser) unknownTag(name string) error {
+	var msg []string
+	if name == "" {
+		msg = append(msg, "Unexpected end of template.")
+	} else {
+		msg = append(msg, fmt.Sprintf("Encountered unknown tag '%s'.", name))
 	}
-	return nil, "", p.errorf("encountered unknown tag '%s', expected %s", end, strings.Join(quoteAll(ends), " or "))
+	if len(p.ends) > 0 {
+		looking := strings.Join(quoteAll(p.ends[len(p.ends)-1]), " or ")
+		expected := false
+		for _, level := range p.ends {
+			expected = expected || slices.Contains(level, name)
+		}
+		if name != "" && expected {
+			msg = append(msg, "You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for "+looking+".")
+		} else {
+			msg = append(msg, "Jinja was looking for the following tags: "+looking+".")
+		}
+	}
+	if len(p.tags) > 0 {
+		msg = append(msg, fmt.Sprintf("The innermost block that needs to be closed is '%s'.", p.tags[len(p.tags)-1]))
+	}
+	return &syntaxError{line: p.cur().Line, msg: strings.Join(msg, " ")}
 }
 
 func quoteAll(ss []string) []string {

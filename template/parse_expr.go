@@ -46,7 +46,7 @@ func (p *parser) parseExpr(withCond bool) (expr, error) {
 	return e, nil
 }
 
-// parseTupleOrExpr parses "a, b" as a tuple, used by {% set %} and {% do %}.
+// parseTupleOrExpr parses "a, b" as a tuple, used by {% set %}.
 func (p *parser) parseTupleOrExpr() (expr, error) {
 	line := p.cur().Line
 	e, err := p.parseExpr(true)

@@ -13,22 +13,19 @@ var statementParsers map[string]statementParser
 
 func init() {
 	statementParsers = map[string]statementParser{
-		"if":       parseIf,
-		"for":      parseFor,
-		"set":      parseSet,
-		"macro":    parseMacro,
-		"call":     parseCallBlock,
-		"with":     parseWith,
-		"filter":   parseFilterBlock,
-		"do":       parseDo,
-		"break":    parseLoopControl(true),
-		"continue": parseLoopControl(false),
-		"raw":      parseRaw,
-		"block":    parseBlock,
-		"include":  parseInclude,
-		"extends":  parseExtends,
-		"import":   parseImport,
-		"from":     parseFrom,
+		"if":      parseIf,
+		"for":     parseFor,
+		"set":     parseSet,
+		"macro":   parseMacro,
+		"call":    parseCallBlock,
+		"with":    parseWith,
+		"filter":  parseFilterBlock,
+		"raw":     parseRaw,
+		"block":   parseBlock,
+		"include": parseInclude,
+		"extends": parseExtends,
+		"import":  parseImport,
+		"from":    parseFrom,
 	}
 }
 
@@ -99,7 +96,7 @@ func parseFor(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
-	body, end, err := p.parseUntil("for", "else", "endfor")
+	body, end, err := p.parseUntil("for", "endfor", "else")
 	if err != nil {
 		return nil, err
 	}
@@ -281,20 +278,6 @@ func parseFilterBlock(p *parser, line int) (stmt, error) {
 		return nil, err
 	}
 	return s, p.blockEnd()
-}
-
-func parseDo(p *parser, line int) (stmt, error) {
-	e, err := p.parseTupleOrExpr()
-	if err != nil {
-		return nil, err
-	}
-	return &doStmt{pos{line}, e}, p.blockEnd()
-}
-
-func parseLoopControl(brk bool) statementParser {
-	return func(p *parser, line int) (stmt, error) {
-		return &loopControlStmt{pos{line}, brk}, p.blockEnd()
-	}
 }
 
 // parseRaw takes the text the lexer left untouched up to {% endraw %}.
