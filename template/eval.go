@@ -418,6 +418,9 @@ func sliceIndices(n, start, end, step int, hasStart, hasEnd bool) []int {
 }
 
 func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
+	if v, ok, err := ev.mutatingCall(n, f); ok {
+		return v, err
+	}
 	fn, err := ev.evalStrict(n.fn, f)
 	if err != nil {
 		return nil, err

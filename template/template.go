@@ -17,7 +17,11 @@
 //
 // Known differences from Ansible: dicts print and iterate with sorted keys
 // (Go maps keep no insertion order), the random filter is deterministic,
-// and only the sha512 scheme of password_hash is implemented.
+// only the sha512 scheme of password_hash is implemented, and the methods
+// that change a list or dict (append, update...) store the changed value
+// back into the name, variable or namespace attribute they were called
+// on, so other references to the same list taken before do not see the
+// change (mutate.go).
 package template
 
 import (
