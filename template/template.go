@@ -117,12 +117,16 @@ func (e *Engine) RenderFile(name, text string, vars Vars, opts FileOptions) (str
 	if syn == (Syntax{}) {
 		syn = DefaultSyntax()
 	}
+	return e.renderFile(newEvaluator(e, vars), name, text, syn, opts.SearchPath)
+}
+
+// renderFile renders a template file with evaluator ev.
+func (e *Engine) renderFile(ev *evaluator, name, text string, syn Syntax, search []string) (string, error) {
 	t, err := e.parseTop(text, syn)
 	if err != nil {
 		return "", templateError(name, text, err)
 	}
-	ev := newEvaluator(e, vars)
-	ev.search = opts.SearchPath
+	ev.search = search
 	out, err := ev.render(t, name)
 	if err != nil {
 		return "", templateError(name, text, err)
