@@ -213,6 +213,9 @@ func (p *parser) parseBody() ([]stmt, string, error) {
 			}
 		case tokens.VariableBegin:
 			p.next()
+			if err := p.expectExpression(); err != nil {
+				return nil, "", err
+			}
 			e, err := p.parseExpr(true)
 			if err != nil {
 				return nil, "", err

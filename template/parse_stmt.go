@@ -32,6 +32,9 @@ func init() {
 func parseIf(p *parser, line int) (stmt, error) {
 	s := &ifStmt{pos: pos{line}}
 	for {
+		if err := p.expectExpression(); err != nil {
+			return nil, err
+		}
 		cond, err := p.parseExpr(true)
 		if err != nil {
 			return nil, err
@@ -76,6 +79,9 @@ func parseFor(p *parser, line int) (stmt, error) {
 		p.next()
 	}
 	if err := p.expect(tokens.In, "'in'"); err != nil {
+		return nil, err
+	}
+	if err := p.expectExpression(); err != nil {
 		return nil, err
 	}
 	iter, err := p.parseExpr(false)
