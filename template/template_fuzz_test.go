@@ -116,8 +116,13 @@ func checkRender(src string, lines int) (problems []string) {
 	if out2 != out || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
 		errorf("Render(%q) twice: %q, %v then %q, %v", src, out, err, out2, err2)
 	}
-	// Jinja2 turns every \r\n and \r into \n.
+	// Jinja2 turns every \r\n and \r into \n and drops one final
+	// newline; Ansible then restores the "\n"s that ended the source.
 	plainOut := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(src)
+	plainOut = strings.TrimSuffix(plainOut, "\n")
+	for n := trailingNewlines(src) - trailingNewlines(plainOut); n > 0; n-- {
+		plainOut += "\n"
+	}
 	if !strings.ContainsAny(src, "{}%#") && (err != nil || out != plainOut) {
 		errorf("plain text %q rendered as %q, %v", src, out, err)
 	}
