@@ -121,8 +121,9 @@ type (
 		targets []string
 		attr    string // {% set ns.attr = ... %}
 		val     expr
-		body    []stmt // block set: {% set x %}...{% endset %}
-		block   bool   // a block set, whose body may be empty
+		body    []stmt        // block set: {% set x %}...{% endset %}
+		block   bool          // a block set, whose body may be empty
+		filters []*filterExpr // {% set x | upper %}: applied to the block's text
 	}
 	macroStmt struct {
 		pos

@@ -285,6 +285,12 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 			return err
 		}
 		v = sb.String()
+		for _, fl := range n.filters {
+			var err error
+			if v, err = ev.applyFilter(fl, v, f); err != nil {
+				return err
+			}
+		}
 	} else {
 		var err error
 		if v, err = ev.eval(n.val, f); err != nil {

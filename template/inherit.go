@@ -21,6 +21,8 @@ type (
 		name   string
 		body   []stmt
 		scoped bool
+		// required blocks must be overridden by a child template.
+		required bool
 	}
 	extendsStmt struct {
 		pos
@@ -343,6 +345,9 @@ func (ev *evaluator) execBlock(out *strings.Builder, n *blockStmt, f *frame) err
 
 func (ev *evaluator) renderBlock(tc *tmplCtx, name string, index int, f *frame) (string, error) {
 	b := tc.blocks[name][index]
+	if b.required {
+		return "", fmt.Errorf("Required block '%s' not found.", name)
+	}
 	var bf *frame
 	if b.scoped && f != nil {
 		bf = f.child()
@@ -391,6 +396,7 @@ func parseBlock(p *parser, line int) (stmt, error) {
 	b := &blockStmt{pos: pos{line}, name: name}
 	for p.isName("scoped", "required") {
 		b.scoped = b.scoped || p.cur().Val == "scoped"
+		b.required = b.required || p.cur().Val == "required"
 		p.next()
 	}
 	if err := p.blockEnd(); err != nil {

@@ -138,6 +138,19 @@ func parseSet(p *parser, line int) (stmt, error) {
 		}
 		p.next()
 	}
+	if p.is(tokens.Pipe) && s.attr == "" && len(s.targets) == 1 {
+		for p.is(tokens.Pipe) {
+			p.next()
+			f, err := p.parseFilterCall(nil)
+			if err != nil {
+				return nil, err
+			}
+			s.filters = append(s.filters, f)
+		}
+		if !p.is(tokens.BlockEnd) {
+			return nil, p.errorf("expected end of statement block, got %s", describe(p.cur()))
+		}
+	}
 	if p.is(tokens.BlockEnd) {
 		p.next()
 		body, _, err := p.parseUntil("set", "endset")
