@@ -176,13 +176,16 @@ func (e *notFoundError) Error() string {
 }
 
 func (ev *evaluator) findTemplate(name string) (string, error) {
-	if ev.search == nil {
-		// No search path given (a playbook string): the lookup paths.
-		p, err := ev.findFile("templates", name)
-		if err != nil {
-			return "", &notFoundError{[]string{name}}
+	search := ev.search
+	if search == nil {
+		// A playbook string: Ansible's environment loads from the
+		// playbook's directory only, in a role too.
+		search = []string{"."}
+		if dir, ok, _ := ev.lookupVar("playbook_dir"); ok {
+			if s, isStr := dir.(string); isStr && s != "" {
+				search = []string{s}
+			}
 		}
-		return p, nil
 	}
 	var pieces []string
 	for _, piece := range strings.Split(name, "/") {
@@ -193,7 +196,7 @@ func (ev *evaluator) findTemplate(name string) (string, error) {
 			pieces = append(pieces, piece)
 		}
 	}
-	for _, dir := range ev.search {
+	for _, dir := range search {
 		p := filepath.Join(append([]string{dir}, pieces...)...)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil

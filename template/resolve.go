@@ -14,7 +14,7 @@ type evaluator struct {
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
 	lim    *limits               // recursion and work budget, shared by the call
 	// search is where include, import and extends find templates; nil
-	// for playbook strings, which use the lookup paths.
+	// for playbook strings, which use the playbook's directory.
 	search []string
 }
 

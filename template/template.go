@@ -106,8 +106,8 @@ type FileOptions struct {
 	// is DefaultSyntax. A "#jinja2:" first line overrides it.
 	Syntax Syntax
 	// SearchPath is where {% include %}, {% import %} and {% extends %}
-	// look for templates, in order. When nil, the lookup paths are
-	// searched (role_path, playbook_dir, each with templates/ first).
+	// look for templates, in order. When nil, the playbook's directory
+	// (playbook_dir) is, as for templates in playbook strings.
 	SearchPath []string
 }
 
