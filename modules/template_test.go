@@ -39,7 +39,8 @@ func TestTemplateFailures(t *testing.T) {
 		{Args{"src": "zoo.cfg.j2"}, "src and dest are required"},
 		{Args{"src": "missing.j2", "dest": dir + "/x"}, "Could not find or access 'missing.j2'"},
 		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "newline_sequence": "x"}, "newline_sequence needs to be one of: \n, \r or \r\n"},
-		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "trim_blocks": true, "block_start_string": []any{1}}, "block_start_string is expected to be a string, but got <class 'list'> instead"},
+		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "trim_blocks": true, "block_start_string": []any{1}}, `Unexpected failure during module execution: Invalid type provided for "string": [1]`},
+		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "newline_sequence": `'\r\n'`, "output_encoding": "ebcdic"}, "output_encoding ebcdic is not supported"},
 		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "output_encoding": "ebcdic"}, "output_encoding ebcdic is not supported"},
 	}
 	for _, tt := range tests {

@@ -30,16 +30,22 @@ func SyntaxFromOptions(get func(name string) (any, bool)) (Syntax, error) {
 		if !ok || v == nil {
 			continue
 		}
+		// ensure_type(value, 'string'): scalars become text, without
+		// the quotes around it; anything else is a failure of the action.
+		var s string
 		switch x := v.(type) {
 		case string:
-			if x != "" || o.name == "newline_sequence" {
-				*o.dst = x
-			}
+			s = x
 		case int, float64, bool:
-			// ensure_type(value, 'string') turns scalars into text.
-			*o.dst = str(x)
+			s = str(x)
 		default:
-			return syn, fmt.Errorf("%s is expected to be a string, but got %s instead", o.name, pythonClass(v))
+			return syn, fmt.Errorf("Unexpected failure during module execution: Invalid type provided for \"string\": %s", repr(v))
+		}
+		if n := len(s); n > 1 && s[0] == s[n-1] && (s[0] == '"' || s[0] == '\'') && s[n-2] != '\\' {
+			s = s[1 : n-1]
+		}
+		if s != "" || o.name == "newline_sequence" {
+			*o.dst = s
 		}
 	}
 	switch syn.NewlineSequence {
@@ -82,18 +88,6 @@ func looseBool(v any) bool {
 	}
 	return false
 }
-
-// pythonClass names a value's Python type as type(value) prints it.
-func pythonClass(v any) string {
-	switch v.(type) {
-	case []any:
-		return "<class 'list'>"
-	case map[string]any:
-		return "<class 'dict'>"
-	}
-	return "<class '" + pyType(v) + "'>"
-}
-
 // FileVars are the variables the template module and the template lookup
 // add for a template file (Ansible's generate_ansible_template_vars): src
 // is the name the task gave, path the file found, dest the destination
