@@ -88,6 +88,7 @@ func looseBool(v any) bool {
 	}
 	return false
 }
+
 // FileVars are the variables the template module and the template lookup
 // add for a template file (Ansible's generate_ansible_template_vars): src
 // is the name the task gave, path the file found, dest the destination
