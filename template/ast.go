@@ -134,6 +134,15 @@ type (
 		call   *callExpr
 		caller *macro
 	}
+	printStmt struct {
+		pos
+		outputs []stmt
+	}
+	autoescapeStmt struct {
+		pos
+		on   expr
+		body []stmt
+	}
 	withStmt struct {
 		pos
 		names []string

@@ -38,7 +38,7 @@ func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
 
 func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 	switch s.(type) {
-	case *dataStmt, *outputStmt, *callBlockStmt, *filterBlockStmt, *includeStmt, *blockStmt:
+	case *dataStmt, *outputStmt, *printStmt, *callBlockStmt, *filterBlockStmt, *includeStmt, *blockStmt:
 		if f.outputCut() {
 			return nil
 		}
@@ -102,6 +102,17 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			return err
 		}
 		out.WriteString(str(v))
+	case *printStmt:
+		return ev.exec(out, n.outputs, f)
+	case *autoescapeStmt:
+		on, err := ev.evalStrict(n.on, f)
+		if err != nil {
+			return err
+		}
+		if truthy(on) {
+			return fmt.Errorf("autoescape true is not supported")
+		}
+		return ev.exec(out, n.body, f.child())
 	case *withStmt:
 		inner := f.child()
 		for i, name := range n.names {

@@ -13,19 +13,21 @@ var statementParsers map[string]statementParser
 
 func init() {
 	statementParsers = map[string]statementParser{
-		"if":      parseIf,
-		"for":     parseFor,
-		"set":     parseSet,
-		"macro":   parseMacro,
-		"call":    parseCallBlock,
-		"with":    parseWith,
-		"filter":  parseFilterBlock,
-		"raw":     parseRaw,
-		"block":   parseBlock,
-		"include": parseInclude,
-		"extends": parseExtends,
-		"import":  parseImport,
-		"from":    parseFrom,
+		"if":         parseIf,
+		"for":        parseFor,
+		"set":        parseSet,
+		"macro":      parseMacro,
+		"call":       parseCallBlock,
+		"with":       parseWith,
+		"filter":     parseFilterBlock,
+		"raw":        parseRaw,
+		"block":      parseBlock,
+		"include":    parseInclude,
+		"extends":    parseExtends,
+		"print":      parsePrint,
+		"autoescape": parseAutoescape,
+		"import":     parseImport,
+		"from":       parseFrom,
 	}
 }
 
@@ -323,4 +325,40 @@ func parseRaw(p *parser, line int) (stmt, error) {
 	}
 	p.next()
 	return &dataStmt{pos{line}, text}, p.blockEnd()
+}
+
+// parsePrint is {% print a, b %}: each expression output as {{ }} does.
+func parsePrint(p *parser, line int) (stmt, error) {
+	s := &printStmt{pos: pos{line}}
+	for !p.is(tokens.BlockEnd) {
+		if len(s.outputs) > 0 {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return nil, err
+			}
+		}
+		e, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		s.outputs = append(s.outputs, &outputStmt{pos{line}, e})
+	}
+	return s, p.blockEnd()
+}
+
+// parseAutoescape is {% autoescape false %}...{% endautoescape %}, which
+// changes nothing in Ansible's environment. Escaping (true) needs Markup
+// values, which gansible does not have, and is refused when rendered.
+func parseAutoescape(p *parser, line int) (stmt, error) {
+	on, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	body, _, err := p.parseUntil("autoescape", "endautoescape")
+	if err != nil {
+		return nil, err
+	}
+	return &autoescapeStmt{pos{line}, on, body}, p.blockEnd()
 }
