@@ -367,8 +367,8 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 			}
 			return p, nil
 		},
-		RenderTemplate: func(path string) (string, error) {
-			return r.renderTemplateFile(h, t, vars, path, args)
+		RenderTemplate: func(path string, syn template.Syntax) (string, error) {
+			return r.renderTemplateFile(t, vars, path, args, syn)
 		},
 	}
 	res, err := m.Run(mc, modules.Args(args))
@@ -435,30 +435,31 @@ func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr 
 
 // renderTemplateFile renders a template file on the controller with the
 // task's variables and Ansible's template_* variables.
-func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
+func (r *run) renderTemplateFile(t *playbook.Task, vars template.Vars, path string, args map[string]any, syn template.Syntax) (string, error) {
 	data, err := vault.ReadRealFile(path)
 	if err != nil {
 		return "", err
 	}
-	fi, _ := os.Stat(path)
-	dest := fmt.Sprint(args["dest"])
-	extra := map[string]any{
-		"template_path":     path,
-		"template_fullpath": path,
-		"template_host":     hostname(),
-		"template_uid":      currentUser(),
-		"template_destpath": dest,
-		"template_run_date": time.Now().Format("2006-01-02 15:04:05.000000"),
+	full, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
 	}
-	if fi != nil {
-		extra["ansible_managed"] = "Ansible managed"
+	src, _ := args["src"].(string)
+	dest, _ := args["dest"].(string)
+	extra, err := template.FileVars(src, full, dest, "Ansible managed", time.Now())
+	if err != nil {
+		return "", err
 	}
 	s := &scope{layers: append([]map[string]any{extra}, vars.(*scope).layers...)}
 	name := path
 	if rel, err := filepath.Rel(r.playbookDir, path); err == nil && !strings.HasPrefix(rel, "..") {
 		name = rel
 	}
-	return r.opts.Engine.Render(name, string(data), s)
+	// Ansible's search path for includes: the task's, the playbook's and
+	// the template's own directory, each with its templates/ first.
+	srcDir := filepath.Dir(full)
+	search := append(r.searchDirs(t, "templates"), filepath.Join(srcDir, "templates"), srcDir)
+	return r.opts.Engine.RenderFile(name, string(data), s, template.FileOptions{Syntax: syn, SearchPath: search})
 }
 
 // environment builds the "export K=V;" prefix of the task's environment

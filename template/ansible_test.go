@@ -20,8 +20,8 @@ func TestAgainstAnsible(t *testing.T) {
 	}
 	refenv.Require(t, "ansible-core", "python3-jinja2", "python3-yaml", "python3-passlib")
 	// Cases for features Ansible's default environment lacks.
-	extensions := map[string]bool{"loop controls": true, "legacy test filters": true}
-	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml"} {
+	extensions := map[string]bool{"legacy test filters": true}
+	for _, file := range renderFiles {
 		cases := loadCases(t, file)
 		in, err := json.Marshal(cases)
 		if err != nil {

@@ -66,7 +66,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if v, ok := ev.singleVar(s); ok {
 		return v, nil
 	}
-	t, err := ev.eng.parse(escapeBackslashes(s))
+	t, err := ev.eng.parseTop(escapeBackslashes(s), DefaultSyntax())
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -91,7 +91,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		}
 		return str(v), nil
 	}
-	out, err := ev.render(t)
+	out, err := ev.render(t, "")
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -149,7 +149,7 @@ func (e *Engine) literal(s string) any {
 // literal keywords: JSON's true/false/null are not Python literals, so
 // "{\"a\": true}" stays text as it does in Ansible.
 func pythonNamesOnly(s string) bool {
-	toks, bad := lex("{{ " + s + " }}")
+	toks, bad := lex("{{ "+s+" }}", DefaultSyntax())
 	if bad != nil {
 		return false
 	}
@@ -202,6 +202,12 @@ func plain(v any) any {
 		return nil
 	case *namespace:
 		return plain(x.attrs)
+	case *loopObj:
+		return plain(x.attrs)
+	case *templateModule:
+		return x.out
+	case *selfRef:
+		return nil
 	case tuple:
 		return plain([]any(x))
 	case *varsValue:

@@ -454,18 +454,79 @@ func filterSubelements(ev *evaluator, in any, a args) (any, error) {
 	return out, nil
 }
 
+// filterComment is Ansible's comment filter, following its code: a style's
+// beginning, decoration and end, each overridable by keyword, with
+// prefix and postfix lines repeated prefix_count and postfix_count times.
 func filterComment(_ *evaluator, in any, a args) (any, error) {
 	style, _ := a.str(0, "style", "plain")
-	prefix := map[string]string{"plain": "# ", "c": "// ", "erlang": "% ", "xml": "   - "}[style]
-	if prefix == "" {
-		prefix = "# "
+	styles := map[string]map[string]string{
+		"plain":  {"decoration": "# "},
+		"erlang": {"decoration": "% "},
+		"c":      {"decoration": "// "},
+		"cblock": {"beginning": "/*", "decoration": " * ", "end": " */"},
+		"xml":    {"beginning": "<!--", "decoration": " - ", "end": "-->"},
 	}
-	lines := strings.Split(str(in), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(prefix+l, " ")
+	sp, ok := styles[style]
+	if !ok {
+		return nil, fmt.Errorf("KeyError: %s", quotePython(style))
 	}
-	bar := strings.TrimSpace(prefix)
-	return bar + "\n" + strings.Join(lines, "\n") + "\n" + bar, nil
+	prepost := sp["decoration"]
+	if d, ok := a.kw["decoration"]; ok {
+		prepost = str(d)
+	}
+	p := map[string]any{
+		"newline": "\n", "beginning": "", "prefix": strings.TrimRight(prepost, " \t\r\n"), "prefix_count": 1,
+		"decoration": "", "postfix": strings.TrimRight(prepost, " \t\r\n"), "postfix_count": 1, "end": "",
+	}
+	for k, v := range sp {
+		p[k] = v
+	}
+	for k, v := range a.kw {
+		if k != "style" {
+			p[k] = v
+		}
+	}
+	count := func(k string) (int, error) {
+		n, ok := integer(p[k])
+		if !ok {
+			if s, isStr := p[k].(string); isStr {
+				if _, err := fmt.Sscanf(s, "%d", &n); err == nil {
+					return n, nil
+				}
+			}
+			return 0, fmt.Errorf("invalid literal for int() with base 10: %s", repr(p[k]))
+		}
+		return n, nil
+	}
+	nl, dec := str(p["newline"]), str(p["decoration"])
+	var sb strings.Builder
+	if b := str(p["beginning"]); b != "" {
+		sb.WriteString(b + nl)
+	}
+	if pre := str(p["prefix"]); pre != "" {
+		n, err := count("prefix_count")
+		if err != nil {
+			return nil, err
+		}
+		line := pre + nl
+		if pre == nl {
+			line = nl
+		}
+		sb.WriteString(strings.Repeat(line, max(n, 0)))
+	}
+	text := dec + strings.ReplaceAll(str(in), nl, nl+dec)
+	sb.WriteString(strings.ReplaceAll(text, dec+nl, strings.TrimRight(dec, " \t\r\n")+nl))
+	n, err := count("postfix_count")
+	if err != nil {
+		return nil, err
+	}
+	for range max(n, 0) {
+		sb.WriteString(nl + str(p["postfix"]))
+	}
+	if e := str(p["end"]); e != "" {
+		sb.WriteString(nl + e)
+	}
+	return sb.String(), nil
 }
 
 func filterRandom(ev *evaluator, in any, a args) (any, error) {

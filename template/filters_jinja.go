@@ -34,7 +34,8 @@ func init() {
 		"batch":     filterBatch, "indent": filterIndent, "center": filterCenter,
 		"format": filterFormat, "wordcount": filterWordcount,
 		"truncate": filterTruncate, "groupby": filterGroupby,
-		"safe": identity, "e": identity, "escape": identity, "forceescape": identity,
+		"safe": identity, "e": filterEscape, "escape": filterEscape, "forceescape": filterEscape,
+		"slice": filterSlice, "urlencode": filterURLEncode,
 		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
 	} {
 		filters[name] = fn
@@ -531,15 +532,128 @@ func filterItems(_ *evaluator, in any, _ args) (any, error) {
 	return out, nil
 }
 
+// filterDictsort is dictsort(case_sensitive=False, by='key', reverse=False).
 func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 	pairs, err := filterItems(ev, in, a)
 	if err != nil {
 		return nil, err
 	}
-	if a.boolean(2, "reverse", false) {
-		return filterReverse(ev, pairs, a)
+	items := pairs.([]any)
+	caseSensitive := a.boolean(0, "case_sensitive", false)
+	by, _ := a.str(1, "by", "key")
+	pos := 0
+	switch by {
+	case "key":
+	case "value":
+		pos = 1
+	default:
+		return nil, fmt.Errorf("You can only sort by either 'key' or 'value'")
 	}
-	return pairs, nil
+	sortKey := func(v any) any {
+		if s, ok := v.(string); ok && !caseSensitive {
+			return strings.ToLower(s)
+		}
+		return v
+	}
+	var cmpErr error
+	sort.SliceStable(items, func(i, j int) bool {
+		c, err := compare(sortKey(items[i].(tuple)[pos]), sortKey(items[j].(tuple)[pos]))
+		if err != nil && cmpErr == nil {
+			cmpErr = err
+		}
+		return c < 0
+	})
+	if cmpErr != nil {
+		return nil, cmpErr
+	}
+	if a.boolean(2, "reverse", false) {
+		return filterReverse(ev, items, a)
+	}
+	return items, nil
+}
+
+// filterEscape is HTML escaping as markupsafe does it. Its result is plain
+// text here, not Markup, so escaping twice escapes twice.
+func filterEscape(_ *evaluator, in any, _ args) (any, error) {
+	if in == nil {
+		return "None", nil
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(str(in)), nil
+}
+
+// filterSlice is slice(slices, fill_with=None): the items cut into that
+// many columns, the first ones one longer.
+func filterSlice(_ *evaluator, in any, a args) (any, error) {
+	items, err := iterate(in)
+	if err != nil {
+		return nil, err
+	}
+	n, err := a.integer(0, "slices", 0)
+	if err != nil || n < 1 {
+		return nil, fmt.Errorf("slice: the number of slices must be at least 1")
+	}
+	if err := checkItems(n); err != nil {
+		return nil, err
+	}
+	fill, hasFill := a.get(1, "fill_with")
+	per, extra := len(items)/n, len(items)%n
+	out := make([]any, 0, n)
+	offset := 0
+	for i := range n {
+		start := offset + i*per
+		if i < extra {
+			offset++
+		}
+		end := offset + (i+1)*per
+		col := append([]any(nil), items[start:end]...)
+		if hasFill && fill != nil && i >= extra {
+			col = append(col, fill)
+		}
+		out = append(out, col)
+	}
+	return out, nil
+}
+
+// filterURLEncode is urlencode: a string quoted as a URL path ("/" kept),
+// a dict or list of pairs as a query string.
+func filterURLEncode(_ *evaluator, in any, _ args) (any, error) {
+	quote := func(v any, safe string) string {
+		var sb strings.Builder
+		for _, b := range []byte(str(v)) {
+			if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("_.-~"+safe, b) >= 0 {
+				sb.WriteByte(b)
+			} else {
+				fmt.Fprintf(&sb, "%%%02X", b)
+			}
+		}
+		return sb.String()
+	}
+	var pairs []any
+	switch x := in.(type) {
+	case string:
+		return quote(x, "/"), nil
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			pairs = append(pairs, tuple{k, x[k]})
+		}
+	default:
+		seq, ok := asSeq(in)
+		if !ok {
+			return quote(in, "/"), nil
+		}
+		pairs = seq
+	}
+	parts := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		kv, ok := asSeq(p)
+		if !ok || len(kv) != 2 {
+			return nil, fmt.Errorf("urlencode: expected pairs")
+		}
+		// Query strings spell a space "+".
+		k, v := strings.ReplaceAll(quote(kv[0], ""), "%20", "+"), strings.ReplaceAll(quote(kv[1], ""), "%20", "+")
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, "&"), nil
 }
 
 func filterAttribute(ev *evaluator, in any, a args) (any, error) {

@@ -35,6 +35,8 @@ func init() {
 			}
 			return &namespace{m.(map[string]any)}, nil
 		},
+		"cycler": globalCycler,
+		"joiner": globalJoiner,
 		"undef": func(_ *evaluator, a args) (any, error) {
 			hint, _ := a.str(0, "hint", "")
 			if hint == "" {
@@ -201,4 +203,44 @@ func strftime(t time.Time, layout string) string {
 		}
 	}
 	return sb.String()
+}
+
+// globalCycler is Jinja2's cycler(*items): next() returns the items in
+// turn, current is the one next() returns next, reset() starts over.
+func globalCycler(_ *evaluator, a args) (any, error) {
+	items := a.pos
+	if len(items) == 0 {
+		return nil, fmt.Errorf("at least one item has to be provided")
+	}
+	ns := &namespace{map[string]any{"current": items[0]}}
+	pos := 0
+	ns.attrs["next"] = &function{"next", func(*evaluator, []any, map[string]any) (any, error) {
+		v := items[pos]
+		pos = (pos + 1) % len(items)
+		ns.attrs["current"] = items[pos]
+		return v, nil
+	}}
+	ns.attrs["reset"] = &function{"reset", func(*evaluator, []any, map[string]any) (any, error) {
+		pos = 0
+		ns.attrs["current"] = items[0]
+		return nil, nil
+	}}
+	return ns, nil
+}
+
+// globalJoiner is Jinja2's joiner(sep=', '): a function returning "" the
+// first time it is called and sep after.
+func globalJoiner(_ *evaluator, a args) (any, error) {
+	sep, err := a.str(0, "sep", ", ")
+	if err != nil {
+		return nil, err
+	}
+	used := false
+	return &function{"joiner", func(*evaluator, []any, map[string]any) (any, error) {
+		if !used {
+			used = true
+			return "", nil
+		}
+		return sep, nil
+	}}, nil
 }

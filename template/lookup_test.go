@@ -50,8 +50,17 @@ func TestLookups(t *testing.T) {
 	if _, err := e.Render("t", "{{ lookup('file', 'nope.txt') }}", vars); err == nil {
 		t.Error("missing file: want an error")
 	}
-	got, err := e.Render("main.j2", "[{% include 'part.j2' %}]", vars)
+	// The template module searches the role's templates/; a playbook
+	// string only the playbook's directory, as Ansible's environment.
+	search := []string{filepath.Join(play, "roles/r/templates")}
+	got, err := e.RenderFile("main.j2", "[{% include 'part.j2' %}]", vars, FileOptions{SearchPath: search})
 	if err != nil || got != "[WORLD]" {
 		t.Errorf("include = %q, %v", got, err)
+	}
+	if got, err := e.Render("main.j2", "[{% include 'part.j2' %}]", vars); err == nil {
+		t.Errorf("include from a playbook string found the role's template: %q", got)
+	}
+	if got, err := e.Render("s", "[{% include 'c.txt' %}]", vars); err != nil || got != "[top]" {
+		t.Errorf("include from a playbook string = %q, %v", got, err)
 	}
 }

@@ -121,15 +121,9 @@ func lookupEnv(_ *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
-// findFile searches Ansible's lookup paths: the role's <subdir> and root,
+// lookupDirs are Ansible's lookup paths: the role's <subdir> and root,
 // then the playbook's.
-func (ev *evaluator) findFile(subdir, name string) (string, error) {
-	if filepath.IsAbs(name) {
-		if _, err := os.Stat(name); err != nil {
-			return "", fmt.Errorf("could not locate file in lookup: %s", name)
-		}
-		return name, nil
-	}
+func (ev *evaluator) lookupDirs(subdir string) []string {
 	var bases []string
 	for _, v := range []string{"role_path", "playbook_dir"} {
 		if dir, ok, _ := ev.lookupVar(v); ok {
@@ -141,7 +135,19 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 	if len(bases) == 0 {
 		bases = []string{subdir, "."}
 	}
-	for _, b := range bases {
+	return bases
+}
+
+// findFile searches Ansible's lookup paths: the role's <subdir> and root,
+// then the playbook's.
+func (ev *evaluator) findFile(subdir, name string) (string, error) {
+	if filepath.IsAbs(name) {
+		if _, err := os.Stat(name); err != nil {
+			return "", fmt.Errorf("could not locate file in lookup: %s", name)
+		}
+		return name, nil
+	}
+	for _, b := range ev.lookupDirs(subdir) {
 		p := filepath.Join(b, name)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
@@ -191,24 +197,78 @@ func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) 
 	return out, nil
 }
 
-func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+// lookupTemplate is lookup('template'): each file rendered with the
+// variables, the template_* variables and template_vars, its includes
+// found beside it and then on the lookup paths, with the lookup's
+// delimiter options.
+func lookupTemplate(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	syn := DefaultSyntax()
+	for name, dst := range map[string]*string{
+		"variable_start_string": &syn.VariableStart, "variable_end_string": &syn.VariableEnd,
+		"comment_start_string": &syn.CommentStart, "comment_end_string": &syn.CommentEnd,
+	} {
+		if v, ok := kw[name]; ok && v != nil {
+			*dst = str(v)
+		}
+	}
+	extra := map[string]any{}
+	if tv, ok := kw["template_vars"]; ok && tv != nil {
+		m, isMap := tv.(map[string]any)
+		if !isMap {
+			return nil, fmt.Errorf("template_vars must be a dict, got %s", pyType(tv))
+		}
+		for k, v := range m {
+			extra[k] = v
+		}
+	}
 	var out []any
 	for _, t := range terms {
 		p, err := ev.findFile("templates", str(t))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("the template file %s could not be found for the lookup", str(t))
 		}
 		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		s, err := ev.eng.Render(p, string(data), ev.vars)
+		full, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		fv, err := FileVars(str(t), full, "", "Ansible managed", ev.eng.opts.Now())
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range extra {
+			fv[k] = v
+		}
+		search := append([]string{filepath.Dir(full)}, ev.lookupDirs("templates")...)
+		// Rendered within this call's limits, so that a template looking
+		// itself up ends at the recursion limit.
+		if err := ev.enter(); err != nil {
+			return nil, err
+		}
+		s, err := ev.eng.renderFile(newEvaluatorSharing(ev, overlayVars{fv, ev.vars}), p, string(data), syn, search)
+		ev.leave()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// overlayVars puts some variables over others.
+type overlayVars struct {
+	top  map[string]any
+	rest Vars
+}
+
+func (o overlayVars) Lookup(name string) (any, bool) {
+	if v, ok := o.top[name]; ok {
+		return v, true
+	}
+	return o.rest.Lookup(name)
 }
 
 func runPipe(term string) (string, error) {

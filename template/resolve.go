@@ -13,6 +13,9 @@ type evaluator struct {
 	active map[string]bool       // variables being resolved, to catch loops
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
 	lim    *limits               // recursion and work budget, shared by the call
+	// search is where include, import and extends find templates; nil
+	// for playbook strings, which use the playbook's directory.
+	search []string
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {

@@ -121,6 +121,12 @@ func typeRepr(v any) string {
 		return "'ansible.vars.hostvars.HostVarsVars object'"
 	case *hostVarsValue:
 		return "'ansible.vars.hostvars.HostVars object'"
+	case *templateModule:
+		return "'jinja2.environment.TemplateModule object'"
+	case *loopObj:
+		return "'jinja2.runtime.LoopContext object'"
+	case *selfRef:
+		return "'jinja2.runtime.TemplateReference object'"
 	}
 	return fmt.Sprintf("'%T object'", v)
 }
@@ -335,6 +341,12 @@ func writeRepr(sb *strings.Builder, v any) {
 		sb.WriteByte('}')
 	case *function:
 		fmt.Fprintf(sb, "<function %s>", x.name)
+	case *templateModule:
+		sb.WriteString(x.out)
+	case *loopObj:
+		fmt.Fprintf(sb, "<LoopContext %v/%v>", x.attrs["index"], x.attrs["length"])
+	case *selfRef:
+		fmt.Fprintf(sb, "<TemplateReference %s>", quotePython(x.tc.name))
 	case *namespace:
 		sb.WriteString("<Namespace ")
 		writeRepr(sb, x.attrs)
@@ -580,6 +592,8 @@ func pyType(v any) string {
 		return "dict"
 	case *undefined:
 		return "AnsibleUndefined"
+	case *loopObj:
+		return "LoopContext"
 	}
 	return fmt.Sprintf("%T", v)
 }
