@@ -180,9 +180,31 @@ func filterMandatory(_ *evaluator, in any, a args) (any, error) {
 		if msg, ok := a.get(0, "msg"); ok && msg != nil {
 			return nil, &undefinedError{str(msg)}
 		}
-		return nil, &undefinedError{"Mandatory variable " + strings.TrimSuffix(u.msg, " is undefined") + " not defined."}
+		// Ansible names the undefined variable, attribute or key, and
+		// leaves a double space: "Mandatory variable 'foo'  not defined."
+		name := ""
+		if n, ok := undefinedNameOf(u); ok {
+			name = "'" + n + "' "
+		}
+		return nil, &undefinedError{"Mandatory variable " + name + " not defined."}
 	}
 	return in, nil
+}
+
+// undefinedNameOf recovers the name Jinja2 keeps as _undefined_name from
+// the messages values.go makes: "'foo' is undefined", "... has no
+// attribute 'bar'", "... has no element 0".
+func undefinedNameOf(u *undefined) (string, bool) {
+	if n, ok := strings.CutSuffix(u.msg, " is undefined"); ok && strings.HasPrefix(n, "'") {
+		return strings.Trim(n, "'"), true
+	}
+	if i := strings.LastIndex(u.msg, " has no attribute '"); i >= 0 {
+		return strings.TrimSuffix(u.msg[i+len(" has no attribute '"):], "'"), true
+	}
+	if i := strings.LastIndex(u.msg, " has no element "); i >= 0 {
+		return strings.Trim(u.msg[i+len(" has no element "):], "'"), true
+	}
+	return "", false
 }
 
 func filterTernary(_ *evaluator, in any, a args) (any, error) {

@@ -32,7 +32,7 @@ func loadCases(t *testing.T, file string) []renderCase {
 
 func TestRender(t *testing.T) {
 	e := New(Options{})
-	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml"} {
+	for _, file := range []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml", "testdata/library.yaml"} {
 		for _, c := range loadCases(t, file) {
 			t.Run(c.Name, func(t *testing.T) {
 				got, err := e.Render("test.j2", c.Template, MapVars(c.Vars))
