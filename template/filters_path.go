@@ -13,13 +13,16 @@ import (
 // os.path and ntpath functions, and fileglob.
 func init() {
 	for name, fn := range map[string]filterFunc{
-		"path_join":      filterPathJoin,
-		"relpath":        filterRelpath,
-		"expandvars":     stringFilter(expandVars),
-		"win_basename":   stringFilter(func(s string) string { _, tail := ntSplit(s); return tail }),
-		"win_dirname":    stringFilter(func(s string) string { head, _ := ntSplit(s); return head }),
-		"win_splitdrive": func(_ *evaluator, in any, _ args) (any, error) { d, p := ntSplitDrive(str(in)); return tuple{d, p}, nil },
-		"fileglob":       filterFileglob,
+		"path_join":    filterPathJoin,
+		"relpath":      filterRelpath,
+		"expandvars":   stringFilter(expandVars),
+		"win_basename": stringFilter(func(s string) string { _, tail := ntSplit(s); return tail }),
+		"win_dirname":  stringFilter(func(s string) string { head, _ := ntSplit(s); return head }),
+		"win_splitdrive": func(_ *evaluator, in any, _ args) (any, error) {
+			d, p := ntSplitDrive(str(in))
+			return tuple{d, p}, nil
+		},
+		"fileglob": filterFileglob,
 	} {
 		filters[name] = fn
 	}

@@ -103,7 +103,7 @@ func textWrap(text string, width int, breakLongWords, breakOnHyphens bool) ([]st
 // textwrap's TextWrapper.wordsep_re and wordsep_simple_re, over its ASCII
 // whitespace.
 var (
-	wordSep = pyre.MustCompile(`([\t\n\x0b\x0c\r ]+|(?<=[\w!"'&.,?])-{2,}(?=\w)|[^\t\n\x0b\x0c\r ]+?(?:-(?:(?<=[^\d\W]{2}-)|(?<=[^\d\W]-[^\d\W]-))(?=[^\d\W]-?[^\d\W])|(?=[\t\n\x0b\x0c\r ]|\Z)|(?<=[\w!"'&.,?])(?=-{2,}\w)))`, pyre.Flags{})
+	wordSep       = pyre.MustCompile(`([\t\n\x0b\x0c\r ]+|(?<=[\w!"'&.,?])-{2,}(?=\w)|[^\t\n\x0b\x0c\r ]+?(?:-(?:(?<=[^\d\W]{2}-)|(?<=[^\d\W]-[^\d\W]-))(?=[^\d\W]-?[^\d\W])|(?=[\t\n\x0b\x0c\r ]|\Z)|(?<=[\w!"'&.,?])(?=-{2,}\w)))`, pyre.Flags{})
 	wordSepSimple = pyre.MustCompile(`([\t\n\x0b\x0c\r ]+)`, pyre.Flags{})
 )
 
