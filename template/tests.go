@@ -35,7 +35,7 @@ func init() {
 		"string":    typeTest(func(v any) bool { _, ok := v.(string); return ok }),
 		"number": typeTest(func(v any) bool {
 			switch v.(type) {
-			case int, *big.Int, float64:
+			case int, *big.Int, float64, bool: // Python's bool is a Number
 				return true
 			}
 			return false
