@@ -2,6 +2,7 @@ package template
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,5 +54,81 @@ func TestLookups(t *testing.T) {
 	got, err := e.Render("main.j2", "[{% include 'part.j2' %}]", vars)
 	if err != nil || got != "[WORLD]" {
 		t.Errorf("include = %q, %v", got, err)
+	}
+}
+
+// TestMoreLookups checks lookups against the results ansible-playbook
+// 2.14 gives for the same terms and files.
+func TestMoreLookups(t *testing.T) {
+	play, err := filepath.Abs("testdata/lookup/play")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := MapVars{
+		"playbook_dir": play,
+		"users": []any{
+			map[string]any{"name": "a", "keys": []any{"k1", "k2"}, "sub": map[string]any{"l": []any{"x"}}},
+			map[string]any{"name": "b", "keys": []any{"k3"}},
+			map[string]any{"name": "c"},
+		},
+	}
+	inventory := map[string][]string{"all": {"h1", "h2", "h3"}, "all:!h2": {"h1", "h3"}, "web": {"h3"}}
+	e := New(Options{
+		MatchHosts: func(pattern string) ([]string, error) { return inventory[pattern], nil },
+		Setting: func(name string) (any, bool) {
+			v, ok := map[string]any{"DEFAULT_FORKS": 5, "DEFAULT_REMOTE_USER": nil}[name]
+			return v, ok
+		},
+	})
+	cases := []struct{ tmpl, want string }{
+		{"{{ lookup('ini', 'user', file='settings.ini') }}", "alice"},
+		{"{{ lookup('ini', 'path', file='settings.ini') }}|{{ lookup('ini', 'pct', file='settings.ini') }}", "/srv/app|50%"},
+		{"{{ lookup('ini', 'multi', file='settings.ini') }}", "first\nsecond\n\nthird"},
+		{"[{{ lookup('ini', 'empty', file='settings.ini') }}] {{ lookup('ini', 'nokey', file='settings.ini', default='dflt') }}", "[] dflt"},
+		{"{{ lookup('ini', 'host', section='db', file='settings.ini') }} {{ lookup('ini', 'base', section='db', file='settings.ini') }}", "db1.example.com /srv"},
+		{"{{ query('ini', 'user_.*', section='db', file='settings.ini', re=True) }}", "['dbuser', 'secret']"},
+		{"{{ lookup('ini', 'user.name', type='properties', file='app.properties') }} {{ lookup('ini', 'user.home', type='properties', file='app.properties') }}", "bob /home/bob"},
+		{"{{ lookup('ini', 'Path', file='settings.ini', case_sensitive=True) }} {{ lookup('ini', 'port section=db file=settings.ini') }}", "/srv/app 5432"},
+		{"{{ lookup('csvfile', 'bob', file='users.tsv') }}|{{ lookup('csvfile', 'alice', file='users.tsv', col=2) }}", "1002|admin"},
+		{"{{ lookup('csvfile', 'bob', file='users.csv', delimiter=',', col='2') }}|{{ lookup('csvfile', 'nobody', file='users.csv', delimiter=',', default='none') }}|{{ lookup('csvfile', 'bob file=users.csv delimiter=,') }}", "/bin/z,sh|none|1002"},
+		{"{{ lookup('csvfile', 'nobody', file='users.csv', delimiter=',') }}", "[]"},
+		{"{{ lookup('nested', ['a','b'], [1,2]) }} {{ query('nested', ['a','b'], [[1,2],[3]]) }}", "[['a', 1], ['a', 2], ['b', 1], ['b', 2]] [['a', 1, 2], ['a', 3], ['b', 1, 2], ['b', 3]]"},
+		{"{{ query('together', [1,2,3], ['a','b']) }} {{ query('together', [1,2], [[3],[4]]) }}", "[[1, 'a'], [2, 'b'], [3, None]] [[1, 3], [2, 4]]"},
+		{"{{ query('subelements', users, 'keys', {'skip_missing': True}) }}", "[({'name': 'a', 'sub': {'l': ['x']}}, 'k1'), ({'name': 'a', 'sub': {'l': ['x']}}, 'k2'), ({'name': 'b'}, 'k3')]"},
+		{"{{ query('subelements', users, 'sub.l', {'skip_missing': True}) }}", "[({'keys': ['k1', 'k2'], 'name': 'a', 'sub': {}}, 'x')]"},
+		{"{{ query('varnames', '^user') }} {{ query('varnames', 'nomatch') }}", "['users'] []"},
+		{"{{ query('inventory_hostnames', 'all:!h2') }} {{ query('inventory_hostnames', 'web') }} {{ query('inventory_hostnames', 'nope') }}", "['h1', 'h3'] ['h3'] []"},
+		{"{{ lookup('random_choice', 'a') }} {{ query('random_choice') }}", "a []"},
+		{"{{ lookup('config', 'DEFAULT_FORKS') }} [{{ lookup('config', 'DEFAULT_REMOTE_USER') }}]", "5 []"},
+	}
+	for _, c := range cases {
+		got, err := e.Render("t", c.tmpl, vars)
+		if err != nil {
+			t.Errorf("%s: %v", c.tmpl, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s = %q, want %q", c.tmpl, got, c.want)
+		}
+	}
+	errorCases := []struct{ tmpl, want string }{
+		// AnsibleLookupError reaches the task unwrapped.
+		{"{{ lookup('ini', 'x', section='nosuch', file='settings.ini') }}", "No section 'nosuch' in settings.ini"},
+		{"{{ query('subelements', users, 'keys') }}", "An unhandled exception occurred while running the lookup plugin 'subelements'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not find 'keys' key in iterated item '{'name': 'c'}'"},
+		{"{{ lookup('nested') }}", "with_nested requires at least one element in the nested list"},
+		{"{{ lookup('together') }}", "with_together requires at least one element in each list"},
+		{"{{ lookup('varnames', '[') }}", "Unable to use \"[\" as a search parameter"},
+		{"{{ lookup('config', 'NOPE') }}", "Unable to find setting NOPE"},
+		{"{{ lookup('url', 'http://example.com') }}", "not supported"},
+		{"{{ lookup('first_found', ['nope1', 'nope2']) }}", "No file was found when using first_found."},
+	}
+	for _, c := range errorCases {
+		got, err := e.Render("t", c.tmpl, vars)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s = %q, %v; want an error containing %q", c.tmpl, got, err, c.want)
+		}
+	}
+	if _, err := e.Render("t", "{{ lookup('ini', 'x', section='nosuch', file='settings.ini') }}", vars); err != nil && strings.Contains(err.Error(), "unhandled exception") {
+		t.Errorf("ini's AnsibleLookupError is wrapped: %v", err)
 	}
 }

@@ -45,6 +45,28 @@ func init() {
 	}
 }
 
+// lookupFailure is a lookup plugin's error whose Python class matters:
+// with no class, an AnsibleLookupError (or, with options, an
+// AnsibleOptionsError, raised even with errors='ignore'), which Ansible
+// does not wrap; else the class Ansible's wrapping message names.
+type lookupFailure struct {
+	msg     string
+	options bool
+	class   string
+}
+
+func (e *lookupFailure) Error() string { return e.msg }
+
+// lookupErrorf is an AnsibleLookupError.
+func lookupErrorf(format string, a ...any) error {
+	return &lookupFailure{msg: fmt.Sprintf(format, a...)}
+}
+
+// optionsErrorf is an AnsibleOptionsError.
+func optionsErrorf(format string, a ...any) error {
+	return &lookupFailure{msg: fmt.Sprintf(format, a...), options: true}
+}
+
 // lookup is lookup(name, terms..., wantlist=False) and query(...).
 func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	if len(a.pos) == 0 {
@@ -69,6 +91,12 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	onError, _ := kw["errors"].(string)
 	delete(kw, "errors")
 	ran, err := fn(ev, a.pos[1:], kw)
+	var lf *lookupFailure
+	if errors.As(err, &lf) && lf.class == "" && (lf.options || onError != "ignore" && onError != "warn") {
+		// AnsibleLookupError and AnsibleOptionsError reach the task as
+		// they are.
+		return nil, err
+	}
 	if err != nil {
 		switch onError {
 		case "ignore", "warn":
@@ -82,6 +110,9 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 			if errors.As(err, &ve) {
 				class = ve.PythonClass()
 			}
+			if lf != nil {
+				class = lf.class
+			}
 			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", name, class, err)
 			return nil, fmt.Errorf("%s. %w", msg, err)
 		}
@@ -89,7 +120,8 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	if ran == nil {
 		ran = []any{}
 	}
-	if wantList {
+	if wantList || len(ran) == 0 {
+		// An empty result is not joined: lookup() gives [].
 		return ran, nil
 	}
 	strs := make([]string, len(ran))
@@ -311,7 +343,7 @@ func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, err
 	if truthy(kw["skip"]) {
 		return []any{}, nil
 	}
-	return nil, fmt.Errorf("No file was found when using first_found.")
+	return nil, &lookupFailure{msg: "No file was found when using first_found."}
 }
 
 func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
@@ -466,6 +498,6 @@ func (e *Engine) Query(name string, terms []any, vars Vars) (results []any, ok b
 	if err != nil {
 		return nil, true, err
 	}
-	list, _ := v.([]any)
+	list, _ := plain(v).([]any)
 	return list, true, nil
 }

@@ -45,6 +45,15 @@ func (m MapVars) Lookup(name string) (any, bool) {
 	return v, ok
 }
 
+// Names implements VarNames.
+func (m MapVars) Names() []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	return names
+}
+
 // HostVars is the value of the magic variable hostvars. Indexing it yields
 // a host's variables, templated lazily in that host's context.
 type HostVars interface {
@@ -67,6 +76,13 @@ type Deferred interface {
 type Options struct {
 	// Now returns the current time for now(); time.Now when nil.
 	Now func() time.Time
+	// MatchHosts returns the names of the inventory hosts a host pattern
+	// selects, for the inventory_hostnames lookup; without it that
+	// lookup fails.
+	MatchHosts func(pattern string) ([]string, error)
+	// Setting returns the value of an Ansible setting (DEFAULT_FORKS...)
+	// for the config lookup, and whether it is known.
+	Setting func(name string) (any, bool)
 }
 
 // Engine renders templates. It is safe for concurrent use.

@@ -314,11 +314,24 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		return nil
 	}
 
+	// The engine's inventory_hostnames and config lookups see this run's
+	// inventory and settings.
+	engine := template.New(template.Options{
+		MatchHosts: func(pattern string) ([]string, error) {
+			hosts, err := inv.Match(pattern)
+			names := make([]string, len(hosts))
+			for i, h := range hosts {
+				names[i] = h.Name
+			}
+			return names, err
+		},
+		Setting: cfg.Setting,
+	})
 	opts := &runner.Options{
 		Inventory:        inv,
 		InventorySources: sources,
 		Loader:           loader,
-		Engine:           template.New(template.Options{}),
+		Engine:           engine,
 		Out:              out,
 		ExtraVars:        extraVars,
 		Limit:            f.limit,
