@@ -187,6 +187,10 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 		return undefinedAttr(obj, attr), nil
 	case *varsValue, *hostVarsValue:
 		return ev.getItem(obj, attr)
+	case pyObject:
+		if v, ok := x.pyAttr(attr); ok {
+			return v, nil
+		}
 	}
 	if m, ok := method(obj, attr); ok {
 		return m, nil
@@ -464,6 +468,9 @@ func binary(op string, a, b any) (any, error) {
 }
 
 func arithmetic(op string, a, b any) (any, error) {
+	if v, ok, err := timeArithmetic(op, a, b); ok {
+		return v, err
+	}
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
 	fa, aNum := number(a)
