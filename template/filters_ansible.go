@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"os"
@@ -196,7 +197,7 @@ func filterHash(_ *evaluator, in any, a args) (any, error) {
 func filterMandatory(_ *evaluator, in any, a args) (any, error) {
 	if u, ok := in.(*undefined); ok {
 		if msg, ok := a.get(0, "msg"); ok && msg != nil {
-			return nil, &undefinedError{str(msg)}
+			return nil, errors.New(str(msg))
 		}
 		// Ansible names the undefined variable, attribute or key, and
 		// leaves a double space: "Mandatory variable 'foo'  not defined."
@@ -204,7 +205,8 @@ func filterMandatory(_ *evaluator, in any, a args) (any, error) {
 		if n, ok := undefinedNameOf(u); ok {
 			name = "'" + n + "' "
 		}
-		return nil, &undefinedError{"Mandatory variable " + name + " not defined."}
+		// An AnsibleFilterError, not an undefined variable.
+		return nil, errors.New("Mandatory variable " + name + " not defined.")
 	}
 	return in, nil
 }
