@@ -1,6 +1,7 @@
 package template
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,5 +131,52 @@ func TestMoreLookups(t *testing.T) {
 	}
 	if _, err := e.Render("t", "{{ lookup('ini', 'x', section='nosuch', file='settings.ini') }}", vars); err != nil && strings.Contains(err.Error(), "unhandled exception") {
 		t.Errorf("ini's AnsibleLookupError is wrapped: %v", err)
+	}
+}
+
+// TestPasswordLookup checks generated, kept and hashed passwords against
+// ansible-playbook 2.14's for the same seeds and salt.
+func TestPasswordLookup(t *testing.T) {
+	dir := t.TempDir()
+	vars := MapVars{"playbook_dir": dir}
+	e := New(Options{})
+	cases := []struct{ tmpl, want string }{
+		{"{{ lookup('password', '/dev/null seed=myseed') }}", "0MuyBT:n9PJ04hAgLZXx"},
+		{"{{ lookup('password', '/dev/null length=8 chars=digits seed=x') }}", "59971697"},
+		{"{{ lookup('password', '/dev/null', seed='abc', length=12, chars=['ascii_lowercase', 'punctuation']) }}", "^,%@w{^wkrdn"},
+		{"{{ lookup('password', '/dev/null seed=x chars=ascii_letters,,,digits length=10') }}", "NtLLDdV5xK"},
+		{"{{ lookup('password', 'creds/pw1 seed=s1') }} {{ lookup('password', 'creds/pw1') }}", "bJ27qvwl0NuUd-3YgCQV bJ27qvwl0NuUd-3YgCQV"},
+	}
+	for _, c := range cases {
+		got, err := e.Render("t", c.tmpl, vars)
+		if err != nil || got != c.want {
+			t.Errorf("%s = %q, %v; want %q", c.tmpl, got, err, c.want)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "creds/pw1"))
+	if err != nil || string(data) != "bJ27qvwl0NuUd-3YgCQV\n" {
+		t.Errorf("creds/pw1 = %q, %v", data, err)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "creds/pw1")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("creds/pw1 mode: %v, %v", st, err)
+	}
+	// A kept password with its salt hashes as Ansible hashed it.
+	if err := os.WriteFile(filepath.Join(dir, "creds/pw2"), []byte("r5ww8IsjD_PHSjCSZqHx salt=45mQRfIeMrwxjghs\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Render("t", "{{ lookup('password', 'creds/pw2 encrypt=sha512_crypt') }}", vars)
+	if want := "$6$rounds=656000$45mQRfIeMrwxjghs$AloJy2fUJIBr/RhnsW1t1b4zSWgUbAbDBEIYxZin5tiHDmSdXvirVHhFXnbKx6oBHmfrc3Diki2EjH.w1gQqG/"; err != nil || got != want {
+		t.Errorf("encrypted = %q, %v; want %q", got, err, want)
+	}
+	// A new password to encrypt gets a salt kept beside it.
+	if _, err := e.Render("t", "{{ lookup('password', 'creds/pw3 encrypt=sha512_crypt') }}", vars); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, "creds/pw3"))
+	if !strings.Contains(string(data), " salt=") {
+		t.Errorf("creds/pw3 = %q, want a salt", data)
+	}
+	if _, err := e.Render("t", "{{ lookup('password', '/dev/null nope=1') }}", vars); err == nil || !strings.Contains(err.Error(), "Unrecognized parameter(s) given to password lookup: nope") {
+		t.Errorf("unknown parameter: %v", err)
 	}
 }
