@@ -37,7 +37,7 @@ func init() {
 			items := flattenTerms(terms)
 			out := make([]any, len(items))
 			for i, item := range items {
-				out[i] = []any{i, item}
+				out[i] = tuple{i, item}
 			}
 			return out, nil
 		},
@@ -316,34 +316,84 @@ func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// lookupFirstFound is first_found: the first of the candidate files that
+// exists in the lookup search paths. A term is a file name, a list of
+// terms, or a dict of files and paths (strings split on "," and ";",
+// paths also on ":"); kwargs files=, paths= and skip= apply to plain
+// string terms.
 func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
-	var names []any
-	for _, t := range flattenTerms(terms) {
-		if m, ok := t.(map[string]any); ok {
-			files, _ := iterate(m["files"])
-			paths, _ := iterate(m["paths"])
-			for _, f := range files {
-				if len(paths) == 0 {
-					names = append(names, f)
+	var search []string
+	skip := false
+	var walk func(terms []any) error
+	walk = func(terms []any) error {
+		for _, t := range terms {
+			opts := kw
+			switch x := t.(type) {
+			case map[string]any:
+				opts = x
+			case string:
+			case []any, tuple:
+				l, _ := asSeq(x)
+				if err := walk(l); err != nil {
+					return err
 				}
-				for _, p := range paths {
-					names = append(names, filepath.Join(str(p), str(f)))
-				}
+				continue
+			default:
+				return lookupErrorf("Invalid term supplied, can handle string, mapping or list of strings but got: <class '%s'> for %s", pyType(t), str(t))
 			}
-			continue
+			files := splitOn(opts["files"], ",;")
+			paths := splitOn(opts["paths"], ",:;")
+			skip = truthy(opts["skip"])
+			switch {
+			case len(paths) > 0:
+				for _, p := range paths {
+					for _, f := range files {
+						search = append(search, pyJoin([]string{p, f}))
+					}
+				}
+			case len(files) > 0:
+				// As in Ansible, files= replaces what came before.
+				search = files
+			default:
+				search = append(search, str(t))
+			}
 		}
-		names = append(names, t)
+		return nil
 	}
-	for _, n := range names {
-		if p, err := ev.findFile("files", str(n)); err == nil {
+	if err := walk(terms); err != nil {
+		return nil, err
+	}
+	subdir := "files"
+	if ev.loopSubdir != "" {
+		subdir = ev.loopSubdir
+	}
+	for _, n := range search {
+		if p, err := ev.findFile(subdir, n); err == nil {
 			abs, _ := filepath.Abs(p)
 			return []any{abs}, nil
 		}
 	}
-	if truthy(kw["skip"]) {
+	if skip {
 		return []any{}, nil
 	}
 	return nil, &lookupFailure{msg: "No file was found when using first_found."}
+}
+
+// splitOn is first_found's _split_on: strings split on any of seps,
+// lists split item by item.
+func splitOn(v any, seps string) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.FieldsFunc(x, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	}
+	var out []string
+	items, _ := iterate(v)
+	for _, item := range items {
+		out = append(out, splitOn(item, seps)...)
+	}
+	return out
 }
 
 func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
@@ -490,10 +540,25 @@ func inclusiveLen(start, end, stride int) int {
 // (query(name, *terms)), and returns the list of its results. ok is false
 // when there is no such lookup.
 func (e *Engine) Query(name string, terms []any, vars Vars) (results []any, ok bool, err error) {
+	return e.QueryForAction(name, "", terms, vars)
+}
+
+// QueryForAction is Query for the with_<name> loop of a task running
+// action: as Ansible's task executor tells it, first_found then searches
+// templates/ for a template task, vars/ for include_vars, files/ for the
+// rest.
+func (e *Engine) QueryForAction(name, action string, terms []any, vars Vars) (results []any, ok bool, err error) {
 	if _, ok := lookups[name]; !ok {
 		return nil, false, nil
 	}
 	ev := newEvaluator(e, vars)
+	ev.loopSubdir = "files"
+	for _, sub := range []string{"template", "var"} {
+		if strings.Contains(action, sub) {
+			ev.loopSubdir = sub + "s"
+			break
+		}
+	}
 	v, err := ev.lookup(args{pos: append([]any{name}, terms...), kw: map[string]any{}}, true)
 	if err != nil {
 		return nil, true, err

@@ -39,12 +39,21 @@ func (e *syntaxError) Error() string { return e.msg }
 
 // parse parses a whole template source.
 func parse(src string) (*parsedTemplate, error) {
-	toks, bad := lex(src)
+	// Jinja2 (keep_trailing_newline off) drops one final newline of the
+	// source; Ansible's preserve_trailing_newlines then pads the result.
+	body := src
+	for _, nl := range []string{"\r\n", "\n", "\r"} {
+		if strings.HasSuffix(body, nl) {
+			body = body[:len(body)-len(nl)]
+			break
+		}
+	}
+	toks, bad := lex(body)
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
 	p := &parser{toks: toks}
-	body, end, err := p.parseBody()
+	stmts, end, err := p.parseBody()
 	if err != nil {
 		return nil, err
 	}
@@ -52,12 +61,12 @@ func parse(src string) (*parsedTemplate, error) {
 		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
 	t := &parsedTemplate{
-		body:             body,
+		body:             stmts,
 		trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n")),
 		keepText:         textFilterAtEnd.MatchString(src),
 	}
-	if len(body) == 1 {
-		if out, ok := body[0].(*outputStmt); ok {
+	if len(stmts) == 1 && t.trailingNewlines == 0 {
+		if out, ok := stmts[0].(*outputStmt); ok {
 			t.single = out.e
 		}
 	}

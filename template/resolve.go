@@ -13,6 +13,9 @@ type evaluator struct {
 	active map[string]bool       // variables being resolved, to catch loops
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
 	lim    *limits               // recursion and work budget, shared by the call
+	// loopSubdir is where first_found looks in a with_first_found loop
+	// (templates, vars or files, after the task's action); "" is files.
+	loopSubdir string
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {
