@@ -63,7 +63,12 @@ type HostVars interface {
 
 // Unsafe marks data that came back from a host (registered results, facts):
 // it is never templated, even when it contains "{{".
-type Unsafe struct{ V any }
+type Unsafe struct {
+	V any
+	// Vault is set for the plaintext of an inline !vault value: the
+	// vault_encrypted test is true for a variable holding it.
+	Vault bool
+}
 
 // Deferred is a value computed when a template first uses it: an inline
 // vault value that could not be decrypted as it was read, which Ansible

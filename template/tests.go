@@ -213,6 +213,10 @@ func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
 	if !ok {
 		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
 	}
+	if n.name == "vault_encrypted" {
+		// The test looks at the variable as written, not its plaintext.
+		return ev.isVaulted(n.in, f) != n.negate, nil
+	}
 	v, err := ev.eval(n.in, f)
 	if err != nil {
 		return nil, err

@@ -75,6 +75,10 @@ func init() {
 		s, ok := r["started"]
 		return !ok || equal(s, 1)
 	})
+	// vault_encrypted is decided in evalTest, on the raw value; a value
+	// that reaches a test as a value (select('vault_encrypted')) has lost
+	// its vault.
+	tests["vault_encrypted"] = func(*evaluator, any, args) (bool, error) { return false, nil }
 	tests["escaped"] = func(*evaluator, any, args) (bool, error) { return false, nil }
 	tests["filter"] = pluginTest(func(name string) bool { _, ok := filters[name]; return ok })
 	tests["test"] = pluginTest(func(name string) bool { _, ok := tests[name]; return ok })
@@ -218,4 +222,57 @@ func pluginTest(known func(string) bool) testFunc {
 		}
 		return true, nil
 	}
+}
+
+// isVaulted is the vault_encrypted test: whether x names a variable (or
+// a key of one, d.k or d['k']) whose raw value is an inline !vault value.
+// Like Ansible's AnsibleVaultEncryptedUnicode, the value stops being one
+// when templated: a variable set to "{{ secret }}" is not vaulted.
+func (ev *evaluator) isVaulted(x expr, f *frame) bool {
+	raw, ok := ev.rawValue(x, f)
+	if !ok {
+		return false
+	}
+	switch r := raw.(type) {
+	case Unsafe:
+		return r.Vault
+	case Deferred:
+		return true
+	}
+	return false
+}
+
+func (ev *evaluator) rawValue(x expr, f *frame) (any, bool) {
+	switch n := x.(type) {
+	case *nameExpr:
+		if _, local := f.get(n.name); local {
+			return nil, false
+		}
+		return ev.vars.Lookup(n.name)
+	case *attrExpr:
+		return ev.rawKey(n.obj, n.attr, f)
+	case *itemExpr:
+		if k, ok := n.key.(*literalExpr); ok {
+			if s, isStr := k.val.(string); isStr {
+				return ev.rawKey(n.obj, s, f)
+			}
+		}
+	}
+	return nil, false
+}
+
+func (ev *evaluator) rawKey(obj expr, key string, f *frame) (any, bool) {
+	container, ok := ev.rawValue(obj, f)
+	if !ok {
+		return nil, false
+	}
+	if u, isUnsafe := container.(Unsafe); isUnsafe {
+		container = u.V
+	}
+	m, isMap := container.(map[string]any)
+	if !isMap {
+		return nil, false
+	}
+	v, ok := m[key]
+	return v, ok
 }
