@@ -27,6 +27,7 @@ func TestLookups(t *testing.T) {
 		{"{{ lookup('file', 'c.txt') }}", "top"},
 		{"{{ lookup('file', 'a.txt', 'b.txt') }}", "role file,play file"},
 		{"{{ lookup('template', 't.j2') }}", "Hello world!\n"},
+		{"{{ lookup('template', 't.j2', template_vars={'who': 'there'}) }}", "Hello there!\n"},
 		{"{{ lookup('first_found', ['missing.txt', 'b.txt']) | basename }}", "b.txt"},
 		{"{{ query('file', 'c.txt') }}", "['top']"},
 		{"{{ lookup('file', 'c.txt', wantlist=True) }}", "['top']"},
@@ -37,7 +38,9 @@ func TestLookups(t *testing.T) {
 		{"{{ lookup('sequence', 'start=5 end=1 stride=-2', wantlist=True) }}", "['5', '3', '1']"},
 		{"{{ lookup('sequence', 'start=0 count=3 stride=4', wantlist=True) }}", "['0', '4', '8']"},
 		{"{{ now(fmt='%Y-%m-%d %H:%M:%S') }}", "2024-05-06 07:08:09"},
-		{"{{ now(true) }}", "2024-05-06 07:08:09.000000"},
+		{"{{ now(true) }}", "2024-05-06 07:08:09"},
+		{"{{ now().year }} {{ now().strftime('%H:%M') }} {{ now() | type_debug }}", "2024 07:08"+" datetime"},
+		{"{{ (now() - ('2024-05-06 07:00:00' | to_datetime)).seconds }}", "489"},
 	}
 	for _, c := range cases {
 		got, err := e.Render("t", c.tmpl, vars)

@@ -223,18 +223,57 @@ func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) 
 	return out, nil
 }
 
-func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+// overlayVars are a template lookup's template_vars over the task's.
+type overlayVars struct {
+	top  map[string]any
+	base Vars
+}
+
+func (o overlayVars) Lookup(name string) (any, bool) {
+	if v, ok := o.top[name]; ok {
+		return v, true
+	}
+	return o.base.Lookup(name)
+}
+
+func (o overlayVars) Names() []string {
+	var names []string
+	if l, ok := o.base.(VarNames); ok {
+		names = l.Names()
+	}
+	for k := range o.top {
+		names = append(names, k)
+	}
+	return names
+}
+
+func lookupTemplate(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	vars := ev.vars
+	for k, v := range kw {
+		switch k {
+		case "template_vars":
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, optionsErrorf("Invalid type for configuration option template_vars: %s is not a dict", str(v))
+			}
+			vars = overlayVars{m, ev.vars}
+		case "convert_data":
+			// Only matters for native types, which gansible does not use.
+		default:
+			return nil, fmt.Errorf("the template lookup's %s option is not supported by gansible", k)
+		}
+	}
 	var out []any
 	for _, t := range terms {
 		p, err := ev.findFile("templates", str(t))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("the template file %s could not be found for the lookup", str(t))
 		}
 		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		s, err := ev.eng.Render(p, string(data), ev.vars)
+		s, err := ev.eng.Render(p, string(data), vars)
 		if err != nil {
 			return nil, err
 		}
