@@ -39,7 +39,7 @@ func TestLookups(t *testing.T) {
 		{"{{ lookup('sequence', 'start=0 count=3 stride=4', wantlist=True) }}", "['0', '4', '8']"},
 		{"{{ now(fmt='%Y-%m-%d %H:%M:%S') }}", "2024-05-06 07:08:09"},
 		{"{{ now(true) }}", "2024-05-06 07:08:09"},
-		{"{{ now().year }} {{ now().strftime('%H:%M') }} {{ now() | type_debug }}", "2024 07:08"+" datetime"},
+		{"{{ now().year }} {{ now().strftime('%H:%M') }} {{ now() | type_debug }}", "2024 07:08" + " datetime"},
 		{"{{ (now() - ('2024-05-06 07:00:00' | to_datetime)).seconds }}", "489"},
 	}
 	for _, c := range cases {
