@@ -62,7 +62,9 @@ func parse(src string) (*parsedTemplate, error) {
 	}
 	t := &parsedTemplate{
 		body:             stmts,
-		trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n")),
+		// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
+		// ends with one.
+		trailingNewlines: trailingNewlines(src),
 		keepText:         textFilterAtEnd.MatchString(src),
 	}
 	if len(stmts) == 1 && t.trailingNewlines == 0 {

@@ -117,8 +117,13 @@ func checkRender(src string, lines int) (problems []string) {
 	if out2 != out || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
 		errorf("Render(%q) twice: %q, %v then %q, %v", src, out, err, out2, err2)
 	}
-	// Jinja2 turns every \r\n and \r into \n.
-	plainOut := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(src)
+	// Jinja2 turns every \r\n and \r into \n and drops one final
+	// newline; Ansible then pads the result to as many "\n"s as the
+	// source ends with.
+	plainOut := strings.TrimSuffix(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(src), "\n")
+	for n := trailingNewlines(src) - trailingNewlines(plainOut); n > 0; n-- {
+		plainOut += "\n"
+	}
 	if !strings.ContainsAny(src, "{}%#") && (err != nil || out != plainOut) {
 		errorf("plain text %q rendered as %q, %v", src, out, err)
 	}
