@@ -61,7 +61,7 @@ func parse(src string) (*parsedTemplate, error) {
 		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
 	t := &parsedTemplate{
-		body:             stmts,
+		body: stmts,
 		// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
 		// ends with one.
 		trailingNewlines: trailingNewlines(src),
