@@ -60,10 +60,10 @@ func parse(src string) (*parsedTemplate, error) {
 	if end != "" {
 		return nil, p.errorf("Encountered unknown tag '%s'.", end)
 	}
+	// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
+	// ends with one.
 	t := &parsedTemplate{
-		body: stmts,
-		// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
-		// ends with one.
+		body:             stmts,
 		trailingNewlines: trailingNewlines(src),
 		keepText:         textFilterAtEnd.MatchString(src),
 	}
