@@ -16,8 +16,13 @@
 // Python's re (package pyre).
 //
 // Known differences from Ansible: dicts print and iterate with sorted keys
-// (Go maps keep no insertion order), the random filter is deterministic,
-// and only the sha512 scheme of password_hash is implemented.
+// (Go maps keep no insertion order) and their keys are strings
+// (rekey_on_member on an int member keys by its text), the random filter
+// is deterministic, only the sha512 scheme of password_hash and of the
+// password lookup's encrypt= is implemented, json_query returns whole
+// floats as ints, and the urlize filter, the url lookup, the config
+// lookup of settings gansible does not read and to_datetime with time
+// zones fail as not supported.
 package template
 
 import (
