@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/dlclark/regexp2 v1.12.0
+	github.com/jmespath/go-jmespath v0.4.0
 	github.com/nikolalohinski/gonja/v2 v2.9.1
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/crypto v0.59.0

@@ -101,7 +101,7 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 	}
 	// Any other with_<name> is the lookup <name> over the terms, as in
 	// Ansible (with_file, with_lines, with_env, ...).
-	if items, ok, err := r.opts.Engine.Query(t.LoopKind, asList(value), vars); ok {
+	if items, ok, err := r.opts.Engine.QueryForAction(t.LoopKind, t.Action, asList(value), vars); ok {
 		return items, err
 	}
 	return nil, fmt.Errorf("with_%s is not supported by gansible", t.LoopKind)

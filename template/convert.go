@@ -210,6 +210,8 @@ func plain(v any) any {
 		return nil
 	case tuple:
 		return plain([]any(x))
+	case pyObject:
+		return x.pyStr()
 	case *varsValue:
 		return x.materialize()
 	case *hostVarsValue:
@@ -223,7 +225,7 @@ func plain(v any) any {
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any, pyObject:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -234,7 +236,7 @@ func plain(v any) any {
 	case map[string]any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any, pyObject:
 				out := make(map[string]any, len(x))
 				for k, e := range x {
 					out[k] = plain(e)

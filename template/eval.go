@@ -239,6 +239,10 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 		return ev.selfAttr(x, attr), nil
 	case *varsValue, *hostVarsValue:
 		return ev.getItem(obj, attr)
+	case pyObject:
+		if v, ok := x.pyAttr(attr); ok {
+			return v, nil
+		}
 	}
 	if m, ok := method(obj, attr); ok {
 		return m, nil
@@ -527,6 +531,9 @@ func binary(op string, a, b any) (any, error) {
 }
 
 func arithmetic(op string, a, b any) (any, error) {
+	if v, ok, err := timeArithmetic(op, a, b); ok {
+		return v, err
+	}
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
 	fa, aNum := number(a)

@@ -35,7 +35,7 @@ func init() {
 		"format": filterFormat, "wordcount": filterWordcount,
 		"truncate": filterTruncate, "groupby": filterGroupby,
 		"safe": identity, "e": filterEscape, "escape": filterEscape, "forceescape": filterEscape,
-		"slice": filterSlice, "urlencode": filterURLEncode,
+
 		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
 	} {
 		filters[name] = fn
@@ -579,81 +579,6 @@ func filterEscape(_ *evaluator, in any, _ args) (any, error) {
 		return "None", nil
 	}
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(str(in)), nil
-}
-
-// filterSlice is slice(slices, fill_with=None): the items cut into that
-// many columns, the first ones one longer.
-func filterSlice(_ *evaluator, in any, a args) (any, error) {
-	items, err := iterate(in)
-	if err != nil {
-		return nil, err
-	}
-	n, err := a.integer(0, "slices", 0)
-	if err != nil || n < 1 {
-		return nil, fmt.Errorf("slice: the number of slices must be at least 1")
-	}
-	if err := checkItems(n); err != nil {
-		return nil, err
-	}
-	fill, hasFill := a.get(1, "fill_with")
-	per, extra := len(items)/n, len(items)%n
-	out := make([]any, 0, n)
-	offset := 0
-	for i := range n {
-		start := offset + i*per
-		if i < extra {
-			offset++
-		}
-		end := offset + (i+1)*per
-		col := append([]any(nil), items[start:end]...)
-		if hasFill && fill != nil && i >= extra {
-			col = append(col, fill)
-		}
-		out = append(out, col)
-	}
-	return out, nil
-}
-
-// filterURLEncode is urlencode: a string quoted as a URL path ("/" kept),
-// a dict or list of pairs as a query string.
-func filterURLEncode(_ *evaluator, in any, _ args) (any, error) {
-	quote := func(v any, safe string) string {
-		var sb strings.Builder
-		for _, b := range []byte(str(v)) {
-			if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("_.-~"+safe, b) >= 0 {
-				sb.WriteByte(b)
-			} else {
-				fmt.Fprintf(&sb, "%%%02X", b)
-			}
-		}
-		return sb.String()
-	}
-	var pairs []any
-	switch x := in.(type) {
-	case string:
-		return quote(x, "/"), nil
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			pairs = append(pairs, tuple{k, x[k]})
-		}
-	default:
-		seq, ok := asSeq(in)
-		if !ok {
-			return quote(in, "/"), nil
-		}
-		pairs = seq
-	}
-	parts := make([]string, 0, len(pairs))
-	for _, p := range pairs {
-		kv, ok := asSeq(p)
-		if !ok || len(kv) != 2 {
-			return nil, fmt.Errorf("urlencode: expected pairs")
-		}
-		// Query strings spell a space "+".
-		k, v := strings.ReplaceAll(quote(kv[0], ""), "%20", "+"), strings.ReplaceAll(quote(kv[1], ""), "%20", "+")
-		parts = append(parts, k+"="+v)
-	}
-	return strings.Join(parts, "&"), nil
 }
 
 func filterAttribute(ev *evaluator, in any, a args) (any, error) {

@@ -118,7 +118,8 @@ func globalNow(ev *evaluator, a args) (any, error) {
 	if layout, ok := a.get(1, "fmt"); ok && layout != nil {
 		return strftime(t, str(layout)), nil
 	}
-	return t.Format("2006-01-02 15:04:05.000000"), nil
+	// A datetime, as Python's datetime.now(): now().year, now() - x...
+	return datetimeOf(t), nil
 }
 
 func globalDict(_ *evaluator, a args) (any, error) {

@@ -111,9 +111,9 @@ func FileVars(src, path, dest, managed string, now time.Time) (map[string]any, e
 		"template_host":     host,
 		"template_path":     src,
 		"template_fullpath": path,
-		"template_mtime":    pyDatetime(mtime),
+		"template_mtime":    datetimeOf(mtime),
 		"template_uid":      uid,
-		"template_run_date": pyDatetime(now),
+		"template_run_date": datetimeOf(now),
 		"template_destpath": nil,
 	}
 	if dest != "" {
@@ -123,12 +123,4 @@ func FileVars(src, path, dest, managed string, now time.Time) (map[string]any, e
 	r := strings.NewReplacer("{host}", host, "{uid}", uid, "{file}", src, "{{", "{", "}}", "}")
 	vars["ansible_managed"] = strftime(mtime, r.Replace(managed))
 	return vars, nil
-}
-
-// pyDatetime prints a time as Python's str(datetime) does.
-func pyDatetime(t time.Time) string {
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02 15:04:05")
-	}
-	return t.Format("2006-01-02 15:04:05.000000")
 }

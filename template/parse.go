@@ -61,6 +61,8 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 	if end != "" {
 		return nil, p.unknownTag(end)
 	}
+	// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
+	// ends with one.
 	t := &parsedTemplate{
 		body:             body,
 		trailingNewlines: trailingNewlines(src),

@@ -16,6 +16,9 @@ type evaluator struct {
 	// search is where include, import and extends find templates; nil
 	// for playbook strings, which use the playbook's directory.
 	search []string
+	// loopSubdir is where first_found looks in a with_first_found loop
+	// (templates, vars or files, after the task's action); "" is files.
+	loopSubdir string
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {

@@ -16,12 +16,16 @@
 // Python's re (package pyre).
 //
 // Known differences from Ansible: dicts print and iterate with sorted keys
-// (Go maps keep no insertion order), the random filter is deterministic,
-// only the sha512 scheme of password_hash is implemented, and the methods
-// that change a list or dict (append, update...) store the changed value
-// back into the name, variable or namespace attribute they were called
-// on, so other references to the same list taken before do not see the
-// change (mutate.go).
+// (Go maps keep no insertion order) and their keys are strings
+// (rekey_on_member on an int member keys by its text), the random filter
+// is deterministic, only the sha512 scheme of password_hash and of the
+// password lookup's encrypt= is implemented, json_query returns whole
+// floats as ints, the urlize filter, the url lookup, the config lookup
+// of settings gansible does not read and to_datetime with time zones fail
+// as not supported, and the methods that change a list or dict (append,
+// update...) store the changed value back into the name, variable or
+// namespace attribute they were called on, so other references to the
+// same list taken before do not see the change (mutate.go).
 package template
 
 import (
@@ -49,6 +53,15 @@ func (m MapVars) Lookup(name string) (any, bool) {
 	return v, ok
 }
 
+// Names implements VarNames.
+func (m MapVars) Names() []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	return names
+}
+
 // HostVars is the value of the magic variable hostvars. Indexing it yields
 // a host's variables, templated lazily in that host's context.
 type HostVars interface {
@@ -58,7 +71,12 @@ type HostVars interface {
 
 // Unsafe marks data that came back from a host (registered results, facts):
 // it is never templated, even when it contains "{{".
-type Unsafe struct{ V any }
+type Unsafe struct {
+	V any
+	// Vault is set for the plaintext of an inline !vault value: the
+	// vault_encrypted test is true for a variable holding it.
+	Vault bool
+}
 
 // Deferred is a value computed when a template first uses it: an inline
 // vault value that could not be decrypted as it was read, which Ansible
@@ -71,6 +89,13 @@ type Deferred interface {
 type Options struct {
 	// Now returns the current time for now(); time.Now when nil.
 	Now func() time.Time
+	// MatchHosts returns the names of the inventory hosts a host pattern
+	// selects, for the inventory_hostnames lookup; without it that
+	// lookup fails.
+	MatchHosts func(pattern string) ([]string, error)
+	// Setting returns the value of an Ansible setting (DEFAULT_FORKS...)
+	// for the config lookup, and whether it is known.
+	Setting func(name string) (any, bool)
 }
 
 // Engine renders templates. It is safe for concurrent use.

@@ -52,7 +52,7 @@ func TestRender(t *testing.T) {
 }
 
 // renderFiles hold the rendering cases, also checked against ansible-core.
-var renderFiles = []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml", "testdata/files.yaml"}
+var renderFiles = []string{"testdata/render.yaml", "testdata/filters.yaml", "testdata/whitespace.yaml", "testdata/files.yaml", "testdata/library.yaml"}
 
 // caseOptions writes a case's files to a directory searched for templates
 // and turns its env into a syntax, as the template module does.

@@ -270,6 +270,8 @@ func truthy(v any) bool {
 		return len(x) > 0
 	case *hostVarsValue:
 		return len(x.hv.Hosts()) > 0
+	case pyTimedelta:
+		return x.us != 0
 	}
 	return true
 }
@@ -292,6 +294,8 @@ func str(v any) string {
 		return x.String()
 	case float64:
 		return formatFloat(x)
+	case pyObject:
+		return x.pyStr()
 	}
 	return repr(v)
 }
@@ -365,6 +369,8 @@ func writeRepr(sb *strings.Builder, v any) {
 		sb.WriteString("{...}")
 	case nil, bool, int, *big.Int, float64:
 		sb.WriteString(str(v))
+	case pyObject:
+		sb.WriteString(x.pyRepr())
 	case *undefined:
 		// Reached only where the undefined value is not an error (a
 		// default(..)-less repr of a list from map, say); Jinja2 writes
@@ -528,6 +534,9 @@ func equalItems(x, y []any) bool {
 
 // compare orders a and b as Python's < does, failing for mixed types.
 func compare(a, b any) (int, error) {
+	if c, ok := compareTime(a, b); ok {
+		return c, nil
+	}
 	if c, ok := compareBig(a, b); ok {
 		return c, nil
 	}
@@ -573,7 +582,7 @@ func compareInts(a, b int) int {
 
 // pyType is the Python type name of a value, for error messages.
 func pyType(v any) string {
-	switch v.(type) {
+	switch x := v.(type) {
 	case nil:
 		return "NoneType"
 	case bool:
@@ -594,6 +603,8 @@ func pyType(v any) string {
 		return "AnsibleUndefined"
 	case *loopObj:
 		return "LoopContext"
+	case pyObject:
+		return x.pyTypeName()
 	}
 	return fmt.Sprintf("%T", v)
 }

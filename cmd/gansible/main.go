@@ -338,6 +338,22 @@ func (s *setup) loader() *playbook.Loader {
 	}
 }
 
+// engine is the run's template engine: its inventory_hostnames and config
+// lookups see this run's inventory and settings.
+func (s *setup) engine() *template.Engine {
+	return template.New(template.Options{
+		MatchHosts: func(pattern string) ([]string, error) {
+			hosts, err := s.inv.Match(pattern)
+			names := make([]string, len(hosts))
+			for i, h := range hosts {
+				names[i] = h.Name
+			}
+			return names, err
+		},
+		Setting: s.cfg.Setting,
+	})
+}
+
 // options are the runner's settings from the flags and the setup.
 func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 	cfg := s.cfg
@@ -345,7 +361,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Inventory:        s.inv,
 		InventorySources: s.sources,
 		Loader:           loader,
-		Engine:           template.New(template.Options{}),
+		Engine:           s.engine(),
 		Out:              s.out,
 		ExtraVars:        s.extraVars,
 		Limit:            f.limit,
