@@ -21,6 +21,11 @@ type decoder struct {
 	// outermost first, so that an import loop is an error instead of an
 	// endless recursion.
 	stack []string
+	// handlers collects the handlers of the roles that import_role loads.
+	handlers *[]*Task
+	// dynamic: the file is loaded at run time by include_tasks, where a
+	// legacy include: is dynamic too.
+	dynamic bool
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
@@ -172,7 +177,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role, at 
 	if root == nil {
 		return nil
 	}
-	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path)}
+	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path), handlers: d.handlers, dynamic: d.dynamic}
 	tasks := sub.tasks(l, root, parent, role)
 	if sub.err != nil {
 		d.err = sub.err
@@ -461,13 +466,16 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 			d.err = yamlvalue.Errorf(t.Pos, "import_role requires a role name")
 			return nil
 		}
-		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args, d.stack, t.Pos)
+		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args, d.stack, t.Pos, d.handlers)
 		if nf, ok := err.(*NotFoundError); ok && nf.Pos.File == "" {
 			nf.Pos = t.Pos
 		}
 		if err != nil {
 			d.err = err
 			return nil
+		}
+		if d.handlers != nil {
+			*d.handlers = append(*d.handlers, role.Handlers...)
 		}
 		block.Role = role
 		block.Block = tasks
@@ -485,6 +493,13 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 		d.err = yamlvalue.Errorf(t.Pos, "%s requires a file name", t.Action)
 		return nil
 	}
+	if t.Action == "include" && (strings.Contains(file, "{{") || t.Loop != nil || d.dynamic) {
+		// As ansible-core, a legacy include: is dynamic when its name is
+		// templated, when it loops, or inside a dynamic include.
+		t.Synthetic = false
+		t.Action = "include_tasks"
+		return []*Task{t}
+	}
 	if strings.Contains(file, "{{") {
 		d.err = yamlvalue.Errorf(t.Pos, "%s of a templated file name is not supported statically; use include_tasks", t.Action)
 		return nil
@@ -497,10 +512,6 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 	}
 	if len(params) > 0 {
 		block.Vars = mergeVars(params, block.Vars)
-	}
-	if t.Action == "include" && t.Loop != nil {
-		d.err = yamlvalue.Errorf(t.Pos, "a looped include: is not supported; use include_tasks")
-		return nil
 	}
 	path := resolveTaskFile(file, d.file, t.Role)
 	block.Action = ""
@@ -539,4 +550,29 @@ func ResolveTaskFile(file, from string, role *Role) string { return resolveTaskF
 var loopControlKeys = map[string]bool{
 	"loop_var": true, "index_var": true, "label": true, "pause": true,
 	"extended": true, "extended_allitems": true,
+}
+
+// ApplyBlock is the block that include_tasks' or include_role's apply:
+// puts around the included tasks: its keywords apply to each of them.
+func (l *Loader) ApplyBlock(apply map[string]any, at Pos, parent *Task, role *Role) (*Task, error) {
+	m := make(map[string]any, len(apply)+1)
+	for k, v := range apply {
+		if k == "block" || k == "rescue" || k == "always" {
+			return nil, yamlvalue.Errorf(at, "'%s' is not a valid keyword for apply", k)
+		}
+		m[k] = v
+	}
+	m["block"] = []any{}
+	var n yaml.Node
+	if err := n.Encode(m); err != nil {
+		return nil, yamlvalue.Errorf(at, "apply: %v", err)
+	}
+	d := decoder{file: at.File}
+	tasks := d.task(l, &n, parent, role)
+	if d.err != nil {
+		return nil, d.err
+	}
+	b := tasks[0]
+	b.Pos, b.Synthetic = at, true
+	return b, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -24,16 +25,22 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
 	r.playRoleVars, r.playRoleDefaults = map[string]any{}, map[string]any{}
-	for _, block := range play.Roles {
-		if block.Role == nil {
-			continue
+	// The roles of roles: and of import_role are the play's roles: their
+	// defaults and vars are seen by every task of the play.
+	var addRoles func(tasks []*playbook.Task)
+	addRoles = func(tasks []*playbook.Task) {
+		for _, block := range tasks {
+			if block.Role != nil && block.Synthetic {
+				maps.Copy(r.playRoleDefaults, block.Role.Defaults)
+				maps.Copy(r.playRoleVars, block.Role.Vars)
+			}
+			addRoles(block.Block)
+			addRoles(block.Rescue)
+			addRoles(block.Always)
 		}
-		for k, v := range block.Role.Defaults {
-			r.playRoleDefaults[k] = v
-		}
-		for k, v := range block.Role.Vars {
-			r.playRoleVars[k] = v
-		}
+	}
+	for _, section := range [][]*playbook.Task{play.Roles, play.PreTasks, play.Tasks, play.PostTasks} {
+		addRoles(section)
 	}
 	defer func() { r.play = nil }()
 
@@ -350,15 +357,24 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 
 // notify marks the handlers a changed task notifies, by name or listen topic.
 func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
-	for _, raw := range t.Notify {
+	for _, raw := range taskNotify(t) {
 		nameV, err := r.opts.Engine.Template(raw, vars)
 		if err != nil {
 			return err
 		}
 		name := fmt.Sprint(nameV)
 		found := false
+		// As ansible-core: by name, the handler loaded last; by listen
+		// topic, every handler that listens to it.
+		for i := len(r.play.Handlers) - 1; i >= 0; i-- {
+			if hd := r.play.Handlers[i]; handlerNamed(hd, name) {
+				h.notified[hd] = true
+				found = true
+				break
+			}
+		}
 		for _, hd := range r.play.Handlers {
-			if handlerMatches(hd, name) {
+			if slices.Contains(hd.Listen, name) {
 				h.notified[hd] = true
 				found = true
 			}
@@ -370,16 +386,19 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 	return nil
 }
 
-func handlerMatches(hd *playbook.Task, name string) bool {
-	if hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name) {
-		return true
-	}
-	for _, l := range hd.Listen {
-		if l == name {
-			return true
+// taskNotify is the task's notify, or else the one of the import_tasks
+// or import_role it came from, which its tasks inherit.
+func taskNotify(t *playbook.Task) []string {
+	for p := t; p != nil; p = p.Parent {
+		if len(p.Notify) > 0 {
+			return p.Notify
 		}
 	}
-	return false
+	return nil
+}
+
+func handlerNamed(hd *playbook.Task, name string) bool {
+	return hd.Name != "" && (hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name))
 }
 
 // unknownHandlerError is a notify naming no handler. Ansible raises it in

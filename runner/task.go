@@ -297,7 +297,7 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	if res.status == output.Unreachable && r.ignoreUnreachable(t, vars) {
 		res.ignored = true
 	}
-	if res.status == output.Changed && len(t.Notify) > 0 {
+	if res.status == output.Changed && len(taskNotify(t)) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
 			r.notifyFailed(res, err)
 		}
