@@ -283,6 +283,8 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 			p.RunOnce = d.bool(val)
 		case "no_log":
 			p.NoLog = d.value(val)
+		case "force_handlers":
+			p.ForceHandlers = d.boolPtr(val)
 		default:
 			if !playKeywords[key.Value] {
 				d.fail(key, "'%s' is not a valid attribute for a Play", key.Value)

@@ -64,6 +64,7 @@ type Play struct {
 	Order             string
 	RunOnce           bool
 	NoLog             any
+	ForceHandlers     *bool
 }
 
 // Role is a loaded role.

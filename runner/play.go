@@ -124,17 +124,33 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
 		}
-		sections := [][]*playbook.Task{play.PreTasks, nil, play.Roles, play.Tasks, nil, play.PostTasks, nil}
-		for _, tasks := range sections {
+		// Handlers run after each of these groups of sections. With
+		// force_handlers, ansible-core makes each group a block whose
+		// always section flushes them, so the hosts that failed in the
+		// group run theirs too, even when the play ends there.
+		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
+		force := r.forceHandlers()
+		for _, group := range groups {
 			if r.endPlay || ctx.Err() != nil {
 				break
 			}
-			if tasks == nil {
-				r.flushHandlers(ctx, batch)
-				continue
+			entered := alive(batch)
+			stop := false
+			for _, tasks := range group {
+				r.runTasks(ctx, batch, tasks)
+				if stop = r.breakPlay(batch); stop || r.endPlay {
+					break
+				}
 			}
-			r.runTasks(ctx, batch, tasks)
-			if r.breakPlay(batch) {
+			if r.endPlay || ctx.Err() != nil {
+				break
+			}
+			if force {
+				r.flushHandlers(ctx, entered)
+			} else if !stop {
+				r.flushHandlers(ctx, batch)
+			}
+			if stop {
 				break
 			}
 		}
@@ -331,6 +347,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 // flushHandlers runs the notified handlers, in the order they are defined,
 // on the hosts that notified them, until none is left notified.
 func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
+	force := r.forceHandlers()
 	for {
 		ran := false
 		for _, hd := range r.play.Handlers {
@@ -338,7 +355,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			for _, h := range hosts {
 				if h.notified[hd] {
 					delete(h.notified, hd)
-					if h.alive() {
+					if h.alive() || force && h.failed && !h.unreachable && !h.ended {
 						notified = append(notified, h)
 					}
 				}
@@ -353,6 +370,14 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			return
 		}
 	}
+}
+
+// forceHandlers is the play's force_handlers, or else the run's.
+func (r *run) forceHandlers() bool {
+	if r.play.ForceHandlers != nil {
+		return *r.play.ForceHandlers
+	}
+	return r.opts.ForceHandlers
 }
 
 // notify marks the handlers a changed task notifies, by name or listen topic.

@@ -41,6 +41,9 @@ type Options struct {
 	StartAtTask string
 	Verbosity   int
 	Gathering   string // implicit, explicit or smart
+	// ForceHandlers runs notified handlers on hosts that failed, as
+	// --force-handlers or force_handlers in ansible.cfg.
+	ForceHandlers bool
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user

@@ -65,7 +65,7 @@ type flags struct {
 	check, diff, become, askBecomePass     bool
 	askPass, syntaxCheck, listHosts        bool
 	listTasks, listTags, showVersion, help bool
-	sudo                                   bool
+	sudo, forceHandlers                    bool
 	sudoUser                               string
 	vault                                  vaultFlags
 }
@@ -101,6 +101,7 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
 	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
 	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&f.forceHandlers, "force-handlers", false, "run handlers even if a task fails")
 	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
 	return fs
@@ -330,6 +331,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
+		ForceHandlers:    f.forceHandlers || cfg.ForceHandlers,
 		Connection:       f.connection,
 		RemoteUser:       firstString(f.user, cfg.RemoteUser),
 		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
