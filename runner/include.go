@@ -313,33 +313,83 @@ func (r *run) resolveInclude(t *playbook.Task, file string) string {
 }
 
 // runMeta runs meta: actions, which act on the run rather than on hosts.
-func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task) {
+// As ansible-core's linear strategy, noop, flush_handlers, end_host and
+// reset_connection run on each host in turn, each with its banner; the
+// others run once, for the first host, whose when decides for all.
+func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task, handler bool) {
 	action, _ := t.Args["_raw_params"].(string)
-	switch strings.TrimSpace(action) {
+	action = strings.TrimSpace(action)
+	// holds shows the banner and evaluates the meta's when on h; a false
+	// one shows h as skipped.
+	holds := func(h *hostState, reason string) bool {
+		r.opts.Out.Task(r.taskTitle(h, t), handler)
+		vars := r.taskScope(h, t, nil)
+		ok, err := r.conditionsHold(h, t, vars)
+		if err == nil && !ok {
+			r.opts.Out.Result(output.HostResult{Host: h.name, Status: output.Skipped, NoLog: r.noLog(h, t), Result: map[string]any{
+				"msg": action, "skipped": true, "skip_reason": action + " conditional evaluated to False" + reason,
+			}})
+		}
+		return err == nil && ok
+	}
+	switch action {
+	case "noop", "reset_connection":
+		for _, h := range hosts {
+			r.opts.Out.Task(r.taskTitle(h, t), handler)
+			if action == "reset_connection" {
+				// The next task opens a new connection, with the user's
+				// current groups and a new become shell.
+				h.closeConnections()
+			}
+		}
 	case "flush_handlers":
-		r.flushHandlers(ctx, r.batch)
-	case "end_play":
-		r.endPlay = true
+		var flush []*hostState
+		for _, h := range hosts {
+			if holds(h, ", not running handlers for "+h.name) {
+				flush = append(flush, h)
+			}
+		}
+		if len(flush) > 0 {
+			r.flushHandlers(ctx, flush)
+		}
 	case "end_host":
 		for _, h := range hosts {
-			vars := r.taskScope(h, t, nil)
-			if ok, err := r.conditionsHold(h, t, vars); err == nil && ok {
+			if holds(h, ", continuing execution for "+h.name) {
 				h.ended = true
 			}
 		}
-	case "reset_connection":
-		// The next task opens a new connection, with the user's current
-		// groups and a new become shell.
-		for _, h := range hosts {
-			h.closeConnections()
+	case "end_play":
+		if holds(hosts[0], ", continuing play") {
+			r.endPlay = true
 		}
-	case "noop", "refresh_inventory", "clear_host_errors", "clear_facts", "end_batch":
-		if action == "clear_facts" {
-			for _, h := range hosts {
-				h.clearFacts()
+	case "end_batch":
+		if holds(hosts[0], ", continuing current batch") {
+			r.endBatch = true
+		}
+	case "clear_host_errors":
+		if holds(hosts[0], ", not clearing host error state for "+hosts[0].name) {
+			// The play's hosts are no longer failed: they count as ok in
+			// the exit code and run the next plays, but a host that failed
+			// does not come back in this one.
+			for _, name := range r.playHostNames {
+				if h := r.hosts[name.(string)]; h != nil && (h.failed || h.unreachable) {
+					h.failed, h.unreachable, h.ended = false, false, true
+				}
 			}
 		}
+	case "clear_facts":
+		if holds(hosts[0], ", not clearing facts and fact cache for "+hosts[0].name) {
+			for _, name := range r.playHostNames {
+				if h := r.hosts[name.(string)]; h != nil {
+					h.clearFacts()
+				}
+			}
+		}
+	case "refresh_inventory":
+		// It reads the inventory sources again; gansible's are files
+		// read at the start, unchanged since.
+		r.opts.Out.Task(r.taskTitle(hosts[0], t), handler)
 	default:
-		r.opts.Out.Warning(fmt.Sprintf("%s: meta: %s is not supported by gansible", t.Pos, action))
+		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: invalid meta action requested: %s", t.Pos, action)})
 	}
 }

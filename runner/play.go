@@ -76,6 +76,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		r.failRun(err)
 		return false, err
 	}
+	// meta: end_host and clear_host_errors end hosts for one play only.
+	for _, h := range r.hosts {
+		h.ended = false
+	}
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
 		r.opts.Out.Play(name)
@@ -103,7 +107,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		return false, err
 	}
 	for _, h := range hosts {
-		h.ended = false
 		if _, ok := stats[h.name]; !ok {
 			stats[h.name] = &h.stats
 		}
@@ -116,6 +119,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.opts.Out.Play(name)
 		}
 		r.batch = batch
+		r.endBatch = false
 		r.batchNames = make([]any, len(batch))
 		for i, h := range batch {
 			r.batchNames[i] = h.name
@@ -131,18 +135,18 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
 		force := r.forceHandlers()
 		for _, group := range groups {
-			if r.endPlay || ctx.Err() != nil {
+			if r.ending() || ctx.Err() != nil {
 				break
 			}
 			entered := alive(batch)
 			stop := false
 			for _, tasks := range group {
 				r.runTasks(ctx, batch, tasks)
-				if stop = r.breakPlay(batch); stop || r.endPlay {
+				if stop = r.breakPlay(batch); stop || r.ending() {
 					break
 				}
 			}
-			if r.endPlay || ctx.Err() != nil {
+			if r.ending() || ctx.Err() != nil {
 				break
 			}
 			if force {
@@ -163,9 +167,16 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
 			return true, nil
 		}
+		if r.endPlay {
+			break // meta: end_play ends the batches to come too
+		}
 	}
 	return false, nil
 }
+
+// ending reports that the tasks of the batch stop here: meta: end_play,
+// end_batch, or an error that ends the run.
+func (r *run) ending() bool { return r.endPlay || r.endBatch }
 
 // breakPlay reports whether the play must stop: any_errors_fatal with a
 // failure, max_fail_percentage exceeded, or no host left.
@@ -185,17 +196,19 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	return countAlive(batch) == 0
 }
 
+// countFailed counts the failed and unreachable hosts; hosts that meta:
+// end_host ended are neither.
 func countFailed(hosts []*hostState) int {
 	n := 0
 	for _, h := range hosts {
-		if !h.alive() {
+		if h.failed || h.unreachable {
 			n++
 		}
 	}
 	return n
 }
 
-func countAlive(hosts []*hostState) int { return len(hosts) - countFailed(hosts) }
+func countAlive(hosts []*hostState) int { return len(alive(hosts)) }
 
 // templatePlayString templates a play-level string with extra vars and play
 // vars only, as Ansible does for hosts and name.

@@ -83,6 +83,7 @@ type run struct {
 	batchNames                     []any
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
+	endBatch                       bool // meta: end_batch, until the next batch
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int
@@ -281,17 +282,18 @@ func (r *run) closeConnections() {
 }
 
 // batches splits hosts by the play's serial keyword: numbers or
-// percentages, the last one repeating.
+// percentages of all the play's hosts, the last one repeating.
 func batches(hosts []*hostState, serial []any) [][]*hostState {
 	if len(serial) == 0 {
 		return [][]*hostState{hosts}
 	}
 	var out [][]*hostState
+	total := len(hosts)
 	i := 0
 	for len(hosts) > 0 {
 		spec := serial[min(i, len(serial)-1)]
 		i++
-		n := serialSize(spec, len(hosts))
+		n := serialSize(spec, total)
 		if n <= 0 || n > len(hosts) {
 			n = len(hosts)
 		}

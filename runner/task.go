@@ -39,7 +39,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	if t.Action == "meta" {
-		r.runMeta(ctx, hosts, t)
+		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
 	r.opts.Out.Task(r.taskTitle(hosts[0], t), handler)

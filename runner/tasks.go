@@ -10,12 +10,12 @@ import (
 // runTasks runs a list of tasks and blocks on hosts in lockstep.
 func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playbook.Task) {
 	for _, t := range tasks {
-		if r.endPlay || ctx.Err() != nil {
+		if r.ending() || ctx.Err() != nil {
 			return
 		}
 		active := alive(hosts)
 		if len(active) == 0 {
-			if r.play != nil && countAlive(r.batch) == 0 && !r.noMoreHostsShown {
+			if r.play != nil && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
 				r.noMoreHostsShown = true
 				r.opts.Out.NoMoreHosts()
 			}
