@@ -98,6 +98,8 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 				t.CheckMode = d.value(val)
 			case "remote_user":
 				t.RemoteUser = d.str(val)
+			case "any_errors_fatal":
+				t.AnyErrorsFatal = d.boolPtr(val)
 			default:
 				params[key.Value] = d.value(val)
 			}

@@ -125,8 +125,12 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.batchNames[i] = h.name
 		}
 		failedBefore := countFailed(batch)
+		r.fatalFailure = false
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
+			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
+				r.fatalFailure = true
+			}
 		}
 		// Handlers run after each of these groups of sections. With
 		// force_handlers, ansible-core makes each group a block whose
@@ -185,7 +189,7 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if failed == 0 {
 		return false
 	}
-	if r.play.AnyErrorsFatal {
+	if r.fatalFailure {
 		return true
 	}
 	if p := r.play.MaxFailPercentage; p != nil {
@@ -378,6 +382,9 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			}
 			ran = true
 			r.runTask(ctx, notified, hd, true)
+			if countFailed(notified) > 0 && r.anyErrorsFatal(hd) {
+				r.fatalFailure = true
+			}
 		}
 		if !ran {
 			return

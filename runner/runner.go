@@ -84,6 +84,9 @@ type run struct {
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
 	endBatch                       bool // meta: end_batch, until the next batch
+	// fatalFailure: a host failed a task with any_errors_fatal; the
+	// play ends after that task.
+	fatalFailure bool
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int
