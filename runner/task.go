@@ -68,6 +68,9 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	r.throttle = r.taskThrottle(hosts[0], t)
+	if inventoryActions[t.Action] {
+		r.throttle = 1 // see dyninv.go
+	}
 	defer func() { r.throttle = 0 }()
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, t, taskRun{handler: handler})
@@ -99,7 +102,8 @@ func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
 }
 
 func (r *run) runOnce(t *playbook.Task) bool {
-	if t.RunOnce || (r.play != nil && r.play.RunOnce) {
+	// add_host bypasses the host loop: it runs once, for the first host.
+	if t.RunOnce || t.Action == "add_host" || (r.play != nil && r.play.RunOnce) {
 		return true
 	}
 	for p := t.Parent; p != nil; p = p.Parent {
