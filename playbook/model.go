@@ -146,6 +146,13 @@ func (t *Task) Ancestors() []*Task {
 // prefixed with the role name as "role : name".
 func (t *Task) DisplayName() string {
 	name := t.Name
+	if name == "" && t.Action == "include_role" {
+		// ansible-core's IncludeRole names itself after the role, with
+		// no role prefix.
+		if role, ok := t.Args["name"].(string); ok {
+			return "include_role : " + role
+		}
+	}
 	if name == "" {
 		name = t.Action
 	}

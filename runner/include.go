@@ -118,18 +118,30 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 	} else {
 		tasks, handlers, err = r.opts.Loader.LoadTasks(it.file, parent, t.Role)
 	}
+	var nf *playbook.NotFoundError
+	if err != nil && !errors.As(err, &nf) {
+		// A task file that does not parse ends the run, as ansible-core's
+		// AnsibleParserError does.
+		r.failRun(ParserError(err))
+		return false
+	}
+	if err != nil && it.role != "" {
+		// ansible-core prints the error and fails the hosts, with no
+		// result and no count.
+		r.opts.Out.Error(err.Error())
+		for _, h := range g.hosts {
+			h.failed = true
+		}
+		return false
+	}
 	if err != nil {
-		var nf *playbook.NotFoundError
-		if it.role == "" && errors.As(err, &nf) {
+		if errors.As(err, &nf) {
 			// ansible-core's message for a file it could not read, as
 			// the reason of a failure on each host.
 			err = fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", it.file)
 		}
 		for _, h := range g.hosts {
 			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "reason": err.Error()}}
-			if it.role != "" {
-				res = failed(err.Error())
-			}
 			r.account(h, t, res, taskRun{})
 			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
 		}

@@ -171,6 +171,13 @@ playbooks:
 		return runErr
 	}
 	r.showRoundTrips()
+	// As ansible-core, the recap lists the hosts that have a count: a
+	// host that only ran meta tasks or failed to include a role has none.
+	for name, s := range played {
+		if *s == (output.Stats{}) {
+			delete(played, name)
+		}
+	}
 	opts.Out.Recap(played)
 	if runErr != nil {
 		return runErr
