@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -226,6 +227,17 @@ var taskKeywords = map[string]bool{
 	"debugger": true, "port": true, "always_run": true, "user": true,
 }
 
+// includeArgs are the arguments ansible-core accepts for its include and
+// import actions (the legacy include: takes any, as parameters).
+var includeArgs = map[string]map[string]bool{
+	"include_tasks": {"file": true, "_raw_params": true, "apply": true},
+	"import_tasks":  {"file": true, "_raw_params": true},
+	"include_role": {"name": true, "role": true, "tasks_from": true, "vars_from": true, "defaults_from": true,
+		"handlers_from": true, "public": true, "allow_duplicates": true, "rolespec_validate": true, "apply": true},
+	"import_role": {"name": true, "role": true, "tasks_from": true, "vars_from": true, "defaults_from": true,
+		"handlers_from": true, "allow_duplicates": true, "rolespec_validate": true},
+}
+
 // staticImports are expanded at load time.
 var staticImports = map[string]bool{"import_tasks": true, "import_role": true, "include": true}
 
@@ -393,6 +405,19 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		d.fail(actionKey, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", t.Action)
 		return nil
 	}
+	if valid, ok := includeArgs[t.Action]; ok {
+		var bad []string
+		for k := range t.Args {
+			if !valid[k] {
+				bad = append(bad, k)
+			}
+		}
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			d.err = yamlvalue.Errorf(t.Pos, "Invalid options for %s: %s", t.Action, strings.Join(bad, ","))
+			return nil
+		}
+	}
 	if staticImports[t.Action] {
 		return d.expandImport(l, t)
 	}
@@ -496,8 +521,8 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 	if t.Action == "include" && (strings.Contains(file, "{{") || t.Loop != nil || d.dynamic) {
 		// As ansible-core, a legacy include: is dynamic when its name is
 		// templated, when it loops, or inside a dynamic include.
+		// The runner runs it as include_tasks; it keeps its name.
 		t.Synthetic = false
-		t.Action = "include_tasks"
 		return []*Task{t}
 	}
 	if strings.Contains(file, "{{") {

@@ -39,7 +39,7 @@ func IsAction(name string) bool {
 }
 
 func isInclude(action string) bool {
-	return action == "include_tasks" || action == "include_role"
+	return action == "include_tasks" || action == "include_role" || action == "include"
 }
 
 // runAction templates the task's arguments and runs its action once.
