@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -197,6 +198,14 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 	}
 	file := mainFile(filepath.Join(dir, "tasks"), fromFile(args, "tasks"))
 	if file == "" {
+		if tf, _ := args["tasks_from"].(string); tf != "" {
+			// ansible-core's parser error for a tasks_from that is not there.
+			msg := "Could not find specified file in role: tasks/" + tf
+			if at.File == "" {
+				return nil, nil, errors.New(msg)
+			}
+			return nil, nil, yamlvalue.Errorf(at, "%s", msg)
+		}
 		return role, []*Task{}, nil
 	}
 	d := decoder{file: file, stack: stack, handlers: handlers}

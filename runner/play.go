@@ -46,6 +46,13 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
+		if template.IsUndefined(err) {
+			// ansible-core fails the play's validation: a parser error,
+			// before the banner, with no recap.
+			err := &ExitError{Code: ExitParser, Err: fmt.Errorf("%s: The field 'hosts' has an invalid value, which includes an undefined variable. The error was: %v", play.Pos, err)}
+			r.failRun(err)
+			return false, err
+		}
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
 	if err := checkVaultedVarsFiles(play); err != nil {
