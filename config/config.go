@@ -28,6 +28,7 @@ type Config struct {
 	BecomeExe       string   // become_exe; "" means the method's own name
 	AskBecomePass   bool     // become_ask_pass
 	Gathering       string   // implicit (default), explicit or smart
+	ForceHandlers   bool     // force_handlers
 	NoColor         bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
 	ForceColor      bool     // force_color
 	RetryFiles      bool     // retry_files_enabled (default false)
@@ -135,6 +136,7 @@ var settings = []setting{
 			}
 			return fmt.Errorf("invalid value %q, valid values are: implicit, explicit, smart", v)
 		}, value: func(c *Config) any { return c.Gathering }}},
+	{"DEFAULT_FORCE_HANDLERS", []iniKey{{"defaults", "force_handlers"}}, []string{"ANSIBLE_FORCE_HANDLERS"}, setBool(func(c *Config) *bool { return &c.ForceHandlers })},
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},

@@ -25,6 +25,7 @@ var controllerActions = map[string]bool{
 	"debug": true, "set_fact": true, "fail": true, "assert": true, "meta": true,
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
+	"add_host": true, "group_by": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -38,7 +39,7 @@ func IsAction(name string) bool {
 }
 
 func isInclude(action string) bool {
-	return action == "include_tasks" || action == "include_role"
+	return action == "include_tasks" || action == "include_role" || action == "include"
 }
 
 // runAction templates the task's arguments and runs its action once.
@@ -79,6 +80,10 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionIncludeVars(h, t, args)
 	case "pause":
 		return r.actionPause(ctx, args)
+	case "add_host":
+		return r.actionAddHost(args)
+	case "group_by":
+		return r.actionGroupBy(h, args)
 	}
 	return r.runModule(ctx, h, t, vars, args, tr)
 }

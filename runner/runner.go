@@ -50,6 +50,9 @@ type Options struct {
 	// (retry_files_enabled), in RetrySavePath or beside the playbook.
 	RetryFiles    bool
 	RetrySavePath string
+	// ForceHandlers runs notified handlers on hosts that failed, as
+	// --force-handlers or force_handlers in ansible.cfg.
+	ForceHandlers bool
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user
@@ -93,6 +96,10 @@ type run struct {
 	batchNames                     []any
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
+	endBatch                       bool // meta: end_batch, until the next batch
+	// fatalFailure: a host failed a task with any_errors_fatal; the
+	// play ends after that task.
+	fatalFailure bool
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int
@@ -188,6 +195,13 @@ playbooks:
 	r.showRoundTrips()
 	if opts.RetryFiles && len(playbooks) > 0 {
 		r.writeRetryFile(playbooks[len(playbooks)-1].Path)
+	}
+	// As ansible-core, the recap lists the hosts that have a count: a
+	// host that only ran meta tasks or failed to include a role has none.
+	for name, s := range played {
+		if *s == (output.Stats{}) {
+			delete(played, name)
+		}
 	}
 	opts.Out.Recap(played)
 	if runErr != nil {
@@ -350,17 +364,18 @@ func (r *run) closeConnections() {
 }
 
 // batches splits hosts by the play's serial keyword: numbers or
-// percentages, the last one repeating.
+// percentages of all the play's hosts, the last one repeating.
 func batches(hosts []*hostState, serial []any) [][]*hostState {
 	if len(serial) == 0 {
 		return [][]*hostState{hosts}
 	}
 	var out [][]*hostState
+	total := len(hosts)
 	i := 0
 	for len(hosts) > 0 {
 		spec := serial[min(i, len(serial)-1)]
 		i++
-		n := serialSize(spec, len(hosts))
+		n := serialSize(spec, total)
 		if n <= 0 || n > len(hosts) {
 			n = len(hosts)
 		}

@@ -40,7 +40,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	if t.Action == "meta" {
-		r.runMeta(ctx, hosts, t)
+		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
@@ -69,6 +69,9 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	r.throttle = r.taskThrottle(hosts[0], t)
+	if inventoryActions[t.Action] {
+		r.throttle = 1 // see dyninv.go
+	}
 	defer func() { r.throttle = 0 }()
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, t, taskRun{handler: handler})
@@ -109,7 +112,8 @@ func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
 }
 
 func (r *run) runOnce(t *playbook.Task) bool {
-	if t.RunOnce || (r.play != nil && r.play.RunOnce) {
+	// add_host bypasses the host loop: it runs once, for the first host.
+	if t.RunOnce || t.Action == "add_host" || (r.play != nil && r.play.RunOnce) {
 		return true
 	}
 	for p := t.Parent; p != nil; p = p.Parent {
@@ -310,7 +314,7 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	if res.status == output.Unreachable && r.ignoreUnreachable(t, vars) {
 		res.ignored = true
 	}
-	if res.status == output.Changed && len(t.Notify) > 0 {
+	if res.status == output.Changed && len(taskNotify(t)) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
 			r.notifyFailed(res, err)
 		}

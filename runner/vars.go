@@ -64,7 +64,9 @@ func (r *run) hostScope(h *hostState, t *playbook.Task, loopVars map[string]any,
 	s.push(r.opts.ExtraVars)
 	if t != nil {
 		for p := t; p != nil; p = p.Parent {
-			if p.Role != nil && p.Synthetic {
+			// A role's block carries its parameters; a handler of the
+			// role, loaded on its own, sees them too.
+			if p.Role != nil && (p.Synthetic || p.Parent == nil) {
 				s.push(p.Role.Params)
 			}
 		}

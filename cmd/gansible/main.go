@@ -66,7 +66,7 @@ type flags struct {
 	check, diff, become, askBecomePass     bool
 	askPass, syntaxCheck, listHosts        bool
 	listTasks, listTags, showVersion, help bool
-	sudo                                   bool
+	sudo, forceHandlers                    bool
 	sudoUser                               string
 	sshCommonArgs, sshExtraArgs            string
 	events                                 string
@@ -86,6 +86,7 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
 	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
 	fs.BoolVar(&f.flushCache, "flush-cache", false, "clear the fact cache for every host in inventory")
+	fs.BoolVar(&f.forceHandlers, "force-handlers", false, "run handlers even if a task fails")
 	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
 	return fs
@@ -373,6 +374,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
+		ForceHandlers:    f.forceHandlers || cfg.ForceHandlers,
 		RetryFiles:       cfg.RetryFiles,
 		RetrySavePath:    cfg.RetrySavePath,
 		Connection:       f.connection,
