@@ -91,7 +91,7 @@ func checkTaskPositions(t *testing.T, tasks []*Task) {
 }
 
 // FuzzParseKV splits arbitrary k=v strings. Properties: an error says what
-// is unbalanced; keys are plain words; a free-form module keeps its
+// is unbalanced; keys are plain words or templated; a free-form module keeps its
 // command, which holds no recognised k=v word.
 func FuzzParseKV(f *testing.F) {
 	for _, s := range []string{"src={{mesos_rpm}} dest=/tmp", `msg="hello world"`, "echo a=b chdir=/tmp creates=/x", `content="a\nb\tc" dest=/x`, `msg='it is {{ a | join(" ") }}'`} {
@@ -107,7 +107,9 @@ func FuzzParseKV(f *testing.F) {
 				continue
 			}
 			for k := range args {
-				if k == "" || strings.ContainsAny(k, " \t\n\r'\"{}") { // an escaped = may stand in a key, as in ansible
+				// An escaped = may stand in a key, as in ansible, and a
+				// templated key ("{{ k }}=v") is a key.
+				if k == "" || !strings.Contains(k, "{{") && strings.ContainsAny(k, " \t\n\r'\"{}") {
 					t.Fatalf("ParseKV(%q, %s): key %q", s, module, k)
 				}
 			}
