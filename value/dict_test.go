@@ -1,0 +1,73 @@
+package value
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestDictOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		ops  func(d *Dict)
+		want []string
+	}{
+		{"insertion order", func(d *Dict) { d.Set("zeta", 1); d.Set("alpha", 2); d.Set("mid", 3) }, []string{"zeta", "alpha", "mid"}},
+		{"set of an existing key keeps its place", func(d *Dict) { d.Set("b", 1); d.Set("a", 2); d.Set("b", 3) }, []string{"b", "a"}},
+		{"delete removes from the order", func(d *Dict) { d.Set("a", 1); d.Set("b", 2); d.Set("c", 3); d.Delete("b") }, []string{"a", "c"}},
+		{"delete then set appends", func(d *Dict) { d.Set("a", 1); d.Set("b", 2); d.Delete("a"); d.Set("a", 3) }, []string{"b", "a"}},
+		{"delete of a missing key", func(d *Dict) { d.Set("a", 1); d.Delete("x") }, []string{"a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := NewDict(0)
+			tt.ops(d)
+			if got := d.Keys(); !slices.Equal(got, tt.want) {
+				t.Errorf("Keys() = %q, want %q", got, tt.want)
+			}
+			var iterated []string
+			for k := range d.All() {
+				iterated = append(iterated, k)
+			}
+			if !slices.Equal(iterated, tt.want) {
+				t.Errorf("All() = %q, want %q", iterated, tt.want)
+			}
+			if d.Len() != len(tt.want) {
+				t.Errorf("Len() = %d, want %d", d.Len(), len(tt.want))
+			}
+		})
+	}
+}
+
+func TestDictCopyIsIndependent(t *testing.T) {
+	d := DictOf("a", 1, "b", 2)
+	c := d.Copy()
+	c.Set("c", 3)
+	c.Set("a", 9)
+	c.Delete("b")
+	if got := Repr(d); got != "{'a': 1, 'b': 2}" {
+		t.Errorf("original changed: %s", got)
+	}
+	if got := Repr(c); got != "{'a': 9, 'c': 3}" {
+		t.Errorf("copy = %s", got)
+	}
+}
+
+func TestNilDictReadsEmpty(t *testing.T) {
+	var d *Dict
+	if d.Len() != 0 || d.Has("x") || d.Keys() != nil {
+		t.Error("nil dict is not empty")
+	}
+	for range d.All() {
+		t.Error("nil dict iterates")
+	}
+	if c := d.Copy(); c.Len() != 0 {
+		t.Error("copy of nil dict not empty")
+	}
+}
+
+func TestFromMapSorts(t *testing.T) {
+	d := FromMap(map[string]any{"b": 1, "a": 2, "c": 3})
+	if got := d.Keys(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("Keys() = %q", got)
+	}
+}
