@@ -285,7 +285,11 @@ func loadOptionalVars(dir string) (map[string]any, error) {
 	if file == "" {
 		return nil, nil
 	}
-	return LoadVarsFile(file)
+	vars, err := LoadVarsFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return vars.Map(), nil
 }
 
 // canonical is a stable text form of params, to tell role uses apart.

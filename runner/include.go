@@ -9,6 +9,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
@@ -162,7 +163,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		if err != nil {
 			return nil, r.failure(t, err)
 		}
-		args, _ := argsV.(map[string]any)
+		args, _ := value.MapOf(argsV)
 		params := map[string]any{}
 		for k, v := range t.Vars {
 			params[k] = v

@@ -13,6 +13,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -201,7 +202,7 @@ func (r *run) templatePlayValue(s string) (any, error) {
 
 func (r *run) varsPrompt(play *playbook.Play) error {
 	for _, p := range play.VarsPrompt {
-		m, _ := p.(map[string]any)
+		m, _ := value.MapOf(p)
 		name, _ := m["name"].(string)
 		if _, ok := r.opts.ExtraVars[name]; ok {
 			continue
@@ -278,7 +279,7 @@ func (r *run) loadVarsFiles(play *playbook.Play, first *hostState) error {
 			if err != nil {
 				return ParserError(err)
 			}
-			for k, v := range loaded {
+			for k, v := range loaded.All() {
 				merged[k] = v
 			}
 			found = true

@@ -14,6 +14,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -58,7 +59,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 				if t.Register != "" {
 					h.setFact(t.Register, template.Unsafe{V: shared.result})
 				}
-				if facts, ok := shared.result["ansible_facts"].(map[string]any); ok && t.Action == "set_fact" {
+				if facts, ok := value.MapOf(shared.result["ansible_facts"]); ok && t.Action == "set_fact" {
 					for k, v := range facts {
 						h.setFact(k, template.Unsafe{V: v})
 					}

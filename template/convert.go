@@ -3,6 +3,8 @@ package template
 import (
 	"strings"
 
+	"github.com/gansible/gansible/value"
+
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
@@ -10,8 +12,8 @@ import (
 // a Python literal; these functions apply its rules.
 
 // templateValue is Engine.Template: the value with its strings templated.
-func (ev *evaluator) templateValue(value any) (any, error) {
-	switch x := value.(type) {
+func (ev *evaluator) templateValue(val any) (any, error) {
+	switch x := val.(type) {
 	case string:
 		v, err := ev.templateString(x)
 		return plain(v), err
@@ -34,8 +36,11 @@ func (ev *evaluator) templateValue(value any) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
+		// Go code's maps have no order: sorted, as Ansible prints them.
+		return ev.templateValue(value.FromMap(x))
+	case *dict:
+		out := newDict(x.Len())
+		for k, e := range x.All() {
 			v, err := ev.templateValue(e)
 			if err != nil {
 				return nil, err
@@ -47,11 +52,11 @@ func (ev *evaluator) templateValue(value any) (any, error) {
 				}
 				k = str(key)
 			}
-			out[k] = v
+			out.Set(k, v)
 		}
 		return out, nil
 	}
-	return value, nil
+	return val, nil
 }
 
 // templateString renders a string from a playbook or a variable. Like
@@ -74,7 +79,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 			return nil, templateError("", s, err)
 		}
 		switch x := v.(type) {
-		case []any, map[string]any, bool, *hostVarsValue, *varsValue:
+		case []any, *dict, bool, *hostVarsValue, *varsValue:
 			return v, nil
 		case string:
 			if t.keepText {
@@ -179,17 +184,17 @@ func plain(v any) any {
 	case *varsValue:
 		return x.materialize()
 	case *hostVarsValue:
-		out := map[string]any{}
+		out := newDict(0)
 		for _, h := range x.hv.Hosts() {
 			if hv, ok := x.host(h); ok {
-				out[h] = plain(hv)
+				out.Set(h, plain(hv))
 			}
 		}
 		return out
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -197,13 +202,13 @@ func plain(v any) any {
 				return out
 			}
 		}
-	case map[string]any:
-		for _, e := range x {
+	case *dict:
+		for _, e := range x.All() {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any:
-				out := make(map[string]any, len(x))
-				for k, e := range x {
-					out[k] = plain(e)
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict:
+				out := newDict(x.Len())
+				for k, e := range x.All() {
+					out.Set(k, plain(e))
 				}
 				return out
 			}

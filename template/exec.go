@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -232,27 +233,27 @@ func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame)
 }
 
 // loopInfo is the loop variable of a {% for %} iteration.
-func loopInfo(items []any, i int) map[string]any {
+func loopInfo(items []any, i int) *dict {
 	n := len(items)
-	info := map[string]any{
-		"index": i + 1, "index0": i, "revindex": n - i, "revindex0": n - i - 1,
-		"first": i == 0, "last": i == n-1, "length": n, "depth": 1, "depth0": 0,
-		"cycle": &function{"cycle", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+	info := value.DictOf(
+		"index", i+1, "index0", i, "revindex", n-i, "revindex0", n-i-1,
+		"first", i == 0, "last", i == n-1, "length", n, "depth", 1, "depth0", 0,
+		"cycle", &function{"cycle", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
 			if len(args) == 0 {
 				return nil, fmt.Errorf("no items for cycling given")
 			}
 			return args[i%len(args)], nil
 		}},
-	}
+	)
 	if i > 0 {
-		info["previtem"] = items[i-1]
+		info.Set("previtem", items[i-1])
 	} else {
-		info["previtem"] = &undefined{"there is no previous item"}
+		info.Set("previtem", &undefined{"there is no previous item"})
 	}
 	if i < n-1 {
-		info["nextitem"] = items[i+1]
+		info.Set("nextitem", items[i+1])
 	} else {
-		info["nextitem"] = &undefined{"there is no next item"}
+		info.Set("nextitem", &undefined{"there is no next item"})
 	}
 	return info
 }
@@ -306,7 +307,11 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		if err := ev.checkAcyclic(v, ns); err != nil {
 			return err
 		}
-		ns.attrs[n.attr] = v
+		// Namespaces are the one mutable value: a copy, so that a dict
+		// taken from it before stays as it was.
+		attrs := ns.attrs.Copy()
+		attrs.Set(n.attr, v)
+		ns.attrs = attrs
 		return nil
 	}
 	return bindTargets(f, n.targets, v)

@@ -519,27 +519,60 @@ func filterRound(_ *evaluator, in any, a args) (any, error) {
 	return math.RoundToEven(f*scale) / scale, nil
 }
 
+// filterItems is dict.items(): (key, value) pairs in the dict's order.
 func filterItems(_ *evaluator, in any, _ args) (any, error) {
-	m, ok := in.(map[string]any)
+	m, ok := in.(*dict)
 	if !ok {
 		return nil, fmt.Errorf("items: expected a dict, got %s", pyType(in))
 	}
-	out := make([]any, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		out = append(out, tuple{k, m[k]})
+	out := make([]any, 0, m.Len())
+	for k, v := range m.All() {
+		out = append(out, tuple{k, v})
 	}
 	return out, nil
 }
 
+// filterDictsort is Jinja2's dictsort(case_sensitive=False, by='key',
+// reverse=False): the pairs sorted by key or value, strings compared
+// lowercased unless case_sensitive.
 func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 	pairs, err := filterItems(ev, in, a)
 	if err != nil {
 		return nil, err
 	}
-	if a.boolean(2, "reverse", false) {
-		return filterReverse(ev, pairs, a)
+	caseSensitive := a.boolean(0, "case_sensitive", false)
+	by, _ := a.str(1, "by", "key")
+	pos := 0
+	switch by {
+	case "key":
+	case "value":
+		pos = 1
+	default:
+		return nil, fmt.Errorf("You can only sort by either \"key\" or \"value\"")
 	}
-	return pairs, nil
+	items := pairs.([]any)
+	sortKey := func(p any) any {
+		v := p.(tuple)[pos]
+		if s, ok := v.(string); ok && !caseSensitive {
+			return strings.ToLower(s)
+		}
+		return v
+	}
+	var cmpErr error
+	sort.SliceStable(items, func(i, j int) bool {
+		c, err := compare(sortKey(items[i]), sortKey(items[j]))
+		if err != nil && cmpErr == nil {
+			cmpErr = err
+		}
+		return c < 0
+	})
+	if cmpErr != nil {
+		return nil, cmpErr
+	}
+	if a.boolean(2, "reverse", false) {
+		return filterReverse(ev, items, a)
+	}
+	return items, nil
 }
 
 func filterAttribute(ev *evaluator, in any, a args) (any, error) {

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 	"time"
 )
@@ -33,7 +34,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &namespace{m.(map[string]any)}, nil
+			return &namespace{m.(*dict)}, nil
 		},
 		"undef": func(_ *evaluator, a args) (any, error) {
 			hint, _ := a.str(0, "hint", "")
@@ -119,30 +120,41 @@ func globalNow(ev *evaluator, a args) (any, error) {
 	return t.Format("2006-01-02 15:04:05.000000"), nil
 }
 
+// globalDict is Python's dict(); keyword arguments come in name order (Go
+// keeps no order of them).
 func globalDict(_ *evaluator, a args) (any, error) {
-	out := map[string]any{}
+	out := newDict(len(a.kw))
 	if len(a.pos) > 0 {
 		switch x := a.pos[0].(type) {
 		case *undefined:
 			return nil, strict(x)
-		case map[string]any:
-			for k, v := range x {
-				out[k] = v
-			}
+		case *dict:
+			out = x.Copy()
 		case []any:
 			for _, pair := range x {
 				kv, ok := asSeq(pair)
 				if !ok || len(kv) != 2 {
 					return nil, fmt.Errorf("dictionary update sequence element has wrong length")
 				}
-				out[str(kv[0])] = kv[1]
+				out.Set(str(kv[0]), kv[1])
 			}
 		}
 	}
-	for k, v := range a.kw {
-		out[k] = v
+	for _, k := range sortedKeys(a.kw) {
+		out.Set(k, a.kw[k])
 	}
 	return out, nil
+}
+
+// sortedKeys lists the keys of a Go map (keyword arguments) in code point
+// order, for a deterministic result.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // strftime formats t with Python's strftime directives.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -287,9 +288,11 @@ func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	var names []any
 	for _, t := range flattenTerms(terms) {
-		if m, ok := t.(map[string]any); ok {
-			files, _ := iterate(m["files"])
-			paths, _ := iterate(m["paths"])
+		if m, ok := t.(*dict); ok {
+			fv, _ := m.Get("files")
+			pv, _ := m.Get("paths")
+			files, _ := iterate(fv)
+			paths, _ := iterate(pv)
 			for _, f := range files {
 				if len(paths) == 0 {
 					names = append(names, f)
@@ -346,12 +349,12 @@ func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 func lookupDict(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
-		m, ok := t.(map[string]any)
+		m, ok := t.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		for _, k := range sortedKeys(m) {
-			out = append(out, map[string]any{"key": k, "value": m[k]})
+		for k, v := range m.All() {
+			out = append(out, value.DictOf("key", k, "value", v))
 		}
 	}
 	return out, nil

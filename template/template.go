@@ -27,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Vars gives a template its variables. Lookup returns a variable's raw
@@ -54,7 +56,7 @@ type HostVars interface {
 
 // Unsafe marks data that came back from a host (registered results, facts):
 // it is never templated, even when it contains "{{".
-type Unsafe struct{ V any }
+type Unsafe = value.Unsafe
 
 // Deferred is a value computed when a template first uses it: an inline
 // vault value that could not be decrypted as it was read, which Ansible

@@ -147,7 +147,7 @@ func (d *Dict) Map() map[string]any {
 // MarshalJSON writes the dict in its order, for encoding/json users (the
 // arguments sent to a module, say).
 func (d *Dict) MarshalJSON() ([]byte, error) {
-	s, err := JSON(d, JSONOptions{Separators: [2]string{",", ":"}})
+	s, err := JSON(d, JSONOptions{Separators: [2]string{",", ":"}, Default: FromGo})
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +155,16 @@ func (d *Dict) MarshalJSON() ([]byte, error) {
 }
 
 var _ json.Marshaler = (*Dict)(nil)
+
+// FromGo converts a Go value of another type (a struct, a typed slice) to
+// data through encoding/json, for JSONOptions.Default.
+func FromGo(v any) (any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeJSON(data)
+}
 
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
@@ -164,4 +174,19 @@ func sortedKeys(m map[string]any) []string {
 	// Byte order of UTF-8 is code point order, which is Python's.
 	sort.Strings(keys)
 	return keys
+}
+
+// MapOf returns the entries of a dict as a Go map, for Go code that looks
+// options up by name (module arguments, environment:). A map[string]any
+// is returned as it is; Unsafe is looked through.
+func MapOf(v any) (map[string]any, bool) {
+	switch x := v.(type) {
+	case *Dict:
+		return x.Map(), true
+	case map[string]any:
+		return x, true
+	case Unsafe:
+		return MapOf(x.V)
+	}
+	return nil, false
 }

@@ -18,7 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -41,7 +41,7 @@ func decryptScalar(file string, n *yaml.Node) (any, error) {
 	case err != nil:
 		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
 	}
-	return template.Unsafe{V: string(plain)}, nil
+	return value.Unsafe{V: string(plain)}, nil
 }
 
 // VaultValue is an inline vaulted string that could not be decrypted when
@@ -59,7 +59,7 @@ func (v *VaultValue) Value() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return template.Unsafe{V: string(plain)}, nil
+	return value.Unsafe{V: string(plain)}, nil
 }
 
 // Pos is a position in a source file.
@@ -150,6 +150,33 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
+// DecodeAll decodes every document of a YAML stream, as PyYAML's
+// load_all: an empty document is None.
+func DecodeAll(name string, data []byte) ([]any, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	out := []any{}
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if err == io.EOF {
+				return out, nil
+			}
+			return nil, syntaxError(name, err)
+		}
+		var v any
+		if len(doc.Content) > 0 {
+			if err := checkAliasExpansion(name, doc.Content[0]); err != nil {
+				return nil, err
+			}
+			var err error
+			if v, err = Decode(name, doc.Content[0]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+}
+
 func syntaxError(name string, err error) error {
 	msg := err.Error()
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
@@ -219,8 +246,8 @@ func checkAliasExpansion(name string, root *yaml.Node) error {
 // reuses anchors a few thousand nodes' worth at most.
 const maxAliasNodes = 200_000
 
-// Decode converts a node to plain Go values: map[string]any, []any, string,
-// int, float64, bool and nil.
+// Decode converts a node to package value's values: *value.Dict in the
+// order the keys are written, []any, string, int, float64, bool and nil.
 func Decode(file string, n *yaml.Node) (any, error) {
 	d := &decoder{file: file}
 	return d.decode(n)
@@ -281,7 +308,7 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
+		out := value.NewDict(len(n.Content) / 2)
 		if err := d.decodeMapInto(n, out); err != nil {
 			return nil, err
 		}
@@ -298,7 +325,11 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 	return nil, Errorf(At(d.file, n), "unexpected YAML node")
 }
 
-func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
+// decodeMapInto decodes the pairs of mapping n into out. As in PyYAML, the
+// pairs of a "<<" merge come first, so the mapping's own keys win while a
+// merged key keeps its place.
+func (d *decoder) decodeMapInto(n *yaml.Node, out *value.Dict) error {
+	own := make([]int, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
@@ -313,6 +344,10 @@ func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
 				continue
 			}
 		}
+		own = append(own, i)
+	}
+	for _, i := range own {
+		k, v := n.Content[i], n.Content[i+1]
 		key, err := d.decode(k)
 		if err != nil {
 			return err
@@ -321,13 +356,13 @@ func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
 		if err != nil {
 			return err
 		}
-		out[Stringify(key)] = val
+		out.Set(Stringify(key), val)
 	}
 	return nil
 }
 
 // merge decodes the "<<" source src, written at v, into out.
-func (d *decoder) merge(v, src *yaml.Node, out map[string]any) error {
+func (d *decoder) merge(v, src *yaml.Node, out *value.Dict) error {
 	if v.Kind != yaml.AliasNode {
 		return d.decodeMapInto(src, out)
 	}
@@ -339,20 +374,7 @@ func (d *decoder) merge(v, src *yaml.Node, out map[string]any) error {
 }
 
 // Stringify renders a decoded scalar as Python's str() would, for map keys.
-func Stringify(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case nil:
-		return "None"
-	}
-	return fmt.Sprint(v)
-}
+func Stringify(v any) string { return value.Str(v) }
 
 var (
 	yaml11Int   = regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*)$`)
