@@ -373,6 +373,10 @@ func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	ev.kwOrder = ev.kwOrder[:0]
+	for _, kw := range n.kwargs {
+		ev.kwOrder = append(ev.kwOrder, kw.name)
+	}
 	return callee.call(ev, args, kwargs)
 }
 

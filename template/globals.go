@@ -29,8 +29,8 @@ func init() {
 		"q":      func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
 		"now":    globalNow,
 		"dict":   globalDict,
-		"namespace": func(_ *evaluator, a args) (any, error) {
-			m, err := globalDict(nil, a)
+		"namespace": func(ev *evaluator, a args) (any, error) {
+			m, err := globalDict(ev, a)
 			if err != nil {
 				return nil, err
 			}
@@ -120,9 +120,9 @@ func globalNow(ev *evaluator, a args) (any, error) {
 	return t.Format("2006-01-02 15:04:05.000000"), nil
 }
 
-// globalDict is Python's dict(); keyword arguments come in name order (Go
-// keeps no order of them).
-func globalDict(_ *evaluator, a args) (any, error) {
+// globalDict is Python's dict(): keyword arguments in the order written.
+func globalDict(ev *evaluator, a args) (any, error) {
+	names := kwNames(ev, a.kw)
 	out := newDict(len(a.kw))
 	if len(a.pos) > 0 {
 		switch x := a.pos[0].(type) {
@@ -140,17 +140,28 @@ func globalDict(_ *evaluator, a args) (any, error) {
 			}
 		}
 	}
-	for _, k := range sortedKeys(a.kw) {
+	for _, k := range names {
 		out.Set(k, a.kw[k])
 	}
 	return out, nil
 }
 
-// sortedKeys lists the keys of a Go map (keyword arguments) in code point
-// order, for a deterministic result.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
+// kwNames lists the keyword arguments kw of the call being made in the
+// order written; sorted when called otherwise (through a filter's map()).
+func kwNames(ev *evaluator, kw map[string]any) []string {
+	if ev != nil && len(ev.kwOrder) == len(kw) {
+		in := true
+		for _, k := range ev.kwOrder {
+			if _, ok := kw[k]; !ok {
+				in = false
+			}
+		}
+		if in {
+			return append([]string(nil), ev.kwOrder...)
+		}
+	}
+	keys := make([]string, 0, len(kw))
+	for k := range kw {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

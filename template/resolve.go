@@ -15,6 +15,9 @@ type evaluator struct {
 	active map[string]bool       // variables being resolved, to catch loops
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
 	lim    *limits               // recursion and work budget, shared by the call
+	// kwOrder names the keyword arguments of the call being made, in
+	// the order written: dict(b=1, a=2) keeps it, as Python does.
+	kwOrder []string
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {
