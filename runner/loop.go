@@ -297,20 +297,21 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			loopVars[indexVar] = i
 		}
 		if extended {
-			al := map[string]any{
-				"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
-				"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1,
-			}
+			// Ansible's keys, in its order.
+			al := value.DictOf(
+				"index", i+1, "index0", i, "first", i == 0, "last", i == len(items)-1,
+				"length", len(items), "revindex", len(items)-i, "revindex0", len(items)-i-1,
+			)
 			if allItems {
-				al["allitems"] = items
+				al.Set("allitems", items)
 			}
 			// As Ansible: no previtem on the first item, no nextitem on
 			// the last.
-			if i > 0 {
-				al["previtem"] = items[i-1]
-			}
 			if i < len(items)-1 {
-				al["nextitem"] = items[i+1]
+				al.Set("nextitem", items[i+1])
+			}
+			if i > 0 {
+				al.Set("previtem", items[i-1])
 			}
 			loopVars["ansible_loop"] = al
 		}
