@@ -478,7 +478,7 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		return "", nil
 	}
 	var b strings.Builder
-	for _, k := range sortedKeys(merged) {
+	for _, k := range value.SortedKeys(merged) {
 		if !isIdentifierPath(k) || strings.Contains(k, ".") {
 			return "", fmt.Errorf("invalid environment variable name %q", k)
 		}

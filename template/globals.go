@@ -3,9 +3,10 @@ package template
 import (
 	"fmt"
 	"math/big"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/gansible/gansible/value"
 )
 
 // global returns a global function or variable.
@@ -160,12 +161,7 @@ func kwNames(ev *evaluator, kw map[string]any) []string {
 			return append([]string(nil), ev.kwOrder...)
 		}
 	}
-	keys := make([]string, 0, len(kw))
-	for k := range kw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return value.SortedKeys(kw)
 }
 
 // strftime formats t with Python's strftime directives.

@@ -366,27 +366,10 @@ func compareInts(a, b int) int {
 
 // pyType is the Python type name of a value, for error messages.
 func pyType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case int, *big.Int:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case []any:
-		return "list"
-	case tuple:
-		return "tuple"
-	case *dict:
-		return "dict"
-	case *undefined:
+	if _, ok := v.(*undefined); ok {
 		return "AnsibleUndefined"
 	}
-	return fmt.Sprintf("%T", v)
+	return value.TypeName(v)
 }
 
 // contains is Python's "needle in haystack".

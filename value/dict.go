@@ -37,7 +37,7 @@ func DictOf(kv ...any) *Dict {
 // order of its own, and sorted is what Ansible prints for such data.
 func FromMap(m map[string]any) *Dict {
 	d := NewDict(len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range SortedKeys(m) {
 		d.Set(k, m[k])
 	}
 	return d
@@ -166,7 +166,9 @@ func FromGo(v any) (any, error) {
 	return DecodeJSON(data)
 }
 
-func sortedKeys(m map[string]any) []string {
+// SortedKeys lists the keys of a Go map in code point order, as Python's
+// sorted().
+func SortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
