@@ -284,23 +284,7 @@ func repr(v any) string { return value.Repr(v) }
 
 // number returns v as a float64 and whether it is a number (bools count,
 // as in Python).
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true
-	case *big.Int:
-		f, _ := new(big.Float).SetInt(x).Float64()
-		return f, true
-	case float64:
-		return x, true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
-}
+func number(v any) (float64, bool) { return value.Float(v) }
 
 // integer returns v as an int when it is an int or bool.
 func integer(v any) (int, bool) {

@@ -288,13 +288,13 @@ func decodeValue(dec *json.Decoder) (any, error) {
 		}
 		return nil, fmt.Errorf("unexpected %q", rune(t))
 	case json.Number:
-		return Number(string(t)), nil
+		return ParseNumber(string(t)), nil
 	}
 	return tok, nil // string, bool or nil
 }
 
-// Number converts a JSON number literal as Python's json module does.
-func Number(s string) any {
+// ParseNumber converts a JSON number literal as Python's json module does.
+func ParseNumber(s string) any {
 	if !strings.ContainsAny(s, ".eE") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return int(i)

@@ -209,8 +209,8 @@ func Equal(a, b any) bool {
 		fb, okB := bigFloat(b)
 		return okA && okB && fa.Cmp(fb) == 0
 	}
-	if fa, ok := number(a); ok {
-		fb, ok := number(b)
+	if fa, ok := Float(a); ok {
+		fb, ok := Float(b)
 		return ok && fa == fb
 	}
 	switch x := a.(type) {
@@ -278,12 +278,15 @@ func sameValue(a, b any) (eq bool) {
 	return a == b
 }
 
-// number returns v as a float64 when it is an int, float or bool (bools
-// are ints in Python).
-func number(v any) (float64, bool) {
+// Float returns v as a float64 when it is a number: an int (the nearest
+// float of a big one), a float or a bool (bools are ints in Python).
+func Float(v any) (float64, bool) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), true
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, true
 	case float64:
 		return x, true
 	case bool:
