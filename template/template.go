@@ -15,9 +15,11 @@
 // are unbounded as in Python (bigint.go); regular expressions follow
 // Python's re (package pyre).
 //
-// Known differences from Ansible: dicts print and iterate with sorted keys
-// (Go maps keep no insertion order), the random filter is deterministic,
-// and only the sha512 scheme of password_hash is implemented.
+// Dicts are package value's insertion-ordered *value.Dict, as Python's;
+// a Go map handed in is read with its keys sorted.
+//
+// Known differences from Ansible: the random filter is deterministic, and
+// only the sha512 scheme of password_hash is implemented.
 package template
 
 import (

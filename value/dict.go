@@ -144,6 +144,10 @@ func (d *Dict) Map() map[string]any {
 	return out
 }
 
+// String is the dict's Python repr, so that a dict formatted with %v in a
+// message reads as Ansible would print it.
+func (d *Dict) String() string { return Repr(d) }
+
 // MarshalJSON writes the dict in its order, for encoding/json users (the
 // arguments sent to a module, say).
 func (d *Dict) MarshalJSON() ([]byte, error) {

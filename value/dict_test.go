@@ -1,6 +1,7 @@
 package value
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -69,5 +70,11 @@ func TestFromMapSorts(t *testing.T) {
 	d := FromMap(map[string]any{"b": 1, "a": 2, "c": 3})
 	if got := d.Keys(); !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("Keys() = %q", got)
+	}
+}
+
+func TestDictFormatsAsRepr(t *testing.T) {
+	if got := fmt.Sprint(DictOf("b", 1, "a", "x")); got != "{'b': 1, 'a': 'x'}" {
+		t.Errorf("Sprint = %s", got)
 	}
 }
