@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gansible/gansible/value"
@@ -42,6 +43,8 @@ func TestDictOrder(t *testing.T) {
 		{"{% set ns = namespace(z=1, a=2) %}{{ ns }}", "<Namespace {'z': 1, 'a': 2}>"},
 		{`{{ '{"y": 1, "x": {"b": 2, "a": 3}}' | from_json }}`, "{'y': 1, 'x': {'b': 2, 'a': 3}}"},
 		{"{{ 'y: 1\\nx: 2' | from_yaml }}", "{'y': 1, 'x': 2}"},
+		{"{{ 'v: 0644\\nw: yes' | from_yaml }}", "{'v': 420, 'w': True}"},
+		{"{{ 'z: 1\\ny: 2\\n---\\nb: 2\\n' | from_yaml_all | list }}", "[{'z': 1, 'y': 2}, {'b': 2}]"},
 		{"{{ pairs | items2dict(key_name='k', value_name='v') }}", "{'b': 1, 'a': 2}"},
 		{"{{ d | to_json | from_json | to_json }}", `{"zeta": 1, "alpha": 2}`},
 		{"{{ d.copy() }}", "{'zeta': 1, 'alpha': 2}"},
@@ -57,6 +60,13 @@ func TestDictOrder(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s = %q, want %q", tt.tmpl, got, tt.want)
 		}
+	}
+}
+
+func TestFromJSONExtraData(t *testing.T) {
+	_, err := New(Options{}).Render("t", `{{ '{"a": 1} x' | from_json }}`, nil)
+	if err == nil || !strings.Contains(err.Error(), "Extra data: line 1 column 10 (char 9)") {
+		t.Errorf("err = %v", err)
 	}
 }
 

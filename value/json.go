@@ -222,13 +222,20 @@ func DecodeJSON(data []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	end := int(dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			return nil, fmt.Errorf("extra data after the JSON value at offset %d", dec.InputOffset())
-		}
-		return nil, err
+		return nil, extraData(data, end)
 	}
 	return v, nil
+}
+
+// extraData is Python's error for text after the value, which starts after
+// the white space that follows end.
+func extraData(data []byte, end int) error {
+	at := end + len(data[end:]) - len(bytes.TrimLeft(data[end:], " \t\r\n"))
+	line := 1 + bytes.Count(data[:at], []byte("\n"))
+	col := at - bytes.LastIndexByte(data[:at], '\n')
+	return fmt.Errorf("Extra data: line %d column %d (char %d)", line, col, at)
 }
 
 // DecodeJSONObject is DecodeJSON for a document that must be an object.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -269,12 +270,11 @@ func equalItems(x, y []any) bool {
 
 // sameValue compares values of other types by identity, without comparing
 // uncomparable ones.
-func sameValue(a, b any) (eq bool) {
-	defer func() {
-		if recover() != nil {
-			eq = false
-		}
-	}()
+func sameValue(a, b any) bool {
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || (ta != nil && !ta.Comparable()) {
+		return false
+	}
 	return a == b
 }
 
