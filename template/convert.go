@@ -1,9 +1,9 @@
 package template
 
 import (
+	"iter"
+	"maps"
 	"strings"
-
-	"github.com/gansible/gansible/value"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
@@ -36,27 +36,40 @@ func (ev *evaluator) templateValue(val any) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
-		// Go code's maps have no order: sorted, as Ansible prints them.
-		return ev.templateValue(value.FromMap(x))
+		// Go code's maps (module options) stay maps: they have no order
+		// to keep, and are read by name.
+		out := make(map[string]any, len(x))
+		if err := ev.templateEntries(maps.All(x), func(k string, v any) { out[k] = v }); err != nil {
+			return nil, err
+		}
+		return out, nil
 	case *dict:
 		out := newDict(x.Len())
-		for k, e := range x.All() {
-			v, err := ev.templateValue(e)
-			if err != nil {
-				return nil, err
-			}
-			if hasJinja(k) { // Ansible templates keys too
-				key, err := ev.templateString(k)
-				if err != nil {
-					return nil, err
-				}
-				k = str(key)
-			}
-			out.Set(k, v)
+		if err := ev.templateEntries(x.All(), out.Set); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
 	return val, nil
+}
+
+// templateEntries templates the keys and values of a mapping into set.
+func (ev *evaluator) templateEntries(entries iter.Seq2[string, any], set func(string, any)) error {
+	for k, e := range entries {
+		v, err := ev.templateValue(e)
+		if err != nil {
+			return err
+		}
+		if hasJinja(k) { // Ansible templates keys too
+			key, err := ev.templateString(k)
+			if err != nil {
+				return err
+			}
+			k = str(key)
+		}
+		set(k, v)
+	}
+	return nil
 }
 
 // templateString renders a string from a playbook or a variable. Like
