@@ -4,7 +4,7 @@ BIN      := bin
 GANSIBLE := $(BIN)/gansible
 CLUSTER  := $(BIN)/gansible-testcluster
 
-.PHONY: build test unit fuzz fuzz-short e2e demo bench clean
+.PHONY: build test unit fuzz fuzz-short e2e demo bench bench-latency clean
 
 # How long each fuzzer runs in make fuzz, and in the short run of make test.
 FUZZTIME       ?= 1m
@@ -64,6 +64,15 @@ demo: build
 # BENCH_RUNS and BENCH_RUNS_LARGE set the number of runs per tool.
 bench: build
 	GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) scripts/bench.sh
+
+# The Mesos playbook on 6 hosts through latency proxies adding 0, 25 and
+# 100 ms of round-trip time (BENCH_RTTS), both tools, BENCH_RUNS runs each
+# (default 3): wall time, and wall time / RTT per task of a host.
+BENCH_RTTS ?= 0 25 100
+bench-latency: build
+	@set -e; for rtt in $(BENCH_RTTS); do \
+		GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) BENCH_SIZES=6 BENCH_RTT=$$rtt BENCH_RUNS=$${BENCH_RUNS:-3} scripts/bench.sh; \
+	done
 
 clean:
 	rm -rf $(BIN)

@@ -31,10 +31,25 @@ type Config struct {
 	NoColor         bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
 	ForceColor      bool     // force_color
 	RetryFiles      bool     // retry_files_enabled (default false)
-	SSHArgs         string   // [ssh_connection] ssh_args, kept for information
+	SSHArgs         string   // [ssh_connection] ssh_args
+	SSHCommonArgs   string   // [ssh_connection] ssh_common_args
+	SSHExtraArgs    string   // [ssh_connection] ssh_extra_args
 	Pipelining      bool     // pipelining
 	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
+	RetrySavePath   string   // retry_files_save_path, as an absolute path; "" for the playbook's directory
+	StdoutCallback  string   // stdout_callback (default "default")
+	// CallbacksEnabled are the other callback plugins to load
+	// (callbacks_enabled, formerly callback_whitelist).
+	CallbacksEnabled []string
+	// LoadCallbacks is bin_ansible_callbacks: whether the ad-hoc command
+	// uses stdout_callback and callbacks_enabled.
+	LoadCallbacks bool
+	Strategy      string // strategy: the plays' default (default "linear")
+	// The profile_tasks callback's sort_order (descending, ascending or
+	// none) and task_output_limit (a number or "all").
+	ProfileTasksSortOrder string
+	ProfileTasksLimit     string
 
 	VaultPasswordFile    string   // vault_password_file, as an absolute path
 	VaultIdentityList    []string // vault_identity_list: label@source entries
@@ -42,16 +57,31 @@ type Config struct {
 
 	// Warnings are to be printed as "[WARNING]: ...".
 	Warnings []string
+
+	// origins says where each setting set by the file or the environment
+	// came from, by setting name: the file's path or "env: NAME".
+	origins map[string]string
 }
 
 // setting is one configuration entry: where it can be set, lowest
 // precedence first, and how to store it. Legacy spellings come before the
 // current ones so that the current ones win.
 type setting struct {
-	name  string     // Ansible's name for it, for error messages
-	ini   []iniKey   // ansible.cfg keys
-	env   []string   // environment variables
-	apply applyValue // parses and stores a value
+	name string   // Ansible's name for it, for errors and ansible-config
+	ini  []iniKey // ansible.cfg keys
+	env  []string // environment variables
+	binding
+}
+
+// binding ties a setting to its Config field: apply parses and stores a
+// value, value reads it back as Ansible's typed value (nil for None) for
+// ansible-config dump.
+type binding struct {
+	apply applyValue
+	value func(c *Config) any
+	// plugin marks a connection plugin's option, which ansible-config
+	// dump leaves out of its base settings.
+	plugin bool
 }
 
 type iniKey struct{ section, key string }
@@ -68,23 +98,23 @@ type applyValue func(c *Config, value string, from origin, env func(string) stri
 
 var settings = []setting{
 	{"DEFAULT_HOST_LIST", []iniKey{{"defaults", "hostfile"}, {"defaults", "inventory"}}, []string{"ANSIBLE_HOSTS", "ANSIBLE_INVENTORY"},
-		func(c *Config, v string, from origin, env func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.Inventory = resolvePathList(v, ",", from.baseDir, env)
 			return nil
-		}},
+		}, value: func(c *Config) any { return c.Inventory }}},
 	{"DEFAULT_REMOTE_USER", []iniKey{{"defaults", "remote_user"}}, []string{"ANSIBLE_REMOTE_USER"}, setString(func(c *Config) *string { return &c.RemoteUser })},
 	{"DEFAULT_FORKS", []iniKey{{"defaults", "forks"}}, []string{"ANSIBLE_FORKS"}, setInt(func(c *Config) *int { return &c.Forks })},
 	{"DEFAULT_TIMEOUT", []iniKey{{"defaults", "timeout"}}, []string{"ANSIBLE_TIMEOUT"}, setInt(func(c *Config) *int { return &c.Timeout })},
 	{"DEFAULT_ROLES_PATH", []iniKey{{"defaults", "roles_path"}}, []string{"ANSIBLE_ROLES_PATH"},
-		func(c *Config, v string, from origin, env func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.RolesPath = resolvePathList(v, ":", from.baseDir, env)
 			return nil
-		}},
+		}, value: func(c *Config) any { return c.RolesPath }}},
 	{"DEFAULT_PRIVATE_KEY_FILE", []iniKey{{"defaults", "private_key_file"}}, []string{"ANSIBLE_PRIVATE_KEY_FILE"},
-		func(c *Config, v string, from origin, env func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.PrivateKeyFile = resolvePath(v, from.baseDir, env)
 			return nil
-		}},
+		}, value: func(c *Config) any { return orNone(c.PrivateKeyFile) }}},
 	{"HOST_KEY_CHECKING", []iniKey{{"defaults", "host_key_checking"}}, []string{"ANSIBLE_HOST_KEY_CHECKING"}, setBool(func(c *Config) *bool { return &c.HostKeyChecking })},
 	{"DEFAULT_BECOME", []iniKey{{"privilege_escalation", "become"}}, []string{"ANSIBLE_BECOME"}, setBool(func(c *Config) *bool { return &c.Become })},
 	{"DEFAULT_BECOME_USER", []iniKey{{"defaults", "sudo_user"}, {"privilege_escalation", "become_user"}}, []string{"ANSIBLE_SUDO_USER", "ANSIBLE_BECOME_USER"}, setString(func(c *Config) *string { return &c.BecomeUser })},
@@ -92,29 +122,49 @@ var settings = []setting{
 	{"DEFAULT_BECOME_EXE", []iniKey{{"defaults", "sudo_exe"}, {"privilege_escalation", "become_exe"}}, []string{"ANSIBLE_SUDO_EXE", "ANSIBLE_BECOME_EXE"}, setString(func(c *Config) *string { return &c.BecomeExe })},
 	{"DEFAULT_BECOME_ASK_PASS", []iniKey{{"privilege_escalation", "become_ask_pass"}}, []string{"ANSIBLE_BECOME_ASK_PASS"}, setBool(func(c *Config) *bool { return &c.AskBecomePass })},
 	{"DEFAULT_GATHERING", []iniKey{{"defaults", "gathering"}}, []string{"ANSIBLE_GATHERING"},
-		func(c *Config, v string, from origin, _ func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, _ func(string) string) error {
 			switch v {
 			case "implicit", "explicit", "smart":
 				c.Gathering = v
 				return nil
 			}
 			return fmt.Errorf("invalid value %q, valid values are: implicit, explicit, smart", v)
-		}},
+		}, value: func(c *Config) any { return c.Gathering }}},
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},
+	{"RETRY_FILES_SAVE_PATH", []iniKey{{"defaults", "retry_files_save_path"}}, []string{"ANSIBLE_RETRY_FILES_SAVE_PATH"},
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
+			c.RetrySavePath = resolvePath(v, from.baseDir, env)
+			return nil
+		}, value: func(c *Config) any { return orNone(c.RetrySavePath) }}},
+	{"DEFAULT_STDOUT_CALLBACK", []iniKey{{"defaults", "stdout_callback"}}, []string{"ANSIBLE_STDOUT_CALLBACK"}, setString(func(c *Config) *string { return &c.StdoutCallback })},
+	{"CALLBACKS_ENABLED", []iniKey{{"defaults", "callback_whitelist"}, {"defaults", "callbacks_enabled"}}, []string{"ANSIBLE_CALLBACK_WHITELIST", "ANSIBLE_CALLBACKS_ENABLED"},
+		binding{apply: func(c *Config, v string, _ origin, _ func(string) string) error {
+			c.CallbacksEnabled = nil
+			for _, name := range strings.Split(v, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					c.CallbacksEnabled = append(c.CallbacksEnabled, name)
+				}
+			}
+			return nil
+		}, value: func(c *Config) any { return listOf(c.CallbacksEnabled) }}},
+	{"DEFAULT_LOAD_CALLBACK_PLUGINS", []iniKey{{"defaults", "bin_ansible_callbacks"}}, []string{"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, setBool(func(c *Config) *bool { return &c.LoadCallbacks })},
+	{"DEFAULT_STRATEGY", []iniKey{{"defaults", "strategy"}}, []string{"ANSIBLE_STRATEGY"}, setString(func(c *Config) *string { return &c.Strategy })},
+	{"sort_order", []iniKey{{"callback_profile_tasks", "sort_order"}}, []string{"PROFILE_TASKS_SORT_ORDER"}, pluginOption(setString(func(c *Config) *string { return &c.ProfileTasksSortOrder }))},
+	{"output_limit", []iniKey{{"callback_profile_tasks", "task_output_limit"}}, []string{"PROFILE_TASKS_TASK_OUTPUT_LIMIT"}, pluginOption(setString(func(c *Config) *string { return &c.ProfileTasksLimit }))},
 	{"DEFAULT_LOG_PATH", []iniKey{{"defaults", "log_path"}}, []string{"ANSIBLE_LOG_PATH"},
-		func(c *Config, v string, from origin, env func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.LogPath = resolvePath(v, from.baseDir, env)
 			return nil
-		}},
+		}, value: func(c *Config) any { return orNone(c.LogPath) }}},
 	{"DEFAULT_VAULT_PASSWORD_FILE", []iniKey{{"defaults", "vault_password_file"}}, []string{"ANSIBLE_VAULT_PASSWORD_FILE"},
-		func(c *Config, v string, from origin, env func(string) string) error {
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
 			c.VaultPasswordFile = resolvePath(v, from.baseDir, env)
 			return nil
-		}},
+		}, value: func(c *Config) any { return orNone(c.VaultPasswordFile) }}},
 	{"DEFAULT_VAULT_IDENTITY_LIST", []iniKey{{"defaults", "vault_identity_list"}}, []string{"ANSIBLE_VAULT_IDENTITY_LIST"},
-		func(c *Config, v string, _ origin, _ func(string) string) error {
+		binding{apply: func(c *Config, v string, _ origin, _ func(string) string) error {
 			c.VaultIdentityList = nil
 			for _, id := range strings.Split(v, ",") {
 				if id = strings.TrimSpace(id); id != "" {
@@ -122,38 +172,73 @@ var settings = []setting{
 				}
 			}
 			return nil
-		}},
+		}, value: func(c *Config) any { return listOf(c.VaultIdentityList) }}},
 	{"DEFAULT_VAULT_ENCRYPT_IDENTITY", []iniKey{{"defaults", "vault_encrypt_identity"}}, []string{"ANSIBLE_VAULT_ENCRYPT_IDENTITY"}, setString(func(c *Config) *string { return &c.VaultEncryptIdentity })},
-	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, setString(func(c *Config) *string { return &c.SSHArgs })},
-	{"reconnection_retries", []iniKey{{"connection", "retries"}, {"ssh_connection", "retries"}}, []string{"ANSIBLE_SSH_RETRIES"}, setInt(func(c *Config) *int { return &c.SSHRetries })},
-	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, setBool(func(c *Config) *bool { return &c.Pipelining })},
+	{"ssh_args", []iniKey{{"ssh_connection", "ssh_args"}}, []string{"ANSIBLE_SSH_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHArgs }))},
+	{"ssh_common_args", []iniKey{{"ssh_connection", "ssh_common_args"}}, []string{"ANSIBLE_SSH_COMMON_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHCommonArgs }))},
+	{"ssh_extra_args", []iniKey{{"ssh_connection", "ssh_extra_args"}}, []string{"ANSIBLE_SSH_EXTRA_ARGS"}, pluginOption(setString(func(c *Config) *string { return &c.SSHExtraArgs }))},
+	{"reconnection_retries", []iniKey{{"connection", "retries"}, {"ssh_connection", "retries"}}, []string{"ANSIBLE_SSH_RETRIES"}, pluginOption(setInt(func(c *Config) *int { return &c.SSHRetries }))},
+	{"pipelining", []iniKey{{"defaults", "pipelining"}, {"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, []string{"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}, pluginOption(setBool(func(c *Config) *bool { return &c.Pipelining }))},
 }
 
-func setString(field func(*Config) *string) applyValue {
-	return func(c *Config, v string, _ origin, _ func(string) string) error {
-		*field(c) = v
-		return nil
+// setString binds a string field; "" reads back as None, Ansible's
+// default for the string settings gansible keeps as "".
+func setString(field func(*Config) *string) binding {
+	return binding{
+		apply: func(c *Config, v string, _ origin, _ func(string) string) error {
+			*field(c) = v
+			return nil
+		},
+		value: func(c *Config) any { return orNone(*field(c)) },
 	}
 }
 
-func setInt(field func(*Config) *int) applyValue {
-	return func(c *Config, v string, from origin, _ func(string) string) error {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return fmt.Errorf("invalid integer %q", v)
-		}
-		*field(c) = n
-		return nil
+func setInt(field func(*Config) *int) binding {
+	return binding{
+		apply: func(c *Config, v string, _ origin, _ func(string) string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("invalid integer %q", v)
+			}
+			*field(c) = n
+			return nil
+		},
+		value: func(c *Config) any { return *field(c) },
 	}
 }
 
-// setBool stores a boolean; like Ansible, any spelling that is not a true
+// setBool binds a boolean; like Ansible, any spelling that is not a true
 // one (yes, on, true, y, t, 1) counts as false.
-func setBool(field func(*Config) *bool) applyValue {
-	return func(c *Config, v string, _ origin, _ func(string) string) error {
-		*field(c) = isTrue(v)
+func setBool(field func(*Config) *bool) binding {
+	return binding{
+		apply: func(c *Config, v string, _ origin, _ func(string) string) error {
+			*field(c) = isTrue(v)
+			return nil
+		},
+		value: func(c *Config) any { return *field(c) },
+	}
+}
+
+// pluginOption marks a connection plugin's option.
+func pluginOption(b binding) binding {
+	b.plugin = true
+	return b
+}
+
+// orNone is a string setting's value: None when unset.
+func orNone(s string) any {
+	if s == "" {
 		return nil
 	}
+	return s
+}
+
+// listOf is a list setting's value: [] when unset.
+func listOf(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 func isTrue(v string) bool {
@@ -167,14 +252,19 @@ func isTrue(v string) bool {
 // defaults returns the configuration with no file and no environment.
 func defaults(home string) *Config {
 	return &Config{
-		Inventory:       []string{"/etc/ansible/hosts"},
-		Forks:           5,
-		Timeout:         10,
-		RolesPath:       []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
-		HostKeyChecking: true,
-		BecomeUser:      "root",
-		BecomeMethod:    "sudo",
-		Gathering:       "implicit",
+		Inventory:             []string{"/etc/ansible/hosts"},
+		Forks:                 5,
+		Timeout:               10,
+		RolesPath:             []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
+		HostKeyChecking:       true,
+		BecomeUser:            "root",
+		BecomeMethod:          "sudo",
+		Gathering:             "implicit",
+		StdoutCallback:        "default",
+		Strategy:              "linear",
+		ProfileTasksSortOrder: "descending",
+		ProfileTasksLimit:     "20",
+		origins:               map[string]string{},
 	}
 }
 
@@ -214,6 +304,7 @@ func Load(getenv func(string) string, cwd string) (*Config, error) {
 					if err := s.apply(c, v.text, from, getenv); err != nil {
 						return nil, fmt.Errorf("%s: %s: %w", from.desc, s.name, err)
 					}
+					c.origins[s.name] = path
 				}
 			}
 		}
@@ -222,6 +313,7 @@ func Load(getenv func(string) string, cwd string) (*Config, error) {
 				if err := s.apply(c, v, origin{desc: "env: " + name, baseDir: cwd}, getenv); err != nil {
 					return nil, fmt.Errorf("env %s: %s: %w", name, s.name, err)
 				}
+				c.origins[s.name] = "env: " + name
 			}
 		}
 	}

@@ -38,6 +38,11 @@ type SSHOptions struct {
 	// password and a changed host key are never tried again; a handshake
 	// that sshd drops is tried again within the timeout in any case.
 	Retries int
+	// ProxyJump ([user@]host[:port], comma-separated) and ProxyCommand
+	// (a command whose stdin and stdout are the connection) reach the
+	// host through a bastion; they win over the ssh config's. "none" is
+	// no proxy.
+	ProxyJump, ProxyCommand string
 }
 
 // defaultTimeout is ansible's default connection timeout.

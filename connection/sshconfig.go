@@ -12,8 +12,8 @@ import (
 )
 
 // sshConfig is the part of an OpenSSH client configuration (ssh_config(5))
-// that gansible honours: HostName, User, Port and IdentityFile, chosen by
-// Host patterns. Match blocks never match: they need facts about the
+// that gansible honours: HostName, User, Port, IdentityFile, ProxyJump and
+// ProxyCommand, chosen by Host patterns. Match blocks never match: they need facts about the
 // connection that OpenSSH only learns while connecting.
 type sshConfig struct {
 	blocks []configBlock
@@ -40,6 +40,10 @@ type hostConfig struct {
 	User          string
 	Port          int
 	IdentityFiles []string // raw: ~ and %-tokens are expanded by the caller
+	// Proxy is the first of ProxyJump and ProxyCommand given, as in
+	// OpenSSH, where the first one wins: ProxyJump's hosts, or the
+	// command (raw: %-tokens are expanded by the caller).
+	ProxyJump, ProxyCommand string
 }
 
 // maxIncludeDepth bounds Include recursion, as OpenSSH does.
@@ -178,6 +182,16 @@ func (c *sshConfig) lookup(host string) (hostConfig, error) {
 				hc.HostName = s.args[0]
 			case "user":
 				hc.User = s.args[0]
+			case "proxyjump", "proxycommand":
+				if seen["proxyjump"] && seen["proxycommand"] {
+					break // the other one came first
+				}
+				seen["proxyjump"], seen["proxycommand"] = true, true
+				if s.key == "proxyjump" {
+					hc.ProxyJump = s.args[0]
+				} else {
+					hc.ProxyCommand = strings.Join(s.args, " ")
+				}
 			case "port":
 				port, err := strconv.Atoi(s.args[0])
 				if err != nil || port <= 0 || port > 65535 {

@@ -27,12 +27,24 @@ type sshTarget struct {
 	checker *hostKeyChecker // nil: no host key checking
 	timeout time.Duration
 	policy  retryPolicy
+	// via are the jump hosts, first reached first; proxyCommand, when
+	// set instead, is the command that carries the connection.
+	via          []sshTarget
+	proxyCommand string
 }
+
+// maxJumps bounds a chain of jump hosts, each of which may name jump
+// hosts of its own in the ssh config.
+const maxJumps = 8
 
 // resolve merges o with the ssh config and the defaults. Explicit options
 // win over the ssh config, as they do with ansible, which passes them to
 // ssh as -o options.
 func resolve(o SSHOptions) (sshTarget, error) {
+	return resolveDepth(o, 0)
+}
+
+func resolveDepth(o SSHOptions, depth int) (sshTarget, error) {
 	given := o.Host
 	if given == "" {
 		given = o.InventoryName
@@ -86,6 +98,26 @@ func resolve(o SSHOptions) (sshTarget, error) {
 	}
 	t.creds = credentials{keyFiles: keys, password: o.Password}
 
+	proxyJump, proxyCommand := o.ProxyJump, o.ProxyCommand
+	if proxyJump == "" && proxyCommand == "" {
+		proxyJump, proxyCommand = hc.ProxyJump, hc.ProxyCommand
+	}
+	switch {
+	case proxyJump != "" && proxyJump != "none":
+		if depth >= maxJumps {
+			return sshTarget{}, fmt.Errorf("too many jump hosts reaching %s (ProxyJump loops?)", given)
+		}
+		for _, hop := range strings.Split(proxyJump, ",") {
+			jump, err := resolveDepth(jumpOptions(o, strings.TrimSpace(hop)), depth+1)
+			if err != nil {
+				return sshTarget{}, err
+			}
+			t.via = append(t.via, jump)
+		}
+	case proxyCommand != "" && proxyCommand != "none":
+		t.proxyCommand = expandTokens(proxyCommand, map[byte]string{'h': t.host, 'p': strconv.Itoa(t.port), 'r': t.user, 'n': given})
+	}
+
 	if o.HostKeyChecking {
 		files := o.KnownHostsFiles
 		if files == nil {
@@ -98,6 +130,31 @@ func resolve(o SSHOptions) (sshTarget, error) {
 		t.checker = checker
 	}
 	return t, nil
+}
+
+// jumpOptions are the options of a jump host given as [user@]host[:port]:
+// the target's host key checking, timeout and keys; the ssh config says
+// the rest, as for ssh -J.
+func jumpOptions(o SSHOptions, hop string) SSHOptions {
+	j := SSHOptions{
+		HostKeyChecking: o.HostKeyChecking,
+		KnownHostsFiles: o.KnownHostsFiles,
+		Timeout:         o.Timeout,
+		SSHConfigFile:   o.SSHConfigFile,
+		PrivateKeyFiles: o.PrivateKeyFiles,
+		Password:        o.Password,
+	}
+	if user, rest, ok := strings.Cut(hop, "@"); ok {
+		j.User, hop = user, rest
+	}
+	if host, port, err := net.SplitHostPort(hop); err == nil {
+		if n, err := strconv.Atoi(port); err == nil {
+			j.Port = n
+			hop = host
+		}
+	}
+	j.Host, j.InventoryName = hop, hop
+	return j
 }
 
 // dial connects and logs in, within ctx. Each attempt has the timeout
@@ -137,10 +194,14 @@ func (t sshTarget) dialOnce(ctx context.Context, deadline time.Time) (*ssh.Clien
 	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", t.addr)
+	tcp, err := t.transport(ctx, deadline)
 	if err != nil {
 		if parent.Err() != nil {
 			err = parent.Err()
+		}
+		var failure *dialFailure
+		if errors.As(err, &failure) {
+			return nil, failure
 		}
 		return nil, t.dialError(err)
 	}
@@ -166,6 +227,78 @@ func (t sshTarget) dialOnce(ctx context.Context, deadline time.Time) (*ssh.Clien
 	_ = tcp.SetDeadline(time.Time{})
 	return ssh.NewClient(conn, chans, reqs), nil
 }
+
+// transport opens the byte stream the SSH connection runs over: a TCP
+// connection, or one through the jump hosts, or a proxy command's stdin
+// and stdout.
+func (t sshTarget) transport(ctx context.Context, deadline time.Time) (net.Conn, error) {
+	switch {
+	case t.proxyCommand != "":
+		return startProxyCommand(t.proxyCommand, streamAddr(t.addr))
+	case len(t.via) > 0:
+		// The last jump host is reached through the ones before it.
+		last := t.via[len(t.via)-1]
+		last.via = append(last.via[:len(last.via):len(last.via)], t.via[:len(t.via)-1]...)
+		jump, err := last.dialOnce(ctx, deadline)
+		if err != nil {
+			var failure *dialFailure
+			if errors.As(err, &failure) {
+				failure.err = fmt.Errorf("%w (jump host %s)", failure.err, last.host)
+				return nil, failure
+			}
+			return nil, err
+		}
+		// The jump host resolves the name, as with ssh -J: a bastion
+		// often knows names the controller does not.
+		ch, reqs, err := jump.OpenChannel("direct-tcpip", ssh.Marshal(directTCPIP{Host: t.host, Port: uint32(t.port), OriginHost: "127.0.0.1"}))
+		if err != nil {
+			jump.Close()
+			return nil, &dialFailure{err: fmt.Errorf("ssh: connect to host %s port %d through jump host %s: %w", t.host, t.port, last.host, err), kind: failUnreachable}
+		}
+		go ssh.DiscardRequests(reqs)
+		return &jumpedConn{Channel: ch, jump: jump, remote: streamAddr(t.addr)}, nil
+	}
+	return (&net.Dialer{}).DialContext(ctx, "tcp", t.addr)
+}
+
+// directTCPIP is the payload of a "direct-tcpip" channel open (RFC 4254
+// 7.2).
+type directTCPIP struct {
+	Host       string
+	Port       uint32
+	OriginHost string
+	OriginPort uint32
+}
+
+// jumpedConn is a connection forwarded by a jump host; closing it closes
+// the connection to the jump host too.
+type jumpedConn struct {
+	ssh.Channel
+	jump   *ssh.Client
+	remote streamAddr
+}
+
+func (c *jumpedConn) Close() error {
+	err := c.Channel.Close()
+	c.jump.Close()
+	return err
+}
+
+func (c *jumpedConn) LocalAddr() net.Addr  { return streamAddr("127.0.0.1:0") }
+func (c *jumpedConn) RemoteAddr() net.Addr { return c.remote }
+
+// Deadlines are not kept on a channel; the dial's context closes the
+// connection when its time is up instead.
+func (c *jumpedConn) SetDeadline(time.Time) error      { return nil }
+func (c *jumpedConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *jumpedConn) SetWriteDeadline(time.Time) error { return nil }
+
+// streamAddr is the host:port a proxied stream leads to: known_hosts
+// checks read the address from it.
+type streamAddr string
+
+func (a streamAddr) Network() string { return "tcp" }
+func (a streamAddr) String() string  { return string(a) }
 
 // dialError words a failure to open the TCP connection as ssh does.
 func (t sshTarget) dialError(err error) error {

@@ -50,7 +50,6 @@ func (s *Sandbox) Env() []string {
 		"ANSIBLE_NOCOLOR=1",
 		"ANSIBLE_FORCE_COLOR=0",
 		"ANSIBLE_HOST_KEY_CHECKING=False",
-		"ANSIBLE_RETRY_FILES_ENABLED=0",
 		"ANSIBLE_LOCAL_TEMP="+filepath.Join(s.Tmp, "local"),
 		"ANSIBLE_REMOTE_TEMP="+filepath.Join(s.Tmp, "remote"),
 		// A fixed interpreter spares a discovery round trip per host.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/gansible/gansible/shlex"
 )
 
 var (
@@ -135,7 +137,7 @@ func (p *iniParser) resolvePendingChildren(group string) error {
 
 // hostLine handles "name[:port] [key=value ...]" in a [group] section.
 func (p *iniParser) hostLine(group, line string) error {
-	words, err := shlexSplit(line)
+	words, err := shlex.SplitComments(line)
 	if err != nil {
 		return p.errorf("Error parsing host definition '%s': %v", line, err)
 	}

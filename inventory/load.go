@@ -96,12 +96,21 @@ func (inv *Inventory) loadSource(src string) (bool, error) {
 	case info.IsDir():
 		return inv.loadDir(src)
 	}
-	if plugin, err := inv.loadFile(src); err != nil {
-		inv.warnf(" * Failed to parse %s with %s plugin: %v", absPath(src), plugin, err)
+	if failures := inv.loadFile(src); len(failures) > 0 {
+		for _, f := range failures {
+			inv.warnf(" * Failed to parse %s with %s plugin: %v", absPath(src), f.plugin, f.err)
+		}
 		inv.warnf("Unable to parse %s as an inventory source", absPath(src))
 		return false, nil
 	}
 	return true, nil
+}
+
+// pluginFailure is why one of Ansible's inventory plugins could not read
+// a source.
+type pluginFailure struct {
+	plugin string
+	err    error
 }
 
 func absPath(p string) string {
@@ -135,31 +144,46 @@ func (inv *Inventory) loadDir(dir string) (bool, error) {
 	return parsed, nil
 }
 
-// loadFile reads an inventory file. Like Ansible, a file with no extension
-// or a YAML one is tried as YAML first, then as INI. On error it names the
-// parser (ansible-core's inventory plugin) that failed.
-func (inv *Inventory) loadFile(path string) (plugin string, err error) {
+// loadFile reads an inventory file with the plugins Ansible would try,
+// in its order: an executable (or #!) file is a script first; a file with
+// no extension or a YAML one is tried as YAML, then as INI. It returns why
+// each plugin failed, or nothing once one succeeds.
+func (inv *Inventory) loadFile(path string) []pluginFailure {
+	var failures []pluginFailure
+	source := absPath(path)
+	if isScript(path) {
+		err := inv.parseScript(source)
+		if err == nil {
+			return nil
+		}
+		failures = append(failures, pluginFailure{"script", err})
+	}
 	data, err := vault.ReadFile(path)
 	if err != nil {
-		return "ini", fmt.Errorf("reading inventory: %w", err)
+		return append(failures, pluginFailure{"ini", fmt.Errorf("reading inventory: %w", err)})
 	}
-	source := absPath(path)
 	ext := filepath.Ext(path)
 	if ext == "" || yamlExtensions[ext] {
 		err := inv.parseYAML(source, data)
 		var notYAML errNotYAMLInventory
 		if !errors.As(err, &notYAML) {
-			return "yaml", err
+			if err != nil {
+				return append(failures, pluginFailure{"yaml", err})
+			}
+			return nil
 		}
 		if iniErr := inv.parseINI(source, data); iniErr != nil {
 			if yamlExtensions[ext] {
-				return "yaml", notYAML.err
+				return append(failures, pluginFailure{"yaml", notYAML.err})
 			}
-			return "ini", iniErr
+			return append(failures, pluginFailure{"ini", iniErr})
 		}
-		return "", nil
+		return nil
 	}
-	return "ini", inv.parseINI(source, data)
+	if err := inv.parseINI(source, data); err != nil {
+		return append(failures, pluginFailure{"ini", err})
+	}
+	return nil
 }
 
 // parseHostList reads a comma-separated host list such as "web1,web2:2222,".

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/shell"
+	"github.com/gansible/gansible/shlex"
 )
 
 func init() {
@@ -84,7 +85,7 @@ func parseCommandArgs(args Args, useShell bool) (*commandSpec, *Result) {
 	case !useShell && len(argv) > 0:
 		spec.argv = argv
 	case !useShell:
-		if spec.argv, err = splitArgs(spec.raw); err != nil {
+		if spec.argv, err = shlex.Split(spec.raw); err != nil {
 			return nil, commandFailure(256, err.Error())
 		}
 	}

@@ -151,36 +151,6 @@ func TestCommandRefusesUnknownParams(t *testing.T) {
 	}
 }
 
-func TestSplitArgs(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-		err  string
-	}{
-		{in: `a b  c`, want: []string{"a", "b", "c"}},
-		{in: `a"b c"d`, want: []string{"ab cd"}},
-		{in: `'a\b' "a\b" "a\"b" a\ b`, want: []string{`a\b`, `a\b`, `a"b`, `a b`}},
-		{in: `"" ''`, want: []string{"", ""}},
-		{in: `a #b`, want: []string{"a", "#b"}},
-		{in: `"a`, err: "No closing quotation"},
-		{in: `a\`, err: "No escaped character"},
-	}
-	for _, tc := range tests {
-		got, err := splitArgs(tc.in)
-		if tc.err != "" {
-			if err == nil || err.Error() != tc.err {
-				t.Errorf("splitArgs(%q) error = %v, want %s", tc.in, err, tc.err)
-			}
-			continue
-		}
-		gj, _ := json.Marshal(got)
-		wj, _ := json.Marshal(tc.want)
-		if err != nil || string(gj) != string(wj) {
-			t.Errorf("splitArgs(%q) = %s, %v; want %s", tc.in, gj, err, wj)
-		}
-	}
-}
-
 func TestPyTimedelta(t *testing.T) {
 	tests := map[time.Duration]string{
 		3456 * time.Microsecond:             "0:00:00.003456",

@@ -90,7 +90,8 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	}
 	local, err := c.FindFile("files", src)
 	if err != nil {
-		return nil, failf("Could not find or access '%s' on the Ansible Controller.\n%v", src, err)
+		// FindFile's error is Ansible's AnsibleFileNotFound text.
+		return nil, failf("%v\nIf you are using a module and expect the file to exist on the remote, see the remote_src option", err)
 	}
 	info, err := os.Stat(local)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/shlex"
 )
 
 // distributionFacts computes distribution, distribution_version,
@@ -116,7 +118,7 @@ func parseOSRelease(text string) map[string]string {
 		if !ok || strings.HasPrefix(k, "#") {
 			continue
 		}
-		if words, err := splitArgs(v); err == nil && len(words) == 1 {
+		if words, err := shlex.Split(v); err == nil && len(words) == 1 {
 			v = words[0]
 		}
 		vals[k] = v

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/gansible/gansible/shlex"
 )
 
 // hardwareFacts computes memory and processor facts from /proc.
@@ -208,7 +210,7 @@ func userFacts(rec map[string]string) map[string]any {
 // NAME="value"), values possibly spanning lines.
 func envFacts(exports string) map[string]any {
 	env := map[string]any{}
-	words, err := splitArgs(exports)
+	words, err := shlex.Split(exports)
 	if err != nil {
 		return env
 	}

@@ -25,6 +25,7 @@ const (
 type HostResult struct {
 	Host      string
 	Delegated string // delegate_to host, printed as [host -> delegated]
+	Action    string // the task's module or action, as the task names it
 	Status    Status
 	Item      *string // the loop item label, for item lines
 	Result    map[string]any
@@ -128,6 +129,11 @@ func (d *Default) Verbose(level int, msg string) {
 	}
 }
 
+// Display prints msg uncoloured, with a newline unless it ends with one.
+func (d *Default) Display(msg string) {
+	d.line(d.out, "", strings.TrimSuffix(msg, "\n"))
+}
+
 // Play starts a play.
 func (d *Default) Play(name string) { d.banner("PLAY [" + name + "]") }
 
@@ -142,13 +148,13 @@ func (d *Default) Retry(host, task string, left int) {
 	d.line(d.out, colorDarkPurp, fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", host, task, left))
 }
 
-// Task starts a task; handler is true for RUNNING HANDLER.
-func (d *Default) Task(name string, handler bool) {
-	if handler {
-		d.banner("RUNNING HANDLER [" + name + "]")
+// Task starts a task, or a handler: RUNNING HANDLER.
+func (d *Default) Task(t TaskStart) {
+	if t.Handler {
+		d.banner("RUNNING HANDLER [" + t.Name + "]")
 		return
 	}
-	d.banner("TASK [" + name + "]")
+	d.banner("TASK [" + t.Name + "]")
 }
 
 // Included reports a dynamic include; noLog is the include task's.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"strings"
 	"time"
 
 	"github.com/gansible/gansible/connection"
@@ -158,10 +157,26 @@ func (r *run) dial(ctx context.Context, name, kind, user string, vars template.V
 	if v, ok := r.hostVar(vars, "ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
 		o.HostKeyChecking = v == "True" || v == "true" || v == "yes" || v == "1"
 	}
-	// OpenSSH options Ansible passes to ssh that gansible's client honours.
-	for _, name := range []string{"ansible_ssh_common_args", "ansible_ssh_extra_args", "ansible_ssh_args"} {
-		if v, ok := r.hostVar(vars, name); ok {
-			applySSHArgs(&o, v)
+	// The ssh arguments Ansible passes: ssh_args before the options it
+	// sets itself (so they win, as ssh keeps the first value), the common
+	// and extra ones after them.
+	sshArgs := r.opts.SSHArgs
+	if v, ok := r.hostVar(vars, "ansible_ssh_args"); ok {
+		sshArgs = v
+	}
+	common, extra := r.opts.SSHCommonArgs, r.opts.SSHExtraArgs
+	if v, ok := r.hostVar(vars, "ansible_ssh_common_args"); ok {
+		common = v
+	}
+	if v, ok := r.hostVar(vars, "ansible_ssh_extra_args"); ok {
+		extra = v
+	}
+	for _, a := range []struct {
+		name, args string
+		first      bool
+	}{{"ssh_args", sshArgs, true}, {"ssh_common_args", common, false}, {"ssh_extra_args", extra, false}} {
+		if err := applySSHArgs(&o, a.args, a.first); err != nil {
+			return nil, fmt.Errorf("%s: %w", a.name, err)
 		}
 	}
 	if o.Timeout == 0 {
@@ -271,33 +286,4 @@ func currentUser() string {
 		return u.Username
 	}
 	return ""
-}
-
-// applySSHArgs reads the -o options of ssh arguments that change how the
-// connection checks host keys.
-func applySSHArgs(o *connection.SSHOptions, args string) {
-	fields := strings.Fields(args)
-	for i := 0; i < len(fields); i++ {
-		opt := fields[i]
-		if opt == "-o" && i+1 < len(fields) {
-			i++
-			opt = fields[i]
-		} else if strings.HasPrefix(opt, "-o") {
-			opt = opt[2:]
-		} else {
-			continue
-		}
-		key, value, ok := strings.Cut(opt, "=")
-		if !ok {
-			continue
-		}
-		switch strings.ToLower(key) {
-		case "userknownhostsfile":
-			o.KnownHostsFiles = append(o.KnownHostsFiles, expandHome(strings.Trim(value, `"'`)))
-		case "stricthostkeychecking":
-			if strings.EqualFold(value, "no") {
-				o.HostKeyChecking = false
-			}
-		}
-	}
 }

@@ -35,7 +35,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	var order []string
 	targets := map[string][]*hostState{}
 	byKey := map[string]includeTarget{}
-	r.opts.Out.Task(r.taskTitle(hosts[0], t), false)
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), false))
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
 		if res != nil {

@@ -316,7 +316,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if len(hosts) == 0 {
 		return
 	}
-	r.opts.Out.Task("Gathering Facts", false)
+	r.opts.Out.Task(r.taskStart(setup, "Gathering Facts", false))
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, setup, taskRun{gatherFacts: true})
 	})

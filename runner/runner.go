@@ -30,7 +30,7 @@ type Options struct {
 	InventorySources []string
 	Loader           *playbook.Loader
 	Engine           *template.Engine
-	Out              *output.Default
+	Out              output.Callback
 
 	ExtraVars   map[string]any
 	Limit       string
@@ -42,6 +42,10 @@ type Options struct {
 	StartAtTask string
 	Verbosity   int
 	Gathering   string // implicit, explicit or smart
+	// RetryFiles writes the failed and unreachable hosts to PLAYBOOK.retry
+	// (retry_files_enabled), in RetrySavePath or beside the playbook.
+	RetryFiles    bool
+	RetrySavePath string
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user
@@ -50,6 +54,10 @@ type Options struct {
 	Timeout         time.Duration
 	HostKeyChecking bool
 	SSHRetries      int // more tries of a connection that gets no answer
+	// ssh_args, ssh_common_args and ssh_extra_args: the ssh arguments
+	// Ansible would pass, of which gansible's client applies those that
+	// say how to reach and check a host (see applySSHArgs).
+	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 
 	Become         bool
 	BecomeUser     string
@@ -123,6 +131,10 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 	}
 	if opts.Limit != "" {
 		limited, err := matchLimit(inv, opts.Limit)
+		var exit *ExitError
+		if errors.As(err, &exit) {
+			return err
+		}
 		if err != nil {
 			return OptionsError(err)
 		}
@@ -158,6 +170,9 @@ playbooks:
 		return runErr
 	}
 	r.showRoundTrips()
+	if opts.RetryFiles && len(playbooks) > 0 {
+		r.writeRetryFile(playbooks[len(playbooks)-1].Path)
+	}
 	opts.Out.Recap(played)
 	if runErr != nil {
 		return runErr
@@ -174,6 +189,38 @@ playbooks:
 		return &ExitError{Code: ExitHostFailed}
 	}
 	return nil
+}
+
+// writeRetryFile writes the names of the hosts that failed or were
+// unreachable, sorted, one a line, to the retry file of playbook, and
+// says how to use it, as Ansible does before the recap.
+func (r *run) writeRetryFile(playbookPath string) {
+	var names []string
+	for name, h := range r.hosts {
+		if h.failed || h.unreachable {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	sort.Strings(names)
+	dir := r.opts.RetrySavePath
+	if dir == "" {
+		abs, _ := filepath.Abs(playbookPath)
+		dir = filepath.Dir(abs)
+	}
+	name := strings.TrimSuffix(filepath.Base(playbookPath), filepath.Ext(playbookPath))
+	path := filepath.Join(dir, name+".retry")
+	err := os.MkdirAll(dir, 0o755)
+	if err == nil {
+		err = os.WriteFile(path, []byte(strings.Join(names, "\n")+"\n"), 0o644)
+	}
+	if err != nil {
+		r.opts.Out.Warning(fmt.Sprintf("Could not create retry file '%s'.\n\t%v", path, err))
+		return
+	}
+	r.opts.Out.Display("\tto retry, use: --limit @" + path + "\n")
 }
 
 // roundTripsEnv names the file that gets the run's round trips per host
@@ -213,8 +260,13 @@ func (r *run) writeRoundTrips(path string) {
 	}
 }
 
-// matchLimit resolves --limit (a pattern, or @file of host names).
+// matchLimit resolves --limit (a pattern, whose @FILE terms stand for
+// the host names in FILE).
 func matchLimit(inv *inventory.Inventory, limit string) (map[string]bool, error) {
+	limit, err := inventory.ExpandLimitFiles(limit)
+	if err != nil {
+		return nil, &ExitError{Code: ExitGeneral, Err: err}
+	}
 	hosts, err := inv.Match(limit)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,7 +44,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		r.runMeta(ctx, hosts, t)
 		return
 	}
-	r.opts.Out.Task(r.taskTitle(hosts[0], t), handler)
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
 	if r.runOnce(t) {
 		first := hosts[0]
 		var shared *taskResult
@@ -77,6 +78,15 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 
 // taskTitle is the banner text: the task's name, templated when it can be
 // with the first host's variables, as Ansible does.
+// taskStart is the event of t starting, under its banner title.
+func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
+	path := t.Pos.File
+	if abs, err := filepath.Abs(path); err == nil && path != "" {
+		path = abs
+	}
+	return output.TaskStart{ID: t, Name: title, Handler: handler, Path: fmt.Sprintf("%s:%d", path, t.Pos.Line)}
+}
+
 func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
 	name := t.DisplayName()
 	if strings.Contains(name, "{{") {
@@ -130,9 +140,12 @@ func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr t
 // lines, so that the caller controls output order.
 func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) (func(), *taskResult) {
 	var lines []output.HostResult
-	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) { lines = append(lines, hr) })
+	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) {
+		hr.Action = t.Action
+		lines = append(lines, hr)
+	})
 	r.account(h, t, res, tr)
-	final := output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored,
+	final := output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Ignored: res.ignored,
 		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d

@@ -20,6 +20,11 @@
 #
 # Environment: BENCH_RUNS (default 5) and BENCH_RUNS_LARGE (default 3)
 # runs per tool at 6 and 30 hosts; BENCH_SIZES (default "6 30");
+# BENCH_RTT=MS puts a latency proxy (gansible-testcluster latency) adding
+# MS of round-trip time between the controller and every host, and gives
+# ansible-playbook its best case over it (pipelining, ControlPersist); the
+# table then also shows wall time / RTT per task of a host (make
+# bench-latency runs 0, 25 and 100 ms);
 # BENCH_KEEP=1 keeps the work dir; GANSIBLE, TESTCLUSTER and
 # ANSIBLE_PLAYBOOK name the programs.
 set -euo pipefail
@@ -34,6 +39,7 @@ ansible_playbook=${ANSIBLE_PLAYBOOK:-$(command -v ansible-playbook || true)}
 runs_small=${BENCH_RUNS:-5}
 runs_large=${BENCH_RUNS_LARGE:-3}
 sizes=${BENCH_SIZES:-6 30}
+rtt_ms=${BENCH_RTT:-0}
 forks=6
 tools=(gansible ansible-playbook)
 
@@ -46,6 +52,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/gansible-bench.XXXXXX)
 state=          # state dir of the running cluster, if any
+proxy_pid=      # the latency proxy's process, if any
 failures=0
 
 cleanup() {
@@ -63,7 +70,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+stop_proxy() {
+	[[ -n $proxy_pid ]] || return 0
+	kill "$proxy_pid" 2>/dev/null || true
+	wait "$proxy_pid" 2>/dev/null || true
+	proxy_pid=
+}
+
 stop_cluster() {
+	stop_proxy
 	[[ -n $state ]] || return 0
 	local dir=$state
 	state=
@@ -147,11 +162,28 @@ run_once() {
 		return
 	fi
 
+	local reach=$state/cluster-hosts.yml
+	if (( rtt_ms > 0 )); then
+		"$testcluster" latency --state "$state" --rtt "${rtt_ms}ms" >"$work/logs/$tag.latency" 2>&1 &
+		proxy_pid=$!
+		local waited=0
+		until [[ -s $state/latency-hosts.yml ]] && grep -q '^inventory:' "$work/logs/$tag.latency"; do
+			sleep 0.1
+			waited=$((waited + 1))
+			if (( waited > 100 )) || ! kill -0 "$proxy_pid" 2>/dev/null; then
+				fail "$tag: the latency proxy did not start" "$work/logs/$tag.latency"
+				stop_cluster
+				return
+			fi
+		done
+		reach=$state/latency-hosts.yml
+	fi
+
 	case $tool in
 	gansible) cmd=("$gansible") ;;
 	ansible-playbook) cmd=("$ansible_playbook") ;;
 	esac
-	cmd+=(site.yml -i "$inventory" -i "$state/cluster-hosts.yml" -u ansible -f "$forks")
+	cmd+=(site.yml -i "$inventory" -i "$reach" -u ansible -f "$forks")
 
 	local rc=0
 	(
@@ -162,6 +194,9 @@ run_once() {
 			ANSIBLE_SSH_CONTROL_PATH_DIR=$state/ansible/cp ANSIBLE_RETRY_FILES_ENABLED=0 \
 			ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 		[[ $tool == gansible ]] && export GANSIBLE_ROUNDTRIPS=$roundtrips
+		# Ansible's best case over a slow link: one ssh connection kept
+		# per host, and modules piped to the interpreter, not copied.
+		(( rtt_ms > 0 )) && export ANSIBLE_PIPELINING=1 ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=60s"
 		exec /usr/bin/time -f '%e %U %S %M' -o "$timing" "${cmd[@]}"
 	) >"$log" 2>&1 || rc=$?
 
@@ -171,6 +206,7 @@ run_once() {
 		fail "$tag: the recap does not show ${#hosts[@]} hosts without failures" "$log"
 	else
 		awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$timing" >>"$work/results-$tool-$size"
+		tasks_per_host "$log" >>"$work/tasks-$tool-$size"
 		if [[ $tool == gansible ]]; then
 			if ! roundtrips_per_task "$roundtrips" >>"$work/roundtrips-$size"; then
 				fail "$tag: no round trips in $roundtrips" "$log"
@@ -204,6 +240,17 @@ roundtrips_per_task() {
 		END { if (n == 0) exit 1; printf "%.2f\n", sum / n }' "$1"
 }
 
+# tasks_per_host prints the tasks a host ran (ok, failed and skipped of
+# the recap), averaged over the hosts.
+tasks_per_host() {
+	awk '/^PLAY RECAP/ { recap = 1; next }
+		recap && / : ok=/ {
+			for (i = 1; i <= NF; i++) if ($i ~ /^(ok|failed|skipped)=/) { split($i, kv, "="); n += kv[2] }
+			hosts++
+		}
+		END { if (hosts == 0) exit 1; printf "%.1f\n", n / hosts }' "$1"
+}
+
 # median prints the median of the numbers on stdin.
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -224,7 +271,14 @@ summarize() {
 		fi
 	done
 
-	printf '\n%d hosts, %d forks: medians of %d runs per tool\n' "$size" "$forks" "$runs"
+	printf '\n%d hosts, %d forks, +%d ms round trip: medians of %d runs per tool\n' "$size" "$forks" "$rtt_ms" "$runs"
+	if (( rtt_ms > 0 )); then
+		for tool in "${tools[@]}"; do
+			[[ ${good[$tool]} -gt 0 && -s $work/tasks-$tool-$size ]] || continue
+			awk -v w="${wall[$tool]}" -v rtt="$rtt_ms" -v t="$(median <"$work/tasks-$tool-$size")" -v tool="$tool" \
+				'BEGIN { printf "  %-18s wall / RTT per task of a host: %.2f (%.1f tasks a host)\n", tool, w / (rtt / 1000) / t, t }'
+		done
+	fi
 	local rt=-
 	[[ -s $work/roundtrips-$size ]] && rt=$(median <"$work/roundtrips-$size")
 	printf '  %-18s %10s %10s %14s %8s %16s\n' tool "wall (s)" "cpu (s)" "peak RSS (MB)" "good" "rt/host-task"

@@ -3,6 +3,8 @@ package template
 import (
 	"iter"
 	"maps"
+	"math/big"
+	"regexp"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
@@ -79,6 +81,9 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if !hasJinja(s) {
 		return s, nil
 	}
+	if v, ok := ev.singleVar(s); ok {
+		return v, nil
+	}
 	t, err := ev.eng.parse(escapeBackslashes(s))
 	if err != nil {
 		return nil, templateError("", s, err)
@@ -112,6 +117,29 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		return out, nil
 	}
 	return ev.eng.literal(out), nil
+}
+
+// singleVarPattern is Ansible's SINGLE_VAR: a template that is one
+// variable name and nothing else.
+var singleVarPattern = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
+
+// singleVar is the templar's shortcut for "{{ name }}": when the
+// variable's own value is a boolean, a number or None, that value is the
+// result, unchanged, rather than its text.
+func (ev *evaluator) singleVar(s string) (any, bool) {
+	m := singleVarPattern.FindStringSubmatch(s)
+	if m == nil {
+		return nil, false
+	}
+	raw, ok := ev.vars.Lookup(m[1])
+	if !ok {
+		return nil, false
+	}
+	switch raw.(type) {
+	case nil, bool, int, int64, float64, *big.Int:
+		return raw, true
+	}
+	return nil, false
 }
 
 // literal converts text that reads as a Python list, dict or boolean into

@@ -6,6 +6,7 @@
 //	gansible-testcluster stop --state DIR
 //	gansible-testcluster snapshot --state DIR [--host NAME]
 //	gansible-testcluster standins --out DIR
+//	gansible-testcluster latency --state DIR --rtt 100ms
 package main
 
 import (
@@ -29,6 +30,8 @@ commands:
   stop      stop the hosts of a state dir and unmount everything
   snapshot  print, as JSON, what changed on the hosts
   standins  build mesos-0.21.0-1.0.rpm and zookeeper-3.4.6.tar.gz
+  latency   forward to every host with a delay, until SIGINT or SIGTERM;
+            STATE/latency-hosts.yml reaches the hosts through it
 `
 
 func main() {
@@ -48,6 +51,8 @@ func main() {
 		err = snapshot(args)
 	case "standins":
 		err = standins(ctx, args)
+	case "latency":
+		err = latency(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:
@@ -84,6 +89,27 @@ func start(ctx context.Context, args []string) error {
 	}
 	<-ctx.Done()
 	return c.Stop()
+}
+
+func latency(ctx context.Context, args []string) error {
+	fs := pflag.NewFlagSet("latency", pflag.ExitOnError)
+	state := fs.String("state", "", "state dir of a running cluster")
+	rtt := fs.Duration("rtt", 0, "round-trip time to add (half each way)")
+	fs.Parse(args)
+	if *state == "" {
+		return errors.New("latency needs --state")
+	}
+	c, err := testcluster.Load(*state)
+	if err != nil {
+		return err
+	}
+	l, err := c.StartLatency(*rtt)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("inventory: %s (round trip +%v)\n", l.InventoryFile, *rtt)
+	<-ctx.Done()
+	return l.Close()
 }
 
 func stop(args []string) error {

@@ -57,6 +57,7 @@ func inventoryCases() []inventoryCase {
 		{"dir_src", "inv", "w1", nil},
 		{"hostlist", "h1,h2:2222, localhost ,web[1:2]", "h2", nil},
 		{"multi", "inv1/hosts", "x1", []string{"-i", "inv2/hosts", "--playbook-dir", "play"}},
+		{"script", "inventory.sh", "w1", nil},
 	} {
 		base := append([]string{"-i", c.source}, c.extra...)
 		for _, action := range []struct {
@@ -82,6 +83,11 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"children-extra-vars-yaml", "children", []string{"-i", "hosts", "--list", "-y", "-e", `{"x": [1, 2]}`}},
 		inventoryCase{"multi-no-playbook-dir", "multi", []string{"-i", "inv1/hosts", "-i", "inv2/hosts", "--list"}},
 		inventoryCase{"multi-graph-export-playbook-dir", "multi", []string{"-i", "inv1/hosts", "-i", "inv2/hosts", "--playbook-dir", "play", "--graph", "--vars", "--export"}},
+		inventoryCase{"script-no-meta", "script", []string{"-i", "nometa.sh", "--list"}},
+		inventoryCase{"script-no-meta-host", "script", []string{"-i", "nometa.sh", "--host", "b"}},
+		inventoryCase{"script-failing", "script", []string{"-i", "failing.sh", "--graph"}},
+		inventoryCase{"script-not-executable", "script", []string{"-i", "noexec.sh", "--graph"}},
+		inventoryCase{"script-with-ini", "script", []string{"-i", "inventory.sh", "-i", "../children/hosts", "--graph"}},
 		inventoryCase{"host-pattern", "children", []string{"-i", "hosts", "--host", "d*"}},
 		inventoryCase{"host-localhost", "children", []string{"-i", "hosts", "--host", "localhost"}},
 		inventoryCase{"verbose", "children", []string{"-i", "hosts", "--graph", "-v"}},

@@ -67,17 +67,34 @@ type flags struct {
 	listTasks, listTags, showVersion, help bool
 	sudo                                   bool
 	sudoUser                               string
+	sshCommonArgs, sshExtraArgs            string
+	events                                 string
 	vault                                  vaultFlags
 }
 
 func newFlagSet(f *flags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("gansible", pflag.ContinueOnError)
 	fs.SortFlags = false
+	addRunFlags(fs, f)
+	fs.StringArrayVarP(&f.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
+	fs.StringArrayVar(&f.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
+	fs.BoolVar(&f.syntaxCheck, "syntax-check", false, "perform a syntax check on the playbook, but do not execute it")
+	fs.BoolVar(&f.listHosts, "list-hosts", false, "outputs a list of matching hosts; does not execute anything else")
+	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
+	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
+	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
+	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
+	return fs
+}
+
+// addRunFlags adds the options of every command that runs tasks
+// (ansible-playbook and ansible): inventory, variables, connection,
+// privilege escalation and vault.
+func addRunFlags(fs *pflag.FlagSet, f *flags) {
 	fs.StringArrayVarP(&f.inventory, "inventory", "i", nil, "inventory host path or comma separated host list")
 	fs.StringArrayVar(&f.inventory, "inventory-file", nil, "deprecated alias of --inventory")
 	fs.StringVarP(&f.limit, "limit", "l", "", "further limit selected hosts to an additional pattern")
-	fs.StringArrayVarP(&f.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
-	fs.StringArrayVar(&f.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
 	fs.StringArrayVarP(&f.extraVars, "extra-vars", "e", nil, "set additional variables as key=value or YAML/JSON, if filename prepend with @")
 	fs.BoolVarP(&f.check, "check", "C", false, "don't make any changes; instead, try to predict some of the changes that may occur")
 	fs.BoolVarP(&f.diff, "diff", "D", false, "when changing (small) files and templates, show the differences in those files")
@@ -87,6 +104,8 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.privateKey, "private-key", "", "use this file to authenticate the connection")
 	fs.StringVar(&f.privateKey, "key-file", "", "alias of --private-key")
 	fs.IntVarP(&f.timeout, "timeout", "T", 0, "override the connection timeout in seconds (default=10)")
+	fs.StringVar(&f.sshCommonArgs, "ssh-common-args", "", "specify common arguments to pass to ssh (e.g. ProxyCommand)")
+	fs.StringVar(&f.sshExtraArgs, "ssh-extra-args", "", "specify extra arguments to pass to ssh only")
 	fs.BoolVarP(&f.become, "become", "b", false, "run operations with become (does not imply password prompting)")
 	fs.StringVar(&f.becomeUser, "become-user", "", "run operations as this user (default=root)")
 	fs.StringVar(&f.becomeMethod, "become-method", "", "privilege escalation method to use (default=sudo)")
@@ -95,15 +114,8 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVarP(&f.sudo, "sudo", "s", false, "deprecated: run operations with sudo")
 	fs.StringVarP(&f.sudoUser, "sudo-user", "U", "", "deprecated: desired sudo user")
 	fs.CountVarP(&f.verbosity, "verbose", "v", "verbose mode (-vvv for more, -vvvv to enable connection debugging)")
+	fs.StringVar(&f.events, "events", "", "write the run's events to this file as JSON lines, as they happen (/dev/fd/N for a descriptor)")
 	f.vault.add(fs)
-	fs.BoolVar(&f.syntaxCheck, "syntax-check", false, "perform a syntax check on the playbook, but do not execute it")
-	fs.BoolVar(&f.listHosts, "list-hosts", false, "outputs a list of matching hosts; does not execute anything else")
-	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
-	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
-	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
-	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
-	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
-	return fs
 }
 
 const usageLine = "usage: gansible [-h] [--version] [-v] [options] playbook [playbook ...]"
@@ -136,6 +148,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	scr := &screen{}
 	stdout, stderr = scr.writer(stdout), scr.writer(stderr)
 	defer func() { scr.log.close() }()
+	defer func() { scr.closeEvents(stderr) }()
 	defer func() {
 		if p := recover(); p != nil {
 			code = reportPanic(stderr, f.verbosity, p)
@@ -191,14 +204,35 @@ func reportPanic(stderr io.Writer, verbosity int, p any) int {
 	return runner.ExitInternal
 }
 
-func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, stdout, stderr io.Writer) error {
+// setup is what every command that runs tasks reads before it runs
+// them: configuration, output, secrets, inventory and extra vars.
+type setup struct {
+	cfg       *config.Config
+	cwd       string
+	out       output.Callback
+	inv       *inventory.Inventory
+	sources   []string
+	extraVars map[string]any
+	// The -k and -K passwords.
+	sshPass, becomePass string
+}
+
+// newCallback makes the stdout callback of a command.
+type newCallback func(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error)
+
+// prepare reads what a run needs, in ansible-playbook's order: the
+// configuration, the -k and -K prompts (unless prompt is false: only
+// listing or checking syntax), the vault secrets (inventory and playbook
+// files may be vaulted), the inventory and the extra vars. check, if not
+// nil, runs once the output is set up, before any prompt.
+func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, callback newCallback, check func() error, prompt bool) (*setup, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cfg, err := config.Load(os.Getenv, cwd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.LogPath != "" {
 		var warning string
@@ -207,86 +241,158 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		}
 	}
 	color := (cfg.ForceColor || isTerminal(os.Stdout)) && !cfg.NoColor
-	out := output.NewDefault(stdout, stderr, color, f.verbosity)
+	out, err := callback(cfg, stdout, stderr, color, f.verbosity)
+	if err != nil {
+		return nil, err
+	}
+	if f.events != "" {
+		events, err := scr.openEvents(f.events)
+		if err != nil {
+			return nil, runner.OptionsError(err)
+		}
+		out = output.Multi{out, events}
+	}
 	if cfg.Path != "" {
 		out.Verbose(1, "Using "+cfg.Path+" as config file")
 	}
 	for _, w := range cfg.Warnings {
 		out.Warning(w)
 	}
-
-	for _, p := range playbookPaths {
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
-			return &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the playbook: %s could not be found", p)}
+	s := &setup{cfg: cfg, cwd: cwd, out: out}
+	// The plays' default strategy: only linear runs, and running another
+	// as linear would change what the plays mean.
+	if st := cfg.Strategy; st != "linear" && st != "ansible.builtin.linear" {
+		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the strategy plugin '%s' (strategy in ansible.cfg or ANSIBLE_STRATEGY) is not supported by gansible yet (only linear)", st)}
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
 		}
 	}
 
-	// As ansible-playbook, the -k and -K prompts come first, unless only
-	// listing or checking syntax; then the vault secrets, before anything
-	// is read, since inventory and playbook files may be vaulted.
 	secrets := newSecretReader(stdin, stderr)
-	var sshPass, becomePass string
-	if !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck) {
+	if prompt {
 		if f.askPass {
-			if sshPass, err = secrets.read("SSH password: "); err != nil {
-				return runner.OptionsError(err)
+			if s.sshPass, err = secrets.read("SSH password: "); err != nil {
+				return nil, runner.OptionsError(err)
 			}
 		}
 		if f.askBecomePass || cfg.AskBecomePass {
 			prompt := "BECOME password: "
-			if sshPass != "" {
+			if s.sshPass != "" {
 				prompt = "BECOME password[defaults to SSH password]: "
 			}
-			if becomePass, err = secrets.read(prompt); err != nil {
-				return runner.OptionsError(err)
+			if s.becomePass, err = secrets.read(prompt); err != nil {
+				return nil, runner.OptionsError(err)
 			}
-			if becomePass == "" {
-				becomePass = sshPass
+			if s.becomePass == "" {
+				s.becomePass = s.sshPass
 			}
 		}
 	}
 	keyring, err := f.vault.load(cfg, cwd, secrets, out)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vault.SetDefault(keyring)
 
 	// Like ansible-playbook's option types, paths on the command line get
 	// $VAR and ~ expansion; a comma makes -i a host list, not a path.
-	var sources []string
 	for _, src := range f.inventory {
 		if !strings.Contains(src, ",") {
 			src = config.ResolvePath(src, cwd, os.Getenv)
 		}
-		sources = append(sources, src)
+		s.sources = append(s.sources, src)
 	}
 	if f.privateKey != "" {
 		f.privateKey = config.ResolvePath(f.privateKey, cwd, os.Getenv)
 	}
-	if len(sources) == 0 {
-		sources = cfg.Inventory
+	if len(s.sources) == 0 {
+		s.sources = cfg.Inventory
 	}
-	if len(sources) == 0 {
-		sources = []string{"/etc/ansible/hosts"}
+	if len(s.sources) == 0 {
+		s.sources = []string{"/etc/ansible/hosts"}
 	}
-	inv, err := inventory.Load(sources)
-	if err != nil {
-		return &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	if s.inv, err = inventory.Load(s.sources); err != nil {
+		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
 	}
-	for _, w := range inv.Warnings() {
+	for _, w := range s.inv.Warnings() {
 		out.Warning(w)
 	}
+	if s.extraVars, err = parseExtraVars(f.extraVars, cwd); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
-	extraVars, err := parseExtraVars(f.extraVars, cwd)
+// loader is the playbook loader of a run.
+func (s *setup) loader() *playbook.Loader {
+	return &playbook.Loader{
+		RolesPath: s.cfg.RolesPath,
+		IsAction:  runner.IsAction,
+		Warn:      s.out.Deprecation,
+	}
+}
+
+// options are the runner's settings from the flags and the setup.
+func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
+	cfg := s.cfg
+	opts := &runner.Options{
+		Inventory:        s.inv,
+		InventorySources: s.sources,
+		Loader:           loader,
+		Engine:           template.New(template.Options{}),
+		Out:              s.out,
+		ExtraVars:        s.extraVars,
+		Limit:            f.limit,
+		Tags:             splitList(f.tags),
+		SkipTags:         splitList(f.skipTags),
+		Check:            f.check,
+		Diff:             f.diff,
+		Forks:            firstInt(f.forks, cfg.Forks, 5),
+		StartAtTask:      f.startAtTask,
+		Verbosity:        f.verbosity,
+		Gathering:        cfg.Gathering,
+		RetryFiles:       cfg.RetryFiles,
+		RetrySavePath:    cfg.RetrySavePath,
+		Connection:       f.connection,
+		RemoteUser:       firstString(f.user, cfg.RemoteUser),
+		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
+		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
+		HostKeyChecking:  cfg.HostKeyChecking,
+		SSHRetries:       cfg.SSHRetries,
+		SSHArgs:          cfg.SSHArgs,
+		SSHCommonArgs:    firstString(f.sshCommonArgs, cfg.SSHCommonArgs),
+		SSHExtraArgs:     firstString(f.sshExtraArgs, cfg.SSHExtraArgs),
+		Become:           f.become || f.sudo || cfg.Become,
+		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
+		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
+		BecomeExe:        cfg.BecomeExe,
+		Password:         s.sshPass,
+		BecomePassword:   s.becomePass,
+	}
+	if len(opts.Tags) == 0 {
+		opts.Tags = nil
+	}
+	return opts
+}
+
+func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, stdout, stderr io.Writer) error {
+	// A playbook that is not there is reported before any prompt.
+	playbooksExist := func() error {
+		for _, p := range playbookPaths {
+			if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+				return &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the playbook: %s could not be found", p)}
+			}
+		}
+		return nil
+	}
+	s, err := prepare(f, scr, stdin, stdout, stderr, callbackFromConfig, playbooksExist, !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck))
 	if err != nil {
 		return err
 	}
 
-	loader := &playbook.Loader{
-		RolesPath: cfg.RolesPath,
-		IsAction:  runner.IsAction,
-		Warn:      out.Deprecation,
-	}
+	loader := s.loader()
 	var playbooks []*playbook.Playbook
 	for _, p := range playbookPaths {
 		pb, err := loader.LoadPlaybook(p)
@@ -303,7 +409,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		}
 		playbooks = append(playbooks, pb)
 	}
-	if err := inv.LoadPlaybookVars(filepath.Dir(playbookPaths[0])); err != nil {
+	if err := s.inv.LoadPlaybookVars(filepath.Dir(playbookPaths[0])); err != nil {
 		return runner.ParserError(err)
 	}
 
@@ -314,43 +420,10 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		return nil
 	}
 
-	opts := &runner.Options{
-		Inventory:        inv,
-		InventorySources: sources,
-		Loader:           loader,
-		Engine:           template.New(template.Options{}),
-		Out:              out,
-		ExtraVars:        extraVars,
-		Limit:            f.limit,
-		Tags:             splitList(f.tags),
-		SkipTags:         splitList(f.skipTags),
-		Check:            f.check,
-		Diff:             f.diff,
-		Forks:            firstInt(f.forks, cfg.Forks, 5),
-		StartAtTask:      f.startAtTask,
-		Verbosity:        f.verbosity,
-		Gathering:        cfg.Gathering,
-		Connection:       f.connection,
-		RemoteUser:       firstString(f.user, cfg.RemoteUser),
-		PrivateKeyFile:   firstString(f.privateKey, cfg.PrivateKeyFile),
-		Timeout:          time.Duration(firstInt(f.timeout, cfg.Timeout, 10)) * time.Second,
-		HostKeyChecking:  cfg.HostKeyChecking,
-		SSHRetries:       cfg.SSHRetries,
-		Become:           f.become || f.sudo || cfg.Become,
-		BecomeUser:       firstString(f.becomeUser, f.sudoUser, cfg.BecomeUser, "root"),
-		BecomeMethod:     firstString(f.becomeMethod, cfg.BecomeMethod, "sudo"),
-		BecomeExe:        cfg.BecomeExe,
-	}
-	if len(opts.Tags) == 0 {
-		opts.Tags = nil
-	}
-
+	opts := s.options(f, loader)
 	if f.listHosts || f.listTasks || f.listTags {
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}
-
-	opts.Password, opts.BecomePassword = sshPass, becomePass
-
 	return runInterruptible(scr, func(ctx context.Context) error { return runner.Run(ctx, opts, playbooks) })
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gansible/gansible/output"
 )
 
 // screen is what gansible writes to the terminal: stdout and stderr, each
@@ -17,9 +19,10 @@ import (
 // when the run is interrupted, so that the tasks being cancelled print
 // nothing.
 type screen struct {
-	mu    sync.Mutex
-	muted bool
-	log   *logFile // nil without log_path
+	mu     sync.Mutex
+	muted  bool
+	log    *logFile    // nil without log_path
+	events *eventsFile // nil without --events
 }
 
 // writer returns the screen's writer for w, one of stdout and stderr.
@@ -96,6 +99,34 @@ func (l *logFile) record(msg string) {
 	ts := l.now()
 	stamp := ts.Format("2006-01-02 15:04:05") + fmt.Sprintf(",%03d", ts.Nanosecond()/int(time.Millisecond))
 	fmt.Fprintf(l.f, "%s%s%s\n", stamp, l.head, msg)
+}
+
+// eventsFile is the --events stream and the file it goes to.
+type eventsFile struct {
+	*output.Events
+	f *os.File
+}
+
+// openEvents starts the --events stream: a new file, or a descriptor
+// given as /dev/fd/N.
+func (s *screen) openEvents(path string) (*eventsFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the events to %s: %w", path, err)
+	}
+	s.events = &eventsFile{Events: output.NewEvents(f, time.Now), f: f}
+	return s.events, nil
+}
+
+// closeEvents ends the stream; a write that failed is reported.
+func (s *screen) closeEvents(stderr io.Writer) {
+	if s.events == nil {
+		return
+	}
+	if err := s.events.Err(); err != nil {
+		fmt.Fprintf(stderr, "[WARNING]: the event stream stopped: %v\n", err)
+	}
+	s.events.f.Close()
 }
 
 func (l *logFile) close() {

@@ -66,7 +66,7 @@ func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *secretRead
 }
 
 // load reads the secrets of ansible-playbook's run.
-func (v *vaultFlags) load(cfg *config.Config, cwd string, secrets *secretReader, out *output.Default) (*vault.Keyring, error) {
+func (v *vaultFlags) load(cfg *config.Config, cwd string, secrets *secretReader, out output.Callback) (*vault.Keyring, error) {
 	k, err := v.sources(cfg, cwd, secrets, out.Warning).Load()
 	if err != nil {
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}

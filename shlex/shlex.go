@@ -1,14 +1,22 @@
-package modules
+// Package shlex splits a command line into words as Python's shlex.split
+// does in POSIX mode: quotes group and are removed, a backslash escapes
+// the next character (inside double quotes only " and \\). Ansible splits
+// the command module's free form, INI host lines and ssh arguments so.
+package shlex
 
 import (
 	"errors"
 	"strings"
 )
 
-// splitArgs splits a command line into words the way Python's
-// shlex.split(s) does (POSIX mode, no comments), which is how Ansible's
-// command module turns its free-form string into an argument vector.
-func splitArgs(s string) ([]string, error) {
+// Split is shlex.split(s).
+func Split(s string) ([]string, error) { return split(s, false) }
+
+// SplitComments is shlex.split(s, comments=True): an unquoted # starts a
+// comment, even in the middle of a word.
+func SplitComments(s string) ([]string, error) { return split(s, true) }
+
+func split(s string, comments bool) ([]string, error) {
 	var (
 		words   []string
 		word    strings.Builder
@@ -16,8 +24,11 @@ func splitArgs(s string) ([]string, error) {
 		quote   rune // 0, '\'' or '"'
 		escaped bool
 	)
+	skipLine := false
 	for _, r := range s {
 		switch {
+		case skipLine:
+			skipLine = r != '\n'
 		case escaped:
 			// Inside double quotes a backslash only escapes " and \;
 			// before anything else it stays.
@@ -41,6 +52,15 @@ func splitArgs(s string) ([]string, error) {
 			default:
 				word.WriteRune(r)
 			}
+		case comments && r == '#':
+			// A comment runs to the end of the line, even from inside a
+			// word, whose text so far is still a word.
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
+			}
+			skipLine = true
 		case r == '\\':
 			escaped, inWord = true, true
 		case r == '\'' || r == '"':

@@ -1,0 +1,36 @@
+package output
+
+// Callback receives the events of a run and prints them; it is Ansible's
+// stdout callback plugin. Default is ansible-playbook's; Minimal and
+// Oneline are the ad-hoc command's. Every method may be called from
+// several hosts' goroutines at once.
+type Callback interface {
+	Warning(msg string)
+	Deprecation(msg string)
+	Error(msg string)
+	Verbose(level int, msg string)
+	// Display prints msg as it is, as Ansible's display.display does.
+	Display(msg string)
+
+	Play(name string)
+	NoHostsMatched()
+	NoMoreHosts()
+	Task(t TaskStart)
+	Included(file string, hosts []string, item *string, noLog bool)
+	Retry(host, task string, left int)
+	Result(r HostResult)
+	Recap(stats map[string]*Stats)
+}
+
+// TaskStart is a task about to run on the play's hosts.
+type TaskStart struct {
+	ID      any    // the same for each run of one task (a handler run twice)
+	Name    string // the banner's name
+	Handler bool
+	Path    string // the task's file:line, for -vv reports
+}
+
+var (
+	_ Callback = (*Default)(nil)
+	_ Callback = (*Minimal)(nil)
+)
