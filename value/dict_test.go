@@ -78,3 +78,23 @@ func TestDictFormatsAsRepr(t *testing.T) {
 		t.Errorf("Sprint = %s", got)
 	}
 }
+
+func TestMapOf(t *testing.T) {
+	tests := []struct {
+		v    any
+		want map[string]any
+		ok   bool
+	}{
+		{DictOf("b", 1, "a", 2), map[string]any{"a": 2, "b": 1}, true},
+		{map[string]any{"x": nil}, map[string]any{"x": nil}, true},
+		{Unsafe{V: DictOf("k", "v")}, map[string]any{"k": "v"}, true},
+		{[]any{"a"}, nil, false},
+		{"a=1", nil, false},
+	}
+	for _, tt := range tests {
+		got, ok := MapOf(tt.v)
+		if ok != tt.ok || Repr(got) != Repr(tt.want) {
+			t.Errorf("MapOf(%s) = %s, %v", Repr(tt.v), Repr(got), ok)
+		}
+	}
+}
