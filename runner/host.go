@@ -10,6 +10,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // hostState is everything the run knows about one host.
@@ -97,9 +98,11 @@ func exposeFacts(facts map[string]any) map[string]any {
 	if len(facts) == 0 {
 		return nil
 	}
+	// Converted once here, not by every template that reads a fact.
+	dict := value.Convert(facts).(*value.Dict)
 	out := make(map[string]any, len(facts)+1)
-	out["ansible_facts"] = template.Unsafe{V: facts}
-	for k, v := range facts {
+	out["ansible_facts"] = template.Unsafe{V: dict}
+	for k, v := range dict.All() {
 		if !strings.HasPrefix(k, "ansible_") {
 			k = "ansible_" + k
 		}

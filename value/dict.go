@@ -196,3 +196,32 @@ func MapOf(v any) (map[string]any, bool) {
 	}
 	return nil, false
 }
+
+// Convert turns data built by Go code into values: every map[string]any,
+// however deep, a Dict with its keys sorted, and []string a list. Other
+// values are returned as they are.
+func Convert(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		d := NewDict(len(x))
+		for _, k := range SortedKeys(x) {
+			d.Set(k, Convert(x[k]))
+		}
+		return d
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = Convert(e)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case Unsafe:
+		return Unsafe{V: Convert(x.V)}
+	}
+	return v
+}

@@ -98,3 +98,14 @@ func TestMapOf(t *testing.T) {
 		}
 	}
 }
+
+func TestConvert(t *testing.T) {
+	in := map[string]any{"b": []any{map[string]any{"y": 1, "x": []string{"s"}}}, "a": DictOf("z", 0, "c", 1)}
+	got := Convert(in)
+	if r := Repr(got); r != "{'a': {'z': 0, 'c': 1}, 'b': [{'x': ['s'], 'y': 1}]}" {
+		t.Errorf("Convert = %s", r)
+	}
+	if _, ok := got.(*Dict); !ok {
+		t.Errorf("Convert of a map is a %T", got)
+	}
+}
