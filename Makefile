@@ -4,7 +4,7 @@ BIN      := bin
 GANSIBLE := $(BIN)/gansible
 CLUSTER  := $(BIN)/gansible-testcluster
 
-.PHONY: build test unit fuzz fuzz-short e2e demo bench bench-latency clean
+.PHONY: build test unit fuzz fuzz-short e2e record demo bench bench-latency clean
 
 # How long each fuzzer runs in make fuzz, and in the short run of make test.
 FUZZTIME       ?= 1m
@@ -52,6 +52,15 @@ fuzz-short:
 e2e: build
 	GANSIBLE_E2E=1 GOFLAGS=-race $(GO) test -count=1 -timeout 60m $(RACE_E2E)
 	GANSIBLE_E2E=1 $(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/playbooks$$')
+
+# Runs ansible-playbook on every differential case (CASE=name: that one,
+# CASE='a|b': those) and rewrites what it did under
+# difftest/testdata/recorded, which plain go test replays gansible
+# against; and rewrites the want sections of the output cases
+# (runner/testdata/output) the same way. Commit the result.
+record:
+	$(GO) test -count=1 -timeout 60m -run 'TestRecord$(if $(CASE),//^($(CASE))$$)' ./difftest/ -record
+	$(GO) test -count=1 -timeout 60m -run 'TestOutputCasesAreAnsibles$(if $(CASE),/^($(CASE))$$)' ./runner/ -record
 
 # The bundled Mesos + ZooKeeper playbook on a local cluster of six SSH hosts
 # without Python: recap, what landed on each host, a second (idempotent)

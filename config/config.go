@@ -28,6 +28,7 @@ type Config struct {
 	BecomeExe       string   // become_exe; "" means the method's own name
 	AskBecomePass   bool     // become_ask_pass
 	Gathering       string   // implicit (default), explicit or smart
+	ForceHandlers   bool     // force_handlers
 	NoColor         bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
 	ForceColor      bool     // force_color
 	RetryFiles      bool     // retry_files_enabled (default false)
@@ -38,7 +39,12 @@ type Config struct {
 	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
 	LogPath         string   // log_path, as an absolute path; "" for no log file
 	RetrySavePath   string   // retry_files_save_path, as an absolute path; "" for the playbook's directory
-	StdoutCallback  string   // stdout_callback (default "default")
+	// fact_caching (memory or jsonfile), fact_caching_connection (as an
+	// absolute path), fact_caching_prefix and fact_caching_timeout (in
+	// seconds; 0 never expires).
+	FactCaching, FactCachingConnection, FactCachingPrefix string
+	FactCachingTimeout                                    int
+	StdoutCallback                                        string // stdout_callback (default "default")
 	// CallbacksEnabled are the other callback plugins to load
 	// (callbacks_enabled, formerly callback_whitelist).
 	CallbacksEnabled []string
@@ -130,6 +136,7 @@ var settings = []setting{
 			}
 			return fmt.Errorf("invalid value %q, valid values are: implicit, explicit, smart", v)
 		}, value: func(c *Config) any { return c.Gathering }}},
+	{"DEFAULT_FORCE_HANDLERS", []iniKey{{"defaults", "force_handlers"}}, []string{"ANSIBLE_FORCE_HANDLERS"}, setBool(func(c *Config) *bool { return &c.ForceHandlers })},
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},
@@ -138,6 +145,23 @@ var settings = []setting{
 			c.RetrySavePath = resolvePath(v, from.baseDir, env)
 			return nil
 		}, value: func(c *Config) any { return orNone(c.RetrySavePath) }}},
+	{"CACHE_PLUGIN", []iniKey{{"defaults", "fact_caching"}}, []string{"ANSIBLE_CACHE_PLUGIN"}, setString(func(c *Config) *string { return &c.FactCaching })},
+	{"CACHE_PLUGIN_CONNECTION", []iniKey{{"defaults", "fact_caching_connection"}}, []string{"ANSIBLE_CACHE_PLUGIN_CONNECTION"},
+		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
+			c.FactCachingConnection = resolvePath(v, from.baseDir, env)
+			return nil
+		}, value: func(c *Config) any { return orNone(c.FactCachingConnection) }}},
+	// The base setting's default is ansible_facts, but the jsonfile
+	// plugin, the one that uses it, has no default of its own: files are
+	// named by host alone unless a prefix is set.
+	{"CACHE_PLUGIN_PREFIX", []iniKey{{"defaults", "fact_caching_prefix"}}, []string{"ANSIBLE_CACHE_PLUGIN_PREFIX"},
+		binding{apply: setString(func(c *Config) *string { return &c.FactCachingPrefix }).apply, value: func(c *Config) any {
+			if c.FactCachingPrefix == "" {
+				return "ansible_facts"
+			}
+			return c.FactCachingPrefix
+		}}},
+	{"CACHE_PLUGIN_TIMEOUT", []iniKey{{"defaults", "fact_caching_timeout"}}, []string{"ANSIBLE_CACHE_PLUGIN_TIMEOUT"}, setInt(func(c *Config) *int { return &c.FactCachingTimeout })},
 	{"DEFAULT_STDOUT_CALLBACK", []iniKey{{"defaults", "stdout_callback"}}, []string{"ANSIBLE_STDOUT_CALLBACK"}, setString(func(c *Config) *string { return &c.StdoutCallback })},
 	{"CALLBACKS_ENABLED", []iniKey{{"defaults", "callback_whitelist"}, {"defaults", "callbacks_enabled"}}, []string{"ANSIBLE_CALLBACK_WHITELIST", "ANSIBLE_CALLBACKS_ENABLED"},
 		binding{apply: func(c *Config, v string, _ origin, _ func(string) string) error {
@@ -261,6 +285,8 @@ func defaults(home string) *Config {
 		BecomeMethod:          "sudo",
 		Gathering:             "implicit",
 		StdoutCallback:        "default",
+		FactCaching:           "memory",
+		FactCachingTimeout:    86400,
 		Strategy:              "linear",
 		ProfileTasksSortOrder: "descending",
 		ProfileTasksLimit:     "20",

@@ -51,3 +51,19 @@ func fileMarker(line []byte) (string, bool) {
 	name := strings.TrimSpace(s[3 : len(s)-3])
 	return name, name != ""
 }
+
+// Format renders a in txtar format, so that ParseArchive gives back an
+// equal Archive. A file whose data lacks a final newline runs into the
+// next file's marker; Format adds the newline then.
+func (a *Archive) Format() []byte {
+	var b bytes.Buffer
+	b.Write(a.Comment)
+	for _, f := range a.Files {
+		if b.Len() > 0 && !bytes.HasSuffix(b.Bytes(), []byte("\n")) {
+			b.WriteByte('\n')
+		}
+		b.WriteString("-- " + f.Name + " --\n")
+		b.Write(f.Data)
+	}
+	return b.Bytes()
+}

@@ -1,6 +1,8 @@
 package difftest
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -38,6 +40,36 @@ func TestParseArchive(t *testing.T) {
 	}
 }
 
+// TestArchiveFormat checks that formatting a parsed archive gives back
+// its bytes, for every archive of the package's test data.
+func TestArchiveFormat(t *testing.T) {
+	inputs := map[string]string{
+		"no final newline": "about\n-- a.yml --\nx: 1\n-- c --\nno newline",
+		"empty file":       "-- a --\n-- b --\nb\n",
+		"no comment":       "-- a --\n",
+	}
+	paths, err := filepath.Glob(filepath.Join("testdata", "*", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no archives: %v", err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = string(data)
+	}
+	for name, in := range inputs {
+		if got := string(ParseArchive([]byte(in)).Format()); got != in {
+			t.Errorf("%s: Format(ParseArchive(x)) = %q, want %q", name, got, in)
+		}
+	}
+	glued := &Archive{Files: []ArchiveFile{{Name: "a", Data: []byte("x")}, {Name: "b", Data: []byte("y\n")}}}
+	if got, want := string(glued.Format()), "-- a --\nx\n-- b --\ny\n"; got != want {
+		t.Errorf("Format of a file without final newline = %q, want %q", got, want)
+	}
+}
+
 func TestParseCase(t *testing.T) {
 	in := `-- inventory --
 h1 out=@OUT@
@@ -55,6 +87,10 @@ mention site.yml:1
 - include: => - import_playbook:
 -- noeol --
 t.j2
+-- needs --
+root
+command tar gzip
+command unzip
 `
 	c, err := ParseCase("demo", []byte(in))
 	if err != nil {
@@ -68,6 +104,9 @@ t.j2
 	}
 	if want := []Replacement{{"- include:", "- import_playbook:"}}; !reflect.DeepEqual(c.Adapt, want) {
 		t.Errorf("Adapt = %q, want %q", c.Adapt, want)
+	}
+	if want := []string{"tar", "gzip", "unzip"}; !c.NeedsRoot || !reflect.DeepEqual(c.Commands, want) {
+		t.Errorf("NeedsRoot, Commands = %v, %q, want true, %q", c.NeedsRoot, c.Commands, want)
 	}
 	if len(c.Files) != 3 || string(c.Files[2].Data) != "{{ x }}" {
 		t.Errorf("Files = %+v, want 3 files, t.j2 without its newline", c.Files)
@@ -83,6 +122,8 @@ func TestParseCaseErrors(t *testing.T) {
 		{"bad adapt", "-- inventory --\n-- site.yml --\n-- ansible-adapt --\nno arrow\n"},
 		{"noeol of missing file", "-- inventory --\n-- site.yml --\n-- noeol --\nx.j2\n"},
 		{"escaping path", "-- inventory --\n-- site.yml --\n-- ../x --\n"},
+		{"unknown need", "-- inventory --\n-- site.yml --\n-- needs --\nnetwork\n"},
+		{"command without name", "-- inventory --\n-- site.yml --\n-- needs --\ncommand\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ const (
 	sectionAdapt  = "ansible-adapt" // "OLD => NEW" replacements for the ansible-playbook copy only
 	sectionNoEOL  = "noeol"         // files whose final newline is dropped
 	sectionKnown  = "known"         // a documented difference gansible does not close yet
+	sectionNeeds  = "needs"         // what the machine must offer: "root", "command NAME"
 )
 
 // outPlaceholder is replaced, in every unpacked file, by the directory
@@ -32,6 +33,14 @@ type Case struct {
 	// Known describes a documented difference: the comparison still runs,
 	// and the case must still differ (or it is reported as fixed).
 	Known string
+	// NeedsRoot and Commands say what the case needs of the machine
+	// beyond gansible: root (become through sudo, chown) and programs on
+	// $PATH. The offline replay skips a case the machine cannot run.
+	NeedsRoot bool
+	Commands  []string
+	// Sum identifies the archive's bytes (CaseSum), so that a recording
+	// of an older version of the case is found stale.
+	Sum string
 }
 
 // A Replacement is a literal text substitution.
@@ -47,6 +56,7 @@ func LoadCase(path string) (*Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	c.Sum = CaseSum(data)
 	return c, nil
 }
 
@@ -66,6 +76,8 @@ func ParseCase(name string, data []byte) (*Case, error) {
 			c.Adapt, err = parseAdapt(f.Data)
 		case sectionKnown:
 			c.Known = strings.TrimSpace(string(f.Data))
+		case sectionNeeds:
+			err = c.parseNeeds(f.Data)
 		case sectionNoEOL:
 			for _, l := range lines(f.Data) {
 				noEOL[l] = true
@@ -122,6 +134,22 @@ func (c *Case) parseExpect(data []byte) error {
 			c.Mentions = append(c.Mentions, rest)
 		default:
 			return fmt.Errorf("unknown expectation %q", l)
+		}
+	}
+	return nil
+}
+
+// parseNeeds reads lines "root" and "command NAME...".
+func (c *Case) parseNeeds(data []byte) error {
+	for _, l := range lines(data) {
+		fields := strings.Fields(l)
+		switch {
+		case l == "root":
+			c.NeedsRoot = true
+		case fields[0] == "command" && len(fields) > 1:
+			c.Commands = append(c.Commands, fields[1:]...)
+		default:
+			return fmt.Errorf("unknown need %q (want \"root\" or \"command NAME\")", l)
 		}
 	}
 	return nil

@@ -14,6 +14,11 @@ type run struct {
 	Result
 	Recap Recap
 	Tree  Tree
+	// ErrorLine is the line that starts the output's first error
+	// report, the sandbox's directories replaced by placeholders.
+	ErrorLine string
+	// Recorded names the recording a run was read from; "" for a live run.
+	Recorded string
 }
 
 // runCase unpacks c into a fresh sandbox and runs the playbook with
@@ -39,7 +44,7 @@ func runCase(t *testing.T, c *Case, program string, adapt bool) run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return run{Result: res, Recap: ParseRecap(res.Output), Tree: tree}
+	return run{Result: res, Recap: ParseRecap(res.Output), Tree: tree, ErrorLine: sb.Normalize(firstErrorReport(res.Output))}
 }
 
 // compareRuns lists every observable difference between two runs.
@@ -54,10 +59,17 @@ func compareRuns(want, got run) []string {
 }
 
 // TestDiff runs every case with ansible-playbook and gansible and
-// compares what they did.
+// compares what they did; ansible-playbook must also still do what the
+// case's recording says.
 func TestDiff(t *testing.T) {
 	requireE2E(t)
-	cases := loadCases(t, "cases")
+	liveSuite(t, suiteCases)
+}
+
+// liveSuite runs the cases of s with ansible-playbook, checks each run
+// against the case's recording, and judges gansible's run against it.
+func liveSuite(t *testing.T, s suite) {
+	cases := loadCases(t, s.dir)
 	var gansible string
 	if !ansibleOnly() {
 		gansible = gansibleBinary(t)
@@ -79,25 +91,49 @@ func TestDiff(t *testing.T) {
 				t.Logf("ansible-playbook exit %d\n%s\ntree:\n%s", want.Exit, want.Output, formatTree(want.Tree))
 				return
 			}
+			checkRecorded(t, s, c, want)
 			got := runCase(t, c, gansible, false)
-			diffs := compareRuns(want, got)
-			if c.Known != "" {
-				// A known difference must still show; once it is gone the
-				// section is stale and has to be removed.
-				if len(diffs) == 0 {
-					t.Errorf("the known difference is fixed; remove the known section: %s", c.Known)
-					return
-				}
-				t.Skipf("known difference: %s\n%s", c.Known, strings.Join(diffs, "\n"))
-			}
-			if len(diffs) > 0 {
-				t.Errorf("gansible differs from ansible-playbook:\n%s\n\n"+
-					"===== ansible-playbook output =====\n%s\n"+
-					"===== gansible output =====\n%s",
-					strings.Join(diffs, "\n"), want.Output, got.Output)
-			}
+			s.judge(t, c, want, got)
 		})
 	}
+}
+
+// judgeOutcome fails t unless gansible's run got has the exit code,
+// recap and written files of ansible-playbook's run want.
+func judgeOutcome(t *testing.T, c *Case, want, got run) {
+	t.Helper()
+	diffs := compareRuns(want, got)
+	if c.Known != "" {
+		// A known difference must still show; once it is gone the
+		// section is stale and has to be removed.
+		if len(diffs) == 0 {
+			t.Errorf("the known difference is fixed; remove the known section: %s", c.Known)
+			return
+		}
+		t.Skipf("known difference: %s\n%s", c.Known, strings.Join(diffs, "\n"))
+	}
+	if len(diffs) > 0 {
+		t.Errorf("gansible differs from ansible-playbook%s:\n%s\n\n%s", want.from(), strings.Join(diffs, "\n"), bothOutputs(want, got))
+	}
+}
+
+// from says where ansible-playbook's run came from, for a message.
+func (r run) from() string {
+	if r.Recorded == "" {
+		return ""
+	}
+	return " as recorded in " + r.Recorded
+}
+
+// bothOutputs shows what the two tools printed, for a failure message.
+// A recorded run has no output: the recording keeps only what is
+// compared.
+func bothOutputs(want, got run) string {
+	ansible := want.Output
+	if want.Recorded != "" {
+		ansible = "(not recorded; GANSIBLE_E2E=1 runs ansible-playbook live)\n"
+	}
+	return "===== ansible-playbook output =====\n" + ansible + "\n===== gansible output =====\n" + got.Output
 }
 
 func formatTree(tree Tree) string {

@@ -10,6 +10,23 @@ import (
 // "ERROR! ..." and "fatal: [host]: ...", and any "error:" line.
 var errorLine = regexp.MustCompile(`(?i)(^|\W)(error|fatal)\b`)
 
+// errorReport matches the line that starts an error report: ansible's
+// "ERROR! ..." and "fatal: [host]: ...", and a program's "NAME: error:".
+// Unlike errorLine, it skips warnings that quote an error, which
+// ansible-playbook wraps at a width that depends on the paths in them.
+var errorReport = regexp.MustCompile(`^(ERROR! |fatal: \[|[\w.-]+: error: )`)
+
+// firstErrorReport returns the line that starts the first error report
+// of output, what a recording keeps.
+func firstErrorReport(output string) string {
+	for _, l := range strings.Split(output, "\n") {
+		if errorReport.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
 // firstErrorLine returns the first line of output that reports an error.
 func firstErrorLine(output string) string {
 	for _, l := range strings.Split(output, "\n") {
@@ -25,40 +42,25 @@ func firstErrorLine(output string) string {
 // points at the cause.
 func TestErrors(t *testing.T) {
 	requireE2E(t)
-	cases := loadCases(t, "errors")
-	var gansible string
-	if !ansibleOnly() {
-		gansible = gansibleBinary(t)
-	}
-	slots := make(chan struct{}, maxParallelCases)
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			t.Parallel()
-			slots <- struct{}{}
-			defer func() { <-slots }()
+	liveSuite(t, suiteErrors)
+}
 
-			want := cachedAnsibleRun(t, c)
-			if want.Exit != c.Exit {
-				t.Fatalf("the case is wrong: ansible-playbook exited %d, the case expects %d\n%s", want.Exit, c.Exit, want.Output)
-			}
-			if ansibleOnly() {
-				t.Logf("ansible-playbook exit %d\n%s", want.Exit, want.Output)
-				return
-			}
-			got := runCase(t, c, gansible, false)
-			if got.Exit != want.Exit {
-				t.Errorf("exit code: got %d, want %d", got.Exit, want.Exit)
-			}
-			line := firstErrorLine(got.Output)
-			for _, m := range c.Mentions {
-				if !strings.Contains(line, m) {
-					t.Errorf("first error line %q does not mention %q", line, m)
-				}
-			}
-			if t.Failed() {
-				t.Logf("===== ansible-playbook output =====\n%s\n===== gansible output =====\n%s", want.Output, got.Output)
-			}
-		})
+// judgeFailure fails t unless gansible's run got exits as
+// ansible-playbook's run want did, with a first error line that mentions
+// what the case names.
+func judgeFailure(t *testing.T, c *Case, want, got run) {
+	t.Helper()
+	if got.Exit != want.Exit {
+		t.Errorf("exit code: got %d, want %d (ansible-playbook's%s)", got.Exit, want.Exit, want.from())
+	}
+	line := firstErrorLine(got.Output)
+	for _, m := range c.Mentions {
+		if !strings.Contains(line, m) {
+			t.Errorf("first error line %q does not mention %q", line, m)
+		}
+	}
+	if t.Failed() {
+		t.Log(bothOutputs(want, got))
 	}
 }
 
@@ -72,6 +74,20 @@ func TestFirstErrorLine(t *testing.T) {
 	for _, tt := range tests {
 		if got := firstErrorLine(tt.in); got != tt.want {
 			t.Errorf("firstErrorLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFirstErrorReport(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"[WARNING]: could not parse: the errors we\ngot: Syntax Error while loading\nERROR! bad thing\n", "ERROR! bad thing"},
+		{"ok: [h1]\nfatal: [h2]: FAILED! => {}\n", "fatal: [h2]: FAILED! => {}"},
+		{"usage: ansible-playbook [-h]\nansible-playbook: error: unrecognized arguments: -x\n", "ansible-playbook: error: unrecognized arguments: -x"},
+		{"ok: [h1] => {\"msg\": \"ERROR! not at the start\"}\n", ""},
+	}
+	for _, tt := range tests {
+		if got := firstErrorReport(tt.in); got != tt.want {
+			t.Errorf("firstErrorReport(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -58,6 +58,18 @@ func (s *Sandbox) Env() []string {
 	)
 }
 
+// Normalize replaces the sandbox's directories in s by placeholders
+// (@OUT@, @PROJECT@, @HOME@, @TMP@), so that what a run printed compares
+// equal across sandboxes.
+func (s *Sandbox) Normalize(text string) string {
+	return strings.NewReplacer(
+		s.Out, outPlaceholder,
+		s.Project, "@PROJECT@",
+		s.Home, "@HOME@",
+		s.Tmp, "@TMP@",
+	).Replace(text)
+}
+
 // A Result is what a finished run returned.
 type Result struct {
 	Exit   int

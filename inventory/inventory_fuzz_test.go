@@ -303,3 +303,20 @@ func samePy(a, b any) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+// FuzzTOMLInventory parses arbitrary TOML inventories. Properties: no
+// panic, and a parsed inventory keeps the group invariants.
+func FuzzTOMLInventory(f *testing.F) {
+	f.Add([]byte("[all.vars]\nx = 1\n[web]\nchildren = [\"app\"]\nvars = { p = 80 }\n[web.hosts]\nw1 = {}\n\"w[2:3]\" = { a = [1, 2] }\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if expensiveRanges(data) {
+			t.Skip("host ranges expand to too many hosts")
+		}
+		inv := newInventory()
+		if err := inv.parseTOML(fuzzSource, data); err != nil {
+			return
+		}
+		inv.reconcile()
+		checkInventory(t, inv)
+	})
+}

@@ -43,8 +43,11 @@ func Load(sources []string) (*Inventory, error) {
 		}
 		parsed = parsed || ok
 	}
-	// Like ansible-core, what a failed source added before its error stays.
-	inv.reconcile()
+	// Like ansible-core, what a failed source added before its error
+	// stays, but groups join "all" only when some source was parsed.
+	if parsed {
+		inv.reconcile()
+	}
 	if !parsed {
 		inv.warnf("No inventory was parsed, only implicit localhost is available")
 	}
@@ -146,7 +149,8 @@ func (inv *Inventory) loadDir(dir string) (bool, error) {
 
 // loadFile reads an inventory file with the plugins Ansible would try,
 // in its order: an executable (or #!) file is a script first; a file with
-// no extension or a YAML one is tried as YAML, then as INI. It returns why
+// no extension or a YAML one is tried as YAML, then as INI; a .toml file
+// as INI, then as TOML. It returns why
 // each plugin failed, or nothing once one succeeds.
 func (inv *Inventory) loadFile(path string) []pluginFailure {
 	var failures []pluginFailure
@@ -163,6 +167,19 @@ func (inv *Inventory) loadFile(path string) []pluginFailure {
 		return append(failures, pluginFailure{"ini", fmt.Errorf("reading inventory: %w", err)})
 	}
 	ext := filepath.Ext(path)
+	if ext == ".toml" {
+		// Ansible tries its ini plugin before its toml plugin, and what a
+		// failed INI reading added stays, as there.
+		iniErr := inv.parseINI(source, data)
+		if iniErr == nil {
+			return nil
+		}
+		failures = append(failures, pluginFailure{"ini", iniErr})
+		if err := inv.parseTOML(source, data); err != nil {
+			return append(failures, pluginFailure{"toml", err})
+		}
+		return nil
+	}
 	if ext == "" || yamlExtensions[ext] {
 		err := inv.parseYAML(source, data)
 		var notYAML errNotYAMLInventory

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/template"
 )
 
 // testContext runs modules on the local machine; controller files come
@@ -30,7 +31,9 @@ func testContext(t *testing.T, vars map[string]string) *Context {
 			}
 			return filepath.Abs(p)
 		},
-		RenderTemplate: func(path string) (string, error) {
+		// A stand-in for the engine: {{ name }} replaced, and the newline
+		// sequence applied to the template's own line ends.
+		RenderTemplate: func(path string, syn template.Syntax) (string, error) {
 			b, err := os.ReadFile(path)
 			if err != nil {
 				return "", err
@@ -39,6 +42,7 @@ func testContext(t *testing.T, vars map[string]string) *Context {
 			for k, v := range vars {
 				s = strings.ReplaceAll(s, "{{ "+k+" }}", v)
 			}
+			s = strings.ReplaceAll(s, "\n", syn.NewlineSequence)
 			return s, nil
 		},
 	}

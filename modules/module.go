@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/template"
 )
 
 // Context is what a module needs to act on one host for one task.
@@ -36,7 +37,7 @@ type Context struct {
 
 	// RenderTemplate renders a controller-side template file with the task's
 	// variables (the template module's job on the controller).
-	RenderTemplate func(path string) (string, error)
+	RenderTemplate func(path string, syn template.Syntax) (string, error)
 }
 
 // Run runs cmd on the host with the task's become settings.

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gansible/gansible/template"
 )
 
 func init() { Register("template", templateModule{}) }
@@ -28,17 +30,12 @@ func runTemplate(c *Context, args Args) (*Result, error) {
 	if src == "" || dest == "" {
 		return nil, failf("src and dest are required")
 	}
-	newline := args.String("newline_sequence")
-	switch newline {
-	case "", `\n`:
-		newline = "\n"
-	case `\r`:
-		newline = "\r"
-	case `\r\n`:
-		newline = "\r\n"
-	}
-	if newline != "\n" && newline != "\r" && newline != "\r\n" {
-		return nil, failf("newline_sequence needs to be one of: \n, \r or \r\n")
+	syn, err := template.SyntaxFromOptions(func(name string) (any, bool) {
+		v, ok := args[name]
+		return v, ok
+	})
+	if err != nil {
+		return nil, failf("%v", err)
 	}
 	local, err := c.FindFile("templates", src)
 	if err != nil {
@@ -55,15 +52,41 @@ func runTemplate(c *Context, args Args) (*Result, error) {
 		}
 		opts.attrs.Mode = modeSpec{Octal: uint32(info.Mode().Perm()), HasOctal: true}
 	}
-	text, err := c.RenderTemplate(local)
+	text, err := c.RenderTemplate(local, syn)
 	if isVaultError(err) {
 		return nil, err // the action's error, as Ansible's template action raises it
 	}
 	if err != nil {
 		return nil, failf("%v", err)
 	}
-	if newline != "\n" {
-		text = strings.ReplaceAll(text, "\n", newline)
+	data, err := encodeOutput(text, args.String("output_encoding"))
+	if err != nil {
+		return nil, err
 	}
-	return copyData(c, dest, filepath.Base(local), []byte(text), local, opts)
+	return copyData(c, dest, filepath.Base(local), data, local, opts)
+}
+
+// encodeOutput writes the rendered text in output_encoding (utf-8 when
+// empty), as Python's str.encode with errors='surrogate_or_strict'.
+func encodeOutput(text, encoding string) ([]byte, error) {
+	switch strings.ToLower(strings.ReplaceAll(encoding, "_", "-")) {
+	case "", "utf-8", "utf8":
+		return []byte(text), nil
+	case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "ascii", "us-ascii":
+		limit, name := rune(0xff), "latin-1"
+		if e := strings.ToLower(encoding); strings.Contains(e, "ascii") {
+			limit, name = 0x7f, "ascii"
+		}
+		out := make([]byte, 0, len(text))
+		pos := 0
+		for _, r := range text {
+			if r > limit {
+				return nil, failf("UnicodeEncodeError: '%s' codec can't encode character '\\u%04x' in position %d", name, r, pos)
+			}
+			out = append(out, byte(r))
+			pos++
+		}
+		return out, nil
+	}
+	return nil, failf("output_encoding %s is not supported", encoding)
 }

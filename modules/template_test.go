@@ -22,6 +22,10 @@ func TestTemplate(t *testing.T) {
 		name:  "newline sequence",
 		args:  Args{"src": "zoo.cfg.j2", "dest": "$DIR/zoo.cfg", "newline_sequence": `\r\n`},
 		files: []wantFile{{"zoo.cfg", "server.1=10.0.0.1:2888\r\n", 0o644}},
+	}, {
+		name:  "output encoding",
+		args:  Args{"src": "zoo.cfg.j2", "dest": "$DIR/zoo.cfg", "output_encoding": "latin-1"},
+		files: []wantFile{{"zoo.cfg", "server.1=10.0.0.1:2888\n", 0o644}},
 	}})
 }
 
@@ -35,6 +39,9 @@ func TestTemplateFailures(t *testing.T) {
 		{Args{"src": "zoo.cfg.j2"}, "src and dest are required"},
 		{Args{"src": "missing.j2", "dest": dir + "/x"}, "Could not find or access 'missing.j2'"},
 		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "newline_sequence": "x"}, "newline_sequence needs to be one of: \n, \r or \r\n"},
+		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "trim_blocks": true, "block_start_string": []any{1}}, `Unexpected failure during module execution: Invalid type provided for "string": [1]`},
+		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "newline_sequence": `'\r\n'`, "output_encoding": "ebcdic"}, "output_encoding ebcdic is not supported"},
+		{Args{"src": "zoo.cfg.j2", "dest": dir + "/x", "output_encoding": "ebcdic"}, "output_encoding ebcdic is not supported"},
 	}
 	for _, tt := range tests {
 		res := runModule(t, testContext(t, nil), "template", tt.args)

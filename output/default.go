@@ -108,13 +108,15 @@ func (d *Default) banner(title string) {
 }
 
 // Warning prints an Ansible [WARNING].
+// As Ansible's display, it is wrapped to 79 columns.
 func (d *Default) Warning(msg string) {
-	d.line(d.err, colorPurple, "[WARNING]: "+msg)
+	d.line(d.err, colorPurple, strings.TrimSuffix(Wrap("[WARNING]: "+msg), "\n"))
 }
 
-// Deprecation prints an Ansible [DEPRECATION WARNING].
+// Deprecation prints an Ansible [DEPRECATION WARNING], wrapped as a
+// warning is.
 func (d *Default) Deprecation(msg string) {
-	d.line(d.err, colorDarkPurp, "[DEPRECATION WARNING]: "+msg)
+	d.line(d.err, colorDarkPurp, strings.TrimSuffix(Wrap("[DEPRECATION WARNING]: "+msg), "\n"))
 }
 
 // Error prints ERROR! msg.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -22,6 +23,11 @@ type decoder struct {
 	// outermost first, so that an import loop is an error instead of an
 	// endless recursion.
 	stack []string
+	// handlers collects the handlers of the roles that import_role loads.
+	handlers *[]*Task
+	// dynamic: the file is loaded at run time by include_tasks, where a
+	// legacy include: is dynamic too.
+	dynamic bool
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
@@ -175,7 +181,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role, at 
 	if root == nil {
 		return nil
 	}
-	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path)}
+	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path), handlers: d.handlers, dynamic: d.dynamic}
 	tasks := sub.tasks(l, root, parent, role)
 	if sub.err != nil {
 		d.err = sub.err
@@ -196,6 +202,10 @@ func (d *decoder) tasks(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Ta
 	}
 	var out []*Task
 	for _, tn := range n.Content {
+		// "- *anchor": the task written at the anchor, again.
+		for tn.Kind == yaml.AliasNode && tn.Alias != nil {
+			tn = tn.Alias
+		}
 		if tn.Kind != yaml.MappingNode {
 			d.fail(tn, "A malformed block was encountered while loading tasks: %q should be a list or None", tn.Value)
 			return nil
@@ -222,6 +232,17 @@ var taskKeywords = map[string]bool{
 	"any_errors_fatal": true, "throttle": true, "block": true, "rescue": true, "always": true,
 	"async": true, "poll": true, "collections": true, "module_defaults": true, "timeout": true,
 	"debugger": true, "port": true, "always_run": true, "user": true,
+}
+
+// includeArgs are the arguments ansible-core accepts for its include and
+// import actions (the legacy include: takes any, as parameters).
+var includeArgs = map[string]map[string]bool{
+	"include_tasks": {"file": true, "_raw_params": true, "apply": true},
+	"import_tasks":  {"file": true, "_raw_params": true},
+	"include_role": {"name": true, "role": true, "tasks_from": true, "vars_from": true, "defaults_from": true,
+		"handlers_from": true, "public": true, "allow_duplicates": true, "rolespec_validate": true, "apply": true},
+	"import_role": {"name": true, "role": true, "tasks_from": true, "vars_from": true, "defaults_from": true,
+		"handlers_from": true, "allow_duplicates": true, "rolespec_validate": true},
 }
 
 // staticImports are expanded at load time.
@@ -391,6 +412,19 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		d.fail(actionKey, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", t.Action)
 		return nil
 	}
+	if valid, ok := includeArgs[t.Action]; ok {
+		var bad []string
+		for k := range t.Args {
+			if !valid[k] {
+				bad = append(bad, k)
+			}
+		}
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			d.err = yamlvalue.Errorf(t.Pos, "Invalid options for %s: %s", t.Action, strings.Join(bad, ","))
+			return nil
+		}
+	}
 	if staticImports[t.Action] {
 		return d.expandImport(l, t)
 	}
@@ -462,13 +496,16 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 			d.err = yamlvalue.Errorf(t.Pos, "import_role requires a role name")
 			return nil
 		}
-		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args, d.stack, t.Pos)
+		role, tasks, err := l.loadRoleTasks(name, filepath.Dir(d.file), t.Role, args, d.stack, t.Pos, d.handlers)
 		if nf, ok := err.(*NotFoundError); ok && nf.Pos.File == "" {
 			nf.Pos = t.Pos
 		}
 		if err != nil {
 			d.err = err
 			return nil
+		}
+		if d.handlers != nil {
+			*d.handlers = append(*d.handlers, role.Handlers...)
 		}
 		block.Role = role
 		block.Block = tasks
@@ -486,6 +523,13 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 		d.err = yamlvalue.Errorf(t.Pos, "%s requires a file name", t.Action)
 		return nil
 	}
+	if t.Action == "include" && (strings.Contains(file, "{{") || t.Loop != nil || d.dynamic) {
+		// As ansible-core, a legacy include: is dynamic when its name is
+		// templated, when it loops, or inside a dynamic include.
+		// The runner runs it as include_tasks; it keeps its name.
+		t.Synthetic = false
+		return []*Task{t}
+	}
 	if strings.Contains(file, "{{") {
 		d.err = yamlvalue.Errorf(t.Pos, "%s of a templated file name is not supported statically; use include_tasks", t.Action)
 		return nil
@@ -498,10 +542,6 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 	}
 	if len(params) > 0 {
 		block.Vars = mergeVars(params, block.Vars)
-	}
-	if t.Action == "include" && t.Loop != nil {
-		d.err = yamlvalue.Errorf(t.Pos, "a looped include: is not supported; use include_tasks")
-		return nil
 	}
 	path := resolveTaskFile(file, d.file, t.Role)
 	block.Action = ""
@@ -540,4 +580,29 @@ func ResolveTaskFile(file, from string, role *Role) string { return resolveTaskF
 var loopControlKeys = map[string]bool{
 	"loop_var": true, "index_var": true, "label": true, "pause": true,
 	"extended": true, "extended_allitems": true,
+}
+
+// ApplyBlock is the block that include_tasks' or include_role's apply:
+// puts around the included tasks: its keywords apply to each of them.
+func (l *Loader) ApplyBlock(apply map[string]any, at Pos, parent *Task, role *Role) (*Task, error) {
+	m := make(map[string]any, len(apply)+1)
+	for k, v := range apply {
+		if k == "block" || k == "rescue" || k == "always" {
+			return nil, yamlvalue.Errorf(at, "'%s' is not a valid keyword for apply", k)
+		}
+		m[k] = v
+	}
+	m["block"] = []any{}
+	var n yaml.Node
+	if err := n.Encode(m); err != nil {
+		return nil, yamlvalue.Errorf(at, "apply: %v", err)
+	}
+	d := decoder{file: at.File}
+	tasks := d.task(l, &n, parent, role)
+	if d.err != nil {
+		return nil, d.err
+	}
+	b := tasks[0]
+	b.Pos, b.Synthetic = at, true
+	return b, nil
 }

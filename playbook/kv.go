@@ -9,11 +9,12 @@ import (
 
 // freeFormModules take a free-form command; for them only the keys in
 // rawParamKeys are pulled out of a k=v string and the rest stays the command.
+// Other actions (include, include_tasks, import_tasks, include_vars, meta...)
+// get every k=v as an argument and the other words as _raw_params, as
+// ansible-core's parse_kv without check_raw.
 var freeFormModules = map[string]bool{
 	"command": true, "shell": true, "raw": true, "script": true,
-	"include": true, "include_tasks": true, "import_tasks": true,
-	"include_vars": true, "import_playbook": true, "win_command": true, "win_shell": true,
-	"meta": true, "set_fact": false, "add_host": false, "group_by": false,
+	"win_command": true, "win_shell": true,
 }
 
 var rawParamKeys = map[string]bool{

@@ -196,7 +196,8 @@ var playKeywords = map[string]bool{
 
 func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 	p := &Play{Pos: yamlvalue.At(file, n), Dir: filepath.Dir(file)}
-	d := decoder{file: file}
+	var importHandlers []*Task
+	d := decoder{file: file, handlers: &importHandlers}
 	var roleNodes, handlerNodes *yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
@@ -283,6 +284,8 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 			p.RunOnce = d.bool(val)
 		case "no_log":
 			p.NoLog = d.value(val)
+		case "force_handlers":
+			p.ForceHandlers = d.boolPtr(val)
 		default:
 			if !playKeywords[key.Value] {
 				d.fail(key, "'%s' is not a valid attribute for a Play", key.Value)
@@ -304,20 +307,19 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	for _, r := range p.Roles {
-		if r.Role != nil {
-			p.Handlers = append(p.Handlers, r.Role.Handlers...)
-		}
-	}
+	p.Handlers = append(append(p.roleHandlers, p.Handlers...), importHandlers...)
+	p.roleHandlers = nil
 	return p, nil
 }
 
 // LoadTasks loads a task file (include_tasks at run time); parent and role
-// are what the included tasks inherit from.
-func (l *Loader) LoadTasks(path string, parent *Task, role *Role) ([]*Task, error) {
-	d := decoder{file: path}
+// are what the included tasks inherit from. It returns the handlers of the
+// import_role tasks in the file apart.
+func (l *Loader) LoadTasks(path string, parent *Task, role *Role) ([]*Task, []*Task, error) {
+	var handlers []*Task
+	d := decoder{file: path, handlers: &handlers, dynamic: true}
 	tasks := d.taskFile(l, path, parent, role, Pos{})
-	return tasks, d.err
+	return tasks, handlers, d.err
 }
 
 // LoadVarsFile reads a YAML or JSON file of variables (vars_files,

@@ -37,7 +37,12 @@ type Play struct {
 	Roles     []*Task // one block per role (dependencies first), holding the role's tasks
 	Tasks     []*Task
 	PostTasks []*Task
-	Handlers  []*Task // the play's handlers, then the roles' handlers
+	// Handlers are the roles' handlers, the play's, then those of
+	// import_role, as ansible-core lists them: a notify by name finds the
+	// last one of that name.
+	Handlers []*Task
+	// roleHandlers are the handlers of the roles: entries, while loading.
+	roleHandlers []*Task
 
 	GatherFacts       *bool
 	Become            *bool
@@ -59,6 +64,7 @@ type Play struct {
 	Order             string
 	RunOnce           bool
 	NoLog             any
+	ForceHandlers     *bool
 }
 
 // Role is a loaded role.
@@ -69,6 +75,8 @@ type Role struct {
 	Vars     map[string]any
 	Params   map[string]any // role: x, param: value
 	Handlers []*Task
+	// Deps are the roles of its meta dependencies, in order.
+	Deps []*Role
 }
 
 // Task is a task, a handler or a block (Block != nil).
@@ -138,6 +146,13 @@ func (t *Task) Ancestors() []*Task {
 // prefixed with the role name as "role : name".
 func (t *Task) DisplayName() string {
 	name := t.Name
+	if name == "" && t.Action == "include_role" {
+		// ansible-core's IncludeRole names itself after the role, with
+		// no role prefix.
+		if role, ok := t.Args["name"].(string); ok {
+			return "include_role : " + role
+		}
+	}
 	if name == "" {
 		name = t.Action
 	}

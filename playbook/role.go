@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,22 +29,38 @@ func (l *Loader) playRoles(d *decoder, p *Play, n *yaml.Node) []*Task {
 		d.fail(n, "roles must be a list")
 		return nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]*Role{}
 	var out []*Task
 	for _, rn := range n.Content {
-		blocks := l.roleRef(d, p.Dir, rn, nil, seen, nil)
+		blocks, role := l.roleRef(d, p.Dir, rn, nil, seen, nil)
 		if d.err != nil {
 			return nil
 		}
 		out = append(out, blocks...)
+		// As ansible-core, each entry of roles: adds its role's handlers
+		// (dependencies first), even an entry that does not run again.
+		p.roleHandlers = append(p.roleHandlers, role.HandlerTasks()...)
 	}
 	return out
 }
 
+// HandlerTasks are the role's handlers, after those of its dependencies.
+func (r *Role) HandlerTasks() []*Task {
+	if r == nil {
+		return nil
+	}
+	var out []*Task
+	for _, dep := range r.Deps {
+		out = append(out, dep.HandlerTasks()...)
+	}
+	return append(out, r.Handlers...)
+}
+
 // roleRef loads one role reference and its dependencies as blocks, skipping
-// a role already loaded with the same parameters in this play. chain holds
-// the directories of the roles whose dependencies are being loaded.
-func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task, seen map[string]bool, chain []string) []*Task {
+// a role already loaded with the same parameters in this play (unless its
+// meta/main.yml allows duplicates); it returns the role either way. chain
+// holds the directories of the roles whose dependencies are being loaded.
+func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task, seen map[string]*Role, chain []string) ([]*Task, *Role) {
 	t := &Task{Pos: yamlvalue.At(d.file, n), Parent: parent, Synthetic: true}
 	params := map[string]any{}
 	var name string
@@ -82,62 +99,69 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 				t.CheckMode = d.value(val)
 			case "remote_user":
 				t.RemoteUser = d.str(val)
+			case "any_errors_fatal":
+				t.AnyErrorsFatal = d.boolPtr(val)
 			default:
 				params[key.Value] = d.value(val)
 			}
 		}
 	default:
 		d.fail(n, "a role reference must be a name or a mapping")
-		return nil
+		return nil, nil
 	}
 	if d.err != nil {
-		return nil
+		return nil, nil
 	}
 	if name == "" {
 		d.fail(n, "role definitions must contain a role name")
-		return nil
+		return nil, nil
 	}
 	dir, err := l.findRole(name, baseDir)
 	if err != nil {
 		if d.err == nil {
 			d.err = &NotFoundError{Pos: yamlvalue.At(d.file, n), Msg: err.(*NotFoundError).Msg}
 		}
-		return nil
+		return nil, nil
 	}
 	for _, c := range chain {
 		if c == dir {
 			d.err = &GeneralError{Pos: yamlvalue.At(d.file, n), Msg: "A recursion loop was detected with the roles specified. Make sure child roles do not have dependencies on parent roles"}
-			return nil
+			return nil, nil
 		}
 	}
-	key := name + "\x00" + canonical(params) + "\x00" + canonical(t.Vars)
-	if seen[key] {
-		return nil
-	}
-	seen[key] = true
-	role, err := l.loadRole(name, dir, params)
+	// The identity of a role use, as ansible-core's role cache: its
+	// parameters, when, tags and vars.
+	key := name + "\x00" + canonical(params) + "\x00" + canonical(t.Vars) + "\x00" +
+		canonical(map[string]any{"when": t.When, "tags": t.Tags})
+	meta, err := l.roleMeta(dir)
 	if err != nil {
 		d.err = err
-		return nil
+		return nil, nil
 	}
+	if prev := seen[key]; prev != nil && !meta.allowDuplicates {
+		return nil, prev
+	}
+	role, err := l.loadRole(name, dir, params, nil)
+	if err != nil {
+		d.err = err
+		return nil, nil
+	}
+	seen[key] = role
 	t.Role = role
 	t.Name = "role " + role.Name
 
 	var blocks []*Task
-	deps, err := l.roleDependencies(dir)
-	if err != nil {
-		d.err = err
-		return nil
-	}
-	if deps != nil {
-		sub := decoder{file: filepath.Join(dir, "meta", "main.yml"), stack: d.stack}
+	if deps := meta.dependencies; deps != nil {
+		sub := decoder{file: meta.file, stack: d.stack, handlers: d.handlers}
 		depChain := append(chain[:len(chain):len(chain)], dir)
 		for _, dn := range deps.Content {
-			blocks = append(blocks, l.roleRef(&sub, filepath.Dir(dir), dn, parent, seen, depChain)...)
+			depBlocks, dep := l.roleRef(&sub, filepath.Dir(dir), dn, parent, seen, depChain)
 			if sub.err != nil {
 				d.err = sub.err
-				return nil
+				return nil, nil
 			}
+			blocks = append(blocks, depBlocks...)
+			role.Deps = append(role.Deps, dep)
 		}
 	}
 	tasksFile := mainFile(filepath.Join(dir, "tasks"))
@@ -151,15 +175,16 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		role.Handlers = d.taskFile(l, hf, nil, role, Pos{})
 	}
 	if d.err != nil {
-		return nil
+		return nil, nil
 	}
-	return append(blocks, t)
+	return append(blocks, t), role
 }
 
 // loadRoleTasks loads a role for import_role/include_role: its tasks (or
 // tasks_from) under a new Role with the given parameters. stack and at are
 // the task files importing it and where, as for decoder.taskFile.
-func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string]any, stack []string, at Pos) (*Role, []*Task, error) {
+// The handlers of import_role inside the role go to handlers.
+func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string]any, stack []string, at Pos, handlers *[]*Task) (*Role, []*Task, error) {
 	if from != nil {
 		baseDir = filepath.Dir(from.Path)
 	}
@@ -167,26 +192,29 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 	if err != nil {
 		return nil, nil, err
 	}
-	role, err := l.loadRole(name, dir, nil)
+	role, err := l.loadRole(name, dir, nil, args)
 	if err != nil {
 		return nil, nil, err
 	}
-	tasksFrom, _ := args["tasks_from"].(string)
-	tasksFrom = strings.TrimSuffix(strings.TrimSuffix(tasksFrom, ".yml"), ".yaml")
-	if tasksFrom == "" {
-		tasksFrom = "main"
-	}
-	file := mainFile(filepath.Join(dir, "tasks"), tasksFrom)
+	file := mainFile(filepath.Join(dir, "tasks"), fromFile(args, "tasks"))
 	if file == "" {
+		if tf, _ := args["tasks_from"].(string); tf != "" {
+			// ansible-core's parser error for a tasks_from that is not there.
+			msg := "Could not find specified file in role: tasks/" + tf
+			if at.File == "" {
+				return nil, nil, errors.New(msg)
+			}
+			return nil, nil, yamlvalue.Errorf(at, "%s", msg)
+		}
 		return role, []*Task{}, nil
 	}
-	d := decoder{file: file, stack: stack}
+	d := decoder{file: file, stack: stack, handlers: handlers}
 	tasks := d.taskFile(l, file, nil, role, at)
 	if d.err != nil {
 		return nil, nil, d.err
 	}
-	if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
-		hd := decoder{file: hf, stack: stack}
+	if hf := mainFile(filepath.Join(dir, "handlers"), fromFile(args, "handlers")); hf != "" {
+		hd := decoder{file: hf, stack: stack, handlers: handlers}
 		role.Handlers = hd.taskFile(l, hf, nil, role, at)
 		if hd.err != nil {
 			return nil, nil, hd.err
@@ -195,48 +223,82 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 	return role, tasks, nil
 }
 
-// LoadRole is loadRoleTasks for the runner's include_role.
-func (l *Loader) LoadRole(name, baseDir string, from *Role, args map[string]any) (*Role, []*Task, error) {
-	return l.loadRoleTasks(name, baseDir, from, args, nil, Pos{})
+// LoadRole is loadRoleTasks for the runner's include_role: args holds its
+// tasks_from, vars_from, defaults_from and handlers_from. The handlers of
+// the role, and of import_role in its tasks, are returned apart.
+func (l *Loader) LoadRole(name, baseDir string, from *Role, args map[string]any) (*Role, []*Task, []*Task, error) {
+	var handlers []*Task
+	role, tasks, err := l.loadRoleTasks(name, baseDir, from, args, nil, Pos{}, &handlers)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return role, tasks, append(handlers, role.Handlers...), nil
 }
 
-func (l *Loader) loadRole(name, dir string, params map[string]any) (*Role, error) {
+// fromFile is the file of a role directory that import_role or
+// include_role asks for with KIND_from (its base name without a YAML
+// extension, as Ansible looks it up), or main.
+func fromFile(args map[string]any, kind string) string {
+	name, _ := args[kind+"_from"].(string)
+	if kind != "tasks" {
+		name = filepath.Base(name)
+	}
+	name = strings.TrimSuffix(strings.TrimSuffix(name, ".yml"), ".yaml")
+	if name == "" || name == "." {
+		return "main"
+	}
+	return name
+}
+
+// loadRole reads a role's defaults and vars; from holds the vars_from and
+// defaults_from of import_role and include_role.
+func (l *Loader) loadRole(name, dir string, params, from map[string]any) (*Role, error) {
 	role := &Role{Name: filepath.Base(name), Path: dir, Params: params}
 	var err error
-	if role.Defaults, err = loadOptionalVars(filepath.Join(dir, "defaults")); err != nil {
+	if role.Defaults, err = loadRoleVars(filepath.Join(dir, "defaults"), fromFile(from, "defaults")); err != nil {
 		return nil, err
 	}
-	if role.Vars, err = loadOptionalVars(filepath.Join(dir, "vars")); err != nil {
+	if role.Vars, err = loadRoleVars(filepath.Join(dir, "vars"), fromFile(from, "vars")); err != nil {
 		return nil, err
 	}
 	return role, nil
 }
 
-func (l *Loader) roleDependencies(dir string) (*yaml.Node, error) {
-	file := mainFile(filepath.Join(dir, "meta"))
-	if file == "" {
-		return nil, nil
+// roleMetadata is what gansible reads of a role's meta/main.yml.
+type roleMetadata struct {
+	file            string
+	dependencies    *yaml.Node
+	allowDuplicates bool
+}
+
+func (l *Loader) roleMeta(dir string) (roleMetadata, error) {
+	meta := roleMetadata{file: mainFile(filepath.Join(dir, "meta"))}
+	if meta.file == "" {
+		return meta, nil
 	}
-	root, err := yamlvalue.ParseFile(file)
+	root, err := yamlvalue.ParseFile(meta.file)
 	if err != nil || root == nil {
-		return nil, err
+		return meta, err
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, yamlvalue.Errorf(yamlvalue.At(file, root), "role metadata must be a mapping")
+		return meta, yamlvalue.Errorf(yamlvalue.At(meta.file, root), "role metadata must be a mapping")
 	}
+	d := decoder{file: meta.file}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "dependencies" {
-			deps := root.Content[i+1]
-			if deps.Kind == yaml.ScalarNode {
-				return nil, nil
+		switch val := root.Content[i+1]; root.Content[i].Value {
+		case "dependencies":
+			if val.Kind == yaml.ScalarNode {
+				continue
 			}
-			if deps.Kind != yaml.SequenceNode {
-				return nil, yamlvalue.Errorf(yamlvalue.At(file, deps), "dependencies must be a list")
+			if val.Kind != yaml.SequenceNode {
+				return meta, yamlvalue.Errorf(yamlvalue.At(meta.file, val), "dependencies must be a list")
 			}
-			return deps, nil
+			meta.dependencies = val
+		case "allow_duplicates":
+			meta.allowDuplicates = d.bool(val)
 		}
 	}
-	return nil, nil
+	return meta, d.err
 }
 
 // findRole looks for a role as Ansible does: a path, roles/ beside the
@@ -280,8 +342,40 @@ func mainFile(dir string, name ...string) string {
 	return ""
 }
 
-func loadOptionalVars(dir string) (map[string]any, error) {
-	file := mainFile(dir)
+// loadRoleVars reads a role's vars or defaults: dir/NAME as a file (with
+// or without a YAML extension), or as a directory whose files are merged
+// in name order, as Ansible does.
+func loadRoleVars(dir, name string) (map[string]any, error) {
+	if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+		var files []string
+		err := filepath.WalkDir(filepath.Join(dir, name), func(p string, e os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch filepath.Ext(p) {
+			case "", ".yml", ".yaml", ".json":
+				if !e.IsDir() {
+					files = append(files, p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		merged := map[string]any{}
+		for _, f := range files {
+			vars, err := LoadVarsFile(f)
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range vars.All() {
+				merged[k] = v
+			}
+		}
+		return merged, nil
+	}
+	file := mainFile(dir, name)
 	if file == "" {
 		return nil, nil
 	}

@@ -26,6 +26,7 @@ var controllerActions = map[string]bool{
 	"debug": true, "set_fact": true, "fail": true, "assert": true, "meta": true,
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
+	"add_host": true, "group_by": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -39,7 +40,7 @@ func IsAction(name string) bool {
 }
 
 func isInclude(action string) bool {
-	return action == "include_tasks" || action == "include_role"
+	return action == "include_tasks" || action == "include_role" || action == "include"
 }
 
 // runAction templates the task's arguments and runs its action once.
@@ -80,6 +81,10 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionIncludeVars(h, t, args)
 	case "pause":
 		return r.actionPause(ctx, args)
+	case "add_host":
+		return r.actionAddHost(args)
+	case "group_by":
+		return r.actionGroupBy(h, args)
 	}
 	return r.runModule(ctx, h, t, vars, args, tr)
 }
@@ -132,8 +137,13 @@ func unwrapUnsafe(v any) any {
 func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 	facts := map[string]any{}
 	set := map[string]any{}
+	cacheable := false
 	for k, v := range args {
 		if k == "cacheable" {
+			var err error
+			if cacheable, err = modules.ParseBool(v); err != nil {
+				return failed(fmt.Sprintf("argument 'cacheable' is of type %T and we were unable to convert to bool: %v", v, err))
+			}
 			continue
 		}
 		if !isIdentifier(k) {
@@ -156,6 +166,11 @@ func (r *run) actionSetFact(h *hostState, args map[string]any) *taskResult {
 		return failed("No key/value pairs provided, at least one is required for this action to succeed")
 	}
 	h.setFacts(set)
+	if cacheable {
+		// As Ansible: the variables are set as by any set_fact, and
+		// are host facts too (ansible_facts, the fact cache).
+		h.addFacts(facts)
+	}
 	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "ansible_facts": facts}}
 }
 
@@ -358,15 +373,15 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 			}
 			return p, nil
 		},
-		RenderTemplate: func(path string) (string, error) {
-			return r.renderTemplateFile(h, t, vars, path, args)
+		RenderTemplate: func(path string, syn template.Syntax) (string, error) {
+			return r.renderTemplateFile(t, vars, path, args, syn)
 		},
 	}
 	res, err := m.Run(mc, modules.Args(args))
 	if err != nil {
 		return r.failure(t, err)
 	}
-	return r.moduleResult(r.factHost(h, t), res, tr)
+	return r.moduleResult(r.factHost(h, t), t.Action, res, tr)
 }
 
 // factHost is the host whose facts a task's result sets: the delegated
@@ -384,7 +399,7 @@ func (r *run) factHost(h *hostState, t *playbook.Task) *hostState {
 }
 
 // moduleResult converts a module's Result to the result Ansible registers.
-func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskResult {
+func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr taskRun) *taskResult {
 	out := map[string]any{}
 	for k, v := range res.Fields {
 		out[k] = v
@@ -394,6 +409,10 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 		out["msg"] = res.Msg
 	}
 	if facts, ok := value.MapOf(out["ansible_facts"]); ok {
+		if tr.gatherFacts || action == "setup" || action == "ansible.builtin.setup" {
+			// What smart gathering and the fact cache look for.
+			facts = withKeys(facts, map[string]any{factsGathered: true})
+		}
 		h.addFacts(facts)
 	}
 	if len(res.Diff) > 0 {
@@ -422,30 +441,31 @@ func (r *run) moduleResult(h *hostState, res *modules.Result, tr taskRun) *taskR
 
 // renderTemplateFile renders a template file on the controller with the
 // task's variables and Ansible's template_* variables.
-func (r *run) renderTemplateFile(h *hostState, t *playbook.Task, vars template.Vars, path string, args map[string]any) (string, error) {
+func (r *run) renderTemplateFile(t *playbook.Task, vars template.Vars, path string, args map[string]any, syn template.Syntax) (string, error) {
 	data, err := vault.ReadRealFile(path)
 	if err != nil {
 		return "", err
 	}
-	fi, _ := os.Stat(path)
-	dest := fmt.Sprint(args["dest"])
-	extra := map[string]any{
-		"template_path":     path,
-		"template_fullpath": path,
-		"template_host":     hostname(),
-		"template_uid":      currentUser(),
-		"template_destpath": dest,
-		"template_run_date": time.Now().Format("2006-01-02 15:04:05.000000"),
+	full, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
 	}
-	if fi != nil {
-		extra["ansible_managed"] = "Ansible managed"
+	src, _ := args["src"].(string)
+	dest, _ := args["dest"].(string)
+	extra, err := template.FileVars(src, full, dest, "Ansible managed", time.Now())
+	if err != nil {
+		return "", err
 	}
 	s := &scope{layers: append([]map[string]any{extra}, vars.(*scope).layers...)}
 	name := path
 	if rel, err := filepath.Rel(r.playbookDir, path); err == nil && !strings.HasPrefix(rel, "..") {
 		name = rel
 	}
-	return r.opts.Engine.Render(name, string(data), s)
+	// Ansible's search path for includes: the task's, the playbook's and
+	// the template's own directory, each with its templates/ first.
+	srcDir := filepath.Dir(full)
+	search := append(r.searchDirs(t, "templates"), filepath.Join(srcDir, "templates"), srcDir)
+	return r.opts.Engine.RenderFile(name, string(data), s, template.FileOptions{Syntax: syn, SearchPath: search})
 }
 
 // environment builds the "export K=V;" prefix of the task's environment

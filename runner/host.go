@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -40,6 +41,11 @@ type hostState struct {
 	// rescue section sees as ansible_failed_task and ansible_failed_result.
 	lastFailure *failure
 	notified    map[*playbook.Task]bool
+
+	// cache keeps the host's facts across runs (fact_caching), or is nil;
+	// warn reports its errors.
+	cache factcache.Cache
+	warn  func(string)
 }
 
 // hostVars is one generation of a host's run-time variables. It is
@@ -47,11 +53,15 @@ type hostState struct {
 // written again, so any goroutine may read a generation it has taken
 // without locking.
 type hostVars struct {
-	facts       map[string]any // gathered facts, keys without the ansible_ prefix
-	factVars    map[string]any // facts as ansible_facts and as top-level ansible_* vars
+	facts       map[string]any // gathered and cached facts, under the names modules return them by
+	factVars    map[string]any // facts as ansible_facts and as top-level vars
 	setFacts    map[string]any // set_fact and register
 	includeVars map[string]any
 }
+
+// factsGathered marks facts that a gathering (setup) produced, as in
+// Ansible's fact cache: smart gathering skips the hosts that have it.
+const factsGathered = "_ansible_facts_gathered"
 
 func newHostState(inv *inventory.Inventory, h *inventory.Host) *hostState {
 	hs := &hostState{
@@ -91,8 +101,10 @@ func withKeys(m, add map[string]any) map[string]any {
 	return out
 }
 
-// exposeFacts is facts as tasks see them: ansible_facts, and each fact as
-// a top-level ansible_* var. Facts come from the host: they are data,
+// exposeFacts is facts as tasks see them, as Ansible injects them: each
+// fact as a top-level var under its own name (ansible_hostname,
+// gather_subset), and ansible_facts with the ansible_ prefixes removed
+// (but that of ansible_local). Facts come from the host: they are data,
 // never templated.
 func exposeFacts(facts map[string]any) map[string]any {
 	if len(facts) == 0 {
@@ -101,32 +113,60 @@ func exposeFacts(facts map[string]any) map[string]any {
 	// Converted once here, not by every template that reads a fact.
 	dict := value.Convert(facts).(*value.Dict)
 	out := make(map[string]any, len(facts)+1)
-	out["ansible_facts"] = template.Unsafe{V: dict}
+	namespaced := value.NewDict(dict.Len())
 	for k, v := range dict.All() {
-		if !strings.HasPrefix(k, "ansible_") {
-			k = "ansible_" + k
+		// Internal keys (_ansible_facts_gathered) are in ansible_facts
+		// only.
+		if !strings.HasPrefix(k, "_ansible") {
+			out[k] = template.Unsafe{V: v}
 		}
-		out[k] = template.Unsafe{V: v}
+		if short, ok := strings.CutPrefix(k, "ansible_"); ok && k != "ansible_local" {
+			k = short
+		}
+		namespaced.Set(k, v)
 	}
+	out["ansible_facts"] = template.Unsafe{V: namespaced}
 	return out
 }
 
-// addFacts merges gathered facts (keys with or without the ansible_
-// prefix).
+// addFacts merges facts and keeps them in the fact cache.
 func (h *hostState) addFacts(facts map[string]any) {
-	trimmed := make(map[string]any, len(facts))
-	for k, v := range facts {
-		trimmed[strings.TrimPrefix(k, "ansible_")] = v
-	}
+	var all map[string]any
 	h.update(func(next *hostVars) {
-		next.facts = withKeys(next.facts, trimmed)
+		next.facts = withKeys(next.facts, facts)
 		next.factVars = exposeFacts(next.facts)
+		all = next.facts
 	})
+	if h.cache != nil {
+		if err := h.cache.Set(h.name, all); err != nil && h.warn != nil {
+			h.warn(err.Error())
+		}
+	}
 }
 
-// clearFacts forgets the gathered facts (meta: clear_facts).
+// clearFacts forgets the gathered facts (meta: clear_facts), in the
+// fact cache too.
 func (h *hostState) clearFacts() {
 	h.update(func(next *hostVars) { next.facts, next.factVars = nil, nil })
+	if h.cache != nil {
+		if err := h.cache.Delete(h.name); err != nil && h.warn != nil {
+			h.warn(err.Error())
+		}
+	}
+}
+
+// loadCachedFacts starts the host with the facts of an earlier run.
+func (h *hostState) loadCachedFacts() {
+	facts, ok, err := h.cache.Get(h.name)
+	if err != nil {
+		h.warn(err.Error())
+	}
+	if ok {
+		h.update(func(next *hostVars) {
+			next.facts = facts
+			next.factVars = exposeFacts(facts)
+		})
+	}
 }
 
 // setFacts sets set_fact and register variables.

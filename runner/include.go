@@ -2,8 +2,11 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gansible/gansible/output"
@@ -17,24 +20,34 @@ type includeTarget struct {
 	key  string // groups hosts that include the same thing
 	file string
 	role string
-	// tasksFrom is include_role's tasks_from.
-	tasksFrom string
-	params    map[string]any
-	label     *string
+	// from holds include_role's tasks_from, vars_from, defaults_from and
+	// handlers_from.
+	from   map[string]any
+	public bool
+	params map[string]any
+	label  *string
 }
 
-// runInclude runs include_tasks / include_role: each host evaluates the
-// include (when, loop, file name), then the included tasks run in lockstep
-// on the hosts that included the same file, in the order first seen.
+// includeGroup is one included file or role and the hosts that include it.
+type includeGroup struct {
+	target includeTarget
+	hosts  []*hostState
+	block  *playbook.Task
+}
+
+// runInclude runs include_tasks / include_role as ansible-core's linear
+// strategy: each host evaluates the include (when, loop, file name); then
+// each file or role is loaded, in the order first seen, and announced, or
+// fails on its hosts; then the included tasks run in lockstep on the hosts
+// that included the same file.
 func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Task) {
 	if includeDepth(t) >= maxIncludeDepth {
 		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Exceeded maximum object depth. This may have been caused by excessive role recursion: blocks nested more than %d deep", t.Pos, maxIncludeDepth)})
 		r.endPlay = true
 		return
 	}
-	var order []string
-	targets := map[string][]*hostState{}
-	byKey := map[string]includeTarget{}
+	var groups []*includeGroup
+	byKey := map[string]*includeGroup{}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), false))
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
@@ -44,62 +57,121 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 			continue
 		}
 		for _, it := range list {
-			if _, seen := targets[it.key]; !seen {
-				order = append(order, it.key)
-				byKey[it.key] = it
+			g := byKey[it.key]
+			if g == nil {
+				g = &includeGroup{target: it}
+				byKey[it.key] = g
+				groups = append(groups, g)
 			}
-			targets[it.key] = append(targets[it.key], h)
+			g.hosts = append(g.hosts, h)
 		}
 	}
-	for _, key := range order {
-		it := byKey[key]
-		group := targets[key]
-		names := make([]string, len(group))
-		for i, h := range group {
-			names[i] = h.name
-			if it.role == "" {
-				// include_tasks counts as ok; include_role does not.
-				h.stats.Ok++
-			}
+	var run []*includeGroup
+	for _, g := range groups {
+		if r.loadInclude(t, g) {
+			run = append(run, g)
 		}
-		shown := it.file
-		if it.role != "" {
-			shown = it.role
-		}
-		if it.file != "" || it.role == "" {
-			r.opts.Out.Included(shown, names, it.label, r.noLog(group[0], t))
-		}
-		block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Vars: it.params,
-			When: nil, Tags: t.Tags, Become: t.Become, BecomeUser: t.BecomeUser, BecomeMethod: t.BecomeMethod,
-			Environment: t.Environment, IgnoreErrors: t.IgnoreErrors, NoLog: t.NoLog, DelegateTo: t.DelegateTo}
-		var tasks []*playbook.Task
-		var err error
-		if it.role != "" {
-			var role *playbook.Role
-			role, tasks, err = r.opts.Loader.LoadRole(it.role, r.playbookDir, t.Role, map[string]any{"tasks_from": it.tasksFrom})
-			if err == nil {
-				block.Role = role
-				role.Params = it.params
-				block.Vars = nil
-				r.play.Handlers = append(r.play.Handlers, role.Handlers...)
-			}
-		} else {
-			tasks, err = r.opts.Loader.LoadTasks(it.file, block, t.Role)
-		}
+	}
+	for _, g := range run {
+		r.runTasks(ctx, alive(g.hosts), []*playbook.Task{g.block})
+	}
+}
+
+// loadInclude loads what a group of hosts includes into g.block and
+// announces it; a file that cannot be loaded fails on those hosts.
+func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
+	it := g.target
+	// The included tasks inherit from the include's enclosing blocks, not
+	// from the include itself, whose keywords (when, tags, become...)
+	// apply to the include only; its vars and parameters do reach them.
+	// no_log is passed down too, on purpose: showing what the author
+	// asked to hide would be worse than differing from Ansible.
+	block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Vars: it.params, NoLog: t.NoLog}
+	parent := block
+	if apply, ok := value.MapOf(t.Args["apply"]); ok && len(apply) > 0 {
+		ab, err := r.opts.Loader.ApplyBlock(apply, t.Pos, block, t.Role)
 		if err != nil {
-			for _, h := range group {
-				res := failed(err.Error())
-				r.account(h, t, res, taskRun{})
-				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
-			}
-			continue
+			r.failRun(ParserError(err))
+			return false
 		}
-		for _, c := range tasks {
-			setParent(c, block)
-		}
-		block.Block = tasks
-		r.runTasks(ctx, group, []*playbook.Task{block})
+		parent = ab
+		block.Block = []*playbook.Task{ab}
 	}
+	var tasks, handlers []*playbook.Task
+	var err error
+	if it.role != "" {
+		var role *playbook.Role
+		role, tasks, handlers, err = r.opts.Loader.LoadRole(it.role, r.playbookDir, t.Role, it.from)
+		if err == nil {
+			block.Role = role
+			role.Params = it.params
+			block.Vars = nil
+			if parent != block {
+				parent.Role = role
+			}
+			if it.public {
+				// As ansible-core, a public include_role joins the play's
+				// roles: its defaults and vars are seen from now on.
+				r.playRoleDefaults = withKeys(r.playRoleDefaults, role.Defaults)
+				r.playRoleVars = withKeys(r.playRoleVars, role.Vars)
+			}
+		}
+	} else {
+		tasks, handlers, err = r.opts.Loader.LoadTasks(it.file, parent, t.Role)
+	}
+	var nf *playbook.NotFoundError
+	if err != nil && !errors.As(err, &nf) {
+		// A task file that does not parse ends the run, as ansible-core's
+		// AnsibleParserError does.
+		r.failRun(ParserError(err))
+		return false
+	}
+	if err != nil && it.role != "" {
+		// ansible-core prints the error and fails the hosts, with no
+		// result and no count.
+		r.opts.Out.Error(err.Error())
+		for _, h := range g.hosts {
+			h.failed = true
+		}
+		return false
+	}
+	if err != nil {
+		if errors.As(err, &nf) {
+			// ansible-core's message for a file it could not read, as
+			// the reason of a failure on each host.
+			err = fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", it.file)
+		}
+		for _, h := range g.hosts {
+			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "reason": err.Error()}}
+			r.account(h, t, res, taskRun{})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
+		}
+		return false
+	}
+	// The play's handlers grow with those of the included roles, which
+	// a notify by name finds first from now on.
+	r.play.Handlers = append(r.play.Handlers, handlers...)
+	names := make([]string, len(g.hosts))
+	for i, h := range g.hosts {
+		names[i] = h.name
+		if it.role == "" {
+			// include_tasks counts as ok once loaded; include_role does not.
+			h.stats.Ok++
+		}
+	}
+	if it.role == "" {
+		r.opts.Out.Included(it.file, names, it.label, r.noLog(g.hosts[0], t))
+	}
+	for _, c := range tasks {
+		setParent(c, parent)
+	}
+	if parent == block {
+		block.Block = tasks
+	} else {
+		parent.Block = tasks
+	}
+	g.block = block
+	return true
 }
 
 // maxIncludeDepth bounds nested dynamic includes. ansible-core 2.14 has no
@@ -139,17 +211,27 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 	} else {
 		items = []any{nil}
 	}
-	loopVar := "item"
+	loopVar, indexVar := "item", ""
+	extended, allItems := false, true
+	var labelExpr any
 	if lc := t.LoopControl; lc != nil {
 		if v, ok := lc["loop_var"].(string); ok && v != "" {
 			loopVar = v
 		}
+		indexVar, _ = lc["index_var"].(string)
+		labelExpr = lc["label"]
+		if v, ok := lc["extended"]; ok {
+			extended = r.truthy(v, vars)
+		}
+		if v, ok := lc["extended_allitems"]; ok {
+			allItems = r.truthy(v, vars)
+		}
 	}
 	var out []includeTarget
-	for _, it := range items {
+	for i, it := range items {
 		var loopVars map[string]any
 		if looped {
-			loopVars = map[string]any{loopVar: it}
+			loopVars = loopItemVars(loopVar, indexVar, extended, allItems, items, i)
 		}
 		s := r.taskScope(h, t, loopVars)
 		ok, err := r.conditionsHold(h, t, s)
@@ -174,11 +256,15 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		target := includeTarget{params: params}
 		if t.Action == "include_role" {
 			target.role = fmt.Sprint(args["name"])
-			if tf, ok := args["tasks_from"]; ok {
-				target.tasksFrom = fmt.Sprint(tf)
-			}
+			target.from = map[string]any{}
 			for k, v := range args {
-				if k != "name" && k != "tasks_from" && k != "apply" && k != "public" {
+				switch k {
+				case "tasks_from", "vars_from", "defaults_from", "handlers_from":
+					target.from[k] = template.Str(v)
+				case "public":
+					target.public = r.truthy(v, s)
+				case "name", "apply", "allow_duplicates", "rolespec_validate":
+				default:
 					params[k] = v
 				}
 			}
@@ -197,9 +283,14 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 			}
 			target.file = r.resolveInclude(t, file)
 		}
-		target.key = target.file + "\x00" + target.role + "\x00" + target.tasksFrom
+		target.key = target.file + "\x00" + target.role + "\x00" + canonicalArgs(target.from)
 		if looped {
 			label := template.Str(it)
+			if labelExpr != nil {
+				if v, err := r.opts.Engine.Template(labelExpr, s); err == nil {
+					label = template.Str(v)
+				}
+			}
 			target.label = &label
 			target.key += "\x00" + fmt.Sprint(len(out)) + template.Repr(it)
 		}
@@ -210,6 +301,16 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		return nil, res
 	}
 	return out, nil
+}
+
+// canonicalArgs is a stable text form of include_role's from arguments.
+func canonicalArgs(m map[string]any) string {
+	keys := slices.Sorted(maps.Keys(m))
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%v\x00", k, m[k])
+	}
+	return b.String()
 }
 
 func (r *run) resolveInclude(t *playbook.Task, file string) string {
@@ -225,33 +326,83 @@ func (r *run) resolveInclude(t *playbook.Task, file string) string {
 }
 
 // runMeta runs meta: actions, which act on the run rather than on hosts.
-func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task) {
+// As ansible-core's linear strategy, noop, flush_handlers, end_host and
+// reset_connection run on each host in turn, each with its banner; the
+// others run once, for the first host, whose when decides for all.
+func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task, handler bool) {
 	action, _ := t.Args["_raw_params"].(string)
-	switch strings.TrimSpace(action) {
+	action = strings.TrimSpace(action)
+	// holds shows the banner and evaluates the meta's when on h; a false
+	// one shows h as skipped.
+	holds := func(h *hostState, reason string) bool {
+		r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler))
+		vars := r.taskScope(h, t, nil)
+		ok, err := r.conditionsHold(h, t, vars)
+		if err == nil && !ok {
+			r.opts.Out.Result(output.HostResult{Host: h.name, Status: output.Skipped, NoLog: r.noLog(h, t), Result: map[string]any{
+				"msg": action, "skipped": true, "skip_reason": action + " conditional evaluated to False" + reason,
+			}})
+		}
+		return err == nil && ok
+	}
+	switch action {
+	case "noop", "reset_connection":
+		for _, h := range hosts {
+			r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler))
+			if action == "reset_connection" {
+				// The next task opens a new connection, with the user's
+				// current groups and a new become shell.
+				h.closeConnections()
+			}
+		}
 	case "flush_handlers":
-		r.flushHandlers(ctx, r.batch)
-	case "end_play":
-		r.endPlay = true
+		var flush []*hostState
+		for _, h := range hosts {
+			if holds(h, ", not running handlers for "+h.name) {
+				flush = append(flush, h)
+			}
+		}
+		if len(flush) > 0 {
+			r.flushHandlers(ctx, flush)
+		}
 	case "end_host":
 		for _, h := range hosts {
-			vars := r.taskScope(h, t, nil)
-			if ok, err := r.conditionsHold(h, t, vars); err == nil && ok {
+			if holds(h, ", continuing execution for "+h.name) {
 				h.ended = true
 			}
 		}
-	case "reset_connection":
-		// The next task opens a new connection, with the user's current
-		// groups and a new become shell.
-		for _, h := range hosts {
-			h.closeConnections()
+	case "end_play":
+		if holds(hosts[0], ", continuing play") {
+			r.endPlay = true
 		}
-	case "noop", "refresh_inventory", "clear_host_errors", "clear_facts", "end_batch":
-		if action == "clear_facts" {
-			for _, h := range hosts {
-				h.clearFacts()
+	case "end_batch":
+		if holds(hosts[0], ", continuing current batch") {
+			r.endBatch = true
+		}
+	case "clear_host_errors":
+		if holds(hosts[0], ", not clearing host error state for "+hosts[0].name) {
+			// The play's hosts are no longer failed: they count as ok in
+			// the exit code and run the next plays, but a host that failed
+			// does not come back in this one.
+			for _, name := range r.playHostNames {
+				if h := r.hosts[name.(string)]; h != nil && (h.failed || h.unreachable) {
+					h.failed, h.unreachable, h.ended = false, false, true
+				}
 			}
 		}
+	case "clear_facts":
+		if holds(hosts[0], ", not clearing facts and fact cache for "+hosts[0].name) {
+			for _, name := range r.playHostNames {
+				if h := r.hosts[name.(string)]; h != nil {
+					h.clearFacts()
+				}
+			}
+		}
+	case "refresh_inventory":
+		// It reads the inventory sources again; gansible's are files
+		// read at the start, unchanged since.
+		r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
 	default:
-		r.opts.Out.Warning(fmt.Sprintf("%s: meta: %s is not supported by gansible", t.Pos, action))
+		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: invalid meta action requested: %s", t.Pos, action)})
 	}
 }

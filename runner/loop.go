@@ -102,7 +102,7 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 	}
 	// Any other with_<name> is the lookup <name> over the terms, as in
 	// Ansible (with_file, with_lines, with_env, ...).
-	if items, ok, err := r.opts.Engine.Query(t.LoopKind, asList(loopValue), vars); ok {
+	if items, ok, err := r.opts.Engine.QueryForAction(t.LoopKind, t.Action, asList(loopValue), vars); ok {
 		return items, err
 	}
 	return nil, fmt.Errorf("with_%s is not supported by gansible", t.LoopKind)
@@ -253,6 +253,38 @@ func (r *run) fileglob(h *hostState, t *playbook.Task, patterns []any) ([]any, e
 
 // runLoop runs the task once per item and aggregates the results as
 // Ansible does: results[], changed if any changed, failed if any failed.
+// loopItemVars are the variables of item i of a loop: the item under its
+// loop_var, the index_var, and ansible_loop when extended.
+func loopItemVars(loopVar, indexVar string, extended, allItems bool, items []any, i int) map[string]any {
+	loopVars := map[string]any{loopVar: items[i], "ansible_loop_var": loopVar}
+	if indexVar != "" {
+		loopVars[indexVar] = i
+	}
+	if extended {
+		// Ansible's keys, in its order.
+		al := value.DictOf(
+			"index", i+1, "index0", i, "first", i == 0, "last", i == len(items)-1,
+			"length", len(items), "revindex", len(items)-i, "revindex0", len(items)-i-1,
+		)
+		if allItems {
+			al.Set("allitems", items)
+		}
+		// As Ansible: no previtem on the first item, no nextitem on
+		// the last.
+		if i < len(items)-1 {
+			al.Set("nextitem", items[i+1])
+		}
+		if i > 0 {
+			al.Set("previtem", items[i-1])
+		}
+		loopVars["ansible_loop"] = al
+	}
+	if indexVar != "" || extended {
+		loopVars["ansible_index_var"] = indexVar
+	}
+	return loopVars
+}
+
 func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items []any, tr taskRun, emit func(output.HostResult)) *taskResult {
 	loopVar := "item"
 	var indexVar, labelExpr string
@@ -292,32 +324,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			case <-time.After(pause):
 			}
 		}
-		loopVars := map[string]any{loopVar: it, "ansible_loop_var": loopVar}
-		if indexVar != "" {
-			loopVars[indexVar] = i
-		}
-		if extended {
-			// Ansible's keys, in its order.
-			al := value.DictOf(
-				"index", i+1, "index0", i, "first", i == 0, "last", i == len(items)-1,
-				"length", len(items), "revindex", len(items)-i, "revindex0", len(items)-i-1,
-			)
-			if allItems {
-				al.Set("allitems", items)
-			}
-			// As Ansible: no previtem on the first item, no nextitem on
-			// the last.
-			if i < len(items)-1 {
-				al.Set("nextitem", items[i+1])
-			}
-			if i > 0 {
-				al.Set("previtem", items[i-1])
-			}
-			loopVars["ansible_loop"] = al
-		}
-		if indexVar != "" || extended {
-			loopVars["ansible_index_var"] = indexVar
-		}
+		loopVars := loopItemVars(loopVar, indexVar, extended, allItems, items, i)
 		vars = r.taskScope(h, t, loopVars)
 		label := template.Str(it)
 		if labelExpr != "" {
@@ -398,7 +405,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 	if agg.status == output.Failed && r.ignoreErrors(t, vars) {
 		agg.ignored = true
 	}
-	if agg.status == output.Changed && len(t.Notify) > 0 {
+	if agg.status == output.Changed && len(taskNotify(t)) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
 			r.notifyFailed(agg, err)
 		}

@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/refenv"
 	"github.com/gansible/gansible/template"
 )
 
@@ -26,18 +28,35 @@ import (
 //	contains  lines that must appear in this order (for output with
 //	          timings or nonces, such as -vvv)
 //	hidden    strings that must appear nowhere in the output
+//	recorded  "ansible-core VERSION": the ansible-playbook want came from
 //
 // A want section is ansible-playbook 2.14's output for the same project
-// (TestOutputCasesAreAnsibles checks it); a case whose output differs from
-// Ansible's on purpose uses contains and hidden, and says why.
+// (TestOutputCasesAreAnsibles checks it, and with -record, which make
+// record passes, rewrites it and the recorded section); a case whose
+// output differs from Ansible's on purpose uses contains and hidden, and
+// says why.
 type outputCase struct {
 	name     string
+	path     string
+	archive  *difftest.Archive
 	files    map[string]string
 	args     []string
 	want     string
+	recorded string // the ansible-core version of want
 	contains []string
 	hidden   []string
 }
+
+// Sections of an output case that are not project files.
+const (
+	sectionWant     = "want"
+	sectionRecorded = "recorded"
+	recordedPrefix  = "ansible-core "
+)
+
+// recordFlag makes TestOutputCasesAreAnsibles rewrite the want sections
+// with what ansible-playbook prints (make record).
+var recordFlag = flag.Bool("record", false, "rewrite the want sections of testdata/output with ansible-playbook's output (make record)")
 
 func loadOutputCases(t *testing.T) []outputCase {
 	t.Helper()
@@ -51,13 +70,19 @@ func loadOutputCases(t *testing.T) []outputCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := outputCase{name: strings.TrimSuffix(filepath.Base(p), ".txtar"), files: map[string]string{}}
-		for _, f := range difftest.ParseArchive(data).Files {
+		c := outputCase{name: strings.TrimSuffix(filepath.Base(p), ".txtar"), path: p, archive: difftest.ParseArchive(data), files: map[string]string{}}
+		for _, f := range c.archive.Files {
 			switch f.Name {
 			case "args":
 				c.args = nonBlankLines(string(f.Data))
-			case "want":
+			case sectionWant:
 				c.want = string(f.Data)
+			case sectionRecorded:
+				v, ok := strings.CutPrefix(strings.TrimSpace(string(f.Data)), recordedPrefix)
+				if !ok || v == "" {
+					t.Fatalf("%s: section %q: want %q", p, sectionRecorded, recordedPrefix+"VERSION")
+				}
+				c.recorded = v
 			case "contains":
 				c.contains = nonBlankLines(string(f.Data))
 			case "hidden":
@@ -68,6 +93,9 @@ func loadOutputCases(t *testing.T) []outputCase {
 		}
 		if c.want == "" && len(c.contains) == 0 {
 			t.Fatalf("%s: neither want nor contains", p)
+		}
+		if c.want != "" && c.recorded == "" && !*recordFlag {
+			t.Fatalf("%s: a want section needs a %q section naming the ansible-core it came from (make record CASE=%s writes both)", p, sectionRecorded, c.name)
 		}
 		cases = append(cases, c)
 	}
@@ -165,33 +193,79 @@ func TestOutputCases(t *testing.T) {
 }
 
 // TestOutputCasesAreAnsibles checks that the want sections are what
-// ansible-playbook prints for the same project.
+// ansible-playbook prints for the same project, with the ansible-core
+// they were recorded with. With -record it rewrites them instead.
 func TestOutputCasesAreAnsibles(t *testing.T) {
-	if os.Getenv("GANSIBLE_E2E") != "1" {
+	if os.Getenv("GANSIBLE_E2E") != "1" && !*recordFlag {
 		t.Skip("set GANSIBLE_E2E=1 to compare with ansible-playbook")
 	}
-	if _, err := exec.LookPath("ansible-playbook"); err != nil {
-		t.Fatalf("ansible-playbook is needed as the reference: %v", err)
+	refenv.Require(t, "ansible-core")
+	out, err := exec.Command("ansible-playbook", "--version").Output()
+	if err != nil {
+		t.Fatalf("ansible-playbook --version: %v", err)
+	}
+	installed, err := difftest.CoreVersion(string(out))
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, c := range loadOutputCases(t) {
 		if c.want == "" {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			dir := c.unpack(t)
-			cmd := exec.Command("ansible-playbook", append([]string{"-i", "inventory", "site.yml"}, c.args...)...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
-			out, _ := cmd.CombinedOutput()
-			var kept []string
-			for _, l := range strings.SplitAfter(string(out), "\n") {
-				if !strings.HasPrefix(l, "No config file found") {
-					kept = append(kept, l)
-				}
+			got := ansibleOutput(t, c)
+			if *recordFlag {
+				c.rewrite(t, installed, got)
+				return
 			}
-			if got := strings.ReplaceAll(strings.Join(kept, ""), dir, "@OUT@"); got != c.want {
-				t.Errorf("ansible-playbook prints\n%s\nthe case wants\n%s", got, c.want)
+			if c.recorded != installed {
+				t.Fatalf("recorded with ansible-core %s, installed %s: re-record (make record CASE=%s)", c.recorded, installed, c.name)
+			}
+			if got != c.want {
+				t.Errorf("ansible-playbook prints\n%s\nthe case wants\n%s\n(re-record: make record CASE=%s)", got, c.want, c.name)
 			}
 		})
+	}
+}
+
+// ansibleOutput runs ansible-playbook on the case's project and returns
+// its output, the project directory replaced by @OUT@.
+func ansibleOutput(t *testing.T, c outputCase) string {
+	t.Helper()
+	dir := c.unpack(t)
+	cmd := exec.Command("ansible-playbook", append([]string{"-i", "inventory", "site.yml"}, c.args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
+	out, _ := cmd.CombinedOutput()
+	var kept []string
+	for _, l := range strings.SplitAfter(string(out), "\n") {
+		if !strings.HasPrefix(l, "No config file found") {
+			kept = append(kept, l)
+		}
+	}
+	return strings.ReplaceAll(strings.Join(kept, ""), dir, "@OUT@")
+}
+
+// rewrite stores want, recorded with ansible-core version, in the case's
+// archive, the rest of the archive unchanged.
+func (c outputCase) rewrite(t *testing.T, version, want string) {
+	t.Helper()
+	if !strings.HasSuffix(want, "\n") {
+		t.Fatalf("ansible-playbook's output does not end in a newline, which a want section cannot hold:\n%s", want)
+	}
+	a := &difftest.Archive{Comment: c.archive.Comment}
+	for _, f := range c.archive.Files {
+		switch f.Name {
+		case sectionRecorded:
+		case sectionWant:
+			a.Files = append(a.Files,
+				difftest.ArchiveFile{Name: sectionRecorded, Data: []byte(recordedPrefix + version + "\n")},
+				difftest.ArchiveFile{Name: sectionWant, Data: []byte(want)})
+		default:
+			a.Files = append(a.Files, f)
+		}
+	}
+	if err := os.WriteFile(c.path, a.Format(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -25,21 +26,34 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
 	r.playRoleVars, r.playRoleDefaults = map[string]any{}, map[string]any{}
-	for _, block := range play.Roles {
-		if block.Role == nil {
-			continue
+	// The roles of roles: and of import_role are the play's roles: their
+	// defaults and vars are seen by every task of the play.
+	var addRoles func(tasks []*playbook.Task)
+	addRoles = func(tasks []*playbook.Task) {
+		for _, block := range tasks {
+			if block.Role != nil && block.Synthetic {
+				maps.Copy(r.playRoleDefaults, block.Role.Defaults)
+				maps.Copy(r.playRoleVars, block.Role.Vars)
+			}
+			addRoles(block.Block)
+			addRoles(block.Rescue)
+			addRoles(block.Always)
 		}
-		for k, v := range block.Role.Defaults {
-			r.playRoleDefaults[k] = v
-		}
-		for k, v := range block.Role.Vars {
-			r.playRoleVars[k] = v
-		}
+	}
+	for _, section := range [][]*playbook.Task{play.Roles, play.PreTasks, play.Tasks, play.PostTasks} {
+		addRoles(section)
 	}
 	defer func() { r.play = nil }()
 
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
+		if template.IsUndefined(err) {
+			// ansible-core fails the play's validation: a parser error,
+			// before the banner, with no recap.
+			err := &ExitError{Code: ExitParser, Err: fmt.Errorf("%s: The field 'hosts' has an invalid value, which includes an undefined variable. The error was: %v", play.Pos, err)}
+			r.failRun(err)
+			return false, err
+		}
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
 	if err := checkVaultedVarsFiles(play); err != nil {
@@ -70,6 +84,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		r.failRun(err)
 		return false, err
 	}
+	// meta: end_host and clear_host_errors end hosts for one play only.
+	for _, h := range r.hosts {
+		h.ended = false
+	}
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
 		r.opts.Out.Play(name)
@@ -97,7 +115,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		return false, err
 	}
 	for _, h := range hosts {
-		h.ended = false
 		if _, ok := stats[h.name]; !ok {
 			stats[h.name] = &h.stats
 		}
@@ -110,25 +127,46 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.opts.Out.Play(name)
 		}
 		r.batch = batch
+		r.endBatch = false
 		r.batchNames = make([]any, len(batch))
 		for i, h := range batch {
 			r.batchNames[i] = h.name
 		}
 		failedBefore := countFailed(batch)
+		r.fatalFailure = false
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
+			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
+				r.fatalFailure = true
+			}
 		}
-		sections := [][]*playbook.Task{play.PreTasks, nil, play.Roles, play.Tasks, nil, play.PostTasks, nil}
-		for _, tasks := range sections {
-			if r.endPlay || ctx.Err() != nil {
+		// Handlers run after each of these groups of sections. With
+		// force_handlers, ansible-core makes each group a block whose
+		// always section flushes them, so the hosts that failed in the
+		// group run theirs too, even when the play ends there.
+		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
+		force := r.forceHandlers()
+		for _, group := range groups {
+			if r.ending() || ctx.Err() != nil {
 				break
 			}
-			if tasks == nil {
-				r.flushHandlers(ctx, batch)
-				continue
+			entered := alive(batch)
+			stop := false
+			for _, tasks := range group {
+				r.runTasks(ctx, batch, tasks)
+				if stop = r.breakPlay(batch); stop || r.ending() {
+					break
+				}
 			}
-			r.runTasks(ctx, batch, tasks)
-			if r.breakPlay(batch) {
+			if r.ending() || ctx.Err() != nil {
+				break
+			}
+			if force {
+				r.flushHandlers(ctx, entered)
+			} else if !stop {
+				r.flushHandlers(ctx, batch)
+			}
+			if stop {
 				break
 			}
 		}
@@ -141,9 +179,16 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
 			return true, nil
 		}
+		if r.endPlay {
+			break // meta: end_play ends the batches to come too
+		}
 	}
 	return false, nil
 }
+
+// ending reports that the tasks of the batch stop here: meta: end_play,
+// end_batch, or an error that ends the run.
+func (r *run) ending() bool { return r.endPlay || r.endBatch }
 
 // breakPlay reports whether the play must stop: any_errors_fatal with a
 // failure, max_fail_percentage exceeded, or no host left.
@@ -152,7 +197,7 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if failed == 0 {
 		return false
 	}
-	if r.play.AnyErrorsFatal {
+	if r.fatalFailure {
 		return true
 	}
 	if p := r.play.MaxFailPercentage; p != nil {
@@ -163,17 +208,19 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	return countAlive(batch) == 0
 }
 
+// countFailed counts the failed and unreachable hosts; hosts that meta:
+// end_host ended are neither.
 func countFailed(hosts []*hostState) int {
 	n := 0
 	for _, h := range hosts {
-		if !h.alive() {
+		if h.failed || h.unreachable {
 			n++
 		}
 	}
 	return n
 }
 
-func countAlive(hosts []*hostState) int { return len(hosts) - countFailed(hosts) }
+func countAlive(hosts []*hostState) int { return len(alive(hosts)) }
 
 // templatePlayString templates a play-level string with extra vars and play
 // vars only, as Ansible does for hosts and name.
@@ -306,7 +353,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if r.opts.Gathering == "smart" {
 		var need []*hostState
 		for _, h := range hosts {
-			gathered := len(h.snapshot().facts) > 0
+			gathered := h.snapshot().facts[factsGathered] == true
 			if !gathered {
 				need = append(need, h)
 			}
@@ -325,6 +372,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 // flushHandlers runs the notified handlers, in the order they are defined,
 // on the hosts that notified them, until none is left notified.
 func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
+	force := r.forceHandlers()
 	for {
 		ran := false
 		for _, hd := range r.play.Handlers {
@@ -332,7 +380,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			for _, h := range hosts {
 				if h.notified[hd] {
 					delete(h.notified, hd)
-					if h.alive() {
+					if h.alive() || force && h.failed && !h.unreachable && !h.ended {
 						notified = append(notified, h)
 					}
 				}
@@ -342,6 +390,9 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			}
 			ran = true
 			r.runTask(ctx, notified, hd, true)
+			if countFailed(notified) > 0 && r.anyErrorsFatal(hd) {
+				r.fatalFailure = true
+			}
 		}
 		if !ran {
 			return
@@ -349,17 +400,34 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 	}
 }
 
+// forceHandlers is the play's force_handlers, or else the run's.
+func (r *run) forceHandlers() bool {
+	if r.play.ForceHandlers != nil {
+		return *r.play.ForceHandlers
+	}
+	return r.opts.ForceHandlers
+}
+
 // notify marks the handlers a changed task notifies, by name or listen topic.
 func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
-	for _, raw := range t.Notify {
+	for _, raw := range taskNotify(t) {
 		nameV, err := r.opts.Engine.Template(raw, vars)
 		if err != nil {
 			return err
 		}
 		name := fmt.Sprint(nameV)
 		found := false
+		// As ansible-core: by name, the handler loaded last; by listen
+		// topic, every handler that listens to it.
+		for i := len(r.play.Handlers) - 1; i >= 0; i-- {
+			if hd := r.play.Handlers[i]; handlerNamed(hd, name) {
+				h.notified[hd] = true
+				found = true
+				break
+			}
+		}
 		for _, hd := range r.play.Handlers {
-			if handlerMatches(hd, name) {
+			if slices.Contains(hd.Listen, name) {
 				h.notified[hd] = true
 				found = true
 			}
@@ -371,16 +439,19 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 	return nil
 }
 
-func handlerMatches(hd *playbook.Task, name string) bool {
-	if hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name) {
-		return true
-	}
-	for _, l := range hd.Listen {
-		if l == name {
-			return true
+// taskNotify is the task's notify, or else the one of the import_tasks
+// or import_role it came from, which its tasks inherit.
+func taskNotify(t *playbook.Task) []string {
+	for p := t; p != nil; p = p.Parent {
+		if len(p.Notify) > 0 {
+			return p.Notify
 		}
 	}
-	return false
+	return nil
+}
+
+func handlerNamed(hd *playbook.Task, name string) bool {
+	return hd.Name != "" && (hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name))
 }
 
 // unknownHandlerError is a notify naming no handler. Ansible raises it in

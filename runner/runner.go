@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -42,10 +43,17 @@ type Options struct {
 	StartAtTask string
 	Verbosity   int
 	Gathering   string // implicit, explicit or smart
+	// FactCache keeps facts across runs (nil: none); FlushCache empties
+	// it first (--flush-cache).
+	FactCache  factcache.Cache
+	FlushCache bool
 	// RetryFiles writes the failed and unreachable hosts to PLAYBOOK.retry
 	// (retry_files_enabled), in RetrySavePath or beside the playbook.
 	RetryFiles    bool
 	RetrySavePath string
+	// ForceHandlers runs notified handlers on hosts that failed, as
+	// --force-handlers or force_handlers in ansible.cfg.
+	ForceHandlers bool
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user
@@ -89,6 +97,10 @@ type run struct {
 	batchNames                     []any
 	startAt                        string // --start-at-task not yet reached when non-empty
 	endPlay                        bool
+	endBatch                       bool // meta: end_batch, until the next batch
+	// fatalFailure: a host failed a task with any_errors_fatal; the
+	// play ends after that task.
+	fatalFailure bool
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int
@@ -119,8 +131,13 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 	inv := opts.Inventory
 	r.groups = inv.GroupsMap()
 	r.groupNames = map[string][]any{}
+	if opts.FactCache != nil && opts.FlushCache {
+		if err := opts.FactCache.Flush(); err != nil {
+			return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("flushing the fact cache: %w", err)}
+		}
+	}
 	for _, h := range inv.Hosts() {
-		r.hosts[h.Name] = newHostState(inv, h)
+		r.hosts[h.Name] = r.newHost(h)
 		r.allHostNames = append(r.allHostNames, h.Name)
 		names := inv.GroupNames(h)
 		list := make([]any, len(names))
@@ -172,6 +189,13 @@ playbooks:
 	r.showRoundTrips()
 	if opts.RetryFiles && len(playbooks) > 0 {
 		r.writeRetryFile(playbooks[len(playbooks)-1].Path)
+	}
+	// As ansible-core, the recap lists the hosts that have a count: a
+	// host that only ran meta tasks or failed to include a role has none.
+	for name, s := range played {
+		if *s == (output.Stats{}) {
+			delete(played, name)
+		}
 	}
 	opts.Out.Recap(played)
 	if runErr != nil {
@@ -260,6 +284,16 @@ func (r *run) writeRoundTrips(path string) {
 	}
 }
 
+// newHost is the run's state of an inventory host, with its cached facts.
+func (r *run) newHost(h *inventory.Host) *hostState {
+	hs := newHostState(r.opts.Inventory, h)
+	if r.opts.FactCache != nil {
+		hs.cache, hs.warn = r.opts.FactCache, r.opts.Out.Warning
+		hs.loadCachedFacts()
+	}
+	return hs
+}
+
 // matchLimit resolves --limit (a pattern, whose @FILE terms stand for
 // the host names in FILE).
 func matchLimit(inv *inventory.Inventory, limit string) (map[string]bool, error) {
@@ -306,7 +340,7 @@ func (r *run) playHosts(pattern string) ([]*hostState, error) {
 		hs, ok := r.hosts[h.Name]
 		if !ok {
 			// The implicit localhost.
-			hs = newHostState(r.opts.Inventory, h)
+			hs = r.newHost(h)
 			r.hosts[h.Name] = hs
 			r.groupNames[h.Name] = []any{}
 		}
@@ -324,17 +358,18 @@ func (r *run) closeConnections() {
 }
 
 // batches splits hosts by the play's serial keyword: numbers or
-// percentages, the last one repeating.
+// percentages of all the play's hosts, the last one repeating.
 func batches(hosts []*hostState, serial []any) [][]*hostState {
 	if len(serial) == 0 {
 		return [][]*hostState{hosts}
 	}
 	var out [][]*hostState
+	total := len(hosts)
 	i := 0
 	for len(hosts) > 0 {
 		spec := serial[min(i, len(serial)-1)]
 		i++
-		n := serialSize(spec, len(hosts))
+		n := serialSize(spec, total)
 		if n <= 0 || n > len(hosts) {
 			n = len(hosts)
 		}

@@ -41,7 +41,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	if t.Action == "meta" {
-		r.runMeta(ctx, hosts, t)
+		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
@@ -70,6 +70,9 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	r.throttle = r.taskThrottle(hosts[0], t)
+	if inventoryActions[t.Action] {
+		r.throttle = 1 // see dyninv.go
+	}
 	defer func() { r.throttle = 0 }()
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, t, taskRun{handler: handler})
@@ -110,7 +113,8 @@ func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
 }
 
 func (r *run) runOnce(t *playbook.Task) bool {
-	if t.RunOnce || (r.play != nil && r.play.RunOnce) {
+	// add_host bypasses the host loop: it runs once, for the first host.
+	if t.RunOnce || t.Action == "add_host" || (r.play != nil && r.play.RunOnce) {
 		return true
 	}
 	for p := t.Parent; p != nil; p = p.Parent {
@@ -311,7 +315,7 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 	if res.status == output.Unreachable && r.ignoreUnreachable(t, vars) {
 		res.ignored = true
 	}
-	if res.status == output.Changed && len(t.Notify) > 0 {
+	if res.status == output.Changed && len(taskNotify(t)) > 0 {
 		if err := r.notify(h, t, vars); err != nil {
 			r.notifyFailed(res, err)
 		}
@@ -470,28 +474,36 @@ func (r *run) noLogIn(t *playbook.Task, vars template.Vars) bool {
 // noLogValue evaluates the innermost no_log of the task, its blocks and
 // role, or else the play's, as Ansible's boolean field does.
 func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
-	var v any
-	for p := t; p != nil && v == nil; p = p.Parent {
-		v = p.NoLog
+	var levels []any
+	for p := t; p != nil; p = p.Parent {
+		levels = append(levels, p.NoLog)
 	}
-	if v == nil && r.play != nil {
-		v = r.play.NoLog
+	if r.play != nil {
+		levels = append(levels, r.play.NoLog)
 	}
-	if v == nil {
-		return false, nil
-	}
-	if s, ok := v.(string); ok && strings.Contains(s, "{{") {
-		out, err := r.opts.Engine.Template(s, vars)
-		if err != nil {
-			return true, err
+	for _, v := range levels {
+		if v == nil {
+			continue
 		}
-		v = unwrapUnsafe(out)
+		if s, ok := v.(string); ok && strings.Contains(s, "{{") {
+			out, err := r.opts.Engine.Template(s, vars)
+			if err != nil {
+				return true, err
+			}
+			v = unwrapUnsafe(out)
+			if v == r.opts.Engine.Omit() {
+				// omit leaves the keyword unset here: the enclosing
+				// block's, role's or play's value counts, as in Ansible.
+				continue
+			}
+		}
+		b, err := modules.ParseBool(v)
+		if err != nil {
+			return true, fmt.Errorf("no_log: %w", err)
+		}
+		return b, nil
 	}
-	b, err := modules.ParseBool(v)
-	if err != nil {
-		return true, fmt.Errorf("no_log: %w", err)
-	}
-	return b, nil
+	return false, nil
 }
 
 func (r *run) checkMode(t *playbook.Task) bool {

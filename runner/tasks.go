@@ -9,12 +9,12 @@ import (
 // runTasks runs a list of tasks and blocks on hosts in lockstep.
 func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playbook.Task) {
 	for _, t := range tasks {
-		if r.endPlay || ctx.Err() != nil {
+		if r.ending() || ctx.Err() != nil {
 			return
 		}
 		active := alive(hosts)
 		if len(active) == 0 {
-			if r.play != nil && countAlive(r.batch) == 0 && !r.noMoreHostsShown {
+			if r.play != nil && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
 				r.noMoreHostsShown = true
 				r.opts.Out.NoMoreHosts()
 			}
@@ -24,15 +24,34 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			r.runBlock(ctx, active, t)
 		} else {
 			r.runTask(ctx, active, t, false)
+			if r.play != nil && countFailed(active) > 0 && r.anyErrorsFatal(t) {
+				r.fatalFailure = true
+			}
 		}
 		if r.fatalErr() != nil {
 			r.endPlay = true
 			return
 		}
 		if r.play != nil && r.breakPlay(r.batch) {
+			if r.fatalFailure && !r.noMoreHostsShown {
+				// any_errors_fatal fails every host of the batch.
+				r.noMoreHostsShown = true
+				r.opts.Out.NoMoreHosts()
+			}
 			return
 		}
 	}
+}
+
+// anyErrorsFatal is the task's any_errors_fatal, inherited from its blocks
+// and roles, or else the play's.
+func (r *run) anyErrorsFatal(t *playbook.Task) bool {
+	for p := t; p != nil; p = p.Parent {
+		if p.AnyErrorsFatal != nil {
+			return *p.AnyErrorsFatal
+		}
+	}
+	return r.play.AnyErrorsFatal
 }
 
 func alive(hosts []*hostState) []*hostState {

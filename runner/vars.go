@@ -51,13 +51,22 @@ func (s *scope) push(m map[string]any) {
 // role vars, vars_files, play vars, facts, inventory vars, role defaults.
 // Magic variables come first: Ansible sets them last, over everything.
 func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any) *scope {
+	return r.hostScope(h, t, loopVars, true)
+}
+
+// hostScope is taskScope, with the play's and its roles' variables only
+// when withPlay: hostvars[h] has the host's own variables (inventory,
+// facts, set_fact, include_vars, extra and magic vars), not the play's.
+func (r *run) hostScope(h *hostState, t *playbook.Task, loopVars map[string]any, withPlay bool) *scope {
 	s := &scope{layers: make([]map[string]any, 0, 16)}
 	s.push(r.magicVars(h, t))
 	s.push(loopVars)
 	s.push(r.opts.ExtraVars)
 	if t != nil {
 		for p := t; p != nil; p = p.Parent {
-			if p.Role != nil && p.Synthetic {
+			// A role's block carries its parameters; a handler of the
+			// role, loaded on its own, sees them too.
+			if p.Role != nil && (p.Synthetic || p.Parent == nil) {
 				s.push(p.Role.Params)
 			}
 		}
@@ -83,17 +92,21 @@ func (r *run) taskScope(h *hostState, t *playbook.Task, loopVars map[string]any)
 	}
 	// Role vars and defaults are not private to their role: later tasks of
 	// the play see them too (private_role_vars = False).
-	s.push(r.playRoleVars)
-	if r.play != nil {
-		s.push(r.playVarsFiles)
-		s.push(r.play.Vars)
+	if withPlay {
+		s.push(r.playRoleVars)
+		if r.play != nil {
+			s.push(r.playVarsFiles)
+			s.push(r.play.Vars)
+		}
 	}
 	s.push(hv.factVars)
 	s.push(h.inventoryVars)
 	for _, role := range roles {
 		s.push(role.Defaults)
 	}
-	s.push(r.playRoleDefaults)
+	if withPlay {
+		s.push(r.playRoleDefaults)
+	}
 	// Below everything: the connection's address, which Ansible defines
 	// for every task when nothing else does: the legacy ansible_ssh_host,
 	// or the host's name.
@@ -175,7 +188,7 @@ func (v hostVarsView) Host(name string) (template.Vars, bool) {
 	if !ok {
 		return nil, false
 	}
-	return v.r.taskScope(h, nil, nil), true
+	return v.r.hostScope(h, nil, nil, false), true
 }
 
 func (v hostVarsView) Hosts() []string { return v.r.allHostNames }

@@ -121,8 +121,9 @@ type (
 		targets []string
 		attr    string // {% set ns.attr = ... %}
 		val     expr
-		body    []stmt // block set: {% set x %}...{% endset %}
-		block   bool   // a block set, whose body may be empty
+		body    []stmt        // block set: {% set x %}...{% endset %}
+		block   bool          // a block set, whose body may be empty
+		filters []*filterExpr // {% set x | upper %}: applied to the block's text
 	}
 	macroStmt struct {
 		pos
@@ -132,6 +133,15 @@ type (
 		pos
 		call   *callExpr
 		caller *macro
+	}
+	printStmt struct {
+		pos
+		outputs []stmt
+	}
+	autoescapeStmt struct {
+		pos
+		on   expr
+		body []stmt
 	}
 	withStmt struct {
 		pos
@@ -144,18 +154,11 @@ type (
 		filters []*filterExpr
 		body    []stmt
 	}
-	doStmt struct {
-		pos
-		e expr
-	}
 	includeStmt struct {
 		pos
 		name          expr
 		ignoreMissing bool
-	}
-	loopControlStmt struct {
-		pos
-		brk bool
+		noContext     bool
 	}
 )
 
@@ -165,6 +168,9 @@ type macro struct {
 	params   []string
 	defaults []expr // aligned with params; nil when required
 	body     []stmt
+	// varargs and kwargs are set when the body uses them: Jinja2's macros
+	// then take extra positional and keyword arguments.
+	varargs, kwargs bool
 }
 
 // parsedTemplate is the cached result of parsing one source text.
@@ -173,8 +179,14 @@ type parsedTemplate struct {
 	// single is the expression when the whole source is exactly one
 	// {{ expr }}; such strings template to a native value.
 	single expr
-	// trailingNewlines counts the newlines ending the source.
+	// trailingNewlines counts the "\n" ending the source, as Ansible's
+	// _count_newlines_from_end does (a "\r" stops the count).
 	trailingNewlines int
+	// blocks are the template's {% block %}s, nested ones included.
+	blocks map[string]*blockStmt
+	// syn is the syntax the source was lexed with; templates it includes
+	// are lexed with the same.
+	syn Syntax
 	// keepText is set when the source ends in a filter that makes text
 	// (to_json, string...): Ansible then never turns the result into data.
 	keepText bool

@@ -84,7 +84,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if v, ok := ev.singleVar(s); ok {
 		return v, nil
 	}
-	t, err := ev.eng.parse(escapeBackslashes(s))
+	t, err := ev.eng.parseTop(escapeBackslashes(s), DefaultSyntax())
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -109,7 +109,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		}
 		return str(v), nil
 	}
-	out, err := ev.render(t)
+	out, err := ev.render(t, "")
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
@@ -167,7 +167,7 @@ func (e *Engine) literal(s string) any {
 // literal keywords: JSON's true/false/null are not Python literals, so
 // "{\"a\": true}" stays text as it does in Ansible.
 func pythonNamesOnly(s string) bool {
-	toks, bad := lex("{{ " + s + " }}")
+	toks, bad := lex("{{ "+s+" }}", DefaultSyntax())
 	if bad != nil {
 		return false
 	}
@@ -220,8 +220,16 @@ func plain(v any) any {
 		return nil
 	case *namespace:
 		return plain(x.attrs)
+	case *loopObj:
+		return plain(x.attrs)
+	case *templateModule:
+		return x.out
+	case *selfRef:
+		return nil
 	case tuple:
 		return plain([]any(x))
+	case pyObject:
+		return x.pyStr()
 	case *varsValue:
 		return x.materialize()
 	case *hostVarsValue:
@@ -235,7 +243,7 @@ func plain(v any) any {
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict, pyObject:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -246,7 +254,7 @@ func plain(v any) any {
 	case *dict:
 		for _, e := range x.All() {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict, pyObject:
 				out := newDict(x.Len())
 				for k, e := range x.All() {
 					out.Set(k, plain(e))

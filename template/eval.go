@@ -12,9 +12,37 @@ import (
 type frame struct {
 	vars   map[string]any
 	parent *frame
+	// noVars marks the root of a template rendered without context: names
+	// not set in the template are globals or undefined.
+	noVars bool
+	// tc is set on a template's root frame.
+	tc *tmplCtx
+	// boundary marks the frame of a macro call or a block, whose output
+	// is never the top level of a template.
+	boundary bool
+	blk      *blockRef
 }
 
 func (f *frame) child() *frame { return &frame{parent: f} }
+
+// isolated reports whether f is inside a template rendered without context.
+func (f *frame) isolated() bool {
+	for ; f != nil; f = f.parent {
+		if f.noVars {
+			return true
+		}
+	}
+	return false
+}
+
+// syntax is the syntax of the template f belongs to, for the templates it
+// loads.
+func (f *frame) syntax() Syntax {
+	if tc := f.tmplCtx(); tc != nil {
+		return tc.syn
+	}
+	return DefaultSyntax()
+}
 
 func (f *frame) set(name string, v any) {
 	if f.vars == nil {
@@ -155,9 +183,21 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 	if v, ok := f.get(name); ok {
 		return v, nil
 	}
-	v, ok, err := ev.lookupVar(name)
-	if err != nil || ok {
-		return v, err
+	switch name {
+	case "super":
+		if br := f.block(); br != nil {
+			return ev.superFunction(br), nil
+		}
+	case "self":
+		if tc := f.tmplCtx(); tc != nil {
+			return &selfRef{tc}, nil
+		}
+	}
+	if !f.isolated() {
+		v, ok, err := ev.lookupVar(name)
+		if err != nil || ok {
+			return v, err
+		}
 	}
 	if g, ok := ev.global(name); ok {
 		return g, nil
@@ -185,8 +225,24 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 			return v, nil
 		}
 		return undefinedAttr(obj, attr), nil
+	case *templateModule:
+		if v, ok := x.attrs[attr]; ok {
+			return v, nil
+		}
+		return undefinedAttr(obj, attr), nil
+	case *loopObj:
+		if v, ok := x.attrs[attr]; ok {
+			return v, nil
+		}
+		return undefinedAttr(obj, attr), nil
+	case *selfRef:
+		return ev.selfAttr(x, attr), nil
 	case *varsValue, *hostVarsValue:
 		return ev.getItem(obj, attr)
+	case pyObject:
+		if v, ok := x.pyAttr(attr); ok {
+			return v, nil
+		}
 	}
 	if m, ok := method(obj, attr); ok {
 		return m, nil
@@ -199,6 +255,11 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 	switch x := obj.(type) {
 	case *undefined:
 		return x, nil
+	case *loopObj:
+		if s, ok := key.(string); ok {
+			return ev.getAttr(x, s)
+		}
+		return undefinedAttr(obj, key), nil
 	case *dict:
 		k, ok := key.(string)
 		if !ok {
@@ -361,9 +422,15 @@ func sliceIndices(n, start, end, step int, hasStart, hasEnd bool) []int {
 }
 
 func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
+	if v, ok, err := ev.mutatingCall(n, f); ok {
+		return v, err
+	}
 	fn, err := ev.evalStrict(n.fn, f)
 	if err != nil {
 		return nil, err
+	}
+	if lo, ok := fn.(*loopObj); ok && lo.recurse != nil {
+		fn = lo.recurse
 	}
 	callee, ok := fn.(*function)
 	if !ok {
@@ -468,6 +535,9 @@ func binary(op string, a, b any) (any, error) {
 }
 
 func arithmetic(op string, a, b any) (any, error) {
+	if v, ok, err := timeArithmetic(op, a, b); ok {
+		return v, err
+	}
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
 	fa, aNum := number(a)

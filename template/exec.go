@@ -1,30 +1,21 @@
 package template
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/gansible/gansible/value"
-	"github.com/gansible/gansible/vault"
-)
-
-// Loop control travels up from {% break %} and {% continue %} as errors.
-var (
-	errBreak    = errors.New("'break' outside of a loop")
-	errContinue = errors.New("'continue' outside of a loop")
 )
 
 // render renders a parsed template with the evaluator's variables.
-func (ev *evaluator) render(t *parsedTemplate) (string, error) {
+func (ev *evaluator) render(t *parsedTemplate, name string) (string, error) {
 	var sb strings.Builder
-	if err := ev.exec(&sb, t.body, ev.top.child()); err != nil {
+	if err := ev.runTemplate(&sb, &loadedTemplate{name: name, t: t}, ev.top.child()); err != nil {
 		return "", err
 	}
 	// Ansible's preserve_trailing_newlines: the result ends with at least
-	// as many newlines as the source, even when trim_blocks ate one.
+	// as many newlines as the source, which the lexer dropped one of.
 	for n := t.trailingNewlines - trailingNewlines(sb.String()); n > 0; n-- {
-		sb.WriteByte('\n')
+		sb.WriteString(t.syn.NewlineSequence)
 	}
 	return sb.String(), nil
 }
@@ -46,6 +37,12 @@ func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
 }
 
 func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
+	switch s.(type) {
+	case *dataStmt, *outputStmt, *printStmt, *callBlockStmt, *filterBlockStmt, *includeStmt, *blockStmt:
+		if f.outputCut() {
+			return nil
+		}
+	}
 	switch n := s.(type) {
 	case *dataStmt:
 		out.WriteString(n.text)
@@ -105,6 +102,17 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			return err
 		}
 		out.WriteString(str(v))
+	case *printStmt:
+		return ev.exec(out, n.outputs, f)
+	case *autoescapeStmt:
+		on, err := ev.evalStrict(n.on, f)
+		if err != nil {
+			return err
+		}
+		if truthy(on) {
+			return fmt.Errorf("autoescape true is not supported")
+		}
+		return ev.exec(out, n.body, f.child())
 	case *withStmt:
 		inner := f.child()
 		for i, name := range n.names {
@@ -128,16 +136,16 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			}
 		}
 		out.WriteString(str(v))
-	case *doStmt:
-		_, err := ev.evalStrict(n.e, f)
-		return err
 	case *includeStmt:
 		return ev.execInclude(out, n, f)
-	case *loopControlStmt:
-		if n.brk {
-			return errBreak
-		}
-		return errContinue
+	case *blockStmt:
+		return ev.execBlock(out, n, f)
+	case *extendsStmt:
+		return ev.execExtends(n, f)
+	case *importStmt:
+		return ev.execImport(n, f)
+	case *fromStmt:
+		return ev.execFrom(n, f)
 	default:
 		return fmt.Errorf("unknown statement %T", s)
 	}
@@ -149,6 +157,12 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 	if err != nil {
 		return err
 	}
+	return ev.loopOver(out, n, f, seq, 1)
+}
+
+// loopOver runs a for loop's body over seq; depth counts the levels of a
+// recursive loop.
+func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq any, depth int) error {
 	items, err := iterate(seq)
 	if err != nil {
 		return err
@@ -173,6 +187,33 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 	if len(items) == 0 {
 		return ev.exec(out, n.orElse, f.child())
 	}
+	// loop.changed compares with the value of its previous call.
+	var last []any
+	called := false
+	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+		if called && equalItems(last, args) {
+			return false, nil
+		}
+		called, last = true, args
+		return true, nil
+	}}
+	var recurse *function
+	if n.recurses {
+		recurse = &function{"loop", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("loop() takes exactly one argument")
+			}
+			if err := ev.enter(); err != nil {
+				return nil, err
+			}
+			defer ev.leave()
+			var sb strings.Builder
+			if err := ev.loopOver(&sb, n, f, args[0], depth+1); err != nil {
+				return nil, err
+			}
+			return sb.String(), nil
+		}}
+	}
 	for i, item := range items {
 		if err := ev.charge(loopCost); err != nil {
 			return err
@@ -181,79 +222,46 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 		if err := bindTargets(inner, n.targets, item); err != nil {
 			return err
 		}
-		inner.set("loop", loopInfo(items, i))
-		err := ev.exec(out, n.body, inner)
-		if errors.Is(err, errBreak) {
-			break
-		}
-		if err != nil && !errors.Is(err, errContinue) {
+		info := loopInfo(items, i)
+		info["depth"], info["depth0"], info["changed"] = depth, depth-1, changed
+		inner.set("loop", &loopObj{info, recurse})
+		if err := ev.exec(out, n.body, inner); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// execInclude renders another template file, found like lookup('template'),
-// in the including template's context.
-func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame) error {
-	v, err := ev.evalStrict(n.name, f)
-	if err != nil {
-		return err
-	}
-	names, ok := asSeq(v)
-	if !ok {
-		names = []any{v}
-	}
-	for _, name := range names {
-		path, err := ev.findFile("templates", str(name))
-		if err != nil {
-			continue
-		}
-		data, err := vault.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		t, err := ev.eng.parse(string(data))
-		if err != nil {
-			return templateError(path, string(data), err)
-		}
-		if err := ev.enter(); err != nil {
-			return err
-		}
-		defer ev.leave()
-		if err := ev.exec(out, t.body, f.child()); err != nil {
-			return templateError(path, string(data), err)
-		}
-		return nil
-	}
-	if n.ignoreMissing {
-		return nil
-	}
-	return fmt.Errorf("TemplateNotFound: %s", str(v))
+// loopObj is the loop variable: its attributes, and for a recursive loop
+// the function loop(items) that renders the body one level deeper.
+type loopObj struct {
+	attrs   map[string]any
+	recurse *function
 }
 
-// loopInfo is the loop variable of a {% for %} iteration.
-func loopInfo(items []any, i int) *dict {
+// loopInfo is the attributes of the loop variable of a {% for %}
+// iteration (a loopObj, not a dict: a Go map of its attributes).
+func loopInfo(items []any, i int) map[string]any {
 	n := len(items)
-	info := value.DictOf(
-		"index", i+1, "index0", i, "revindex", n-i, "revindex0", n-i-1,
-		"first", i == 0, "last", i == n-1, "length", n, "depth", 1, "depth0", 0,
-		"cycle", &function{"cycle", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
+	info := map[string]any{
+		"index": i + 1, "index0": i, "revindex": n - i, "revindex0": n - i - 1,
+		"first": i == 0, "last": i == n-1, "length": n, "depth": 1, "depth0": 0,
+		"cycle": &function{"cycle", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
 			if len(args) == 0 {
 				return nil, fmt.Errorf("no items for cycling given")
 			}
 			return args[i%len(args)], nil
 		}},
-	)
+	}
 	if i > 0 {
-		info.Set("previtem", items[i-1])
+		info["previtem"] = items[i-1]
 	} else {
-		info.Set("previtem", &undefined{"there is no previous item"})
+		info["previtem"] = &undefined{"there is no previous item"}
 	}
 	if i < n-1 {
-		info.Set("nextitem", items[i+1])
+		info["nextitem"] = items[i+1]
 	} else {
-		info.Set("nextitem", &undefined{"there is no next item"})
+		info["nextitem"] = &undefined{"there is no next item"}
 	}
 	return info
 }
@@ -289,6 +297,12 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 			return err
 		}
 		v = sb.String()
+		for _, fl := range n.filters {
+			var err error
+			if v, err = ev.applyFilter(fl, v, f); err != nil {
+				return err
+			}
+		}
 	} else {
 		var err error
 		if v, err = ev.eval(n.val, f); err != nil {
@@ -321,8 +335,31 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 	return &function{m.name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
 		inner := f.child()
-		if len(args) > len(m.params) {
+		inner.boundary = true
+		if len(args) > len(m.params) && !m.varargs {
 			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
+		}
+		extra := tuple{}
+		if len(args) > len(m.params) {
+			extra = append(extra, args[len(m.params):]...)
+		}
+		if m.varargs {
+			inner.set("varargs", extra)
+		}
+		// kwargs is a dict, in the order the arguments were written.
+		rest := newDict(len(kwargs))
+		for _, k := range kwNames(caller, kwargs) {
+			v := kwargs[k]
+			if k == "caller" || slices.Contains(m.params, k) {
+				continue
+			}
+			if !m.kwargs {
+				return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.name, k)
+			}
+			rest.Set(k, v)
+		}
+		if m.kwargs {
+			inner.set("kwargs", rest)
 		}
 		for i, p := range m.params {
 			switch v, ok := kwargs[p]; {

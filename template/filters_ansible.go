@@ -7,10 +7,12 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -32,7 +34,7 @@ func init() {
 		}),
 		"splitext":             filterSplitext,
 		"quote":                stringFilter(shlexQuote),
-		"b64encode":            stringFilter(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
+		"b64encode":            filterB64encode,
 		"b64decode":            filterB64decode,
 		"hash":                 filterHash,
 		"checksum":             func(ev *evaluator, in any, _ args) (any, error) { return filterHash(ev, in, args{pos: []any{"sha1"}}) },
@@ -129,22 +131,39 @@ func expandUser(s string) string {
 	return home + s[1:]
 }
 
+// filterSplitext is os.path.splitext: the extension starts at the last
+// dot of the last component, unless only dots come before it.
 func filterSplitext(_ *evaluator, in any, _ args) (any, error) {
 	s := str(in)
 	base := pyBasename(s)
-	ext := filepath.Ext(base)
-	if ext == base { // ".bashrc" has no extension
-		ext = ""
+	dot := strings.LastIndex(base, ".")
+	if dot <= 0 || strings.Trim(base[:dot], ".") == "" {
+		return tuple{s, ""}, nil
 	}
-	return tuple{s[:len(s)-len(ext)], ext}, nil
+	cut := len(s) - len(base) + dot
+	return tuple{s[:cut], s[cut:]}, nil
 }
 
-func filterB64decode(_ *evaluator, in any, _ args) (any, error) {
+// filterB64encode is b64encode(encoding='utf-8'): the base64 of the
+// text's bytes in that encoding.
+func filterB64encode(_ *evaluator, in any, a args) (any, error) {
+	encoding, _ := a.str(0, "encoding", "utf-8")
+	b, err := encodeText(str(in), encoding)
+	if err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// filterB64decode is b64decode(encoding='utf-8'): the base64-decoded
+// bytes read as text in that encoding.
+func filterB64decode(_ *evaluator, in any, a args) (any, error) {
 	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(str(in)))
 	if err != nil {
 		return nil, fmt.Errorf("b64decode: %w", err)
 	}
-	return string(data), nil
+	encoding, _ := a.str(0, "encoding", "utf-8")
+	return decodeText(data, encoding)
 }
 
 func newHash(name string) (hash.Hash, error) {
@@ -178,11 +197,34 @@ func filterHash(_ *evaluator, in any, a args) (any, error) {
 func filterMandatory(_ *evaluator, in any, a args) (any, error) {
 	if u, ok := in.(*undefined); ok {
 		if msg, ok := a.get(0, "msg"); ok && msg != nil {
-			return nil, &undefinedError{str(msg)}
+			return nil, errors.New(str(msg))
 		}
-		return nil, &undefinedError{"Mandatory variable " + strings.TrimSuffix(u.msg, " is undefined") + " not defined."}
+		// Ansible names the undefined variable, attribute or key, and
+		// leaves a double space: "Mandatory variable 'foo'  not defined."
+		name := ""
+		if n, ok := undefinedNameOf(u); ok {
+			name = "'" + n + "' "
+		}
+		// An AnsibleFilterError, not an undefined variable.
+		return nil, errors.New("Mandatory variable " + name + " not defined.")
 	}
 	return in, nil
+}
+
+// undefinedNameOf recovers the name Jinja2 keeps as _undefined_name from
+// the messages values.go makes: "'foo' is undefined", "... has no
+// attribute 'bar'", "... has no element 0".
+func undefinedNameOf(u *undefined) (string, bool) {
+	if n, ok := strings.CutSuffix(u.msg, " is undefined"); ok && strings.HasPrefix(n, "'") {
+		return strings.Trim(n, "'"), true
+	}
+	if i := strings.LastIndex(u.msg, " has no attribute '"); i >= 0 {
+		return strings.TrimSuffix(u.msg[i+len(" has no attribute '"):], "'"), true
+	}
+	if i := strings.LastIndex(u.msg, " has no element "); i >= 0 {
+		return strings.Trim(u.msg[i+len(" has no element "):], "'"), true
+	}
+	return "", false
 }
 
 func filterTernary(_ *evaluator, in any, a args) (any, error) {
@@ -454,24 +496,97 @@ func filterSubelements(ev *evaluator, in any, a args) (any, error) {
 			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", path, repr(sub))
 		}
 		for _, s := range subs {
-			out = append(out, []any{item, s})
+			out = append(out, tuple{item, s})
 		}
 	}
 	return out, nil
 }
 
+// commentStyles are comment's predefined styles.
+var commentStyles = map[string]map[string]any{
+	"plain":  {"decoration": "# "},
+	"erlang": {"decoration": "% "},
+	"c":      {"decoration": "// "},
+	"cblock": {"beginning": "/*", "decoration": " * ", "end": " */"},
+	"xml":    {"beginning": "<!--", "decoration": " - ", "end": "-->"},
+}
+
+// filterComment is comment(style='plain', **kw), as core.py composes it:
+// beginning, prefix lines, the decorated text, postfix lines, end.
 func filterComment(_ *evaluator, in any, a args) (any, error) {
 	style, _ := a.str(0, "style", "plain")
-	prefix := map[string]string{"plain": "# ", "c": "// ", "erlang": "% ", "xml": "   - "}[style]
-	if prefix == "" {
-		prefix = "# "
+	styleParams, ok := commentStyles[style]
+	if !ok {
+		return nil, fmt.Errorf("%s", quotePython(style))
 	}
-	lines := strings.Split(str(in), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(prefix+l, " ")
+	prepostfix := str(styleParams["decoration"])
+	if d, ok := a.kw["decoration"]; ok {
+		prepostfix = str(d)
 	}
-	bar := strings.TrimSpace(prefix)
-	return bar + "\n" + strings.Join(lines, "\n") + "\n" + bar, nil
+	p := map[string]any{
+		"newline": "\n", "beginning": "", "prefix": strings.TrimRight(prepostfix, " \t\n"), "prefix_count": 1,
+		"decoration": "", "postfix": strings.TrimRight(prepostfix, " \t\n"), "postfix_count": 1, "end": "",
+	}
+	for k, v := range styleParams {
+		p[k] = v
+	}
+	for k, v := range a.kw {
+		p[k] = v
+	}
+	count := func(k string) (int, error) {
+		switch x := p[k].(type) {
+		case int:
+			return x, nil
+		case string:
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err != nil {
+				return 0, fmt.Errorf("invalid literal for int() with base 10: %s", quotePython(x))
+			}
+			return n, nil
+		}
+		n, ok := integer(p[k])
+		if !ok {
+			return 0, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%s'", pyType(p[k]))
+		}
+		return n, nil
+	}
+	nl, deco := str(p["newline"]), str(p["decoration"])
+	var sb strings.Builder
+	if b := str(p["beginning"]); truthy(p["beginning"]) {
+		sb.WriteString(b + nl)
+	}
+	if truthy(p["prefix"]) {
+		n, err := count("prefix_count")
+		if err != nil {
+			return nil, err
+		}
+		line := str(p["prefix"]) + nl
+		if str(p["prefix"]) == nl {
+			line = nl
+		}
+		if err := checkString(len(line) * max(n, 0)); err != nil {
+			return nil, err
+		}
+		sb.WriteString(strings.Repeat(line, max(n, 0)))
+	}
+	text := deco + strings.ReplaceAll(str(in), nl, nl+deco)
+	text = strings.ReplaceAll(text, deco+nl, strings.TrimRight(deco, " \t\n")+nl)
+	sb.WriteString(text)
+	// postfix_count goes to range(), which takes no string.
+	n, ok := integer(p["postfix_count"])
+	if !ok {
+		return nil, fmt.Errorf("'%s' object cannot be interpreted as an integer", pyType(p["postfix_count"]))
+	}
+	if err := checkString((len(nl) + len(str(p["postfix"]))) * max(n, 0)); err != nil {
+		return nil, err
+	}
+	for range max(n, 0) {
+		sb.WriteString(nl + str(p["postfix"]))
+	}
+	if truthy(p["end"]) {
+		sb.WriteString(nl + str(p["end"]))
+	}
+	return sb.String(), nil
 }
 
 func filterRandom(ev *evaluator, in any, a args) (any, error) {

@@ -34,7 +34,8 @@ func init() {
 		"batch":     filterBatch, "indent": filterIndent, "center": filterCenter,
 		"format": filterFormat, "wordcount": filterWordcount,
 		"truncate": filterTruncate, "groupby": filterGroupby,
-		"safe": identity, "e": identity, "escape": identity, "forceescape": identity,
+		"safe": identity, "e": filterEscape, "escape": filterEscape, "forceescape": filterEscape,
+
 		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
 	} {
 		filters[name] = fn
@@ -532,14 +533,13 @@ func filterItems(_ *evaluator, in any, _ args) (any, error) {
 	return out, nil
 }
 
-// filterDictsort is Jinja2's dictsort(case_sensitive=False, by='key',
-// reverse=False): the pairs sorted by key or value, strings compared
-// lowercased unless case_sensitive.
+// filterDictsort is dictsort(case_sensitive=False, by='key', reverse=False).
 func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 	pairs, err := filterItems(ev, in, a)
 	if err != nil {
 		return nil, err
 	}
+	items := pairs.([]any)
 	caseSensitive := a.boolean(0, "case_sensitive", false)
 	by, _ := a.str(1, "by", "key")
 	pos := 0
@@ -548,11 +548,9 @@ func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 	case "value":
 		pos = 1
 	default:
-		return nil, fmt.Errorf("You can only sort by either \"key\" or \"value\"")
+		return nil, fmt.Errorf("You can only sort by either 'key' or 'value'")
 	}
-	items := pairs.([]any)
-	sortKey := func(p any) any {
-		v := p.(tuple)[pos]
+	sortKey := func(v any) any {
 		if s, ok := v.(string); ok && !caseSensitive {
 			return strings.ToLower(s)
 		}
@@ -560,7 +558,7 @@ func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 	}
 	var cmpErr error
 	sort.SliceStable(items, func(i, j int) bool {
-		c, err := compare(sortKey(items[i]), sortKey(items[j]))
+		c, err := compare(sortKey(items[i].(tuple)[pos]), sortKey(items[j].(tuple)[pos]))
 		if err != nil && cmpErr == nil {
 			cmpErr = err
 		}
@@ -573,6 +571,15 @@ func filterDictsort(ev *evaluator, in any, a args) (any, error) {
 		return filterReverse(ev, items, a)
 	}
 	return items, nil
+}
+
+// filterEscape is HTML escaping as markupsafe does it. Its result is plain
+// text here, not Markup, so escaping twice escapes twice.
+func filterEscape(_ *evaluator, in any, _ args) (any, error) {
+	if in == nil {
+		return "None", nil
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(str(in)), nil
 }
 
 func filterAttribute(ev *evaluator, in any, a args) (any, error) {

@@ -37,6 +37,8 @@ func init() {
 			}
 			return &namespace{m.(*dict)}, nil
 		},
+		"cycler": globalCycler,
+		"joiner": globalJoiner,
 		"undef": func(_ *evaluator, a args) (any, error) {
 			hint, _ := a.str(0, "hint", "")
 			if hint == "" {
@@ -118,7 +120,8 @@ func globalNow(ev *evaluator, a args) (any, error) {
 	if layout, ok := a.get(1, "fmt"); ok && layout != nil {
 		return strftime(t, str(layout)), nil
 	}
-	return t.Format("2006-01-02 15:04:05.000000"), nil
+	// A datetime, as Python's datetime.now(): now().year, now() - x...
+	return datetimeOf(t), nil
 }
 
 // globalDict is Python's dict(): keyword arguments in the order written.
@@ -220,4 +223,45 @@ func strftime(t time.Time, layout string) string {
 		}
 	}
 	return sb.String()
+}
+
+// globalCycler is Jinja2's cycler(*items): next() returns the items in
+// turn, current is the one next() returns next, reset() starts over.
+func globalCycler(_ *evaluator, a args) (any, error) {
+	items := a.pos
+	if len(items) == 0 {
+		return nil, fmt.Errorf("at least one item has to be provided")
+	}
+	ns := &namespace{value.DictOf("current", items[0])}
+	pos := 0
+	// The cycler's own state: set in place, the dict is the cycler's only.
+	ns.attrs.Set("next", &function{"next", func(*evaluator, []any, map[string]any) (any, error) {
+		v := items[pos]
+		pos = (pos + 1) % len(items)
+		ns.attrs.Set("current", items[pos])
+		return v, nil
+	}})
+	ns.attrs.Set("reset", &function{"reset", func(*evaluator, []any, map[string]any) (any, error) {
+		pos = 0
+		ns.attrs.Set("current", items[0])
+		return nil, nil
+	}})
+	return ns, nil
+}
+
+// globalJoiner is Jinja2's joiner(sep=', '): a function returning "" the
+// first time it is called and sep after.
+func globalJoiner(_ *evaluator, a args) (any, error) {
+	sep, err := a.str(0, "sep", ", ")
+	if err != nil {
+		return nil, err
+	}
+	used := false
+	return &function{"joiner", func(*evaluator, []any, map[string]any) (any, error) {
+		if !used {
+			used = true
+			return "", nil
+		}
+		return sep, nil
+	}}, nil
 }

@@ -38,12 +38,34 @@ func init() {
 			items := flattenTerms(terms)
 			out := make([]any, len(items))
 			for i, item := range items {
-				out[i] = []any{i, item}
+				out[i] = tuple{i, item}
 			}
 			return out, nil
 		},
 		"sequence": lookupSequence,
 	}
+}
+
+// lookupFailure is a lookup plugin's error whose Python class matters:
+// with no class, an AnsibleLookupError (or, with options, an
+// AnsibleOptionsError, raised even with errors='ignore'), which Ansible
+// does not wrap; else the class Ansible's wrapping message names.
+type lookupFailure struct {
+	msg     string
+	options bool
+	class   string
+}
+
+func (e *lookupFailure) Error() string { return e.msg }
+
+// lookupErrorf is an AnsibleLookupError.
+func lookupErrorf(format string, a ...any) error {
+	return &lookupFailure{msg: fmt.Sprintf(format, a...)}
+}
+
+// optionsErrorf is an AnsibleOptionsError.
+func optionsErrorf(format string, a ...any) error {
+	return &lookupFailure{msg: fmt.Sprintf(format, a...), options: true}
 }
 
 // lookup is lookup(name, terms..., wantlist=False) and query(...).
@@ -70,6 +92,12 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	onError, _ := kw["errors"].(string)
 	delete(kw, "errors")
 	ran, err := fn(ev, a.pos[1:], kw)
+	var lf *lookupFailure
+	if errors.As(err, &lf) && lf.class == "" && (lf.options || onError != "ignore" && onError != "warn") {
+		// AnsibleLookupError and AnsibleOptionsError reach the task as
+		// they are.
+		return nil, err
+	}
 	if err != nil {
 		switch onError {
 		case "ignore", "warn":
@@ -83,6 +111,9 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 			if errors.As(err, &ve) {
 				class = ve.PythonClass()
 			}
+			if lf != nil {
+				class = lf.class
+			}
 			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", name, class, err)
 			return nil, fmt.Errorf("%s. %w", msg, err)
 		}
@@ -90,7 +121,8 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	if ran == nil {
 		ran = []any{}
 	}
-	if wantList {
+	if wantList || len(ran) == 0 {
+		// An empty result is not joined: lookup() gives [].
 		return ran, nil
 	}
 	strs := make([]string, len(ran))
@@ -122,15 +154,9 @@ func lookupEnv(_ *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
-// findFile searches Ansible's lookup paths: the role's <subdir> and root,
+// lookupDirs are Ansible's lookup paths: the role's <subdir> and root,
 // then the playbook's.
-func (ev *evaluator) findFile(subdir, name string) (string, error) {
-	if filepath.IsAbs(name) {
-		if _, err := os.Stat(name); err != nil {
-			return "", fmt.Errorf("could not locate file in lookup: %s", name)
-		}
-		return name, nil
-	}
+func (ev *evaluator) lookupDirs(subdir string) []string {
 	var bases []string
 	for _, v := range []string{"role_path", "playbook_dir"} {
 		if dir, ok, _ := ev.lookupVar(v); ok {
@@ -142,7 +168,19 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 	if len(bases) == 0 {
 		bases = []string{subdir, "."}
 	}
-	for _, b := range bases {
+	return bases
+}
+
+// findFile searches Ansible's lookup paths: the role's <subdir> and root,
+// then the playbook's.
+func (ev *evaluator) findFile(subdir, name string) (string, error) {
+	if filepath.IsAbs(name) {
+		if _, err := os.Stat(name); err != nil {
+			return "", fmt.Errorf("could not locate file in lookup: %s", name)
+		}
+		return name, nil
+	}
+	for _, b := range ev.lookupDirs(subdir) {
 		p := filepath.Join(b, name)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
@@ -192,24 +230,78 @@ func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) 
 	return out, nil
 }
 
-func lookupTemplate(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
+// lookupTemplate is lookup('template'): each file rendered with the
+// variables, the template_* variables and template_vars, its includes
+// found beside it and then on the lookup paths, with the lookup's
+// delimiter options.
+func lookupTemplate(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
+	syn := DefaultSyntax()
+	for name, dst := range map[string]*string{
+		"variable_start_string": &syn.VariableStart, "variable_end_string": &syn.VariableEnd,
+		"comment_start_string": &syn.CommentStart, "comment_end_string": &syn.CommentEnd,
+	} {
+		if v, ok := kw[name]; ok && v != nil {
+			*dst = str(v)
+		}
+	}
+	extra := map[string]any{}
+	if tv, ok := kw["template_vars"]; ok && tv != nil {
+		m, isMap := tv.(*dict)
+		if !isMap {
+			return nil, fmt.Errorf("template_vars must be a dict, got %s", pyType(tv))
+		}
+		for k, v := range m.All() {
+			extra[k] = v
+		}
+	}
 	var out []any
 	for _, t := range terms {
 		p, err := ev.findFile("templates", str(t))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("the template file %s could not be found for the lookup", str(t))
 		}
 		data, err := vault.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		s, err := ev.eng.Render(p, string(data), ev.vars)
+		full, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		fv, err := FileVars(str(t), full, "", "Ansible managed", ev.eng.opts.Now())
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range extra {
+			fv[k] = v
+		}
+		search := append([]string{filepath.Dir(full)}, ev.lookupDirs("templates")...)
+		// Rendered within this call's limits, so that a template looking
+		// itself up ends at the recursion limit.
+		if err := ev.enter(); err != nil {
+			return nil, err
+		}
+		s, err := ev.eng.renderFile(newEvaluatorSharing(ev, overlayVars{fv, ev.vars}), p, string(data), syn, search)
+		ev.leave()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// overlayVars puts some variables over others.
+type overlayVars struct {
+	top  map[string]any
+	rest Vars
+}
+
+func (o overlayVars) Lookup(name string) (any, bool) {
+	if v, ok := o.top[name]; ok {
+		return v, true
+	}
+	return o.rest.Lookup(name)
 }
 
 func runPipe(term string) (string, error) {
@@ -285,36 +377,84 @@ func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// lookupFirstFound is first_found: the first of the candidate files that
+// exists in the lookup search paths. A term is a file name, a list of
+// terms, or a dict of files and paths (strings split on "," and ";",
+// paths also on ":"); kwargs files=, paths= and skip= apply to plain
+// string terms.
 func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
-	var names []any
-	for _, t := range flattenTerms(terms) {
-		if m, ok := t.(*dict); ok {
-			fv, _ := m.Get("files")
-			pv, _ := m.Get("paths")
-			files, _ := iterate(fv)
-			paths, _ := iterate(pv)
-			for _, f := range files {
-				if len(paths) == 0 {
-					names = append(names, f)
+	var search []string
+	skip := false
+	var walk func(terms []any) error
+	walk = func(terms []any) error {
+		for _, t := range terms {
+			opts := kw
+			switch x := t.(type) {
+			case *dict:
+				opts = x.Map()
+			case string:
+			case []any, tuple:
+				l, _ := asSeq(x)
+				if err := walk(l); err != nil {
+					return err
 				}
-				for _, p := range paths {
-					names = append(names, filepath.Join(str(p), str(f)))
-				}
+				continue
+			default:
+				return lookupErrorf("Invalid term supplied, can handle string, mapping or list of strings but got: <class '%s'> for %s", pyType(t), str(t))
 			}
-			continue
+			files := splitOn(opts["files"], ",;")
+			paths := splitOn(opts["paths"], ",:;")
+			skip = truthy(opts["skip"])
+			switch {
+			case len(paths) > 0:
+				for _, p := range paths {
+					for _, f := range files {
+						search = append(search, pyJoin([]string{p, f}))
+					}
+				}
+			case len(files) > 0:
+				// As in Ansible, files= replaces what came before.
+				search = files
+			default:
+				search = append(search, str(t))
+			}
 		}
-		names = append(names, t)
+		return nil
 	}
-	for _, n := range names {
-		if p, err := ev.findFile("files", str(n)); err == nil {
+	if err := walk(terms); err != nil {
+		return nil, err
+	}
+	subdir := "files"
+	if ev.loopSubdir != "" {
+		subdir = ev.loopSubdir
+	}
+	for _, n := range search {
+		if p, err := ev.findFile(subdir, n); err == nil {
 			abs, _ := filepath.Abs(p)
 			return []any{abs}, nil
 		}
 	}
-	if truthy(kw["skip"]) {
+	if skip {
 		return []any{}, nil
 	}
-	return nil, fmt.Errorf("No file was found when using first_found.")
+	return nil, &lookupFailure{msg: "No file was found when using first_found."}
+}
+
+// splitOn is first_found's _split_on: strings split on any of seps,
+// lists split item by item.
+func splitOn(v any, seps string) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.FieldsFunc(x, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	}
+	var out []string
+	items, _ := iterate(v)
+	for _, item := range items {
+		out = append(out, splitOn(item, seps)...)
+	}
+	return out
 }
 
 func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
@@ -461,14 +601,29 @@ func inclusiveLen(start, end, stride int) int {
 // (query(name, *terms)), and returns the list of its results. ok is false
 // when there is no such lookup.
 func (e *Engine) Query(name string, terms []any, vars Vars) (results []any, ok bool, err error) {
+	return e.QueryForAction(name, "", terms, vars)
+}
+
+// QueryForAction is Query for the with_<name> loop of a task running
+// action: as Ansible's task executor tells it, first_found then searches
+// templates/ for a template task, vars/ for include_vars, files/ for the
+// rest.
+func (e *Engine) QueryForAction(name, action string, terms []any, vars Vars) (results []any, ok bool, err error) {
 	if _, ok := lookups[name]; !ok {
 		return nil, false, nil
 	}
 	ev := newEvaluator(e, vars)
+	ev.loopSubdir = "files"
+	for _, sub := range []string{"template", "var"} {
+		if strings.Contains(action, sub) {
+			ev.loopSubdir = sub + "s"
+			break
+		}
+	}
 	v, err := ev.lookup(args{pos: append([]any{name}, terms...), kw: map[string]any{}}, true)
 	if err != nil {
 		return nil, true, err
 	}
-	list, _ := v.([]any)
+	list, _ := plain(v).([]any)
 	return list, true, nil
 }

@@ -213,7 +213,8 @@ func braceFormat(s string, a args) (any, error) {
 			if end < 0 {
 				return nil, fmt.Errorf("Single '{' encountered in format string")
 			}
-			field, _, _ := strings.Cut(s[i+1:i+end], ":")
+			field, spec, _ := strings.Cut(s[i+1:i+end], ":")
+			field, conv, _ := strings.Cut(field, "!")
 			var v any
 			var ok bool
 			if field == "" {
@@ -229,7 +230,14 @@ func braceFormat(s string, a args) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("format: missing argument for {%s}", field)
 			}
-			sb.WriteString(str(v))
+			if conv == "r" {
+				v = repr(v)
+			}
+			out, err := formatSpec(v, spec)
+			if err != nil {
+				return nil, err
+			}
+			sb.WriteString(out)
 			i += end
 		default:
 			sb.WriteByte(c)

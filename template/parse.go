@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
@@ -15,6 +16,15 @@ type parser struct {
 	toks  []*tokens.Token
 	i     int
 	depth int // nesting of expressions and blocks, bounded by maxDepth
+	// blocks collects the {% block %}s met, by name.
+	blocks map[string]*blockStmt
+	// ends and tags are the stacks of the end tags looked for and of the
+	// blocks open, for Jinja2's messages about unknown tags.
+	ends [][]string
+	tags []string
+	// seen counts the uses of varargs and kwargs, which make a macro
+	// take extra arguments.
+	seen map[string]int
 }
 
 // enter counts one level of nesting; leave must follow. Without a bound a
@@ -38,25 +48,30 @@ type syntaxError struct {
 func (e *syntaxError) Error() string { return e.msg }
 
 // parse parses a whole template source.
-func parse(src string) (*parsedTemplate, error) {
-	toks, bad := lex(src)
+func parse(src string, syn Syntax) (*parsedTemplate, error) {
+	toks, bad := lex(src, syn)
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
-	p := &parser{toks: toks}
+	p := &parser{toks: toks, seen: map[string]int{}}
 	body, end, err := p.parseBody()
 	if err != nil {
 		return nil, err
 	}
 	if end != "" {
-		return nil, p.errorf("Encountered unknown tag '%s'.", end)
+		return nil, p.unknownTag(end)
 	}
+	// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
+	// ends with one.
 	t := &parsedTemplate{
 		body:             body,
-		trailingNewlines: trailingNewlines(strings.ReplaceAll(src, "\r\n", "\n")),
+		trailingNewlines: trailingNewlines(src),
+		syn:              syn,
+		blocks:           p.blocks,
 		keepText:         textFilterAtEnd.MatchString(src),
 	}
-	if len(body) == 1 {
+	// The lexer dropped a final newline: "{{ x }}\n" is text, not x.
+	if len(body) == 1 && t.trailingNewlines == 0 {
 		if out, ok := body[0].(*outputStmt); ok {
 			t.single = out.e
 		}
@@ -70,11 +85,11 @@ var textFilterAtEnd = regexp.MustCompile(`^.*?\|\s*(?:string|to_json|to_nice_jso
 
 // parseExpressionSource parses a bare expression such as a `when:` value.
 func parseExpressionSource(src string) (expr, error) {
-	toks, bad := lex("{{ " + src + " }}")
+	toks, bad := lex("{{ "+src+" }}", DefaultSyntax())
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
-	p := &parser{toks: toks}
+	p := &parser{toks: toks, seen: map[string]int{}}
 	if err := p.expect(tokens.VariableBegin, "'{{'"); err != nil {
 		return nil, err
 	}
@@ -200,6 +215,9 @@ func (p *parser) parseBody() ([]stmt, string, error) {
 			}
 		case tokens.VariableBegin:
 			p.next()
+			if err := p.expectExpression(); err != nil {
+				return nil, "", err
+			}
 			e, err := p.parseExpr(true)
 			if err != nil {
 				return nil, "", err
@@ -255,13 +273,16 @@ func (p *parser) blockEnd() error {
 }
 
 // parseUntil parses a body that must end with one of the given tags and
-// returns the tag found.
+// returns the tag found. The tags are listed in Jinja2's order, which its
+// error messages keep.
 func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, error) {
 	if err := p.enter(); err != nil {
 		return nil, "", err
 	}
 	defer p.leave()
-	line := p.cur().Line
+	p.ends = append(p.ends, ends)
+	p.tags = append(p.tags, opener)
+	defer func() { p.ends, p.tags = p.ends[:len(p.ends)-1], p.tags[:len(p.tags)-1] }()
 	body, end, err := p.parseBody()
 	if err != nil {
 		return nil, "", err
@@ -271,10 +292,34 @@ func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, erro
 			return body, end, nil
 		}
 	}
-	if end == "" {
-		return nil, "", &syntaxError{line: line, msg: fmt.Sprintf("unexpected end of template, expected '%s' to close the '%s' block", ends[len(ends)-1], opener)}
+	return nil, "", p.unknownTag(end)
+}
+
+// unknownTag is Jinja2's fail_unknown_tag and fail_eof: name is the tag
+// found, "" at the end of the template.
+func (p *parser) unknownTag(name string) error {
+	var msg []string
+	if name == "" {
+		msg = append(msg, "Unexpected end of template.")
+	} else {
+		msg = append(msg, fmt.Sprintf("Encountered unknown tag '%s'.", name))
 	}
-	return nil, "", p.errorf("encountered unknown tag '%s', expected %s", end, strings.Join(quoteAll(ends), " or "))
+	if len(p.ends) > 0 {
+		looking := strings.Join(quoteAll(p.ends[len(p.ends)-1]), " or ")
+		expected := false
+		for _, level := range p.ends {
+			expected = expected || slices.Contains(level, name)
+		}
+		if name != "" && expected {
+			msg = append(msg, "You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for "+looking+".")
+		} else {
+			msg = append(msg, "Jinja was looking for the following tags: "+looking+".")
+		}
+	}
+	if len(p.tags) > 0 {
+		msg = append(msg, fmt.Sprintf("The innermost block that needs to be closed is '%s'.", p.tags[len(p.tags)-1]))
+	}
+	return &syntaxError{line: p.cur().Line, msg: strings.Join(msg, " ")}
 }
 
 func quoteAll(ss []string) []string {

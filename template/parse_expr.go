@@ -46,8 +46,11 @@ func (p *parser) parseExpr(withCond bool) (expr, error) {
 	return e, nil
 }
 
-// parseTupleOrExpr parses "a, b" as a tuple, used by {% set %} and {% do %}.
+// parseTupleOrExpr parses "a, b" as a tuple, used by {% set %}.
 func (p *parser) parseTupleOrExpr() (expr, error) {
+	if err := p.expectExpression(); err != nil {
+		return nil, err
+	}
 	line := p.cur().Line
 	e, err := p.parseExpr(true)
 	if err != nil || !p.is(tokens.Comma) {
@@ -190,6 +193,9 @@ func (p *parser) parsePrimary() (expr, error) {
 			return &literalExpr{ln, false}, nil
 		case "none", "None":
 			return &literalExpr{ln, nil}, nil
+		}
+		if t.Val == "varargs" || t.Val == "kwargs" {
+			p.seen[t.Val]++
 		}
 		return &nameExpr{ln, t.Val}, nil
 	case tokens.String:
@@ -489,4 +495,19 @@ func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
 		}
 	}
 	return f, nil
+}
+
+// expectExpression is the check of Jinja2's parse_tuple, which parses the
+// expressions of {{ }}, if, elif, for and set: an expression that ends
+// before it starts is "Expected an expression".
+func (p *parser) expectExpression() error {
+	switch p.cur().Type {
+	case tokens.VariableEnd, tokens.BlockEnd, tokens.RightParenthesis:
+		d := describe(p.cur())
+		if !strings.HasPrefix(d, "'") {
+			d = "'" + d + "'"
+		}
+		return p.errorf("Expected an expression, got %s", d)
+	}
+	return nil
 }

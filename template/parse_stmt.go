@@ -13,25 +13,30 @@ var statementParsers map[string]statementParser
 
 func init() {
 	statementParsers = map[string]statementParser{
-		"if":       parseIf,
-		"for":      parseFor,
-		"set":      parseSet,
-		"macro":    parseMacro,
-		"call":     parseCallBlock,
-		"with":     parseWith,
-		"filter":   parseFilterBlock,
-		"do":       parseDo,
-		"break":    parseLoopControl(true),
-		"continue": parseLoopControl(false),
-		"raw":      parseRaw,
-		"block":    parseBlock,
-		"include":  parseInclude,
+		"if":         parseIf,
+		"for":        parseFor,
+		"set":        parseSet,
+		"macro":      parseMacro,
+		"call":       parseCallBlock,
+		"with":       parseWith,
+		"filter":     parseFilterBlock,
+		"raw":        parseRaw,
+		"block":      parseBlock,
+		"include":    parseInclude,
+		"extends":    parseExtends,
+		"print":      parsePrint,
+		"autoescape": parseAutoescape,
+		"import":     parseImport,
+		"from":       parseFrom,
 	}
 }
 
 func parseIf(p *parser, line int) (stmt, error) {
 	s := &ifStmt{pos: pos{line}}
 	for {
+		if err := p.expectExpression(); err != nil {
+			return nil, err
+		}
 		cond, err := p.parseExpr(true)
 		if err != nil {
 			return nil, err
@@ -78,6 +83,9 @@ func parseFor(p *parser, line int) (stmt, error) {
 	if err := p.expect(tokens.In, "'in'"); err != nil {
 		return nil, err
 	}
+	if err := p.expectExpression(); err != nil {
+		return nil, err
+	}
 	iter, err := p.parseExpr(false)
 	if err != nil {
 		return nil, err
@@ -96,7 +104,7 @@ func parseFor(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
-	body, end, err := p.parseUntil("for", "else", "endfor")
+	body, end, err := p.parseUntil("for", "endfor", "else")
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +139,19 @@ func parseSet(p *parser, line int) (stmt, error) {
 			break
 		}
 		p.next()
+	}
+	if p.is(tokens.Pipe) && s.attr == "" && len(s.targets) == 1 {
+		for p.is(tokens.Pipe) {
+			p.next()
+			f, err := p.parseFilterCall(nil)
+			if err != nil {
+				return nil, err
+			}
+			s.filters = append(s.filters, f)
+		}
+		if !p.is(tokens.BlockEnd) {
+			return nil, p.errorf("expected end of statement block, got %s", describe(p.cur()))
+		}
 	}
 	if p.is(tokens.BlockEnd) {
 		p.next()
@@ -193,9 +214,11 @@ func parseMacro(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
+	va, kw := p.seen["varargs"], p.seen["kwargs"]
 	if m.body, _, err = p.parseUntil("macro", "endmacro"); err != nil {
 		return nil, err
 	}
+	m.varargs, m.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
 	return &macroStmt{pos{line}, m}, p.blockEnd()
 }
 
@@ -217,9 +240,11 @@ func parseCallBlock(p *parser, line int) (stmt, error) {
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
+	va, kw := p.seen["varargs"], p.seen["kwargs"]
 	if caller.body, _, err = p.parseUntil("call", "endcall"); err != nil {
 		return nil, err
 	}
+	caller.varargs, caller.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
 	return &callBlockStmt{pos{line}, call, caller}, p.blockEnd()
 }
 
@@ -276,20 +301,6 @@ func parseFilterBlock(p *parser, line int) (stmt, error) {
 	return s, p.blockEnd()
 }
 
-func parseDo(p *parser, line int) (stmt, error) {
-	e, err := p.parseTupleOrExpr()
-	if err != nil {
-		return nil, err
-	}
-	return &doStmt{pos{line}, e}, p.blockEnd()
-}
-
-func parseLoopControl(brk bool) statementParser {
-	return func(p *parser, line int) (stmt, error) {
-		return &loopControlStmt{pos{line}, brk}, p.blockEnd()
-	}
-}
-
 // parseRaw takes the text the lexer left untouched up to {% endraw %}.
 func parseRaw(p *parser, line int) (stmt, error) {
 	trimLeft := trimsAfter(p.cur())
@@ -316,46 +327,38 @@ func parseRaw(p *parser, line int) (stmt, error) {
 	return &dataStmt{pos{line}, text}, p.blockEnd()
 }
 
-// parseBlock renders a {% block %} in place: without template inheritance
-// a block is just its body.
-func parseBlock(p *parser, line int) (stmt, error) {
-	if _, err := p.expectName(); err != nil {
+// parsePrint is {% print a, b %}: each expression output as {{ }} does.
+func parsePrint(p *parser, line int) (stmt, error) {
+	s := &printStmt{pos: pos{line}}
+	for !p.is(tokens.BlockEnd) {
+		if len(s.outputs) > 0 {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return nil, err
+			}
+		}
+		e, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		s.outputs = append(s.outputs, &outputStmt{pos{line}, e})
+	}
+	return s, p.blockEnd()
+}
+
+// parseAutoescape is {% autoescape false %}...{% endautoescape %}, which
+// changes nothing in Ansible's environment. Escaping (true) needs Markup
+// values, which gansible does not have, and is refused when rendered.
+func parseAutoescape(p *parser, line int) (stmt, error) {
+	on, err := p.parseExpr(true)
+	if err != nil {
 		return nil, err
 	}
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
-	body, _, err := p.parseUntil("block", "endblock")
+	body, _, err := p.parseUntil("autoescape", "endautoescape")
 	if err != nil {
 		return nil, err
 	}
-	if p.is(tokens.Name) {
-		p.next()
-	}
-	return &ifStmt{pos: pos{line}, conds: []expr{&literalExpr{pos{line}, true}}, bodies: [][]stmt{body}}, p.blockEnd()
-}
-
-// parseInclude parses {% include 'file' [ignore missing] [with context] %}.
-func parseInclude(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	s := &includeStmt{pos: pos{line}, name: name}
-	if p.isName("ignore") {
-		p.next()
-		if !p.isName("missing") {
-			return nil, p.errorf("expected 'missing' after 'ignore'")
-		}
-		p.next()
-		s.ignoreMissing = true
-	}
-	if p.isName("with", "without") {
-		p.next()
-		if !p.isName("context") {
-			return nil, p.errorf("expected 'context'")
-		}
-		p.next()
-	}
-	return s, p.blockEnd()
+	return &autoescapeStmt{pos{line}, on, body}, p.blockEnd()
 }

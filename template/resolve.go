@@ -18,6 +18,12 @@ type evaluator struct {
 	// kwOrder names the keyword arguments of the call being made, in
 	// the order written: dict(b=1, a=2) keeps it, as Python does.
 	kwOrder []string
+	// search is where include, import and extends find templates; nil
+	// for playbook strings, which use the playbook's directory.
+	search []string
+	// loopSubdir is where first_found looks in a with_first_found loop
+	// (templates, vars or files, after the task's action); "" is files.
+	loopSubdir string
 }
 
 func newEvaluator(eng *Engine, vars Vars) *evaluator {

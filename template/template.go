@@ -18,8 +18,16 @@
 // Dicts are package value's insertion-ordered *value.Dict, as Python's;
 // a Go map handed in is read with its keys sorted.
 //
-// Known differences from Ansible: the random filter is deterministic, and
-// only the sha512 scheme of password_hash is implemented.
+// Known differences from Ansible: dict keys are strings
+// (rekey_on_member on an int member keys by its text), the random filter
+// is deterministic, only the sha512 scheme of password_hash and of the
+// password lookup's encrypt= is implemented, json_query returns whole
+// floats as ints, the urlize filter, the url lookup, the config lookup
+// of settings gansible does not read and to_datetime with time zones fail
+// as not supported, and the methods that change a list or dict (append,
+// update...) store the changed value back into the name, variable or
+// namespace attribute they were called on, so other references to the
+// same list taken before do not see the change (mutate.go).
 package template
 
 import (
@@ -49,6 +57,15 @@ func (m MapVars) Lookup(name string) (any, bool) {
 	return v, ok
 }
 
+// Names implements VarNames.
+func (m MapVars) Names() []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	return names
+}
+
 // HostVars is the value of the magic variable hostvars. Indexing it yields
 // a host's variables, templated lazily in that host's context.
 type HostVars interface {
@@ -71,13 +88,20 @@ type Deferred interface {
 type Options struct {
 	// Now returns the current time for now(); time.Now when nil.
 	Now func() time.Time
+	// MatchHosts returns the names of the inventory hosts a host pattern
+	// selects, for the inventory_hostnames lookup; without it that
+	// lookup fails.
+	MatchHosts func(pattern string) ([]string, error)
+	// Setting returns the value of an Ansible setting (DEFAULT_FORKS...)
+	// for the config lookup, and whether it is known.
+	Setting func(name string) (any, bool)
 }
 
 // Engine renders templates. It is safe for concurrent use.
 type Engine struct {
 	opts  Options
 	omit  string
-	cache sync.Map // source text -> *parsedTemplate or error
+	cache sync.Map // cacheKey -> *parsedTemplate or error
 	exprs sync.Map // expression text -> expr or error
 }
 
@@ -94,14 +118,40 @@ func New(opts Options) *Engine {
 // it are to be dropped.
 func (e *Engine) Omit() string { return e.omit }
 
-// Render renders a template file's content; name appears in errors.
+// Render renders a template file's content with Ansible's default
+// environment; name appears in errors.
 func (e *Engine) Render(name, text string, vars Vars) (string, error) {
-	t, err := e.parse(text)
+	return e.RenderFile(name, text, vars, FileOptions{})
+}
+
+// FileOptions is how the template module renders a file.
+type FileOptions struct {
+	// Syntax is the environment the file is lexed with; the zero value
+	// is DefaultSyntax. A "#jinja2:" first line overrides it.
+	Syntax Syntax
+	// SearchPath is where {% include %}, {% import %} and {% extends %}
+	// look for templates, in order. When nil, the playbook's directory
+	// (playbook_dir) is, as for templates in playbook strings.
+	SearchPath []string
+}
+
+// RenderFile renders a template file's content; name appears in errors.
+func (e *Engine) RenderFile(name, text string, vars Vars, opts FileOptions) (string, error) {
+	syn := opts.Syntax
+	if syn == (Syntax{}) {
+		syn = DefaultSyntax()
+	}
+	return e.renderFile(newEvaluator(e, vars), name, text, syn, opts.SearchPath)
+}
+
+// renderFile renders a template file with evaluator ev.
+func (e *Engine) renderFile(ev *evaluator, name, text string, syn Syntax, search []string) (string, error) {
+	t, err := e.parseTop(text, syn)
 	if err != nil {
 		return "", templateError(name, text, err)
 	}
-	ev := newEvaluator(e, vars)
-	out, err := ev.render(t)
+	ev.search = search
+	out, err := ev.render(t, name)
 	if err != nil {
 		return "", templateError(name, text, err)
 	}
@@ -168,19 +218,44 @@ func (e *Engine) eval(ev *evaluator, src string) (any, error) {
 	return plain(v), nil
 }
 
-func (e *Engine) parse(src string) (*parsedTemplate, error) {
-	if v, ok := e.cache.Load(src); ok {
+// parseTop parses the source of a template rendered on its own (a file or
+// a playbook string), where Ansible honours a "#jinja2:" header.
+func (e *Engine) parseTop(src string, syn Syntax) (*parsedTemplate, error) {
+	body, syn, err := e.applyHeader(src, syn)
+	if err != nil {
+		return nil, err
+	}
+	t, err := e.parse(body, syn)
+	if err != nil || body == src {
+		return t, err
+	}
+	// The newlines to restore are counted on the text before the header
+	// went, as Ansible does.
+	c := *t
+	c.trailingNewlines = trailingNewlines(src)
+	return &c, nil
+}
+
+// cacheKey tells apart the same text lexed with different syntax.
+type cacheKey struct {
+	syn Syntax
+	src string
+}
+
+func (e *Engine) parse(src string, syn Syntax) (*parsedTemplate, error) {
+	key := cacheKey{syn, src}
+	if v, ok := e.cache.Load(key); ok {
 		if err, bad := v.(error); bad {
 			return nil, err
 		}
 		return v.(*parsedTemplate), nil
 	}
-	t, err := parse(src)
+	t, err := parse(src, syn)
 	if err != nil {
-		e.cache.Store(src, err)
+		e.cache.Store(key, err)
 		return nil, err
 	}
-	e.cache.Store(src, t)
+	e.cache.Store(key, t)
 	return t, nil
 }
 

@@ -35,7 +35,7 @@ func init() {
 		"string":    typeTest(func(v any) bool { _, ok := v.(string); return ok }),
 		"number": typeTest(func(v any) bool {
 			switch v.(type) {
-			case int, *big.Int, float64:
+			case int, *big.Int, float64, bool: // Python's bool is a Number
 				return true
 			}
 			return false
@@ -218,6 +218,10 @@ func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
 	fn, ok := tests[n.name]
 	if !ok {
 		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
+	}
+	if n.name == "vault_encrypted" {
+		// The test looks at the variable as written, not its plaintext.
+		return ev.isVaulted(n.in, f) != n.negate, nil
 	}
 	v, err := ev.eval(n.in, f)
 	if err != nil {

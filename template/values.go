@@ -150,6 +150,12 @@ func typeRepr(v any) string {
 		return "'ansible.vars.hostvars.HostVarsVars object'"
 	case *hostVarsValue:
 		return "'ansible.vars.hostvars.HostVars object'"
+	case *templateModule:
+		return "'jinja2.environment.TemplateModule object'"
+	case *loopObj:
+		return "'jinja2.runtime.LoopContext object'"
+	case *selfRef:
+		return "'jinja2.runtime.TemplateReference object'"
 	}
 	return fmt.Sprintf("'%T object'", v)
 }
@@ -270,17 +276,39 @@ func same(a, b any) bool {
 
 // truthy is Python's truth test.
 func truthy(v any) bool {
-	if x, ok := v.(*hostVarsValue); ok {
+	switch x := v.(type) {
+	case *hostVarsValue:
 		return len(x.hv.Hosts()) > 0
+	case pyTimedelta:
+		return x.us != 0
 	}
 	return value.Truthy(v)
 }
 
 // str is Python's str().
-func str(v any) string { return value.Str(v) }
+func str(v any) string {
+	if p, ok := v.(pyObject); ok {
+		return p.pyStr()
+	}
+	return value.Str(v)
+}
 
 // repr is Python's repr().
 func repr(v any) string { return value.Repr(v) }
+
+// The template package's own objects print as Jinja2's (value.Reprer).
+
+func (m *templateModule) Repr() string { return m.out }
+
+func (l *loopObj) Repr() string {
+	return fmt.Sprintf("<LoopContext %v/%v>", l.attrs["index"], l.attrs["length"])
+}
+
+func (s *selfRef) Repr() string { return "<TemplateReference " + value.Quote(s.tc.name) + ">" }
+
+func (d pyDatetime) Repr() string { return d.pyRepr() }
+
+func (d pyTimedelta) Repr() string { return d.pyRepr() }
 
 // number returns v as a float64 and whether it is a number (bools count,
 // as in Python).
@@ -305,6 +333,9 @@ func equal(a, b any) bool { return value.Equal(a, b) }
 
 // compare orders a and b as Python's < does, failing for mixed types.
 func compare(a, b any) (int, error) {
+	if c, ok := compareTime(a, b); ok {
+		return c, nil
+	}
 	if c, ok := compareBig(a, b); ok {
 		return c, nil
 	}
@@ -350,8 +381,13 @@ func compareInts(a, b int) int {
 
 // pyType is the Python type name of a value, for error messages.
 func pyType(v any) string {
-	if _, ok := v.(*undefined); ok {
+	switch x := v.(type) {
+	case *undefined:
 		return "AnsibleUndefined"
+	case *loopObj:
+		return "LoopContext"
+	case pyObject:
+		return x.pyTypeName()
 	}
 	return value.TypeName(v)
 }
@@ -435,4 +471,22 @@ func length(v any) (int, error) {
 		return len(x.hv.Hosts()), nil
 	}
 	return 0, fmt.Errorf("object of type '%s' has no len()", pyType(v))
+}
+
+// quotePython quotes s the way Python's repr does.
+func quotePython(s string) string { return value.Quote(s) }
+
+// formatFloat is Python's repr of a float.
+func formatFloat(f float64) string { return value.FormatFloat(f) }
+
+func equalItems(x, y []any) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -12,7 +12,12 @@ import (
 // Unsafe marks data that came back from a host (registered results, facts)
 // or an inline vault secret: it is never templated, even when it contains
 // "{{". It prints, compares and dumps as the value it holds.
-type Unsafe struct{ V any }
+type Unsafe struct {
+	V any
+	// Vault is set for the plaintext of an inline !vault value: the
+	// vault_encrypted test is true for a variable holding it.
+	Vault bool
+}
 
 // Tuple is a Python tuple: a list that prints with parentheses.
 type Tuple []any

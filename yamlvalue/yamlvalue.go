@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -24,6 +26,9 @@ import (
 
 // VaultTag marks an inline vaulted string (ansible-vault encrypt_string).
 const VaultTag = "!vault"
+
+// UnsafeTag marks a string that is never templated.
+const UnsafeTag = "!unsafe"
 
 // decryptScalar decrypts an inline !vault value with the process's
 // secrets. Like Ansible's AnsibleVaultEncryptedUnicode, the plaintext is
@@ -41,7 +46,7 @@ func decryptScalar(file string, n *yaml.Node) (any, error) {
 	case err != nil:
 		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
 	}
-	return value.Unsafe{V: string(plain)}, nil
+	return value.Unsafe{V: string(plain), Vault: true}, nil
 }
 
 // VaultValue is an inline vaulted string that could not be decrypted when
@@ -59,7 +64,7 @@ func (v *VaultValue) Value() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return value.Unsafe{V: string(plain)}, nil
+	return value.Unsafe{V: string(plain), Vault: true}, nil
 }
 
 // Pos is a position in a source file.
@@ -147,6 +152,7 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	if err := checkAliasExpansion(name, root); err != nil {
 		return nil, err
 	}
+	warnDuplicateKeys(name, root)
 	return root, nil
 }
 
@@ -175,6 +181,49 @@ func DecodeAll(name string, data []byte) ([]any, error) {
 		}
 		out = append(out, v)
 	}
+}
+
+// warn receives the loader's warnings; SetWarner sets it.
+var warn atomic.Pointer[func(string)]
+
+// SetWarner makes f receive the warnings of YAML loading (duplicate keys),
+// as Ansible prints them while it loads a file. Without it they are not
+// shown.
+func SetWarner(f func(string)) { warn.Store(&f) }
+
+// warnDuplicateKeys warns of each mapping that sets a key twice, as
+// Ansible's loader does; the last value is the one used.
+func warnDuplicateKeys(name string, root *yaml.Node) {
+	w := warn.Load()
+	if w == nil {
+		return
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+					continue
+				}
+				if seen[k.Value] {
+					file := name
+					if abs, err := filepath.Abs(name); err == nil {
+						file = abs
+					}
+					(*w)(fmt.Sprintf("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", file, n.Line, n.Column, k.Value))
+				}
+				seen[k.Value] = true
+			}
+		}
+		for _, c := range n.Content {
+			if c.Kind != yaml.AliasNode {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
 }
 
 func syntaxError(name string, err error) error {
@@ -314,8 +363,13 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		if n.Tag == VaultTag {
+		switch n.Tag {
+		case VaultTag:
 			return decryptScalar(d.file, n)
+		case UnsafeTag:
+			// Ansible's AnsibleUnsafeText: never templated, wherever it
+			// goes.
+			return value.Unsafe{V: n.Value}, nil
 		}
 		return Scalar(n), nil
 	}

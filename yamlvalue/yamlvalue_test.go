@@ -20,7 +20,7 @@ func TestYAML11Scalars(t *testing.T) {
 		{"0644", 420}, {"644", 644}, {"0x1f", 31}, {"1_000", 1000}, {"-3", -3},
 		{"1.5", 1.5}, {"~", nil}, {"", nil}, {"null", nil},
 		{"abc", "abc"}, {"1.2.3", "1.2.3"}, {"'0644'", "0644"},
-		{"!unsafe '{{ x }}'", "{{ x }}"},
+		{"!unsafe '{{ x }}'", value.Unsafe{V: "{{ x }}"}},
 	}
 	for _, tt := range tests {
 		node, err := Parse("t.yml", []byte("v: "+tt.src))

@@ -58,6 +58,7 @@ func inventoryCases() []inventoryCase {
 		{"hostlist", "h1,h2:2222, localhost ,web[1:2]", "h2", nil},
 		{"multi", "inv1/hosts", "x1", []string{"-i", "inv2/hosts", "--playbook-dir", "play"}},
 		{"script", "inventory.sh", "w1", nil},
+		{"toml", "hosts.toml", "host2", nil},
 	} {
 		base := append([]string{"-i", c.source}, c.extra...)
 		for _, action := range []struct {
@@ -88,6 +89,7 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"script-failing", "script", []string{"-i", "failing.sh", "--graph"}},
 		inventoryCase{"script-not-executable", "script", []string{"-i", "noexec.sh", "--graph"}},
 		inventoryCase{"script-with-ini", "script", []string{"-i", "inventory.sh", "-i", "../children/hosts", "--graph"}},
+		inventoryCase{"toml-bad-hosts", "toml", []string{"-i", "badhosts.toml", "--graph"}},
 		inventoryCase{"host-pattern", "children", []string{"-i", "hosts", "--host", "d*"}},
 		inventoryCase{"host-localhost", "children", []string{"-i", "hosts", "--host", "localhost"}},
 		inventoryCase{"verbose", "children", []string{"-i", "hosts", "--graph", "-v"}},

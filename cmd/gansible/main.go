@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gansible/gansible/config"
+	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
@@ -65,10 +66,11 @@ type flags struct {
 	check, diff, become, askBecomePass     bool
 	askPass, syntaxCheck, listHosts        bool
 	listTasks, listTags, showVersion, help bool
-	sudo                                   bool
+	sudo, forceHandlers                    bool
 	sudoUser                               string
 	sshCommonArgs, sshExtraArgs            string
 	events                                 string
+	flushCache                             bool
 	vault                                  vaultFlags
 }
 
@@ -83,6 +85,8 @@ func newFlagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.listTasks, "list-tasks", false, "list all tasks that would be executed")
 	fs.BoolVar(&f.listTags, "list-tags", false, "list all available tags")
 	fs.StringVar(&f.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&f.flushCache, "flush-cache", false, "clear the fact cache for every host in inventory")
+	fs.BoolVar(&f.forceHandlers, "force-handlers", false, "run handlers even if a task fails")
 	fs.BoolVar(&f.showVersion, "version", false, "show program's version number and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help message and exit")
 	return fs
@@ -259,6 +263,7 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 		out.Warning(w)
 	}
 	s := &setup{cfg: cfg, cwd: cwd, out: out}
+	yamlvalue.SetWarner(out.Warning)
 	// The plays' default strategy: only linear runs, and running another
 	// as linear would change what the plays mean.
 	if st := cfg.Strategy; st != "linear" && st != "ansible.builtin.linear" {
@@ -334,6 +339,22 @@ func (s *setup) loader() *playbook.Loader {
 	}
 }
 
+// engine is the run's template engine: its inventory_hostnames and config
+// lookups see this run's inventory and settings.
+func (s *setup) engine() *template.Engine {
+	return template.New(template.Options{
+		MatchHosts: func(pattern string) ([]string, error) {
+			hosts, err := s.inv.Match(pattern)
+			names := make([]string, len(hosts))
+			for i, h := range hosts {
+				names[i] = h.Name
+			}
+			return names, err
+		},
+		Setting: s.cfg.Setting,
+	})
+}
+
 // options are the runner's settings from the flags and the setup.
 func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 	cfg := s.cfg
@@ -341,7 +362,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Inventory:        s.inv,
 		InventorySources: s.sources,
 		Loader:           loader,
-		Engine:           template.New(template.Options{}),
+		Engine:           s.engine(),
 		Out:              s.out,
 		ExtraVars:        s.extraVars,
 		Limit:            f.limit,
@@ -353,6 +374,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
+		ForceHandlers:    f.forceHandlers || cfg.ForceHandlers,
 		RetryFiles:       cfg.RetryFiles,
 		RetrySavePath:    cfg.RetrySavePath,
 		Connection:       f.connection,
@@ -421,6 +443,16 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	}
 
 	opts := s.options(f, loader)
+	cache, err := factcache.New(factcache.Settings{
+		Plugin:     s.cfg.FactCaching,
+		Connection: s.cfg.FactCachingConnection,
+		Prefix:     s.cfg.FactCachingPrefix,
+		Timeout:    time.Duration(s.cfg.FactCachingTimeout) * time.Second,
+	})
+	if err != nil {
+		return &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	}
+	opts.FactCache, opts.FlushCache = cache, f.flushCache
 	if f.listHosts || f.listTasks || f.listTags {
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}

@@ -1,10 +1,10 @@
-package main
+package output
 
 import "testing"
 
 // The expected lines are Python 3.11's textwrap.fill(msg, 79), which
 // Ansible's display applies to warnings.
-func TestWrapWarningAsTextwrap(t *testing.T) {
+func TestWrapAsTextwrap(t *testing.T) {
 	tests := []struct{ msg, want string }{
 		{"[WARNING]: Unable to parse /work/wt-inv/inventory/testdata/cases/multi/missing/hosts as an inventory source", "[WARNING]: Unable to parse /work/wt-\ninv/inventory/testdata/cases/multi/missing/hosts as an inventory source\n"},
 		{"[WARNING]: A duplicate localhost-like entry was found (127.0.0.1). First found localhost was localhost", "[WARNING]: A duplicate localhost-like entry was found (127.0.0.1). First found\nlocalhost was localhost\n"},
@@ -17,8 +17,8 @@ func TestWrapWarningAsTextwrap(t *testing.T) {
 		{"[WARNING]: Could not match supplied host pattern, ignoring: nope-nope-nopenope-nope-nopenope-nope-nopenope-nope-nopenope-nope-nope", "[WARNING]: Could not match supplied host pattern, ignoring: nope-nope-nopenope-\nnope-nopenope-nope-nopenope-nope-nopenope-nope-nope\n"},
 	}
 	for _, tt := range tests {
-		if got := wrapWarning(tt.msg); got != tt.want {
-			t.Errorf("wrapWarning(%q):\ngot  %q\nwant %q", tt.msg, got, tt.want)
+		if got := Wrap(tt.msg); got != tt.want {
+			t.Errorf("Wrap(%q):\ngot  %q\nwant %q", tt.msg, got, tt.want)
 		}
 	}
 }
