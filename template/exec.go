@@ -191,7 +191,7 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq an
 	var last []any
 	called := false
 	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
-		if called && equalItems(last, args) {
+		if called && equal(last, args) {
 			return false, nil
 		}
 		called, last = true, args

@@ -478,15 +478,3 @@ func quotePython(s string) string { return value.Quote(s) }
 
 // formatFloat is Python's repr of a float.
 func formatFloat(f float64) string { return value.FormatFloat(f) }
-
-func equalItems(x, y []any) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if !equal(x[i], y[i]) {
-			return false
-		}
-	}
-	return true
-}
