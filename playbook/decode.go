@@ -396,6 +396,13 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		return nil
 	}
 	d.actionArgs(t, actionKey, actionVal)
+	if t.ActionTemplate != "" {
+		if argsNode != nil {
+			d.fail(argsNode, "args cannot be given with a templated action: put them in the action string")
+			return nil
+		}
+		return []*Task{t}
+	}
 	if argsNode != nil {
 		extra, ok := d.value(argsNode).(*value.Dict)
 		if !ok && d.err == nil {
@@ -445,6 +452,24 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 				return
 			}
 			name = fields[0]
+			if strings.Contains(name, "{{") {
+				// Resolved per host at run time, as Ansible does; the
+				// banner shows the first word, Jinja2 blocks whole.
+				rest := ""
+				if words, err := splitArgs(strings.TrimSpace(x)); err == nil && len(words) > 0 {
+					name = words[0].text
+					rest = strings.TrimSpace(strings.TrimSpace(x)[words[0].end:])
+				}
+				// The arguments are split now, as for a module that
+				// takes no free form; only the name waits for the host.
+				args, err := ParseKV(rest, "")
+				if err != nil {
+					d.fail(val, "%v", err)
+					return
+				}
+				t.Action, t.ActionTemplate, t.Args = name, name, args
+				return
+			}
 			v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x), fields[0]))
 		case *value.Dict:
 			modV, _ := x.Get("module")
@@ -481,6 +506,23 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 	default:
 		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
 	}
+}
+
+// ResolveAction is the task an ActionTemplate names once its module name
+// is templated (rendered), on a copy of t. isAction says which names are
+// actions; includes, imports and meta cannot be chosen this way.
+func ResolveAction(t *Task, rendered string, isAction func(string) bool) (*Task, error) {
+	name := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(rendered), "ansible.builtin."), "ansible.legacy.")
+	if isAction != nil && !isAction(name) {
+		// Found only when the task runs: a host failure, as in Ansible.
+		return nil, fmt.Errorf("The module %s was not found in configured module paths", name)
+	}
+	if staticImports[name] || includeArgs[name] != nil || name == "meta" {
+		return nil, fmt.Errorf("%s: %s cannot be chosen by a templated action name in gansible", t.Pos, name)
+	}
+	resolved := *t
+	resolved.Action, resolved.ActionTemplate = name, ""
+	return &resolved, nil
 }
 
 // expandImport loads import_tasks, import_role and legacy include: of a task

@@ -76,8 +76,9 @@ func splitKV(w string) (key, value string, ok bool) {
 				continue
 			}
 			key = w[:i]
-			// Keys with white space or quotes are words of text.
-			if key == "" || strings.ContainsAny(key, " \t\r\n\v\f'\"{}") {
+			// Keys with white space or quotes are words of text, but a
+			// templated key ("{{ k }}={{ v }}") is a key, as in Ansible.
+			if key == "" || !strings.Contains(key, "{{") && strings.ContainsAny(key, " \t\r\n\v\f'\"{}") {
 				return "", "", false
 			}
 			return key, w[i+1:], true

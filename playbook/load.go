@@ -131,8 +131,16 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 			if inc == "include" {
 				l.warn("'include' for playbook includes is deprecated; use 'import_playbook' instead (%s)", yamlvalue.At(path, n))
 			}
+			var tags []string
+			if extra, tags, err = importKeywords(path, n, extra); err != nil {
+				return err
+			}
+			first := len(pb.Plays)
 			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), stack, yamlvalue.At(path, n)); err != nil {
 				return err
+			}
+			for _, p := range pb.Plays[first:] {
+				p.Tags = append(p.Tags, tags...)
 			}
 			continue
 		}
@@ -146,6 +154,40 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 		pb.Plays = append(pb.Plays, play)
 	}
 	return nil
+}
+
+// importKeywords reads the keywords beside an import_playbook: its vars
+// (with the k=v variables, the imported plays' variables over their own)
+// and tags (added to each imported play's). Any other is refused rather
+// than dropped.
+func importKeywords(file string, n *yaml.Node, kv map[string]any) (map[string]any, []string, error) {
+	vars := mergeVars(nil, kv)
+	var tags []string
+	d := decoder{file: file}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		switch key.Value {
+		case "import_playbook", "ansible.builtin.import_playbook", "include", "name":
+		case "vars":
+			v, err := yamlvalue.Decode(file, val)
+			if err != nil {
+				return nil, nil, err
+			}
+			m, ok := v.(map[string]any)
+			if v != nil && !ok {
+				return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, val), "Vars in a playbook import must be specified as a dictionary")
+			}
+			vars = mergeVars(vars, m)
+		case "tags":
+			tags = d.tags(val)
+			if d.err != nil {
+				return nil, nil, d.err
+			}
+		default:
+			return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, key), "'%s' on a playbook import is not supported by gansible yet", key.Value)
+		}
+	}
+	return vars, tags, nil
 }
 
 // playbookImport recognises `- include: x.yml` and `- import_playbook: x.yml`

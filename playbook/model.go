@@ -85,6 +85,11 @@ type Task struct {
 	Name   string
 	Action string         // module or action name, "" for a block
 	Args   map[string]any // raw module arguments; a free-form string is in _raw_params
+	// ActionTemplate is a templated module name (action: "{{ prefix }}copy
+	// src=a dest=b"): it is resolved for each host when the task runs (see
+	// ResolveAction); until then Action holds it too, for the banner, and
+	// Args the arguments, split as for a module without free form.
+	ActionTemplate string
 
 	Block, Rescue, Always []*Task
 	// Parent is the enclosing block, or the synthetic block of a role or an

@@ -35,8 +35,12 @@ func IsAction(name string) bool {
 	if controllerActions[name] {
 		return true
 	}
-	_, ok := modules.Lookup(name)
-	return ok
+	if _, ok := modules.Lookup(name); ok {
+		return true
+	}
+	// A module Ansible has and gansible has not yet: the playbook loads,
+	// and a task using it fails when it runs (runModule).
+	return modules.KnownToAnsible(name)
 }
 
 func isInclude(action string) bool {
@@ -322,6 +326,9 @@ func (r *run) findPath(t *playbook.Task, kind, name string) string {
 // runModule runs a module on the host (or the delegated host).
 func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, args map[string]any, tr taskRun) *taskResult {
 	m, ok := modules.Lookup(t.Action)
+	if !ok && modules.KnownToAnsible(t.Action) {
+		return failed(fmt.Sprintf("%s: the module %s is not supported by gansible yet", t.Pos, t.Action))
+	}
 	if !ok {
 		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}

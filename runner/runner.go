@@ -115,6 +115,9 @@ type run struct {
 	// activeAtStart are the hosts active when the running task started,
 	// nil between tasks; see forEachHost.
 	activeAtStart []any
+	// playActiveAtStart are the play's hosts, of every batch, that had
+	// not failed when the running task started (ansible_play_hosts).
+	playActiveAtStart []any
 
 	// roundTrips counts the commands sent per host and task.
 	roundTrips connection.RoundTrips
@@ -312,6 +315,18 @@ func matchLimit(inv *inventory.Inventory, limit string) (map[string]bool, error)
 	return out, nil
 }
 
+// activePlayNames are the play's hosts, of every batch, that have not
+// failed or been unreachable.
+func (r *run) activePlayNames() []any {
+	out := []any{}
+	for _, name := range r.playHostNames {
+		if h, ok := r.hosts[name.(string)]; !ok || !h.failed && !h.unreachable {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func (r *run) activeNames() []any {
 	var out []any
 	for _, h := range r.batch {
@@ -413,11 +428,11 @@ func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
 	// While the hosts run, some fail: ansible_play_hosts stays what it was
 	// when the task started, as in Ansible, and no host reads another's
 	// failure state while it is written.
-	r.activeAtStart = r.activeNames()
+	r.activeAtStart, r.playActiveAtStart = r.activeNames(), r.activePlayNames()
 	if r.activeAtStart == nil {
 		r.activeAtStart = []any{}
 	}
-	defer func() { r.activeAtStart = nil }()
+	defer func() { r.activeAtStart, r.playActiveAtStart = nil, nil }()
 	done := make([]chan func(), len(hosts))
 	workers := r.opts.Forks
 	if r.throttle > 0 {

@@ -81,6 +81,16 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 
 // taskTitle is the banner text: the task's name, templated when it can be
 // with the first host's variables, as Ansible does.
+// resolveAction templates a task's templated action string with the
+// host's variables and returns the task it names.
+func (r *run) resolveAction(h *hostState, t *playbook.Task) (*playbook.Task, error) {
+	v, err := r.opts.Engine.Template(t.ActionTemplate, r.taskScope(h, t, nil))
+	if err != nil {
+		return nil, err
+	}
+	return playbook.ResolveAction(t, template.Str(unwrapUnsafe(v)), IsAction)
+}
+
 // taskStart is the event of t starting, under its banner title.
 func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
 	path := t.Pos.File
@@ -92,7 +102,9 @@ func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.Tas
 
 func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
 	name := t.DisplayName()
-	if strings.Contains(name, "{{") {
+	// A task's name is templated; a templated action standing in for a
+	// missing name is shown as written, as in Ansible.
+	if strings.Contains(name, "{{") && (t.Name != "" || t.ActionTemplate == "") {
 		if v, err := r.opts.Engine.Template(name, r.taskScope(h, t, nil)); err == nil {
 			name = fmt.Sprint(v)
 		}
@@ -144,6 +156,18 @@ func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr t
 // lines, so that the caller controls output order.
 func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) (func(), *taskResult) {
 	var lines []output.HostResult
+	if t.ActionTemplate != "" {
+		resolved, err := r.resolveAction(h, t)
+		if err != nil {
+			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": err.Error()}}
+			res.ignored = r.ignoreErrors(t, r.taskScope(h, t, nil))
+			r.account(h, t, res, tr)
+			return func() {
+				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored, NoLog: r.noLog(h, t)})
+			}, res
+		}
+		t = resolved
+	}
 	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) {
 		hr.Action = t.Action
 		lines = append(lines, hr)

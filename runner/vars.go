@@ -142,13 +142,15 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 		m["ansible_limit"] = r.opts.Limit // undefined without --limit, as in Ansible
 	}
 	if r.play != nil {
-		m["play_hosts"] = r.batchNames
-		m["ansible_play_batch"] = r.batchNames
-		if r.activeAtStart != nil {
-			m["ansible_play_hosts"] = r.activeAtStart
-		} else {
-			m["ansible_play_hosts"] = r.activeNames()
+		// As Ansible: the batch's and the play's hosts, less those that
+		// failed or were unreachable before the task started.
+		batch, play := r.activeAtStart, r.playActiveAtStart
+		if batch == nil {
+			batch, play = r.activeNames(), r.activePlayNames()
 		}
+		m["play_hosts"] = batch
+		m["ansible_play_batch"] = batch
+		m["ansible_play_hosts"] = play
 		m["ansible_play_hosts_all"] = r.playHostNames
 		m["ansible_play_name"] = r.play.Name
 	}

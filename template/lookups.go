@@ -101,20 +101,16 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	if err != nil {
 		switch onError {
 		case "ignore", "warn":
-			ran = nil
+			if onError == "warn" {
+				ev.warn(fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v", name, lookupErrorClass(err, lf), err))
+			}
+			// The lookup is None: "" in text.
+			return nil, nil
 		default:
 			// Ansible's templar wraps the plugin's error (an AnsibleError
 			// unless vault says otherwise), and the wrapper's text repeats
 			// the original after a period.
-			class := "ansible.errors.AnsibleError"
-			var ve *vault.Error
-			if errors.As(err, &ve) {
-				class = ve.PythonClass()
-			}
-			if lf != nil {
-				class = lf.class
-			}
-			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", name, class, err)
+			msg := fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", name, lookupErrorClass(err, lf), err)
 			return nil, fmt.Errorf("%s. %w", msg, err)
 		}
 	}
@@ -171,9 +167,40 @@ func (ev *evaluator) lookupDirs(subdir string) []string {
 	return bases
 }
 
-// findFile searches Ansible's lookup paths: the role's <subdir> and root,
-// then the playbook's.
+// warn prints an Ansible warning through the engine's Warn.
+func (ev *evaluator) warn(msg string) {
+	if ev.eng.opts.Warn != nil {
+		ev.eng.opts.Warn(msg)
+	}
+}
+
+// lookupErrorClass is the Python class Ansible names for a lookup's
+// error: AnsibleError unless vault or the plugin says otherwise.
+func lookupErrorClass(err error, lf *lookupFailure) string {
+	class := "ansible.errors.AnsibleError"
+	var ve *vault.Error
+	if errors.As(err, &ve) {
+		class = ve.PythonClass()
+	}
+	if lf != nil && lf.class != "" {
+		class = lf.class
+	}
+	return class
+}
+
+// findFile searches Ansible's lookup paths, warning as Ansible's
+// find_file_in_search_path does when the file is nowhere.
 func (ev *evaluator) findFile(subdir, name string) (string, error) {
+	p, err := ev.searchFile(subdir, name)
+	if err != nil {
+		ev.warn(fmt.Sprintf("Unable to find '%s' in expected paths (use -vvvvv to see paths)", name))
+	}
+	return p, err
+}
+
+// searchFile searches Ansible's lookup paths: the role's <subdir> and
+// root, then the playbook's.
+func (ev *evaluator) searchFile(subdir, name string) (string, error) {
 	if filepath.IsAbs(name) {
 		if _, err := os.Stat(name); err != nil {
 			return "", fmt.Errorf("could not locate file in lookup: %s", name)
@@ -429,7 +456,9 @@ func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, err
 		subdir = ev.loopSubdir
 	}
 	for _, n := range search {
-		if p, err := ev.findFile(subdir, n); err == nil {
+		// first_found looks quietly: a candidate that is not there is
+		// no warning.
+		if p, err := ev.searchFile(subdir, n); err == nil {
 			abs, _ := filepath.Abs(p)
 			return []any{abs}, nil
 		}

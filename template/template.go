@@ -95,6 +95,9 @@ type Options struct {
 	// Setting returns the value of an Ansible setting (DEFAULT_FORKS...)
 	// for the config lookup, and whether it is known.
 	Setting func(name string) (any, bool)
+	// Warn prints an Ansible warning (a lookup's errors='warn', a file
+	// a lookup cannot find); without it warnings are dropped.
+	Warn func(msg string)
 }
 
 // Engine renders templates. It is safe for concurrent use.

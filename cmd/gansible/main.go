@@ -352,6 +352,7 @@ func (s *setup) engine() *template.Engine {
 			return names, err
 		},
 		Setting: s.cfg.Setting,
+		Warn:    s.out.Warning,
 	})
 }
 
