@@ -173,11 +173,11 @@ func importKeywords(file string, n *yaml.Node, kv map[string]any) (map[string]an
 			if err != nil {
 				return nil, nil, err
 			}
-			m, ok := v.(map[string]any)
+			m, ok := v.(*value.Dict)
 			if v != nil && !ok {
 				return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, val), "Vars in a playbook import must be specified as a dictionary")
 			}
-			vars = mergeVars(vars, m)
+			vars = mergeVars(vars, m.Map())
 		case "tags":
 			tags = d.tags(val)
 			if d.err != nil {
