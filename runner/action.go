@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -217,18 +221,22 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 	if file == "" {
 		file, _ = args["_raw_params"].(string)
 	}
+	// loadFailure is include_vars's own failure, as Ansible reports a
+	// file it could not load.
+	loadFailure := func(msg string) *taskResult {
+		return &taskResult{status: output.Failed, result: map[string]any{
+			"changed": false, "failed": true, "message": msg,
+			"ansible_facts": map[string]any{}, "ansible_included_var_files": []any{},
+		}}
+	}
 	var files []string
 	if dir, ok := args["dir"].(string); ok {
-		path := r.findPath(t, "vars", dir)
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return failed(fmt.Sprintf("%s directory does not exist", dir))
-		}
-		for _, e := range entries {
-			ext := filepath.Ext(e.Name())
-			if !e.IsDir() && (ext == ".yml" || ext == ".yaml" || ext == ".json") {
-				files = append(files, filepath.Join(path, e.Name()))
-			}
+		var err error
+		var msg string
+		if files, msg, err = r.includeVarsDir(t, dir, args); err != nil {
+			return failed(err.Error())
+		} else if msg != "" {
+			return loadFailure(msg)
 		}
 	} else if file != "" {
 		files = []string{r.findPath(t, "vars", file)}
@@ -243,16 +251,7 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
 				return failed(fmt.Sprintf("Could not find or access '%s'", file))
 			}
-			var ve *vault.Error
-			if errors.As(err, &ve) {
-				// include_vars's own failure, as Ansible reports a file
-				// it could not load.
-				return &taskResult{status: output.Failed, result: map[string]any{
-					"changed": false, "failed": true, "message": ve.Error(),
-					"ansible_facts": map[string]any{}, "ansible_included_var_files": []any{},
-				}}
-			}
-			return failed(err.Error())
+			return loadFailure(err.Error())
 		}
 		for k, v := range vars.All() {
 			loaded.Set(k, v)
@@ -266,6 +265,85 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 	return &taskResult{status: output.OK, result: map[string]any{
 		"changed": false, "ansible_facts": loaded, "ansible_included_var_files": names,
 	}}
+}
+
+// includeVarsDir lists the files include_vars dir= loads, as Ansible's
+// action does: the directory walked in sorted order down to depth (0 is
+// all), hidden files and ignore_files skipped, files_matching applied,
+// and each file's extension one of extensions (json, yaml, yml by
+// default; ” for files without one). A file of another extension fails
+// the task (msg) unless ignore_unknown_extensions.
+func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) (files []string, msg string, err error) {
+	root := r.findPath(t, "vars", dir)
+	if fi, statErr := os.Stat(root); statErr != nil || !fi.IsDir() {
+		return nil, "", fmt.Errorf("%s directory does not exist", dir)
+	}
+	exts := []string{"json", "yaml", "yml"}
+	if v, ok := args["extensions"]; ok {
+		exts = nil
+		for _, e := range asList(v) {
+			exts = append(exts, template.Str(e))
+		}
+	}
+	var ignore []*regexp.Regexp
+	for _, p := range asList(args["ignore_files"]) {
+		re, err := regexp.Compile(template.Str(p) + "$")
+		if err != nil {
+			return nil, "", fmt.Errorf("ignore_files: %v", err)
+		}
+		ignore = append(ignore, re)
+	}
+	var matching *regexp.Regexp
+	if m, ok := args["files_matching"].(string); ok && m != "" {
+		if matching, err = regexp.Compile(m); err != nil {
+			return nil, "", fmt.Errorf("files_matching: %v", err)
+		}
+	}
+	depth := intValue(args["depth"], 0)
+	ignoreUnknown, _ := modules.ParseBool(args["ignore_unknown_extensions"])
+	var dirs []string
+	walkErr := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			if rel != "." && depth > 0 && len(strings.Split(rel, string(filepath.Separator))) > depth-1 {
+				return filepath.SkipDir
+			}
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		return nil, "", walkErr
+	}
+	// os.walk's tuples sorted: directories in the order of their paths.
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if e.IsDir() || strings.HasPrefix(name, ".") || slices.ContainsFunc(ignore, func(re *regexp.Regexp) bool { return re.MatchString(name) }) {
+				continue
+			}
+			if matching != nil && !matching.MatchString(name) {
+				continue
+			}
+			ext := strings.TrimPrefix(filepath.Ext(name), ".")
+			if !slices.Contains(exts, ext) {
+				if ignoreUnknown {
+					continue
+				}
+				return nil, fmt.Sprintf("%s does not have a valid extension: %s", filepath.Join(d, name), strings.Join(exts, ", ")), nil
+			}
+			files = append(files, filepath.Join(d, name))
+		}
+	}
+	return files, "", nil
 }
 
 func (r *run) actionPause(ctx context.Context, args map[string]any) *taskResult {

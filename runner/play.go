@@ -111,7 +111,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
 	r.opts.Out.Play(name)
-	if err := r.loadVarsFiles(play, hosts[0]); err != nil {
+	if err := r.loadVarsFiles(play, hosts); err != nil {
 		return false, err
 	}
 	for _, h := range hosts {
@@ -138,6 +138,11 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.runGatherFacts(ctx, batch)
 			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
 				r.fatalFailure = true
+			}
+			// Entries naming facts ("vars/{{ ansible_os_family }}.yml")
+			// resolve now, as they do in Ansible once facts are there.
+			if err := r.loadVarsFiles(play, batch); err != nil {
+				return false, err
 			}
 		}
 		// Handlers run after each of these groups of sections. With
@@ -297,47 +302,91 @@ func checkVaultedVarsFiles(play *playbook.Play) error {
 	return nil
 }
 
-// loadVarsFiles reads the play's vars_files; an entry that is a list names
-// alternatives of which the first that exists is used.
-func (r *run) loadVarsFiles(play *playbook.Play, first *hostState) error {
-	merged := map[string]any{}
-	vars := r.taskScope(first, nil, nil)
-	for _, entry := range play.VarsFiles {
-		candidates, ok := entry.([]any)
-		if !ok {
-			candidates = []any{entry}
-		}
-		found := false
-		var tried []string
-		for _, c := range candidates {
-			v, err := r.opts.Engine.Template(c, vars)
-			if err != nil {
-				return fmt.Errorf("%s: vars_files: %w", play.Pos, err)
-			}
-			path := fmt.Sprint(v)
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(play.Dir, path)
-			}
-			tried = append(tried, path)
-			if _, err := os.Stat(path); err != nil {
-				continue
-			}
-			loaded, err := playbook.LoadVarsFile(path)
-			if err != nil {
-				return ParserError(err)
-			}
-			for k, v := range loaded.All() {
-				merged[k] = v
-			}
-			found = true
-			break
-		}
-		if !found {
-			return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars file %s was not found", play.Pos, tried[0])}
-		}
+// loadVarsFiles reads the play's vars_files for each host, as Ansible's
+// variable manager does: each entry is templated with the host's
+// variables, and an entry that is a list names alternatives, of which the
+// first that exists is read. An entry that needs a variable not defined
+// yet is skipped, as Ansible skips it before facts are gathered; it is
+// read again once they are.
+func (r *run) loadVarsFiles(play *playbook.Play, hosts []*hostState) error {
+	if r.playVarsFiles == nil {
+		r.playVarsFiles = make(map[string]map[string]any, len(hosts))
 	}
-	r.playVarsFiles = merged
+	if len(play.VarsFiles) == 0 {
+		return nil
+	}
+	files := map[string]map[string]any{} // each file read once
+	for _, h := range hosts {
+		merged := map[string]any{}
+		vars := r.varsFilesScope(h)
+		for _, entry := range play.VarsFiles {
+			candidates, isList := entry.([]any)
+			if !isList {
+				candidates = []any{entry}
+			}
+			found, undefined := false, false
+			var tried []string
+			for _, c := range candidates {
+				v, err := r.opts.Engine.Template(c, vars)
+				if template.IsUndefined(err) {
+					// As Ansible: an undefined variable skips the whole
+					// entry while the host's facts are not gathered, and
+					// is an error once they are.
+					if h.snapshot().facts["module_setup"] == true {
+						return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: an undefined variable was found when attempting to template the vars_files item '%v'", play.Pos, entry)}
+					}
+					undefined = true
+					break
+				}
+				if err != nil {
+					return fmt.Errorf("%s: vars_files: %w", play.Pos, err)
+				}
+				path := fmt.Sprint(unwrapUnsafe(v))
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(play.Dir, path)
+				}
+				tried = append(tried, path)
+				loaded, ok := files[path]
+				if !ok {
+					if _, err := os.Stat(path); err != nil {
+						continue
+					}
+					d, err := playbook.LoadVarsFile(path)
+					if err != nil {
+						return ParserError(err)
+					}
+					// A set of variables, looked up by name.
+					loaded = d.Map()
+					files[path] = loaded
+				}
+				maps.Copy(merged, loaded)
+				found = true
+				break
+			}
+			switch {
+			case found, undefined:
+			case len(tried) > 0:
+				return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars file %s was not found", play.Pos, tried[0])}
+			}
+		}
+		r.playVarsFiles[h.name] = merged
+	}
 	return nil
+}
+
+// varsFilesScope is what vars_files entries are templated with: the
+// host's variables and the play's.
+func (r *run) varsFilesScope(h *hostState) *scope {
+	s := &scope{}
+	s.push(r.magicVars(h, nil))
+	s.push(r.opts.ExtraVars)
+	hv := h.snapshot()
+	s.push(hv.setFacts)
+	s.push(hv.includeVars)
+	s.push(r.play.Vars)
+	s.push(hv.factVars)
+	s.push(h.inventoryVars)
+	return s
 }
 
 func (r *run) gatherFacts(play *playbook.Play) bool {

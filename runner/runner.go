@@ -88,7 +88,7 @@ type run struct {
 	// Per play.
 	play          *playbook.Play
 	playbookDir   string
-	playVarsFiles map[string]any
+	playVarsFiles map[string]map[string]any // by host
 	// playRoleVars and playRoleDefaults merge the vars and defaults of the
 	// play's roles, in role order.
 	playRoleVars, playRoleDefaults map[string]any

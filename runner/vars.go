@@ -95,7 +95,7 @@ func (r *run) hostScope(h *hostState, t *playbook.Task, loopVars map[string]any,
 	if withPlay {
 		s.push(r.playRoleVars)
 		if r.play != nil {
-			s.push(r.playVarsFiles)
+			s.push(r.playVarsFiles[h.name])
 			s.push(r.play.Vars)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/gansible/gansible/textwrap"
 )
 
 // String filters: Ansible's split and to_uuid, Jinja2's wordwrap,
@@ -134,7 +136,7 @@ func filterWordwrap(_ *evaluator, in any, a args) (any, error) {
 	breakHyphens := a.boolean(3, "break_on_hyphens", true)
 	var paragraphs []string
 	for _, line := range pySplitLines(str(in)) {
-		lines, err := textWrap(line, width, breakLong, breakHyphens)
+		lines, err := textwrap.Wrap(line, width, textwrap.Options{BreakLongWords: breakLong, BreakOnHyphens: breakHyphens})
 		if err != nil {
 			return nil, err
 		}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -91,22 +90,7 @@ func adhocCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (cod
 			code = reportPanic(stderr, f.verbosity, p)
 		}
 	}()
-	err := f.execute(fs.Arg(0), scr, stdin, stdout, stderr)
-	var intr *interrupted
-	if errors.As(err, &intr) {
-		if intr.sig == syscall.SIGTERM {
-			return exitTerminated
-		}
-		scr.always(stderr, " [ERROR]: User interrupted execution\n")
-		return runner.ExitInterrupted
-	}
-	if err != nil {
-		var exitErr *runner.ExitError
-		if !errors.As(err, &exitErr) || exitErr.Err != nil {
-			fmt.Fprintf(stderr, "ERROR! %v\n", err)
-		}
-	}
-	return runner.ExitCode(err)
+	return exitCode(f.execute(fs.Arg(0), scr, stdin, stdout, stderr), scr, stderr)
 }
 
 func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdout, stderr io.Writer) error {

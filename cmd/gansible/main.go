@@ -158,7 +158,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = reportPanic(stderr, f.verbosity, p)
 		}
 	}()
-	err := execute(&f, fs.Args(), scr, stdin, stdout, stderr)
+	return exitCode(execute(&f, fs.Args(), scr, stdin, stdout, stderr), scr, stderr)
+}
+
+// exitCode reports a run's error as Ansible's CLI does (its last words
+// after an interrupt, ERROR! otherwise) and returns the exit code.
+func exitCode(err error, scr *screen, stderr io.Writer) int {
 	var intr *interrupted
 	if errors.As(err, &intr) {
 		if intr.sig == syscall.SIGTERM {

@@ -1,4 +1,6 @@
-package template
+// Package textwrap is Python's textwrap module: Jinja2's wordwrap filter
+// and Ansible's display (which wraps warnings to the terminal) use it.
+package textwrap
 
 import (
 	"fmt"
@@ -7,14 +9,36 @@ import (
 	"github.com/gansible/gansible/pyre"
 )
 
-// textWrap is Python's textwrap.wrap as Jinja2's wordwrap calls it
-// (expand_tabs and replace_whitespace off, drop_whitespace on): chunks of
-// whitespace and words, split after hyphens when breakOnHyphens, filled
-// greedily into lines of at most width characters.
-func textWrap(text string, width int, breakLongWords, breakOnHyphens bool) ([]string, error) {
+// Options are TextWrapper's: which of its steps run. drop_whitespace is
+// always on.
+type Options struct {
+	BreakLongWords, BreakOnHyphens bool
+	// ExpandTabs is str.expandtabs(8) first; ReplaceWhitespace then turns
+	// each whitespace character into a space.
+	ExpandTabs, ReplaceWhitespace bool
+}
+
+// Fill is textwrap.fill(text, width) with Python's defaults (every
+// option on), as Ansible's display wraps warnings.
+func Fill(text string, width int) string {
+	lines, _ := Wrap(text, width, Options{BreakLongWords: true, BreakOnHyphens: true, ExpandTabs: true, ReplaceWhitespace: true})
+	return strings.Join(lines, "\n")
+}
+
+// Wrap is Python's textwrap.wrap: chunks of whitespace and words, split
+// after hyphens with BreakOnHyphens, filled greedily into lines of at
+// most width characters.
+func Wrap(text string, width int, o Options) ([]string, error) {
 	if width <= 0 {
 		return nil, fmt.Errorf("invalid width %d (must be > 0)", width)
 	}
+	if o.ExpandTabs {
+		text = expandTabs(text)
+	}
+	if o.ReplaceWhitespace {
+		text = strings.NewReplacer("\t", " ", "\n", " ", "\v", " ", "\f", " ", "\r", " ").Replace(text)
+	}
+	breakLongWords, breakOnHyphens := o.BreakLongWords, o.BreakOnHyphens
 	sep := wordSepSimple
 	if breakOnHyphens {
 		sep = wordSep
@@ -107,23 +131,26 @@ var (
 	wordSepSimple = pyre.MustCompile(`([\t\n\x0b\x0c\r ]+)`, pyre.Flags{})
 )
 
-// pySplitLines is Python's str.splitlines().
-func pySplitLines(s string) []string {
-	var out []string
-	r := []rune(s)
-	start := 0
-	for i := 0; i < len(r); i++ {
-		switch r[i] {
-		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
-			out = append(out, string(r[start:i]))
-			if r[i] == '\r' && i+1 < len(r) && r[i+1] == '\n' {
-				i++
-			}
-			start = i + 1
+// expandTabs is Python's str.expandtabs(8).
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+		case '\n', '\r':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col++
 		}
 	}
-	if start < len(r) {
-		out = append(out, string(r[start:]))
-	}
-	return out
+	return b.String()
 }

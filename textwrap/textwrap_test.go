@@ -1,10 +1,10 @@
-package output
+package textwrap
 
 import "testing"
 
 // The expected lines are Python 3.11's textwrap.fill(msg, 79), which
 // Ansible's display applies to warnings.
-func TestWrapAsTextwrap(t *testing.T) {
+func TestFillAsAnsibleDisplay(t *testing.T) {
 	tests := []struct{ msg, want string }{
 		{"[WARNING]: Unable to parse /work/wt-inv/inventory/testdata/cases/multi/missing/hosts as an inventory source", "[WARNING]: Unable to parse /work/wt-\ninv/inventory/testdata/cases/multi/missing/hosts as an inventory source\n"},
 		{"[WARNING]: A duplicate localhost-like entry was found (127.0.0.1). First found localhost was localhost", "[WARNING]: A duplicate localhost-like entry was found (127.0.0.1). First found\nlocalhost was localhost\n"},
@@ -17,8 +17,8 @@ func TestWrapAsTextwrap(t *testing.T) {
 		{"[WARNING]: Could not match supplied host pattern, ignoring: nope-nope-nopenope-nope-nopenope-nope-nopenope-nope-nopenope-nope-nope", "[WARNING]: Could not match supplied host pattern, ignoring: nope-nope-nopenope-\nnope-nopenope-nope-nopenope-nope-nopenope-nope-nope\n"},
 	}
 	for _, tt := range tests {
-		if got := Wrap(tt.msg); got != tt.want {
-			t.Errorf("Wrap(%q):\ngot  %q\nwant %q", tt.msg, got, tt.want)
+		if got := Fill(tt.msg, 79) + "\n"; got != tt.want {
+			t.Errorf("Fill(%q, 79):\ngot  %q\nwant %q", tt.msg, got, tt.want)
 		}
 	}
 }
