@@ -110,10 +110,17 @@ func mesosSandbox(t *testing.T, adapt bool) *Sandbox {
 // differ between the tools.
 func listingLines(output string) []string {
 	var out []string
+	inWarning := false // a warning's lines, wrapped as Ansible wraps them
 	for _, l := range strings.Split(output, "\n") {
 		l = strings.Join(strings.Fields(l), " ")
 		switch {
-		case l == "", strings.HasPrefix(l, "playbook:"), strings.HasPrefix(l, "[WARNING]"), strings.HasPrefix(l, "[DEPRECATION"):
+		case strings.HasPrefix(l, "[WARNING]"), strings.HasPrefix(l, "[DEPRECATION"):
+			inWarning = true
+			continue
+		case l == "":
+			inWarning = false
+			continue
+		case inWarning, strings.HasPrefix(l, "playbook:"):
 			continue
 		}
 		out = append(out, l)
