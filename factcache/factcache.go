@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -94,11 +95,11 @@ func (c *jsonFile) Get(host string) (map[string]any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	facts, ok := v.(map[string]any)
+	facts, ok := v.(*value.Dict)
 	if !ok {
 		return nil, false, fmt.Errorf("error while trying to read %s : not a JSON object", path)
 	}
-	return facts, true, nil
+	return facts.Map(), true, nil
 }
 
 // Set writes the host's file whole: a temporary file beside it, renamed

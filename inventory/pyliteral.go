@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -194,7 +195,7 @@ func (p *pyParser) parenthesized() (any, bool) {
 func (p *pyParser) dictOrSet() (any, bool) {
 	if p.peek() == '}' {
 		p.pos++
-		return map[string]any{}, true
+		return value.NewDict(0), true
 	}
 	first, ok := p.expr()
 	if !ok {
@@ -218,7 +219,7 @@ func (p *pyParser) dictOrSet() (any, bool) {
 		}
 		return append(items, rest.([]any)...), true
 	}
-	m := map[string]any{}
+	m := value.NewDict(0)
 	key := first
 	for {
 		p.pos++ // ':'
@@ -226,7 +227,7 @@ func (p *pyParser) dictOrSet() (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[yamlvalue.Stringify(key)] = v
+		m.Set(yamlvalue.Stringify(key), v)
 		switch p.peek() {
 		case ',':
 			p.pos++

@@ -54,8 +54,13 @@ func TestDynamicChanges(t *testing.T) {
 		}
 		gm := inv.GroupsMap()
 		for g, want := range s.groups {
-			if !reflect.DeepEqual(gm[g], want) {
-				t.Errorf("%s: groups[%s] = %v, want %v", s.name, g, gm[g], want)
+			got, _ := gm.Get(g)
+			wantList := make([]any, len(want))
+			for i, h := range want {
+				wantList[i] = h
+			}
+			if !reflect.DeepEqual(got, wantList) {
+				t.Errorf("%s: groups[%s] = %v, want %v", s.name, g, got, want)
 			}
 		}
 		for hn, want := range s.names {

@@ -15,7 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -137,12 +137,12 @@ func (inv *Inventory) parseScript(path string) error {
 				return err
 			}
 		}
-		m, ok := vars.(map[string]any)
+		m, ok := vars.(*value.Dict)
 		if vars != nil && !ok {
 			return fmt.Errorf("Improperly formatted host information for %s", name)
 		}
 		h := inv.hosts[name]
-		for k, v := range m {
+		for k, v := range m.All() {
 			h.Vars[k] = v
 		}
 	}
@@ -243,5 +243,5 @@ func reprNode(path string, n *yaml.Node) string {
 	if err != nil {
 		return n.Value
 	}
-	return template.Repr(v)
+	return value.Repr(v)
 }

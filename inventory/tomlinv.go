@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gansible/gansible/value"
 )
 
 // parseTOML reads a TOML inventory as Ansible's toml plugin does: each
@@ -135,9 +137,10 @@ func tomlValue(v any) any {
 		}
 		return out
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = tomlValue(e)
+		// The TOML library's maps keep no order: sorted.
+		out := value.NewDict(len(x))
+		for _, k := range value.SortedKeys(x) {
+			out.Set(k, tomlValue(x[k]))
 		}
 		return out
 	case time.Time:
@@ -161,7 +164,7 @@ func pythonType(v any) string {
 		return "<class 'bool'>"
 	case []any:
 		return "<class 'list'>"
-	case map[string]any:
+	case map[string]any, *value.Dict:
 		return "<class 'dict'>"
 	}
 	return fmt.Sprintf("<class '%T'>", v)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // LoadPlaybookVars loads the group_vars/ and host_vars/ beside the playbook
@@ -184,17 +186,17 @@ func (inv *Inventory) GroupNames(h *Host) []string {
 }
 
 // GroupsMap is the magic variable groups: every group's name, "all" and
-// "ungrouped" included, mapped to its hosts (through child groups too) in
-// inventory order.
-func (inv *Inventory) GroupsMap() map[string][]string {
-	m := make(map[string][]string, len(inv.groups))
+// "ungrouped" included, in the order the groups were made, mapped to its
+// hosts (through child groups too) in inventory order.
+func (inv *Inventory) GroupsMap() *value.Dict {
+	m := value.NewDict(len(inv.groups))
 	for _, g := range inv.groupOrder {
 		hosts := inv.groupHosts(g)
-		names := make([]string, len(hosts))
+		names := make([]any, len(hosts))
 		for i, h := range hosts {
 			names[i] = h.Name
 		}
-		m[g.Name] = names
+		m.Set(g.Name, names)
 	}
 	return m
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -156,15 +157,16 @@ func readVarsFile(path string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	value, err := yamlvalue.Decode(path, node)
+	decoded, err := yamlvalue.Decode(path, node)
 	if err != nil {
 		return nil, err
 	}
-	switch v := value.(type) {
+	switch v := decoded.(type) {
 	case nil:
 		return nil, nil
-	case map[string]any:
-		return v, nil
+	case *value.Dict:
+		// A set of variables, looked up by name; their values keep order.
+		return v.Map(), nil
 	}
 	return nil, yamlvalue.Errorf(yamlvalue.At(path, node), "vars file must contain a mapping of variable names to values")
 }

@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -200,17 +201,17 @@ func (y *yamlInventory) host(group string, k, v *yaml.Node) error {
 	if err != nil {
 		return y.errorf(k, "%v", err)
 	}
-	value, err := y.decode(v)
+	decoded, err := y.decode(v)
 	if err != nil {
 		return err
 	}
-	vars, ok := value.(map[string]any)
-	if value != nil && !ok {
-		return y.errorf(v, "Invalid data from file, expected dictionary and got:\n\n%v", value)
+	vars, ok := decoded.(*value.Dict)
+	if decoded != nil && !ok {
+		return y.errorf(v, "Invalid data from file, expected dictionary and got:\n\n%v", value.Str(decoded))
 	}
 	for _, n := range names {
 		h := y.inv.addHost(n, group, y.path, port)
-		for key, val := range vars {
+		for key, val := range vars.All() {
 			h.Vars[key] = val
 		}
 	}

@@ -5,10 +5,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Args are a task's module arguments after templating: values are strings,
-// ints, floats, bools, []any or map[string]any, as YAML or k=v parsing and
+// ints, floats, bools, []any or *value.Dict, as YAML or k=v parsing and
 // Jinja2 produced them.
 type Args map[string]any
 
@@ -73,6 +75,12 @@ func hasNUL(v any) bool {
 				return true
 			}
 		}
+	case *value.Dict:
+		for k, e := range x.All() {
+			if hasNUL(k) || hasNUL(e) {
+				return true
+			}
+		}
 	case map[string]any:
 		for k, e := range x {
 			if hasNUL(k) || hasNUL(e) {
@@ -113,7 +121,7 @@ func Stringify(v any) string {
 	case nil:
 		return ""
 	default:
-		return fmt.Sprint(x)
+		return value.Str(x) // Python's str(), as Ansible converts a parameter
 	}
 }
 

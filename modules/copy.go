@@ -10,6 +10,7 @@ import (
 
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -138,7 +139,7 @@ func copyOptionsFrom(args Args) (copyOptions, error) {
 // as is, a list or mapping as JSON.
 func contentBytes(v any) []byte {
 	switch v.(type) {
-	case map[string]any, []any:
+	case *value.Dict, map[string]any, []any:
 		if s, err := template.JSONDumps(v); err == nil {
 			return []byte(s)
 		}

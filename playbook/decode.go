@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -51,7 +52,7 @@ func (d *decoder) str(n *yaml.Node) string {
 	switch v.(type) {
 	case nil:
 		return ""
-	case map[string]any, []any:
+	case *value.Dict, []any:
 		d.fail(n, "expected a string, got a %s", kindName(n))
 		return ""
 	}
@@ -131,22 +132,24 @@ func (d *decoder) hostPattern(n *yaml.Node) string {
 	return d.str(n)
 }
 
+// vars reads a vars: keyword into a set of variables; their values keep
+// their order (package value), the set itself is looked up by name only.
 func (d *decoder) vars(n *yaml.Node) map[string]any {
 	switch v := d.value(n).(type) {
-	case map[string]any:
-		return v
+	case *value.Dict:
+		return v.Map()
 	case nil:
 		return nil
 	case []any:
 		// Ansible 1.x accepted a list of single-key mappings.
 		out := map[string]any{}
 		for _, e := range v {
-			m, ok := e.(map[string]any)
+			m, ok := e.(*value.Dict)
 			if !ok {
 				d.fail(n, "vars must be a mapping")
 				return nil
 			}
-			for k, x := range m {
+			for k, x := range m.All() {
 				out[k] = x
 			}
 		}
@@ -279,13 +282,13 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.LoopKind = strings.TrimPrefix(k, "with_")
 			t.Loop = d.value(val)
 		case k == "loop_control":
-			if m, ok := d.value(val).(map[string]any); ok {
+			if m, ok := d.value(val).(*value.Dict); ok {
 				for i := 0; i+1 < len(val.Content); i += 2 {
 					if lk := val.Content[i].Value; !loopControlKeys[lk] {
 						d.fail(val, "'%s' is not a valid attribute for a LoopControl", lk)
 					}
 				}
-				t.LoopControl = m
+				t.LoopControl = m.Map()
 			} else {
 				d.fail(val, "loop_control must be a mapping")
 			}
@@ -401,11 +404,11 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		return []*Task{t}
 	}
 	if argsNode != nil {
-		extra, ok := d.value(argsNode).(map[string]any)
+		extra, ok := d.value(argsNode).(*value.Dict)
 		if !ok && d.err == nil {
 			d.fail(argsNode, "args must be a mapping")
 		}
-		for k, v := range extra {
+		for k, v := range extra.All() {
 			t.Args[k] = v
 		}
 	}
@@ -468,19 +471,16 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 				return
 			}
 			v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x), fields[0]))
-		case map[string]any:
-			mod, _ := x["module"].(string)
+		case *value.Dict:
+			modV, _ := x.Get("module")
+			mod, _ := modV.(string)
 			if mod == "" {
 				d.fail(val, "%s requires a 'module' key", name)
 				return
 			}
 			name = mod
-			args := map[string]any{}
-			for k, e := range x {
-				if k != "module" {
-					args[k] = e
-				}
-			}
+			args := x.Copy()
+			args.Delete("module")
 			v = args
 		default:
 			d.fail(val, "%s requires a module name", name)
@@ -498,8 +498,9 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 			return
 		}
 		t.Args = args
-	case map[string]any:
-		t.Args = x
+	case *value.Dict:
+		// Module arguments are options looked up by name.
+		t.Args = x.Map()
 	case []any:
 		d.fail(val, "the arguments of %s must be a mapping or a k=v string, got a list", t.Action)
 	default:

@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -172,11 +173,11 @@ func importKeywords(file string, n *yaml.Node, kv map[string]any) (map[string]an
 			if err != nil {
 				return nil, nil, err
 			}
-			m, ok := v.(map[string]any)
+			m, ok := v.(*value.Dict)
 			if v != nil && !ok {
 				return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, val), "Vars in a playbook import must be specified as a dictionary")
 			}
-			vars = mergeVars(vars, m)
+			vars = mergeVars(vars, m.Map())
 		case "tags":
 			tags = d.tags(val)
 			if d.err != nil {
@@ -363,20 +364,21 @@ func (l *Loader) LoadTasks(path string, parent *Task, role *Role) ([]*Task, []*T
 	return tasks, handlers, d.err
 }
 
-// LoadVarsFile reads a YAML or JSON file of variables (vars_files, include_vars).
-func LoadVarsFile(path string) (map[string]any, error) {
+// LoadVarsFile reads a YAML or JSON file of variables (vars_files,
+// include_vars), in the order they are written.
+func LoadVarsFile(path string) (*value.Dict, error) {
 	root, err := yamlvalue.ParseFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if root == nil {
-		return map[string]any{}, nil
+		return value.NewDict(0), nil
 	}
 	v, err := yamlvalue.Decode(path, root)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := v.(map[string]any)
+	m, ok := v.(*value.Dict)
 	if !ok {
 		return nil, yamlvalue.Errorf(yamlvalue.At(path, root), "vars file must be a mapping of variable names to values")
 	}

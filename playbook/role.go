@@ -369,7 +369,7 @@ func loadRoleVars(dir, name string) (map[string]any, error) {
 			if err != nil {
 				return nil, err
 			}
-			for k, v := range vars {
+			for k, v := range vars.All() {
 				merged[k] = v
 			}
 		}
@@ -379,7 +379,11 @@ func loadRoleVars(dir, name string) (map[string]any, error) {
 	if file == "" {
 		return nil, nil
 	}
-	return LoadVarsFile(file)
+	vars, err := LoadVarsFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return vars.Map(), nil
 }
 
 // canonical is a stable text form of params, to tell role uses apart.

@@ -20,6 +20,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -66,7 +67,7 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	if err != nil {
 		return r.failure(t, err)
 	}
-	args, _ := argsV.(map[string]any)
+	args, _ := value.MapOf(argsV)
 	omit := r.opts.Engine.Omit()
 	for k, v := range args {
 		if s, ok := v.(string); ok && s == omit {
@@ -242,7 +243,7 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 	} else {
 		return failed("No file was found when using include_vars")
 	}
-	loaded := map[string]any{}
+	loaded := value.NewDict(0)
 	var names []any
 	for _, f := range files {
 		vars, err := playbook.LoadVarsFile(f)
@@ -252,15 +253,15 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 			}
 			return loadFailure(err.Error())
 		}
-		for k, v := range vars {
-			loaded[k] = v
+		for k, v := range vars.All() {
+			loaded.Set(k, v)
 		}
 		names = append(names, f)
 	}
 	if name, ok := args["name"].(string); ok && name != "" {
-		loaded = map[string]any{name: loaded}
+		loaded = value.DictOf(name, loaded)
 	}
-	h.addIncludeVars(loaded)
+	h.addIncludeVars(loaded.Map())
 	return &taskResult{status: output.OK, result: map[string]any{
 		"changed": false, "ansible_facts": loaded, "ansible_included_var_files": names,
 	}}
@@ -492,7 +493,7 @@ func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr 
 	if res.Msg != "" {
 		out["msg"] = res.Msg
 	}
-	if facts, ok := out["ansible_facts"].(map[string]any); ok {
+	if facts, ok := value.MapOf(out["ansible_facts"]); ok {
 		if tr.gatherFacts || action == "setup" || action == "ansible.builtin.setup" {
 			// What smart gathering and the fact cache look for.
 			facts = withKeys(facts, map[string]any{factsGathered: true})
@@ -570,7 +571,7 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		if err != nil {
 			return "", err
 		}
-		m, ok := v.(map[string]any)
+		m, ok := value.MapOf(v)
 		if !ok {
 			return "", fmt.Errorf("environment must be a dictionary, got %s", template.Repr(v))
 		}
@@ -582,7 +583,7 @@ func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) 
 		return "", nil
 	}
 	var b strings.Builder
-	for _, k := range sortedKeys(merged) {
+	for _, k := range value.SortedKeys(merged) {
 		if !isIdentifierPath(k) || strings.Contains(k, ".") {
 			return "", fmt.Errorf("invalid environment variable name %q", k)
 		}
@@ -610,7 +611,7 @@ func diffText(res *taskResult) string {
 	diffs, _ := res.result["diff"].([]any)
 	var b strings.Builder
 	for _, d := range diffs {
-		m, _ := d.(map[string]any)
+		m, _ := value.MapOf(d)
 		before, _ := m["before"].(string)
 		after, _ := m["after"].(string)
 		bh, _ := m["before_header"].(string)

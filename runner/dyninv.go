@@ -113,11 +113,7 @@ func (r *run) actionGroupBy(h *hostState, args map[string]any) *taskResult {
 // new hosts, groups, group_names and each host's inventory variables.
 func (r *run) inventoryChanged() {
 	inv := r.opts.Inventory
-	groups := map[string]any{}
-	for g, hs := range inv.GroupsMap() {
-		groups[g] = stringsToList(hs)
-	}
-	r.groups = groups
+	r.groups = inv.GroupsMap()
 	for _, h := range inv.Hosts() {
 		hs, ok := r.hosts[h.Name]
 		if !ok {

@@ -11,6 +11,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // hostState is everything the run knows about one host.
@@ -109,9 +110,11 @@ func exposeFacts(facts map[string]any) map[string]any {
 	if len(facts) == 0 {
 		return nil
 	}
+	// Converted once here, not by every template that reads a fact.
+	dict := value.Convert(facts).(*value.Dict)
 	out := make(map[string]any, len(facts)+1)
-	namespaced := make(map[string]any, len(facts))
-	for k, v := range facts {
+	namespaced := value.NewDict(dict.Len())
+	for k, v := range dict.All() {
 		// Internal keys (_ansible_facts_gathered) are in ansible_facts
 		// only.
 		if !strings.HasPrefix(k, "_ansible") {
@@ -120,7 +123,7 @@ func exposeFacts(facts map[string]any) map[string]any {
 		if short, ok := strings.CutPrefix(k, "ansible_"); ok && k != "ansible_local" {
 			k = short
 		}
-		namespaced[k] = v
+		namespaced.Set(k, v)
 	}
 	out["ansible_facts"] = template.Unsafe{V: namespaced}
 	return out

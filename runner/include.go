@@ -12,6 +12,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
@@ -87,7 +88,7 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 	// asked to hide would be worse than differing from Ansible.
 	block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Vars: it.params, NoLog: t.NoLog}
 	parent := block
-	if apply, ok := t.Args["apply"].(map[string]any); ok && len(apply) > 0 {
+	if apply, ok := value.MapOf(t.Args["apply"]); ok && len(apply) > 0 {
 		ab, err := r.opts.Loader.ApplyBlock(apply, t.Pos, block, t.Role)
 		if err != nil {
 			r.failRun(ParserError(err))
@@ -244,7 +245,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		if err != nil {
 			return nil, r.failure(t, err)
 		}
-		args, _ := argsV.(map[string]any)
+		args, _ := value.MapOf(argsV)
 		params := map[string]any{}
 		for k, v := range t.Vars {
 			params[k] = v

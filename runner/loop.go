@@ -13,6 +13,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // loopItems evaluates a task's loop: loop:, or with_<lookup>.
@@ -25,40 +26,40 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 			raw = "{{ " + s + " }}"
 		}
 	}
-	value, err := r.opts.Engine.Template(raw, vars)
+	loopValue, err := r.opts.Engine.Template(raw, vars)
 	if err != nil {
 		return nil, err
 	}
 	switch t.LoopKind {
 	case "":
-		list, ok := value.([]any)
+		list, ok := loopValue.([]any)
 		if !ok {
-			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", template.Repr(value))
+			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", template.Repr(loopValue))
 		}
 		return list, nil
 	case "items":
-		return flattenOnce(asList(value)), nil
+		return flattenOnce(asList(loopValue)), nil
 	case "list":
-		return asList(value), nil
+		return asList(loopValue), nil
 	case "flattened":
-		return flattenAll(asList(value)), nil
+		return flattenAll(asList(loopValue)), nil
 	case "dict":
-		m, ok := value.(map[string]any)
-		if !ok {
+		var d *value.Dict
+		switch m := loopValue.(type) {
+		case *value.Dict:
+			d = m
+		case map[string]any:
+			d = value.FromMap(m)
+		default:
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]any, len(keys))
-		for i, k := range keys {
-			out[i] = map[string]any{"key": k, "value": m[k]}
+		out := make([]any, 0, d.Len())
+		for k, v := range d.All() {
+			out = append(out, value.DictOf("key", k, "value", v))
 		}
 		return out, nil
 	case "together":
-		lists := asList(value)
+		lists := asList(loopValue)
 		longest := 0
 		for _, l := range lists {
 			longest = max(longest, len(asList(l)))
@@ -76,7 +77,7 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 		return out, nil
 	case "nested", "cartesian":
 		out := []any{[]any{}}
-		for _, l := range asList(value) {
+		for _, l := range asList(loopValue) {
 			var next []any
 			for _, prefix := range out {
 				for _, e := range asList(l) {
@@ -88,20 +89,20 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 		}
 		return out, nil
 	case "indexed_items":
-		list := flattenOnce(asList(value))
+		list := flattenOnce(asList(loopValue))
 		out := make([]any, len(list))
 		for i, e := range list {
 			out[i] = []any{i, e}
 		}
 		return out, nil
 	case "sequence":
-		return sequence(fmt.Sprint(value))
+		return sequence(fmt.Sprint(loopValue))
 	case "fileglob":
-		return r.fileglob(h, t, asList(value))
+		return r.fileglob(h, t, asList(loopValue))
 	}
 	// Any other with_<name> is the lookup <name> over the terms, as in
 	// Ansible (with_file, with_lines, with_env, ...).
-	if items, ok, err := r.opts.Engine.QueryForAction(t.LoopKind, t.Action, asList(value), vars); ok {
+	if items, ok, err := r.opts.Engine.QueryForAction(t.LoopKind, t.Action, asList(loopValue), vars); ok {
 		return items, err
 	}
 	return nil, fmt.Errorf("with_%s is not supported by gansible", t.LoopKind)
@@ -260,20 +261,21 @@ func loopItemVars(loopVar, indexVar string, extended, allItems bool, items []any
 		loopVars[indexVar] = i
 	}
 	if extended {
-		al := map[string]any{
-			"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1,
-			"length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1,
-		}
+		// Ansible's keys, in its order.
+		al := value.DictOf(
+			"index", i+1, "index0", i, "first", i == 0, "last", i == len(items)-1,
+			"length", len(items), "revindex", len(items)-i, "revindex0", len(items)-i-1,
+		)
 		if allItems {
-			al["allitems"] = items
+			al.Set("allitems", items)
 		}
 		// As Ansible: no previtem on the first item, no nextitem on
 		// the last.
-		if i > 0 {
-			al["previtem"] = items[i-1]
-		}
 		if i < len(items)-1 {
-			al["nextitem"] = items[i+1]
+			al.Set("nextitem", items[i+1])
+		}
+		if i > 0 {
+			al.Set("previtem", items[i-1])
 		}
 		loopVars["ansible_loop"] = al
 	}

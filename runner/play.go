@@ -14,6 +14,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -253,7 +254,7 @@ func (r *run) templatePlayValue(s string) (any, error) {
 
 func (r *run) varsPrompt(play *playbook.Play) error {
 	for _, p := range play.VarsPrompt {
-		m, _ := p.(map[string]any)
+		m, _ := value.MapOf(p)
 		name, _ := m["name"].(string)
 		if _, ok := r.opts.ExtraVars[name]; ok {
 			continue
@@ -350,9 +351,12 @@ func (r *run) loadVarsFiles(play *playbook.Play, hosts []*hostState) error {
 					if _, err := os.Stat(path); err != nil {
 						continue
 					}
-					if loaded, err = playbook.LoadVarsFile(path); err != nil {
+					d, err := playbook.LoadVarsFile(path)
+					if err != nil {
 						return ParserError(err)
 					}
+					// A set of variables, looked up by name.
+					loaded = d.Map()
 					files[path] = loaded
 				}
 				maps.Copy(merged, loaded)

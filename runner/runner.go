@@ -21,6 +21,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // Options are the settings of one run, from the command line, ansible.cfg
@@ -79,7 +80,7 @@ type run struct {
 
 	hosts        map[string]*hostState
 	allHostNames []string
-	groups       map[string]any
+	groups       *value.Dict
 	groupNames   map[string][]any
 	hostvars     hostVarsView
 	limit        map[string]bool
@@ -131,14 +132,7 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 	}
 	r.hostvars = hostVarsView{r}
 	inv := opts.Inventory
-	r.groups = map[string]any{}
-	for g, hs := range inv.GroupsMap() {
-		list := make([]any, len(hs))
-		for i, h := range hs {
-			list[i] = h
-		}
-		r.groups[g] = list
-	}
+	r.groups = inv.GroupsMap()
 	r.groupNames = map[string][]any{}
 	if opts.FactCache != nil && opts.FlushCache {
 		if err := opts.FactCache.Flush(); err != nil {

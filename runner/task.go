@@ -15,6 +15,7 @@ import (
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -57,11 +58,11 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		if shared != nil {
 			for _, h := range hosts[1:] {
 				if t.Register != "" {
-					h.setFact(t.Register, template.Unsafe{V: shared.result})
+					h.setFact(t.Register, registered(shared.result))
 				}
-				if facts, ok := shared.result["ansible_facts"].(map[string]any); ok && t.Action == "set_fact" {
+				if facts, ok := value.MapOf(shared.result["ansible_facts"]); ok && t.Action == "set_fact" {
 					for k, v := range facts {
-						h.setFact(k, template.Unsafe{V: v})
+						h.setFact(k, template.Unsafe{V: value.Convert(v)})
 					}
 				}
 			}
@@ -406,12 +407,19 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 	return nil
 }
 
+// registered is a task result as a variable: data from the host, never
+// templated, its dicts converted once (Go builds results with fixed keys;
+// they read sorted, as Ansible prints them).
+func registered(result map[string]any) template.Unsafe {
+	return template.Unsafe{V: value.Convert(result)}
+}
+
 // withRegistered is vars with the task's result already under its register
 // name, as changed_when, failed_when and until see it.
 func withRegistered(t *playbook.Task, vars template.Vars, result map[string]any) *scope {
 	s := &scope{}
 	if t.Register != "" {
-		s.push(map[string]any{t.Register: template.Unsafe{V: result}})
+		s.push(map[string]any{t.Register: registered(result)})
 	}
 	s.layers = append(s.layers, vars.(*scope).layers...)
 	return s
@@ -436,7 +444,7 @@ func (r *run) register(h *hostState, t *playbook.Task, res *taskResult) {
 	if t.Register == "" {
 		return
 	}
-	h.setFact(t.Register, template.Unsafe{V: res.result})
+	h.setFact(t.Register, registered(res.result))
 }
 
 func (r *run) ignoreErrors(t *playbook.Task, vars template.Vars) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/gansible/gansible/playbook"
-	"github.com/gansible/gansible/template"
 )
 
 // runTasks runs a list of tasks and blocks on hosts in lockstep.
@@ -86,7 +85,7 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 					h.setFact("ansible_failed_task", map[string]any{
 						"name": f.task.Name, "action": f.task.Action, "args": f.task.Args,
 					})
-					h.setFact("ansible_failed_result", template.Unsafe{V: f.result})
+					h.setFact("ansible_failed_result", registered(f.result))
 				}
 			}
 			r.runTasks(ctx, failed, b.Rescue)

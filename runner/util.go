@@ -3,19 +3,9 @@ package runner
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 )
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()

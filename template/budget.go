@@ -136,7 +136,7 @@ func (ev *evaluator) checkAcyclic(v any, ns *namespace) error {
 				return nil
 			}
 			seen[x] = true
-			for _, e := range x.attrs {
+			for _, e := range x.attrs.All() {
 				if err := walk(e); err != nil {
 					return err
 				}
@@ -151,11 +151,11 @@ func (ev *evaluator) checkAcyclic(v any, ns *namespace) error {
 					return err
 				}
 			}
-		case map[string]any:
-			if err := ev.charge(len(x)); err != nil {
+		case *dict:
+			if err := ev.charge(x.Len()); err != nil {
 				return err
 			}
-			for _, e := range x {
+			for _, e := range x.All() {
 				if err := walk(e); err != nil {
 					return err
 				}

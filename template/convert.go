@@ -1,6 +1,8 @@
 package template
 
 import (
+	"iter"
+	"maps"
 	"math/big"
 	"regexp"
 	"strings"
@@ -12,8 +14,8 @@ import (
 // a Python literal; these functions apply its rules.
 
 // templateValue is Engine.Template: the value with its strings templated.
-func (ev *evaluator) templateValue(value any) (any, error) {
-	switch x := value.(type) {
+func (ev *evaluator) templateValue(val any) (any, error) {
+	switch x := val.(type) {
 	case string:
 		v, err := ev.templateString(x)
 		return plain(v), err
@@ -36,24 +38,40 @@ func (ev *evaluator) templateValue(value any) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
+		// Go code's maps (module options) stay maps: they have no order
+		// to keep, and are read by name.
 		out := make(map[string]any, len(x))
-		for k, e := range x {
-			v, err := ev.templateValue(e)
-			if err != nil {
-				return nil, err
-			}
-			if hasJinja(k) { // Ansible templates keys too
-				key, err := ev.templateString(k)
-				if err != nil {
-					return nil, err
-				}
-				k = str(key)
-			}
-			out[k] = v
+		if err := ev.templateEntries(maps.All(x), func(k string, v any) { out[k] = v }); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case *dict:
+		out := newDict(x.Len())
+		if err := ev.templateEntries(x.All(), out.Set); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
-	return value, nil
+	return val, nil
+}
+
+// templateEntries templates the keys and values of a mapping into set.
+func (ev *evaluator) templateEntries(entries iter.Seq2[string, any], set func(string, any)) error {
+	for k, e := range entries {
+		v, err := ev.templateValue(e)
+		if err != nil {
+			return err
+		}
+		if hasJinja(k) { // Ansible templates keys too
+			key, err := ev.templateString(k)
+			if err != nil {
+				return err
+			}
+			k = str(key)
+		}
+		set(k, v)
+	}
+	return nil
 }
 
 // templateString renders a string from a playbook or a variable. Like
@@ -79,7 +97,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 			return nil, templateError("", s, err)
 		}
 		switch x := v.(type) {
-		case []any, map[string]any, bool, *hostVarsValue, *varsValue:
+		case []any, *dict, bool, *hostVarsValue, *varsValue:
 			return v, nil
 		case string:
 			if t.keepText {
@@ -215,17 +233,17 @@ func plain(v any) any {
 	case *varsValue:
 		return x.materialize()
 	case *hostVarsValue:
-		out := map[string]any{}
+		out := newDict(0)
 		for _, h := range x.hv.Hosts() {
 			if hv, ok := x.host(h); ok {
-				out[h] = plain(hv)
+				out.Set(h, plain(hv))
 			}
 		}
 		return out
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any, pyObject:
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict, pyObject:
 				out := make([]any, len(x))
 				for i, e := range x {
 					out[i] = plain(e)
@@ -233,13 +251,13 @@ func plain(v any) any {
 				return out
 			}
 		}
-	case map[string]any:
-		for _, e := range x {
+	case *dict:
+		for _, e := range x.All() {
 			switch e.(type) {
-			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, map[string]any, pyObject:
-				out := make(map[string]any, len(x))
-				for k, e := range x {
-					out[k] = plain(e)
+			case *undefined, *function, *namespace, *varsValue, *hostVarsValue, tuple, []any, *dict, pyObject:
+				out := newDict(x.Len())
+				for k, e := range x.All() {
+					out.Set(k, plain(e))
 				}
 				return out
 			}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gansible/gansible/value"
 )
 
 type valueCase struct {
@@ -354,8 +356,12 @@ func TestHostVarsAsValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, ok := whole.(map[string]any)
-	if !ok || m["ip"] != "10.0.0.2" || m["zk_ensemble_url"] != "10.0.0.1:2181,10.0.0.2:2181,10.0.0.3:2181" {
+	d, ok := whole.(*value.Dict)
+	if !ok {
+		t.Fatalf("hostvars['h2'] = %#v", whole)
+	}
+	m := d.Map()
+	if m["ip"] != "10.0.0.2" || m["zk_ensemble_url"] != "10.0.0.1:2181,10.0.0.2:2181,10.0.0.3:2181" {
 		t.Fatalf("hostvars['h2'] = %#v", whole)
 	}
 	if m["broken"] != "{{ does_not_exist }}" {

@@ -100,7 +100,7 @@ func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
 		}
 		return tuple(l.([]any)), nil
 	case *dictExpr:
-		d := make(map[string]any, len(n.keys))
+		d := newDict(len(n.keys))
 		for i := range n.keys {
 			k, err := ev.evalStrict(n.keys[i], f)
 			if err != nil {
@@ -110,7 +110,7 @@ func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			d[str(k)] = v
+			d.Set(str(k), v)
 		}
 		return d, nil
 	case *attrExpr:
@@ -210,18 +210,18 @@ func (ev *evaluator) getAttr(obj any, attr string) (any, error) {
 	switch x := obj.(type) {
 	case *undefined:
 		return x, nil
-	case map[string]any:
+	case *dict:
 		// Jinja2 tries the Python attribute first: d.items is the method
 		// even when d has an "items" key.
 		if m, ok := method(obj, attr); ok {
 			return m, nil
 		}
-		if v, ok := x[attr]; ok {
+		if v, ok := x.Get(attr); ok {
 			return v, nil
 		}
 		return undefinedAttr(obj, attr), nil
 	case *namespace:
-		if v, ok := x.attrs[attr]; ok {
+		if v, ok := x.attrs.Get(attr); ok {
 			return v, nil
 		}
 		return undefinedAttr(obj, attr), nil
@@ -260,12 +260,12 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 			return ev.getAttr(x, s)
 		}
 		return undefinedAttr(obj, key), nil
-	case map[string]any:
+	case *dict:
 		k, ok := key.(string)
 		if !ok {
 			k = str(key)
 		}
-		if v, ok := x[k]; ok {
+		if v, ok := x.Get(k); ok {
 			return v, nil
 		}
 	case []any, tuple:
@@ -307,7 +307,7 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 		return undefinedAttr(obj, key), nil
 	}
 	if name, ok := key.(string); ok {
-		if _, isMap := obj.(map[string]any); !isMap {
+		if _, isMap := obj.(*dict); !isMap {
 			return ev.getAttr(obj, name)
 		}
 	}
@@ -439,6 +439,10 @@ func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
 	args, kwargs, err := ev.evalArgs(n.args, n.kwargs, f)
 	if err != nil {
 		return nil, err
+	}
+	ev.kwOrder = ev.kwOrder[:0]
+	for _, kw := range n.kwargs {
+		ev.kwOrder = append(ev.kwOrder, kw.name)
 	}
 	return callee.call(ev, args, kwargs)
 }

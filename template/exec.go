@@ -191,7 +191,7 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq an
 	var last []any
 	called := false
 	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
-		if called && equalItems(last, args) {
+		if called && equal(last, args) {
 			return false, nil
 		}
 		called, last = true, args
@@ -239,7 +239,8 @@ type loopObj struct {
 	recurse *function
 }
 
-// loopInfo is the loop variable of a {% for %} iteration.
+// loopInfo is the attributes of the loop variable of a {% for %}
+// iteration (a loopObj, not a dict: a Go map of its attributes).
 func loopInfo(items []any, i int) map[string]any {
 	n := len(items)
 	info := map[string]any{
@@ -320,7 +321,11 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		if err := ev.checkAcyclic(v, ns); err != nil {
 			return err
 		}
-		ns.attrs[n.attr] = v
+		// Namespaces are the one mutable value: a copy, so that a dict
+		// taken from it before stays as it was.
+		attrs := ns.attrs.Copy()
+		attrs.Set(n.attr, v)
+		ns.attrs = attrs
 		return nil
 	}
 	return bindTargets(f, n.targets, v)
@@ -341,15 +346,17 @@ func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 		if m.varargs {
 			inner.set("varargs", extra)
 		}
-		rest := map[string]any{}
-		for k, v := range kwargs {
+		// kwargs is a dict, in the order the arguments were written.
+		rest := newDict(len(kwargs))
+		for _, k := range kwNames(caller, kwargs) {
+			v := kwargs[k]
 			if k == "caller" || slices.Contains(m.params, k) {
 				continue
 			}
 			if !m.kwargs {
 				return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.name, k)
 			}
-			rest[k] = v
+			rest.Set(k, v)
 		}
 		if m.kwargs {
 			inner.set("kwargs", rest)

@@ -321,9 +321,9 @@ func filterCombine(_ *evaluator, in any, a args) (any, error) {
 	recursive := a.boolean(-1, "recursive", false)
 	listMerge, _ := a.str(-1, "list_merge", "replace")
 	dicts := append([]any{in}, a.pos...)
-	out := map[string]any{}
+	out := newDict(0)
 	for _, d := range flattenTerms(dicts) {
-		m, ok := d.(map[string]any)
+		m, ok := d.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("failed to combine variables, expected dicts but got a '%s'", pyType(d))
 		}
@@ -332,29 +332,31 @@ func filterCombine(_ *evaluator, in any, a args) (any, error) {
 	return out, nil
 }
 
-// merge combines b into a copy of a, as Ansible's merge_hash does.
-func merge(a, b map[string]any, recursive bool, listMerge string) map[string]any {
-	out := make(map[string]any, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
+// merge combines b into a copy of a, as Ansible's merge_hash does: a's
+// keys in their order, then b's new ones; when a is empty or equal to b,
+// a copy of b.
+func merge(a, b *dict, recursive bool, listMerge string) *dict {
+	if a.Len() == 0 || equal(a, b) {
+		return b.Copy()
 	}
-	for k, v := range b {
-		old, exists := out[k]
-		om, oldIsMap := old.(map[string]any)
-		nm, newIsMap := v.(map[string]any)
+	out := a.Copy()
+	for k, v := range b.All() {
+		old, exists := out.Get(k)
+		om, oldIsMap := old.(*dict)
+		nm, newIsMap := v.(*dict)
 		ol, oldIsList := old.([]any)
 		nl, newIsList := v.([]any)
 		switch {
 		case exists && recursive && oldIsMap && newIsMap:
-			out[k] = merge(om, nm, recursive, listMerge)
+			out.Set(k, merge(om, nm, recursive, listMerge))
 		case exists && oldIsList && newIsList && listMerge != "replace":
 			switch listMerge {
 			case "keep":
-				out[k] = ol
+				out.Set(k, ol)
 			case "append":
-				out[k] = append(append([]any(nil), ol...), nl...)
+				out.Set(k, append(append([]any(nil), ol...), nl...))
 			case "prepend":
-				out[k] = append(append([]any(nil), nl...), ol...)
+				out.Set(k, append(append([]any(nil), nl...), ol...))
 			case "append_rp":
 				kept := []any{}
 				for _, x := range ol {
@@ -362,29 +364,32 @@ func merge(a, b map[string]any, recursive bool, listMerge string) map[string]any
 						kept = append(kept, x)
 					}
 				}
-				out[k] = append(kept, nl...)
+				out.Set(k, append(kept, nl...))
 			case "prepend_rp":
-				out[k] = append(append([]any(nil), nl...), ol...)
+				out.Set(k, append(append([]any(nil), nl...), ol...))
 			default:
-				out[k] = v
+				out.Set(k, v)
 			}
 		default:
-			out[k] = v
+			out.Set(k, v)
 		}
 	}
 	return out
 }
 
 func filterDict2items(_ *evaluator, in any, a args) (any, error) {
-	m, ok := in.(map[string]any)
+	m, ok := in.(*dict)
 	if !ok {
 		return nil, fmt.Errorf("dict2items requires a dictionary, got %s instead.", pyType(in))
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
-	out := make([]any, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		out = append(out, map[string]any{kn: k, vn: m[k]})
+	out := make([]any, 0, m.Len())
+	for k, v := range m.All() {
+		item := newDict(2)
+		item.Set(kn, k)
+		item.Set(vn, v)
+		out = append(out, item)
 	}
 	return out, nil
 }
@@ -396,17 +401,18 @@ func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
-	out := map[string]any{}
+	out := newDict(len(items))
 	for _, item := range items {
-		m, ok := item.(map[string]any)
+		m, ok := item.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("items2dict requires a list of dictionaries")
 		}
-		k, ok := m[kn]
+		k, ok := m.Get(kn)
 		if !ok {
 			return nil, fmt.Errorf("items2dict: an item has no '%s' key", kn)
 		}
-		out[str(k)] = m[vn]
+		v, _ := m.Get(vn)
+		out.Set(str(k), v)
 	}
 	return out, nil
 }

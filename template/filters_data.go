@@ -10,62 +10,48 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"github.com/gansible/gansible/value"
+	"github.com/gansible/gansible/yamlvalue"
 )
 
 // Serialisation filters. Output follows Python's json.dumps and PyYAML's
-// yaml.dump as Ansible calls them; dict keys come out sorted.
+// yaml.dump as Ansible calls them: to_json keeps dict order (json.dumps's
+// sort_keys=False), to_nice_json and the YAML filters sort keys.
 func init() {
 	filters["to_json"] = func(_ *evaluator, in any, a args) (any, error) {
-		indent, err := a.integer(-1, "indent", 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkIndent(indent); err != nil {
-			return nil, err
-		}
-		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
+		return jsonFilter(in, a, 0, false)
 	}
 	filters["to_nice_json"] = func(_ *evaluator, in any, a args) (any, error) {
-		indent, err := a.integer(-1, "indent", 4)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkIndent(indent); err != nil {
-			return nil, err
-		}
-		return toJSON(in, indent, a.kw["ensure_ascii"] != false)
+		return jsonFilter(in, a, 4, true)
 	}
 	filters["tojson"] = filters["to_json"]
 	filters["from_json"] = func(_ *evaluator, in any, _ args) (any, error) {
-		var v any
-		d := json.NewDecoder(strings.NewReader(str(in)))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
+		v, err := value.DecodeJSON([]byte(str(in)))
+		if err != nil {
 			return nil, fmt.Errorf("from_json: %w", err)
 		}
-		return normalize(v), nil
+		return v, nil
 	}
 	filters["from_yaml"] = func(_ *evaluator, in any, _ args) (any, error) {
-		var v any
-		if err := yaml.Unmarshal([]byte(str(in)), &v); err != nil {
+		n, err := yamlvalue.Parse("<string>", []byte(str(in)))
+		if err != nil {
+			return nil, fmt.Errorf("from_yaml: %w", err)
+		}
+		v, err := yamlvalue.Decode("<string>", n)
+		if err != nil {
 			return nil, fmt.Errorf("from_yaml: %w", err)
 		}
 		return normalize(v), nil
 	}
 	filters["from_yaml_all"] = func(_ *evaluator, in any, _ args) (any, error) {
-		d := yaml.NewDecoder(strings.NewReader(str(in)))
-		out := []any{}
-		for {
-			var v any
-			if err := d.Decode(&v); err != nil {
-				if err.Error() == "EOF" {
-					return out, nil
-				}
-				return nil, fmt.Errorf("from_yaml_all: %w", err)
-			}
-			out = append(out, normalize(v))
+		docs, err := yamlvalue.DecodeAll("<string>", []byte(str(in)))
+		if err != nil {
+			return nil, fmt.Errorf("from_yaml_all: %w", err)
 		}
+		for i, d := range docs {
+			docs[i] = normalize(d)
+		}
+		return docs, nil
 	}
 	filters["to_yaml"] = func(_ *evaluator, in any, a args) (any, error) {
 		indent, err := a.integer(-1, "indent", 2)
@@ -89,135 +75,36 @@ func init() {
 	}
 }
 
-// toJSON is json.dumps(v, indent=indent or None, sort_keys=True).
+// jsonFilter is to_json and to_nice_json: json.dumps with the indent= and
+// sort_keys= of the call (defaults indent and sortKeys), ensure_ascii
+// unless ensure_ascii=False.
+func jsonFilter(in any, a args, indent int, sortKeys bool) (any, error) {
+	indent, err := a.integer(-1, "indent", indent)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIndent(indent); err != nil {
+		return nil, err
+	}
+	if v, ok := a.kw["sort_keys"]; ok {
+		sortKeys = truthy(v)
+	}
+	return toJSON(in, value.JSONOptions{Indent: indent, SortKeys: sortKeys, ASCII: a.kw["ensure_ascii"] != false})
+}
+
 // JSONDumps is Python's json.dumps(v) with its defaults (", " and ": "
-// separators, ensure_ascii), which Ansible uses for a copy content given
-// as data as well as for to_json.
-func JSONDumps(v any) (string, error) { return toJSON(v, 0, true) }
+// separators, ensure_ascii, dict order kept), which Ansible uses for a copy
+// content given as data as well as for to_json.
+func JSONDumps(v any) (string, error) { return toJSON(v, value.JSONOptions{ASCII: true}) }
 
-func toJSON(v any, indent int, ascii bool) (string, error) {
-	var sb strings.Builder
-	if err := writeJSON(&sb, v, indent, 0, ascii); err != nil {
-		return "", err
+func toJSON(v any, opts value.JSONOptions) (string, error) {
+	opts.Default = func(v any) (any, error) {
+		if u, ok := v.(*undefined); ok {
+			return nil, strict(u)
+		}
+		return nil, fmt.Errorf("Object of type %s is not JSON serializable", pyType(v))
 	}
-	return sb.String(), nil
-}
-
-func writeJSON(sb *strings.Builder, v any, indent, level int, ascii bool) error {
-	newline := func(l int) {
-		if indent > 0 {
-			sb.WriteByte('\n')
-			sb.WriteString(strings.Repeat(" ", indent*l))
-		}
-	}
-	sep := ", "
-	if indent > 0 {
-		sep = ","
-	}
-	switch x := v.(type) {
-	case nil:
-		sb.WriteString("null")
-	case bool:
-		sb.WriteString(strconv.FormatBool(x))
-	case int:
-		sb.WriteString(strconv.Itoa(x))
-	case *big.Int:
-		sb.WriteString(x.String())
-	case float64:
-		switch {
-		case math.IsNaN(x):
-			sb.WriteString("NaN")
-		case math.IsInf(x, 0):
-			if x < 0 {
-				sb.WriteByte('-')
-			}
-			sb.WriteString("Infinity")
-		default:
-			sb.WriteString(formatFloat(x))
-		}
-	case string:
-		writeJSONString(sb, x, ascii)
-	case tuple:
-		return writeJSON(sb, []any(x), indent, level, ascii)
-	case []any:
-		if len(x) == 0 {
-			sb.WriteString("[]")
-			return nil
-		}
-		sb.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				sb.WriteString(sep)
-			}
-			newline(level + 1)
-			if err := writeJSON(sb, e, indent, level+1, ascii); err != nil {
-				return err
-			}
-		}
-		newline(level)
-		sb.WriteByte(']')
-	case map[string]any:
-		if len(x) == 0 {
-			sb.WriteString("{}")
-			return nil
-		}
-		sb.WriteByte('{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				sb.WriteString(sep)
-			}
-			newline(level + 1)
-			writeJSONString(sb, k, ascii)
-			sb.WriteString(": ")
-			if err := writeJSON(sb, x[k], indent, level+1, ascii); err != nil {
-				return err
-			}
-		}
-		newline(level)
-		sb.WriteByte('}')
-	case *undefined:
-		return strict(x)
-	default:
-		return fmt.Errorf("Object of type %s is not JSON serializable", pyType(v))
-	}
-	return nil
-}
-
-func writeJSONString(sb *strings.Builder, s string, ascii bool) {
-	sb.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			sb.WriteString(`\"`)
-		case r == '\\':
-			sb.WriteString(`\\`)
-		case r == '\n':
-			sb.WriteString(`\n`)
-		case r == '\r':
-			sb.WriteString(`\r`)
-		case r == '\t':
-			sb.WriteString(`\t`)
-		case r == '\b':
-			sb.WriteString(`\b`)
-		case r == '\f':
-			sb.WriteString(`\f`)
-		case r < 0x20 || (ascii && r > 0x7e):
-			if r > 0xffff {
-				r1, r2 := utf16Pair(r)
-				fmt.Fprintf(sb, `\u%04x\u%04x`, r1, r2)
-			} else {
-				fmt.Fprintf(sb, `\u%04x`, r)
-			}
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	sb.WriteByte('"')
-}
-
-func utf16Pair(r rune) (rune, rune) {
-	r -= 0x10000
-	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
+	return value.JSON(v, opts)
 }
 
 // toYAML emits YAML as PyYAML's yaml.dump does (sorted keys, PyYAML's
@@ -228,7 +115,7 @@ func toYAML(v any, indent int, flowLeaves bool) string {
 	var sb strings.Builder
 	y := yamlWriter{sb: &sb, indent: indent, flowLeaves: flowLeaves}
 	switch x := v.(type) {
-	case []any, map[string]any:
+	case []any, *dict:
 		if (flowLeaves && isLeafCollection(x)) || length0(x) {
 			y.flow(x)
 			sb.WriteByte('\n')
@@ -262,8 +149,8 @@ func isLeafCollection(v any) bool {
 			}
 		}
 		return true
-	case map[string]any:
-		for _, e := range x {
+	case *dict:
+		for _, e := range x.All() {
 			if !isScalar(e) {
 				return false
 			}
@@ -275,7 +162,7 @@ func isLeafCollection(v any) bool {
 
 func isScalar(v any) bool {
 	switch v.(type) {
-	case []any, map[string]any:
+	case []any, *dict:
 		return false
 	}
 	return true
@@ -292,15 +179,16 @@ func (y *yamlWriter) flow(v any) {
 			y.flow(e)
 		}
 		y.sb.WriteByte(']')
-	case map[string]any:
+	case *dict:
 		y.sb.WriteByte('{')
-		for i, k := range sortedKeys(x) {
+		for i, k := range x.SortedKeys() {
 			if i > 0 {
 				y.sb.WriteString(", ")
 			}
 			y.sb.WriteString(yamlScalar(k))
 			y.sb.WriteString(": ")
-			y.flow(x[k])
+			e, _ := x.Get(k)
+			y.flow(e)
 		}
 		y.sb.WriteByte('}')
 	default:
@@ -325,19 +213,20 @@ func (y *yamlWriter) value(v any, level int) {
 func (y *yamlWriter) block(v any, level int) {
 	pad := strings.Repeat(" ", y.indent*level)
 	switch x := v.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
+	case *dict:
+		for _, k := range x.SortedKeys() {
 			y.sb.WriteString(pad + yamlScalar(k) + ":")
-			if _, isList := x[k].([]any); isList {
-				y.value(x[k], level)
+			e, _ := x.Get(k)
+			if _, isList := e.([]any); isList {
+				y.value(e, level)
 			} else {
-				y.value(x[k], level+1)
+				y.value(e, level+1)
 			}
 		}
 	case []any:
 		for _, e := range x {
 			y.sb.WriteString(pad + "-")
-			if m, ok := e.(map[string]any); ok && len(m) > 0 && !(y.flowLeaves && isLeafCollection(m)) {
+			if m, ok := e.(*dict); ok && m.Len() > 0 && !(y.flowLeaves && isLeafCollection(m)) {
 				// The first key goes on the dash line.
 				var inner strings.Builder
 				sub := yamlWriter{sb: &inner, indent: y.indent, flowLeaves: y.flowLeaves}
@@ -380,7 +269,7 @@ func yamlScalar(v any) string {
 		case math.IsInf(x, -1):
 			return "-.inf"
 		}
-		return formatFloat(x)
+		return value.FormatFloat(x)
 	case string:
 		return yamlString(x)
 	}

@@ -520,14 +520,15 @@ func filterRound(_ *evaluator, in any, a args) (any, error) {
 	return math.RoundToEven(f*scale) / scale, nil
 }
 
+// filterItems is dict.items(): (key, value) pairs in the dict's order.
 func filterItems(_ *evaluator, in any, _ args) (any, error) {
-	m, ok := in.(map[string]any)
+	m, ok := in.(*dict)
 	if !ok {
 		return nil, fmt.Errorf("items: expected a dict, got %s", pyType(in))
 	}
-	out := make([]any, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		out = append(out, tuple{k, m[k]})
+	out := make([]any, 0, m.Len())
+	for k, v := range m.All() {
+		out = append(out, tuple{k, v})
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/jmespath/go-jmespath"
+
+	"github.com/gansible/gansible/value"
 )
 
 // json_query (community.general's filter, which ansible-core 2.14 routes
@@ -43,9 +45,10 @@ func toJMESPath(v any) any {
 			out[i] = toJMESPath(e)
 		}
 		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
+	case *dict:
+		// The JMESPath library reads Go maps.
+		out := make(map[string]any, x.Len())
+		for k, e := range x.All() {
 			out[k] = toJMESPath(e)
 		}
 		return out
@@ -73,9 +76,10 @@ func fromJMESPath(v any) any {
 		}
 		return out
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = fromJMESPath(e)
+		// The library's maps have lost the order: sorted.
+		out := newDict(len(x))
+		for _, k := range value.SortedKeys(x) {
+			out.Set(k, fromJMESPath(x[k]))
 		}
 		return out
 	}

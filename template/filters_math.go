@@ -396,9 +396,9 @@ func filterRekeyOnMember(_ *evaluator, in any, a args) (any, error) {
 	}
 	var items []any
 	switch x := in.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			items = append(items, x[k])
+	case *dict:
+		for _, e := range x.All() {
+			items = append(items, e)
 		}
 	case string:
 		return nil, errors.New("Type is not a valid list, set, or dict")
@@ -407,23 +407,23 @@ func filterRekeyOnMember(_ *evaluator, in any, a args) (any, error) {
 			return nil, errors.New("Type is not a valid list, set, or dict")
 		}
 	}
-	out := map[string]any{}
+	out := newDict(len(items))
 	for _, item := range items {
-		m, ok := item.(map[string]any)
+		m, ok := item.(*dict)
 		if !ok {
 			return nil, errors.New("List item is not a valid dict")
 		}
-		v, ok := m[str(key)]
+		v, ok := m.Get(str(key))
 		if !ok {
 			return nil, fmt.Errorf("Key %s was not found", str(key))
 		}
 		k := str(v)
-		if prev, ok := out[k]; ok && truthy(prev) {
+		if prev, ok := out.Get(k); ok && truthy(prev) {
 			if dup == "error" {
 				return nil, fmt.Errorf("Key %s is not unique, cannot correctly turn into dict", k)
 			}
 		}
-		out[k] = m
+		out.Set(k, m)
 	}
 	return out, nil
 }

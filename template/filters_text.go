@@ -258,13 +258,12 @@ var xmlAttrKey = regexp.MustCompile(`[\t\n\v\f\r /=>]`)
 
 // filterXMLAttr is Jinja2's xmlattr(autospace=True).
 func filterXMLAttr(_ *evaluator, in any, a args) (any, error) {
-	m, ok := in.(map[string]any)
+	m, ok := in.(*dict)
 	if !ok {
 		return nil, fmt.Errorf("'%s' object has no attribute 'items'", pyType(in))
 	}
 	var items []string
-	for _, k := range sortedKeys(m) {
-		v := m[k]
+	for k, v := range m.All() {
 		if _, undef := v.(*undefined); undef || v == nil {
 			continue
 		}
@@ -284,7 +283,7 @@ func filterXMLAttr(_ *evaluator, in any, a args) (any, error) {
 func filterAttr(_ *evaluator, in any, a args) (any, error) {
 	name, _ := a.str(0, "name", "")
 	if ns, ok := in.(*namespace); ok {
-		if v, ok := ns.attrs[name]; ok {
+		if v, ok := ns.attrs.Get(name); ok {
 			return v, nil
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gansible/gansible/value"
 )
 
 // URL filters: Ansible's urlsplit and urldecode (Python's
@@ -93,7 +95,9 @@ func filterURLSplit(_ *evaluator, in any, a args) (any, error) {
 	}
 	query, _ := a.str(0, "query", "")
 	if query == "" {
-		return parts, nil
+		// Ansible's object_to_dict lists the attributes in dir() order:
+		// sorted.
+		return value.FromMap(parts), nil
 	}
 	v, ok := parts[query]
 	if !ok {
@@ -149,9 +153,9 @@ func urlQuote(v any, forQS bool) string {
 func filterURLEncode(_ *evaluator, in any, _ args) (any, error) {
 	var pairs [][2]any
 	switch x := in.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			pairs = append(pairs, [2]any{k, x[k]})
+	case *dict:
+		for k, e := range x.All() {
+			pairs = append(pairs, [2]any{k, e})
 		}
 	case []any, tuple:
 		items, _ := asSeq(x)

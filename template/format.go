@@ -48,11 +48,11 @@ func percentFormat(format string, values any) (string, error) {
 		}
 		var v any
 		if keyed {
-			m, ok := values.(map[string]any)
+			m, ok := values.(*dict)
 			if !ok {
 				return "", fmt.Errorf("format requires a mapping")
 			}
-			if v, ok = m[key]; !ok {
+			if v, ok = m.Get(key); !ok {
 				return "", fmt.Errorf("KeyError: %s", quotePython(key))
 			}
 			isList = false

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/gansible/gansible/value"
 )
 
 // global returns a global function or variable.
@@ -28,12 +30,12 @@ func init() {
 		"q":      func(ev *evaluator, a args) (any, error) { return ev.lookup(a, true) },
 		"now":    globalNow,
 		"dict":   globalDict,
-		"namespace": func(_ *evaluator, a args) (any, error) {
-			m, err := globalDict(nil, a)
+		"namespace": func(ev *evaluator, a args) (any, error) {
+			m, err := globalDict(ev, a)
 			if err != nil {
 				return nil, err
 			}
-			return &namespace{m.(map[string]any)}, nil
+			return &namespace{m.(*dict)}, nil
 		},
 		"cycler": globalCycler,
 		"joiner": globalJoiner,
@@ -122,30 +124,47 @@ func globalNow(ev *evaluator, a args) (any, error) {
 	return datetimeOf(t), nil
 }
 
-func globalDict(_ *evaluator, a args) (any, error) {
-	out := map[string]any{}
+// globalDict is Python's dict(): keyword arguments in the order written.
+func globalDict(ev *evaluator, a args) (any, error) {
+	names := kwNames(ev, a.kw)
+	out := newDict(len(a.kw))
 	if len(a.pos) > 0 {
 		switch x := a.pos[0].(type) {
 		case *undefined:
 			return nil, strict(x)
-		case map[string]any:
-			for k, v := range x {
-				out[k] = v
-			}
+		case *dict:
+			out = x.Copy()
 		case []any:
 			for _, pair := range x {
 				kv, ok := asSeq(pair)
 				if !ok || len(kv) != 2 {
 					return nil, fmt.Errorf("dictionary update sequence element has wrong length")
 				}
-				out[str(kv[0])] = kv[1]
+				out.Set(str(kv[0]), kv[1])
 			}
 		}
 	}
-	for k, v := range a.kw {
-		out[k] = v
+	for _, k := range names {
+		out.Set(k, a.kw[k])
 	}
 	return out, nil
+}
+
+// kwNames lists the keyword arguments kw of the call being made in the
+// order written; sorted when called otherwise (through a filter's map()).
+func kwNames(ev *evaluator, kw map[string]any) []string {
+	if ev != nil && len(ev.kwOrder) == len(kw) {
+		in := true
+		for _, k := range ev.kwOrder {
+			if _, ok := kw[k]; !ok {
+				in = false
+			}
+		}
+		if in {
+			return append([]string(nil), ev.kwOrder...)
+		}
+	}
+	return value.SortedKeys(kw)
 }
 
 // strftime formats t with Python's strftime directives.
@@ -213,19 +232,20 @@ func globalCycler(_ *evaluator, a args) (any, error) {
 	if len(items) == 0 {
 		return nil, fmt.Errorf("at least one item has to be provided")
 	}
-	ns := &namespace{map[string]any{"current": items[0]}}
+	ns := &namespace{value.DictOf("current", items[0])}
 	pos := 0
-	ns.attrs["next"] = &function{"next", func(*evaluator, []any, map[string]any) (any, error) {
+	// The cycler's own state: set in place, the dict is the cycler's only.
+	ns.attrs.Set("next", &function{"next", func(*evaluator, []any, map[string]any) (any, error) {
 		v := items[pos]
 		pos = (pos + 1) % len(items)
-		ns.attrs["current"] = items[pos]
+		ns.attrs.Set("current", items[pos])
 		return v, nil
-	}}
-	ns.attrs["reset"] = &function{"reset", func(*evaluator, []any, map[string]any) (any, error) {
+	}})
+	ns.attrs.Set("reset", &function{"reset", func(*evaluator, []any, map[string]any) (any, error) {
 		pos = 0
-		ns.attrs["current"] = items[0]
+		ns.attrs.Set("current", items[0])
 		return nil, nil
-	}}
+	}})
 	return ns, nil
 }
 

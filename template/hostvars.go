@@ -1,5 +1,7 @@
 package template
 
+import "sort"
+
 // hostVarsValue is hostvars inside a template: indexing it by host name
 // gives that host's variables, resolved lazily in that host's context.
 type hostVarsValue struct {
@@ -42,8 +44,11 @@ func (v *varsValue) materialize() any {
 	if !ok {
 		return nil
 	}
-	out := map[string]any{}
-	for _, name := range lister.Names() {
+	out := newDict(0)
+	// Sorted: a set of variables has no order Go could keep.
+	names := lister.Names()
+	sort.Strings(names)
+	for _, name := range names {
 		val, found, err := v.ev.lookupVar(name)
 		if err != nil {
 			val, found = v.ev.vars.Lookup(name)
@@ -55,7 +60,7 @@ func (v *varsValue) materialize() any {
 			continue
 		}
 		if found {
-			out[name] = plain(val)
+			out.Set(name, plain(val))
 		}
 	}
 	return out

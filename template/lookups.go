@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -272,11 +273,11 @@ func lookupTemplate(ev *evaluator, terms []any, kw map[string]any) ([]any, error
 	}
 	extra := map[string]any{}
 	if tv, ok := kw["template_vars"]; ok && tv != nil {
-		m, isMap := tv.(map[string]any)
+		m, isMap := tv.(*dict)
 		if !isMap {
 			return nil, fmt.Errorf("template_vars must be a dict, got %s", pyType(tv))
 		}
-		for k, v := range m {
+		for k, v := range m.All() {
 			extra[k] = v
 		}
 	}
@@ -416,8 +417,8 @@ func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, err
 		for _, t := range terms {
 			opts := kw
 			switch x := t.(type) {
-			case map[string]any:
-				opts = x
+			case *dict:
+				opts = x.Map()
 			case string:
 			case []any, tuple:
 				l, _ := asSeq(x)
@@ -517,12 +518,12 @@ func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 func lookupDict(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
-		m, ok := t.(map[string]any)
+		m, ok := t.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		for _, k := range sortedKeys(m) {
-			out = append(out, map[string]any{"key": k, "value": m[k]})
+		for k, v := range m.All() {
+			out = append(out, value.DictOf("key", k, "value", v))
 		}
 	}
 	return out, nil

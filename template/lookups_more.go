@@ -41,7 +41,7 @@ func listifyTerm(t any) []any {
 	if l, ok := asSeq(t); ok {
 		return l
 	}
-	if m, ok := t.(map[string]any); ok {
+	if m, ok := t.(*dict); ok {
 		items, _ := iterate(m)
 		return items
 	}
@@ -124,15 +124,15 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 	key, isStr := terms[1].(string)
 	var elements []any
 	switch x := terms[0].(type) {
-	case map[string]any:
+	case *dict:
 		if !isStr {
 			return nil, termsErr("first a dict or a list, second a string pointing to the subkey")
 		}
-		if s, ok := x["skipped"]; ok && s != false {
+		if s, ok := x.Get("skipped"); ok && s != false {
 			return []any{}, nil
 		}
-		for _, k := range sortedKeys(x) {
-			elements = append(elements, x[k])
+		for _, e := range x.All() {
+			elements = append(elements, e)
 		}
 	case []any:
 		if !isStr {
@@ -148,11 +148,11 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 	}
 	skipMissing := false
 	if len(terms) == 3 {
-		flags, ok := terms[2].(map[string]any)
+		flags, ok := terms[2].(*dict)
 		if !ok {
 			return nil, termsErr("the optional third item must be a dict with flags ('skip_missing',)")
 		}
-		if v, ok := flags["skip_missing"]; ok {
+		if v, ok := flags.Get("skip_missing"); ok {
 			b, _ := filterBool(nil, v, args{})
 			skipMissing = b == true
 		}
@@ -160,19 +160,19 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 	path := strings.Split(key, ".")
 	out := []any{}
 	for _, e := range elements {
-		item, ok := e.(map[string]any)
+		item, ok := e.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("subelements lookup expects a dictionary, got '%s'", str(e))
 		}
-		if s, ok := item["skipped"]; ok && s != false {
+		if s, ok := item.Get("skipped"); ok && s != false {
 			continue
 		}
 		// The copy that loses the final key, along the path to it.
-		top := copyDict(item)
+		top := item.Copy()
 		holder := top
 		var sublist []any
 		for i, k := range path {
-			v, ok := holder[k]
+			v, ok := holder.Get(k)
 			if !ok {
 				if skipMissing {
 					continue
@@ -180,15 +180,15 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 				return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", k, str(holder))
 			}
 			if i < len(path)-1 {
-				m, isMap := v.(map[string]any)
+				m, isMap := v.(*dict)
 				if !isMap {
 					if skipMissing {
 						continue
 					}
 					return nil, fmt.Errorf("the key %s should point to a dictionary, got '%s'", k, str(v))
 				}
-				m = copyDict(m)
-				holder[k] = m
+				m = m.Copy()
+				holder.Set(k, m)
 				holder = m
 				continue
 			}
@@ -197,21 +197,13 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 				return nil, fmt.Errorf("the key %s should point to a list, got '%s'", k, str(v))
 			}
 			sublist = l
-			delete(holder, k)
+			holder.Delete(k)
 		}
 		for _, sub := range sublist {
 			out = append(out, tuple{top, sub})
 		}
 	}
 	return out, nil
-}
-
-func copyDict(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func lookupRandomChoice(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {

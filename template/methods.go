@@ -13,7 +13,7 @@ func method(obj any, name string) (*function, bool) {
 		impl = stringMethod(x, name)
 	case []any:
 		impl = listMethod(x, name)
-	case map[string]any:
+	case *dict:
 		impl = dictMethod(x, name)
 	case *hostVarsValue:
 		if name == "keys" {
@@ -273,15 +273,15 @@ func listMethod(l []any, name string) func(a args) (any, error) {
 	return nil
 }
 
-func dictMethod(m map[string]any, name string) func(a args) (any, error) {
+func dictMethod(m *dict, name string) func(a args) (any, error) {
 	switch name {
 	case "keys":
-		return func(args) (any, error) { return toList(sortedKeys(m)), nil }
+		return func(args) (any, error) { return toList(m.Keys()), nil }
 	case "values":
 		return func(args) (any, error) {
-			out := make([]any, 0, len(m))
-			for _, k := range sortedKeys(m) {
-				out = append(out, m[k])
+			out := make([]any, 0, m.Len())
+			for _, v := range m.All() {
+				out = append(out, v)
 			}
 			return out, nil
 		}
@@ -289,19 +289,13 @@ func dictMethod(m map[string]any, name string) func(a args) (any, error) {
 		return func(a args) (any, error) { return filterItems(nil, m, a) }
 	case "get":
 		return func(a args) (any, error) {
-			if v, ok := m[str(a.at(0))]; ok {
+			if v, ok := m.Get(str(a.at(0))); ok {
 				return v, nil
 			}
 			return a.at(1), nil
 		}
 	case "copy":
-		return func(args) (any, error) {
-			out := make(map[string]any, len(m))
-			for k, v := range m {
-				out[k] = v
-			}
-			return out, nil
-		}
+		return func(args) (any, error) { return m.Copy(), nil }
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (ev *evaluator) mutatingCall(n *callExpr, f *frame) (v any, ok bool, err er
 		if !listMutators[at.attr] {
 			return nil, false, nil
 		}
-	case map[string]any:
+	case *dict:
 		if !dictMutators[at.attr] {
 			return nil, false, nil
 		}
@@ -55,7 +55,7 @@ func (ev *evaluator) mutatingCall(n *callExpr, f *frame) (v any, ok bool, err er
 	switch x := recv.(type) {
 	case []any:
 		changed, v, err = mutateList(x, a)
-	case map[string]any:
+	case *dict:
 		changed, v, err = mutateDict(x, a)
 	}
 	if err != nil {
@@ -76,8 +76,8 @@ func itemCount(v any) int {
 	switch x := v.(type) {
 	case []any:
 		return len(x)
-	case map[string]any:
-		return len(x)
+	case *dict:
+		return x.Len()
 	}
 	return 0
 }
@@ -103,9 +103,11 @@ func (ev *evaluator) store(x expr, v any, f *frame) error {
 		}
 		switch o := obj.(type) {
 		case *namespace:
-			o.attrs[n.attr] = v
+			attrs := o.attrs.Copy()
+			attrs.Set(n.attr, v)
+			o.attrs = attrs
 			return nil
-		case map[string]any:
+		case *dict:
 			return ev.store(n.obj, withKey(o, n.attr, v), f)
 		}
 	case *itemExpr:
@@ -118,7 +120,7 @@ func (ev *evaluator) store(x expr, v any, f *frame) error {
 			return err
 		}
 		switch o := obj.(type) {
-		case map[string]any:
+		case *dict:
 			if k, ok := key.(string); ok {
 				return ev.store(n.obj, withKey(o, k, v), f)
 			}
@@ -138,12 +140,9 @@ func (ev *evaluator) store(x expr, v any, f *frame) error {
 	return fmt.Errorf("changing a list or dict in place is supported on a name, a namespace attribute or an item of those, not here")
 }
 
-func withKey(m map[string]any, k string, v any) map[string]any {
-	c := make(map[string]any, len(m)+1)
-	for k2, v2 := range m {
-		c[k2] = v2
-	}
-	c[k] = v
+func withKey(m *dict, k string, v any) *dict {
+	c := m.Copy()
+	c.Set(k, v)
 	return c
 }
 
@@ -232,11 +231,8 @@ func mutateList(l []any, a args) (any, any, error) {
 }
 
 // mutateDict returns the dict after the method and the method's result.
-func mutateDict(m map[string]any, a args) (any, any, error) {
-	c := make(map[string]any, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
+func mutateDict(m *dict, a args) (any, any, error) {
+	c := m.Copy()
 	switch a.fn {
 	case "update":
 		if len(a.pos) > 1 {
@@ -244,9 +240,9 @@ func mutateDict(m map[string]any, a args) (any, any, error) {
 		}
 		if len(a.pos) == 1 {
 			switch o := a.pos[0].(type) {
-			case map[string]any:
-				for k, v := range o {
-					c[k] = v
+			case *dict:
+				for k, v := range o.All() {
+					c.Set(k, v)
 				}
 			default:
 				pairs, err := iterate(o)
@@ -258,43 +254,44 @@ func mutateDict(m map[string]any, a args) (any, any, error) {
 					if !ok || len(kv) != 2 {
 						return nil, nil, fmt.Errorf("dictionary update sequence element has wrong length; 2 is required")
 					}
-					c[str(kv[0])] = kv[1]
+					c.Set(str(kv[0]), kv[1])
 				}
 			}
 		}
-		for k, v := range a.kw {
-			c[k] = v
+		for _, k := range kwNames(nil, a.kw) {
+			c.Set(k, a.kw[k])
 		}
 		return c, nil, nil
 	case "pop":
 		k := str(a.at(0))
-		v, ok := c[k]
+		v, ok := c.Get(k)
 		if !ok {
 			if len(a.pos) > 1 {
 				return c, a.pos[1], nil
 			}
 			return nil, nil, fmt.Errorf("KeyError: %s", repr(a.at(0)))
 		}
-		delete(c, k)
+		c.Delete(k)
 		return c, v, nil
 	case "popitem":
-		keys := sortedKeys(c)
+		// Python's popitem takes the last key inserted.
+		keys := c.Keys()
 		if len(keys) == 0 {
 			return nil, nil, fmt.Errorf("KeyError: 'popitem(): dictionary is empty'")
 		}
 		k := keys[len(keys)-1]
-		v := c[k]
-		delete(c, k)
+		v, _ := c.Get(k)
+		c.Delete(k)
 		return c, tuple{k, v}, nil
 	case "setdefault":
 		k := str(a.at(0))
-		if v, ok := c[k]; ok {
+		if v, ok := c.Get(k); ok {
 			return c, v, nil
 		}
-		c[k] = a.at(1)
+		c.Set(k, a.at(1))
 		return c, a.at(1), nil
 	case "clear":
-		return map[string]any{}, nil, nil
+		return newDict(0), nil, nil
 	}
 	return nil, nil, fmt.Errorf("unknown dict method %s", a.fn)
 }

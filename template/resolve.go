@@ -1,5 +1,7 @@
 package template
 
+import "github.com/gansible/gansible/value"
+
 // evaluator evaluates templates against one set of variables. It resolves
 // variables lazily: a variable is looked up, and its raw value templated,
 // only when an expression names it, and then at most once per evaluator.
@@ -13,6 +15,9 @@ type evaluator struct {
 	active map[string]bool       // variables being resolved, to catch loops
 	hosts  map[string]*evaluator // hostvars evaluators, shared by the call
 	lim    *limits               // recursion and work budget, shared by the call
+	// kwOrder names the keyword arguments of the call being made, in
+	// the order written: dict(b=1, a=2) keeps it, as Python does.
+	kwOrder []string
 	// search is where include, import and extends find templates; nil
 	// for playbook strings, which use the playbook's directory.
 	search []string
@@ -106,20 +111,20 @@ func (ev *evaluator) resolve(raw any) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
+		// Go code's maps have no order: sorted, as Ansible prints them.
+		return ev.resolve(value.FromMap(x))
+	case *dict:
+		var out *dict
+		for k, e := range x.All() {
 			v, err := ev.resolve(e)
 			if err != nil {
 				return nil, err
 			}
 			if out == nil && !same(v, e) {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
+				out = x.Copy()
 			}
 			if out != nil {
-				out[k] = v
+				out.Set(k, v)
 			}
 		}
 		if out == nil {

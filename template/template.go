@@ -15,8 +15,10 @@
 // are unbounded as in Python (bigint.go); regular expressions follow
 // Python's re (package pyre).
 //
-// Known differences from Ansible: dicts print and iterate with sorted keys
-// (Go maps keep no insertion order) and their keys are strings
+// Dicts are package value's insertion-ordered *value.Dict, as Python's;
+// a Go map handed in is read with its keys sorted.
+//
+// Known differences from Ansible: dict keys are strings
 // (rekey_on_member on an int member keys by its text), the random filter
 // is deterministic, only the sha512 scheme of password_hash and of the
 // password lookup's encrypt= is implemented, json_query returns whole
@@ -35,6 +37,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Vars gives a template its variables. Lookup returns a variable's raw
@@ -71,12 +75,7 @@ type HostVars interface {
 
 // Unsafe marks data that came back from a host (registered results, facts):
 // it is never templated, even when it contains "{{".
-type Unsafe struct {
-	V any
-	// Vault is set for the plaintext of an inline !vault value: the
-	// vault_encrypted test is true for a variable holding it.
-	Vault bool
-}
+type Unsafe = value.Unsafe
 
 // Deferred is a value computed when a template first uses it: an inline
 // vault value that could not be decrypted as it was read, which Ansible

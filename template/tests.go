@@ -44,14 +44,14 @@ func init() {
 		"float":   typeTest(func(v any) bool { _, ok := v.(float64); return ok }),
 		"mapping": typeTest(func(v any) bool {
 			switch v.(type) {
-			case map[string]any, *varsValue, *hostVarsValue:
+			case *dict, *varsValue, *hostVarsValue:
 				return true
 			}
 			return false
 		}),
 		"sequence": typeTest(func(v any) bool {
 			switch v.(type) {
-			case []any, string, map[string]any, *hostVarsValue:
+			case []any, string, *dict, *hostVarsValue:
 				return true
 			}
 			return false
@@ -101,18 +101,18 @@ func init() {
 	}
 	// Tests on registered task results.
 	for _, name := range []string{"failed", "failure"} {
-		tests[name] = resultTest(func(r map[string]any) bool { return truthy(r["failed"]) })
+		tests[name] = resultTest(func(r *dict) bool { return truthy(field(r, "failed")) })
 	}
 	for _, name := range []string{"succeeded", "success", "successful"} {
-		tests[name] = resultTest(func(r map[string]any) bool { return !truthy(r["failed"]) })
+		tests[name] = resultTest(func(r *dict) bool { return !truthy(field(r, "failed")) })
 	}
-	tests["changed"] = resultTest(func(r map[string]any) bool { return truthy(r["changed"]) })
+	tests["changed"] = resultTest(func(r *dict) bool { return truthy(field(r, "changed")) })
 	tests["change"] = tests["changed"]
-	tests["skipped"] = resultTest(func(r map[string]any) bool { return truthy(r["skipped"]) })
+	tests["skipped"] = resultTest(func(r *dict) bool { return truthy(field(r, "skipped")) })
 	tests["skip"] = tests["skipped"]
-	tests["unreachable"] = resultTest(func(r map[string]any) bool { return truthy(r["unreachable"]) })
-	tests["finished"] = resultTest(func(r map[string]any) bool {
-		return !truthy(r["finished"]) || r["finished"] == 1 || r["finished"] == true
+	tests["unreachable"] = resultTest(func(r *dict) bool { return truthy(field(r, "unreachable")) })
+	tests["finished"] = resultTest(func(r *dict) bool {
+		return !truthy(field(r, "finished")) || field(r, "finished") == 1 || field(r, "finished") == true
 	})
 }
 
@@ -155,9 +155,15 @@ func cmpTest(op string) testFunc {
 	}
 }
 
-func resultTest(fn func(map[string]any) bool) testFunc {
+// field is a key of a result, or None.
+func field(r *dict, key string) any {
+	v, _ := r.Get(key)
+	return v
+}
+
+func resultTest(fn func(*dict) bool) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) {
-		r, ok := v.(map[string]any)
+		r, ok := v.(*dict)
 		if !ok {
 			return false, fmt.Errorf("The test plugin expects a dictionary (a registered task result), got %s", pyType(v))
 		}

@@ -70,9 +70,9 @@ func init() {
 	tests["urn"] = func(_ *evaluator, v any, _ args) (bool, error) { return isURI(v, []any{"urn"}), nil }
 	tests["truthy"] = func(_ *evaluator, v any, a args) (bool, error) { return truthy(convertBool(v, a)), nil }
 	tests["falsy"] = func(_ *evaluator, v any, a args) (bool, error) { return !truthy(convertBool(v, a)), nil }
-	tests["reachable"] = resultTestNamed("unreachable", func(r map[string]any) bool { return !truthy(r["unreachable"]) })
-	tests["started"] = resultTestNamed("started", func(r map[string]any) bool {
-		s, ok := r["started"]
+	tests["reachable"] = resultTestNamed("unreachable", func(r *dict) bool { return !truthy(field(r, "unreachable")) })
+	tests["started"] = resultTestNamed("started", func(r *dict) bool {
+		s, ok := r.Get("started")
 		return !ok || equal(s, 1)
 	})
 	// vault_encrypted is decided in evalTest, on the raw value; a value
@@ -199,9 +199,9 @@ func convertBool(v any, a args) any {
 
 // resultTestNamed is a result test whose error names it, as Ansible's
 // "The 'started' test expects a dictionary".
-func resultTestNamed(name string, fn func(map[string]any) bool) testFunc {
+func resultTestNamed(name string, fn func(*dict) bool) testFunc {
 	return func(_ *evaluator, v any, _ args) (bool, error) {
-		r, ok := v.(map[string]any)
+		r, ok := v.(*dict)
 		if !ok {
 			return false, fmt.Errorf("The '%s' test expects a dictionary", name)
 		}
@@ -269,10 +269,12 @@ func (ev *evaluator) rawKey(obj expr, key string, f *frame) (any, bool) {
 	if u, isUnsafe := container.(Unsafe); isUnsafe {
 		container = u.V
 	}
-	m, isMap := container.(map[string]any)
-	if !isMap {
-		return nil, false
+	switch m := container.(type) {
+	case *dict:
+		return m.Get(key)
+	case map[string]any: // a raw variable Go code built
+		v, ok := m[key]
+		return v, ok
 	}
-	v, ok := m[key]
-	return v, ok
+	return nil, false
 }

@@ -3,17 +3,16 @@ package template
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/big"
 	"reflect"
-	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
-// Values are plain Go data with Python semantics: nil (None), bool, int,
-// float64, string, []any (list and tuple), map[string]any (dict), plus the
-// few types below.
+// Values are package value's: nil (None), bool, int, *big.Int, float64,
+// string, []any (list), tuple, *value.Dict (dict), plus the few types
+// below.
 
 // undefined is Jinja2's Undefined: a value that fails as soon as it is
 // used, except in "is defined" tests and the default filter. Looking up an
@@ -34,7 +33,13 @@ func undefinedAttr(obj any, name any) *undefined {
 
 // tuple is a Python tuple: a list that prints with parentheses. Tuples
 // become []any when values leave the package.
-type tuple []any
+type tuple = value.Tuple
+
+// dict is a Python dict, in insertion order.
+type dict = value.Dict
+
+// newDict returns an empty dict with room for n keys.
+func newDict(n int) *dict { return value.NewDict(n) }
 
 // asSeq returns the items of a list or tuple.
 func asSeq(v any) ([]any, bool) {
@@ -54,7 +59,31 @@ type function struct {
 }
 
 // namespace is the mutable object made by namespace().
-type namespace struct{ attrs map[string]any }
+type namespace struct{ attrs *dict }
+
+func (f *function) Repr() string { return fmt.Sprintf("<function %s>", f.name) }
+
+func (n *namespace) Repr() string { return "<Namespace " + value.Repr(n.attrs) + ">" }
+
+func (h *hostVarsValue) Repr() string {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i, name := range h.hv.Hosts() {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(value.Quote(name))
+		sb.WriteString(": {...}")
+	}
+	sb.WriteString("}")
+	return sb.String()
+}
+
+func (*varsValue) Repr() string { return "{...}" }
+
+// Reached only where the undefined value is not an error (a default(..)-less
+// repr of a list from map, say); Jinja2 writes this.
+func (*undefined) Repr() string { return "Undefined" }
 
 // strict returns the error an undefined value carries, or nil.
 func strict(v any) error {
@@ -88,9 +117,9 @@ func strictWithin(v any, depth int) error {
 				return err
 			}
 		}
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			if err := strictWithin(x[k], depth+1); err != nil {
+	case *dict:
+		for _, e := range x.All() {
+			if err := strictWithin(e, depth+1); err != nil {
 				return err
 			}
 		}
@@ -103,7 +132,7 @@ func typeRepr(v any) string {
 	switch v.(type) {
 	case nil:
 		return "None"
-	case map[string]any:
+	case *dict:
 		return "'dict object'"
 	case []any:
 		return "'list object'"
@@ -156,24 +185,24 @@ func normalize(v any) any {
 			return x
 		}
 		return out
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
+	case *dict:
+		var out *dict
+		for k, e := range x.All() {
 			n := normalize(e)
 			if out == nil && !same(n, e) {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
+				out = x.Copy()
 			}
 			if out != nil {
-				out[k] = n
+				out.Set(k, n)
 			}
 		}
 		if out == nil {
 			return x
 		}
 		return out
+	case map[string]any:
+		// Go code's maps have no order: sorted, as Ansible prints them.
+		return normalize(value.FromMap(x))
 	case Unsafe:
 		return normalize(x.V)
 	case json.Number:
@@ -189,11 +218,11 @@ func normalize(v any) any {
 		}
 		return out
 	case map[any]any:
-		out := make(map[string]any, len(x))
+		m := make(map[string]any, len(x))
 		for k, e := range x {
-			out[str(normalize(k))] = normalize(e)
+			m[str(normalize(k))] = e
 		}
-		return out
+		return normalize(m)
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -214,12 +243,12 @@ func normalize(v any) any {
 		}
 		return out
 	case reflect.Map:
-		out := make(map[string]any, rv.Len())
+		m := make(map[string]any, rv.Len())
 		it := rv.MapRange()
 		for it.Next() {
-			out[str(normalize(it.Key().Interface()))] = normalize(it.Value().Interface())
+			m[str(normalize(it.Key().Interface()))] = it.Value().Interface()
 		}
-		return out
+		return normalize(m)
 	}
 	return v
 }
@@ -239,8 +268,6 @@ func same(a, b any) bool {
 		case tuple:
 			y := b.(tuple)
 			return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
-		case map[string]any:
-			return reflect.ValueOf(x).Pointer() == reflect.ValueOf(b).Pointer()
 		}
 		return ta == nil
 	}
@@ -250,224 +277,42 @@ func same(a, b any) bool {
 // truthy is Python's truth test.
 func truthy(v any) bool {
 	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int:
-		return x != 0
-	case *big.Int:
-		return x.Sign() != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	case tuple:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
 	case *hostVarsValue:
 		return len(x.hv.Hosts()) > 0
 	case pyTimedelta:
 		return x.us != 0
 	}
-	return true
+	return value.Truthy(v)
 }
 
 // str is Python's str().
 func str(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case int:
-		return strconv.Itoa(x)
-	case *big.Int:
-		return x.String()
-	case float64:
-		return formatFloat(x)
-	case pyObject:
-		return x.pyStr()
+	if p, ok := v.(pyObject); ok {
+		return p.pyStr()
 	}
-	return repr(v)
+	return value.Str(v)
 }
 
 // repr is Python's repr().
-func repr(v any) string {
-	var sb strings.Builder
-	writeRepr(&sb, v)
-	return sb.String()
+func repr(v any) string { return value.Repr(v) }
+
+// The template package's own objects print as Jinja2's (value.Reprer).
+
+func (m *templateModule) Repr() string { return m.out }
+
+func (l *loopObj) Repr() string {
+	return fmt.Sprintf("<LoopContext %v/%v>", l.attrs["index"], l.attrs["length"])
 }
 
-func writeRepr(sb *strings.Builder, v any) {
-	switch x := v.(type) {
-	case string:
-		sb.WriteString(quotePython(x))
-	case []any:
-		sb.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			writeRepr(sb, e)
-		}
-		sb.WriteByte(']')
-	case tuple:
-		sb.WriteByte('(')
-		for i, e := range x {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			writeRepr(sb, e)
-		}
-		if len(x) == 1 {
-			sb.WriteByte(',')
-		}
-		sb.WriteByte(')')
-	case map[string]any:
-		sb.WriteByte('{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(quotePython(k))
-			sb.WriteString(": ")
-			writeRepr(sb, x[k])
-		}
-		sb.WriteByte('}')
-	case *function:
-		fmt.Fprintf(sb, "<function %s>", x.name)
-	case *templateModule:
-		sb.WriteString(x.out)
-	case *loopObj:
-		fmt.Fprintf(sb, "<LoopContext %v/%v>", x.attrs["index"], x.attrs["length"])
-	case *selfRef:
-		fmt.Fprintf(sb, "<TemplateReference %s>", quotePython(x.tc.name))
-	case *namespace:
-		sb.WriteString("<Namespace ")
-		writeRepr(sb, x.attrs)
-		sb.WriteString(">")
-	case *hostVarsValue:
-		sb.WriteString("{")
-		for i, h := range x.hv.Hosts() {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(quotePython(h))
-			sb.WriteString(": {...}")
-		}
-		sb.WriteString("}")
-	case *varsValue:
-		sb.WriteString("{...}")
-	case nil, bool, int, *big.Int, float64:
-		sb.WriteString(str(v))
-	case pyObject:
-		sb.WriteString(x.pyRepr())
-	case *undefined:
-		// Reached only where the undefined value is not an error (a
-		// default(..)-less repr of a list from map, say); Jinja2 writes
-		// this. str would come back here for any type it lacks.
-		sb.WriteString("Undefined")
-	default:
-		fmt.Fprintf(sb, "%v", v)
-	}
-}
+func (s *selfRef) Repr() string { return "<TemplateReference " + value.Quote(s.tc.name) + ">" }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func (d pyDatetime) Repr() string { return d.pyRepr() }
 
-// quotePython quotes s the way Python's repr does.
-func quotePython(s string) string {
-	q := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = '"'
-	}
-	var sb strings.Builder
-	sb.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			sb.WriteString(`\\`)
-		case r == rune(q):
-			sb.WriteByte('\\')
-			sb.WriteByte(q)
-		case r == '\n':
-			sb.WriteString(`\n`)
-		case r == '\r':
-			sb.WriteString(`\r`)
-		case r == '\t':
-			sb.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&sb, `\x%02x`, r)
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	sb.WriteByte(q)
-	return sb.String()
-}
-
-// formatFloat is Python's repr of a float.
-func formatFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	abs := math.Abs(f)
-	if abs != 0 && (abs >= 1e16 || abs < 1e-4) {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		mant, exp, _ := strings.Cut(s, "e")
-		sign := exp[0]
-		exp = strings.TrimLeft(exp[1:], "0")
-		if len(exp) < 2 {
-			exp = fmt.Sprintf("%02s", exp)
-		}
-		return mant + "e" + string(sign) + exp
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return s
-}
+func (d pyTimedelta) Repr() string { return d.pyRepr() }
 
 // number returns v as a float64 and whether it is a number (bools count,
 // as in Python).
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true
-	case *big.Int:
-		f, _ := new(big.Float).SetInt(x).Float64()
-		return f, true
-	case float64:
-		return x, true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
-}
+func number(v any) (float64, bool) { return value.Float(v) }
 
 // integer returns v as an int when it is an int or bool.
 func integer(v any) (int, bool) {
@@ -484,53 +329,7 @@ func integer(v any) (int, bool) {
 }
 
 // equal is Python's ==.
-func equal(a, b any) bool {
-	if c, ok := compareBig(a, b); ok || c == 2 {
-		return ok && c == 0
-	}
-	if fa, ok := number(a); ok {
-		fb, ok := number(b)
-		return ok && fa == fb
-	}
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case []any:
-		y, ok := b.([]any)
-		return ok && equalItems(x, y)
-	case tuple:
-		y, ok := b.(tuple)
-		return ok && equalItems(x, y)
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !equal(v, w) {
-				return false
-			}
-		}
-		return true
-	}
-	return same(a, b)
-}
-
-func equalItems(x, y []any) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if !equal(x[i], y[i]) {
-			return false
-		}
-	}
-	return true
-}
+func equal(a, b any) bool { return value.Equal(a, b) }
 
 // compare orders a and b as Python's < does, failing for mixed types.
 func compare(a, b any) (int, error) {
@@ -583,22 +382,6 @@ func compareInts(a, b int) int {
 // pyType is the Python type name of a value, for error messages.
 func pyType(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case int, *big.Int:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case []any:
-		return "list"
-	case tuple:
-		return "tuple"
-	case map[string]any:
-		return "dict"
 	case *undefined:
 		return "AnsibleUndefined"
 	case *loopObj:
@@ -606,7 +389,7 @@ func pyType(v any) string {
 	case pyObject:
 		return x.pyTypeName()
 	}
-	return fmt.Sprintf("%T", v)
+	return value.TypeName(v)
 }
 
 // contains is Python's "needle in haystack".
@@ -626,13 +409,12 @@ func contains(haystack, needle any) (bool, error) {
 			}
 		}
 		return false, nil
-	case map[string]any:
+	case *dict:
 		k, ok := needle.(string)
 		if !ok {
 			return false, nil
 		}
-		_, found := h[k]
-		return found, nil
+		return h.Has(k), nil
 	case *hostVarsValue:
 		k, _ := needle.(string)
 		_, found := h.hv.Host(k)
@@ -655,13 +437,8 @@ func iterate(v any) ([]any, error) {
 		return x, nil
 	case tuple:
 		return x, nil
-	case map[string]any:
-		keys := sortedKeys(x)
-		out := make([]any, len(keys))
-		for i, k := range keys {
-			out[i] = k
-		}
-		return out, nil
+	case *dict:
+		return toList(x.Keys()), nil
 	case string:
 		out := make([]any, 0, len(x))
 		for _, r := range x {
@@ -688,10 +465,16 @@ func length(v any) (int, error) {
 		return len(x), nil
 	case tuple:
 		return len(x), nil
-	case map[string]any:
-		return len(x), nil
+	case *dict:
+		return x.Len(), nil
 	case *hostVarsValue:
 		return len(x.hv.Hosts()), nil
 	}
 	return 0, fmt.Errorf("object of type '%s' has no len()", pyType(v))
 }
+
+// quotePython quotes s the way Python's repr does.
+func quotePython(s string) string { return value.Quote(s) }
+
+// formatFloat is Python's repr of a float.
+func formatFloat(f float64) string { return value.FormatFloat(f) }

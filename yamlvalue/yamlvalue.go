@@ -20,7 +20,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -46,7 +46,7 @@ func decryptScalar(file string, n *yaml.Node) (any, error) {
 	case err != nil:
 		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
 	}
-	return template.Unsafe{V: string(plain), Vault: true}, nil
+	return value.Unsafe{V: string(plain), Vault: true}, nil
 }
 
 // VaultValue is an inline vaulted string that could not be decrypted when
@@ -64,7 +64,7 @@ func (v *VaultValue) Value() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return template.Unsafe{V: string(plain), Vault: true}, nil
+	return value.Unsafe{V: string(plain), Vault: true}, nil
 }
 
 // Pos is a position in a source file.
@@ -154,6 +154,33 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	}
 	warnDuplicateKeys(name, root)
 	return root, nil
+}
+
+// DecodeAll decodes every document of a YAML stream, as PyYAML's
+// load_all: an empty document is None.
+func DecodeAll(name string, data []byte) ([]any, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	out := []any{}
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if err == io.EOF {
+				return out, nil
+			}
+			return nil, syntaxError(name, err)
+		}
+		var v any
+		if len(doc.Content) > 0 {
+			if err := checkAliasExpansion(name, doc.Content[0]); err != nil {
+				return nil, err
+			}
+			var err error
+			if v, err = Decode(name, doc.Content[0]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
 }
 
 // warn receives the loader's warnings; SetWarner sets it.
@@ -268,8 +295,8 @@ func checkAliasExpansion(name string, root *yaml.Node) error {
 // reuses anchors a few thousand nodes' worth at most.
 const maxAliasNodes = 200_000
 
-// Decode converts a node to plain Go values: map[string]any, []any, string,
-// int, float64, bool and nil.
+// Decode converts a node to package value's values: *value.Dict in the
+// order the keys are written, []any, string, int, float64, bool and nil.
 func Decode(file string, n *yaml.Node) (any, error) {
 	d := &decoder{file: file}
 	return d.decode(n)
@@ -330,7 +357,7 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
+		out := value.NewDict(len(n.Content) / 2)
 		if err := d.decodeMapInto(n, out); err != nil {
 			return nil, err
 		}
@@ -342,7 +369,7 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 		case UnsafeTag:
 			// Ansible's AnsibleUnsafeText: never templated, wherever it
 			// goes.
-			return template.Unsafe{V: n.Value}, nil
+			return value.Unsafe{V: n.Value}, nil
 		}
 		return Scalar(n), nil
 	}
@@ -352,7 +379,11 @@ func (d *decoder) decode(n *yaml.Node) (any, error) {
 	return nil, Errorf(At(d.file, n), "unexpected YAML node")
 }
 
-func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
+// decodeMapInto decodes the pairs of mapping n into out. As in PyYAML, the
+// pairs of a "<<" merge come first, so the mapping's own keys win while a
+// merged key keeps its place.
+func (d *decoder) decodeMapInto(n *yaml.Node, out *value.Dict) error {
+	own := make([]int, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
@@ -367,6 +398,10 @@ func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
 				continue
 			}
 		}
+		own = append(own, i)
+	}
+	for _, i := range own {
+		k, v := n.Content[i], n.Content[i+1]
 		key, err := d.decode(k)
 		if err != nil {
 			return err
@@ -375,13 +410,13 @@ func (d *decoder) decodeMapInto(n *yaml.Node, out map[string]any) error {
 		if err != nil {
 			return err
 		}
-		out[Stringify(key)] = val
+		out.Set(Stringify(key), val)
 	}
 	return nil
 }
 
 // merge decodes the "<<" source src, written at v, into out.
-func (d *decoder) merge(v, src *yaml.Node, out map[string]any) error {
+func (d *decoder) merge(v, src *yaml.Node, out *value.Dict) error {
 	if v.Kind != yaml.AliasNode {
 		return d.decodeMapInto(src, out)
 	}
@@ -393,20 +428,7 @@ func (d *decoder) merge(v, src *yaml.Node, out map[string]any) error {
 }
 
 // Stringify renders a decoded scalar as Python's str() would, for map keys.
-func Stringify(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case nil:
-		return "None"
-	}
-	return fmt.Sprint(v)
-}
+func Stringify(v any) string { return value.Str(v) }
 
 var (
 	yaml11Int   = regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*)$`)

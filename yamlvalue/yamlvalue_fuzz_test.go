@@ -4,11 +4,13 @@ import (
 	"errors"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gansible/gansible/value"
 )
 
 // FuzzDecode parses and decodes arbitrary YAML. Properties:
@@ -137,14 +139,9 @@ func writeFlow(b *strings.Builder, v any) bool {
 			}
 		}
 		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+	case *value.Dict:
 		b.WriteByte('{')
-		for i, k := range keys {
+		for i, k := range x.Keys() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -152,7 +149,8 @@ func writeFlow(b *strings.Builder, v any) bool {
 				return false
 			}
 			b.WriteString(": ")
-			if !writeFlow(b, x[k]) {
+			e, _ := x.Get(k)
+			if !writeFlow(b, e) {
 				return false
 			}
 		}
@@ -204,14 +202,14 @@ func sameValue(a, b any) bool {
 			}
 		}
 		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
+	case *value.Dict:
+		y, ok := b.(*value.Dict)
+		if !ok || !slices.Equal(x.Keys(), y.Keys()) {
 			return false
 		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !sameValue(v, w) {
+		for k, v := range x.All() {
+			w, _ := y.Get(k)
+			if !sameValue(v, w) {
 				return false
 			}
 		}

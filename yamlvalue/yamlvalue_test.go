@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -20,7 +20,7 @@ func TestYAML11Scalars(t *testing.T) {
 		{"0644", 420}, {"644", 644}, {"0x1f", 31}, {"1_000", 1000}, {"-3", -3},
 		{"1.5", 1.5}, {"~", nil}, {"", nil}, {"null", nil},
 		{"abc", "abc"}, {"1.2.3", "1.2.3"}, {"'0644'", "0644"},
-		{"!unsafe '{{ x }}'", template.Unsafe{V: "{{ x }}"}},
+		{"!unsafe '{{ x }}'", value.Unsafe{V: "{{ x }}"}},
 	}
 	for _, tt := range tests {
 		node, err := Parse("t.yml", []byte("v: "+tt.src))
@@ -31,7 +31,7 @@ func TestYAML11Scalars(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := got.(map[string]any)["v"]; !reflect.DeepEqual(v, tt.want) {
+		if v, _ := got.(*value.Dict).Get("v"); !reflect.DeepEqual(v, tt.want) {
 			t.Errorf("%q: got %#v, want %#v", tt.src, v, tt.want)
 		}
 	}
@@ -48,15 +48,28 @@ func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
 	}
 }
 
-func TestMergeKey(t *testing.T) {
-	node, err := Parse("t.yml", []byte("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n"))
-	if err != nil {
-		t.Fatal(err)
+// TestMappingOrder checks that mappings keep the order of the source, with
+// PyYAML's rules for "<<": merged keys first, the mapping's own keys win.
+// The expected texts are Python's repr of yaml.safe_load.
+func TestMappingOrder(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"zeta: 1\nalpha: {y: 2, x: 3}\nmid: [{b: 1, a: 2}]\n", "{'zeta': 1, 'alpha': {'y': 2, 'x': 3}, 'mid': [{'b': 1, 'a': 2}]}"},
+		{"a: &a {x: 1, z: 0}\nb:\n  <<: *a\n  y: 2\n", "{'a': {'x': 1, 'z': 0}, 'b': {'x': 1, 'z': 0, 'y': 2}}"},
+		{"a: &a {x: 1, z: 0}\nb:\n  y: 2\n  z: 5\n  <<: *a\n", "{'a': {'x': 1, 'z': 0}, 'b': {'x': 1, 'z': 5, 'y': 2}}"},
+		{"b: 1\na: 2\nb: 3\n", "{'b': 3, 'a': 2}"},
 	}
-	got, _ := Decode("t.yml", node)
-	want := map[string]any{"x": 1, "y": 2}
-	if b := got.(map[string]any)["b"]; !reflect.DeepEqual(b, want) {
-		t.Errorf("got %#v", b)
+	for _, tt := range tests {
+		node, err := Parse("t.yml", []byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Decode("t.yml", node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := value.Repr(got); r != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.src, r, tt.want)
+		}
 	}
 }
 
@@ -126,12 +139,13 @@ func TestVaultTag(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v.(map[string]any)["a"]
+		a, _ := v.(*value.Dict).Get("a")
+		return a
 	}
 	defer vault.SetDefault(nil)
 
 	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("pw")}}})
-	if got, ok := decode().(template.Unsafe); !ok || got.V != "p {{ x }}" {
+	if got, ok := decode().(value.Unsafe); !ok || got.V != "p {{ x }}" {
 		t.Errorf("with the secret: %#v, want the plaintext, not to be templated", got)
 	}
 
@@ -146,7 +160,7 @@ func TestVaultTag(t *testing.T) {
 		t.Errorf("Value() error = %v", err)
 	}
 	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("pw")}}})
-	if v, err := lazy.Value(); err != nil || v.(template.Unsafe).V != "p {{ x }}" {
+	if v, err := lazy.Value(); err != nil || v.(value.Unsafe).V != "p {{ x }}" {
 		t.Errorf("Value() once the secret is known = %v, %v", v, err)
 	}
 }

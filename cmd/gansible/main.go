@@ -5,7 +5,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +28,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/runner"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/yamlvalue"
 )
@@ -564,25 +564,26 @@ func parseExtraVars(values []string, cwd string) (map[string]any, error) {
 			if err != nil {
 				return nil, runner.ParserError(fmt.Errorf("invalid extra vars file %s: %w", v[1:], err))
 			}
-			m = loaded
+			m = loaded.Map()
 		case strings.HasPrefix(strings.TrimSpace(v), "{") || strings.HasPrefix(strings.TrimSpace(v), "["):
 			node, err := yamlvalue.Parse("extra vars", []byte(v))
 			if err != nil {
-				var js map[string]any
-				if jsErr := json.Unmarshal([]byte(v), &js); jsErr != nil {
+				js, jsErr := value.DecodeJSONObject([]byte(v))
+				if jsErr != nil {
 					return nil, runner.ParserError(fmt.Errorf("We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: %v\n\n%v", jsErr, err))
 				}
-				m = js
+				m = js.Map()
 				break
 			}
 			decoded, err := yamlvalue.Decode("extra vars", node)
 			if err != nil {
 				return nil, runner.ParserError(err)
 			}
-			var ok bool
-			if m, ok = decoded.(map[string]any); !ok {
+			d, ok := decoded.(*value.Dict)
+			if !ok {
 				return nil, runner.OptionsError(fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", v))
 			}
+			m = d.Map()
 		default:
 			// Words that are not k=v end up in _raw_params, which
 			// ansible-playbook keeps as a variable.

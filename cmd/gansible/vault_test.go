@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/yamlvalue"
 )
@@ -187,7 +188,7 @@ func TestVaultEncryptString(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := v.(map[string]any)
+			m := v.(*value.Dict).Map()
 			for k, want := range c.vars {
 				if got := fmtAny(m[k]); got != want {
 					t.Errorf("%s = %q, want %q", k, got, want)

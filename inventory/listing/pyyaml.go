@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // YAML formats v as ansible-inventory -y does: yaml.dump(v,
@@ -56,6 +58,12 @@ type identity struct {
 }
 
 func identityOf(v any) (identity, bool) {
+	if d, ok := v.(*value.Dict); ok {
+		if d.Len() == 0 {
+			return identity{}, false
+		}
+		return identity{reflect.ValueOf(d).Pointer(), d.Len()}, true
+	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.Map, reflect.Slice:
@@ -86,11 +94,19 @@ func (e *emitter) findShared(v any, seen map[identity]bool) {
 		for _, item := range x {
 			e.findShared(item, seen)
 		}
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			e.findShared(x[k], seen)
+	case *value.Dict:
+		for _, k := range x.SortedKeys() {
+			e.findShared(get(x, k), seen)
 		}
+	case map[string]any:
+		e.findShared(value.FromMap(x), seen)
 	}
+}
+
+// get is d[k], for keys known to be there.
+func get(d *value.Dict, k string) any {
+	v, _ := d.Get(k)
+	return v
 }
 
 func (e *emitter) write(s string) {
@@ -180,13 +196,16 @@ func (e *emitter) node(v any, root, sequence, mapping bool) error {
 		e.popIndent()
 		return nil
 	case map[string]any:
-		if len(x) == 0 {
+		// The listing's own structure: its keys sorted as yaml.dump's.
+		return e.node(value.FromMap(x), root, sequence, mapping)
+	case *value.Dict:
+		if x.Len() == 0 {
 			e.writeIndicator("{", true, true, false)
 			e.writeIndicator("}", false, false, false)
 			return nil
 		}
 		e.increaseIndent(false, false)
-		for _, k := range sortedKeys(x) {
+		for _, k := range x.SortedKeys() {
 			e.writeIndent()
 			a := analyze(k)
 			if len(k) <= 128 && !a.multiline {
@@ -200,7 +219,7 @@ func (e *emitter) node(v any, root, sequence, mapping bool) error {
 				e.writeIndent()
 				e.writeIndicator(":", true, false, true)
 			}
-			if err := e.node(x[k], false, false, true); err != nil {
+			if err := e.node(get(x, k), false, false, true); err != nil {
 				return err
 			}
 		}
@@ -237,7 +256,7 @@ func represent(v any) (text, tag string, err error) {
 		case math.IsInf(x, -1):
 			return "-.inf", "float", nil
 		}
-		s := strings.ToLower(floatRepr(x))
+		s := strings.ToLower(value.FormatFloat(x))
 		if !strings.Contains(s, ".") && strings.Contains(s, "e") {
 			s = strings.Replace(s, "e", ".0e", 1)
 		}
