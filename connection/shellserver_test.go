@@ -29,7 +29,7 @@ func newServedLocal(t *testing.T) servedLocal {
 }
 
 func (c servedLocal) Run(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error) {
-	res, _, err := c.shells.run(ctx, startLocal, cmd, stdin, become)
+	res, _, err := c.shells.run(ctx, localStarter(""), cmd, stdin, become)
 	return res, err
 }
 
@@ -102,7 +102,7 @@ func TestShellServerDeclines(t *testing.T) {
 	ctx := context.Background()
 
 	big := bytes.Repeat([]byte("z"), maxServedStdin+10)
-	_, rest, err := conn.shells.run(ctx, startLocal, "cat", bytes.NewReader(big), nil)
+	_, rest, err := conn.shells.run(ctx, localStarter(""), "cat", bytes.NewReader(big), nil)
 	if !errors.Is(err, errNotServed) {
 		t.Fatalf("stdin over the limit: err = %v, want errNotServed", err)
 	}
@@ -110,12 +110,12 @@ func TestShellServerDeclines(t *testing.T) {
 		t.Errorf("stdin over the limit: the stdin handed back has %d bytes, want %d", len(got), len(big))
 	}
 
-	_, _, err = conn.shells.run(ctx, startLocal, strings.Repeat("#", maxServedCommand+1), nil, nil)
+	_, _, err = conn.shells.run(ctx, localStarter(""), strings.Repeat("#", maxServedCommand+1), nil, nil)
 	if !errors.Is(err, errNotServed) {
 		t.Errorf("command over the limit: err = %v, want errNotServed", err)
 	}
 
-	_, _, err = conn.shells.run(ctx, startLocal, "true", nil, &Become{Method: "su"})
+	_, _, err = conn.shells.run(ctx, localStarter(""), "true", nil, &Become{Method: "su"})
 	if !errors.Is(err, errNotServed) {
 		t.Errorf("su: err = %v, want errNotServed", err)
 	}
@@ -138,7 +138,7 @@ func TestShellServerDeclines(t *testing.T) {
 		}
 	}()
 	<-started
-	if _, _, err := conn.shells.run(ctx, startLocal, "true", nil, nil); !errors.Is(err, errNotServed) {
+	if _, _, err := conn.shells.run(ctx, localStarter(""), "true", nil, nil); !errors.Is(err, errNotServed) {
 		t.Errorf("busy server: err = %v, want errNotServed", err)
 	}
 	if err := <-done; err != nil {

@@ -64,6 +64,15 @@ func (d *decoder) bool(n *yaml.Node) bool {
 	return p != nil && *p
 }
 
+// boolOrTemplate is a boolean keyword that may be templated: its value,
+// or the template to decide it with when the task runs.
+func (d *decoder) boolOrTemplate(n *yaml.Node) (*bool, string) {
+	if s, ok := d.value(n).(string); ok && (strings.Contains(s, "{{") || strings.Contains(s, "{%")) {
+		return nil, s
+	}
+	return d.boolPtr(n), ""
+}
+
 func (d *decoder) boolPtr(n *yaml.Node) *bool {
 	switch v := d.value(n).(type) {
 	case bool:
@@ -317,7 +326,7 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		case k == "delay":
 			t.Delay = d.value(val)
 		case k == "become" || k == "sudo" || k == "su":
-			t.Become = d.boolPtr(val)
+			t.Become, t.BecomeTemplate = d.boolOrTemplate(val)
 			if k != "become" {
 				t.BecomeMethod = k
 			}

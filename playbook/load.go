@@ -267,7 +267,7 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "gather_facts":
 			p.GatherFacts = d.boolPtr(val)
 		case "become", "sudo":
-			p.Become = d.boolPtr(val)
+			p.Become, p.BecomeTemplate = d.boolOrTemplate(val)
 			if key.Value == "sudo" {
 				l.warn("Play keyword 'sudo' is deprecated; use 'become' (%s)", yamlvalue.At(file, key))
 				if p.BecomeMethod == "" {

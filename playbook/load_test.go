@@ -71,7 +71,7 @@ func TestLoadErrors(t *testing.T) {
 		{"two_actions.yml", "two_actions.yml:3:7: conflicting action statements: command, shell"},
 		{"strategy_free.yml", "strategy_free.yml:3:13: the strategy plugin 'free' is not supported by gansible yet (only linear)"},
 		{"loop_control_bogus.yml", "loop_control_bogus.yml:6:21: 'bogus' is not a valid attribute for a LoopControl"},
-		{"templated_become.yml", `templated_become.yml:5:15: a templated value of this keyword is not supported by gansible yet: "{{ yes_please }}"`},
+		{"templated_boolean.yml", `templated_boolean.yml:5:25: a templated value of this keyword is not supported by gansible yet: "{{ yes_please }}"`},
 		{"import_self/site.yml", "import_self/t.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_self/t.yml -> testdata/import_self/t.yml"},
 		{"import_mutual/site.yml", "import_mutual/b.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_mutual/a.yml -> testdata/import_mutual/b.yml -> testdata/import_mutual/a.yml"},
 		{"import_role_self/site.yml", "roles/r/tasks/main.yml:2:3: maximum recursion depth exceeded"},

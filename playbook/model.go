@@ -46,6 +46,7 @@ type Play struct {
 
 	GatherFacts       *bool
 	Become            *bool
+	BecomeTemplate    string // become: "{{ expr }}", decided when a task runs
 	BecomeUser        string
 	BecomeMethod      string
 	RemoteUser        string
@@ -117,6 +118,7 @@ type Task struct {
 	Retries           any
 	Delay             any
 	Become            *bool
+	BecomeTemplate    string // become: "{{ expr }}", decided when a task runs
 	BecomeUser        string
 	BecomeMethod      string
 	BecomeFlags       string

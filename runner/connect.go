@@ -10,8 +10,8 @@ import (
 
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/inventory"
+	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/playbook"
-	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
 )
 
@@ -46,10 +46,7 @@ type localInPlaybookDir struct {
 }
 
 func (l *localInPlaybookDir) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (connection.Result, error) {
-	if dir := l.r.playbookDir; dir != "" {
-		cmd = "cd -- " + shell.Quote(dir) + " || exit 1\n" + cmd
-	}
-	return l.Conn.Run(ctx, cmd, stdin, become)
+	return connection.Local{Dir: l.r.playbookDir}.Run(ctx, cmd, stdin, become)
 }
 
 // connectionKind is the connection plugin a task uses on a host. As in
@@ -223,9 +220,28 @@ func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, 
 	enabled := r.opts.Become
 	user, method := r.opts.BecomeUser, r.opts.BecomeMethod
 	flags := ""
+	// A templated become is decided with the task's variables.
+	decide := func(current bool, set *bool, tmpl string) (bool, error) {
+		switch {
+		case set != nil:
+			return *set, nil
+		case tmpl != "":
+			v, err := r.opts.Engine.Template(tmpl, vars)
+			if err != nil {
+				return false, err
+			}
+			b, err := modules.ParseBool(unwrapUnsafe(v))
+			if err != nil {
+				return false, fmt.Errorf("become: %w", err)
+			}
+			return b, nil
+		}
+		return current, nil
+	}
+	var err error
 	if r.play != nil {
-		if r.play.Become != nil {
-			enabled = *r.play.Become
+		if enabled, err = decide(enabled, r.play.Become, r.play.BecomeTemplate); err != nil {
+			return nil, err
 		}
 		if r.play.BecomeUser != "" {
 			user = r.play.BecomeUser
@@ -235,8 +251,8 @@ func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, 
 		}
 	}
 	for _, p := range append(t.Ancestors(), t) {
-		if p.Become != nil {
-			enabled = *p.Become
+		if enabled, err = decide(enabled, p.Become, p.BecomeTemplate); err != nil {
+			return nil, err
 		}
 		if p.BecomeUser != "" {
 			user = p.BecomeUser
