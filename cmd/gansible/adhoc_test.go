@@ -179,28 +179,12 @@ func (c adhocCase) transcript(dir string, code int, stdout, stderr []byte) []byt
 }
 
 func TestAdhocMatchesGoldens(t *testing.T) {
-	record := os.Getenv("GANSIBLE_RECORD") == "1"
-	if record {
-		refenv.Require(t, "ansible-core")
-	}
+	record := recording(t)
 	for _, c := range adhocCases {
 		t.Run(c.name, func(t *testing.T) {
-			golden, err := filepath.Abs(filepath.Join("testdata", "adhoc", "golden", c.name+".golden"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if record {
-				if err := os.WriteFile(golden, runAnsibleAdhoc(t, c), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (record with GANSIBLE_RECORD=1)", err)
-			}
-			if got := runOurAdhoc(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible %s differs from %s:\n%s", strings.Join(c.args, " "), golden, lineDiff(string(want), string(got)))
-			}
+			checkGolden(t, filepath.Join("testdata", "adhoc", "golden", c.name+".golden"), "ansible "+strings.Join(c.args, " "), record,
+				func(t *testing.T) []byte { return runOurAdhoc(t, c) },
+				func(t *testing.T) []byte { return runAnsibleAdhoc(t, c) }, nil)
 		})
 	}
 }
@@ -213,10 +197,9 @@ func TestAdhocLiveAnsible(t *testing.T) {
 	refenv.Require(t, "ansible-core")
 	for _, c := range adhocCases {
 		t.Run(c.name, func(t *testing.T) {
-			want := runAnsibleAdhoc(t, c)
-			if got := runOurAdhoc(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible %s:\n%s", strings.Join(c.args, " "), lineDiff(string(want), string(got)))
-			}
+			checkLive(t, "ansible "+strings.Join(c.args, " "),
+				func(t *testing.T) []byte { return runOurAdhoc(t, c) },
+				func(t *testing.T) []byte { return runAnsibleAdhoc(t, c) }, nil)
 		})
 	}
 }

@@ -114,25 +114,12 @@ func runAnsibleConfig(t *testing.T, c configCase) []byte {
 }
 
 func TestConfigMatchesGoldens(t *testing.T) {
-	record := os.Getenv("GANSIBLE_RECORD") == "1"
-	if record {
-		refenv.Require(t, "ansible-core")
-	}
+	record := recording(t)
 	for _, c := range configCases {
 		t.Run(c.name, func(t *testing.T) {
-			golden := filepath.Join("testdata", "config", c.name+".golden")
-			if record {
-				if err := os.WriteFile(golden, runAnsibleConfig(t, c), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (record with GANSIBLE_RECORD=1)", err)
-			}
-			if got := runOurConfig(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible-config %s differs from %s:\n%s", strings.Join(c.args, " "), golden, lineDiff(string(want), string(got)))
-			}
+			checkGolden(t, filepath.Join("testdata", "config", c.name+".golden"), "ansible-config "+strings.Join(c.args, " "), record,
+				func(t *testing.T) []byte { return runOurConfig(t, c) },
+				func(t *testing.T) []byte { return runAnsibleConfig(t, c) }, nil)
 		})
 	}
 }
@@ -144,10 +131,9 @@ func TestConfigLiveAnsible(t *testing.T) {
 	refenv.Require(t, "ansible-core")
 	for _, c := range configCases {
 		t.Run(c.name, func(t *testing.T) {
-			want := runAnsibleConfig(t, c)
-			if got := runOurConfig(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible-config %s:\n%s", strings.Join(c.args, " "), lineDiff(string(want), string(got)))
-			}
+			checkLive(t, "ansible-config "+strings.Join(c.args, " "),
+				func(t *testing.T) []byte { return runOurConfig(t, c) },
+				func(t *testing.T) []byte { return runAnsibleConfig(t, c) }, nil)
 		})
 	}
 }

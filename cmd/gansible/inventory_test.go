@@ -166,32 +166,17 @@ func goldenPath(c inventoryCase) string {
 }
 
 func TestInventoryMatchesGoldens(t *testing.T) {
-	record := os.Getenv("GANSIBLE_RECORD") == "1"
-	if record {
-		refenv.Require(t, "ansible-core")
-	}
+	record := recording(t)
 	for _, c := range inventoryCases() {
 		t.Run(c.name, func(t *testing.T) {
 			golden, err := filepath.Abs(goldenPath(c))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if record {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, runAnsibleInventory(t, c), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (record with GANSIBLE_RECORD=1)", err)
-			}
-			want = withKnownDifferences(c.name, want)
-			if got := runOurInventory(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible-inventory %s differs from %s:\n%s", strings.Join(c.args, " "), golden, lineDiff(string(want), string(got)))
-			}
+			checkGolden(t, golden, "ansible-inventory "+strings.Join(c.args, " "), record,
+				func(t *testing.T) []byte { return runOurInventory(t, c) },
+				func(t *testing.T) []byte { return runAnsibleInventory(t, c) },
+				func(b []byte) []byte { return withKnownDifferences(c.name, b) })
 		})
 	}
 }
@@ -205,10 +190,10 @@ func TestInventoryLiveAnsible(t *testing.T) {
 	refenv.Require(t, "ansible-core")
 	for _, c := range inventoryCases() {
 		t.Run(c.name, func(t *testing.T) {
-			want := withKnownDifferences(c.name, runAnsibleInventory(t, c))
-			if got := runOurInventory(t, c); !sameTranscript(got, want) {
-				t.Errorf("ansible-inventory %s:\n%s", strings.Join(c.args, " "), lineDiff(string(want), string(got)))
-			}
+			checkLive(t, "ansible-inventory "+strings.Join(c.args, " "),
+				func(t *testing.T) []byte { return runOurInventory(t, c) },
+				func(t *testing.T) []byte { return runAnsibleInventory(t, c) },
+				func(b []byte) []byte { return withKnownDifferences(c.name, b) })
 		})
 	}
 }
