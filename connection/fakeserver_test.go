@@ -25,6 +25,14 @@ import (
 // root or sshd.
 func startFakeServer(t *testing.T, cfg *ssh.ServerConfig) int {
 	t.Helper()
+	return serveOnFreePort(t, func(c net.Conn) { serveFake(c, cfg) })
+}
+
+// serveOnFreePort accepts connections on a free port of 127.0.0.1 until
+// the test ends, each served by serve in a goroutine of its own, and
+// returns the port.
+func serveOnFreePort(t *testing.T, serve func(net.Conn)) int {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +44,7 @@ func startFakeServer(t *testing.T, cfg *ssh.ServerConfig) int {
 			if err != nil {
 				return
 			}
-			go serveFake(c, cfg)
+			go serve(c)
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port

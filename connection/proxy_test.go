@@ -29,21 +29,7 @@ type jumpServer struct {
 func (j *jumpServer) start(t *testing.T) int {
 	t.Helper()
 	cfg := passwordServer(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go j.serve(c, cfg)
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
+	return serveOnFreePort(t, func(c net.Conn) { j.serve(c, cfg) })
 }
 
 func (j *jumpServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
