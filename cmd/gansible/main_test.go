@@ -42,7 +42,7 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "unclosed jinja2", dir: "unclosed_jinja", code: 4, want: "failed at splitting arguments, either an unbalanced jinja2 block or quotes"},
 		{name: "become password from a pipe", dir: "ok", args: []string{"-K"}, stdin: "secret\n", code: 0, want: "BECOME password: \n"},
 		{name: "broken inventory warns", dir: "broken_inventory", args: []string{"-i", "hosts", "-i", "localhost,"}, code: 0,
-			want: "as an inventory source\n"},
+			want: "as an inventory source PLAY [all]"},
 		{name: "paths expand $VAR and ~", dir: "expand", env: map[string]string{"HOME": "@DIR@", "GANSIBLE_TEST_DIR": "@DIR@"},
 			args: []string{"-i", "~/hosts", "-e", "@$GANSIBLE_TEST_DIR/vars.yml", "-l", "h1"}, code: 0, want: `"msg": "from-the-vars-file"`},
 		{name: "only a broken inventory", dir: "broken_inventory", args: []string{"-i", "hosts"}, code: 0,
@@ -65,7 +65,11 @@ func TestRunExitCodes(t *testing.T) {
 			args = append(args, "-c", "local", "site.yml")
 			var out strings.Builder
 			code := run(args, strings.NewReader(tt.stdin), &out, &out)
-			if code != tt.code || !strings.Contains(out.String(), tt.want) {
+			// Warnings wrap at 80 columns, so where a line breaks depends on
+			// the length of the checkout's path: compare with runs of white
+			// space squeezed to one space.
+			want := squeezeSpace(strings.ReplaceAll(tt.want, "@DIR@", dir))
+			if code != tt.code || !strings.Contains(squeezeSpace(out.String()), want) {
 				t.Errorf("exit %d, want %d; output does not contain %q or the code differs:\n%s", code, tt.code, tt.want, out.String())
 			}
 		})
@@ -209,3 +213,6 @@ func TestLogPathHidesNoLog(t *testing.T) {
 		t.Errorf("log does not hide the no_log result:\n%s", data)
 	}
 }
+
+// squeezeSpace replaces every run of white space in s with one space.
+func squeezeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
