@@ -15,7 +15,7 @@ import (
 type Args map[string]any
 
 // Check refuses parameters the module does not know, with Ansible's message.
-func (a Args) Check(name string, m Module) error {
+func (a Args) Check(name string, m ParamLister) error {
 	known := map[string]bool{}
 	for _, p := range m.Params() {
 		known[p] = true

@@ -69,7 +69,8 @@ func execModule(t *testing.T, c *Context, name string, args Args) *Result {
 	if !ok {
 		t.Fatalf("module %s not registered", name)
 	}
-	if err := args.Check(name, m); err != nil {
+	args, err := Validate(name, m, args)
+	if err != nil {
 		t.Fatalf("args refused: %v", err)
 	}
 	r, err := m.Run(c, args)
@@ -144,7 +145,7 @@ func TestCommandTimes(t *testing.T) {
 func TestCommandRefusesUnknownParams(t *testing.T) {
 	for _, name := range []string{"command", "shell", "raw", "ping"} {
 		m, _ := Lookup(name)
-		err := Args{"_raw_params": "true", "warn": false}.Check(name, m)
+		_, err := Validate(name, m, Args{"_raw_params": "true", "warn": false})
 		if err == nil || !strings.Contains(err.Error(), "Unsupported parameters for ("+name+") module: warn.") {
 			t.Errorf("%s: warn accepted: %v", name, err)
 		}

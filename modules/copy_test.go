@@ -263,7 +263,7 @@ func TestCopyFailures(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 	m, _ := Lookup("copy")
-	if err := (Args{"content": "x", "dest": "/x", "bogus": 1}).Check("copy", m); err == nil {
+	if _, err := Validate("copy", m, Args{"content": "x", "dest": "/x", "bogus": 1}); err == nil {
 		t.Errorf("unknown parameter accepted")
 	}
 }

@@ -115,7 +115,7 @@ func TestFileFailures(t *testing.T) {
 		}
 	}
 	m, _ := Lookup("file")
-	if err := (Args{"path": "/x", "content": "y"}).Check("file", m); err == nil {
+	if _, err := Validate("file", m, Args{"path": "/x", "content": "y"}); err == nil {
 		t.Errorf("unknown parameter accepted")
 	}
 }

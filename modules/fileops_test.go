@@ -55,7 +55,8 @@ func runModule(t *testing.T, c *Context, name string, args Args) *Result {
 	if !ok {
 		t.Fatalf("module %s not registered", name)
 	}
-	if err := args.Check(name, m); err != nil {
+	args, err := Validate(name, m, args)
+	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	res, err := m.Run(c, args)

@@ -269,7 +269,8 @@ func runHostileCase(t *testing.T, tc hostileCase, raw string, check bool) {
 	c := &Context{Ctx: context.Background(), Conn: h, Host: "localhost", CheckMode: check,
 		// Controller-side files are the work directory's.
 		FindFile: func(_, name string) (string, error) { return filepath.Join(h.work, name), nil }}
-	if err := args.Check(tc.Module, m); err != nil {
+	args, err := Validate(tc.Module, m, args)
+	if err != nil {
 		if nul && strings.Contains(err.Error(), "NUL byte") {
 			return
 		}

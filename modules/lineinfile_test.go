@@ -106,7 +106,7 @@ func TestLineinfileMessages(t *testing.T) {
 		t.Errorf("missing file created")
 	}
 	m, _ := Lookup("lineinfile")
-	if err := (Args{"path": "/x", "line": "y", "bogus": 1}).Check("lineinfile", m); err == nil {
+	if _, err := Validate("lineinfile", m, Args{"path": "/x", "line": "y", "bogus": 1}); err == nil {
 		t.Errorf("unknown parameter accepted")
 	}
 }

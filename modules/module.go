@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/template"
 )
 
@@ -85,15 +86,53 @@ func Failf(format string, args ...any) *Result {
 	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Module is one Ansible module.
+// Module is one Ansible module. It also implements Specced (its
+// parameters declared as data) or, until it is moved onto a spec,
+// ParamLister.
 type Module interface {
-	// Params lists every parameter name the module accepts, aliases
-	// included; Check refuses any other.
-	Params() []string
 	// Run does the module's work on the host. Problems with the host or the
 	// arguments are reported in a failed Result; an error is only for a
 	// broken connection (connection.UnreachableError).
 	Run(c *Context, args Args) (*Result, error)
+}
+
+// Specced is a module that declares its parameters: Validate checks and
+// converts a task's arguments with the spec before Run, so Run reads
+// every declared parameter under its canonical name, typed, with its
+// default.
+type Specced interface {
+	Module
+	Spec() *argspec.Spec
+}
+
+// ParamLister is a module that only lists the parameter names it accepts
+// (aliases included); Validate refuses any other and converts nothing.
+type ParamLister interface {
+	Module
+	Params() []string
+}
+
+// Validate checks a task's arguments for the module the task named and
+// returns what the module's Run reads. The error's text is the task's
+// failure message.
+func Validate(name string, m Module, args Args) (Args, error) {
+	switch m := m.(type) {
+	case Specced:
+		out, err := m.Spec().Validate(name, args)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkNUL(args); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case ParamLister:
+		if err := args.Check(name, m); err != nil {
+			return nil, err
+		}
+		return args, nil
+	}
+	panic(fmt.Sprintf("modules: %s declares neither a spec nor its parameters", name))
 }
 
 var registry = map[string]Module{}

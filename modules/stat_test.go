@@ -47,7 +47,7 @@ func TestStat(t *testing.T) {
 		})
 	}
 	m, _ := Lookup("stat")
-	if err := (Args{"path": "/x", "bogus": 1}).Check("stat", m); err == nil {
+	if _, err := Validate("stat", m, Args{"path": "/x", "bogus": 1}); err == nil {
 		t.Errorf("unknown parameter accepted")
 	}
 	if res := runModule(t, testContext(t, nil), "stat", Args{"path": "/", "checksum_algorithm": "crc"}); !res.Failed {

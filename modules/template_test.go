@@ -50,7 +50,7 @@ func TestTemplateFailures(t *testing.T) {
 		}
 	}
 	m, _ := Lookup("template")
-	if err := (Args{"src": "a", "dest": "b", "state": "file"}).Check("template", m); err == nil {
+	if _, err := Validate("template", m, Args{"src": "a", "dest": "b", "state": "file"}); err == nil {
 		t.Errorf("state accepted")
 	}
 }

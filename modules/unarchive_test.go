@@ -112,7 +112,7 @@ func TestUnarchiveFailures(t *testing.T) {
 		t.Errorf("creates: %+v", res)
 	}
 	m, _ := Lookup("unarchive")
-	if err := (Args{"src": "a", "dest": "b", "bogus": 1}).Check("unarchive", m); err == nil {
+	if _, err := Validate("unarchive", m, Args{"src": "a", "dest": "b", "bogus": 1}); err == nil {
 		t.Errorf("unknown parameter accepted")
 	}
 }

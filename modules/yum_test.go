@@ -66,7 +66,7 @@ func TestYumAliases(t *testing.T) {
 		}
 	}
 	m, _ := Lookup("yum")
-	if err := (Args{"name": "x", "sudo": true}).Check("yum", m); err == nil {
+	if _, err := Validate("yum", m, Args{"name": "x", "sudo": true}); err == nil {
 		t.Error("unknown parameter accepted")
 	}
 }

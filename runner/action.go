@@ -410,9 +410,11 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if !ok {
 		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
-	if err := modules.Args(args).Check(t.Action, m); err != nil {
+	checked, err := modules.Validate(t.Action, m, args)
+	if err != nil {
 		return failed(err.Error())
 	}
+	args = checked
 	target := h
 	connVars := vars
 	if d := r.delegateName(h, t); d != "" && d != h.name {

@@ -1,0 +1,65 @@
+package argspec
+
+import (
+	"reflect"
+	"testing"
+)
+
+var testSpec = &Spec{
+	Params: []Param{
+		{Name: "path", Type: Path, Required: true, Aliases: []string{"dest", "name"}},
+		{Name: "state", Choices: []any{"present", "absent"}, Default: "present"},
+		{Name: "force", Type: Bool, Default: false},
+		{Name: "mode", Type: Raw},
+		{Name: "size", Type: Int},
+		{Name: "groups", Type: List, Elements: Str},
+		{Name: "content"},
+		{Name: "src"},
+	},
+	MutuallyExclusive: [][]string{{"content", "src"}},
+	RequiredIf:        []RequiredIf{{Key: "state", Value: "absent", Requires: []string{"force"}}},
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		args map[string]any
+		want map[string]any
+		err  string
+	}{
+		{name: "defaults and alias", args: map[string]any{"dest": "/x"},
+			want: map[string]any{"path": "/x", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil}},
+		{name: "conversions", args: map[string]any{"path": "/x", "force": "yes", "size": "12", "groups": "a,b", "mode": 0o644},
+			want: map[string]any{"path": "/x", "state": "present", "force": true, "mode": 0o644, "size": 12, "groups": []any{"a", "b"}, "content": nil, "src": nil}},
+		{name: "unsupported", args: map[string]any{"path": "/x", "bogus": 1, "also": 2},
+			err: "Unsupported parameters for (m) module: also, bogus. Supported parameters include: content, force, groups, mode, path (dest, name), size, src, state."},
+		{name: "missing", args: map[string]any{}, err: "missing required arguments: path"},
+		{name: "choices", args: map[string]any{"path": "/x", "state": "gone"},
+			err: "value of state must be one of: present, absent, got: gone"},
+		{name: "bad int", args: map[string]any{"path": "/x", "size": "big"},
+			err: "argument 'size' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int"},
+		{name: "exclusive", args: map[string]any{"path": "/x", "content": "a", "src": "b"},
+			err: "parameters are mutually exclusive: content|src"},
+		{name: "required if", args: map[string]any{"path": "/x", "state": "absent"},
+			err: "state is absent but all of the following are missing: force"},
+		{name: "internal keys pass", args: map[string]any{"path": "/x", "_raw_params": "cmd"},
+			want: map[string]any{"path": "/x", "_raw_params": "cmd", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := testSpec.Validate("m", tt.args)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %#v\nwant %#v", got, tt.want)
+			}
+		})
+	}
+}
