@@ -135,19 +135,33 @@ func Validate(name string, m Module, args Args) (Args, error) {
 	panic(fmt.Sprintf("modules: %s declares neither a spec nor its parameters", name))
 }
 
-var registry = map[string]Module{}
+var (
+	registry    = map[string]Module{}
+	collections = map[string]string{} // a collection's FQCN -> the short name
+)
 
 // Register adds a module under its short name; it is also found as
-// ansible.builtin.NAME and ansible.legacy.NAME.
-func Register(name string, m Module) {
+// ansible.builtin.NAME and ansible.legacy.NAME, and under the fully
+// qualified names given (the collection a module moved to when it left
+// ansible-core, such as ansible.posix.authorized_key).
+func Register(name string, m Module, fqcns ...string) {
 	if _, dup := registry[name]; dup {
 		panic("modules: duplicate module " + name)
 	}
 	registry[name] = m
+	for _, f := range fqcns {
+		if _, dup := collections[f]; dup {
+			panic("modules: duplicate module " + f)
+		}
+		collections[f] = name
+	}
 }
 
 // Lookup finds a module by its short or fully qualified name.
 func Lookup(name string) (Module, bool) {
+	if short, ok := collections[name]; ok {
+		name = short
+	}
 	name = strings.TrimPrefix(name, "ansible.builtin.")
 	name = strings.TrimPrefix(name, "ansible.legacy.")
 	m, ok := registry[name]
