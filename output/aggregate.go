@@ -15,7 +15,7 @@ func (Nop) Deprecation(string)                       {}
 func (Nop) Error(string)                             {}
 func (Nop) Verbose(int, string)                      {}
 func (Nop) Display(string)                           {}
-func (Nop) Play(string)                              {}
+func (Nop) Play(PlayStart)                           {}
 func (Nop) NoHostsMatched()                          {}
 func (Nop) NoMoreHosts()                             {}
 func (Nop) Task(TaskStart)                           {}
@@ -58,9 +58,9 @@ func (m Multi) Display(msg string) {
 	}
 }
 
-func (m Multi) Play(name string) {
+func (m Multi) Play(p PlayStart) {
 	for _, c := range m {
-		c.Play(name)
+		c.Play(p)
 	}
 }
 

@@ -12,7 +12,7 @@ type Callback interface {
 	// Display prints msg as it is, as Ansible's display.display does.
 	Display(msg string)
 
-	Play(name string)
+	Play(p PlayStart)
 	NoHostsMatched()
 	NoMoreHosts()
 	Task(t TaskStart)
@@ -20,6 +20,13 @@ type Callback interface {
 	Retry(host, task string, left int)
 	Result(r HostResult)
 	Recap(stats map[string]*Stats)
+}
+
+// PlayStart is a play (or, with serial, one batch of it) about to run.
+type PlayStart struct {
+	ID   any    // the same for each batch of one play
+	Name string // the banner's name
+	Path string // the play's file:line
 }
 
 // TaskStart is a task about to run on the play's hosts.

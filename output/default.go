@@ -43,6 +43,12 @@ type HostResult struct {
 	Diff string
 	// NoLog censors the line: see Censor.
 	NoLog bool
+	// TaskID is the TaskStart.ID of the task the result belongs to.
+	TaskID any
+	// Include marks an include_tasks or include_role task's own result,
+	// which only callbacks that record every result (json) show: the
+	// screen announces an include with its "included:" line instead.
+	Include bool
 }
 
 // Stats are one host's PLAY RECAP counters.
@@ -137,7 +143,7 @@ func (d *Default) Display(msg string) {
 }
 
 // Play starts a play.
-func (d *Default) Play(name string) { d.banner("PLAY [" + name + "]") }
+func (d *Default) Play(p PlayStart) { d.banner("PLAY [" + p.Name + "]") }
 
 // NoHostsMatched follows a play banner whose pattern matched nothing.
 func (d *Default) NoHostsMatched() { d.line(d.out, colorCyan, "skipping: no hosts matched") }
@@ -170,6 +176,9 @@ func (d *Default) Included(file string, hosts []string, item *string, noLog bool
 
 // Result prints one host result, censored when it is no_log.
 func (d *Default) Result(r HostResult) {
+	if r.Include {
+		return
+	}
 	censor := Censor{NoLog: r.NoLog}
 	shown := cleanResult(censor.Result(r.Result), d.verbosity)
 	_, perItem := shown["results"]

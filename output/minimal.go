@@ -28,7 +28,7 @@ func NewMinimal(out, errOut io.Writer, color bool, verbosity int, oneLine bool) 
 	return &Minimal{Default: NewDefault(out, errOut, color, verbosity), OneLine: oneLine}
 }
 
-func (m *Minimal) Play(string)                              {}
+func (m *Minimal) Play(PlayStart)                           {}
 func (m *Minimal) NoHostsMatched()                          {}
 func (m *Minimal) NoMoreHosts()                             {}
 func (m *Minimal) Task(TaskStart)                           {}
@@ -40,7 +40,7 @@ func (m *Minimal) Recap(map[string]*Stats)                  {}
 // prints loop items: the loop's final result, with its results list,
 // stands for them.
 func (m *Minimal) Result(r HostResult) {
-	if r.Item != nil {
+	if r.Item != nil || r.Include {
 		return
 	}
 	censor := Censor{NoLog: r.NoLog}

@@ -515,6 +515,9 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 	default:
 		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
 	}
+	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] {
+		d.fail(key, "%s", extraParamsMessage(t.Action))
+	}
 }
 
 // ResolveAction is the task an ActionTemplate names once its module name

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,6 +73,8 @@ var adhocCases = []adhocCase{
 	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}, false},
 	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}, false},
 	{"playbook-profile-tasks", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_CALLBACKS_ENABLED=ansible.posix.timer, profile_tasks", "PROFILE_TASKS_SORT_ORDER=none"}, true},
+	{"playbook-json", []string{"-i", "hosts", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=json"}, false},
+	{"playbook-json-check", []string{"-i", "hosts", "-l", "w1", "--check", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.json"}, false},
 	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 }
 
@@ -158,6 +161,9 @@ var (
 )
 
 func (c adhocCase) transcript(dir string, code int, stdout, stderr []byte) []byte {
+	if slices.ContainsFunc(c.env, func(kv string) bool { return strings.HasSuffix(kv, "_CALLBACK=json") || strings.HasSuffix(kv, ".json") }) {
+		stdout = normalizeJSONDoc(stdout)
+	}
 	if c.timings {
 		stdout = profileLine.ReplaceAll(stdout, []byte("@PROFILE_TASKS_TIME@"))
 		stdout = profileSeconds.ReplaceAll(stdout, []byte(" @SECONDS@"))
