@@ -17,13 +17,13 @@ import (
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
 type includeTarget struct {
-	key  string // groups hosts that include the same thing
+	key string // groups hosts that include the same thing
 	// result is the include task's own result, as ansible-core's
 	// TaskExecutor makes it: the file as templated and the other
 	// arguments (include_tasks), or the arguments (include_role).
 	result map[string]any
 	file   string
-	role string
+	role   string
 	// from holds include_role's tasks_from, vars_from, defaults_from and
 	// handlers_from.
 	from   map[string]any
