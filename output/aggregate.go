@@ -22,6 +22,8 @@ func (Nop) Task(TaskStart)                           {}
 func (Nop) Included(string, []string, *string, bool) {}
 func (Nop) Retry(string, string, int)                {}
 func (Nop) Result(HostResult)                        {}
+func (Nop) AsyncPoll(string, string)                 {}
+func (Nop) AsyncDone(string, string, bool)           {}
 func (Nop) Recap(map[string]*Stats)                  {}
 
 // Multi sends every event to each of its callbacks in turn: the stdout
@@ -97,6 +99,18 @@ func (m Multi) Retry(host, task string, left int) {
 func (m Multi) Result(r HostResult) {
 	for _, c := range m {
 		c.Result(r)
+	}
+}
+
+func (m Multi) AsyncPoll(host, jid string) {
+	for _, c := range m {
+		c.AsyncPoll(host, jid)
+	}
+}
+
+func (m Multi) AsyncDone(host, jid string, failed bool) {
+	for _, c := range m {
+		c.AsyncDone(host, jid, failed)
 	}
 }
 

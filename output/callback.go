@@ -19,6 +19,10 @@ type Callback interface {
 	Included(file string, hosts []string, item *string, noLog bool)
 	Retry(host, task string, left int)
 	Result(r HostResult)
+	// AsyncPoll reports an async job still running when its task checked
+	// on it; AsyncDone, the job's end, before the task's result.
+	AsyncPoll(host, jid string)
+	AsyncDone(host, jid string, failed bool)
 	Recap(stats map[string]*Stats)
 }
 

@@ -75,6 +75,7 @@ const (
 	colorGreen     = "0;32"
 	colorYellow    = "0;33"
 	colorCyan      = "0;36"
+	colorDarkGray  = "1;30"
 	colorRed       = "0;31"
 	colorBrightRed = "1;31"
 	colorPurple    = "1;35"
@@ -175,6 +176,20 @@ func (d *Default) Included(file string, hosts []string, item *string, noLog bool
 }
 
 // Result prints one host result, censored when it is no_log.
+// AsyncPoll is default.py's v2_runner_on_async_poll.
+func (d *Default) AsyncPoll(host, jid string) {
+	d.line(d.out, colorDarkGray, fmt.Sprintf("ASYNC POLL on %s: jid=%s started=1 finished=0", host, jid))
+}
+
+// AsyncDone is v2_runner_on_async_ok and v2_runner_on_async_failed.
+func (d *Default) AsyncDone(host, jid string, failed bool) {
+	word := "OK"
+	if failed {
+		word = "FAILED"
+	}
+	d.line(d.out, colorDarkGray, fmt.Sprintf("ASYNC %s on %s: jid=%s", word, host, jid))
+}
+
 func (d *Default) Result(r HostResult) {
 	if r.Include {
 		return

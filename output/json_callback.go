@@ -48,6 +48,8 @@ func (j *JSONCallback) NoHostsMatched()                          {}
 func (j *JSONCallback) NoMoreHosts()                             {}
 func (j *JSONCallback) Included(string, []string, *string, bool) {}
 func (j *JSONCallback) Retry(string, string, int)                {}
+func (j *JSONCallback) AsyncPoll(string, string)                 {}
+func (j *JSONCallback) AsyncDone(string, string, bool)           {}
 
 func (j *JSONCallback) Play(p PlayStart) {
 	j.mu.Lock()

@@ -35,6 +35,8 @@ func (m *Minimal) Task(TaskStart)                           {}
 func (m *Minimal) Included(string, []string, *string, bool) {}
 func (m *Minimal) Retry(string, string, int)                {}
 func (m *Minimal) Recap(map[string]*Stats)                  {}
+func (m *Minimal) AsyncPoll(string, string)                 {}
+func (m *Minimal) AsyncDone(string, string, bool)           {}
 
 // Result prints one result as minimal.py (or oneline.py) does. Neither
 // prints loop items: the loop's final result, with its results list,

@@ -364,10 +364,10 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.AnyErrorsFatal = d.boolPtr(val)
 		case k == "throttle":
 			t.Throttle = d.value(val)
-		case k == "async" || k == "poll":
-			if v := d.value(val); v != nil && v != 0 {
-				d.fail(key, "async tasks are not supported by gansible")
-			}
+		case k == "async":
+			t.Async = d.value(val)
+		case k == "poll":
+			t.Poll = d.value(val)
 		case taskKeywords[k]:
 			// accepted and without effect here: collections, module_defaults, debugger...
 		default:
