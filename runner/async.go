@@ -317,9 +317,17 @@ func (r *run) waitAsync(ctx context.Context) {
 	if n == 0 {
 		return
 	}
-	r.opts.Out.Warning(fmt.Sprintf("%d async job(s) started with poll: 0 are still running; gansible runs them from the controller, so it waits for them to end", n))
 	done := make(chan struct{})
 	go func() { r.async.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return // jobs about to end are not worth a warning
+	case <-time.After(time.Second):
+	}
+	r.async.mu.Lock()
+	n = r.async.count
+	r.async.mu.Unlock()
+	r.opts.Out.Warning(fmt.Sprintf("%d async job(s) started with poll: 0 are still running; gansible runs them from the controller, so it waits for them to end", n))
 	select {
 	case <-done:
 	case <-ctx.Done():

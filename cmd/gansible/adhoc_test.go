@@ -209,3 +209,30 @@ func TestAdhocLiveAnsible(t *testing.T) {
 		})
 	}
 }
+
+// TestAdhocBackground: -B and -P make the task async, as Ansible's ad-hoc
+// command does: -P 0 reports the started job, -P 1 waits for it.
+func TestAdhocBackground(t *testing.T) {
+	for _, tc := range []struct {
+		poll string
+		want []string
+	}{
+		{"0", []string{`"finished": 0,`, `"started": 1`, `"ansible_job_id": "j`}},
+		{"1", []string{`"finished": 1,`, `"stdout": "bg",`, `"ansible_job_id": "j`}},
+	} {
+		t.Run("poll "+tc.poll, func(t *testing.T) {
+			t.Chdir(copyCase(t))
+			t.Setenv("ANSIBLE_NOCOLOR", "1")
+			var stdout, stderr bytes.Buffer
+			code := adhocCommand([]string{"w1", "-i", "hosts", "-B", "10", "-P", tc.poll, "-a", "echo bg"}, strings.NewReader(""), &stdout, &stderr)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %s:\n%s", w, stdout.String())
+				}
+			}
+		})
+	}
+}
