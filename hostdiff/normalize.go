@@ -1,0 +1,84 @@
+package hostdiff
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/gansible/gansible/testcluster"
+)
+
+// backupRE matches the suffix Ansible's backup=yes gives a file's copy:
+// ".PID.YYYY-MM-DD@HH:MM:SS~".
+var backupRE = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
+
+// tmpRE matches the remote and local temp files of both tools, which
+// name a run's random dirs (a diff's "+++ after: /root/.ansible/tmp/...").
+var tmpRE = regexp.MustCompile(`(?:/[^\s"'/]+)*/(?:\.ansible|\.gansible|ansible-tmp-|gansible-tmp-|ansible-local-|ansible-moduletmp-)[^\s"']*`)
+
+// A normalizer replaces what differs between any two runs of a case
+// (addresses, state dirs, temp paths, backup times) by placeholders.
+type normalizer struct {
+	r *strings.Replacer
+}
+
+// newNormalizer replaces each pair's old by its new, longest first as
+// strings.Replacer does for a shared prefix at one position.
+func newNormalizer(pairs ...string) normalizer {
+	return normalizer{strings.NewReplacer(pairs...)}
+}
+
+func (n normalizer) text(s string) string {
+	s = n.r.Replace(s)
+	s = tmpRE.ReplaceAllString(s, "@TMP@")
+	return backupRE.ReplaceAllString(s, ".@BACKUP@~")
+}
+
+// value normalizes the strings inside a decoded JSON value.
+func (n normalizer) value(v any) any {
+	switch v := v.(type) {
+	case string:
+		return n.text(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = n.value(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = n.value(e)
+		}
+		return out
+	}
+	return v
+}
+
+// snapshot normalizes the paths and the texts of a host's changes, and
+// leaves out what only one tool leaves behind whatever the playbook does.
+func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testcluster.FileInfo {
+	out := map[string]testcluster.FileInfo{}
+	for p, fi := range s {
+		if toolNoise(p) {
+			continue
+		}
+		np := n.text(p)
+		fi.Path = np
+		if fi.Type == "symlink" || fi.Content != "" {
+			fi.Content = n.text(fi.Content)
+		}
+		out[np] = fi
+	}
+	return out
+}
+
+// toolNoise reports a path only the Python side (or only gansible) leaves
+// on a host, beyond testcluster.IsNoise: the login's home dirs that sshd
+// and sudo touch.
+func toolNoise(p string) bool {
+	switch p {
+	case "/home/ansible", "/root", "/var/tmp":
+		return true
+	}
+	return false
+}
