@@ -64,7 +64,7 @@ type Case struct {
 	Sum string
 }
 
-var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 // LoadCase reads and parses the case archive at path.
 func LoadCase(path string) (*Case, error) {

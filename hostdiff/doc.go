@@ -29,7 +29,9 @@
 // run's project and home dirs (@PROJECT@, @HOME@), the cluster's state
 // and stand-in dirs (@STATE@, @STANDINS@), paths under either tool's
 // temp dirs (@TMP@) and the time in backup file names (.@BACKUP@~).
-// Result ordering between hosts of one task is by host name.
+// Result ordering between hosts of one task is by host name. Paths that
+// normalize alike (two backups of one file) get " #2", " #3"... in the
+// order of their content.
 //
 // Recording. make record-hosts (CASE=name, or CASE='a|b') boots one
 // cluster with Python visible, one host per case host (a batch of 30 at
@@ -77,9 +79,22 @@
 //	                 diff   --diff: a plain run showing its diffs
 //	-- hosts --    the number of hosts, 1 to 4 (default 1): h1..hN
 //	-- fields --   result fields compared besides changed, failed, rc and
-//	               msg, one per line (e.g. dest, mode, owner, stdout)
+//	               msg, one per line (e.g. dest, mode, owner, stdout);
+//	               a dotted name reaches into a nested result
+//	               (stat.mode, stat.exists)
 //	-- flavour --  what the hosts look like: centos (the default, the
 //	               cluster's CentOS 8 look)
+//
+// /etc/hosts lists every host of the cluster after the machine's own
+// /etc/hosts, and the machine's own files under /etc (motd, issue,
+// login.defs) are the machine's: a case that changes them records what
+// depends on the cases run beside it and on the machine. Change the
+// files the cluster gives every host instead (/etc/hostname,
+// /etc/os-release, /etc/redhat-release, /etc/centos-release,
+// /etc/rpm/macros) or files the case creates. Backups need the latter
+// too: Ansible's backup copies a file's attributes, and the ext4 extent
+// flag of the machine's files cannot be set on the hosts' tmpfs
+// ("chattr failed").
 //
 // Each case owns its hosts, so cases may change anything on them:
 // /etc, users, services (the init stand-ins record requests in

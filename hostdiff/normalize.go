@@ -1,7 +1,10 @@
 package hostdiff
 
 import (
+	"cmp"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gansible/gansible/testcluster"
@@ -56,8 +59,12 @@ func (n normalizer) value(v any) any {
 
 // snapshot normalizes the paths and the texts of a host's changes, and
 // leaves out what only one tool leaves behind whatever the playbook does.
+//
+// Paths that normalize alike (two backups of one file) are told apart
+// by a suffix " #2", " #3"... in the order of their content, since their
+// real names differ by process id and time.
 func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testcluster.FileInfo {
-	out := map[string]testcluster.FileInfo{}
+	byPath := map[string][]testcluster.FileInfo{}
 	for p, fi := range s {
 		if toolNoise(p) {
 			continue
@@ -67,7 +74,20 @@ func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testc
 		if fi.Type == "symlink" || fi.Content != "" {
 			fi.Content = n.text(fi.Content)
 		}
-		out[np] = fi
+		byPath[np] = append(byPath[np], fi)
+	}
+	out := map[string]testcluster.FileInfo{}
+	for p, fis := range byPath {
+		slices.SortFunc(fis, func(a, b testcluster.FileInfo) int {
+			return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.SHA256, b.SHA256), cmp.Compare(a.Content, b.Content),
+				cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.UID, b.UID), cmp.Compare(a.GID, b.GID))
+		})
+		for i, fi := range fis {
+			if i > 0 {
+				fi.Path = fmt.Sprintf("%s #%d", p, i+1)
+			}
+			out[fi.Path] = fi
+		}
 	}
 	return out
 }

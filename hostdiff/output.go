@@ -40,13 +40,25 @@ func ParseOutput(out string, fields []string) ([]TaskResult, error) {
 	task, header := 0, ""
 	var diff []string
 	inDiff := false
+	// A loop's diffs come after its items' lines: they belong to the
+	// task's last result.
+	flushDiff := func() {
+		if len(diff) > 0 && len(results) > 0 && results[len(results)-1].Task == task {
+			results[len(results)-1].Diff += strings.Join(diff, "\n") + "\n"
+		}
+		diff = nil
+	}
 	lines := strings.SplitAfter(out, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], "\r\n")
 		if m := taskHeaderRE.FindStringSubmatch(line); m != nil {
+			flushDiff()
 			task++
-			header, diff, inDiff = m[1], nil, false
+			header, inDiff = m[1], false
 			continue
+		}
+		if strings.HasPrefix(line, "PLAY RECAP ") {
+			flushDiff()
 		}
 		if strings.HasPrefix(line, "--- before") {
 			inDiff = true
@@ -104,11 +116,12 @@ func ParseOutput(out string, fields []string) ([]TaskResult, error) {
 }
 
 // pick returns the named fields of a result that are present, with
-// numbers as JSON gave them.
+// numbers as JSON gave them. A dotted name ("stat.mode") reaches into
+// nested objects.
 func pick(obj map[string]any, fields []string) map[string]any {
 	out := map[string]any{}
 	for _, f := range fields {
-		if v, ok := obj[f]; ok {
+		if v, ok := lookup(obj, f); ok {
 			out[f] = v
 		}
 	}
@@ -127,4 +140,18 @@ func canonical(v any) string {
 		return fmt.Sprintf("%#v", v)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func lookup(obj map[string]any, path string) (any, bool) {
+	var cur any = obj
+	for _, key := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[key]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
 }
