@@ -257,6 +257,8 @@ func needE2E(t *testing.T) {
 	if os.Geteuid() != 0 {
 		refenv.Unavailable(t, "needs root")
 	}
+	// What the hosts run: sshd, sudo, the stand-ins' rpm and dnf.
+	refenv.Require(t, "openssh-server", "openssh-client", "sudo", "rpm", "dnf", "python3-dnf")
 }
 
 // standinDir builds the stand-in packages the hosts trust.
