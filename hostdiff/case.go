@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/difftest"
+	"github.com/gansible/gansible/testcluster"
 )
 
 // Sections of a case archive that are not files of the project.
@@ -45,8 +46,8 @@ var DefaultFields = []string{"changed", "failed", "rc", "msg"}
 // MaxCaseHosts bounds the hosts one case may ask for.
 const MaxCaseHosts = 4
 
-// Flavours of host a case can ask for.
-var flavours = []string{"centos"}
+// Flavours of host a case can ask for (testcluster's).
+var flavours = []string{testcluster.FlavourCentOS, testcluster.FlavourDebian}
 
 // A Case is one host differential test: a playbook project run, in
 // order, by each of Runs against fresh hosts h1..hN of group targets.

@@ -83,7 +83,9 @@
 //	               a dotted name reaches into a nested result
 //	               (stat.mode, stat.exists)
 //	-- flavour --  what the hosts look like: centos (the default, the
-//	               cluster's CentOS 8 look)
+//	               cluster's CentOS 8 look) or debian (the machine's own
+//	               Debian release files, apt and dpkg, no CentOS files;
+//	               see testcluster.FlavourDebian)
 //
 // /etc/hosts lists every host of the cluster after the machine's own
 // /etc/hosts, and the machine's own files under /etc (motd, issue,

@@ -50,6 +50,17 @@ func ClusterHosts(cases []*Case) []string {
 	return hosts
 }
 
+// ClusterFlavours gives the cluster hosts of the cases their flavour.
+func ClusterFlavours(cases []*Case) map[string]string {
+	out := map[string]string{}
+	for _, c := range cases {
+		for _, h := range c.HostNames() {
+			out[c.ClusterHost(h)] = c.Flavour
+		}
+	}
+	return out
+}
+
 // A Harness runs cases on a cluster that has the hosts of ClusterHosts.
 type Harness struct {
 	Cluster *testcluster.Cluster

@@ -212,6 +212,7 @@ func runAll(t *testing.T, cases []*Case, tool string, python bool, parallel int)
 		start := time.Now()
 		c, err := testcluster.Start(context.Background(), testcluster.Options{
 			Hosts:      ClusterHosts(batch),
+			Flavours:   ClusterFlavours(batch),
 			StateDir:   t.TempDir(),
 			Python:     python,
 			StandinDir: standins,

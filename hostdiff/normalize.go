@@ -94,11 +94,13 @@ func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testc
 
 // toolNoise reports a path only the Python side (or only gansible) leaves
 // on a host, beyond testcluster.IsNoise: the login's home dirs that sshd
-// and sudo touch.
+// and sudo touch, and the rpm database in the login's home that
+// ansible-core's fact gathering opens on a host whose rpm has no system
+// database path (the Debian flavour).
 func toolNoise(p string) bool {
 	switch p {
 	case "/home/ansible", "/root", "/var/tmp":
 		return true
 	}
-	return false
+	return p == "/home/ansible/.rpmdb" || strings.HasPrefix(p, "/home/ansible/.rpmdb/")
 }

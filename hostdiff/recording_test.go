@@ -106,6 +106,7 @@ func TestNormalizer(t *testing.T) {
 		"/etc/x.1.2026-12-02@03:33:11~": {Type: "file", Content: "b"},
 		"/etc/x.2.2026-12-02@03:33:12~": {Type: "file", Content: "a"},
 		"/home/ansible":                 {Type: "dir"},
+		"/home/ansible/.rpmdb/x":        {Type: "file"},
 	})
 	if len(snap) != 2 || snap["/etc/x.@BACKUP@~"].Content != "a" || snap["/etc/x.@BACKUP@~ #2"].Content != "b" {
 		t.Errorf("snapshot = %+v", snap)
