@@ -140,7 +140,8 @@ func (h *Harness) RunCase(ctx context.Context, c *Case) (*Outcome, error) {
 		}
 		for _, t := range run.Tasks {
 			for k, v := range t.Fields {
-				t.Fields[k] = norm.value(v)
+				// A dotted field is named by its last key.
+				t.Fields[k] = norm.field(k[strings.LastIndex(k, ".")+1:], v)
 			}
 		}
 		sortResults(run.Tasks)
@@ -183,7 +184,9 @@ func (h *Harness) normalizer(c *Case, dir string) normalizer {
 			flat = append(flat, p[0], p[1])
 		}
 	}
-	return newNormalizer(flat...)
+	n := newNormalizer(flat...)
+	n.uid, n.gid = h.Cluster.UserIDs()
+	return n
 }
 
 // writeInventory points h1..hN of group targets at the case's hosts.

@@ -2,9 +2,11 @@ package hostdiff
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gansible/gansible/testcluster"
@@ -22,12 +24,28 @@ var tmpRE = regexp.MustCompile(`(?:/[^\s"'/]+)*/(?:\.ansible|\.gansible|ansible-
 // (addresses, state dirs, temp paths, backup times) by placeholders.
 type normalizer struct {
 	r *strings.Replacer
+	// uid and gid of the cluster's user, which depend on the ids the
+	// machine uses; they appear as userID.
+	uid, gid int
 }
+
+// userID is how the cluster user's uid and gid are recorded: the ids
+// testcluster gives it on a machine where 2000 is free.
+const userID = 2000
 
 // newNormalizer replaces each pair's old by its new, longest first as
 // strings.Replacer does for a shared prefix at one position.
 func newNormalizer(pairs ...string) normalizer {
-	return normalizer{strings.NewReplacer(pairs...)}
+	return normalizer{r: strings.NewReplacer(pairs...), uid: userID, gid: userID}
+}
+
+// id maps the cluster user's uid or gid (as field names a uid or a gid)
+// to userID.
+func (n normalizer) id(field string, v int) int {
+	if field == "uid" && v == n.uid || field == "gid" && v == n.gid {
+		return userID
+	}
+	return v
 }
 
 func (n normalizer) text(s string) string {
@@ -36,9 +54,19 @@ func (n normalizer) text(s string) string {
 	return backupRE.ReplaceAllString(s, ".@BACKUP@~")
 }
 
-// value normalizes the strings inside a decoded JSON value.
+// value normalizes the strings inside a decoded JSON value, and the
+// cluster user's ids in fields named uid and gid.
 func (n normalizer) value(v any) any {
+	return n.field("", v)
+}
+
+func (n normalizer) field(name string, v any) any {
 	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil && (name == "uid" || name == "gid") {
+			return json.Number(strconv.Itoa(n.id(name, int(i))))
+		}
+		return v
 	case string:
 		return n.text(v)
 	case []any:
@@ -50,7 +78,7 @@ func (n normalizer) value(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[k] = n.value(e)
+			out[k] = n.field(k, e)
 		}
 		return out
 	}
@@ -71,6 +99,7 @@ func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testc
 		}
 		np := n.text(p)
 		fi.Path = np
+		fi.UID, fi.GID = n.id("uid", fi.UID), n.id("gid", fi.GID)
 		if fi.Type == "symlink" || fi.Content != "" {
 			fi.Content = n.text(fi.Content)
 		}

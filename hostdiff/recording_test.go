@@ -112,3 +112,19 @@ func TestNormalizer(t *testing.T) {
 		t.Errorf("snapshot = %+v", snap)
 	}
 }
+
+func TestNormalizerUserIDs(t *testing.T) {
+	n := newNormalizer()
+	n.uid, n.gid = 2042, 2043
+	snap := n.snapshot(map[string]testcluster.FileInfo{"/etc/x": {Type: "file", UID: 2042, GID: 2043}, "/etc/y": {Type: "file", UID: 2043, GID: 0}})
+	if x, y := snap["/etc/x"], snap["/etc/y"]; x.UID != userID || x.GID != userID || y.UID != 2043 || y.GID != 0 {
+		t.Errorf("snapshot ids: %+v %+v", x, y)
+	}
+	got := canonical(n.value(map[string]any{"uid": json.Number("2042"), "gid": json.Number("2043"), "size": json.Number("2042")}))
+	if want := `{"gid":2000,"size":2042,"uid":2000}`; got != want {
+		t.Errorf("fields %s, want %s", got, want)
+	}
+	if got := canonical(n.field("uid", json.Number("2042"))); got != "2000" {
+		t.Errorf("a dotted stat.uid: %s", got)
+	}
+}

@@ -421,6 +421,10 @@ func (c *Cluster) Addr(host string) string {
 	return ""
 }
 
+// UserIDs returns the uid and gid of User on the hosts: the first ids
+// from 2000 on that the machine does not use.
+func (c *Cluster) UserIDs() (uid, gid int) { return c.user.uid, c.user.gid }
+
 // Python reports whether the hosts show the machine's Python.
 func (c *Cluster) Python() bool { return c.python }
 
