@@ -41,6 +41,10 @@ type HostResult struct {
 	Looped bool
 	// Diff is the --diff text printed before the result line.
 	Diff string
+	// Quiet keeps an ok result's JSON off the screen at any verbosity
+	// (Ansible's _ansible_verbose_override, which the setup and
+	// gather_facts actions set so that -v does not print every fact).
+	Quiet bool
 	// NoLog censors the line: see Censor.
 	NoLog bool
 	// TaskID is the TaskStart.ID of the task the result belongs to.
@@ -219,7 +223,7 @@ func (d *Default) Result(r HostResult) {
 		return
 	}
 	withJSON := func(prefix string, indent int) string {
-		if !verbose && d.verbosity == 0 {
+		if r.Quiet || !verbose && d.verbosity == 0 {
 			return prefix
 		}
 		if verbose || d.verbosity > 2 {

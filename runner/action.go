@@ -621,8 +621,20 @@ func (c envConn) Run(ctx context.Context, cmd string, stdin io.Reader, b *connec
 	return c.Conn.Run(ctx, c.prefix+cmd, stdin, b)
 }
 
+// diffText is the --diff text of a task's result. As Ansible's
+// v2_on_file_diff, only a changed result shows its diff; a loop's items
+// show theirs, each before its item's line, and the loop's own result
+// none.
 func diffText(res *taskResult) string {
-	diffs, _ := res.result["diff"].([]any)
+	if changed, _ := res.result["changed"].(bool); res.looped || !changed {
+		return ""
+	}
+	return resultDiff(res.result)
+}
+
+// resultDiff renders the diff entries of one module result.
+func resultDiff(result map[string]any) string {
+	diffs, _ := result["diff"].([]any)
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)

@@ -193,6 +193,10 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	// verbosity (Ansible's _ansible_verbose_always).
 	final.Verbose = final.Debug && !res.looped ||
 		t.Action == "assert" && !res.looped && res.status == output.OK && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
+	switch strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy.") {
+	case "setup", "gather_facts":
+		final.Quiet = true
+	}
 	if r.diffMode(t) {
 		// Ansible shows a file's diff before the result line.
 		final.Diff = diffText(res)
