@@ -411,19 +411,13 @@ func (t *fileTask) hard() error {
 func (t *fileTask) touch() error {
 	t.res.Set("dest", t.path)
 	t.resPath = t.path
-	t.res.Changed = true
 	if !t.lstat.Exists && t.c.CheckMode {
 		t.noDiff = true
 	}
-	if !t.lstat.Exists {
-		t.script = append(t.script, ": >> "+shell.Quote(t.path))
-		if ch := (attrChange{Owner: t.attrs.Owner, Group: t.attrs.Group}); !ch.Empty() {
-			t.script = append(t.script, ch.script(t.path))
-		}
-		if t.attrs.Mode.Set() {
-			t.script = append(t.script, chmodCommand(t.attrs.Mode, t.path))
-		}
-	} else {
+	if t.lstat.Exists {
+		// An existing file changes when its owner, group or mode does,
+		// or its times: always for "now" (the default), never when both
+		// are preserved, for a given time when it differs.
 		cur := t.lstat
 		if t.follow && cur.IsLink() && t.target.Exists {
 			cur = t.target
@@ -431,6 +425,23 @@ func (t *fileTask) touch() error {
 		if err := t.setAttrs(cur, t.path, cur.IsLink()); err != nil {
 			return err
 		}
+		now := func(v string) bool { return v == "" || v == "now" }
+		switch {
+		case t.mtime == "preserve" && t.atime == "preserve":
+			return nil
+		case now(t.mtime) || now(t.atime) || timesDiffer(cur, t.mtime, t.atime):
+			t.res.Changed = true
+			t.script = append(t.script, touchCommand(t.mtime, t.atime, t.path))
+		}
+		return nil
+	}
+	t.res.Changed = true
+	t.script = append(t.script, ": >> "+shell.Quote(t.path))
+	if ch := (attrChange{Owner: t.attrs.Owner, Group: t.attrs.Group}); !ch.Empty() {
+		t.script = append(t.script, ch.script(t.path))
+	}
+	if t.attrs.Mode.Set() {
+		t.script = append(t.script, chmodCommand(t.attrs.Mode, t.path))
 	}
 	t.script = append(t.script, touchCommand(t.mtime, t.atime, t.path))
 	return nil
