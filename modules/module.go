@@ -112,27 +112,42 @@ type ParamLister interface {
 	Params() []string
 }
 
-// Validate checks a task's arguments for the module the task named and
-// returns what the module's Run reads. The error's text is the task's
-// failure message.
+// Validate is Check without the warnings.
 func Validate(name string, m Module, args Args) (Args, error) {
+	out, _, err := Check(name, m, args)
+	return out, err
+}
+
+// Check checks a task's arguments for the module the task named and
+// returns what the module's Run reads, with the warnings Ansible's
+// validation gives. The error's text is the task's failure message.
+func Check(name string, m Module, args Args) (Args, []string, error) {
 	switch m := m.(type) {
 	case Specced:
-		out, err := m.Spec().Validate(name, args)
+		out, warnings, err := m.Spec().Check(name, args)
 		if err != nil {
-			return nil, err
+			return nil, warnings, err
 		}
 		if err := checkNUL(args); err != nil {
-			return nil, err
+			return nil, warnings, err
 		}
-		return out, nil
+		return out, warnings, nil
 	case ParamLister:
 		if err := args.Check(name, m); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return args, nil
+		return args, nil, nil
 	}
 	panic(fmt.Sprintf("modules: %s declares neither a spec nor its parameters", name))
+}
+
+// NoLogValues are the values of the task's arguments that the module
+// declares no_log: the module's result must not show them.
+func NoLogValues(m Module, args Args) []string {
+	if s, ok := m.(Specced); ok {
+		return s.Spec().NoLogValues(args)
+	}
+	return nil
 }
 
 var (

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/modules"
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
@@ -410,10 +411,11 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if !ok {
 		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
-	checked, err := modules.Validate(t.Action, m, args)
+	checked, warnings, err := modules.Check(t.Action, m, args)
 	if err != nil {
-		return failed(err.Error())
+		return withWarnings(failed(err.Error()), warnings)
 	}
+	secrets := modules.NoLogValues(m, args)
 	args = checked
 	target := h
 	connVars := vars
@@ -468,7 +470,27 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if err != nil {
 		return r.failure(t, err)
 	}
-	return r.moduleResult(r.factHost(h, t), t.Action, res, tr)
+	tres := r.moduleResult(r.factHost(h, t), t.Action, res, tr)
+	tres.result = argspec.Mask(tres.result, secrets).(map[string]any)
+	return withWarnings(tres, warnings)
+}
+
+// withWarnings adds the warnings of a module's argument validation to its
+// result, where Ansible's module puts them: the callback prints them
+// before the result line and the registered result keeps them.
+func withWarnings(res *taskResult, warnings []string) *taskResult {
+	if len(warnings) == 0 {
+		return res
+	}
+	list := make([]any, len(warnings))
+	for i, w := range warnings {
+		list[i] = w
+	}
+	if prev, ok := res.result["warnings"].([]any); ok {
+		list = append(prev, list...)
+	}
+	res.result["warnings"] = list
+	return res
 }
 
 // factHost is the host whose facts a task's result sets: the delegated
