@@ -86,9 +86,8 @@ func Failf(format string, args ...any) *Result {
 	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Module is one Ansible module. It also implements Specced (its
-// parameters declared as data) or, until it is moved onto a spec,
-// ParamLister.
+// Module is one Ansible module. Every registered module also implements
+// Specced: its parameters declared as data.
 type Module interface {
 	// Run does the module's work on the host. Problems with the host or the
 	// arguments are reported in a failed Result; an error is only for a
@@ -105,13 +104,6 @@ type Specced interface {
 	Spec() *argspec.Spec
 }
 
-// ParamLister is a module that only lists the parameter names it accepts
-// (aliases included); Validate refuses any other and converts nothing.
-type ParamLister interface {
-	Module
-	Params() []string
-}
-
 // Validate is Check without the warnings.
 func Validate(name string, m Module, args Args) (Args, error) {
 	out, _, err := Check(name, m, args)
@@ -122,32 +114,28 @@ func Validate(name string, m Module, args Args) (Args, error) {
 // returns what the module's Run reads, with the warnings Ansible's
 // validation gives. The error's text is the task's failure message.
 func Check(name string, m Module, args Args) (Args, []string, error) {
-	switch m := m.(type) {
-	case Specced:
-		out, warnings, err := m.Spec().Check(name, args)
-		if err != nil {
-			return nil, warnings, err
-		}
-		if err := checkNUL(args); err != nil {
-			return nil, warnings, err
-		}
-		return out, warnings, nil
-	case ParamLister:
-		if err := args.Check(name, m); err != nil {
-			return nil, nil, err
-		}
-		return args, nil, nil
+	out, warnings, err := specOf(m).Check(name, args)
+	if err != nil {
+		return nil, warnings, err
 	}
-	panic(fmt.Sprintf("modules: %s declares neither a spec nor its parameters", name))
+	if err := checkNUL(args); err != nil {
+		return nil, warnings, err
+	}
+	return out, warnings, nil
+}
+
+func specOf(m Module) *argspec.Spec {
+	s, ok := m.(Specced)
+	if !ok {
+		panic(fmt.Sprintf("modules: %T declares no spec", m))
+	}
+	return s.Spec()
 }
 
 // NoLogValues are the values of the task's arguments that the module
 // declares no_log: the module's result must not show them.
 func NoLogValues(m Module, args Args) []string {
-	if s, ok := m.(Specced); ok {
-		return s.Spec().NoLogValues(args)
-	}
-	return nil
+	return specOf(m).NoLogValues(args)
 }
 
 var (
@@ -163,6 +151,7 @@ func Register(name string, m Module, fqcns ...string) {
 	if _, dup := registry[name]; dup {
 		panic("modules: duplicate module " + name)
 	}
+	specOf(m) // every module declares its parameters
 	registry[name] = m
 	for _, f := range fqcns {
 		if _, dup := collections[f]; dup {

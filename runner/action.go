@@ -411,7 +411,11 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if !ok {
 		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
-	checked, warnings, err := modules.Check(t.Action, m, args)
+	written := t.Action
+	if t.ActionWritten != "" {
+		written = t.ActionWritten
+	}
+	checked, warnings, err := modules.Check(written, m, args)
 	if err != nil {
 		return withWarnings(failed(err.Error()), warnings)
 	}

@@ -46,6 +46,11 @@ type Param struct {
 	Aliases  []string
 	NoLog    bool // the value is hidden in the task's output, as Ansible's no_log on a parameter
 
+	// ActionOnly: Ansible's action plugin reads the parameter on the
+	// controller and does not pass it to the module, whose
+	// unsupported-parameter message does not list it (copy's decrypt).
+	ActionOnly bool
+
 	// Unsupported, when set, says why gansible refuses the parameter
 	// though Ansible accepts it: giving it fails the task with that reason
 	// instead of being ignored.
@@ -175,6 +180,11 @@ func (s *Spec) Check(module string, args map[string]any) (map[string]any, []stri
 		}
 	}
 
+	given := map[string]bool{}
+	for k, v := range params {
+		given[k] = v != nil
+	}
+
 	var errs []string
 	fail := func(msg string) { errs = append(errs, msg) }
 	present := func(n string) bool { _, ok := params[n]; return ok }
@@ -262,8 +272,8 @@ func (s *Spec) Check(module string, args map[string]any) (map[string]any, []stri
 	}
 
 	for _, p := range s.Params {
-		v, given := params[p.Name]
-		if given && v != nil && p.Unsupported != "" {
+		v := params[p.Name]
+		if given[p.Name] && p.Unsupported != "" {
 			return nil, warnings, &Error{fmt.Sprintf("the parameter %s is not supported by gansible: %s", p.Name, p.Unsupported)}
 		}
 		out[p.Name] = v
@@ -359,6 +369,9 @@ func (s *Spec) defaultOf(name string) any {
 func (s *Spec) supportedNames() string {
 	var names, aliases []string
 	for _, p := range s.Params {
+		if p.ActionOnly {
+			continue
+		}
 		names = append(names, p.Name)
 		aliases = append(aliases, p.Aliases...)
 	}

@@ -15,7 +15,7 @@ var testSpec = &Spec{
 		{Name: "groups", Type: List, Elements: Str},
 		{Name: "content"},
 		{Name: "src"},
-		{Name: "legacy", Unsupported: "not implemented"},
+		{Name: "legacy", Type: Bool, Default: false, Unsupported: "not implemented"},
 	},
 	MutuallyExclusive: [][]string{{"content", "src"}},
 	RequiredIf:        []RequiredIf{{Key: "state", Value: "absent", Requires: []string{"force"}}},
@@ -29,9 +29,9 @@ func TestValidate(t *testing.T) {
 		err  string
 	}{
 		{name: "defaults and alias", args: map[string]any{"dest": "/x"},
-			want: map[string]any{"path": "/x", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": nil}},
+			want: map[string]any{"path": "/x", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": false}},
 		{name: "conversions", args: map[string]any{"path": "/x", "force": "yes", "size": "12", "groups": "a,b", "mode": 0o644},
-			want: map[string]any{"path": "/x", "state": "present", "force": true, "mode": 0o644, "size": 12, "groups": []any{"a", "b"}, "content": nil, "src": nil, "legacy": nil}},
+			want: map[string]any{"path": "/x", "state": "present", "force": true, "mode": 0o644, "size": 12, "groups": []any{"a", "b"}, "content": nil, "src": nil, "legacy": false}},
 		{name: "unsupported", args: map[string]any{"path": "/x", "bogus": 1, "also": 2},
 			err: "Unsupported parameters for (m) module: also, bogus. Supported parameters include: content, force, groups, legacy, mode, path, size, src, state (dest, name)."},
 		{name: "missing", args: map[string]any{}, err: "missing required arguments: path"},
@@ -42,13 +42,15 @@ func TestValidate(t *testing.T) {
 		{name: "exclusive", args: map[string]any{"path": "/x", "content": "a", "src": "b"},
 			err: "parameters are mutually exclusive: content|src"},
 		{name: "required if counts a default as given", args: map[string]any{"path": "/x", "state": "absent"},
-			want: map[string]any{"path": "/x", "state": "absent", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": nil}},
-		{name: "unsupported by gansible", args: map[string]any{"path": "/x", "legacy": "x"},
+			want: map[string]any{"path": "/x", "state": "absent", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": false}},
+		{name: "unsupported by gansible", args: map[string]any{"path": "/x", "legacy": "yes"},
+			err: "the parameter legacy is not supported by gansible: not implemented"},
+		{name: "unsupported by gansible, given false", args: map[string]any{"path": "/x", "legacy": false},
 			err: "the parameter legacy is not supported by gansible: not implemented"},
 		{name: "unsupported by gansible, null", args: map[string]any{"path": "/x", "legacy": nil},
 			want: map[string]any{"path": "/x", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": nil}},
 		{name: "internal keys pass", args: map[string]any{"path": "/x", "_raw_params": "cmd"},
-			want: map[string]any{"path": "/x", "_raw_params": "cmd", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": nil}},
+			want: map[string]any{"path": "/x", "_raw_params": "cmd", "state": "present", "force": false, "mode": nil, "size": nil, "groups": nil, "content": nil, "src": nil, "legacy": false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
