@@ -151,8 +151,14 @@ func Register(name string, m Module, fqcns ...string) {
 	if _, dup := registry[name]; dup {
 		panic("modules: duplicate module " + name)
 	}
-	specOf(m) // every module declares its parameters
+	spec := specOf(m) // every module declares its parameters
 	registry[name] = m
+	if spec.FreeForm {
+		argspec.RegisterFreeForm(name)
+		for _, f := range fqcns {
+			argspec.RegisterFreeForm(f)
+		}
+	}
 	for _, f := range fqcns {
 		if _, dup := collections[f]; dup {
 			panic("modules: duplicate module " + f)
