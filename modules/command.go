@@ -130,6 +130,15 @@ func (s *commandSpec) cmdValue() any {
 // chdir, creates and removes on the host and, unless they say otherwise
 // or in check mode, runs the command between two timestamps.
 func runCommand(c *Context, args Args, useShell bool) (*Result, error) {
+	res, err := runCommandSpec(c, args, useShell)
+	if res != nil && !useShell && args.Has("executable") {
+		// command has no shell to change; Ansible warns and goes on.
+		res.Set("warnings", []any{"As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '" + args.String("executable") + "'."})
+	}
+	return res, err
+}
+
+func runCommandSpec(c *Context, args Args, useShell bool) (*Result, error) {
 	spec, failed := parseCommandArgs(args, useShell)
 	if failed != nil {
 		return failed, nil
