@@ -166,6 +166,9 @@ func (t *Task) DisplayName() string {
 	}
 	if name == "" {
 		name = t.Action
+		if t.ActionWritten != "" {
+			name = t.ActionWritten // ansible.builtin.debug, as written
+		}
 	}
 	if t.Role != nil {
 		return t.Role.Name + " : " + name

@@ -60,8 +60,21 @@ func (r *run) runAction(ctx context.Context, h *hostState, t *playbook.Task, var
 }
 
 func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, tr taskRun) *taskResult {
+	written := t.Action
+	if t.ActionWritten != "" {
+		written = t.ActionWritten
+	}
 	switch t.Action {
 	case "debug":
+		if _, msg := t.Args["msg"]; msg {
+			if _, v := t.Args["var"]; v {
+				// debug checks this before its options.
+				return failed("'msg' and 'var' are incompatible options")
+			}
+		}
+		if err := modules.CheckAction(written, t.Action, t.Args); err != nil {
+			return failed(err.Error())
+		}
 		return r.actionDebug(t, vars)
 	}
 	argsV, err := r.opts.Engine.Template(t.Args, vars)
@@ -74,6 +87,9 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		if s, ok := v.(string); ok && s == omit {
 			delete(args, k)
 		}
+	}
+	if err := modules.CheckAction(written, t.Action, args); err != nil {
+		return failed(err.Error())
 	}
 	switch t.Action {
 	case "set_fact":

@@ -79,6 +79,11 @@ type Spec struct {
 	// instead of the name the task used.
 	Module string
 
+	// ValidArgs: the spec is an action plugin's _VALID_ARGS, which only
+	// checks the names ("Invalid options for debug: bogus") and converts
+	// nothing: Check returns the arguments as given.
+	ValidArgs bool
+
 	MutuallyExclusive [][]string
 	RequiredTogether  [][]string
 	RequiredOneOf     [][]string
@@ -141,6 +146,9 @@ func (s *Spec) Validate(module string, args map[string]any) (map[string]any, err
 func (s *Spec) Check(module string, args map[string]any) (map[string]any, []string, error) {
 	if s.Module != "" {
 		module = s.Module
+	}
+	if s.ValidArgs {
+		return s.checkNames(module, args)
 	}
 	params := map[string]any{}
 	for k, v := range args {
@@ -279,6 +287,23 @@ func (s *Spec) Check(module string, args map[string]any) (map[string]any, []stri
 		out[p.Name] = v
 	}
 	return out, warnings, nil
+}
+
+// checkNames is an action plugin's _VALID_ARGS check, which counts every
+// key, internal ones (_raw_params) too. Ansible lists the bad names in the
+// order of a Python set; they are sorted here.
+func (s *Spec) checkNames(action string, args map[string]any) (map[string]any, []string, error) {
+	var bad []string
+	for k := range args {
+		if _, ok := s.Param(k); !ok {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return nil, nil, &Error{fmt.Sprintf("Invalid options for %s: %s", action, strings.Join(bad, ","))}
+	}
+	return args, nil, nil
 }
 
 // crossChecks runs Ansible's required_together, required_one_of,

@@ -70,3 +70,26 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestValidArgs(t *testing.T) {
+	spec := &Spec{ValidArgs: true, Params: []Param{{Name: "msg"}, {Name: "var"}}}
+	tests := []struct {
+		args map[string]any
+		err  string
+	}{
+		{args: map[string]any{"msg": 1}},
+		{args: map[string]any{"msg": "x", "zz": 1, "bogus": 2}, err: "Invalid options for debug: bogus,zz"},
+		{args: map[string]any{"_raw_params": "hello"}, err: "Invalid options for debug: _raw_params"},
+	}
+	for _, tt := range tests {
+		got, _, err := spec.Check("debug", tt.args)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%v: %v", tt.args, err)
+		case tt.err == "" && !reflect.DeepEqual(got, tt.args):
+			t.Errorf("%v: got %v, want the arguments as given", tt.args, got)
+		case tt.err != "" && (err == nil || err.Error() != tt.err):
+			t.Errorf("%v: error %v, want %q", tt.args, err, tt.err)
+		}
+	}
+}
