@@ -26,8 +26,9 @@ type commandModule struct{}
 // commandArgSpec is ansible-core 2.14's command module, which shell's
 // action plugin runs too (_uses_shell set).
 var commandArgSpec = &argspec.Spec{
-	Module:   "ansible.legacy.command",
-	FreeForm: true,
+	Module:       "ansible.legacy.command",
+	FreeForm:     true,
+	ExpandsPaths: true,
 	Params: []argspec.Param{
 		{Name: "_raw_params"},
 		{Name: "_uses_shell", Type: argspec.Bool, Default: false},

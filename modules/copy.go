@@ -26,7 +26,7 @@ type copyModule struct{}
 // the action plugin checks src, content and dest first, with its own
 // messages, which the module's code gives.
 var copyParams = []argspec.Param{
-	{Name: "src", Type: argspec.Path},
+	{Name: "src", Type: argspec.Path, ControllerPath: true},
 	{Name: "_original_basename"},
 	// The action plugin writes a list or dict content as JSON.
 	{Name: "content", Type: argspec.Raw},

@@ -28,7 +28,7 @@ type unarchiveModule struct{}
 var unarchiveArgSpec = &argspec.Spec{
 	Module: "ansible.legacy.unarchive",
 	Params: withFileCommon(
-		argspec.Param{Name: "src", Type: argspec.Path},
+		argspec.Param{Name: "src", Type: argspec.Path, ControllerPath: true},
 		argspec.Param{Name: "dest", Type: argspec.Path},
 		argspec.Param{Name: "remote_src", Type: argspec.Bool},
 		argspec.Param{Name: "creates", Type: argspec.Path},

@@ -486,9 +486,15 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 			return r.renderTemplateFile(t, vars, path, args, syn)
 		},
 	}
-	res, err := m.Run(mc, modules.Args(args))
+	expanded, res, err := modules.ExpandPaths(mc, m, modules.Args(args))
 	if err != nil {
 		return r.failure(t, err)
+	}
+	if res == nil {
+		res, err = m.Run(mc, expanded)
+		if err != nil {
+			return r.failure(t, err)
+		}
 	}
 	tres := r.moduleResult(r.factHost(h, t), t.Action, res, tr)
 	tres.result = argspec.Mask(tres.result, secrets).(map[string]any)

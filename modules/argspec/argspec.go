@@ -46,6 +46,10 @@ type Param struct {
 	Aliases  []string
 	NoLog    bool // the value is hidden in the task's output, as Ansible's no_log on a parameter
 
+	// ControllerPath: a Path the action plugin resolves on the controller
+	// (copy's src), never expanded on the host, unless remote_src is set.
+	ControllerPath bool
+
 	// ActionOnly: Ansible's action plugin reads the parameter on the
 	// controller and does not pass it to the module, whose
 	// unsupported-parameter message does not list it (copy's decrypt).
@@ -78,6 +82,10 @@ type Spec struct {
 	// this one (ansible.legacy.copy for copy), which its messages name
 	// instead of the name the task used.
 	Module string
+
+	// ExpandsPaths: the module expands its Path parameters on the host
+	// itself (command, with its words), so modules.ExpandPaths leaves them.
+	ExpandsPaths bool
 
 	// ValidArgs: the spec is an action plugin's _VALID_ARGS, which only
 	// checks the names ("Invalid options for debug: bogus") and converts
