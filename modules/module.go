@@ -6,7 +6,8 @@
 // on the host, never Python.
 //
 // Controller-side actions that need the play's variables (debug, set_fact,
-// assert, fail, meta, include_*) are not modules: the runner handles them.
+// assert, fail, meta, include_*) are not modules: the runner handles them;
+// the options they accept are declared here too (actions.go).
 package modules
 
 import (
