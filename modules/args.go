@@ -14,28 +14,6 @@ import (
 // Jinja2 produced them.
 type Args map[string]any
 
-// Check refuses parameters the module does not know, with Ansible's message.
-func (a Args) Check(name string, m ParamLister) error {
-	known := map[string]bool{}
-	for _, p := range m.Params() {
-		known[p] = true
-	}
-	var unknown []string
-	for k := range a {
-		if !known[k] && !strings.HasPrefix(k, "_") {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return checkNUL(a)
-	}
-	sort.Strings(unknown)
-	supported := append([]string(nil), m.Params()...)
-	sort.Strings(supported)
-	return fmt.Errorf("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.",
-		name, strings.Join(unknown, ", "), strings.Join(supported, ", "))
-}
-
 // dataParams are the parameters whose values travel as data (on stdin, or
 // only used on the controller), never inside a command line.
 var dataParams = map[string]bool{

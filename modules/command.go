@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"strings"
 	"time"
 
@@ -22,14 +23,27 @@ func init() {
 // to the program as plain words.
 type commandModule struct{}
 
-// commandParams includes cmd, the spelling of the free-form string in
-// a task's args: dictionary.
-var commandParams = []string{
-	"_raw_params", "_uses_shell", "argv", "chdir", "cmd", "creates", "executable",
-	"removes", "stdin", "stdin_add_newline", "strip_empty_ends",
+// commandArgSpec is ansible-core 2.14's command module, which shell's
+// action plugin runs too (_uses_shell set).
+var commandArgSpec = &argspec.Spec{
+	Module:       "ansible.legacy.command",
+	FreeForm:     true,
+	ExpandsPaths: true,
+	Params: []argspec.Param{
+		{Name: "_raw_params"},
+		{Name: "_uses_shell", Type: argspec.Bool, Default: false},
+		{Name: "argv", Type: argspec.List, Elements: argspec.Str},
+		{Name: "chdir", Type: argspec.Path},
+		{Name: "executable"},
+		{Name: "creates", Type: argspec.Path},
+		{Name: "removes", Type: argspec.Path},
+		{Name: "stdin"},
+		{Name: "stdin_add_newline", Type: argspec.Bool, Default: true},
+		{Name: "strip_empty_ends", Type: argspec.Bool, Default: true},
+	},
 }
 
-func (commandModule) Params() []string { return commandParams }
+func (commandModule) Spec() *argspec.Spec { return commandArgSpec }
 
 func (commandModule) Run(c *Context, args Args) (*Result, error) {
 	return runCommand(c, args, false)
@@ -117,6 +131,15 @@ func (s *commandSpec) cmdValue() any {
 // chdir, creates and removes on the host and, unless they say otherwise
 // or in check mode, runs the command between two timestamps.
 func runCommand(c *Context, args Args, useShell bool) (*Result, error) {
+	res, err := runCommandSpec(c, args, useShell)
+	if res != nil && !useShell && args.Has("executable") {
+		// command has no shell to change; Ansible warns and goes on.
+		res.Set("warnings", []any{"As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '" + args.String("executable") + "'."})
+	}
+	return res, err
+}
+
+func runCommandSpec(c *Context, args Args, useShell bool) (*Result, error) {
 	spec, failed := parseCommandArgs(args, useShell)
 	if failed != nil {
 		return failed, nil

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"errors"
+	"github.com/gansible/gansible/modules/argspec"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,10 +21,34 @@ func init() { Register("copy", copyModule{}) }
 // literal content written to the host.
 type copyModule struct{}
 
-func (copyModule) Params() []string {
-	return withFileCommon("src", "content", "dest", "backup", "force", "validate",
-		"directory_mode", "remote_src", "local_follow", "checksum", "follow", "decrypt")
+// copyParams are ansible-core 2.14's copy module's own parameters, and
+// template's (whose action plugin runs copy). dest is not required here:
+// the action plugin checks src, content and dest first, with its own
+// messages, which the module's code gives.
+var copyParams = []argspec.Param{
+	{Name: "src", Type: argspec.Path, ControllerPath: true},
+	{Name: "_original_basename"},
+	// The action plugin writes a list or dict content as JSON.
+	{Name: "content", Type: argspec.Raw},
+	{Name: "dest", Type: argspec.Path},
+	{Name: "backup", Type: argspec.Bool, Default: false},
+	{Name: "force", Type: argspec.Bool, Default: true},
+	{Name: "validate"},
+	{Name: "directory_mode", Type: argspec.Raw},
+	{Name: "remote_src", Type: argspec.Bool},
+	{Name: "local_follow", Type: argspec.Bool, Unsupported: "a controller source link is always followed"},
+	{Name: "checksum", Unsupported: "the source's checksum is not verified against a given one"},
+	{Name: "follow", Type: argspec.Bool, Default: false},
 }
+
+var copyArgSpec = &argspec.Spec{
+	Module: "ansible.legacy.copy",
+	Params: withFileCommon(append(copyParams,
+		// Read by the action plugin on the controller.
+		argspec.Param{Name: "decrypt", Type: argspec.Bool, Default: true, ActionOnly: true})...),
+}
+
+func (copyModule) Spec() *argspec.Spec { return copyArgSpec }
 
 func (m copyModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runCopy(c, args))

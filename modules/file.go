@@ -2,6 +2,7 @@ package modules
 
 import (
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"path"
 	"strings"
 	"time"
@@ -16,11 +17,24 @@ func init() { Register("file", fileModule{}) }
 // mode. It probes the host once and applies the change with one command.
 type fileModule struct{}
 
-func (fileModule) Params() []string {
-	return withFileCommon("path", "dest", "name", "state", "src", "recurse", "force",
-		"follow", "modification_time", "modification_time_format", "access_time",
-		"access_time_format")
+var fileArgSpec = &argspec.Spec{
+	Params: withFileCommon(
+		argspec.Param{Name: "state", Choices: []any{"absent", "directory", "file", "hard", "link", "touch"}},
+		argspec.Param{Name: "path", Type: argspec.Path, Required: true, Aliases: []string{"dest", "name"}},
+		argspec.Param{Name: "_original_basename"},
+		argspec.Param{Name: "recurse", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "force", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "follow", Type: argspec.Bool, Default: true},
+		argspec.Param{Name: "_diff_peek", Type: argspec.Bool},
+		argspec.Param{Name: "src", Type: argspec.Path},
+		argspec.Param{Name: "modification_time"},
+		argspec.Param{Name: "modification_time_format", Default: "%Y%m%d%H%M.%S"},
+		argspec.Param{Name: "access_time"},
+		argspec.Param{Name: "access_time_format", Default: "%Y%m%d%H%M.%S"},
+	),
 }
+
+func (fileModule) Spec() *argspec.Spec { return fileArgSpec }
 
 func (fileModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runFile(c, args))

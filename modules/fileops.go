@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"strings"
 
 	"github.com/gansible/gansible/shell"
@@ -83,15 +84,24 @@ type fileAttrs struct {
 }
 
 // fileCommonParams are the parameters every file-writing module accepts
-// besides its own (Ansible's add_file_common_args). The SELinux ones and
-// attributes are accepted and ignored.
-var fileCommonParams = []string{
-	"mode", "owner", "group", "seuser", "serole", "selevel", "setype",
-	"attributes", "attr", "unsafe_writes",
+// besides its own (Ansible's add_file_common_args).
+var fileCommonParams = []argspec.Param{
+	{Name: "mode", Type: argspec.Raw},
+	{Name: "owner"},
+	{Name: "group"},
+	{Name: "seuser", Unsupported: noSELinux},
+	{Name: "serole", Unsupported: noSELinux},
+	{Name: "selevel", Unsupported: noSELinux},
+	{Name: "setype", Unsupported: noSELinux},
+	{Name: "attributes", Aliases: []string{"attr"}, Unsupported: "file attributes (chattr) are not managed"},
+	{Name: "unsafe_writes", Type: argspec.Bool, Default: false,
+		Unsupported: "files are always written atomically, beside the target and renamed"},
 }
 
-// params joins a module's own parameters with the file-common ones.
-func withFileCommon(own ...string) []string {
+const noSELinux = "SELinux contexts are not managed"
+
+// withFileCommon joins a module's own parameters with the file-common ones.
+func withFileCommon(own ...argspec.Param) []argspec.Param {
 	return append(own, fileCommonParams...)
 }
 

@@ -57,7 +57,8 @@ func runModule(t *testing.T, c *Context, name string, args Args) *Result {
 	}
 	args, err := Validate(name, m, args)
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		// The task fails with the validation's message, as in the runner.
+		return &Result{Failed: true, Msg: err.Error()}
 	}
 	res, err := m.Run(c, args)
 	if err != nil {

@@ -3,6 +3,7 @@ package modules
 import (
 	"bytes"
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"path"
 
 	"github.com/gansible/gansible/pyre"
@@ -16,11 +17,25 @@ func init() { Register("lineinfile", lineinfileModule{}) }
 // written back atomically.
 type lineinfileModule struct{}
 
-func (lineinfileModule) Params() []string {
-	return withFileCommon("path", "dest", "destfile", "name", "state", "regexp", "regex",
-		"search_string", "line", "value", "insertafter", "insertbefore", "backrefs",
-		"create", "backup", "firstmatch", "validate")
+var lineinfileArgSpec = &argspec.Spec{
+	Params: withFileCommon(
+		argspec.Param{Name: "path", Type: argspec.Path, Required: true, Aliases: []string{"dest", "destfile", "name"}},
+		argspec.Param{Name: "state", Default: "present", Choices: []any{"absent", "present"}},
+		argspec.Param{Name: "regexp", Aliases: []string{"regex"}},
+		argspec.Param{Name: "search_string"},
+		argspec.Param{Name: "line", Aliases: []string{"value"}},
+		argspec.Param{Name: "insertafter"},
+		argspec.Param{Name: "insertbefore"},
+		argspec.Param{Name: "backrefs", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "create", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "backup", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "firstmatch", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "validate"},
+	),
+	MutuallyExclusive: [][]string{{"insertbefore", "insertafter"}, {"regexp", "search_string"}, {"backrefs", "search_string"}},
 }
+
+func (lineinfileModule) Spec() *argspec.Spec { return lineinfileArgSpec }
 
 func (lineinfileModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runLineinfile(c, args))

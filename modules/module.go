@@ -6,7 +6,8 @@
 // on the host, never Python.
 //
 // Controller-side actions that need the play's variables (debug, set_fact,
-// assert, fail, meta, include_*) are not modules: the runner handles them.
+// assert, fail, meta, include_*) are not modules: the runner handles them;
+// the options they accept are declared here too (actions.go).
 package modules
 
 import (
@@ -86,9 +87,8 @@ func Failf(format string, args ...any) *Result {
 	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Module is one Ansible module. It also implements Specced (its
-// parameters declared as data) or, until it is moved onto a spec,
-// ParamLister.
+// Module is one Ansible module. Every registered module also implements
+// Specced: its parameters declared as data.
 type Module interface {
 	// Run does the module's work on the host. Problems with the host or the
 	// arguments are reported in a failed Result; an error is only for a
@@ -105,34 +105,38 @@ type Specced interface {
 	Spec() *argspec.Spec
 }
 
-// ParamLister is a module that only lists the parameter names it accepts
-// (aliases included); Validate refuses any other and converts nothing.
-type ParamLister interface {
-	Module
-	Params() []string
+// Validate is Check without the warnings.
+func Validate(name string, m Module, args Args) (Args, error) {
+	out, _, err := Check(name, m, args)
+	return out, err
 }
 
-// Validate checks a task's arguments for the module the task named and
-// returns what the module's Run reads. The error's text is the task's
-// failure message.
-func Validate(name string, m Module, args Args) (Args, error) {
-	switch m := m.(type) {
-	case Specced:
-		out, err := m.Spec().Validate(name, args)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkNUL(args); err != nil {
-			return nil, err
-		}
-		return out, nil
-	case ParamLister:
-		if err := args.Check(name, m); err != nil {
-			return nil, err
-		}
-		return args, nil
+// Check checks a task's arguments for the module the task named and
+// returns what the module's Run reads, with the warnings Ansible's
+// validation gives. The error's text is the task's failure message.
+func Check(name string, m Module, args Args) (Args, []string, error) {
+	out, warnings, err := specOf(m).Check(name, args)
+	if err != nil {
+		return nil, warnings, err
 	}
-	panic(fmt.Sprintf("modules: %s declares neither a spec nor its parameters", name))
+	if err := checkNUL(args); err != nil {
+		return nil, warnings, err
+	}
+	return out, warnings, nil
+}
+
+func specOf(m Module) *argspec.Spec {
+	s, ok := m.(Specced)
+	if !ok {
+		panic(fmt.Sprintf("modules: %T declares no spec", m))
+	}
+	return s.Spec()
+}
+
+// NoLogValues are the values of the task's arguments that the module
+// declares no_log: the module's result must not show them.
+func NoLogValues(m Module, args Args) []string {
+	return specOf(m).NoLogValues(args)
 }
 
 var (
@@ -148,7 +152,14 @@ func Register(name string, m Module, fqcns ...string) {
 	if _, dup := registry[name]; dup {
 		panic("modules: duplicate module " + name)
 	}
+	spec := specOf(m) // every module declares its parameters
 	registry[name] = m
+	if spec.FreeForm {
+		argspec.RegisterFreeForm(name)
+		for _, f := range fqcns {
+			argspec.RegisterFreeForm(f)
+		}
+	}
 	for _, f := range fqcns {
 		if _, dup := collections[f]; dup {
 			panic("modules: duplicate module " + f)

@@ -1,5 +1,7 @@
 package modules
 
+import "github.com/gansible/gansible/modules/argspec"
+
 func init() {
 	Register("ping", pingModule{})
 }
@@ -9,7 +11,9 @@ func init() {
 // as Ansible's does.
 type pingModule struct{}
 
-func (pingModule) Params() []string { return []string{"data"} }
+var pingArgSpec = &argspec.Spec{Params: []argspec.Param{{Name: "data", Default: "pong"}}}
+
+func (pingModule) Spec() *argspec.Spec { return pingArgSpec }
 
 func (pingModule) Run(c *Context, args Args) (*Result, error) {
 	data := "pong"

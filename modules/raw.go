@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"github.com/gansible/gansible/modules/argspec"
 	"strings"
 
 	"github.com/gansible/gansible/shell"
@@ -15,7 +16,17 @@ func init() {
 // changed anything, so it always reports changed.
 type rawModule struct{}
 
-func (rawModule) Params() []string { return []string{"_raw_params", "executable"} }
+// rawArgSpec: raw is an action plugin without a module; it reads
+// _raw_params and executable.
+var rawArgSpec = &argspec.Spec{
+	FreeForm: true,
+	Params: []argspec.Param{
+		{Name: "_raw_params"},
+		{Name: "executable"},
+	},
+}
+
+func (rawModule) Spec() *argspec.Spec { return rawArgSpec }
 
 func (rawModule) Run(c *Context, args Args) (*Result, error) {
 	if c.CheckMode {

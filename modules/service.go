@@ -3,6 +3,7 @@ package modules
 import (
 	_ "embed"
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,9 +25,22 @@ type serviceModule struct{}
 //go:embed service_probe.sh
 var serviceProbeScript string
 
-func (serviceModule) Params() []string {
-	return []string{"name", "state", "sleep", "pattern", "enabled", "runlevel", "arguments", "args"}
+var serviceArgSpec = &argspec.Spec{
+	Params: []argspec.Param{
+		{Name: "name", Required: true},
+		{Name: "state", Choices: []any{"started", "stopped", "reloaded", "restarted"}},
+		{Name: "sleep", Type: argspec.Int},
+		{Name: "pattern"},
+		{Name: "enabled", Type: argspec.Bool},
+		{Name: "runlevel", Default: "default", Unsupported: "OpenRC runlevels are not managed"},
+		{Name: "arguments", Default: "", Aliases: []string{"args"}},
+		{Name: "use", Default: "auto", ActionOnly: true,
+			Unsupported: "the init system is always detected on the host"},
+	},
+	RequiredOneOf: [][]string{{"state", "enabled"}},
 }
+
+func (serviceModule) Spec() *argspec.Spec { return serviceArgSpec }
 
 // serviceProbe is what the probe script found.
 type serviceProbe map[string]string

@@ -2,6 +2,7 @@ package modules
 
 import (
 	_ "embed"
+	"github.com/gansible/gansible/modules/argspec"
 	"path"
 	"strconv"
 	"strings"
@@ -20,9 +21,18 @@ type setupModule struct{}
 //go:embed setup_facts.sh
 var setupScript string
 
-func (setupModule) Params() []string {
-	return []string{"gather_subset", "gather_timeout", "filter", "fact_path"}
+var setupArgSpec = &argspec.Spec{
+	Params: []argspec.Param{
+		{Name: "gather_subset", Type: argspec.List, Elements: argspec.Str, Default: []any{"all"}},
+		{Name: "gather_timeout", Type: argspec.Int, Default: 10,
+			Unsupported: "facts are gathered in one command, which no per-fact timeout applies to"},
+		{Name: "filter", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+		{Name: "fact_path", Type: argspec.Path, Default: "/etc/ansible/facts.d",
+			Unsupported: "local facts (facts.d) are not gathered"},
+	},
 }
+
+func (setupModule) Spec() *argspec.Spec { return setupArgSpec }
 
 func (setupModule) Run(c *Context, args Args) (*Result, error) {
 	res, err := c.Run(recordFuncs+setupScript, nil)

@@ -1,5 +1,7 @@
 package modules
 
+import "github.com/gansible/gansible/modules/argspec"
+
 func init() {
 	Register("shell", shellModule{})
 }
@@ -8,7 +10,7 @@ func init() {
 // host; it is command with a shell.
 type shellModule struct{}
 
-func (shellModule) Params() []string { return commandParams }
+func (shellModule) Spec() *argspec.Spec { return commandArgSpec }
 
 func (shellModule) Run(c *Context, args Args) (*Result, error) {
 	return runCommand(c, args, true)

@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"github.com/gansible/gansible/modules/argspec"
 	"strings"
 
 	"github.com/gansible/gansible/shell"
@@ -11,11 +12,20 @@ func init() { Register("stat", statModule{}) }
 // statModule is ansible.builtin.stat: facts about one path, in one command.
 type statModule struct{}
 
-func (statModule) Params() []string {
-	return []string{"path", "dest", "name", "follow", "get_md5", "get_checksum",
-		"get_mime", "mime", "mime_type", "mime-type", "get_attributes", "attr", "attributes",
-		"checksum_algorithm", "checksum", "checksum_algo"}
+var statArgSpec = &argspec.Spec{
+	Params: []argspec.Param{
+		{Name: "path", Type: argspec.Path, Required: true, Aliases: []string{"dest", "name"}},
+		{Name: "follow", Type: argspec.Bool, Default: false},
+		{Name: "get_md5", Type: argspec.Bool, Default: false},
+		{Name: "get_checksum", Type: argspec.Bool, Default: true},
+		{Name: "get_mime", Type: argspec.Bool, Default: true, Aliases: []string{"mime", "mime_type", "mime-type"}},
+		{Name: "get_attributes", Type: argspec.Bool, Default: true, Aliases: []string{"attr", "attributes"}},
+		{Name: "checksum_algorithm", Default: "sha1", Choices: []any{"md5", "sha1", "sha224", "sha256", "sha384", "sha512"},
+			Aliases: []string{"checksum", "checksum_algo"}},
+	},
 }
+
+func (statModule) Spec() *argspec.Spec { return statArgSpec }
 
 func (statModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runStat(c, args))

@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"github.com/gansible/gansible/modules/argspec"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +15,27 @@ func init() { Register("template", templateModule{}) }
 // with the task's variables, then written to the host as copy writes a file.
 type templateModule struct{}
 
-func (templateModule) Params() []string {
-	return withFileCommon("src", "dest", "backup", "force", "follow", "validate",
-		"newline_sequence", "block_start_string", "block_end_string",
-		"variable_start_string", "variable_end_string", "comment_start_string",
-		"comment_end_string", "trim_blocks", "lstrip_blocks", "output_encoding")
+// templateArgSpec: template's action plugin reads its own options
+// (kept raw: it converts them itself) and runs copy with the rest, so an
+// unknown parameter fails as copy's.
+var templateArgSpec = &argspec.Spec{
+	Module: "ansible.legacy.copy",
+	Params: withFileCommon(append(append([]argspec.Param(nil), copyParams...),
+		argspec.Param{Name: "state", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "newline_sequence", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "variable_start_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "variable_end_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "block_start_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "block_end_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "comment_start_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "comment_end_string", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "trim_blocks", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "lstrip_blocks", Type: argspec.Raw, ActionOnly: true},
+		argspec.Param{Name: "output_encoding", Type: argspec.Raw, ActionOnly: true},
+	)...),
 }
+
+func (templateModule) Spec() *argspec.Spec { return templateArgSpec }
 
 func (templateModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runTemplate(c, args))
@@ -27,12 +43,15 @@ func (templateModule) Run(c *Context, args Args) (*Result, error) {
 
 func runTemplate(c *Context, args Args) (*Result, error) {
 	src, dest := args.String("src"), args.String("dest")
+	if args.Has("state") {
+		return nil, failf("'state' cannot be specified on a template")
+	}
 	if src == "" || dest == "" {
 		return nil, failf("src and dest are required")
 	}
 	syn, err := template.SyntaxFromOptions(func(name string) (any, bool) {
 		v, ok := args[name]
-		return v, ok
+		return v, ok && v != nil
 	})
 	if err != nil {
 		return nil, failf("%v", err)

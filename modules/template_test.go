@@ -49,8 +49,8 @@ func TestTemplateFailures(t *testing.T) {
 			t.Errorf("template %v: failed=%v msg %q, want %q", tt.args, res.Failed, res.Msg, tt.msg)
 		}
 	}
-	m, _ := Lookup("template")
-	if _, err := Validate("template", m, Args{"src": "a", "dest": "b", "state": "file"}); err == nil {
-		t.Errorf("state accepted")
+	res := runModule(t, testContext(t, nil), "template", Args{"src": "a", "dest": "b", "state": "file"})
+	if want := "'state' cannot be specified on a template"; !res.Failed || res.Msg != want {
+		t.Errorf("state: failed=%v msg %q, want %q", res.Failed, res.Msg, want)
 	}
 }

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"os"
 	"path"
 	"regexp"
@@ -21,11 +22,33 @@ func init() { Register("unarchive", unarchiveModule{}) }
 // A second command, only when something differs, extracts and fixes those.
 type unarchiveModule struct{}
 
-func (unarchiveModule) Params() []string {
-	return withFileCommon("src", "dest", "remote_src", "copy", "creates", "list_files",
-		"keep_newer", "exclude", "include", "extra_opts", "validate_certs",
-		"io_buffer_size", "decrypt")
+// unarchiveArgSpec: src and dest are not required and copy and
+// remote_src have no default here, as the action plugin checks them first
+// with its own messages, which the module's code gives.
+var unarchiveArgSpec = &argspec.Spec{
+	Module: "ansible.legacy.unarchive",
+	Params: withFileCommon(
+		argspec.Param{Name: "src", Type: argspec.Path, ControllerPath: true},
+		argspec.Param{Name: "dest", Type: argspec.Path},
+		argspec.Param{Name: "remote_src", Type: argspec.Bool},
+		argspec.Param{Name: "creates", Type: argspec.Path},
+		argspec.Param{Name: "list_files", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "keep_newer", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "exclude", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+		argspec.Param{Name: "include", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+		argspec.Param{Name: "extra_opts", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+		argspec.Param{Name: "validate_certs", Type: argspec.Bool, Default: true,
+			Unsupported: "src is a controller or host path, never a URL"},
+		argspec.Param{Name: "io_buffer_size", Type: argspec.Int, Default: 65536,
+			Unsupported: "archives are read by the host's tar and unzip"},
+		argspec.Param{Name: "copy", Type: argspec.Bool},
+		argspec.Param{Name: "decrypt", Type: argspec.Bool, Default: true,
+			Unsupported: "a vaulted archive is not decrypted"},
+	),
+	MutuallyExclusive: [][]string{{"include", "exclude"}},
 }
+
+func (unarchiveModule) Spec() *argspec.Spec { return unarchiveArgSpec }
 
 func (unarchiveModule) Run(c *Context, args Args) (*Result, error) {
 	return finish(runUnarchive(c, args))

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"fmt"
+	"github.com/gansible/gansible/modules/argspec"
 	"sort"
 	"strings"
 
@@ -9,9 +10,9 @@ import (
 )
 
 func init() {
-	Register("yum", yumModule{})
-	Register("dnf", yumModule{})
-	Register("package", yumModule{})
+	Register("yum", yumModule{yumArgSpec})
+	Register("dnf", yumModule{dnfArgSpec})
+	Register("package", yumModule{packageArgSpec})
 }
 
 // yumModule installs and removes rpm packages, by name or from a local
@@ -19,22 +20,83 @@ func init() {
 // dnf module does, the backend Ansible uses for yum on EL8 hosts. One
 // round trip asks rpm what is installed; a second one, only when
 // something must change, runs dnf.
-type yumModule struct{}
+type yumModule struct{ spec *argspec.Spec }
 
 // rpmCommand is the rpm query command; tests point it elsewhere.
 var rpmCommand = "rpm"
 
-var yumParams = []string{
-	"name", "pkg", "state", "disable_gpg_check", "enablerepo", "disablerepo",
-	"update_cache", "expire-cache", "conf_file", "allow_downgrade", "autoremove",
-	"bugfix", "cacheonly", "disable_excludes", "disable_plugin", "download_only",
-	"download_dir", "enable_plugin", "exclude", "installroot", "install_repoquery",
-	"install_weak_deps", "list", "releasever", "security", "skip_broken",
-	"update_only", "validate_certs", "sslverify", "lock_timeout", "allowerasing",
-	"nobest", "use_backend",
+// dnfParams are ansible-core 2.14's dnf module's, the backend Ansible's
+// yum and package actions run on a host with dnf.
+var dnfParams = []argspec.Param{
+	{Name: "allow_downgrade", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "autoremove", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "bugfix", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "cacheonly", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "conf_file"},
+	{Name: "disable_excludes", Unsupported: notDnf},
+	{Name: "disable_gpg_check", Type: argspec.Bool, Default: false},
+	{Name: "disable_plugin", Type: argspec.List, Elements: argspec.Str, Default: []any{}, Unsupported: notDnf},
+	{Name: "disablerepo", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+	{Name: "download_only", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "download_dir", Unsupported: notDnf},
+	{Name: "enable_plugin", Type: argspec.List, Elements: argspec.Str, Default: []any{}, Unsupported: notDnf},
+	{Name: "enablerepo", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
+	{Name: "exclude", Type: argspec.List, Elements: argspec.Str, Default: []any{}, Unsupported: notDnf},
+	{Name: "installroot", Default: "/", Unsupported: notDnf},
+	{Name: "install_repoquery", Type: argspec.Bool, Default: true, Unsupported: notDnf},
+	{Name: "install_weak_deps", Type: argspec.Bool, Default: true, Unsupported: notDnf},
+	{Name: "list", Unsupported: notDnf},
+	{Name: "name", Type: argspec.List, Elements: argspec.Str, Default: []any{}, Aliases: []string{"pkg"}},
+	{Name: "releasever", Unsupported: notDnf},
+	{Name: "security", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "skip_broken", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "state", Choices: []any{"absent", "installed", "latest", "present", "removed"}},
+	{Name: "update_cache", Type: argspec.Bool, Default: false, Aliases: []string{"expire-cache"}},
+	{Name: "update_only", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "validate_certs", Type: argspec.Bool, Default: true, Unsupported: notDnf},
+	{Name: "sslverify", Type: argspec.Bool, Default: true, Unsupported: notDnf},
+	{Name: "lock_timeout", Type: argspec.Int, Default: 30, Unsupported: notDnf},
+	{Name: "allowerasing", Type: argspec.Bool, Default: false, Unsupported: notDnf},
+	{Name: "nobest", Type: argspec.Bool, Default: false, Unsupported: notDnf},
 }
 
-func (yumModule) Params() []string { return yumParams }
+const notDnf = "not implemented by gansible's dnf runner"
+
+func dnfSpec(actionParams ...argspec.Param) *argspec.Spec {
+	return &argspec.Spec{
+		Module:            "ansible.legacy.dnf",
+		Params:            append(append([]argspec.Param(nil), dnfParams...), actionParams...),
+		MutuallyExclusive: [][]string{{"name", "list"}},
+		RequiredOneOf:     [][]string{{"name", "list", "update_cache"}},
+	}
+}
+
+var (
+	dnfArgSpec = dnfSpec()
+	// yum's action plugin picks the backend with use_backend (or use),
+	// which gansible always does itself: dnf, yum where dnf is missing.
+	yumArgSpec = dnfSpec(
+		argspec.Param{Name: "use_backend", Default: "auto", Choices: []any{"auto", "yum", "yum4", "dnf"}, ActionOnly: true},
+		argspec.Param{Name: "use", ActionOnly: true, Unsupported: "the package manager is always detected on the host"})
+	packageArgSpec = dnfSpec(
+		argspec.Param{Name: "use", Default: "auto", ActionOnly: true, Unsupported: "the package manager is always detected on the host"})
+)
+
+func (m yumModule) Spec() *argspec.Spec { return m.spec }
+
+// packageNames splits the comma-separated items of a list parameter and
+// trims them ("git, vim" is two names), as Ansible's yumdnf does.
+func packageNames(list []string) []string {
+	var out []string
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
 
 // rpmQueryFormat prints name, epoch, version, release and arch.
 const rpmQueryFormat = `%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n`
@@ -81,7 +143,7 @@ func isRPMFile(name string) bool {
 }
 
 func (yumModule) Run(c *Context, args Args) (*Result, error) {
-	names := args.List("name", "pkg")
+	names := packageNames(args.List("name"))
 	state := args.String("state")
 	switch state {
 	case "":
@@ -110,8 +172,8 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 	}
 	opts := dnfOptions{
 		noGPGCheck:  noGPG,
-		enableRepo:  args.List("enablerepo"),
-		disableRepo: args.List("disablerepo"),
+		enableRepo:  packageNames(args.List("enablerepo")),
+		disableRepo: packageNames(args.List("disablerepo")),
 		confFile:    args.String("conf_file"),
 	}
 

@@ -65,9 +65,19 @@ func TestYumAliases(t *testing.T) {
 			t.Errorf("%s not registered", name)
 		}
 	}
+	// ansible-playbook 2.14.18's message for yum (use_backend=yum4), whose
+	// action plugin runs the dnf module.
+	const want = "Unsupported parameters for (ansible.legacy.dnf) module: bogus. Supported parameters include: " +
+		"allow_downgrade, allowerasing, autoremove, bugfix, cacheonly, conf_file, disable_excludes, disable_gpg_check, " +
+		"disable_plugin, disablerepo, download_dir, download_only, enable_plugin, enablerepo, exclude, install_repoquery, " +
+		"install_weak_deps, installroot, list, lock_timeout, name, nobest, releasever, security, skip_broken, sslverify, " +
+		"state, update_cache, update_only, validate_certs (expire-cache, pkg)."
 	m, _ := Lookup("yum")
-	if _, err := Validate("yum", m, Args{"name": "x", "sudo": true}); err == nil {
-		t.Error("unknown parameter accepted")
+	if _, err := Validate("yum", m, Args{"name": "x", "use_backend": "yum4", "bogus": true}); err == nil || err.Error() != want {
+		t.Errorf("unknown parameter: %v\nwant %s", err, want)
+	}
+	if _, err := Validate("yum", m, Args{"name": "x", "lock_timeout": 5}); err == nil || !strings.Contains(err.Error(), "lock_timeout is not supported by gansible") {
+		t.Errorf("unimplemented parameter: %v", err)
 	}
 }
 

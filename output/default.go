@@ -200,6 +200,16 @@ func (d *Default) Result(r HostResult) {
 	}
 	censor := Censor{NoLog: r.NoLog}
 	shown := cleanResult(censor.Result(r.Result), d.verbosity)
+	// As Ansible's callback, the result's warnings are printed before it
+	// and left out of its JSON.
+	if ws, ok := shown["warnings"].([]any); ok {
+		for _, w := range ws {
+			if s, ok := w.(string); ok {
+				d.Warning(s)
+			}
+		}
+		delete(shown, "warnings")
+	}
 	_, perItem := shown["results"]
 	if r.Debug {
 		cleanDebug(shown)

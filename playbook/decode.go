@@ -497,6 +497,10 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 		}
 	}
 	t.Action = strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+	if name != t.Action {
+		t.ActionWritten = name
+	}
+	defer d.moveCmd(t, val)
 	switch x := v.(type) {
 	case nil:
 		t.Args = map[string]any{}
@@ -518,6 +522,25 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] {
 		d.fail(key, "%s", extraParamsMessage(t.Action))
 	}
+}
+
+// cmdActions take their free form under the key cmd too, which Ansible's
+// task loader moves to _raw_params.
+var cmdActions = map[string]bool{"command": true, "shell": true, "script": true}
+
+// moveCmd moves cmd to _raw_params for command, shell and script, as
+// Ansible's Task.preprocess_data.
+func (d *decoder) moveCmd(t *Task, val *yaml.Node) {
+	cmd, ok := t.Args["cmd"]
+	if !cmdActions[t.Action] || !ok {
+		return
+	}
+	if raw, ok := t.Args["_raw_params"]; ok && raw != "" {
+		d.fail(val, "The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything in one or the other place.")
+		return
+	}
+	t.Args["_raw_params"] = cmd
+	delete(t.Args, "cmd")
 }
 
 // ResolveAction is the task an ActionTemplate names once its module name

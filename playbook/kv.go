@@ -4,18 +4,16 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/pystr"
 )
 
-// freeFormModules take a free-form command; for them only the keys in
-// rawParamKeys are pulled out of a k=v string and the rest stays the command.
-// Other actions (include, include_tasks, import_tasks, include_vars, meta...)
-// get every k=v as an argument and the other words as _raw_params, as
-// ansible-core's parse_kv without check_raw.
-var freeFormModules = map[string]bool{
-	"command": true, "shell": true, "raw": true, "script": true,
-	"win_command": true, "win_shell": true,
-}
+// Modules that take a free-form command declare it in their spec
+// (argspec.IsFreeForm); for them only the keys in rawParamKeys are pulled
+// out of a k=v string and the rest stays the command. Other actions
+// (include, include_tasks, import_tasks, include_vars, meta...) get every
+// k=v as an argument and the other words as _raw_params, as ansible-core's
+// parse_kv without check_raw.
 
 var rawParamKeys = map[string]bool{
 	"creates": true, "removes": true, "chdir": true, "executable": true,
@@ -32,7 +30,7 @@ func ParseKV(s string, module string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	freeForm := freeFormModules[module]
+	freeForm := argspec.IsFreeForm(module)
 	var raw []string
 	// A free-form command keeps its own spacing and newlines: the
 	// recognised k=v words are cut out of the text, each with the white

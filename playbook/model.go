@@ -91,6 +91,10 @@ type Task struct {
 	// ResolveAction); until then Action holds it too, for the banner, and
 	// Args the arguments, split as for a module without free form.
 	ActionTemplate string
+	// ActionWritten is the module name as the task wrote it
+	// (ansible.builtin.file) when it differs from Action; a module's
+	// messages name it so, as Ansible's do.
+	ActionWritten string
 
 	Block, Rescue, Always []*Task
 	// Parent is the enclosing block, or the synthetic block of a role or an
@@ -167,6 +171,9 @@ func (t *Task) DisplayName() string {
 	}
 	if name == "" {
 		name = t.Action
+		if t.ActionWritten != "" {
+			name = t.ActionWritten // ansible.builtin.debug, as written
+		}
 	}
 	if t.Role != nil {
 		return t.Role.Name + " : " + name

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/modules"
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
@@ -62,8 +63,21 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	if res := r.checkAsync(t, vars); res != nil {
 		return res
 	}
+	written := t.Action
+	if t.ActionWritten != "" {
+		written = t.ActionWritten
+	}
 	switch t.Action {
 	case "debug":
+		if _, msg := t.Args["msg"]; msg {
+			if _, v := t.Args["var"]; v {
+				// debug checks this before its options.
+				return failed("'msg' and 'var' are incompatible options")
+			}
+		}
+		if err := modules.CheckAction(written, t.Action, t.Args); err != nil {
+			return failed(err.Error())
+		}
 		return r.actionDebug(t, vars)
 	}
 	argsV, err := r.opts.Engine.Template(t.Args, vars)
@@ -76,6 +90,9 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		if s, ok := v.(string); ok && s == omit {
 			delete(args, k)
 		}
+	}
+	if err := modules.CheckAction(written, t.Action, args); err != nil {
+		return failed(err.Error())
 	}
 	switch t.Action {
 	case "set_fact":
@@ -415,10 +432,15 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if !ok {
 		return failed(fmt.Sprintf("The module %s was not found in configured module paths", t.Action))
 	}
-	checked, err := modules.Validate(t.Action, m, args)
-	if err != nil {
-		return failed(err.Error())
+	written := t.Action
+	if t.ActionWritten != "" {
+		written = t.ActionWritten
 	}
+	checked, warnings, err := modules.Check(written, m, args)
+	if err != nil {
+		return withWarnings(failed(err.Error()), warnings)
+	}
+	secrets := modules.NoLogValues(m, args)
 	args = checked
 	target := h
 	connVars := vars
@@ -469,18 +491,43 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 			return r.renderTemplateFile(t, vars, path, args, syn)
 		},
 	}
-	var res *modules.Result
-	if seconds, poll, _ := r.asyncSettings(t, vars); seconds > 0 {
-		res, err = r.runAsync(ctx, h, mc, vars, seconds, poll, func(jc *modules.Context) (*modules.Result, error) {
-			return m.Run(jc, modules.Args(args))
-		})
-	} else {
-		res, err = m.Run(mc, modules.Args(args))
-	}
+	expanded, res, err := modules.ExpandPaths(mc, m, modules.Args(args))
 	if err != nil {
 		return r.failure(t, err)
 	}
-	return r.moduleResult(r.factHost(h, t), t.Action, res, tr)
+	if res == nil {
+		if seconds, poll, _ := r.asyncSettings(t, vars); seconds > 0 {
+			res, err = r.runAsync(ctx, h, mc, vars, seconds, poll, func(jc *modules.Context) (*modules.Result, error) {
+				return m.Run(jc, expanded)
+			})
+		} else {
+			res, err = m.Run(mc, expanded)
+		}
+		if err != nil {
+			return r.failure(t, err)
+		}
+	}
+	tres := r.moduleResult(r.factHost(h, t), t.Action, res, tr)
+	tres.result = argspec.Mask(tres.result, secrets).(map[string]any)
+	return withWarnings(tres, warnings)
+}
+
+// withWarnings adds the warnings of a module's argument validation to its
+// result, where Ansible's module puts them: the callback prints them
+// before the result line and the registered result keeps them.
+func withWarnings(res *taskResult, warnings []string) *taskResult {
+	if len(warnings) == 0 {
+		return res
+	}
+	list := make([]any, len(warnings))
+	for i, w := range warnings {
+		list[i] = w
+	}
+	if prev, ok := res.result["warnings"].([]any); ok {
+		list = append(prev, list...)
+	}
+	res.result["warnings"] = list
+	return res
 }
 
 // factHost is the host whose facts a task's result sets: the delegated

@@ -32,22 +32,29 @@ func convert(name string, t Type, v any) (any, error) {
 	case Raw:
 		return v, nil
 	case Bool:
+		switch v.(type) {
+		case bool, string, int, *big.Int, float64:
+		default:
+			return nil, fail(fmt.Sprintf("<class '%s'> cannot be converted to a bool", value.TypeName(v)))
+		}
 		b, ok := toBool(v)
 		if !ok {
-			return nil, fail(fmt.Sprintf("The value %s is not a valid boolean.  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", value.Repr(v)))
+			// Ansible lists its spellings in the order of a Python set,
+			// which changes from one run to the next; this is one.
+			return nil, fail(fmt.Sprintf("The value '%s' is not a valid boolean.  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", value.Str(v)))
 		}
 		return b, nil
 	case Int:
 		switch x := v.(type) {
 		case bool:
-			return nil, fail("<class 'bool'> cannot be converted to an int")
-		case int:
-			return x, nil
-		case float64:
-			if x == math.Trunc(x) && !math.IsInf(x, 0) {
-				return int(x), nil
+			// Python's bool is an int: Ansible keeps True, which the
+			// module then reads as 1.
+			if x {
+				return 1, nil
 			}
-			return nil, fail("<class 'float'> cannot be converted to an int")
+			return 0, nil
+		case int, *big.Int:
+			return x, nil
 		case string:
 			n, err := strconv.Atoi(strings.TrimSpace(x))
 			if err == nil {
@@ -61,6 +68,11 @@ func convert(name string, t Type, v any) (any, error) {
 			return x, nil
 		case int:
 			return float64(x), nil
+		case bool:
+			if x {
+				return 1.0, nil
+			}
+			return 0.0, nil
 		case string:
 			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 			if err == nil {
@@ -79,7 +91,7 @@ func convert(name string, t Type, v any) (any, error) {
 				out[i] = p
 			}
 			return out, nil
-		case int, float64, *big.Int:
+		case bool, int, float64, *big.Int:
 			return []any{value.Str(x)}, nil
 		}
 		return nil, fail(fmt.Sprintf("<class '%s'> cannot be converted to a list", value.TypeName(v)))
@@ -90,29 +102,35 @@ func convert(name string, t Type, v any) (any, error) {
 		case map[string]any:
 			return value.FromMap(x), nil
 		case string:
-			if strings.HasPrefix(strings.TrimSpace(x), "{") {
+			if strings.HasPrefix(x, "{") {
 				d, err := value.DecodeJSONObject([]byte(x))
 				if err == nil {
 					return d, nil
 				}
+				return nil, fail("unable to evaluate string as dictionary")
 			}
-			if d, ok := keyValues(x); ok {
-				return d, nil
+			if !strings.Contains(x, "=") {
+				return nil, fail("dictionary requested, could not parse JSON or key=value")
 			}
+			d, err := keyValues(x)
+			if err != "" {
+				return nil, fail(err)
+			}
+			return d, nil
 		}
 		return nil, fail(fmt.Sprintf("<class '%s'> cannot be converted to a dict", value.TypeName(v)))
 	case JSONArg:
 		switch x := v.(type) {
 		case string:
-			return x, nil
+			return strings.TrimSpace(x), nil
 		case []any, *value.Dict, map[string]any:
-			s, err := value.JSON(x, value.JSONOptions{})
+			s, err := value.JSON(x, value.JSONOptions{ASCII: true})
 			if err != nil {
 				return nil, fail(err.Error())
 			}
 			return s, nil
 		}
-		return nil, fail(fmt.Sprintf("<class '%s'> cannot be converted to a jsonarg", value.TypeName(v)))
+		return nil, fail(fmt.Sprintf("<class '%s'> cannot be converted to a json string", value.TypeName(v)))
 	case Bytes:
 		n, ok := humanToBytes(value.Str(v))
 		if !ok {
@@ -149,30 +167,56 @@ func toBool(v any) (bool, bool) {
 		}
 	case string:
 		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "y", "yes", "on", "1", "true", "t", "1.0":
+		case "y", "yes", "on", "1", "true", "t":
 			return true, true
-		case "n", "no", "off", "0", "false", "f", "0.0":
+		case "n", "no", "off", "0", "false", "f":
 			return false, true
 		}
 	}
 	return false, false
 }
 
-// keyValues parses Ansible's "k1=v1, k2=v2" dict shorthand.
-func keyValues(s string) (*value.Dict, bool) {
-	d := value.NewDict(0)
-	for _, field := range strings.Split(s, ",") {
-		field = strings.TrimSpace(field)
-		if field == "" {
-			continue
+// keyValues parses Ansible's "k1=v1, k2=v2" dict shorthand as
+// check_type_dict: fields split on commas and spaces outside quotes, a
+// backslash escaping the next character. The error is Python's, for a
+// field without "=".
+func keyValues(s string) (*value.Dict, string) {
+	var fields []string
+	var field strings.Builder
+	var quote rune
+	escaped := false
+	for _, c := range strings.TrimSpace(s) {
+		switch {
+		case escaped:
+			field.WriteRune(c)
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == ',' || c == ' '):
+			if field.Len() > 0 {
+				fields = append(fields, field.String())
+			}
+			field.Reset()
+		default:
+			field.WriteRune(c)
 		}
-		k, v, ok := strings.Cut(field, "=")
-		if !ok {
-			return nil, false
-		}
-		d.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	return d, d.Len() > 0
+	if field.Len() > 0 {
+		fields = append(fields, field.String())
+	}
+	d := value.NewDict(len(fields))
+	for i, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, fmt.Sprintf("dictionary update sequence element #%d has length 1; 2 is required", i)
+		}
+		d.Set(k, v)
+	}
+	return d, ""
 }
 
 // humanToBytes converts sizes such as "10", "10K", "1.5M" or "2GB" to
