@@ -133,7 +133,7 @@ gansible_probe() {
 	if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; return 0; fi
 	o=
 	if [ "$2" = 1 ] && [ -e "$p" ]; then o=-L; fi
-	stat $o -c 'stat %f %u %g %s %h %i %d %b %B %t %T
+	stat $o -c 'stat %f %u %g %s %h %i %d %b %o %t %T
 mtime %y
 atime %x
 ctime %z

@@ -321,7 +321,7 @@ func cleanResult(r map[string]any, verbosity int) map[string]any {
 		if strings.HasPrefix(k, "_ansible") || k == "failed" || k == "skipped" {
 			continue
 		}
-		if k == "diff" && verbosity < 3 {
+		if (k == "diff" || k == "invocation") && verbosity < 3 {
 			continue
 		}
 		out[k] = v

@@ -436,6 +436,10 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 	if t.ActionWritten != "" {
 		written = t.ActionWritten
 	}
+	if short := strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy."); short == "shell" {
+		// As shell's action plugin, which runs the command module so.
+		args["_uses_shell"] = true
+	}
 	checked, warnings, err := modules.Check(written, m, args)
 	if err != nil {
 		return withWarnings(failed(err.Error()), warnings)
@@ -508,8 +512,37 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		}
 	}
 	tres := r.moduleResult(r.factHost(h, t), t.Action, res, tr)
+	if !actionPlugins[strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy.")] && !tr.gatherFacts {
+		// What the module was called with, its defaults filled in, as
+		// Ansible's modules report it: the callbacks show it at -vvv (and
+		// json always); registering drops it from all but loop items.
+		tres.result["invocation"] = map[string]any{"module_args": invocationArgs(checked)}
+	}
 	tres.result = argspec.Mask(tres.result, secrets).(map[string]any)
 	return withWarnings(tres, warnings)
+}
+
+// actionPlugins are the modules that Ansible runs through an action
+// plugin of the same name, which calls other modules on the host with
+// arguments of its own making (copy's checksum, template's rendered
+// source...): gansible reports no invocation for them rather than one
+// that would differ.
+var actionPlugins = map[string]bool{
+	"copy": true, "template": true, "unarchive": true, "fetch": true, "assemble": true,
+	"script": true, "service": true, "package": true, "yum": true, "reboot": true,
+	"uri": true, "setup": true, "gather_facts": true, "raw": true,
+}
+
+// invocationArgs are a module's validated arguments without the
+// controller's own internal ones.
+func invocationArgs(args map[string]any) map[string]any {
+	out := make(map[string]any, len(args))
+	for k, v := range args {
+		if !strings.HasPrefix(k, "_ansible") {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // withWarnings adds the warnings of a module's argument validation to its

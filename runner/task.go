@@ -434,7 +434,7 @@ func registered(result map[string]any) template.Unsafe {
 func withRegistered(t *playbook.Task, vars template.Vars, result map[string]any) *scope {
 	s := &scope{}
 	if t.Register != "" {
-		s.push(map[string]any{t.Register: registered(result)})
+		s.push(map[string]any{t.Register: registered(withoutInvocation(result))})
 	}
 	s.layers = append(s.layers, vars.(*scope).layers...)
 	return s
@@ -459,7 +459,22 @@ func (r *run) register(h *hostState, t *playbook.Task, res *taskResult) {
 	if t.Register == "" {
 		return
 	}
-	h.setFact(t.Register, registered(res.result))
+	h.setFact(t.Register, registered(withoutInvocation(res.result)))
+}
+
+// withoutInvocation is a result as registered: Ansible's strategy drops
+// the module's invocation from it (not from its loop items').
+func withoutInvocation(result map[string]any) map[string]any {
+	if _, ok := result["invocation"]; !ok {
+		return result
+	}
+	out := make(map[string]any, len(result))
+	for k, v := range result {
+		if k != "invocation" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (r *run) ignoreErrors(t *playbook.Task, vars template.Vars) bool {

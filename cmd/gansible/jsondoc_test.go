@@ -8,9 +8,7 @@ import (
 
 // normalizeJSONDoc rewrites the json callback's document so that two
 // runs compare equal: clock times become @TIME@, play and task ids
-// @ID1@, @ID2@... in order of appearance, and the modules' invocation
-// (their arguments after Ansible's argument spec filled in every default)
-// is left out. Anything that is not one JSON document is kept as it is.
+// @ID1@, @ID2@... in order of appearance. Anything that is not one JSON document is kept as it is.
 func normalizeJSONDoc(b []byte) []byte {
 	doc, err := value.DecodeJSON(b)
 	if err != nil {
@@ -24,8 +22,6 @@ func normalizeJSONDoc(b []byte) []byte {
 			out := value.NewDict(x.Len())
 			for k, e := range x.All() {
 				switch {
-				case k == "invocation":
-					continue
 				case k == "start" || k == "end" || k == "delta":
 					if _, ok := e.(string); ok {
 						e = "@TIME@"
