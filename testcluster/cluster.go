@@ -35,7 +35,18 @@ type Options struct {
 	// StandinDir is where the stand-in packages and their signing key live
 	// (see BuildStandins); the hosts trust that key. Default StateDir/standins.
 	StandinDir string
+	// ServiceManager is what Ansible's service_mgr fact reads on the hosts:
+	// "upstart" (the default, as on CentOS 6: initctl and the SysV
+	// stand-ins) or "systemd" (PID 1 named systemd, /run/systemd/system,
+	// and the systemctl stand-in).
+	ServiceManager string
 }
+
+// Service managers a cluster's hosts can have.
+const (
+	Upstart = "upstart"
+	Systemd = "systemd"
+)
 
 // Host is one host of a running cluster.
 type Host struct {
@@ -50,6 +61,7 @@ type Cluster struct {
 	stateDir   string
 	standinDir string
 	python     bool
+	serviceMgr string
 	user       user
 
 	mu     sync.Mutex
@@ -82,6 +94,13 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if o.StateDir == "" {
 		return nil, errors.New("no state dir")
 	}
+	switch o.ServiceManager {
+	case "":
+		o.ServiceManager = Upstart
+	case Upstart, Systemd:
+	default:
+		return nil, fmt.Errorf("service manager %q: want %s or %s", o.ServiceManager, Upstart, Systemd)
+	}
 	stateDir, err := filepath.Abs(o.StateDir)
 	if err != nil {
 		return nil, err
@@ -108,6 +127,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		stateDir:   stateDir,
 		standinDir: standinDir,
 		python:     o.Python,
+		serviceMgr: o.ServiceManager,
 		user:       u,
 		byName:     map[string]*Host{},
 		exited:     map[string]chan struct{}{},
@@ -156,7 +176,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		return c, err
 	}
 	common := filepath.Join(c.fsDir(), "common")
-	if err := buildCommonLayer(ctx, common, u, clientKey, rpmKey, o.Python); err != nil {
+	if err := buildCommonLayer(ctx, common, u, clientKey, rpmKey, o.Python, o.ServiceManager); err != nil {
 		return c, fmt.Errorf("common layer: %w", err)
 	}
 
@@ -221,7 +241,7 @@ func (c *Cluster) boot(h *Host) error {
 		return err
 	}
 	defer log.Close()
-	cmd := exec.Command(c.initPath(), c.Root(h.Name), h.Name)
+	cmd := exec.Command(c.initPath(), c.Root(h.Name), h.Name, c.serviceMgr)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -424,5 +444,11 @@ func (c *Cluster) fsDir() string              { return filepath.Join(c.stateDir,
 func (c *Cluster) hostDir(host string) string { return filepath.Join(c.fsDir(), "hosts", host) }
 func (c *Cluster) logDir() string             { return filepath.Join(c.stateDir, "logs") }
 
-// initPath is the host init; its file name makes /proc/1/comm "init".
-func (c *Cluster) initPath() string { return filepath.Join(c.stateDir, "init") }
+// initPath is the host init; its file name is what /proc/1/comm reads:
+// "init", or "systemd" on systemd hosts.
+func (c *Cluster) initPath() string {
+	if c.serviceMgr == Systemd {
+		return filepath.Join(c.stateDir, "systemd")
+	}
+	return filepath.Join(c.stateDir, "init")
+}
