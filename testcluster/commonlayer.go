@@ -20,11 +20,15 @@ type user struct {
 	uid, gid int
 }
 
-// buildCommonLayer fills dir with what every host of the cluster shares.
-func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool, serviceMgr string) error {
+// buildCommonLayer fills dir with what every host of the cluster of one
+// flavour ("" for FlavourCentOS) shares, with serviceMgr as its service
+// manager.
+func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool, flavour, serviceMgr string) error {
 	l := &layer{dir: dir}
 	addUser(l, u, clientKey)
-	looksLikeCentOS(l)
+	if flavour == "" {
+		looksLikeCentOS(l)
+	}
 	initStandins(l)
 	hideDebianServiceTools(l)
 	if serviceMgr == Systemd {
