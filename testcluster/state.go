@@ -11,7 +11,6 @@ import (
 // command line tool, or a rerun after a crash) can find and stop a cluster.
 type savedState struct {
 	Python     bool    `json:"python"`
-	ServiceMgr string  `json:"service_manager,omitempty"`
 	StandinDir string  `json:"standin_dir"`
 	User       string  `json:"user"`
 	UID        int     `json:"uid"`
@@ -25,7 +24,6 @@ func (c *Cluster) save() error {
 	c.mu.Lock()
 	b, err := json.MarshalIndent(savedState{
 		Python:     c.python,
-		ServiceMgr: c.serviceMgr,
 		StandinDir: c.standinDir,
 		User:       c.user.name,
 		UID:        c.user.uid,
@@ -62,7 +60,6 @@ func Load(stateDir string) (*Cluster, error) {
 		stateDir:   stateDir,
 		standinDir: s.StandinDir,
 		python:     s.Python,
-		serviceMgr: s.ServiceMgr,
 		user:       user{name: s.User, uid: s.UID, gid: s.GID},
 		hosts:      s.Hosts,
 		byName:     map[string]*Host{},
