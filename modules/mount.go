@@ -373,9 +373,18 @@ func runMount(c *Context, args Args) (*Result, error) {
 			changed = true
 		}
 	case "mounted":
+		// The directories made, so that a failed mount removes them again
+		// as the module does.
+		var made []string
 		if !st.exists && !c.CheckMode {
-			if _, err := runChecked(c, "Error making dir "+a.name, "mkdir -p -- "+shell.Quote(a.name), nil); err != nil {
+			out, err := runChecked(c, "Error making dir "+a.name, mkdirsScript(a.name), nil)
+			if err != nil {
 				return nil, err
+			}
+			for _, l := range strings.Split(string(out), "\n") {
+				if l != "" {
+					made = append(made, l)
+				}
 			}
 		}
 		var text string
@@ -405,6 +414,9 @@ func runMount(c *Context, args Args) (*Result, error) {
 			// The module puts the old fstab back.
 			if text != content && !c.CheckMode {
 				_ = write(content)
+			}
+			for i := len(made) - 1; i >= 0; i-- {
+				_, _ = c.Run("rmdir -- "+shell.Quote(made[i]), nil)
 			}
 			return nil, failf("Error mounting %s: %s", a.name, msg)
 		}
@@ -446,6 +458,23 @@ func runMount(c *Context, args Args) (*Result, error) {
 		res.Set("warnings", warnings)
 	}
 	return res, nil
+}
+
+// mkdirsScript makes p and its missing parents one by one and prints
+// each one it made, one a line.
+func mkdirsScript(p string) string {
+	var b strings.Builder
+	cur := ""
+	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
+		if cur == "" && !strings.HasPrefix(p, "/") {
+			cur = part
+		} else {
+			cur += "/" + part
+		}
+		q := shell.Quote(cur)
+		b.WriteString("[ -e " + q + " ] || { mkdir -- " + q + " && printf '%s\\n' " + q + "; } || exit 1\n")
+	}
+	return b.String()
 }
 
 // rmdirReason turns rmdir's complaint into Python's OSError text.
