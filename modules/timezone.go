@@ -192,7 +192,7 @@ func runTimezone(c *Context, args Args) (*Result, error) {
 	}
 	res.Set("diff", map[string]any{"before": before, "after": after})
 	if c.DiffMode {
-		res.Diff = append(res.Diff, Diff{Before: jsonDiffText(before), After: jsonDiffText(after), BeforeHeader: "before", AfterHeader: "after"})
+		res.Diff = append(res.Diff, Diff{Before: jsonDiffText(before), After: jsonDiffText(after)})
 	}
 	res.Msg = strings.Join(t.msgs, "\n")
 	return res, nil
