@@ -15,11 +15,12 @@ import (
 
 // Sections of a case archive that are not files of the project.
 const (
-	sectionArgs    = "args"    // extra command-line arguments, one per line
-	sectionRuns    = "runs"    // the runs, in order, one kind per line
-	sectionHosts   = "hosts"   // how many hosts the case gets
-	sectionFields  = "fields"  // result fields compared besides the default ones
-	sectionFlavour = "flavour" // what the hosts look like: "centos" (default)
+	sectionArgs    = "args"            // extra command-line arguments, one per line
+	sectionRuns    = "runs"            // the runs, in order, one kind per line
+	sectionHosts   = "hosts"           // how many hosts the case gets
+	sectionFields  = "fields"          // result fields compared besides the default ones
+	sectionFlavour = "flavour"         // what the hosts look like: "centos" (default)
+	sectionManager = "service-manager" // the hosts' service manager: "upstart" (default)
 )
 
 // standinsPlaceholder is replaced, in every unpacked file, by the
@@ -49,6 +50,9 @@ const MaxCaseHosts = 4
 // Flavours of host a case can ask for (testcluster's).
 var flavours = []string{testcluster.FlavourCentOS, testcluster.FlavourDebian}
 
+// Service managers a case's hosts can have (testcluster's).
+var serviceManagers = []string{testcluster.Upstart, testcluster.Systemd}
+
 // A Case is one host differential test: a playbook project run, in
 // order, by each of Runs against fresh hosts h1..hN of group targets.
 type Case struct {
@@ -60,6 +64,8 @@ type Case struct {
 	Hosts   int
 	Fields  []string // DefaultFields plus the case's own, without repeats
 	Flavour string
+	// ServiceManager is the hosts' service manager.
+	ServiceManager string
 	// Sum identifies the archive's bytes, so that a recording of an
 	// older version of the case is found stale.
 	Sum string
@@ -108,7 +114,7 @@ func ParseCase(name string, data []byte) (*Case, error) {
 	}
 	a := difftest.ParseArchive(data)
 	c := &Case{Name: name, Comment: strings.TrimSpace(string(a.Comment)), Runs: DefaultRuns, Hosts: 1,
-		Fields: slices.Clone(DefaultFields), Flavour: "centos", Sum: difftest.CaseSum(data)}
+		Fields: slices.Clone(DefaultFields), Flavour: "centos", ServiceManager: testcluster.Upstart, Sum: difftest.CaseSum(data)}
 	seen := map[string]bool{}
 	for _, f := range a.Files {
 		if seen[f.Name] {
@@ -140,6 +146,13 @@ func ParseCase(name string, data []byte) (*Case, error) {
 				break
 			}
 			c.Flavour = l[0]
+		case sectionManager:
+			l := lines(f.Data)
+			if len(l) != 1 || !slices.Contains(serviceManagers, l[0]) {
+				err = fmt.Errorf("want one of %s", strings.Join(serviceManagers, ", "))
+				break
+			}
+			c.ServiceManager = l[0]
 		case "inventory":
 			err = fmt.Errorf("the harness writes the inventory (hosts h1..hN in group targets); ask for hosts in section %q", sectionHosts)
 		default:

@@ -89,6 +89,11 @@
 //	               cluster's CentOS 8 look) or debian (the machine's own
 //	               Debian release files, apt and dpkg, no CentOS files;
 //	               see testcluster.FlavourDebian)
+//	-- service-manager --
+//	               the hosts' service manager: upstart (the default:
+//	               initctl and the SysV stand-ins) or systemd (PID 1
+//	               named systemd and the systemctl stand-in; see
+//	               testcluster.Options.ServiceManager)
 //
 // /etc/hosts lists every host of the cluster after the machine's own
 // /etc/hosts, and the machine's own files under /etc (motd, issue,

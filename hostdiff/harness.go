@@ -50,6 +50,18 @@ func ClusterHosts(cases []*Case) []string {
 	return hosts
 }
 
+// ClusterServiceManagers gives the cluster hosts of the cases their
+// service manager.
+func ClusterServiceManagers(cases []*Case) map[string]string {
+	out := map[string]string{}
+	for _, c := range cases {
+		for _, h := range c.HostNames() {
+			out[c.ClusterHost(h)] = c.ServiceManager
+		}
+	}
+	return out
+}
+
 // ClusterFlavours gives the cluster hosts of the cases their flavour.
 func ClusterFlavours(cases []*Case) map[string]string {
 	out := map[string]string{}

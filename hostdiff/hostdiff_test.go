@@ -211,11 +211,12 @@ func runAll(t *testing.T, cases []*Case, tool string, python bool, parallel int)
 	for _, batch := range Batches(cases) {
 		start := time.Now()
 		c, err := testcluster.Start(context.Background(), testcluster.Options{
-			Hosts:      ClusterHosts(batch),
-			Flavours:   ClusterFlavours(batch),
-			StateDir:   t.TempDir(),
-			Python:     python,
-			StandinDir: standins,
+			Hosts:           ClusterHosts(batch),
+			Flavours:        ClusterFlavours(batch),
+			ServiceManagers: ClusterServiceManagers(batch),
+			StateDir:        t.TempDir(),
+			Python:          python,
+			StandinDir:      standins,
 		})
 		if err != nil {
 			t.Fatalf("starting cluster: %v", err)

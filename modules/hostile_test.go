@@ -43,6 +43,7 @@ var standIns = map[string]string{
 	"rmdir": "exit 0", "mkdir": "exit 0", "ln": "exit 0", "touch": "exit 0",
 	"service": "exit 3", "chkconfig": "exit 0",
 	"initctl": "exit 0", "systemctl": "exit 0", "prog": "exit 0", "probe": "exit 0",
+	"sysctl": "exit 0", "mount": "exit 0", "umount": "exit 0",
 	// Nothing is installed.
 	"rpm": "exit 1",
 	// A zip lists one member, which differs from the tree's: unzip puts

@@ -91,6 +91,9 @@ func (serviceModule) Run(c *Context, args Args) (*Result, error) {
 		return nil, err
 	}
 	probe := serviceProbe(parseRecords(string(res.Stdout)))
+	if probe["manager"] == "systemd" {
+		return serviceViaSystemd(c, args)
+	}
 	svc := &serviceState{name: name, arguments: arguments, sleep: sleep, probe: probe}
 	// Without a tool to enable it, Ansible does not know the service.
 	if probe["manager"] == "none" || probe["manager"] == "" || probe["manager"] == "sysv" && probe["enable_cmd"] == "" {
@@ -140,6 +143,39 @@ func (serviceModule) Run(c *Context, args Args) (*Result, error) {
 		return r, nil
 	}
 	return runServicePlan(c, r, plan)
+}
+
+// serviceViaSystemd is Ansible's service action on a systemd host: the
+// task runs the systemd module with name, state and enabled; the
+// parameters systemd has no use for are dropped with Ansible's warning.
+func serviceViaSystemd(c *Context, args Args) (*Result, error) {
+	sargs := Args{}
+	var warnings []any
+	for k, v := range args {
+		switch k {
+		case "name", "state", "enabled":
+			sargs[k] = v
+		case "pattern", "runlevel", "sleep", "arguments", "args":
+			warnings = append(warnings, fmt.Sprintf("Ignoring \"%s\" as it is not used in \"systemd\"", k))
+		default:
+			if strings.HasPrefix(k, "_") {
+				sargs[k] = v
+			}
+		}
+	}
+	m := systemdModule{}
+	valid, err := m.Spec().Validate("systemd", sargs)
+	if err != nil {
+		return Failf("%v", err), nil
+	}
+	r, err := m.Run(c, valid)
+	if err == nil && len(warnings) > 0 {
+		if old, ok := r.Fields["warnings"].([]any); ok {
+			warnings = append(old, warnings...)
+		}
+		r.Set("warnings", warnings)
+	}
+	return r, err
 }
 
 // serviceState holds one service's probe and answers the module's

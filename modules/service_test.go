@@ -69,3 +69,37 @@ func TestVersionLess(t *testing.T) {
 		t.Error("versionLess wrong")
 	}
 }
+
+func TestServiceOnSystemdRunsTheSystemdModule(t *testing.T) {
+	for _, tc := range []struct {
+		state, active string
+		want          string // the change command's verb and unit, "" for none
+		changed       bool
+	}{
+		{"restarted", "active", "restart -- cron", true},
+		{"reloaded", "active", "reload -- cron", true},
+		{"stopped", "inactive", "", false},
+		{"stopped", "active", "stop -- cron", true},
+		{"started", "inactive", "start -- cron", true},
+	} {
+		conn := &scriptedConn{replies: []string{
+			formatRecords(map[string]any{"manager": "systemd"}),
+			formatRecords(map[string]any{"bin": "/usr/bin/systemctl", "done": "1"}),
+			"Id=cron.service\nLoadState=loaded\nActiveState=" + tc.active + "\n",
+		}}
+		c := &Context{Ctx: context.Background(), Conn: conn}
+		r := execModule(t, c, "service", Args{"name": "cron", "state": tc.state, "sleep": 1})
+		wantState := "started"
+		if tc.state == "stopped" {
+			wantState = "stopped"
+		}
+		checkWant(t, r, map[string]any{"changed": tc.changed, "state": wantState,
+			"warnings": []string{`Ignoring "sleep" as it is not used in "systemd"`}})
+		switch {
+		case tc.want == "" && len(conn.cmds) != 3:
+			t.Errorf("%s on %s: commands after show: %q", tc.state, tc.active, conn.cmds[3:])
+		case tc.want != "" && (len(conn.cmds) != 4 || !strings.HasSuffix(conn.cmds[3], "/usr/bin/systemctl "+tc.want)):
+			t.Errorf("%s on %s: commands %q, want the last to end in %q", tc.state, tc.active, conn.cmds, tc.want)
+		}
+	}
+}

@@ -185,3 +185,13 @@ func timeoutError(err error) error {
 	}
 	return err
 }
+
+// GroupNames lists the named groups with their numbers, as Python's
+// pattern.groupindex.
+func (r *Regexp) GroupNames() map[string]int {
+	out := make(map[string]int, len(r.names))
+	for k, v := range r.names {
+		out[k] = v
+	}
+	return out
+}

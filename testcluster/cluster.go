@@ -35,6 +35,14 @@ type Options struct {
 	// StandinDir is where the stand-in packages and their signing key live
 	// (see BuildStandins); the hosts trust that key. Default StateDir/standins.
 	StandinDir string
+	// ServiceManager is what Ansible's service_mgr fact reads on the hosts:
+	// "upstart" (the default, as on CentOS 6: initctl and the SysV
+	// stand-ins) or "systemd" (PID 1 named systemd, /run/systemd/system,
+	// and the systemctl stand-in).
+	ServiceManager string
+	// ServiceManagers give hosts, by name, another service manager than
+	// ServiceManager.
+	ServiceManagers map[string]string
 	// Flavours give hosts another look than FlavourCentOS, by host name.
 	Flavours map[string]string
 }
@@ -50,6 +58,12 @@ const (
 	FlavourDebian = "debian"
 )
 
+// Service managers a cluster's hosts can have.
+const (
+	Upstart = "upstart"
+	Systemd = "systemd"
+)
+
 // Host is one host of a running cluster.
 type Host struct {
 	Name string `json:"name"`
@@ -58,6 +72,8 @@ type Host struct {
 	PID int `json:"pid,omitempty"`
 	// Flavour is the host's look (FlavourCentOS when empty).
 	Flavour string `json:"flavour,omitempty"`
+	// ServiceMgr is the host's service manager (Upstart when empty).
+	ServiceMgr string `json:"service_manager,omitempty"`
 }
 
 // Cluster is a set of running test hosts.
@@ -105,6 +121,23 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if o.StateDir == "" {
 		return nil, errors.New("no state dir")
 	}
+	checkMgr := func(m string) error {
+		if m != "" && m != Upstart && m != Systemd {
+			return fmt.Errorf("service manager %q: want %s or %s", m, Upstart, Systemd)
+		}
+		return nil
+	}
+	if err := checkMgr(o.ServiceManager); err != nil {
+		return nil, err
+	}
+	for h, m := range o.ServiceManagers {
+		if !seen[h] {
+			return nil, fmt.Errorf("service manager for %q, which is not a host of the cluster", h)
+		}
+		if err := checkMgr(m); err != nil {
+			return nil, fmt.Errorf("host %s: %w", h, err)
+		}
+	}
 	stateDir, err := filepath.Abs(o.StateDir)
 	if err != nil {
 		return nil, err
@@ -136,9 +169,15 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		exited:     map[string]chan struct{}{},
 	}
 	for _, name := range o.Hosts {
-		h := &Host{Name: name, Flavour: o.Flavours[name]}
+		h := &Host{Name: name, Flavour: o.Flavours[name], ServiceMgr: o.ServiceManager}
+		if m, ok := o.ServiceManagers[name]; ok {
+			h.ServiceMgr = m
+		}
 		if h.Flavour == FlavourCentOS {
 			h.Flavour = ""
+		}
+		if h.ServiceMgr == Upstart {
+			h.ServiceMgr = ""
 		}
 		c.hosts = append(c.hosts, h)
 		c.byName[name] = h
@@ -170,8 +209,10 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if err := os.WriteFile(c.KeyFile()+".pub", clientKey.authorized, 0o644); err != nil {
 		return c, err
 	}
-	if err := os.WriteFile(c.initPath(), initScript, 0o755); err != nil {
-		return c, err
+	for _, mgr := range []string{"", Systemd} {
+		if err := os.WriteFile(c.initPath(&Host{ServiceMgr: mgr}), initScript, 0o755); err != nil {
+			return c, err
+		}
 	}
 	rpmKey, err := EnsureSigningKey(ctx, standinDir)
 	if err != nil {
@@ -183,11 +224,11 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	}
 	built := map[string]bool{}
 	for _, h := range c.hosts {
-		if built[h.Flavour] {
+		if built[c.commonDir(h)] {
 			continue
 		}
-		built[h.Flavour] = true
-		if err := buildCommonLayer(ctx, c.commonDir(h), u, clientKey, rpmKey, o.Python, h.Flavour); err != nil {
+		built[c.commonDir(h)] = true
+		if err := buildCommonLayer(ctx, c.commonDir(h), u, clientKey, rpmKey, o.Python, h.Flavour, h.ServiceMgr); err != nil {
 			return c, fmt.Errorf("common layer: %w", err)
 		}
 	}
@@ -253,7 +294,11 @@ func (c *Cluster) boot(h *Host) error {
 		return err
 	}
 	defer log.Close()
-	cmd := exec.Command(c.initPath(), c.Root(h.Name), h.Name)
+	mgr := h.ServiceMgr
+	if mgr == "" {
+		mgr = Upstart
+	}
+	cmd := exec.Command(c.initPath(h), c.Root(h.Name), h.Name, mgr)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -362,7 +407,7 @@ func (c *Cluster) owns(h *Host, pid int) bool {
 		return false
 	}
 	args := strings.Split(string(cmdline), "\x00")
-	return slices.Contains(args, c.initPath()) && slices.Contains(args, c.Root(h.Name))
+	return slices.Contains(args, c.initPath(h)) && slices.Contains(args, c.Root(h.Name))
 }
 
 // waitGone waits for pid to exit: through exited when this process is its
@@ -458,15 +503,26 @@ func (c *Cluster) Upper(host string) string { return filepath.Join(c.hostDir(hos
 
 func (c *Cluster) fsDir() string { return filepath.Join(c.stateDir, "fs") }
 
-// commonDir is the layer the hosts of h's flavour share.
+// commonDir is the layer the hosts of h's flavour and service manager
+// share.
 func (c *Cluster) commonDir(h *Host) string {
-	if h.Flavour == "" {
-		return filepath.Join(c.fsDir(), "common")
+	name := "common"
+	if h.Flavour != "" {
+		name += "-" + h.Flavour
 	}
-	return filepath.Join(c.fsDir(), "common-"+h.Flavour)
+	if h.ServiceMgr != "" {
+		name += "-" + h.ServiceMgr
+	}
+	return filepath.Join(c.fsDir(), name)
 }
 func (c *Cluster) hostDir(host string) string { return filepath.Join(c.fsDir(), "hosts", host) }
 func (c *Cluster) logDir() string             { return filepath.Join(c.stateDir, "logs") }
 
-// initPath is the host init; its file name makes /proc/1/comm "init".
-func (c *Cluster) initPath() string { return filepath.Join(c.stateDir, "init") }
+// initPath is h's init; its file name is what /proc/1/comm reads:
+// "init", or "systemd" on systemd hosts.
+func (c *Cluster) initPath(h *Host) string {
+	if h.ServiceMgr == Systemd {
+		return filepath.Join(c.stateDir, "systemd")
+	}
+	return filepath.Join(c.stateDir, "init")
+}

@@ -21,8 +21,9 @@ type user struct {
 }
 
 // buildCommonLayer fills dir with what every host of the cluster of one
-// flavour ("" for FlavourCentOS) shares.
-func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool, flavour string) error {
+// flavour ("" for FlavourCentOS) shares, with serviceMgr as its service
+// manager.
+func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool, flavour, serviceMgr string) error {
 	l := &layer{dir: dir}
 	addUser(l, u, clientKey)
 	if flavour == "" {
@@ -30,6 +31,9 @@ func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair
 	}
 	initStandins(l)
 	hideDebianServiceTools(l)
+	if serviceMgr == Systemd {
+		systemdStandins(l)
+	}
 
 	// The interpreter ansible-core discovers first on RHEL 8, and the one
 	// dnf runs on once the other Pythons are hidden.
@@ -127,6 +131,20 @@ func initStandins(l *layer) {
 	for _, alias := range []string{"start", "stop", "restart", "reload", "status"} {
 		l.symlink("/usr/sbin/"+alias, "initctl")
 	}
+}
+
+// systemdStandins makes systemd the hosts' service manager: the systemctl
+// stand-in replaces the hidden systemctl, and upstart's /etc/init goes so
+// that nothing reads as upstart. PID 1's name and /run/systemd/system
+// are the init's (see init.sh).
+func systemdStandins(l *layer) {
+	b, err := hostAssets.ReadFile("assets/standin-init/systemctl")
+	if err != nil && l.err == nil {
+		l.err = err
+	}
+	l.write("/usr/bin/systemctl", b, 0o755, 0, 0)
+	l.hide("/etc/init")
+	l.mkdir("/etc/systemd/system", 0o755, 0, 0)
 }
 
 // hideDebianServiceTools removes the tools the service module prefers over

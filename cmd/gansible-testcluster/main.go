@@ -2,7 +2,7 @@
 // testcluster from the shell: for demos, benchmarks and cleaning up after
 // a crashed test.
 //
-//	gansible-testcluster start --hosts a,b,c --state DIR [--python] [--foreground]
+//	gansible-testcluster start --hosts a,b,c --state DIR [--python] [--service-manager systemd] [--foreground]
 //	gansible-testcluster stop --state DIR
 //	gansible-testcluster snapshot --state DIR [--host NAME]
 //	gansible-testcluster standins --out DIR
@@ -71,11 +71,12 @@ func start(ctx context.Context, args []string) error {
 	python := fs.Bool("python", false, "leave Python visible on the hosts (for ansible-playbook)")
 	standinDir := fs.String("standins", "", "dir of the stand-in packages whose key the hosts trust (default STATE/standins)")
 	foreground := fs.Bool("foreground", false, "stay running and stop the cluster on SIGINT or SIGTERM")
+	serviceMgr := fs.String("service-manager", testcluster.Upstart, "the hosts' service manager: upstart or systemd")
 	fs.Parse(args)
 	if *state == "" || len(*hosts) == 0 {
 		return errors.New("start needs --hosts and --state")
 	}
-	c, err := testcluster.Start(ctx, testcluster.Options{Hosts: *hosts, StateDir: *state, Python: *python, StandinDir: *standinDir})
+	c, err := testcluster.Start(ctx, testcluster.Options{Hosts: *hosts, StateDir: *state, Python: *python, StandinDir: *standinDir, ServiceManager: *serviceMgr})
 	if err != nil {
 		return err
 	}

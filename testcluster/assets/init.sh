@@ -1,14 +1,16 @@
 #!/bin/sh
 # PID 1 of one test host (the file is installed as "init" so that
-# /proc/1/comm reads "init", as on an upstart host).
+# /proc/1/comm reads "init", as on an upstart host; as "systemd" on
+# systemd hosts).
 #
 # It runs in fresh mount, pid, uts and ipc namespaces, still on the
-# machine's root. Usage: init ROOT HOSTNAME
+# machine's root. Usage: init ROOT HOSTNAME [SERVICE_MANAGER]
 # ROOT is the host's merged overlay; everything mounted here stays inside
 # this host's mount namespace and disappears with it.
 set -eu
 root=$1
 name=$2
+mgr=${3:-upstart}
 
 # Nothing mounted below may leak back to the machine.
 mount --make-rprivate /
@@ -20,6 +22,8 @@ mount --rbind /sys "$root/sys"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$root/run"
 mkdir -m 0755 "$root/run/sshd"
 mkdir -m 1777 "$root/run/lock"
+# What sd_booted() and Ansible's service_mgr fact look for.
+[ "$mgr" != systemd ] || mkdir -p -m 0755 "$root/run/systemd/system"
 
 chroot "$root" /usr/sbin/sshd -D -e -f /etc/gansible-testcluster/sshd_config &
 sshd=$!
