@@ -69,6 +69,7 @@ func execModule(t *testing.T, c *Context, name string, args Args) *Result {
 	if !ok {
 		t.Fatalf("module %s not registered", name)
 	}
+	c.TaskArgs = args
 	args, err := Validate(name, m, args)
 	if err != nil {
 		// The task fails with the validation's message, as in the runner.

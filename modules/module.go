@@ -28,6 +28,10 @@ type Context struct {
 	Become *connection.Become // nil: run as the connection's user
 	Host   string             // inventory hostname, for messages
 
+	// TaskArgs are the task's arguments as given, before validation:
+	// what an Ansible action plugin sees as its task's args.
+	TaskArgs Args
+
 	CheckMode bool // report what would change, change nothing
 	DiffMode  bool // fill Result.Diff
 

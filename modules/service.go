@@ -150,17 +150,17 @@ func (serviceModule) Run(c *Context, args Args) (*Result, error) {
 // parameters systemd has no use for are dropped with Ansible's warning.
 func serviceViaSystemd(c *Context, args Args) (*Result, error) {
 	sargs := Args{}
-	var warnings []any
 	for k, v := range args {
-		switch k {
-		case "name", "state", "enabled":
+		if k == "name" || k == "state" || k == "enabled" || strings.HasPrefix(k, "_") {
 			sargs[k] = v
-		case "pattern", "runlevel", "sleep", "arguments", "args":
+		}
+	}
+	// Only what the task gave (a validated absent parameter is nil), in
+	// the order of the action plugin's UNUSED_PARAMS.
+	var warnings []any
+	for _, k := range []string{"pattern", "runlevel", "sleep", "arguments", "args"} {
+		if _, given := c.TaskArgs[k]; given {
 			warnings = append(warnings, fmt.Sprintf("Ignoring \"%s\" as it is not used in \"systemd\"", k))
-		default:
-			if strings.HasPrefix(k, "_") {
-				sargs[k] = v
-			}
 		}
 	}
 	m := systemdModule{}

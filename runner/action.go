@@ -445,6 +445,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		return withWarnings(failed(err.Error()), warnings)
 	}
 	secrets := modules.NoLogValues(m, args)
+	given := args
 	args = checked
 	target := h
 	connVars := vars
@@ -481,6 +482,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		Ctx:       ctx,
 		Conn:      conn,
 		Become:    become,
+		TaskArgs:  given,
 		Host:      h.name,
 		CheckMode: r.checkMode(t),
 		DiffMode:  r.diffMode(t),
