@@ -91,12 +91,7 @@ func (groupModule) Run(c *Context, args Args) (*Result, error) {
 		return nil, err
 	}
 	res.Changed = true
-	if len(r.Stdout) > 0 {
-		res.Set("stdout", string(r.Stdout))
-	}
-	if len(r.Stderr) > 0 {
-		res.Set("stderr", string(r.Stderr))
-	}
+	setCommandOutput(res, r.Stdout, r.Stderr)
 	if r.ExitCode != 0 {
 		out := &Result{Failed: true, Msg: string(r.Stderr)}
 		out.Set("name", name)
