@@ -182,8 +182,13 @@ func runOnHost(t *testing.T, c *testcluster.Cluster, host, cmd string) result {
 	return r
 }
 
-// Accounts whose lines the account files keep after normalizeHDFS.
-var hdfsAccounts = map[string]bool{testcluster.User: true, "hdfs": true, "hadoop": true, "wheel": true}
+// testAccounts are the accounts whose lines the account files keep after
+// normalizing: the cluster's user, CentOS's wheel, and those the hdfs repo
+// and the accounts playbook create.
+var testAccounts = map[string]bool{
+	testcluster.User: true, "wheel": true, "hdfs": true, "hadoop": true,
+	"ops": true, "gone": true, "alice": true, "bob": true,
+}
 
 // normalizeHDFS keeps of the snapshots what does not depend on the
 // machine or the day:
@@ -200,6 +205,16 @@ var hdfsAccounts = map[string]bool{testcluster.User: true, "hdfs": true, "hadoop
 //   - the gansible binary and repo copied into the control host are left
 //     out.
 func normalizeHDFS(snaps map[string]map[string]testcluster.FileInfo) map[string]map[string]testcluster.FileInfo {
+	return normalizeAccounts(snaps, func(host, p string) bool {
+		return p == "/home/hdfs/hadoop-2.5.0-cdh5.2.0.tar.gz" ||
+			host == controlHost && (p == "/home/hdfs/.ssh/id_rsa" || p == "/home/hdfs/.ssh/id_rsa.pub")
+	})
+}
+
+// normalizeAccounts is normalizeHDFS's account files, shadow backup and
+// control-host copies, with volatile naming the files whose bytes are
+// new on every run.
+func normalizeAccounts(snaps map[string]map[string]testcluster.FileInfo, volatile func(host, p string) bool) map[string]map[string]testcluster.FileInfo {
 	out := map[string]map[string]testcluster.FileInfo{}
 	for host, files := range snaps {
 		keep := map[string]testcluster.FileInfo{}
@@ -211,8 +226,7 @@ func normalizeHDFS(snaps map[string]map[string]testcluster.FileInfo) map[string]
 				fi.Content = accountLines(p, fi.Content)
 				sum := sha256.Sum256([]byte(fi.Content))
 				fi.SHA256, fi.Size = hex.EncodeToString(sum[:]), int64(len(fi.Content))
-			case p == "/home/hdfs/hadoop-2.5.0-cdh5.2.0.tar.gz",
-				host == controlHost && (p == "/home/hdfs/.ssh/id_rsa" || p == "/home/hdfs/.ssh/id_rsa.pub"):
+			case volatile(host, p):
 				fi.Content, fi.SHA256, fi.Size = "", "", 0
 			}
 			keep[p] = fi
@@ -234,7 +248,7 @@ func accountLines(p, content string) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(content, "\n") {
 		name, rest, _ := strings.Cut(line, ":")
-		if !hdfsAccounts[name] {
+		if !testAccounts[name] {
 			continue
 		}
 		if strings.HasPrefix(p, "/etc/shadow") {
@@ -252,11 +266,17 @@ func accountLines(p, content string) string {
 // loadHDFSRun reads one recorded run.
 func loadHDFSRun(t *testing.T, name string) hdfsRun {
 	t.Helper()
-	out, err := os.ReadFile(filepath.Join(hdfsRecording, name+".out"))
+	return loadRecordedRun(t, hdfsRecording, name)
+}
+
+// loadRecordedRun reads the run name recorded in dir.
+func loadRecordedRun(t *testing.T, dir, name string) hdfsRun {
+	t.Helper()
+	out, err := os.ReadFile(filepath.Join(dir, name+".out"))
 	if err != nil {
 		t.Fatalf("%v (GANSIBLE_RECORD=1 records it)", err)
 	}
-	b, err := os.ReadFile(filepath.Join(hdfsRecording, name+".json"))
+	b, err := os.ReadFile(filepath.Join(dir, name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,17 +289,23 @@ func loadHDFSRun(t *testing.T, name string) hdfsRun {
 
 func saveHDFSRun(t *testing.T, r hdfsRun) {
 	t.Helper()
-	if err := os.MkdirAll(hdfsRecording, 0o755); err != nil {
+	saveRecordedRun(t, hdfsRecording, r)
+}
+
+// saveRecordedRun writes a run into dir, as loadRecordedRun reads it.
+func saveRecordedRun(t *testing.T, dir string, r hdfsRun) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(r.snapshot, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(hdfsRecording, r.name+".json"), append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, r.name+".json"), append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(hdfsRecording, r.name+".out"), []byte(r.output), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, r.name+".out"), []byte(r.output), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
