@@ -194,6 +194,17 @@ func (d *Default) Result(r HostResult) {
 		}
 		return
 	}
+	// A module's warnings print before its result line, as Ansible's
+	// _handle_warnings, which then drops them from the shown result; an
+	// item's ok line has none of its own.
+	if r.Status == Failed || (r.Status == OK || r.Status == Changed) && item == "" {
+		if ws, ok := shown["warnings"].([]any); ok {
+			for _, w := range ws {
+				d.Warning(fmt.Sprint(w))
+			}
+			delete(shown, "warnings")
+		}
+	}
 	withJSON := func(prefix string, indent int) string {
 		if !verbose && d.verbosity == 0 {
 			return prefix
