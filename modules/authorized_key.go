@@ -422,7 +422,7 @@ func runAuthorizedKey(c *Context, args Args) (*Result, error) {
 	if target != keysfile {
 		wp, err := probe(c, nil, nil, probeRequest{Path: target})
 		if err != nil {
-			return res, err
+			return nil, err
 		}
 		wf = &wp.Files[0]
 	}
@@ -431,5 +431,9 @@ func runAuthorizedKey(c *Context, args Args) (*Result, error) {
 		Attrs:   fileAttrs{Owner: owner, Group: group, Mode: mode},
 		Prelude: strings.Join(prelude, " && "),
 	})
-	return res, err
+	if err != nil {
+		// A failure reports its message only, as fail_json in the module.
+		return nil, err
+	}
+	return res, nil
 }

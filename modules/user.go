@@ -232,7 +232,7 @@ func runUser(c *Context, u *userTask) (*Result, error) {
 			cmd = append(cmd, "-r")
 		}
 		if err := u.runAccountCommand(c, res, append(cmd, "--", u.name), nil); err != nil {
-			return res, err
+			return nil, err
 		}
 		res.Set("force", u.force)
 		res.Set("remove", u.remove)
@@ -243,14 +243,15 @@ func runUser(c *Context, u *userTask) (*Result, error) {
 		if c.CheckMode {
 			return &Result{Changed: true}, nil
 		}
+		// A failure reports only what Ansible's fail_json gets.
 		if err := u.create(c, st, res); err != nil {
-			return res, err
+			return nil, err
 		}
 		res.Set("system", u.system)
 		res.Set("create_home", u.createHome)
 	} else {
 		if err := u.modify(c, st, res); err != nil {
-			return res, err
+			return nil, err
 		}
 		res.Set("append", u.append)
 		res.Set("move_home", u.moveHome)
@@ -258,7 +259,10 @@ func runUser(c *Context, u *userTask) (*Result, error) {
 	if u.password != nil {
 		res.Set("password", "NOT_LOGGING_PASSWORD")
 	}
-	return res, u.finishPresent(c, res)
+	if err := u.finishPresent(c, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // runAccountCommand runs one of the shadow-utils commands; stdout and
