@@ -284,8 +284,13 @@ func (u *userTask) runAccountCommand(c *Context, res *Result, argv []string, std
 	return nil
 }
 
-// setPassword hands the hash to chpasswd -e on stdin.
+// setPassword hands the hash to chpasswd -e on stdin, one "name:hash"
+// line: a name or hash with a colon or a line break would add fields or
+// lines to what chpasswd writes into the shadow file, so it is refused.
 func (u *userTask) setPassword(c *Context, res *Result) error {
+	if strings.ContainsAny(u.name, ":\n\r") || strings.ContainsAny(*u.password, ":\n\r") {
+		return failf("the user name and the password hash must not contain ':' or a line break")
+	}
 	return u.runAccountCommand(c, res, []string{"chpasswd", "-e"}, []byte(u.name+":"+*u.password+"\n"))
 }
 

@@ -166,3 +166,24 @@ func TestUserRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestUserPasswordLineRefused: chpasswd reads "name:hash" lines, so a
+// colon or a line break in either would write other shadow fields or
+// lines; such a task fails before chpasswd runs.
+func TestUserPasswordLineRefused(t *testing.T) {
+	t.Parallel()
+	groups := "root:x:0:\n"
+	for _, pw := range []string{"$6$a$b\nroot:$6$evil", "$6$a:0:0"} {
+		conn := &recordingConn{replies: []string{accountDB("hdfs:x:2001:2001::/home/hdfs:/bin/sh", "hdfs:$6$old$x:1:0:99999:7:::", groups)}}
+		c := &Context{Ctx: context.Background(), Conn: conn, Host: "h"}
+		res := runModule(t, c, "user", Args{"name": "hdfs", "password": pw})
+		if !res.Failed || !strings.Contains(res.Msg, "must not contain ':' or a line break") {
+			t.Errorf("%q: %+v", pw, res)
+		}
+		for _, cmd := range conn.cmds {
+			if strings.HasPrefix(cmd, "chpasswd") {
+				t.Errorf("%q: chpasswd ran", pw)
+			}
+		}
+	}
+}
