@@ -26,6 +26,9 @@ type passwdEntry struct {
 	Home, Shell      string
 	ShadowPassword   string // the hash from the shadow database
 	ShadowExpireDays int    // account expiry, days since the epoch; -1 when none
+	HasShadow        bool   // the shadow database has the user
+	ShadowMin        int    // minimum and maximum password age in days; -1 when empty
+	ShadowMax        int
 }
 
 // parseGroupLines reads `getent group` output.
@@ -73,9 +76,17 @@ func (p *passwdEntry) parseShadowLine(line string) {
 	if len(f) < 8 || f[0] != p.Name {
 		return
 	}
-	p.ShadowPassword = f[1]
+	p.ShadowPassword, p.HasShadow = f[1], true
 	if n, err := strconv.Atoi(f[7]); err == nil {
 		p.ShadowExpireDays = n
+	}
+	// getspnam reads an empty field as -1.
+	p.ShadowMin, p.ShadowMax = -1, -1
+	if n, err := strconv.Atoi(f[3]); err == nil {
+		p.ShadowMin = n
+	}
+	if n, err := strconv.Atoi(f[4]); err == nil {
+		p.ShadowMax = n
 	}
 }
 

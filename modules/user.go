@@ -36,8 +36,8 @@ func (userModule) Spec() *argspec.Spec {
 		{Name: "shell"},
 		{Name: "password", NoLog: true},
 		{Name: "login_class", Unsupported: userPlatformOnly},
-		{Name: "password_expire_max", Type: argspec.Int, Unsupported: "chage is not implemented"},
-		{Name: "password_expire_min", Type: argspec.Int, Unsupported: "chage is not implemented"},
+		{Name: "password_expire_max", Type: argspec.Int},
+		{Name: "password_expire_min", Type: argspec.Int},
 		{Name: "hidden", Type: argspec.Bool, Unsupported: userPlatformOnly},
 		{Name: "seuser", Unsupported: "SELinux user mapping is not implemented"},
 		{Name: "force", Type: argspec.Bool, Default: false},
@@ -55,7 +55,7 @@ func (userModule) Spec() *argspec.Spec {
 		{Name: "ssh_key_passphrase", NoLog: true},
 		{Name: "update_password", Default: "always", Choices: []any{"always", "on_create"}},
 		{Name: "expires", Type: argspec.Float},
-		{Name: "password_lock", Type: argspec.Bool, Unsupported: "locking with usermod -L/-U is not implemented"},
+		{Name: "password_lock", Type: argspec.Bool},
 		{Name: "local", Type: argspec.Bool, Unsupported: "libuser's luseradd, lusermod and luserdel are not implemented"},
 		{Name: "profile", Unsupported: userPlatformOnly},
 		{Name: "authorization", Unsupported: userPlatformOnly},
@@ -84,6 +84,8 @@ type userTask struct {
 	keyPassphrase           *string
 	updateAlways            bool
 	expires                 *float64
+	lock                    *bool // password_lock; nil: leave the lock as it is
+	expireMin, expireMax    *int
 	warnings                []any
 	keyDir, keyPath, pubKey string
 }
@@ -120,6 +122,15 @@ func userTaskFrom(args Args) *userTask {
 	u.keygen, _ = args["generate_ssh_key"].(bool)
 	if f, ok := args["expires"].(float64); ok {
 		u.expires = &f
+	}
+	if b, ok := args["password_lock"].(bool); ok {
+		u.lock = &b
+	}
+	if n, ok := args["password_expire_min"].(int); ok {
+		u.expireMin = &n
+	}
+	if n, ok := args["password_expire_max"].(int); ok {
+		u.expireMax = &n
 	}
 	u.keyFile = path.Join(".ssh", "id_"+u.keyType)
 	if f, ok := args["ssh_key_file"].(string); ok {
@@ -291,7 +302,12 @@ func (u *userTask) setPassword(c *Context, res *Result) error {
 	if strings.ContainsAny(u.name, ":\n\r") || strings.ContainsAny(*u.password, ":\n\r") {
 		return failf("the user name and the password hash must not contain ':' or a line break")
 	}
-	return u.runAccountCommand(c, res, []string{"chpasswd", "-e"}, []byte(u.name+":"+*u.password+"\n"))
+	pw := *u.password
+	if u.lock != nil && *u.lock {
+		// Locked and set at once, as Ansible's "-p !HASH".
+		pw = "!" + pw
+	}
+	return u.runAccountCommand(c, res, []string{"chpasswd", "-e"}, []byte(u.name+":"+pw+"\n"))
 }
 
 func (u *userTask) create(c *Context, st *accountState, res *Result) error {
@@ -450,16 +466,27 @@ func (u *userTask) modify(c *Context, st *accountState, res *Result) error {
 			cmd = append(cmd, "-e", u.expiresDate())
 		}
 	}
+	hash := info.Password
+	if len(hash) <= 1 {
+		hash = info.ShadowPassword
+	}
+	// Lock if unlocked, unlock only if locked; a new hash sets the lock
+	// with it instead.
+	newHash := u.updateAlways && u.password != nil && strings.TrimLeft(hash, "!") != strings.TrimLeft(*u.password, "!")
+	if u.lock != nil && !newHash {
+		switch {
+		case *u.lock && !strings.HasPrefix(hash, "!"):
+			cmd = append(cmd, "-L")
+		case !*u.lock && strings.HasPrefix(hash, "!"):
+			cmd = append(cmd, "-U")
+		}
+	}
 	if len(cmd) > 1 {
 		if err := u.runAccountCommand(c, res, append(cmd, "--", u.name), nil); err != nil {
 			return err
 		}
 	}
-	hash := info.Password
-	if len(hash) <= 1 {
-		hash = info.ShadowPassword
-	}
-	if u.updateAlways && u.password != nil && strings.TrimLeft(hash, "!") != strings.TrimLeft(*u.password, "!") {
+	if newHash {
 		return u.setPassword(c, res)
 	}
 	return nil
@@ -511,9 +538,30 @@ func (u *userTask) finishPresent(c *Context, res *Result) error {
 		}
 	}
 	if u.keygen {
-		return u.sshKey(c, res, info, keyPath, h)
+		if err := u.sshKey(c, res, info, keyPath, h); err != nil {
+			return err
+		}
 	}
-	return nil
+	return u.passwordAges(c, res, info)
+}
+
+// passwordAges sets password_expire_min and _max with chage when the
+// shadow entry has others, as Ansible's set_password_expire.
+func (u *userTask) passwordAges(c *Context, res *Result, info *passwdEntry) error {
+	if !info.HasShadow {
+		return nil
+	}
+	cmd := []string{"chage"}
+	if u.expireMin != nil && *u.expireMin != info.ShadowMin {
+		cmd = append(cmd, "-m", strconv.Itoa(*u.expireMin))
+	}
+	if u.expireMax != nil && *u.expireMax != info.ShadowMax {
+		cmd = append(cmd, "-M", strconv.Itoa(*u.expireMax))
+	}
+	if len(cmd) == 1 {
+		return nil
+	}
+	return u.runAccountCommand(c, res, append(cmd, "--", u.name), nil)
 }
 
 // userFiles is what probeUserFiles found.

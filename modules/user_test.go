@@ -84,6 +84,31 @@ func TestUserCommands(t *testing.T) {
 		args:    Args{"name": "hdfs", "password": testHash, "update_password": "on_create"},
 		replies: []string{accountDB(hdfs, "hdfs:$6$old$x:20000:0:99999:7:::", groups), accountDB(hdfs, "", groups), "@home\n|1\n"},
 	}, {
+		name:    "lock",
+		args:    Args{"name": "hdfs", "password_lock": true},
+		replies: []string{accountDB(hdfs, "hdfs:$6$old$x:20000:0:99999:7:::", groups), "", accountDB(hdfs, "", groups), "@home\n|1\n"},
+		cmds:    []string{"usermod -L -- hdfs"},
+		changed: true,
+	}, {
+		name:    "locked already",
+		args:    Args{"name": "hdfs", "password_lock": true},
+		replies: []string{accountDB(hdfs, "hdfs:!$6$old$x:20000:0:99999:7:::", groups), accountDB(hdfs, "", groups), "@home\n|1\n"},
+	}, {
+		name: "a new hash locked with it",
+		args: Args{"name": "hdfs", "password": testHash, "password_lock": true},
+		replies: []string{accountDB(hdfs, "hdfs:$6$old$x:20000:0:99999:7:::", groups), "",
+			accountDB(hdfs, "", groups), "@home\n|1\n"},
+		cmds:    []string{"chpasswd -e"},
+		stdin:   "hdfs:!" + testHash + "\n",
+		changed: true,
+	}, {
+		name: "password ages",
+		args: Args{"name": "hdfs", "password_expire_max": 90, "password_expire_min": 0},
+		replies: []string{accountDB(hdfs, "hdfs:$6$old$x:20000:0:99999:7:::", groups),
+			accountDB(hdfs, "hdfs:$6$old$x:20000:0:99999:7:::", groups), "@home\n|1\n", ""},
+		cmds:    []string{"chage -M 90 -- hdfs"},
+		changed: true,
+	}, {
 		name:    "remove",
 		args:    Args{"name": "hdfs", "state": "absent", "remove": true, "force": true},
 		replies: []string{accountDB(hdfs, "", groups), ""},
@@ -117,7 +142,7 @@ func TestUserCommands(t *testing.T) {
 			var changing []string
 			var stdin string
 			for i, cmd := range conn.cmds {
-				if strings.HasPrefix(cmd, "user") || strings.HasPrefix(cmd, "chpasswd") {
+				if strings.HasPrefix(cmd, "user") || strings.HasPrefix(cmd, "chpasswd") || strings.HasPrefix(cmd, "chage") {
 					changing = append(changing, cmd)
 					stdin += conn.stdin[i]
 				}
@@ -159,7 +184,7 @@ func TestUserPasswordWarning(t *testing.T) {
 func TestUserRefusals(t *testing.T) {
 	t.Parallel()
 	m, _ := Lookup("user")
-	for _, p := range []string{"local", "password_lock", "login_class", "seuser", "password_expire_max"} {
+	for _, p := range []string{"local", "login_class", "seuser", "hidden"} {
 		_, err := Validate("user", m, Args{"name": "u", p: "1"})
 		if err == nil || !strings.Contains(err.Error(), "the parameter "+p+" is not supported by gansible") {
 			t.Errorf("%s: %v", p, err)
