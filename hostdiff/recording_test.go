@@ -128,3 +128,11 @@ func TestNormalizerUserIDs(t *testing.T) {
 		t.Errorf("a dotted stat.uid: %s", got)
 	}
 }
+
+func TestShadowDays(t *testing.T) {
+	in := "root:*:19000:0:99999:7:::\nhdfs:$6$x:20789:0:99999:7:::\nold:!:20787:0:99999:7:::\n"
+	want := "root:*:19000:0:99999:7:::\nhdfs:$6$x:@DAY@:0:99999:7:::\nold:!:20787:0:99999:7:::\n"
+	if got := shadowDays(in, 20789); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

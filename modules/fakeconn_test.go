@@ -44,3 +44,27 @@ func formatRecords(vals map[string]any) string {
 	}
 	return b.String()
 }
+
+// recordingConn is a scriptedConn that also keeps each command's stdin.
+type recordingConn struct {
+	replies []string
+	cmds    []string
+	stdin   []string
+}
+
+func (s *recordingConn) Run(_ context.Context, cmd string, in io.Reader, _ *connection.Become) (connection.Result, error) {
+	s.cmds = append(s.cmds, cmd)
+	var b []byte
+	if in != nil {
+		b, _ = io.ReadAll(in)
+	}
+	s.stdin = append(s.stdin, string(b))
+	if len(s.replies) == 0 {
+		return connection.Result{}, nil
+	}
+	out := s.replies[0]
+	s.replies = s.replies[1:]
+	return connection.Result{Stdout: []byte(out)}, nil
+}
+
+func (s *recordingConn) Close() error { return nil }

@@ -200,16 +200,6 @@ func (d *Default) Result(r HostResult) {
 	}
 	censor := Censor{NoLog: r.NoLog}
 	shown := cleanResult(censor.Result(r.Result), d.verbosity)
-	// As Ansible's callback, the result's warnings are printed before it
-	// and left out of its JSON.
-	if ws, ok := shown["warnings"].([]any); ok {
-		for _, w := range ws {
-			if s, ok := w.(string); ok {
-				d.Warning(s)
-			}
-		}
-		delete(shown, "warnings")
-	}
 	_, perItem := shown["results"]
 	if r.Debug {
 		cleanDebug(shown)
@@ -231,6 +221,17 @@ func (d *Default) Result(r HostResult) {
 			d.line(d.out, colorCyan, "...ignoring")
 		}
 		return
+	}
+	// A module's warnings print before its result line, as Ansible's
+	// _handle_warnings, which then drops them from the shown result; an
+	// item's ok line has none of its own.
+	if r.Status == Failed || (r.Status == OK || r.Status == Changed) && item == "" {
+		if ws, ok := shown["warnings"].([]any); ok {
+			for _, w := range ws {
+				d.Warning(fmt.Sprint(w))
+			}
+			delete(shown, "warnings")
+		}
 	}
 	withJSON := func(prefix string, indent int) string {
 		if r.Quiet || !verbose && d.verbosity == 0 {

@@ -240,7 +240,7 @@ var taskKeywords = map[string]bool{
 	"no_log": true, "check_mode": true, "diff": true, "remote_user": true, "connection": true,
 	"any_errors_fatal": true, "throttle": true, "block": true, "rescue": true, "always": true,
 	"async": true, "poll": true, "collections": true, "module_defaults": true, "timeout": true,
-	"debugger": true, "port": true, "always_run": true, "user": true,
+	"debugger": true, "port": true, "always_run": true,
 }
 
 // includeArgs are the arguments ansible-core accepts for its include and
@@ -356,7 +356,7 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.CheckMode = v
 		case k == "diff":
 			t.Diff = d.value(val)
-		case k == "remote_user" || k == "user":
+		case k == "remote_user":
 			t.RemoteUser = d.str(val)
 		case k == "connection":
 			t.Connection = d.str(val)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +28,7 @@ func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair
 	l := &layer{dir: dir}
 	addUser(l, u, clientKey)
 	if flavour == "" {
+		addWheelGroup(l)
 		looksLikeCentOS(l)
 	}
 	initStandins(l)
@@ -77,6 +79,46 @@ func addUser(l *layer, u user, key keyPair) {
 	l.mkdir(home, 0o700, u.uid, u.gid)
 	l.mkdir(home+"/.ssh", 0o700, u.uid, u.gid)
 	l.write(home+"/.ssh/authorized_keys", key.authorized, 0o600, u.uid, u.gid)
+}
+
+// addWheelGroup adds the wheel group every CentOS host has (playbooks
+// put sudoers in it), with CentOS's gid 10 unless the machine's own group
+// file uses it, then the first free gid after. It appends to the layer's
+// group files, which addUser wrote.
+func addWheelGroup(l *layer) {
+	if l.err != nil {
+		return
+	}
+	group, err := os.ReadFile(l.path("/etc/group"))
+	if err != nil {
+		l.err = err
+		return
+	}
+	used := map[string]bool{}
+	for _, line := range strings.Split(string(group), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) > 2 {
+			if f[0] == "wheel" {
+				return
+			}
+			used[f[2]] = true
+		}
+	}
+	gid := 10
+	for used[strconv.Itoa(gid)] {
+		gid++
+	}
+	for _, f := range []struct{ file, line string }{
+		{"/etc/group", "wheel:x:" + strconv.Itoa(gid) + ":"},
+		{"/etc/gshadow", "wheel:::"},
+	} {
+		b, err := os.ReadFile(l.path(f.file))
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.writeLike(f.file, f.file, append(b, f.line+"\n"...))
+	}
 }
 
 // looksLikeCentOS makes ansible-core's facts read CentOS 8 (whose yum

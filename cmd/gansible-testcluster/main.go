@@ -29,7 +29,8 @@ commands:
   start     boot the hosts and print how to reach them
   stop      stop the hosts of a state dir and unmount everything
   snapshot  print, as JSON, what changed on the hosts
-  standins  build mesos-0.21.0-1.0.rpm and zookeeper-3.4.6.tar.gz
+  standins  build mesos-0.21.0-1.0.rpm and zookeeper-3.4.6.tar.gz, and the
+            hdfs repo's hadoop tarball, hadoop-mesos jar and hdfs key pair
   latency   forward to every host with a delay, until SIGINT or SIGTERM;
             STATE/latency-hosts.yml reaches the hosts through it
 `
@@ -163,6 +164,14 @@ func standins(ctx context.Context, args []string) error {
 	if err := testcluster.BuildStandins(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Println(strings.Join([]string{*out + "/" + testcluster.MesosRPM, *out + "/" + testcluster.ZookeeperTGZ}, "\n"))
+	if err := testcluster.BuildHDFSStandins(*out); err != nil {
+		return err
+	}
+	var names []string
+	for _, n := range []string{testcluster.MesosRPM, testcluster.ZookeeperTGZ, testcluster.HadoopTGZ,
+		testcluster.HadoopMesosJar, testcluster.HDFSKey, testcluster.HDFSPubKey} {
+		names = append(names, *out+"/"+n)
+	}
+	fmt.Println(strings.Join(names, "\n"))
 	return nil
 }
