@@ -28,6 +28,9 @@ type emitter struct {
 
 	// the context of the node being written (emit_node's arguments)
 	mappingContext, simpleKeyContext bool
+	// written are the anchored nodes already written: again, they are
+	// aliases.
+	written map[*node]bool
 }
 
 func newEmitter(o *Options) *emitter {
@@ -48,6 +51,7 @@ func newEmitter(o *Options) *emitter {
 	if e.bestWidth < 0 {
 		e.bestWidth = math.MaxInt
 	}
+	e.written = map[*node]bool{}
 	e.indent = -1
 	e.whitespace = true
 	e.indention = true
@@ -82,6 +86,19 @@ func (e *emitter) document(root *node) {
 func (e *emitter) node(n *node, mapping, simpleKey bool) {
 	e.mappingContext = mapping
 	e.simpleKeyContext = simpleKey
+	if n.anchor != "" {
+		if e.written[n] { // yaml_emitter_emit_alias
+			e.writeIndicator("*", true, false, false)
+			e.writeAnchor(n.anchor)
+			if simpleKey {
+				e.put(' ')
+			}
+			return
+		}
+		e.written[n] = true
+		e.writeIndicator("&", true, false, false)
+		e.writeAnchor(n.anchor)
+	}
 	switch n.kind {
 	case scalarNode:
 		e.scalar(n)
@@ -323,6 +340,12 @@ func (e *emitter) writeIndent() {
 	}
 	e.whitespace = true
 	e.indention = true
+}
+
+func (e *emitter) writeAnchor(name string) {
+	e.writeRaw(name)
+	e.whitespace = false
+	e.indention = false
 }
 
 func (e *emitter) writeIndicator(ind string, needWhitespace, isWhitespace, isIndention bool) {

@@ -47,6 +47,7 @@ func optionsOf(t *testing.T, o *value.Dict) Options {
 			opts.ExplicitEnd = v == true
 		case "literal":
 			opts.Scalar = literalMultiline
+		case "alias": // applied by the test itself
 		default:
 			t.Fatalf("unknown option %q", k)
 		}
@@ -82,6 +83,9 @@ func TestDumpMatchesPyYAML(t *testing.T) {
 		v, _ := cd.Get("v")
 		o, _ := cd.Get("o")
 		od, _ := o.(*value.Dict)
+		if od != nil && od.Has("alias") {
+			v = []any{v, value.DictOf("k", v), v}
+		}
 		got, err := Dump(v, optionsOf(t, od))
 		if err != nil {
 			t.Errorf("case %d %s: %v", i, value.Repr(v), err)

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/gansible/gansible/value"
 )
@@ -61,6 +62,7 @@ type node struct {
 	flow     bool
 	items    []*node // a sequence's items; a mapping's keys and values in turn
 	explicit bool    // a representer gave the style: no longer a "plain" child for flow style
+	anchor   string  // set by the serializer on a node that appears more than once
 }
 
 type nodeKind int
@@ -78,9 +80,45 @@ func (e *RepresenterError) Error() string {
 	return fmt.Sprintf("('cannot represent an object', %s)", value.Repr(e.Value))
 }
 
-type representer struct{ opts *Options }
+type representer struct {
+	opts *Options
+	// represented are the nodes of the collections already represented,
+	// by identity: a list or dict that appears twice is one node, which
+	// the serializer then writes once with an anchor and after that as an
+	// alias (SafeRepresenter aliases everything but scalars).
+	represented map[any]*node
+}
+
+// identity is the key of a collection in represented: a Python object's
+// id(). An empty list has none (Go's empty slices share their address).
+func identity(v any) (any, bool) {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			return nil, false
+		}
+		return [2]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(x))), uintptr(len(x))}, true
+	case *value.Dict:
+		return x, true
+	}
+	return nil, false
+}
 
 func (r *representer) represent(v any) (*node, error) {
+	id, aliased := identity(v)
+	if aliased {
+		if n, ok := r.represented[id]; ok {
+			return n, nil
+		}
+	}
+	n, err := r.representNew(v)
+	if err == nil && aliased {
+		r.represented[id] = n
+	}
+	return n, err
+}
+
+func (r *representer) representNew(v any) (*node, error) {
 	switch x := v.(type) {
 	case value.Unsafe:
 		return r.represent(x.V)
@@ -178,13 +216,30 @@ func floatText(f float64) string {
 	return s
 }
 
+// anchorNodes is Serializer.anchor_node: a node met a second time gets
+// the next anchor name, id001 on.
+func anchorNodes(n *node, seen map[*node]bool, last *int) {
+	if seen[n] {
+		if n.anchor == "" {
+			*last++
+			n.anchor = fmt.Sprintf("id%03d", *last)
+		}
+		return
+	}
+	seen[n] = true
+	for _, c := range n.items {
+		anchorNodes(c, seen, last)
+	}
+}
+
 // Dump is yaml.dump(v, Dumper=AnsibleDumper, **opts).
 func Dump(v any, opts Options) (string, error) {
-	r := representer{opts: &opts}
+	r := representer{opts: &opts, represented: map[any]*node{}}
 	n, err := r.represent(v)
 	if err != nil {
 		return "", err
 	}
+	anchorNodes(n, map[*node]bool{}, new(int))
 	e := newEmitter(&opts)
 	e.document(n)
 	return e.out.String(), nil

@@ -6,7 +6,8 @@ Regenerate with the reference ansible-core installed:
     cd pyyaml/testdata && /usr/bin/python3 gen_expected.py
 Each case is {"v": value, "o": {yaml.dump keyword arguments}}; "literal":
 true in "o" represents every string holding a line break in literal style
-('|'), as a representer asking for it (the yaml callback) does.
+('|'), as a representer asking for it (the yaml callback) does; "alias":
+true dumps [v, {"k": v}, v] with the one object v three times (anchors).
 """
 import json
 import yaml
@@ -26,7 +27,10 @@ out = []
 for c in cases:
     kw = dict(c.get('o', {}))
     dumper = LiteralDumper if kw.pop('literal', False) else AnsibleDumper
-    out.append(yaml.dump(c['v'], Dumper=dumper, **kw))
+    v = c['v']
+    if kw.pop('alias', False):
+        v = [v, {'k': v}, v]
+    out.append(yaml.dump(v, Dumper=dumper, **kw))
 with open('expected.json', 'w', encoding='utf-8') as f:
     json.dump(out, f, ensure_ascii=False, indent=0)
     f.write('\n')
