@@ -237,7 +237,10 @@ func tagOf(n *node) (handle, suffix string) {
 	if n.tag == strTag || resolvePlain(n.text) == n.tag {
 		return "", ""
 	}
-	return "!!", strings.TrimPrefix(n.tag, "tag:yaml.org,2002:")
+	if rest, ok := strings.CutPrefix(n.tag, "tag:yaml.org,2002:"); ok {
+		return "!!", rest
+	}
+	return "!", strings.TrimPrefix(n.tag, "!") // a local tag: !vault
 }
 
 func (e *emitter) scalar(n *node) {

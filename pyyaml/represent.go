@@ -89,8 +89,9 @@ type representer struct {
 	represented map[any]*node
 }
 
-// identity is the key of a collection in represented: a Python object's
-// id(). An empty list has none (Go's empty slices share their address).
+// identity is the key of a collection or vaulted value in represented: a
+// Python object's id(). An empty list has none (Go's empty slices share
+// their address).
 func identity(v any) (any, bool) {
 	switch x := v.(type) {
 	case []any:
@@ -100,9 +101,18 @@ func identity(v any) (any, bool) {
 		return [2]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(x))), uintptr(len(x))}, true
 	case *value.Dict:
 		return x, true
+	case value.Unsafe:
+		// A vaulted value is an object of its own in Ansible, aliased too;
+		// gansible copies it, so its (salted, so unique) vaulted text
+		// stands for its identity.
+		if x.Vault && x.Ciphertext != "" {
+			return vaultIdentity(x.Ciphertext), true
+		}
 	}
 	return nil, false
 }
+
+type vaultIdentity string
 
 func (r *representer) represent(v any) (*node, error) {
 	id, aliased := identity(v)
@@ -121,6 +131,14 @@ func (r *representer) represent(v any) (*node, error) {
 func (r *representer) representNew(v any) (*node, error) {
 	switch x := v.(type) {
 	case value.Unsafe:
+		if x.Vault {
+			// AnsibleDumper's represent_vault_encrypted_unicode: the
+			// vaulted text, never the plaintext.
+			if x.Ciphertext == "" {
+				return nil, fmt.Errorf("a vaulted value without its vaulted text cannot be written as !vault (not supported)")
+			}
+			return &node{kind: scalarNode, tag: "!vault", text: x.Ciphertext, style: Literal, explicit: true}, nil
+		}
 		return r.represent(x.V)
 	case nil:
 		return r.scalar("tag:yaml.org,2002:null", "null"), nil

@@ -7,11 +7,14 @@ Regenerate with the reference ansible-core installed:
 Each case is {"v": value, "o": {yaml.dump keyword arguments}}; "literal":
 true in "o" represents every string holding a line break in literal style
 ('|'), as a representer asking for it (the yaml callback) does; "alias":
-true dumps [v, {"k": v}, v] with the one object v three times (anchors).
+true dumps [v, {"k": v}, v] with the one object v three times (anchors);
+"vault": true dumps [x, {"k": x}] where x is a vaulted value whose vaulted
+text is v.
 """
 import json
 import yaml
 from ansible.parsing.yaml.dumper import AnsibleDumper
+from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode
 
 
 class LiteralDumper(AnsibleDumper):
@@ -28,6 +31,9 @@ for c in cases:
     kw = dict(c.get('o', {}))
     dumper = LiteralDumper if kw.pop('literal', False) else AnsibleDumper
     v = c['v']
+    if kw.pop('vault', False):
+        x = AnsibleVaultEncryptedUnicode(v.encode())
+        v = [x, {'k': x}]
     if kw.pop('alias', False):
         v = [v, {'k': v}, v]
     out.append(yaml.dump(v, Dumper=dumper, **kw))
