@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -70,8 +71,11 @@ func init() {
 // keywords the filter itself gives yaml.dump.
 func yamlFilter(in any, a args, opts pyyaml.Options, fixed ...string) (any, error) {
 	opts.AllowUnicode = true
+	// Python's exceptions print as AnsibleFilterError does with its
+	// orig_exc: "to_yaml - <error>. <error>".
 	fail := func(format string, v ...any) error {
-		return fmt.Errorf("%s - %s", a.fn, fmt.Sprintf(format, v...))
+		msg := fmt.Sprintf(format, v...)
+		return fmt.Errorf("%s - %s. %s", a.fn, msg, msg)
 	}
 	for _, k := range slices.Sorted(maps.Keys(a.kw)) {
 		v := a.kw[k]
@@ -85,7 +89,7 @@ func yamlFilter(in any, a args, opts pyyaml.Options, fixed ...string) (any, erro
 			}
 			n, err := a.integer(-1, k, 0)
 			if err != nil {
-				return nil, fail("%v", err)
+				return nil, err
 			}
 			if k == "width" {
 				opts.Width = n
@@ -111,7 +115,7 @@ func yamlFilter(in any, a args, opts pyyaml.Options, fixed ...string) (any, erro
 		case "explicit_end":
 			opts.ExplicitEnd = truthy(v)
 		case "default_style", "canonical", "line_break", "encoding", "version", "tags", "stream", "Dumper":
-			return nil, fail("the yaml.dump argument %s is not supported", k)
+			return nil, fmt.Errorf("%s - the yaml.dump argument %s is not supported by gansible", a.fn, k)
 		default:
 			return nil, fail("dump_all() got an unexpected keyword argument '%s'", k)
 		}
@@ -120,8 +124,12 @@ func yamlFilter(in any, a args, opts pyyaml.Options, fixed ...string) (any, erro
 		return nil, err
 	}
 	out, err := pyyaml.Dump(plain(in), opts)
-	if err != nil {
+	var re *pyyaml.RepresenterError
+	switch {
+	case errors.As(err, &re):
 		return nil, fail("%v", err)
+	case err != nil:
+		return nil, fmt.Errorf("%s - %w", a.fn, err)
 	}
 	return out, nil
 }
