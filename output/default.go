@@ -68,6 +68,8 @@ type Default struct {
 	verbosity int
 	// hideSkipped mirrors display_skipped_hosts = False.
 	hideSkipped bool
+	// dump formats a result after "=>": JSON, or the yaml callback's YAML.
+	dump func(shown map[string]any, indent int) string
 }
 
 // NewDefault returns a callback writing to out (results) and errOut (warnings).
@@ -240,7 +242,7 @@ func (d *Default) Result(r HostResult) {
 		if verbose || d.verbosity > 2 {
 			indent = 4
 		}
-		return prefix + " => " + JSON(shown, indent)
+		return prefix + " => " + d.dumpResult(shown, indent)
 	}
 	switch r.Status {
 	case OK, Changed:
@@ -263,7 +265,7 @@ func (d *Default) Result(r HostResult) {
 			prefix += " => " + item + " "
 		}
 		if d.verbosity > 0 {
-			d.line(d.out, colorCyan, prefix+" => "+JSON(shown, 0))
+			d.line(d.out, colorCyan, prefix+" => "+d.dumpResult(shown, 0))
 			return
 		}
 		d.line(d.out, colorCyan, prefix)
@@ -273,23 +275,31 @@ func (d *Default) Result(r HostResult) {
 			indent = 4
 		}
 		if item != "" {
-			d.line(d.out, colorRed, "failed: ["+host+"] "+item+" => "+JSON(shown, indent))
+			d.line(d.out, colorRed, "failed: ["+host+"] "+item+" => "+d.dumpResult(shown, indent))
 		} else {
-			d.line(d.out, colorRed, "fatal: ["+host+"]: FAILED! => "+JSON(shown, indent))
+			d.line(d.out, colorRed, "fatal: ["+host+"]: FAILED! => "+d.dumpResult(shown, indent))
 		}
 		if r.Ignored {
 			d.line(d.out, colorCyan, "...ignoring")
 		}
 	case Unreachable:
 		if item != "" {
-			d.line(d.out, colorBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+item+" => "+JSON(shown, 0))
+			d.line(d.out, colorBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+item+" => "+d.dumpResult(shown, 0))
 		} else {
-			d.line(d.out, colorBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+JSON(shown, 0))
+			d.line(d.out, colorBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+d.dumpResult(shown, 0))
 		}
 		if r.Ignored {
 			d.line(d.out, colorCyan, "...ignoring")
 		}
 	}
+}
+
+// dumpResult is the callback's _dump_results.
+func (d *Default) dumpResult(shown map[string]any, indent int) string {
+	if d.dump != nil {
+		return d.dump(shown, indent)
+	}
+	return JSON(shown, indent)
 }
 
 // diff prints a --diff block.

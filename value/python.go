@@ -17,6 +17,9 @@ type Unsafe struct {
 	// Vault is set for the plaintext of an inline !vault value: the
 	// vault_encrypted test is true for a variable holding it.
 	Vault bool
+	// Ciphertext is a Vault value's vaulted text as the YAML held it,
+	// which yaml.dump writes (as "!vault |") instead of the plaintext.
+	Ciphertext string
 }
 
 // Tuple is a Python tuple: a list that prints with parentheses.

@@ -46,7 +46,7 @@ func decryptScalar(file string, n *yaml.Node) (any, error) {
 	case err != nil:
 		return nil, &Error{Pos: At(file, n), Msg: err.Error(), Err: err}
 	}
-	return value.Unsafe{V: string(plain), Vault: true}, nil
+	return value.Unsafe{V: string(plain), Vault: true, Ciphertext: n.Value}, nil
 }
 
 // VaultValue is an inline vaulted string that could not be decrypted when
@@ -64,7 +64,7 @@ func (v *VaultValue) Value() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return value.Unsafe{V: string(plain), Vault: true}, nil
+	return value.Unsafe{V: string(plain), Vault: true, Ciphertext: v.Text}, nil
 }
 
 // Pos is a position in a source file.

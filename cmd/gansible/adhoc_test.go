@@ -74,7 +74,12 @@ var adhocCases = []adhocCase{
 	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}, false},
 	{"playbook-profile-tasks", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_CALLBACKS_ENABLED=ansible.posix.timer, profile_tasks", "PROFILE_TASKS_SORT_ORDER=none"}, true},
 	{"playbook-json", []string{"-i", "hosts", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=json"}, false},
+	{"playbook-yaml", []string{"-i", "hosts", "-l", "w1", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=yaml"}, false},
+	{"playbook-yaml-v", []string{"-i", "hosts", "-f", "1", "-v", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=community.general.yaml"}, false},
+	{"playbook-yaml-multiline", []string{"-i", "hosts", "-f", "1", "yaml.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=yaml"}, false},
+	{"playbook-yaml-multiline-v", []string{"-i", "hosts", "-f", "1", "-v", "yaml.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=yaml"}, false},
 	{"playbook-json-check", []string{"-i", "hosts", "-l", "w1", "--check", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.json"}, false},
+	{"adhoc-callback-yaml", []string{"w1", "-i", "hosts", "-v", "-a", "printf 'a\\nb  \\n'"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=community.general.yaml", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 }
 
@@ -158,11 +163,16 @@ var (
 	profileLine    = regexp.MustCompile(`(?m)^\w+day \d\d \w+ \d{4}  \d\d:\d\d:\d\d [-+]\d{4} \(\d+:\d\d:\d\d\.\d{3}\)       \d+:\d\d:\d\d\.\d{3} \*+ $`)
 	profileSeconds = regexp.MustCompile(`(?m)-* \d+\.\d\ds$`)
 	timerLine      = regexp.MustCompile(`(?m)^Playbook run took \d+ days, \d+ hours, \d+ minutes, \d+ seconds$`)
+	// A command result's clock times as the yaml callback prints them.
+	yamlTimes = regexp.MustCompile(`(?m)^(\s+(?:delta|end|start): )'[^']*'$`)
 )
 
 func (c adhocCase) transcript(dir string, code int, stdout, stderr []byte) []byte {
 	if slices.ContainsFunc(c.env, func(kv string) bool { return strings.HasSuffix(kv, "_CALLBACK=json") || strings.HasSuffix(kv, ".json") }) {
 		stdout = normalizeJSONDoc(stdout)
+	}
+	if slices.ContainsFunc(c.env, func(kv string) bool { return strings.HasSuffix(kv, "yaml") }) {
+		stdout = yamlTimes.ReplaceAll(stdout, []byte("${1}@TIME@"))
 	}
 	if c.timings {
 		stdout = profileLine.ReplaceAll(stdout, []byte("@PROFILE_TASKS_TIME@"))

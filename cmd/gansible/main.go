@@ -263,6 +263,8 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	}
 	if cfg.Path != "" {
 		out.Verbose(1, "Using "+cfg.Path+" as config file")
+	} else {
+		out.Verbose(1, "No config file found; using defaults")
 	}
 	for _, w := range cfg.Warnings {
 		out.Warning(w)
