@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -21,10 +22,29 @@ var errorReport = regexp.MustCompile(`^(ERROR! |fatal: \[|[\w.-]+: error: )`)
 func firstErrorReport(output string) string {
 	for _, l := range strings.Split(output, "\n") {
 		if errorReport.MatchString(l) {
-			return l
+			return sortSetListing(l)
 		}
 	}
 	return ""
+}
+
+// setListings introduce lists that Ansible prints in the order of a
+// Python set, which changes from run to run.
+var setListings = []string{"which is only allowed in the following modules: "}
+
+// sortSetListing sorts the items of such a list, so that a recording is
+// the same whatever order a run printed them in.
+func sortSetListing(line string) string {
+	for _, intro := range setListings {
+		head, list, ok := strings.Cut(line, intro)
+		if !ok {
+			continue
+		}
+		items := strings.Split(list, ", ")
+		sort.Strings(items)
+		return head + intro + strings.Join(items, ", ")
+	}
+	return line
 }
 
 // firstErrorLine returns the first line of output that reports an error.
