@@ -502,7 +502,9 @@ func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr 
 		}
 		h.addFacts(facts)
 	}
-	if len(res.Diff) > 0 {
+	if _, own := out["diff"]; !own && len(res.Diff) > 0 {
+		// A module that registers its diff itself (a dict, in Ansible's
+		// key order) keeps it; res.Diff is then only what --diff shows.
 		diffs := make([]any, len(res.Diff))
 		for i, d := range res.Diff {
 			diffs[i] = map[string]any{"before": d.Before, "after": d.After, "before_header": d.BeforeHeader, "after_header": d.AfterHeader}
@@ -611,6 +613,9 @@ func (c envConn) Run(ctx context.Context, cmd string, stdin io.Reader, b *connec
 
 func diffText(res *taskResult) string {
 	diffs, _ := res.result["diff"].([]any)
+	if _, ok := value.MapOf(res.result["diff"]); ok {
+		diffs = []any{res.result["diff"]}
+	}
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)
