@@ -447,12 +447,13 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		conn = envConn{Conn: conn, prefix: env}
 	}
 	mc := &modules.Context{
-		Ctx:       ctx,
-		Conn:      conn,
-		Become:    become,
-		Host:      h.name,
-		CheckMode: r.checkMode(t),
-		DiffMode:  r.diffMode(t),
+		Ctx:         ctx,
+		Conn:        conn,
+		Become:      become,
+		Host:        h.name,
+		CheckMode:   r.checkMode(t),
+		DiffMode:    r.diffMode(t),
+		PlaybookDir: r.playbookDir,
 		FindFile: func(kind, name string) (string, error) {
 			p := r.findPath(t, kind, name)
 			if _, err := os.Stat(p); err != nil {
