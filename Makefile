@@ -4,7 +4,7 @@ BIN      := bin
 GANSIBLE := $(BIN)/gansible
 CLUSTER  := $(BIN)/gansible-testcluster
 
-.PHONY: build test unit fuzz fuzz-short e2e record demo bench bench-latency clean
+.PHONY: build test unit fuzz fuzz-short e2e record record-hosts demo bench bench-latency clean
 
 # How long each fuzzer runs in make fuzz, and in the short run of make test.
 FUZZTIME       ?= 1m
@@ -61,6 +61,13 @@ e2e: build
 record:
 	$(GO) test -count=1 -timeout 60m -run 'TestRecord$(if $(CASE),//^($(CASE))$$)' ./difftest/ -record
 	$(GO) test -count=1 -timeout 60m -run 'TestOutputCasesAreAnsibles$(if $(CASE),/^($(CASE))$$)' ./runner/ -record
+
+# Runs ansible-playbook on every host differential case (CASE=name: that
+# one, CASE='a|b': those) on fresh hosts of a test cluster with Python and
+# rewrites hostdiff/testdata/recorded, which the e2e suite replays
+# gansible against on hosts without Python. Needs root. Commit the result.
+record-hosts:
+	$(GO) test -count=1 -timeout 60m -run '^TestRecord$$' ./hostdiff/ -record $(if $(CASE),-case '$(CASE)')
 
 # The bundled Mesos + ZooKeeper playbook on a local cluster of six SSH hosts
 # without Python: recap, what landed on each host, a second (idempotent)

@@ -19,6 +19,7 @@ type Config struct {
 	RemoteUser      string   // remote_user; "" means the current user
 	Forks           int      // forks (default 5)
 	Timeout         int      // connection timeout in seconds (default 10)
+	PollInterval    int      // poll_interval: the poll of an async task without one (default 15)
 	RolesPath       []string // roles_path, as absolute paths
 	PrivateKeyFile  string   // private_key_file, as an absolute path
 	HostKeyChecking bool     // host_key_checking (default true)
@@ -110,6 +111,7 @@ var settings = []setting{
 		}, value: func(c *Config) any { return c.Inventory }}},
 	{"DEFAULT_REMOTE_USER", []iniKey{{"defaults", "remote_user"}}, []string{"ANSIBLE_REMOTE_USER"}, setString(func(c *Config) *string { return &c.RemoteUser })},
 	{"DEFAULT_FORKS", []iniKey{{"defaults", "forks"}}, []string{"ANSIBLE_FORKS"}, setInt(func(c *Config) *int { return &c.Forks })},
+	{"DEFAULT_POLL_INTERVAL", []iniKey{{"defaults", "poll_interval"}}, []string{"ANSIBLE_POLL_INTERVAL"}, setInt(func(c *Config) *int { return &c.PollInterval })},
 	{"DEFAULT_TIMEOUT", []iniKey{{"defaults", "timeout"}}, []string{"ANSIBLE_TIMEOUT"}, setInt(func(c *Config) *int { return &c.Timeout })},
 	{"DEFAULT_ROLES_PATH", []iniKey{{"defaults", "roles_path"}}, []string{"ANSIBLE_ROLES_PATH"},
 		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
@@ -278,6 +280,7 @@ func defaults(home string) *Config {
 	return &Config{
 		Inventory:             []string{"/etc/ansible/hosts"},
 		Forks:                 5,
+		PollInterval:          15,
 		Timeout:               10,
 		RolesPath:             []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
 		HostKeyChecking:       true,

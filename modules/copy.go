@@ -186,11 +186,13 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 	res := &Result{}
 	sum := sha1Hex(data)
 	res.Set("dest", target)
-	res.Set("checksum", sum)
 	if cur.Exists && !opts.force {
+		// Ansible's copy action skips the file without running the
+		// module: no checksum in the result.
 		res.Set("src", srcPath)
 		return res, nil
 	}
+	res.Set("checksum", sum)
 	if cur.Exists && cur.Checksum == sum {
 		changed, err := applyAttrs(c, opts.attrs, p, cur, false)
 		if err != nil {
@@ -208,9 +210,12 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 
 	res.Changed = true
 	if c.DiffMode {
+		// Ansible names the source file by the absolute path it found.
 		after := srcPath
 		if after == "" {
 			after = "dynamically generated"
+		} else if abs, err := filepath.Abs(after); err == nil {
+			after = abs
 		}
 		res.Diff = append(res.Diff, contentDiff(target, cur, data, after))
 	}

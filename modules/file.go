@@ -52,6 +52,9 @@ type fileTask struct {
 	resPath string // the path whose state the result reports
 
 	recurseChanges bool // the script reports changes made below a directory
+	// noDiff: Ansible's module returned before it made its diff (touch
+	// of a missing file in check mode).
+	noDiff bool
 }
 
 var fileStates = []string{"absent", "directory", "file", "hard", "link", "touch"}
@@ -183,6 +186,18 @@ func (t *fileTask) absent() error {
 		return nil
 	}
 	t.res.Changed = true
+	if t.c.CheckMode {
+		// The path is still there, and Ansible's exit_json reports what
+		// is at a result's path: its state, mode and owner.
+		t.resPath = t.path
+	}
+	if t.c.DiffMode && t.lstat.IsDir() {
+		content, err := pathContent(t.c, t.path)
+		if err != nil {
+			return err
+		}
+		t.before["path_content"] = content
+	}
 	q := shell.Quote(t.path)
 	if t.lstat.IsDir() {
 		t.script = append(t.script, "rm -rf -- "+q)
@@ -282,14 +297,16 @@ func (t *fileTask) link() error {
 	if src == "" && t.follow && t.lstat.IsLink() {
 		src = t.lstat.LinkTarget
 	}
-	t.res.Set("dest", t.path)
-	t.res.Set("src", src)
-	t.resPath = t.path
-	prev := t.lstat.fileState()
+	// This failure comes before Ansible's module has a result: it names
+	// path and src only.
 	if !t.force && t.src != "" && !t.srcStat.Exists {
 		return failWith(map[string]any{"path": t.path, "src": t.src},
 			`src file does not exist, use "force=yes" if you really want to create the link: %s`, t.srcStat.Path)
 	}
+	t.res.Set("dest", t.path)
+	t.res.Set("src", src)
+	t.resPath = t.path
+	prev := t.lstat.fileState()
 	switch {
 	case prev == "directory" && !t.force, (prev == "file" || prev == "hard") && !t.force:
 		return failWith(map[string]any{"path": t.path}, "refusing to convert from %s to symlink for %s", prev, t.path)
@@ -395,6 +412,9 @@ func (t *fileTask) touch() error {
 	t.res.Set("dest", t.path)
 	t.resPath = t.path
 	t.res.Changed = true
+	if !t.lstat.Exists && t.c.CheckMode {
+		t.noDiff = true
+	}
 	if !t.lstat.Exists {
 		t.script = append(t.script, ": >> "+shell.Quote(t.path))
 		if ch := (attrChange{Owner: t.attrs.Owner, Group: t.attrs.Group}); !ch.Empty() {
@@ -446,7 +466,7 @@ func (t *fileTask) setAttrs(cur *remoteFile, target string, link bool) error {
 // resulting state of the path.
 func (t *fileTask) apply() (*Result, error) {
 	res := t.res
-	if t.c.DiffMode && res.Changed {
+	if t.c.DiffMode && res.Changed && !t.noDiff {
 		res.Diff = append(res.Diff, dictDiff(t.before, t.after))
 	}
 	if t.c.CheckMode || len(t.script) == 0 {
@@ -557,4 +577,53 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// pathContent lists what is below dir as the diff of Ansible's
+// state=absent shows it: the directories and the files, each in the
+// order os.walk meets them (top down; a directory's entries in the order
+// the directory lists them, its subdirectories after).
+func pathContent(c *Context, dir string) (map[string]any, error) {
+	start := dir
+	if !strings.HasPrefix(start, "/") {
+		start = "./" + start // never an option of find
+	}
+	// %Y follows symbolic links, as os.walk's is_dir does; find does not
+	// descend into them, nor does os.walk.
+	out, err := runChecked(c, "failed to list "+dir, "find "+shell.Quote(start)+` -mindepth 1 -printf '%Y %p\0'`, nil)
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		dir  bool
+		path string
+	}
+	children := map[string][]entry{}
+	for _, rec := range strings.Split(string(out), "\x00") {
+		kind, p, ok := strings.Cut(rec, " ")
+		if !ok {
+			continue
+		}
+		if start != dir {
+			p = strings.TrimPrefix(p, "./")
+		}
+		children[path.Dir(p)] = append(children[path.Dir(p)], entry{kind == "d", p})
+	}
+	dirs, files := []any{}, []any{}
+	var walk func(d string)
+	walk = func(d string) {
+		var sub []string
+		for _, e := range children[d] {
+			if e.dir {
+				dirs, sub = append(dirs, e.path), append(sub, e.path)
+			} else {
+				files = append(files, e.path)
+			}
+		}
+		for _, s := range sub {
+			walk(s)
+		}
+	}
+	walk(path.Clean(dir))
+	return map[string]any{"directories": dirs, "files": files}, nil
 }

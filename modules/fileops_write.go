@@ -105,7 +105,7 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 // statLine returns a command printing what a module reports about a file
 // after changing it, read back by readStatLine.
 func statLine(p string) string {
-	return `stat -c '@stat %f %u %g %s %U %G' -- ` + shell.Quote(p)
+	return `stat -c '@stat %f %u %g %s %h %U %G' -- ` + shell.Quote(p)
 }
 
 // readStatLine updates f from the "@stat" line in out.
@@ -116,7 +116,7 @@ func (f *remoteFile) readStatLine(out string) error {
 			continue
 		}
 		fields := strings.Fields(rest)
-		if len(fields) != 6 {
+		if len(fields) != 7 {
 			return fmt.Errorf("stat line %q", line)
 		}
 		mode, err := strconv.ParseUint(fields[0], 16, 32)
@@ -127,7 +127,9 @@ func (f *remoteFile) readStatLine(out string) error {
 		f.UID, _ = strconv.Atoi(fields[1])
 		f.GID, _ = strconv.Atoi(fields[2])
 		f.Size, _ = strconv.ParseInt(fields[3], 10, 64)
-		f.Owner, f.Group = fields[4], fields[5]
+		// The link count tells a hard-linked file ("hard") from a file.
+		f.Nlink, _ = strconv.ParseInt(fields[4], 10, 64)
+		f.Owner, f.Group = fields[5], fields[6]
 		f.nameIDs()
 		return nil
 	}
@@ -187,11 +189,13 @@ func setFileFields(res *Result, f *remoteFile) {
 	res.Set("state", f.fileState())
 }
 
-// contentDiff is the --diff output for replacing a file's content.
+// contentDiff is the --diff output for replacing a file's content. As
+// Ansible's _get_diff_data, the before side is named only when the file
+// exists.
 func contentDiff(dest string, before *remoteFile, after []byte, afterHeader string) Diff {
-	d := Diff{BeforeHeader: dest, AfterHeader: afterHeader, After: string(after)}
+	d := Diff{AfterHeader: afterHeader, After: string(after)}
 	if before.Exists {
-		d.Before = string(before.Content)
+		d.BeforeHeader, d.Before = dest, string(before.Content)
 	}
 	return d
 }

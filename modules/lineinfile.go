@@ -72,6 +72,8 @@ func runLineinfile(c *Context, args Args) (*Result, error) {
 	}
 	res := &Result{}
 	res.Set("backup", "")
+	// Ansible's lineinfile returns msg even when it has nothing to say.
+	res.Set("msg", "")
 	if !cur.Exists {
 		if !e.present {
 			res.Msg = "file not present"
@@ -105,7 +107,10 @@ func runLineinfile(c *Context, args Args) (*Result, error) {
 			return res, err
 		}
 	}
-	if !ch.Empty() {
+	// A file lineinfile creates starts as atomic_move makes it, 0644
+	// under the usual umask; a mode other than that is a second change,
+	// which Ansible's message reports.
+	if !ch.Empty() || !cur.Exists && attrs.Mode.HasOctal && attrs.Mode.Octal != 0o644 {
 		if res.Msg != "" {
 			res.Msg += " and "
 		}

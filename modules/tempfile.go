@@ -72,7 +72,7 @@ printf '@dir %s\n' "$d"
 if [ ! -d "$d" ]; then echo "@errno 20 $1"; exit 0; fi
 if [ ! -w "$d" ]; then echo "@errno 13 $1"; exit 0; fi
 for f; do
-	if [ ! -e "$d/$f" ] && [ ! -L "$d/$f" ] && ` + create + ` 2>/dev/null; then printf '@made %s\n' "$f"; stat -c '@stat %f %u %g %s %U %G' -- "$d/$f"; exit 0; fi
+	if [ ! -e "$d/$f" ] && [ ! -L "$d/$f" ] && ` + create + ` 2>/dev/null; then printf '@made %s\n' "$f"; ` + statOf(`"$d/$f"`) + `; exit 0; fi
 done
 echo "@errno 17 $1"
 `)
@@ -128,4 +128,10 @@ func (tempfileModule) Run(c *Context, args Args) (*Result, error) {
 		}
 	}
 	return Failf("unexpected output creating a temporary file: %s", fmt.Sprint(trimOutput(out))), nil
+}
+
+// statOf is statLine for a path the script holds in sh words (such as
+// "$d/$f"), read back by readStatLine.
+func statOf(words string) string {
+	return strings.Replace(statLine("X"), " -- "+shell.Quote("X"), " -- "+words, 1)
 }

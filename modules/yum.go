@@ -347,7 +347,9 @@ trap 'rm -f "$o" "$e"' EXIT
 	}
 	r.Set("results", results)
 	r.Changed = len(results) > 0
+	// dnf's result carries msg even when it is empty.
 	r.Msg = ""
+	r.Set("msg", "")
 	if !r.Changed && !updateCache {
 		r.Msg = "Nothing to do"
 	}

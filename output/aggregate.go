@@ -15,13 +15,15 @@ func (Nop) Deprecation(string)                       {}
 func (Nop) Error(string)                             {}
 func (Nop) Verbose(int, string)                      {}
 func (Nop) Display(string)                           {}
-func (Nop) Play(string)                              {}
+func (Nop) Play(PlayStart)                           {}
 func (Nop) NoHostsMatched()                          {}
 func (Nop) NoMoreHosts()                             {}
 func (Nop) Task(TaskStart)                           {}
 func (Nop) Included(string, []string, *string, bool) {}
 func (Nop) Retry(string, string, int)                {}
 func (Nop) Result(HostResult)                        {}
+func (Nop) AsyncPoll(string, string)                 {}
+func (Nop) AsyncDone(string, string, bool)           {}
 func (Nop) Recap(map[string]*Stats)                  {}
 
 // Multi sends every event to each of its callbacks in turn: the stdout
@@ -58,9 +60,9 @@ func (m Multi) Display(msg string) {
 	}
 }
 
-func (m Multi) Play(name string) {
+func (m Multi) Play(p PlayStart) {
 	for _, c := range m {
-		c.Play(name)
+		c.Play(p)
 	}
 }
 
@@ -97,6 +99,18 @@ func (m Multi) Retry(host, task string, left int) {
 func (m Multi) Result(r HostResult) {
 	for _, c := range m {
 		c.Result(r)
+	}
+}
+
+func (m Multi) AsyncPoll(host, jid string) {
+	for _, c := range m {
+		c.AsyncPoll(host, jid)
+	}
+}
+
+func (m Multi) AsyncDone(host, jid string, failed bool) {
+	for _, c := range m {
+		c.AsyncDone(host, jid, failed)
 	}
 }
 

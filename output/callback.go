@@ -12,14 +12,25 @@ type Callback interface {
 	// Display prints msg as it is, as Ansible's display.display does.
 	Display(msg string)
 
-	Play(name string)
+	Play(p PlayStart)
 	NoHostsMatched()
 	NoMoreHosts()
 	Task(t TaskStart)
 	Included(file string, hosts []string, item *string, noLog bool)
 	Retry(host, task string, left int)
 	Result(r HostResult)
+	// AsyncPoll reports an async job still running when its task checked
+	// on it; AsyncDone, the job's end, before the task's result.
+	AsyncPoll(host, jid string)
+	AsyncDone(host, jid string, failed bool)
 	Recap(stats map[string]*Stats)
+}
+
+// PlayStart is a play (or, with serial, one batch of it) about to run.
+type PlayStart struct {
+	ID   any    // the same for each batch of one play
+	Name string // the banner's name
+	Path string // the play's file:line
 }
 
 // TaskStart is a task about to run on the play's hosts.

@@ -41,8 +41,18 @@ type HostResult struct {
 	Looped bool
 	// Diff is the --diff text printed before the result line.
 	Diff string
+	// Quiet keeps an ok result's JSON off the screen at any verbosity
+	// (Ansible's _ansible_verbose_override, which the setup and
+	// gather_facts actions set so that -v does not print every fact).
+	Quiet bool
 	// NoLog censors the line: see Censor.
 	NoLog bool
+	// TaskID is the TaskStart.ID of the task the result belongs to.
+	TaskID any
+	// Include marks an include_tasks or include_role task's own result,
+	// which only callbacks that record every result (json) show: the
+	// screen announces an include with its "included:" line instead.
+	Include bool
 }
 
 // Stats are one host's PLAY RECAP counters.
@@ -69,6 +79,7 @@ const (
 	colorGreen     = "0;32"
 	colorYellow    = "0;33"
 	colorCyan      = "0;36"
+	colorDarkGray  = "1;30"
 	colorRed       = "0;31"
 	colorBrightRed = "1;31"
 	colorPurple    = "1;35"
@@ -137,7 +148,7 @@ func (d *Default) Display(msg string) {
 }
 
 // Play starts a play.
-func (d *Default) Play(name string) { d.banner("PLAY [" + name + "]") }
+func (d *Default) Play(p PlayStart) { d.banner("PLAY [" + p.Name + "]") }
 
 // NoHostsMatched follows a play banner whose pattern matched nothing.
 func (d *Default) NoHostsMatched() { d.line(d.out, colorCyan, "skipping: no hosts matched") }
@@ -169,7 +180,24 @@ func (d *Default) Included(file string, hosts []string, item *string, noLog bool
 }
 
 // Result prints one host result, censored when it is no_log.
+// AsyncPoll is default.py's v2_runner_on_async_poll.
+func (d *Default) AsyncPoll(host, jid string) {
+	d.line(d.out, colorDarkGray, fmt.Sprintf("ASYNC POLL on %s: jid=%s started=1 finished=0", host, jid))
+}
+
+// AsyncDone is v2_runner_on_async_ok and v2_runner_on_async_failed.
+func (d *Default) AsyncDone(host, jid string, failed bool) {
+	word := "OK"
+	if failed {
+		word = "FAILED"
+	}
+	d.line(d.out, colorDarkGray, fmt.Sprintf("ASYNC %s on %s: jid=%s", word, host, jid))
+}
+
 func (d *Default) Result(r HostResult) {
+	if r.Include {
+		return
+	}
 	censor := Censor{NoLog: r.NoLog}
 	shown := cleanResult(censor.Result(r.Result), d.verbosity)
 	_, perItem := shown["results"]
@@ -195,7 +223,7 @@ func (d *Default) Result(r HostResult) {
 		return
 	}
 	withJSON := func(prefix string, indent int) string {
-		if !verbose && d.verbosity == 0 {
+		if r.Quiet || !verbose && d.verbosity == 0 {
 			return prefix
 		}
 		if verbose || d.verbosity > 2 {

@@ -90,11 +90,11 @@ func (e *Events) Warning(msg string) { e.emit(EventLine{Event: "warning", Messag
 
 func (e *Events) Deprecation(msg string) { e.emit(EventLine{Event: "deprecation", Message: msg}) }
 
-func (e *Events) Play(name string) {
+func (e *Events) Play(p PlayStart) {
 	e.mu.Lock()
-	e.play, e.task = name, ""
+	e.play, e.task = p.Name, ""
 	e.mu.Unlock()
-	e.emit(EventLine{Event: "play_start", Play: name})
+	e.emit(EventLine{Event: "play_start", Play: p.Name})
 }
 
 func (e *Events) Task(t TaskStart) {
@@ -117,6 +117,9 @@ func (e *Events) Included(file string, hosts []string, item *string, noLog bool)
 
 // Result is a host's result: one per loop item, and the task's own.
 func (e *Events) Result(r HostResult) {
+	if r.Include {
+		return // the include event stands for it
+	}
 	censor := Censor{NoLog: r.NoLog}
 	var item *string
 	if r.Item != nil {

@@ -66,7 +66,7 @@ func TestEvents(t *testing.T) {
 	var buf bytes.Buffer
 	e := NewEvents(&buf, func() time.Time { return time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC) })
 	item := "secret-item"
-	e.Play("web")
+	e.Play(PlayStart{Name: "web"})
 	e.Task(TaskStart{Name: "write", Path: "/p/site.yml:3"})
 	e.Result(HostResult{Host: "h1", Status: Changed, Result: map[string]any{"changed": true, "dest": "/etc/x", "_ansible_no_log": false}})
 	e.Result(HostResult{Host: "h1", Status: OK, Item: &item, NoLog: true, Result: map[string]any{"password": "hunter2", "changed": false}})

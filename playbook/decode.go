@@ -364,10 +364,10 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.AnyErrorsFatal = d.boolPtr(val)
 		case k == "throttle":
 			t.Throttle = d.value(val)
-		case k == "async" || k == "poll":
-			if v := d.value(val); v != nil && v != 0 {
-				d.fail(key, "async tasks are not supported by gansible")
-			}
+		case k == "async":
+			t.Async = d.value(val)
+		case k == "poll":
+			t.Poll = d.value(val)
 		case taskKeywords[k]:
 			// accepted and without effect here: collections, module_defaults, debugger...
 		default:
@@ -514,6 +514,9 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 		d.fail(val, "the arguments of %s must be a mapping or a k=v string, got a list", t.Action)
 	default:
 		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
+	}
+	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] {
+		d.fail(key, "%s", extraParamsMessage(t.Action))
 	}
 }
 

@@ -133,6 +133,11 @@ type Task struct {
 	Connection        string
 	AnyErrorsFatal    *bool
 	Throttle          any
+	// Async is the async keyword (seconds a module may run, as a
+	// background job), Poll the poll keyword (seconds between checks; 0
+	// does not wait). Both may be templated; nil when not given.
+	Async any
+	Poll  any
 }
 
 // IsBlock reports whether t is a block rather than a task.

@@ -30,7 +30,7 @@ var controllerActions = map[string]bool{
 	"debug": true, "set_fact": true, "fail": true, "assert": true, "meta": true,
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
-	"add_host": true, "group_by": true,
+	"add_host": true, "group_by": true, "async_status": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -59,6 +59,9 @@ func (r *run) runAction(ctx context.Context, h *hostState, t *playbook.Task, var
 }
 
 func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, tr taskRun) *taskResult {
+	if res := r.checkAsync(t, vars); res != nil {
+		return res
+	}
 	switch t.Action {
 	case "debug":
 		return r.actionDebug(t, vars)
@@ -93,6 +96,8 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionAddHost(args)
 	case "group_by":
 		return r.actionGroupBy(h, args)
+	case "async_status", "ansible.builtin.async_status", "ansible.legacy.async_status":
+		return r.actionAsyncStatus(h, t, args)
 	}
 	return r.runModule(ctx, h, t, vars, args, tr)
 }
@@ -465,7 +470,14 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 			return r.renderTemplateFile(t, vars, path, args, syn)
 		},
 	}
-	res, err := m.Run(mc, modules.Args(args))
+	var res *modules.Result
+	if seconds, poll, _ := r.asyncSettings(t, vars); seconds > 0 {
+		res, err = r.runAsync(ctx, h, mc, vars, seconds, poll, func(jc *modules.Context) (*modules.Result, error) {
+			return m.Run(jc, modules.Args(args))
+		})
+	} else {
+		res, err = m.Run(mc, modules.Args(args))
+	}
 	if err != nil {
 		return r.failure(t, err)
 	}
@@ -612,10 +624,23 @@ func (c envConn) Run(ctx context.Context, cmd string, stdin io.Reader, b *connec
 	return c.Conn.Run(ctx, c.prefix+cmd, stdin, b)
 }
 
+// diffText is the --diff text of a task's result. As Ansible's
+// v2_on_file_diff, only a changed result shows its diff; a loop's items
+// show theirs, each before its item's line, and the loop's own result
+// none.
 func diffText(res *taskResult) string {
-	diffs, _ := res.result["diff"].([]any)
-	if _, ok := value.MapOf(res.result["diff"]); ok {
-		diffs = []any{res.result["diff"]}
+	if changed, _ := res.result["changed"].(bool); res.looped || !changed {
+		return ""
+	}
+	return resultDiff(res.result)
+}
+
+// resultDiff renders the diff entries of one module result: a list, or
+// the one dict a module such as replace registers.
+func resultDiff(result map[string]any) string {
+	diffs, _ := result["diff"].([]any)
+	if _, ok := value.MapOf(result["diff"]); ok {
+		diffs = []any{result["diff"]}
 	}
 	var b strings.Builder
 	for _, d := range diffs {

@@ -17,9 +17,13 @@ import (
 
 // includeTarget is what include_tasks or include_role resolved to on one host.
 type includeTarget struct {
-	key  string // groups hosts that include the same thing
-	file string
-	role string
+	key string // groups hosts that include the same thing
+	// result is the include task's own result, as ansible-core's
+	// TaskExecutor makes it: the file as templated and the other
+	// arguments (include_tasks), or the arguments (include_role).
+	result map[string]any
+	file   string
+	role   string
 	// from holds include_role's tasks_from, vars_from, defaults_from and
 	// handlers_from.
 	from   map[string]any
@@ -53,8 +57,12 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		list, res := r.evalInclude(h, t)
 		if res != nil {
 			r.account(h, t, res, taskRun{})
-			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, NoLog: r.noLog(h, t), TaskID: t})
 			continue
+		}
+		if t.Loop == nil && len(list) == 1 {
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: output.OK, Include: true,
+				Result: list[0].result, NoLog: r.noLog(h, t), TaskID: t})
 		}
 		for _, it := range list {
 			g := byKey[it.key]
@@ -144,7 +152,7 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 		for _, h := range g.hosts {
 			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "reason": err.Error()}}
 			r.account(h, t, res, taskRun{})
-			r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, NoLog: r.noLog(h, t)})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, NoLog: r.noLog(h, t), TaskID: t})
 		}
 		return false
 	}
@@ -254,6 +262,13 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 			params[k] = v
 		}
 		target := includeTarget{params: params}
+		includeArgs := map[string]any{}
+		for k, v := range args {
+			if k != "_raw_params" && (k != "file" || t.Action == "include_role") {
+				includeArgs[k] = v
+			}
+		}
+		target.result = map[string]any{"changed": false, "include_args": includeArgs}
 		if t.Action == "include_role" {
 			target.role = fmt.Sprint(args["name"])
 			target.from = map[string]any{}
@@ -282,6 +297,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 				}
 			}
 			target.file = r.resolveInclude(t, file)
+			target.result["include"] = file
 		}
 		target.key = target.file + "\x00" + target.role + "\x00" + canonicalArgs(target.from)
 		if looped {
@@ -339,7 +355,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		vars := r.taskScope(h, t, nil)
 		ok, err := r.conditionsHold(h, t, vars)
 		if err == nil && !ok {
-			r.opts.Out.Result(output.HostResult{Host: h.name, Status: output.Skipped, NoLog: r.noLog(h, t), Result: map[string]any{
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: output.Skipped, NoLog: r.noLog(h, t), TaskID: t, Result: map[string]any{
 				"msg": action, "skipped": true, "skip_reason": action + " conditional evaluated to False" + reason,
 			}})
 		}

@@ -379,8 +379,12 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		}
 		l := label
 		debug := t.Action == "debug"
-		emit(output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
-			Verbose: debug, Debug: debug, NoLog: r.noLogIn(t, vars)})
+		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
+			Verbose: debug, Debug: debug, NoLog: r.noLogIn(t, vars)}
+		if r.diffMode(t) {
+			item.Diff = diffText(res)
+		}
+		emit(item)
 	}
 	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed"}
 	switch {

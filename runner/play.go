@@ -90,12 +90,12 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	}
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
-		r.opts.Out.Play(name)
+		r.opts.Out.Play(r.playStart(play, name))
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
 	hosts = orderHosts(hosts, play.Order)
 	if len(hosts) == 0 {
-		r.opts.Out.Play(name)
+		r.opts.Out.Play(r.playStart(play, name))
 		r.opts.Out.NoHostsMatched()
 		return false, nil
 	}
@@ -110,7 +110,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	}
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
-	r.opts.Out.Play(name)
+	r.opts.Out.Play(r.playStart(play, name))
 	if err := r.loadVarsFiles(play, hosts); err != nil {
 		return false, err
 	}
@@ -124,7 +124,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if i > 0 {
 			// Ansible starts the play anew, banner and all, for each
 			// batch.
-			r.opts.Out.Play(name)
+			r.opts.Out.Play(r.playStart(play, name))
 		}
 		r.batch = batch
 		r.endBatch = false

@@ -54,6 +54,9 @@ type Options struct {
 	// ForceHandlers runs notified handlers on hosts that failed, as
 	// --force-handlers or force_handlers in ansible.cfg.
 	ForceHandlers bool
+	// PollInterval is the poll of an async task that gives none
+	// (poll_interval in ansible.cfg, 15 by default).
+	PollInterval int
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user
@@ -121,6 +124,9 @@ type run struct {
 
 	// roundTrips counts the commands sent per host and task.
 	roundTrips connection.RoundTrips
+
+	// async holds the async jobs (see async.go).
+	async asyncJobs
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run
@@ -200,6 +206,7 @@ playbooks:
 			delete(played, name)
 		}
 	}
+	r.waitAsync(ctx)
 	opts.Out.Recap(played)
 	if runErr != nil {
 		return runErr

@@ -93,11 +93,21 @@ func (r *run) resolveAction(h *hostState, t *playbook.Task) (*playbook.Task, err
 
 // taskStart is the event of t starting, under its banner title.
 func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
-	path := t.Pos.File
+	return output.TaskStart{ID: t, Name: title, Handler: handler, Path: absPos(t.Pos)}
+}
+
+func (r *run) playStart(p *playbook.Play, name string) output.PlayStart {
+	return output.PlayStart{ID: p, Name: name, Path: absPos(p.Pos)}
+}
+
+// absPos is a position as Ansible's get_path() gives it: the absolute
+// file and the line.
+func absPos(pos playbook.Pos) string {
+	path := pos.File
 	if abs, err := filepath.Abs(path); err == nil && path != "" {
 		path = abs
 	}
-	return output.TaskStart{ID: t, Name: title, Handler: handler, Path: fmt.Sprintf("%s:%d", path, t.Pos.Line)}
+	return fmt.Sprintf("%s:%d", path, pos.Line)
 }
 
 func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
@@ -156,6 +166,7 @@ func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr t
 // lines, so that the caller controls output order.
 func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) (func(), *taskResult) {
 	var lines []output.HostResult
+	id := t // the TaskStart.ID, before a templated action is resolved
 	if t.ActionTemplate != "" {
 		resolved, err := r.resolveAction(h, t)
 		if err != nil {
@@ -163,13 +174,13 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 			res.ignored = r.ignoreErrors(t, r.taskScope(h, t, nil))
 			r.account(h, t, res, tr)
 			return func() {
-				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored, NoLog: r.noLog(h, t)})
+				r.opts.Out.Result(output.HostResult{Host: h.name, Status: res.status, Result: res.result, Ignored: res.ignored, NoLog: r.noLog(h, t), TaskID: id})
 			}, res
 		}
 		t = resolved
 	}
 	res := r.execOnHost(ctx, h, t, tr, func(hr output.HostResult) {
-		hr.Action = t.Action
+		hr.Action, hr.TaskID = t.Action, id
 		lines = append(lines, hr)
 	})
 	r.account(h, t, res, tr)
@@ -182,6 +193,10 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	// verbosity (Ansible's _ansible_verbose_always).
 	final.Verbose = final.Debug && !res.looped ||
 		t.Action == "assert" && !res.looped && res.status == output.OK && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
+	switch strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy.") {
+	case "setup", "gather_facts":
+		final.Quiet = true
+	}
 	if r.diffMode(t) {
 		// Ansible shows a file's diff before the result line.
 		final.Diff = diffText(res)

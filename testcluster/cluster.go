@@ -35,7 +35,20 @@ type Options struct {
 	// StandinDir is where the stand-in packages and their signing key live
 	// (see BuildStandins); the hosts trust that key. Default StateDir/standins.
 	StandinDir string
+	// Flavours give hosts another look than FlavourCentOS, by host name.
+	Flavours map[string]string
 }
+
+// Flavours of host: what the hosts' release files and tools say they are.
+const (
+	// FlavourCentOS is the default: CentOS 8 release files, rpm and dnf
+	// set up as on RHEL, the machine's Debian release files hidden.
+	FlavourCentOS = "centos"
+	// FlavourDebian leaves the machine's own Debian release files, apt
+	// and dpkg as they are, with no CentOS files. The init stand-ins and
+	// the user are those of every host.
+	FlavourDebian = "debian"
+)
 
 // Host is one host of a running cluster.
 type Host struct {
@@ -43,6 +56,8 @@ type Host struct {
 	Addr string `json:"addr"`
 	// PID is the host's init as the machine sees it; 0 once stopped.
 	PID int `json:"pid,omitempty"`
+	// Flavour is the host's look (FlavourCentOS when empty).
+	Flavour string `json:"flavour,omitempty"`
 }
 
 // Cluster is a set of running test hosts.
@@ -79,6 +94,14 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		}
 		seen[h] = true
 	}
+	for h, f := range o.Flavours {
+		if !seen[h] {
+			return nil, fmt.Errorf("flavour for %q, which is not a host of the cluster", h)
+		}
+		if f != FlavourCentOS && f != FlavourDebian {
+			return nil, fmt.Errorf("host %s: flavour %q: want %s or %s", h, f, FlavourCentOS, FlavourDebian)
+		}
+	}
 	if o.StateDir == "" {
 		return nil, errors.New("no state dir")
 	}
@@ -113,7 +136,10 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		exited:     map[string]chan struct{}{},
 	}
 	for _, name := range o.Hosts {
-		h := &Host{Name: name}
+		h := &Host{Name: name, Flavour: o.Flavours[name]}
+		if h.Flavour == FlavourCentOS {
+			h.Flavour = ""
+		}
 		c.hosts = append(c.hosts, h)
 		c.byName[name] = h
 	}
@@ -155,9 +181,15 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if err := mountTmpfs(c.fsDir()); err != nil {
 		return c, err
 	}
-	common := filepath.Join(c.fsDir(), "common")
-	if err := buildCommonLayer(ctx, common, u, clientKey, rpmKey, o.Python); err != nil {
-		return c, fmt.Errorf("common layer: %w", err)
+	built := map[string]bool{}
+	for _, h := range c.hosts {
+		if built[h.Flavour] {
+			continue
+		}
+		built[h.Flavour] = true
+		if err := buildCommonLayer(ctx, c.commonDir(h), u, clientKey, rpmKey, o.Python, h.Flavour); err != nil {
+			return c, fmt.Errorf("common layer: %w", err)
+		}
 	}
 
 	unlock, err := lockAllocation(ctx)
@@ -177,7 +209,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		}
 	}
 	for _, h := range c.hosts {
-		if err := c.prepareHost(h, common, hostKeys[h.Name]); err != nil {
+		if err := c.prepareHost(h, c.commonDir(h), hostKeys[h.Name]); err != nil {
 			return c, fmt.Errorf("host %s: %w", h.Name, err)
 		}
 	}
@@ -389,6 +421,10 @@ func (c *Cluster) Addr(host string) string {
 	return ""
 }
 
+// UserIDs returns the uid and gid of User on the hosts: the first ids
+// from 2000 on that the machine does not use.
+func (c *Cluster) UserIDs() (uid, gid int) { return c.user.uid, c.user.gid }
+
 // Python reports whether the hosts show the machine's Python.
 func (c *Cluster) Python() bool { return c.python }
 
@@ -420,7 +456,15 @@ func (c *Cluster) Root(host string) string { return filepath.Join(c.hostDir(host
 // host since it started.
 func (c *Cluster) Upper(host string) string { return filepath.Join(c.hostDir(host), "upper") }
 
-func (c *Cluster) fsDir() string              { return filepath.Join(c.stateDir, "fs") }
+func (c *Cluster) fsDir() string { return filepath.Join(c.stateDir, "fs") }
+
+// commonDir is the layer the hosts of h's flavour share.
+func (c *Cluster) commonDir(h *Host) string {
+	if h.Flavour == "" {
+		return filepath.Join(c.fsDir(), "common")
+	}
+	return filepath.Join(c.fsDir(), "common-"+h.Flavour)
+}
 func (c *Cluster) hostDir(host string) string { return filepath.Join(c.fsDir(), "hosts", host) }
 func (c *Cluster) logDir() string             { return filepath.Join(c.stateDir, "logs") }
 

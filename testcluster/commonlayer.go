@@ -20,11 +20,14 @@ type user struct {
 	uid, gid int
 }
 
-// buildCommonLayer fills dir with what every host of the cluster shares.
-func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool) error {
+// buildCommonLayer fills dir with what every host of the cluster of one
+// flavour ("" for FlavourCentOS) shares.
+func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair, rpmKey string, python bool, flavour string) error {
 	l := &layer{dir: dir}
 	addUser(l, u, clientKey)
-	looksLikeCentOS(l)
+	if flavour == "" {
+		looksLikeCentOS(l)
+	}
 	initStandins(l)
 	hideDebianServiceTools(l)
 

@@ -41,10 +41,11 @@ const MaxContent = 64 << 10
 // Directories merely copied up because something inside changed are left
 // out.
 func (c *Cluster) Snapshot(host string) (map[string]FileInfo, error) {
-	if _, ok := c.byName[host]; !ok {
+	h, ok := c.byName[host]
+	if !ok {
 		return nil, fmt.Errorf("no host %q in the cluster", host)
 	}
-	lowers := []string{filepath.Join(c.hostDir(host), "layer"), filepath.Join(c.fsDir(), "common"), "/"}
+	lowers := []string{filepath.Join(c.hostDir(host), "layer"), c.commonDir(h), "/"}
 	return snapshotUpper(c.Upper(host), lowers)
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -95,8 +96,6 @@ func adhocCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (cod
 
 func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch {
-	case f.background != 0:
-		return runner.OptionsError(errors.New("background tasks (-B) are not supported by gansible yet"))
 	case f.tree != "":
 		return runner.OptionsError(errors.New("the tree callback (-t) is not supported by gansible yet"))
 	case f.taskTimeout != 0:
@@ -170,7 +169,7 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 	if f.playbookDir != "" {
 		loader.RolesPath = append([]string{f.playbookDir + "/roles"}, loader.RolesPath...)
 	}
-	play, err := loader.LoadPlay(adhocFile, adhocPlay(pattern, f.module, f.args))
+	play, err := loader.LoadPlay(adhocFile, adhocPlay(pattern, f.module, f.args, f.background, f.poll))
 	if err != nil {
 		return runner.ParserError(err)
 	}
@@ -189,7 +188,7 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 // adhocPlay is the play Ansible's ad-hoc command builds: the pattern's
 // hosts, no fact gathering, and one task whose arguments are a JSON
 // object if -a is one, else k=v words (free-form for command modules).
-func adhocPlay(pattern, module, args string) *yaml.Node {
+func adhocPlay(pattern, module, args string, background, poll int) *yaml.Node {
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	mapping := func(kv ...*yaml.Node) *yaml.Node {
 		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: kv}
@@ -205,6 +204,11 @@ func adhocPlay(pattern, module, args string) *yaml.Node {
 		}
 	}
 	task := mapping(str(module), argsNode)
+	if background > 0 {
+		// -B and -P: the task's async and poll.
+		num := func(n int) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)} }
+		task.Content = append(task.Content, str("async"), num(background), str("poll"), num(poll))
+	}
 	return mapping(
 		str("name"), str("Ansible Ad-Hoc"),
 		str("hosts"), str(pattern),

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,6 +73,8 @@ var adhocCases = []adhocCase{
 	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}, false},
 	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}, false},
 	{"playbook-profile-tasks", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_CALLBACKS_ENABLED=ansible.posix.timer, profile_tasks", "PROFILE_TASKS_SORT_ORDER=none"}, true},
+	{"playbook-json", []string{"-i", "hosts", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=json"}, false},
+	{"playbook-json-check", []string{"-i", "hosts", "-l", "w1", "--check", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.json"}, false},
 	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 }
 
@@ -158,6 +161,9 @@ var (
 )
 
 func (c adhocCase) transcript(dir string, code int, stdout, stderr []byte) []byte {
+	if slices.ContainsFunc(c.env, func(kv string) bool { return strings.HasSuffix(kv, "_CALLBACK=json") || strings.HasSuffix(kv, ".json") }) {
+		stdout = normalizeJSONDoc(stdout)
+	}
 	if c.timings {
 		stdout = profileLine.ReplaceAll(stdout, []byte("@PROFILE_TASKS_TIME@"))
 		stdout = profileSeconds.ReplaceAll(stdout, []byte(" @SECONDS@"))
@@ -200,6 +206,33 @@ func TestAdhocLiveAnsible(t *testing.T) {
 			checkLive(t, "ansible "+strings.Join(c.args, " "),
 				func(t *testing.T) []byte { return runOurAdhoc(t, c) },
 				func(t *testing.T) []byte { return runAnsibleAdhoc(t, c) }, nil)
+		})
+	}
+}
+
+// TestAdhocBackground: -B and -P make the task async, as Ansible's ad-hoc
+// command does: -P 0 reports the started job, -P 1 waits for it.
+func TestAdhocBackground(t *testing.T) {
+	for _, tc := range []struct {
+		poll string
+		want []string
+	}{
+		{"0", []string{`"finished": 0,`, `"started": 1`, `"ansible_job_id": "j`}},
+		{"1", []string{`"finished": 1,`, `"stdout": "bg",`, `"ansible_job_id": "j`}},
+	} {
+		t.Run("poll "+tc.poll, func(t *testing.T) {
+			t.Chdir(copyCase(t))
+			t.Setenv("ANSIBLE_NOCOLOR", "1")
+			var stdout, stderr bytes.Buffer
+			code := adhocCommand([]string{"w1", "-i", "hosts", "-B", "10", "-P", tc.poll, "-a", "echo bg"}, strings.NewReader(""), &stdout, &stderr)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %s:\n%s", w, stdout.String())
+				}
+			}
 		})
 	}
 }

@@ -24,13 +24,16 @@ var stdoutCallbacks = map[string]func(stdout, stderr io.Writer, color bool, verb
 	"oneline": func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
 		return output.NewMinimal(stdout, stderr, color, verbosity, true)
 	},
+	"json": func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
+		return output.NewJSONCallback(stdout, stderr, color, verbosity, time.Now)
+	},
 }
 
 // otherCallbacks are callback plugins that Ansible 2.14 with its
 // collections resolves (a short name is routed to its collection) and
 // gansible does not have yet.
 var otherCallbacks = map[string]bool{
-	"json": true, "jsonl": true, "yaml": true, "debug": true, "dense": true, "unixy": true,
+	"jsonl": true, "yaml": true, "debug": true, "dense": true, "unixy": true,
 	"counter_enabled": true, "skippy": true, "actionable": true, "selective": true, "null": true,
 	"full_skip": true, "stderr": true, "diy": true, "timer": true, "profile_tasks": true,
 	"profile_roles": true, "junit": true, "tree": true, "log_plays": true, "cgroup_perf_recap": true,
@@ -57,7 +60,7 @@ func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool
 	newOut, ok := stdoutCallbacks[name]
 	switch {
 	case !ok && otherCallbacks[name]:
-		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the stdout callback plugin '%s' is not supported by gansible yet (default, minimal and oneline are)", cfg.StdoutCallback)}
+		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the stdout callback plugin '%s' is not supported by gansible yet (default, minimal, oneline and json are)", cfg.StdoutCallback)}
 	case !ok:
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid callback for stdout specified: %s", cfg.StdoutCallback)}
 	}

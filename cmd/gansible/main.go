@@ -381,6 +381,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
 		ForceHandlers:    f.forceHandlers || cfg.ForceHandlers,
+		PollInterval:     cfg.PollInterval,
 		RetryFiles:       cfg.RetryFiles,
 		RetrySavePath:    cfg.RetrySavePath,
 		Connection:       f.connection,

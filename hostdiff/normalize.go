@@ -1,0 +1,135 @@
+package hostdiff
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gansible/gansible/testcluster"
+)
+
+// backupRE matches the suffix Ansible's backup=yes gives a file's copy:
+// ".PID.YYYY-MM-DD@HH:MM:SS~".
+var backupRE = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
+
+// tmpRE matches the remote and local temp files of both tools, which
+// name a run's random dirs (a diff's "+++ after: /root/.ansible/tmp/...").
+var tmpRE = regexp.MustCompile(`(?:/[^\s"'/]+)*/(?:\.ansible|\.gansible|ansible-tmp-|gansible-tmp-|ansible-local-|ansible-moduletmp-)[^\s"']*`)
+
+// A normalizer replaces what differs between any two runs of a case
+// (addresses, state dirs, temp paths, backup times) by placeholders.
+type normalizer struct {
+	r *strings.Replacer
+	// uid and gid of the cluster's user, which depend on the ids the
+	// machine uses; they appear as userID.
+	uid, gid int
+}
+
+// userID is how the cluster user's uid and gid are recorded: the ids
+// testcluster gives it on a machine where 2000 is free.
+const userID = 2000
+
+// newNormalizer replaces each pair's old by its new, longest first as
+// strings.Replacer does for a shared prefix at one position.
+func newNormalizer(pairs ...string) normalizer {
+	return normalizer{r: strings.NewReplacer(pairs...), uid: userID, gid: userID}
+}
+
+// id maps the cluster user's uid or gid (as field names a uid or a gid)
+// to userID.
+func (n normalizer) id(field string, v int) int {
+	if field == "uid" && v == n.uid || field == "gid" && v == n.gid {
+		return userID
+	}
+	return v
+}
+
+func (n normalizer) text(s string) string {
+	s = n.r.Replace(s)
+	s = tmpRE.ReplaceAllString(s, "@TMP@")
+	return backupRE.ReplaceAllString(s, ".@BACKUP@~")
+}
+
+// value normalizes the strings inside a decoded JSON value, and the
+// cluster user's ids in fields named uid and gid.
+func (n normalizer) value(v any) any {
+	return n.field("", v)
+}
+
+func (n normalizer) field(name string, v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil && (name == "uid" || name == "gid") {
+			return json.Number(strconv.Itoa(n.id(name, int(i))))
+		}
+		return v
+	case string:
+		return n.text(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = n.value(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = n.field(k, e)
+		}
+		return out
+	}
+	return v
+}
+
+// snapshot normalizes the paths and the texts of a host's changes, and
+// leaves out what only one tool leaves behind whatever the playbook does.
+//
+// Paths that normalize alike (two backups of one file) are told apart
+// by a suffix " #2", " #3"... in the order of their content, since their
+// real names differ by process id and time.
+func (n normalizer) snapshot(s map[string]testcluster.FileInfo) map[string]testcluster.FileInfo {
+	byPath := map[string][]testcluster.FileInfo{}
+	for p, fi := range s {
+		if toolNoise(p) {
+			continue
+		}
+		np := n.text(p)
+		fi.Path = np
+		fi.UID, fi.GID = n.id("uid", fi.UID), n.id("gid", fi.GID)
+		if fi.Type == "symlink" || fi.Content != "" {
+			fi.Content = n.text(fi.Content)
+		}
+		byPath[np] = append(byPath[np], fi)
+	}
+	out := map[string]testcluster.FileInfo{}
+	for p, fis := range byPath {
+		slices.SortFunc(fis, func(a, b testcluster.FileInfo) int {
+			return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.SHA256, b.SHA256), cmp.Compare(a.Content, b.Content),
+				cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.UID, b.UID), cmp.Compare(a.GID, b.GID))
+		})
+		for i, fi := range fis {
+			if i > 0 {
+				fi.Path = fmt.Sprintf("%s #%d", p, i+1)
+			}
+			out[fi.Path] = fi
+		}
+	}
+	return out
+}
+
+// toolNoise reports a path only the Python side (or only gansible) leaves
+// on a host, beyond testcluster.IsNoise: the login's home dirs that sshd
+// and sudo touch, and the rpm database in the login's home that
+// ansible-core's fact gathering opens on a host whose rpm has no system
+// database path (the Debian flavour).
+func toolNoise(p string) bool {
+	switch p {
+	case "/home/ansible", "/root", "/var/tmp":
+		return true
+	}
+	return p == "/home/ansible/.rpmdb" || strings.HasPrefix(p, "/home/ansible/.rpmdb/")
+}
