@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -366,8 +367,17 @@ func parseFoundEntry(p string, r *bufio.Reader) (*foundEntry, error) {
 // each subdirectory in turn. visit gets each entry and its depth below
 // the path; it returns false to stop descending into the directory's
 // subdirectories, as the module's depth check does. It returns how many
-// entries it listed (the module's examined).
-func (fp *foundPath) walk(follow bool, visit func(e *foundEntry, depth int) bool) int {
+// entries it listed (the module's examined) and, when it reached a
+// directory find could not read, Python's error: os.walk's onerror
+// stops the module's walk of the path there, keeping what it found.
+func (fp *foundPath) walk(follow bool, visit func(e *foundEntry, depth int) bool) (int, string) {
+	unreadable := map[string]bool{}
+	for _, e := range fp.errs {
+		if m := findDenied.FindStringSubmatch(e); m != nil {
+			unreadable[strings.TrimPrefix(strings.TrimPrefix(m[1], fp.findRoot()), "/")] = true
+		}
+	}
+	var walkErr string
 	children := map[string][]*foundEntry{}
 	for _, e := range fp.entries {
 		rel := strings.TrimPrefix(strings.TrimPrefix(e.Path, fp.findRoot()), "/")
@@ -381,6 +391,17 @@ func (fp *foundPath) walk(follow bool, visit func(e *foundEntry, depth int) bool
 	looked := 0
 	var walkDir func(rel string, depth int)
 	walkDir = func(rel string, depth int) {
+		if walkErr != "" {
+			return
+		}
+		if unreadable[rel] {
+			p := fp.path
+			if rel != "" {
+				p = strings.TrimSuffix(fp.path, "/") + "/" + rel
+			}
+			walkErr = fmt.Sprintf("[Errno 13] Permission denied: '%s'", p)
+			return
+		}
 		entries := children[rel]
 		looked += len(entries)
 		var files, dirs []*foundEntry
@@ -407,8 +428,11 @@ func (fp *foundPath) walk(follow bool, visit func(e *foundEntry, depth int) bool
 		}
 	}
 	walkDir("", 0)
-	return looked
+	return looked, walkErr
 }
+
+// findDenied is find's message for a directory it cannot read.
+var findDenied = regexp.MustCompile(`^find: ['‘](.*)['’]: Permission denied$`)
 
 // findRoot is the path as find printed it.
 func (fp *foundPath) findRoot() string {
@@ -443,7 +467,7 @@ func runFind(c *Context, args Args) (*Result, error) {
 			skipped.Set(fp.path, fmt.Sprintf("'%s' is not a directory", fp.path))
 			continue
 		}
-		examined += fp.walk(q.follow, func(e *foundEntry, depth int) bool {
+		looked, walkErr := fp.walk(q.follow, func(e *foundEntry, depth int) bool {
 			if q.depth > 0 && depth > q.depth {
 				return false
 			}
@@ -475,7 +499,11 @@ func runFind(c *Context, args Args) (*Result, error) {
 			}
 			return true
 		})
-		if len(fp.errs) > 0 {
+		examined += looked
+		switch {
+		case walkErr != "":
+			skipped.Set(fp.path, walkErr)
+		case len(fp.errs) > 0:
 			skipped.Set(fp.path, strings.Join(fp.errs, "\n"))
 		}
 	}

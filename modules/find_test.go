@@ -66,7 +66,7 @@ func TestFindWalkOrder(t *testing.T) {
 		fp.entries = append(fp.entries, &foundEntry{remoteFile: remoteFile{Path: e.p, Exists: true}, isDir: e.dir})
 	}
 	var order []string
-	n := fp.walk(false, func(e *foundEntry, _ int) bool { order = append(order, e.rel); return true })
+	n, _ := fp.walk(false, func(e *foundEntry, _ int) bool { order = append(order, e.rel); return true })
 	want := []string{"f1", "d1", "d2", "d1/x", "d2/y"}
 	if !equalStrings(order, want) || n != 5 {
 		t.Errorf("walk order %q (%d), want %q", order, n, want)
