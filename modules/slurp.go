@@ -26,7 +26,15 @@ func slurpScript(src string) string {
 	q := shell.Quote(src)
 	return `p=` + q + `
 if [ -d "$p" ]; then echo @isdir
-elif [ ! -e "$p" ]; then echo @absent
+elif [ ! -e "$p" ]; then
+	# open() fails with ENOTDIR when a leading component is no directory.
+	d=$p r=@absent
+	while case $d in */*) true ;; *) false ;; esac; do
+		d=${d%/*}
+		[ -n "$d" ] || break
+		if [ -e "$d" ]; then [ -d "$d" ] || r=@notdir; break; fi
+	done
+	echo $r
 elif [ ! -r "$p" ]; then echo @unreadable
 else echo @content && exec cat -- "$p"; fi`
 }
@@ -48,6 +56,8 @@ func slurp(c *Context, src string) ([]byte, error) {
 		return nil, failf("source is a directory and must be a file: %s", src)
 	case "@absent":
 		return nil, failf("file not found: %s", src)
+	case "@notdir":
+		return nil, failf("unable to slurp file: [Errno 20] Not a directory: '%s'", src)
 	case "@unreadable":
 		return nil, failf("file is not readable: %s", src)
 	}

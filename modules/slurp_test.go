@@ -19,6 +19,7 @@ func TestSlurp(t *testing.T) {
 		{dir + "/empty", "", ""},
 		{dir + "/nope", "", "file not found: " + dir + "/nope"},
 		{dir, "", "source is a directory and must be a file: " + dir},
+		{dir + "/f/x", "", "unable to slurp file: [Errno 20] Not a directory: '" + dir + "/f/x'"},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.src), func(t *testing.T) {
