@@ -25,8 +25,9 @@ type fetchModule struct{}
 
 func (fetchModule) Spec() *argspec.Spec {
 	return &argspec.Spec{Params: []argspec.Param{
-		{Name: "src", Required: true},
-		{Name: "dest", Required: true},
+		// Required, but the action checks that itself, with its own words.
+		{Name: "src"},
+		{Name: "dest"},
 		{Name: "flat", Type: argspec.Bool, Default: false},
 		{Name: "fail_on_missing", Type: argspec.Bool, Default: true},
 		{Name: "validate_checksum", Type: argspec.Bool, Default: true},
@@ -36,6 +37,9 @@ func (fetchModule) Spec() *argspec.Spec {
 func (fetchModule) Run(c *Context, args Args) (*Result, error) {
 	if c.CheckMode {
 		return &Result{Skipped: true, Msg: "check mode not (yet) supported for this module"}, nil
+	}
+	if !args.Has("src") || !args.Has("dest") {
+		return Failf("src and dest are required"), nil
 	}
 	return runFetch(c, args)
 }
