@@ -72,7 +72,15 @@ printf '@dir %s\n' "$d"
 if [ ! -d "$d" ]; then echo "@errno 20 $1"; exit 0; fi
 if [ ! -w "$d" ]; then echo "@errno 13 $1"; exit 0; fi
 for f; do
-	if [ ! -e "$d/$f" ] && [ ! -L "$d/$f" ] && ` + create + ` 2>/dev/null; then printf '@made %s\n' "$f"; ` + statOf(`"$d/$f"`) + `; exit 0; fi
+	if [ -e "$d/$f" ] || [ -L "$d/$f" ]; then continue; fi
+	if ` + create + ` 2>/dev/null; then printf '@made %s\n' "$f"; ` + statOf(`"$d/$f"`) + `; exit 0; fi
+	[ -e "$d/$f" ] || [ -L "$d/$f" ] && continue
+	# Not made and not there: the prefix's own directory is the trouble.
+	q=$(dirname -- "$d/$f")
+	if [ ! -e "$q" ]; then echo "@errno 2 $f"
+	elif [ ! -d "$q" ]; then echo "@errno 20 $f"
+	else echo "@errno 13 $f"; fi
+	exit 0
 done
 echo "@errno 17 $1"
 `)
