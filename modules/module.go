@@ -41,6 +41,10 @@ type Context struct {
 	// the playbook, then beside the playbook.
 	FindFile func(kind, name string) (string, error)
 
+	// PlaybookDir is the playbook's directory, where Ansible's path_dwim
+	// puts a relative controller path (fetch's dest).
+	PlaybookDir string
+
 	// RenderTemplate renders a controller-side template file with the task's
 	// variables (the template module's job on the controller).
 	RenderTemplate func(path string, syn template.Syntax) (string, error)

@@ -195,3 +195,13 @@ func (r *Regexp) GroupNames() map[string]int {
 	}
 	return out
 }
+
+// GroupSpan returns where group i matched, as rune offsets (Python's
+// match.span(i) on a str), and whether it took part in the match.
+func (m *Match) GroupSpan(i int) (start, end int, ok bool) {
+	g := m.m.GroupByNumber(i)
+	if g == nil || len(g.Captures) == 0 {
+		return -1, -1, false
+	}
+	return g.Index, g.Index + g.Length, true
+}

@@ -479,13 +479,14 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		conn = envConn{Conn: conn, prefix: env}
 	}
 	mc := &modules.Context{
-		Ctx:       ctx,
-		Conn:      conn,
-		Become:    become,
-		TaskArgs:  given,
-		Host:      h.name,
-		CheckMode: r.checkMode(t),
-		DiffMode:  r.diffMode(t),
+		Ctx:         ctx,
+		Conn:        conn,
+		Become:      become,
+		TaskArgs:    given,
+		Host:        h.name,
+		CheckMode:   r.checkMode(t),
+		DiffMode:    r.diffMode(t),
+		PlaybookDir: r.playbookDir,
 		FindFile: func(kind, name string) (string, error) {
 			p := r.findPath(t, kind, name)
 			if _, err := os.Stat(p); err != nil {
@@ -596,7 +597,9 @@ func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr 
 		}
 		h.addFacts(facts)
 	}
-	if len(res.Diff) > 0 {
+	if _, own := out["diff"]; !own && len(res.Diff) > 0 {
+		// A module that registers its diff itself (a dict, in Ansible's
+		// key order) keeps it; res.Diff is then only what --diff shows.
 		diffs := make([]any, len(res.Diff))
 		for i, d := range res.Diff {
 			diffs[i] = map[string]any{"before": d.Before, "after": d.After, "before_header": d.BeforeHeader, "after_header": d.AfterHeader}
@@ -714,9 +717,13 @@ func diffText(res *taskResult) string {
 	return resultDiff(res.result)
 }
 
-// resultDiff renders the diff entries of one module result.
+// resultDiff renders the diff entries of one module result: a list, or
+// the one dict a module such as replace registers.
 func resultDiff(result map[string]any) string {
 	diffs, _ := result["diff"].([]any)
+	if _, ok := value.MapOf(result["diff"]); ok {
+		diffs = []any{result["diff"]}
+	}
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)
