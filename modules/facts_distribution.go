@@ -73,11 +73,11 @@ func distributionFacts(rec map[string]string) map[string]any {
 	if name == "" {
 		name = "OtherLinux"
 	}
-	variety := ""
+	variety, varietyPath := "", ""
 	osText := rec["os_release"]
 	switch {
 	case rec["redhat_release"] != "":
-		variety = "RedHat"
+		variety, varietyPath = "RedHat", "/etc/redhat-release"
 		if strings.Contains(rec["redhat_release"], "Red Hat") {
 			name = "RedHat"
 		} else {
@@ -87,12 +87,12 @@ func distributionFacts(rec map[string]string) map[string]any {
 			release = "Stream"
 		}
 	case strings.Contains(osText, "Debian") || strings.Contains(osText, "Raspbian"):
-		variety, name = "Debian", "Debian"
+		variety, name, varietyPath = "Debian", "Debian", "/etc/os-release"
 		if m := regexp.MustCompile(`PRETTY_NAME=[^(]+ \(?([^)]+?)\)`).FindStringSubmatch(osText); m != nil {
 			release = m[1]
 		}
 	case strings.Contains(osText, "Ubuntu"):
-		variety, name = "Debian", "Ubuntu"
+		variety, name, varietyPath = "Debian", "Ubuntu", "/etc/os-release"
 	}
 	if version == "" {
 		version = "NA"
@@ -104,8 +104,15 @@ func distributionFacts(rec map[string]string) map[string]any {
 		"distribution_release":       release,
 		"os_family":                  osFamily(name),
 	}
+	// distro.minor_version: the version's second number, "NA" without one.
+	facts["distribution_minor_version"] = "NA"
+	if parts := strings.Split(version, "."); len(parts) > 1 && parts[1] != "" {
+		facts["distribution_minor_version"] = parts[1]
+	}
 	if variety != "" {
 		facts["distribution_file_variety"] = variety
+		facts["distribution_file_path"] = varietyPath
+		facts["distribution_file_parsed"] = true
 	}
 	return facts
 }

@@ -11,22 +11,27 @@ import (
 // hardwareFacts computes memory and processor facts from /proc.
 func hardwareFacts(rec map[string]string) map[string]any {
 	f := map[string]any{}
+	mem := map[string]int{} // kB
 	for _, line := range strings.Split(rec["meminfo"], "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
-		mb := atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB")) / 1024
-		switch k {
-		case "MemTotal":
-			f["memtotal_mb"] = mb
-		case "MemFree":
-			f["memfree_mb"] = mb
-		case "SwapTotal":
-			f["swaptotal_mb"] = mb
-		case "SwapFree":
-			f["swapfree_mb"] = mb
-		}
+		mem[k] = atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+	}
+	mb := func(kb int) int { return kb / 1024 }
+	f["memtotal_mb"] = mb(mem["MemTotal"])
+	f["memfree_mb"] = mb(mem["MemFree"])
+	f["swaptotal_mb"] = mb(mem["SwapTotal"])
+	f["swapfree_mb"] = mb(mem["SwapFree"])
+	// As Ansible, differences are taken in kB before the conversion, and
+	// "nocache" counts buffers and page cache as free.
+	nocacheFree := mem["MemFree"] + mem["Buffers"] + mem["Cached"]
+	f["memory_mb"] = map[string]any{
+		"real":    map[string]any{"total": mb(mem["MemTotal"]), "used": mb(mem["MemTotal"] - mem["MemFree"]), "free": mb(mem["MemFree"])},
+		"nocache": map[string]any{"free": mb(nocacheFree), "used": mb(mem["MemTotal"] - nocacheFree)},
+		"swap": map[string]any{"total": mb(mem["SwapTotal"]), "free": mb(mem["SwapFree"]),
+			"used": mb(mem["SwapTotal"] - mem["SwapFree"]), "cached": mb(mem["SwapCached"])},
 	}
 
 	// As Ansible's Linux hardware facts: sockets from "physical id", cores

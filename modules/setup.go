@@ -35,15 +35,19 @@ var setupArgSpec = &argspec.Spec{
 func (setupModule) Spec() *argspec.Spec { return setupArgSpec }
 
 func (setupModule) Run(c *Context, args Args) (*Result, error) {
-	res, err := c.Run(recordFuncs+setupScript, nil)
-	if err != nil {
-		return nil, err
-	}
-	facts := computeFacts(parseRecords(string(res.Stdout)))
 	subset := args.List("gather_subset")
 	if len(subset) == 0 {
 		subset = []string{"all"}
 	}
+	groups, err := factGroups(subset)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.Run(recordFuncs+setupScript, nil)
+	if err != nil {
+		return nil, err
+	}
+	facts := computeFacts(parseRecords(string(res.Stdout)), groups)
 	facts["gather_subset"] = subset
 	facts["module_setup"] = true
 	if filters := args.List("filter"); len(filters) > 0 {
@@ -54,10 +58,55 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 	return r, nil
 }
 
-// computeFacts turns the script's records into facts.
-func computeFacts(rec map[string]string) map[string]any {
+// computeFacts turns the script's records into the facts of the chosen
+// groups (see factGroups).
+func computeFacts(rec map[string]string, groups map[string]bool) map[string]any {
 	f := map[string]any{}
 	set := func(name string, v any) { f["ansible_"+name] = v }
+	sysfs := sysfsValues(rec["sysfs"])
+	if groups["hardware"] {
+		for k, v := range hardwareFacts(rec) {
+			set(k, v)
+		}
+		for k, v := range dmiFacts(rec, sysfs) {
+			set(k, v)
+		}
+		set("mounts", mountFacts(rec))
+		set("lvm", lvmFacts(rec))
+		set("uptime_seconds", uptimeSeconds(rec["uptime"]))
+	}
+	if groups["network"] {
+		for k, v := range networkFacts(rec) {
+			set(k, v)
+		}
+		ifaces := interfaceFacts(rec, sysfs)
+		for name, d := range ifaces {
+			set(strings.ReplaceAll(name, "-", "_"), d)
+		}
+		for k, v := range ipv6Facts(rec, ifaces) {
+			set(k, v)
+		}
+	}
+	if groups["virtual"] {
+		for k, v := range virtualFacts(rec, sysfs) {
+			set(k, v)
+		}
+	}
+	if groups["loadavg"] {
+		set("loadavg", loadavgFacts(rec["loadavg"]))
+	}
+	if groups["chroot"] {
+		set("is_chroot", isChroot(rec))
+	}
+	ids := storageIDFacts(rec, sysfs)
+	for group, name := range map[string]string{"iscsi": "iscsi_iqn", "nvme": "hostnqn", "fibre_channel": "fibre_channel_wwn"} {
+		if groups[group] {
+			set(name, ids[name])
+		}
+	}
+	if !groups["min"] {
+		return f
+	}
 
 	set("system", rec["uname_s"])
 	set("kernel", rec["uname_r"])
@@ -90,10 +139,7 @@ func computeFacts(rec map[string]string) map[string]any {
 	}
 	set("selinux", selinuxFacts(rec))
 
-	for k, v := range hardwareFacts(rec) {
-		set(k, v)
-	}
-	for k, v := range networkFacts(rec) {
+	for k, v := range systemFacts(rec) {
 		set(k, v)
 	}
 	for k, v := range userFacts(rec) {

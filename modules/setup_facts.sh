@@ -21,7 +21,12 @@ set --
 keys=
 for kf in os_release:/etc/os-release redhat_release:/etc/redhat-release centos_release:/etc/centos-release \
 	debian_version:/etc/debian_version lsb_release_file:/etc/lsb-release proc1:/proc/1/comm \
-	selinux_enforce:/sys/fs/selinux/enforce; do
+	selinux_enforce:/sys/fs/selinux/enforce cmdline:/proc/cmdline machine_id:/etc/machine-id \
+	dbus_machine_id:/var/lib/dbus/machine-id resolv:/etc/resolv.conf loadavg:/proc/loadavg uptime:/proc/uptime \
+	mounts:/proc/mounts fips:/proc/sys/crypto/fips_enabled iscsi:/etc/iscsi/initiatorname.iscsi \
+	hostnqn:/etc/nvme/hostnqn cgroup1:/proc/1/cgroup modules:/proc/modules systemd_container:/run/systemd/container \
+	ssh_dsa:/etc/ssh/ssh_host_dsa_key.pub ssh_rsa:/etc/ssh/ssh_host_rsa_key.pub \
+	ssh_ecdsa:/etc/ssh/ssh_host_ecdsa_key.pub ssh_ed25519:/etc/ssh/ssh_host_ed25519_key.pub; do
 	f=${kf#*:}
 	[ -r "$f" ] && { set -- "$@" "$f"; keys="$keys ${kf%%:*}"; }
 done
@@ -47,14 +52,16 @@ done
 rec tools "$tools"
 
 printf '@meminfo\n'
-sed -nE '/^(MemTotal|MemFree|SwapTotal|SwapFree):/s/^/|/p' /proc/meminfo 2>/dev/null
+sed -nE '/^(MemTotal|MemFree|Buffers|Cached|SwapTotal|SwapFree|SwapCached):/s/^/|/p' /proc/meminfo 2>/dev/null
 printf '@cpuinfo\n'
 sed -nE '/^(processor|vendor_id|physical id|core id|cpu cores|siblings|model name)[[:space:]]*:/s/^/|/p' /proc/cpuinfo 2>/dev/null
 rec nproc "$(nproc 2>/dev/null)"
 
 if command -v ip >/dev/null 2>&1; then
 	rec route "$(ip -4 route get 8.8.8.8 2>/dev/null)"
+	rec route6 "$(ip -6 route get 2404:6800:400a:800::1012 2>/dev/null)"
 	rec addrs "$(ip -4 -o addr 2>/dev/null)"
+	rec addrs6 "$(ip -6 -o addr 2>/dev/null)"
 	rec links "$(ip -o link 2>/dev/null)"
 fi
 # Unsorted, in directory order, as Python's os.listdir.
@@ -75,3 +82,56 @@ rec user_gid "${g%%[!0-9]*}"
 [ -n "$uid" ] && rec passwd "$(getent passwd "$uid" 2>/dev/null)"
 rec env "$(export -p)"
 rec date "$(date '+%s %N %z %Z %A %w %W')"
+
+# Small sysfs files, one grep: each line is PATH:VALUE. Unreadable files
+# (an interface's speed when down, root-only DMI fields) are left out.
+set --
+for i in /sys/class/net/*; do
+	set -- "$@" "$i/address" "$i/mtu" "$i/operstate" "$i/flags" "$i/type" "$i/speed"
+	[ -e "$i/device" ] && rec "pciid:${i##*/}" "$(readlink "$i/device")"
+	[ -d "$i/bridge" ] && rec "bridge:${i##*/}" ""
+	[ -d "$i/bonding" ] && rec "bonding:${i##*/}" ""
+done
+for d in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version \
+	chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial \
+	product_uuid product_version product_family sys_vendor; do
+	set -- "$@" "/sys/devices/virtual/dmi/id/$d"
+done
+set -- "$@" /sys/class/fc_host/*/port_name
+printf '@sysfs\n'
+grep -Hs '' "$@" | sed 's/^/|/'
+[ -d /sys/devices/virtual/dmi/id ] && rec dmi_dir ""
+
+# Sizes of the mounts Ansible reports (a device path, or host:/path).
+set --
+IFS=$rec_nl
+for m in $(awk '($1 ~ /^\// || $1 ~ /:\//) && $3 != "none" && $2 !~ /\\/ { print $2 }' /proc/mounts 2>/dev/null); do
+	set -- "$@" "$m"
+done
+unset IFS
+[ $# -gt 0 ] && { printf '@statfs\n'; stat -f -c '|%n %s %S %b %f %a %c %d' -- "$@" 2>/dev/null; }
+command -v lsblk >/dev/null 2>&1 && rec lsblk "$(lsblk -lnp -o NAME,UUID 2>/dev/null)"
+
+# Effective ids (id -u/-g); the real ones from id -ru/-rg.
+rec euid "$(id -u 2>/dev/null)"
+rec egid "$(id -g 2>/dev/null)"
+rec ruid "$(id -ru 2>/dev/null)"
+rec rgid "$(id -rg 2>/dev/null)"
+rec long_bit "$(getconf LONG_BIT 2>/dev/null)"
+command -v capsh >/dev/null 2>&1 && rec capsh "$(capsh --print 2>/dev/null)"
+[ -e /sys/kernel/security/apparmor ] && rec apparmor ""
+[ -n "${debian_chroot:-}" ] && rec debian_chroot "$debian_chroot"
+rec root_ids "$(stat -c '%d %i' / /proc/1/root/. 2>/dev/null)"
+rec container_env "$({ tr '\000' '\n' </proc/1/environ; } 2>/dev/null | grep '^container=')"
+virt=
+[ -r /proc/xen/capabilities ] && rec xen_caps "$(cat /proc/xen/capabilities 2>/dev/null)"
+for p in /.dockerenv /.dockerinit /run/systemd/container /run/.containerenv /dev/kvm /proc/xen /proc/vz /proc/bc; do
+	[ -e "$p" ] && virt="$virt$p$rec_nl"
+done
+rec virt_present "$virt"
+# LVM as root only, as Ansible.
+if [ "$(id -u 2>/dev/null)" = 0 ] && command -v vgs >/dev/null 2>&1; then
+	rec lvm_vgs "$(vgs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
+	rec lvm_lvs "$(lvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
+	rec lvm_pvs "$(pvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
+fi
