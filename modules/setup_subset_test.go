@@ -45,9 +45,9 @@ func TestFactGroups(t *testing.T) {
 
 func TestDiffShapes(t *testing.T) {
 	want := shapeOf(map[string]any{
-		"ansible_a": map[string]any{"x": 1.0, "y": "s"},
-		"ansible_l": []any{"v"},
-		"ansible_e": []any{},
+		"ansible_a":   map[string]any{"x": 1.0, "y": "s"},
+		"ansible_l":   []any{"v"},
+		"ansible_e":   []any{},
 		"ansible_env": map[string]any{"HOME": "/root"},
 	})
 	for _, tc := range []struct {
