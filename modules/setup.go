@@ -16,6 +16,16 @@ func init() {
 // material (files, command output) in a single round trip; the facts are
 // computed here, named and shaped as Ansible's setup module returns them:
 // ansible_facts holds ansible_-prefixed keys.
+//
+// Left out on purpose: ansible_python, ansible_python_version,
+// ansible_selinux_python_present and discovered_interpreter_python, which
+// Ansible takes from the Python interpreter running its module; gansible
+// runs no Python on hosts, so there is no interpreter to describe.
+// Not gathered: local facts (fact_path), ethtool's interface features,
+// a block device's PCI host name (lspci) and sg_inq serial. gather_subset
+// takes Ansible's subset names all, min, hardware, network, virtual and
+// the collectors loadavg, chroot, iscsi, nvme and fibre_channel (each
+// with "!"); facter, ohai and single-fact collector names are refused.
 type setupModule struct{}
 
 //go:embed setup_facts.sh
@@ -73,6 +83,9 @@ func computeFacts(rec map[string]string, groups map[string]bool) map[string]any 
 		}
 		set("mounts", mountFacts(rec))
 		set("lvm", lvmFacts(rec))
+		links := deviceLinks(rec)
+		set("device_links", links)
+		set("devices", deviceFacts(rec, links))
 		set("uptime_seconds", uptimeSeconds(rec["uptime"]))
 	}
 	if groups["network"] {

@@ -135,3 +135,30 @@ if [ "$(id -u 2>/dev/null)" = 0 ] && command -v vgs >/dev/null 2>&1; then
 	rec lvm_lvs "$(lvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 	rec lvm_pvs "$(pvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 fi
+
+# Block devices: each one's sysfs link and entries (partitions, holders),
+# its small files in one grep, and the /dev/disk links naming them.
+set --
+for b in /sys/block/*; do
+	[ -e "$b" ] || continue
+	n=${b##*/}
+	rec "block:$n" "$(readlink "$b" 2>/dev/null)$rec_nl$(ls -A "$b" 2>/dev/null)"
+	rec "holders:$n" "$(ls -A "$b/holders" 2>/dev/null)"
+	for f in removable queue/discard_granularity queue/rotational queue/scheduler size queue/logical_block_size \
+		queue/hw_sector_size device/vendor device/model device/sas_address device/sas_device_handle device/serial; do
+		set -- "$@" "$b/$f"
+	done
+	for p in "$b/$n"*; do
+		[ -d "$p" ] || continue
+		rec "holders:${p##*/}" "$(ls -A "$p/holders" 2>/dev/null)"
+		set -- "$@" "$p/start" "$p/size" "$p/queue/logical_block_size" "$p/queue/hw_sector_size"
+	done
+done
+if [ $# -gt 0 ]; then
+	printf '@blockfs\n'
+	grep -Hs '' "$@" /sys/block/*/dm/name | sed 's/^/|/'
+fi
+rec slaves "$(ls -d /sys/block/*/slaves/* 2>/dev/null)"
+for d in ids:by-id uuids:by-uuid labels:by-label; do
+	[ -d "/dev/disk/${d#*:}" ] && rec "disklinks:${d%%:*}" "$(ls -l "/dev/disk/${d#*:}" 2>/dev/null)"
+done

@@ -25,14 +25,14 @@ var shapeSkipped = map[string]string{
 	"ansible_python_version":         "set from the Python interpreter, which gansible does not use on hosts",
 	"ansible_selinux_python_present": "whether Python's selinux bindings import, meaningless without Python",
 	"discovered_interpreter_python":  "Python interpreter discovery, which gansible does not do",
-	"ansible_devices":                "block device facts are not gathered yet",
-	"ansible_device_links":           "block device facts are not gathered yet",
 }
 
 // freeFormDicts are the dicts whose keys are data, not names.
 var freeFormDicts = map[string]bool{
 	"ansible_env": true, "ansible_cmdline": true, "ansible_proc_cmdline": true, "ansible_local": true,
 	"ansible_dns.options": true, "ansible_lvm.vgs": true, "ansible_lvm.lvs": true, "ansible_lvm.pvs": true,
+	"ansible_devices": true, "ansible_device_links.ids": true, "ansible_device_links.uuids": true,
+	"ansible_device_links.labels": true, "ansible_device_links.masters": true, "ansible_devices.*.partitions": true,
 }
 
 // shapeOf flattens facts into path -> set of types.

@@ -57,7 +57,7 @@ func TestSetupMatchesAnsible(t *testing.T) {
 		"ansible_bios_vendor", "ansible_product_uuid", "ansible_form_factor", "ansible_system_vendor",
 		"ansible_virtualization_type", "ansible_virtualization_role", "ansible_virtualization_tech_guest",
 		"ansible_virtualization_tech_host", "ansible_is_chroot", "ansible_iscsi_iqn", "ansible_hostnqn",
-		"ansible_fibre_channel_wwn", "ansible_lvm", "ansible_swaptotal_mb"} {
+		"ansible_fibre_channel_wwn", "ansible_lvm", "ansible_swaptotal_mb", "ansible_devices", "ansible_device_links"} {
 		g := got[k]
 		if k == "ansible_interfaces" || k == "ansible_virtualization_tech_guest" || k == "ansible_virtualization_tech_host" {
 			// Ansible lists these in the order of a Python dict or set;
