@@ -184,7 +184,8 @@ func loadavgFacts(text string) map[string]any {
 
 // isChroot compares the root's device and inode with init's root, as
 // Ansible does; when init's root cannot be read, the root inode is
-// compared with the usual root inode number 2.
+// compared with the file system's root inode number (256 on btrfs, 128
+// on xfs, else 2).
 func isChroot(rec map[string]string) bool {
 	if _, ok := rec["debian_chroot"]; ok {
 		return true
@@ -193,6 +194,13 @@ func isChroot(rec map[string]string) bool {
 	if len(lines) == 2 {
 		return lines[0] != lines[1]
 	}
+	rootIno := "2"
+	switch fs := rec["root_fstype"]; {
+	case strings.Contains(fs, "btrfs"):
+		rootIno = "256"
+	case strings.Contains(fs, "xfs"):
+		rootIno = "128"
+	}
 	w := strings.Fields(lines[0])
-	return len(w) == 2 && w[1] != "2"
+	return len(w) == 2 && w[1] != rootIno
 }

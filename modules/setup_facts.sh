@@ -122,6 +122,7 @@ command -v capsh >/dev/null 2>&1 && rec capsh "$(capsh --print 2>/dev/null)"
 [ -e /sys/kernel/security/apparmor ] && rec apparmor ""
 [ -n "${debian_chroot:-}" ] && rec debian_chroot "$debian_chroot"
 rec root_ids "$(stat -c '%d %i' / /proc/1/root/. 2>/dev/null)"
+rec root_fstype "$(stat -f -c %T / 2>/dev/null)"
 rec container_env "$({ tr '\000' '\n' </proc/1/environ; } 2>/dev/null | grep '^container=')"
 virt=
 [ -r /proc/xen/capabilities ] && rec xen_caps "$(cat /proc/xen/capabilities 2>/dev/null)"

@@ -64,6 +64,25 @@ func TestSetupFactsFromRecords(t *testing.T) {
 	}
 }
 
+func TestIsChroot(t *testing.T) {
+	for _, tc := range []struct {
+		rec  map[string]string
+		want bool
+	}{
+		{map[string]string{"root_ids": "2049 2\n2049 2"}, false},
+		{map[string]string{"root_ids": "2049 5123\n2049 2"}, true},
+		{map[string]string{"root_ids": "2050 2\n2049 2"}, true},
+		{map[string]string{"root_ids": "2049 2"}, false},
+		{map[string]string{"root_ids": "2049 256", "root_fstype": "btrfs"}, false},
+		{map[string]string{"root_ids": "2049 2", "root_fstype": "xfs"}, true},
+		{map[string]string{"root_ids": "2049 2\n2049 2", "debian_chroot": "sid"}, true},
+	} {
+		if got := isChroot(tc.rec); got != tc.want {
+			t.Errorf("isChroot(%q) = %v, want %v", tc.rec, got, tc.want)
+		}
+	}
+}
+
 func TestBytesToHuman(t *testing.T) {
 	for _, tc := range []struct {
 		size float64
