@@ -6,14 +6,18 @@ import (
 	"strings"
 )
 
+// interfaceTypes is Ansible's names for the ARPHRD numbers in sysfs's type.
+var interfaceTypes = map[string]string{"1": "ether", "32": "infiniband", "512": "ppp", "772": "loopback", "65534": "tunnel"}
+
 // interfaceFacts builds Ansible's per-interface dicts (ansible_eth0, ...)
 // from sysfs and `ip -o addr`: device, macaddress, mtu, active, type,
-// promisc, speed and pciid where sysfs has them, ipv4 (the first address;
-// more in ipv4_secondaries) and ipv6. The keys are the names with "-"
-// made "_", as in ansible_interfaces.
+// promisc, speed, module and pciid where sysfs has them, a bridge's or
+// bond's settings and members, ipv4 (the first address; more in
+// ipv4_secondaries) and ipv6. The keys are the names with "-" made "_",
+// as in ansible_interfaces.
 //
-// Not gathered: ethtool's features, timestamping and hw_timestamp_filters,
-// and a bridge's or bond's member details (only its type is set).
+// Not gathered: ethtool's features, timestamping and hw_timestamp_filters
+// (Ansible adds them where ethtool is installed).
 func interfaceFacts(rec map[string]string, sysfs map[string]string) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, name := range strings.Fields(rec["interfaces"]) {
@@ -34,20 +38,52 @@ func interfaceFacts(rec map[string]string, sysfs map[string]string) map[string]m
 		if v, ok := sysfs[dir+"speed"]; ok {
 			d["speed"] = atoi(v)
 		}
-		switch strings.TrimSpace(sysfs[dir+"type"]) {
-		case "1":
-			d["type"] = "ether"
-			if _, ok := rec["bridge:"+name]; ok {
-				d["type"] = "bridge"
-			} else if _, ok := rec["bonding:"+name]; ok {
-				d["type"] = "bonding"
-			}
-		case "512":
-			d["type"] = "ppp"
-		case "772":
-			d["type"] = "loopback"
-		default:
+		if link, ok := rec["netmodule:"+name]; ok {
+			d["module"] = path.Base(strings.TrimSpace(link))
+		}
+		if v, ok := sysfs[dir+"type"]; ok {
 			d["type"] = "unknown"
+			if t, ok := interfaceTypes[strings.TrimSpace(v)]; ok {
+				d["type"] = t
+			}
+		}
+		if members, ok := rec["bridge:"+name]; ok {
+			d["type"] = "bridge"
+			l := []any{}
+			for _, m := range strings.Fields(members) {
+				l = append(l, m)
+			}
+			d["interfaces"] = l
+			if v, ok := sysfs[dir+"bridge/bridge_id"]; ok {
+				d["id"] = strings.TrimSpace(v)
+			}
+			if v, ok := sysfs[dir+"bridge/stp_state"]; ok {
+				d["stp"] = strings.TrimSpace(v) == "1"
+			}
+		}
+		if _, ok := rec["bonding:"+name]; ok {
+			d["type"] = "bonding"
+			slaves := []any{}
+			for _, s := range strings.Fields(sysfs[dir+"bonding/slaves"]) {
+				slaves = append(slaves, s)
+			}
+			d["slaves"] = slaves
+			first := func(f string) string {
+				if w := strings.Fields(sysfs[dir+"bonding/"+f]); len(w) > 0 {
+					return w[0]
+				}
+				return ""
+			}
+			d["mode"], d["miimon"], d["lacp_rate"] = first("mode"), first("miimon"), first("lacp_rate")
+			if p := strings.TrimSpace(sysfs[dir+"bonding/primary"]); p != "" {
+				d["primary"] = p
+				if v, ok := sysfs[dir+"bonding/all_slaves_active"]; ok {
+					d["all_slaves_active"] = strings.TrimSpace(v) == "1"
+				}
+			}
+		}
+		if _, ok := rec["bonding_slave:"+name]; ok {
+			d["perm_macaddress"] = strings.TrimSpace(sysfs[dir+"bonding_slave/perm_hwaddr"])
 		}
 		if v, ok := sysfs[dir+"flags"]; ok {
 			flags, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "0x"), 16, 64)

@@ -89,8 +89,16 @@ set --
 for i in /sys/class/net/*; do
 	set -- "$@" "$i/address" "$i/mtu" "$i/operstate" "$i/flags" "$i/type" "$i/speed"
 	[ -e "$i/device" ] && rec "pciid:${i##*/}" "$(readlink "$i/device")"
-	[ -d "$i/bridge" ] && rec "bridge:${i##*/}" ""
-	[ -d "$i/bonding" ] && rec "bonding:${i##*/}" ""
+	[ -e "$i/device/driver/module" ] && rec "netmodule:${i##*/}" "$(readlink -f "$i/device/driver/module")"
+	[ -d "$i/bridge" ] && {
+		rec "bridge:${i##*/}" "$(ls -A "$i/brif" 2>/dev/null)"
+		set -- "$@" "$i/bridge/bridge_id" "$i/bridge/stp_state"
+	}
+	[ -d "$i/bonding" ] && {
+		rec "bonding:${i##*/}" ""
+		for b in slaves mode miimon lacp_rate primary all_slaves_active; do set -- "$@" "$i/bonding/$b"; done
+	}
+	[ -d "$i/bonding_slave" ] && { rec "bonding_slave:${i##*/}" ""; set -- "$@" "$i/bonding_slave/perm_hwaddr"; }
 done
 for d in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version \
 	chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial \

@@ -34,9 +34,12 @@ func TestSetupFactsFromRecords(t *testing.T) {
 		{"ansible_eth0", `{"active":true,"device":"eth0","ipv4":{"address":"192.0.2.10","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"},` +
 			`"ipv4_secondaries":[{"address":"192.0.2.11","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"}],` +
 			`"ipv6":[{"address":"2001:db8::10","prefix":"64","scope":"global"},{"address":"fe80::1","prefix":"64","scope":"link"}],` +
-			`"macaddress":"52:54:00:12:34:56","mtu":1500,"pciid":"0000:00:03.0","promisc":true,"speed":1000,"type":"ether"}`},
+			`"macaddress":"52:54:00:12:34:56","module":"virtio_net","mtu":1500,"pciid":"0000:00:03.0","promisc":true,"speed":1000,"type":"ether"}`},
 		{"ansible_lo", `{"active":true,"device":"lo","ipv4":{"address":"127.0.0.1","broadcast":"","netmask":"255.0.0.0","network":"127.0.0.0","prefix":"8"},"ipv6":[{"address":"::1","prefix":"128","scope":"host"}],"mtu":65536,"promisc":false,"type":"loopback"}`},
-		{"ansible_br_lan", `{"active":false,"device":"br-lan","macaddress":"52:54:00:ab:cd:ef","mtu":1500,"promisc":false,"type":"bridge"}`},
+		{"ansible_br_lan", `{"active":false,"device":"br-lan","id":"8000.525400abcdef","interfaces":["eth1","tap0"],"macaddress":"52:54:00:ab:cd:ef","mtu":1500,"promisc":false,"stp":false,"type":"bridge"}`},
+		{"ansible_bond0", `{"all_slaves_active":false,"device":"bond0","lacp_rate":"slow","miimon":"100","mode":"active-backup","mtu":1500,"primary":"eth1","slaves":["eth1","eth2"],"type":"bonding"}`},
+		{"ansible_eth1", `{"device":"eth1","perm_macaddress":"52:54:00:00:00:01","type":"ether"}`},
+		{"ansible_tun0", `{"device":"tun0","type":"tunnel"}`},
 		{"ansible_all_ipv6_addresses", `["2001:db8::10","fe80::1"]`},
 		{"ansible_default_ipv6", `{"address":"2001:db8::10","gateway":"2001:db8::1","interface":"eth0","macaddress":"52:54:00:12:34:56","mtu":1500,"prefix":"64","scope":"global","type":"ether"}`},
 		{"ansible_virtualization_type", `"kvm"`},
