@@ -62,7 +62,8 @@ func dmiValue(sysfs map[string]string, name string) string {
 
 // mountFacts lists the mounts of real devices (a path, or host:/path for
 // a network file system) with their sizes from `stat -f`, in
-// /proc/mounts order, as Ansible's mount facts.
+// /proc/mounts order, as Ansible's mount facts. A mount point whose name
+// /proc/mounts escapes (a blank in it) is left out.
 func mountFacts(rec map[string]string) []any {
 	type stat struct{ bsize, frsize, blocks, bfree, bavail, files, ffree int }
 	stats := map[string]stat{}
@@ -83,7 +84,17 @@ func mountFacts(rec map[string]string) []any {
 			uuids[w[0]] = w[1]
 		}
 	}
+	// findmnt shows a bind mount's source as DEVICE[/PATH].
+	binds := map[string]bool{}
+	for _, line := range strings.Split(rec["findmnt"], "\n") {
+		if w := strings.Fields(line); len(w) >= 2 && strings.HasSuffix(w[1], "]") {
+			binds[w[0]] = true
+		}
+	}
+	// One entry per mount point, as Ansible keys them by mount point: the
+	// first one's place, the last one's values.
 	mounts := []any{}
+	index := map[string]int{}
 	for _, line := range strings.Split(rec["mounts"], "\n") {
 		w := strings.Fields(line)
 		if len(w) < 4 {
@@ -101,7 +112,10 @@ func mountFacts(rec map[string]string) []any {
 		if uuid == "" {
 			uuid = "N/A"
 		}
-		mounts = append(mounts, map[string]any{
+		if binds[mnt] && !strings.Contains(opts, "bind") {
+			opts += ",bind"
+		}
+		m := map[string]any{
 			"mount":           mnt,
 			"device":          dev,
 			"fstype":          fstype,
@@ -116,7 +130,13 @@ func mountFacts(rec map[string]string) []any {
 			"inode_total":     s.files,
 			"inode_available": s.ffree,
 			"inode_used":      s.files - s.ffree,
-		})
+		}
+		if i, ok := index[mnt]; ok {
+			mounts[i] = m
+			continue
+		}
+		index[mnt] = len(mounts)
+		mounts = append(mounts, m)
 	}
 	return mounts
 }

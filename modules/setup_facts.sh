@@ -119,6 +119,7 @@ done
 unset IFS
 [ $# -gt 0 ] && { printf '@statfs\n'; stat -f -c '|%n %s %S %b %f %a %c %d' -- "$@" 2>/dev/null; }
 command -v lsblk >/dev/null 2>&1 && rec lsblk "$(lsblk -lnp -o NAME,UUID 2>/dev/null)"
+command -v findmnt >/dev/null 2>&1 && rec findmnt "$(findmnt --list --noheadings --notruncate 2>/dev/null)"
 
 # Effective ids (id -u/-g); the real ones from id -ru/-rg.
 rec euid "$(id -u 2>/dev/null)"

@@ -30,7 +30,8 @@ func TestSetupFactsFromRecords(t *testing.T) {
 		{"ansible_loadavg", `{"15m":2,"1m":0.5,"5m":1.25}`},
 		{"ansible_uptime_seconds", `12345`},
 		{"ansible_mounts", `[{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/","options":"rw,relatime","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"},` +
-			`{"block_available":5,"block_size":1048576,"block_total":10,"block_used":5,"device":"server:/export","fstype":"nfs4","inode_available":50,"inode_total":100,"inode_used":50,"mount":"/mnt/nfs","options":"rw,vers=4.2","size_available":5242880,"size_total":10485760,"uuid":"N/A"}]`},
+			`{"block_available":5,"block_size":1048576,"block_total":10,"block_used":5,"device":"server:/export","fstype":"nfs4","inode_available":50,"inode_total":100,"inode_used":50,"mount":"/mnt/nfs","options":"rw,vers=4.2","size_available":5242880,"size_total":10485760,"uuid":"N/A"},` +
+			`{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/srv","options":"ro,relatime,bind","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"}]`},
 		{"ansible_eth0", `{"active":true,"device":"eth0","ipv4":{"address":"192.0.2.10","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"},` +
 			`"ipv4_secondaries":[{"address":"192.0.2.11","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"}],` +
 			`"ipv6":[{"address":"2001:db8::10","prefix":"64","scope":"global"},{"address":"fe80::1","prefix":"64","scope":"link"}],` +
