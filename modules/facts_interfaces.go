@@ -2,6 +2,7 @@ package modules
 
 import (
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -13,11 +14,9 @@ var interfaceTypes = map[string]string{"1": "ether", "32": "infiniband", "512": 
 // from sysfs and `ip -o addr`: device, macaddress, mtu, active, type,
 // promisc, speed, module and pciid where sysfs has them, a bridge's or
 // bond's settings and members, ipv4 (the first address; more in
-// ipv4_secondaries) and ipv6. The keys are the names with "-" made "_",
-// as in ansible_interfaces.
-//
-// Not gathered: ethtool's features, timestamping and hw_timestamp_filters
-// (Ansible adds them where ethtool is installed).
+// ipv4_secondaries), ipv6, and where ethtool is installed its features
+// and timestamping. The keys are the names with "-" made "_", as in
+// ansible_interfaces.
 func interfaceFacts(rec map[string]string, sysfs map[string]string) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, name := range strings.Fields(rec["interfaces"]) {
@@ -84,6 +83,9 @@ func interfaceFacts(rec map[string]string, sysfs map[string]string) map[string]m
 		}
 		if _, ok := rec["bonding_slave:"+name]; ok {
 			d["perm_macaddress"] = strings.TrimSpace(sysfs[dir+"bonding_slave/perm_hwaddr"])
+		}
+		for k, v := range ethtoolFacts(rec, name) {
+			d[k] = v
 		}
 		if v, ok := sysfs[dir+"flags"]; ok {
 			flags, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "0x"), 16, 64)
@@ -185,4 +187,40 @@ func ipv6Facts(rec map[string]string, ifaces map[string]map[string]any) map[stri
 		}
 	}
 	return map[string]any{"all_ipv6_addresses": all, "default_ipv6": def}
+}
+
+// ethtoolFacts reads `ethtool -k` (features) and `ethtool -T`
+// (timestamping, hw_timestamp_filters, phc_index) as Ansible does; each
+// is absent when its ethtool command failed or ethtool is missing.
+func ethtoolFacts(rec map[string]string, name string) map[string]any {
+	f := map[string]any{}
+	if out, ok := rec["ethtool_k:"+name]; ok {
+		features := map[string]any{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" || strings.HasSuffix(line, ":") {
+				continue
+			}
+			k, v, ok := strings.Cut(line, ": ")
+			if !ok || strings.TrimSpace(v) == "" {
+				continue
+			}
+			features[strings.ReplaceAll(strings.TrimSpace(k), "-", "_")] = strings.TrimSpace(v)
+		}
+		f["features"] = features
+	}
+	if out, ok := rec["ethtool_t:"+name]; ok {
+		lower := func(re string) []any {
+			l := []any{}
+			for _, m := range regexp.MustCompile(re).FindAllStringSubmatch(out, -1) {
+				l = append(l, strings.ToLower(m[1]))
+			}
+			return l
+		}
+		f["timestamping"] = lower(`SOF_TIMESTAMPING_(\w+)`)
+		f["hw_timestamp_filters"] = lower(`HWTSTAMP_FILTER_(\w+)`)
+		if m := regexp.MustCompile(`PTP Hardware Clock: (\d+)`).FindStringSubmatch(out); m != nil {
+			f["phc_index"] = atoi(m[1])
+		}
+	}
+	return f
 }

@@ -85,6 +85,8 @@ rec date "$(date '+%s %N %z %Z %A %w %W')"
 
 # Small sysfs files, one grep: each line is PATH:VALUE. Unreadable files
 # (an interface's speed when down, root-only DMI fields) are left out.
+ethtool=
+command -v ethtool >/dev/null 2>&1 && ethtool=yes
 set --
 for i in /sys/class/net/*; do
 	set -- "$@" "$i/address" "$i/mtu" "$i/operstate" "$i/flags" "$i/type" "$i/speed"
@@ -98,6 +100,10 @@ for i in /sys/class/net/*; do
 		rec "bonding:${i##*/}" ""
 		for b in slaves mode miimon lacp_rate primary all_slaves_active; do set -- "$@" "$i/bonding/$b"; done
 	}
+	if [ -n "$ethtool" ]; then
+		out=$(ethtool -k "${i##*/}" 2>/dev/null) && rec "ethtool_k:${i##*/}" "$out"
+		out=$(ethtool -T "${i##*/}" 2>/dev/null) && rec "ethtool_t:${i##*/}" "$out"
+	fi
 	[ -d "$i/bonding_slave" ] && { rec "bonding_slave:${i##*/}" ""; set -- "$@" "$i/bonding_slave/perm_hwaddr"; }
 done
 for d in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version \

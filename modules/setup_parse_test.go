@@ -32,10 +32,12 @@ func TestSetupFactsFromRecords(t *testing.T) {
 		{"ansible_mounts", `[{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/","options":"rw,relatime","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"},` +
 			`{"block_available":5,"block_size":1048576,"block_total":10,"block_used":5,"device":"server:/export","fstype":"nfs4","inode_available":50,"inode_total":100,"inode_used":50,"mount":"/mnt/nfs","options":"rw,vers=4.2","size_available":5242880,"size_total":10485760,"uuid":"N/A"},` +
 			`{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/srv","options":"ro,relatime,bind","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"}]`},
-		{"ansible_eth0", `{"active":true,"device":"eth0","ipv4":{"address":"192.0.2.10","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"},` +
+		{"ansible_eth0", `{"active":true,"device":"eth0",` +
+			`"features":{"rx_checksumming":"on [fixed]","scatter_gather":"off","tx_checksum_ipv4":"off [fixed]","tx_checksumming":"on"},"hw_timestamp_filters":["none","all"],` +
+			`"ipv4":{"address":"192.0.2.10","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"},` +
 			`"ipv4_secondaries":[{"address":"192.0.2.11","broadcast":"192.0.2.255","netmask":"255.255.255.0","network":"192.0.2.0","prefix":"24"}],` +
 			`"ipv6":[{"address":"2001:db8::10","prefix":"64","scope":"global"},{"address":"fe80::1","prefix":"64","scope":"link"}],` +
-			`"macaddress":"52:54:00:12:34:56","module":"virtio_net","mtu":1500,"pciid":"0000:00:03.0","promisc":true,"speed":1000,"type":"ether"}`},
+			`"macaddress":"52:54:00:12:34:56","module":"virtio_net","mtu":1500,"pciid":"0000:00:03.0","phc_index":0,"promisc":true,"speed":1000,"timestamping":["tx_software","rx_software"],"type":"ether"}`},
 		{"ansible_lo", `{"active":true,"device":"lo","ipv4":{"address":"127.0.0.1","broadcast":"","netmask":"255.0.0.0","network":"127.0.0.0","prefix":"8"},"ipv6":[{"address":"::1","prefix":"128","scope":"host"}],"mtu":65536,"promisc":false,"type":"loopback"}`},
 		{"ansible_br_lan", `{"active":false,"device":"br-lan","id":"8000.525400abcdef","interfaces":["eth1","tap0"],"macaddress":"52:54:00:ab:cd:ef","mtu":1500,"promisc":false,"stp":false,"type":"bridge"}`},
 		{"ansible_bond0", `{"all_slaves_active":false,"device":"bond0","lacp_rate":"slow","miimon":"100","mode":"active-backup","mtu":1500,"primary":"eth1","slaves":["eth1","eth2"],"type":"bonding"}`},
