@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,21 +63,24 @@ func dmiValue(sysfs map[string]string, name string) string {
 
 // mountFacts lists the mounts of real devices (a path, or host:/path for
 // a network file system) with their sizes from `stat -f`, in
-// /proc/mounts order, as Ansible's mount facts. A mount point whose name
-// /proc/mounts escapes (a blank in it) is left out.
+// /proc/mounts order, as Ansible's mount facts. /proc/mounts's octal
+// escapes (\040 for a blank) are decoded; a mount point with a newline in
+// its name is left out.
 func mountFacts(rec map[string]string) []any {
 	type stat struct{ bsize, frsize, blocks, bfree, bavail, files, ffree int }
 	stats := map[string]stat{}
+	// "NAME BSIZE FRSIZE BLOCKS BFREE BAVAIL FILES FFREE"; NAME may hold blanks.
 	for _, line := range strings.Split(rec["statfs"], "\n") {
-		w := strings.Fields(line)
-		if len(w) != 8 {
+		w := strings.Split(line, " ")
+		if len(w) < 8 {
 			continue
 		}
+		nums := w[len(w)-7:]
 		n := make([]int, 7)
 		for i := range n {
-			n[i] = atoi(w[i+1])
+			n[i] = atoi(nums[i])
 		}
-		stats[w[0]] = stat{n[0], n[1], n[2], n[3], n[4], n[5], n[6]}
+		stats[strings.Join(w[:len(w)-7], " ")] = stat{n[0], n[1], n[2], n[3], n[4], n[5], n[6]}
 	}
 	uuids := map[string]string{}
 	for _, line := range strings.Split(rec["lsblk"], "\n") {
@@ -100,8 +104,8 @@ func mountFacts(rec map[string]string) []any {
 		if len(w) < 4 {
 			continue
 		}
-		dev, mnt, fstype, opts := w[0], w[1], w[2], w[3]
-		if (!strings.HasPrefix(dev, "/") && !strings.Contains(dev, ":/")) || fstype == "none" {
+		dev, mnt, fstype, opts := octalUnescape(w[0]), octalUnescape(w[1]), octalUnescape(w[2]), octalUnescape(w[3])
+		if (!strings.HasPrefix(dev, "/") && !strings.HasPrefix(dev, "\\") && !strings.Contains(dev, ":/")) || fstype == "none" {
 			continue
 		}
 		s, ok := stats[mnt]
@@ -204,4 +208,14 @@ func lvmFacts(rec map[string]string) any {
 		pvs[it[0]] = map[string]any{"size_g": it[4], "free_g": it[5], "vg": it[1]}
 	}
 	return map[string]any{"vgs": vgs, "lvs": lvs, "pvs": pvs}
+}
+
+var octalEscape = regexp.MustCompile(`\\[0-7]{3}`)
+
+// octalUnescape decodes /proc/mounts's \NNN escapes, as Ansible does.
+func octalUnescape(s string) string {
+	return octalEscape.ReplaceAllStringFunc(s, func(m string) string {
+		n, _ := strconv.ParseUint(m[1:], 8, 8)
+		return string(rune(n))
+	})
 }

@@ -119,7 +119,16 @@ grep -Hs '' "$@" | sed 's/^/|/'
 # Sizes of the mounts Ansible reports (a device path, or host:/path).
 set --
 IFS=$rec_nl
-for m in $(awk '($1 ~ /^\// || $1 ~ /:\//) && $3 != "none" && $2 !~ /\\/ { print $2 }' /proc/mounts 2>/dev/null); do
+# /proc/mounts writes a blank in a name as \040: decoded here for stat.
+for m in $(awk '($1 ~ /^\// || $1 ~ /^\\/ || $1 ~ /:\//) && $3 != "none" && $2 !~ /\\012/ {
+	p = $2; out = ""
+	while (match(p, /\\[0-7][0-7][0-7]/)) {
+		o = substr(p, RSTART + 1, 3)
+		out = out substr(p, 1, RSTART - 1) sprintf("%c", substr(o, 1, 1) * 64 + substr(o, 2, 1) * 8 + substr(o, 3, 1))
+		p = substr(p, RSTART + 4)
+	}
+	print out p
+}' /proc/mounts 2>/dev/null); do
 	set -- "$@" "$m"
 done
 unset IFS

@@ -31,6 +31,7 @@ func TestSetupFactsFromRecords(t *testing.T) {
 		{"ansible_uptime_seconds", `12345`},
 		{"ansible_mounts", `[{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/","options":"rw,relatime","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"},` +
 			`{"block_available":5,"block_size":1048576,"block_total":10,"block_used":5,"device":"server:/export","fstype":"nfs4","inode_available":50,"inode_total":100,"inode_used":50,"mount":"/mnt/nfs","options":"rw,vers=4.2","size_available":5242880,"size_total":10485760,"uuid":"N/A"},` +
+			`{"block_available":40,"block_size":512,"block_total":100,"block_used":50,"device":"/dev/sdc1","fstype":"vfat","inode_available":0,"inode_total":0,"inode_used":0,"mount":"/mnt/my disk","options":"rw","size_available":20480,"size_total":51200,"uuid":"N/A"},` +
 			`{"block_available":300,"block_size":4096,"block_total":1000,"block_used":600,"device":"/dev/sda1","fstype":"ext4","inode_available":200,"inode_total":500,"inode_used":300,"mount":"/srv","options":"ro,relatime,bind","size_available":1228800,"size_total":4096000,"uuid":"1111-2222"}]`},
 		{"ansible_eth0", `{"active":true,"device":"eth0",` +
 			`"features":{"rx_checksumming":"on [fixed]","scatter_gather":"off","tx_checksum_ipv4":"off [fixed]","tx_checksumming":"on"},"hw_timestamp_filters":["none","all"],` +
