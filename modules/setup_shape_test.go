@@ -220,10 +220,34 @@ func readShape(t *testing.T) map[string]map[string]bool {
 
 // TestSetupShapeRecorded checks gansible's facts on this machine against
 // the shape of Ansible's facts recorded here (see TestSetupShapeAnsible).
+//
+// The recording comes from the machine it was made on; another machine
+// (CI's) may have other hardware, so below the top level a key that one
+// side has and the other lacks (an interface's speed or pciid, a
+// device's partitions) is only logged. Missing or extra top-level facts
+// and every type difference still fail.
 func TestSetupShapeRecorded(t *testing.T) {
 	for _, d := range diffShapes(gatheredShape(t, Args{}), readShape(t)) {
+		if nestedPresence(d) {
+			t.Log("differs from the recording's machine: " + d)
+			continue
+		}
 		t.Error(d)
 	}
+}
+
+// nestedPresence reports whether a diffShapes line is a nested key
+// that only one side has.
+func nestedPresence(d string) bool {
+	path, ok := strings.CutPrefix(d, "missing ")
+	if !ok {
+		path, ok = strings.CutPrefix(d, "extra ")
+	}
+	if !ok {
+		return false
+	}
+	path, _, _ = strings.Cut(path, " ")
+	return strings.ContainsAny(path, ".[")
 }
 
 // TestSetupShapeAnsible compares with Ansible's setup run now on this
