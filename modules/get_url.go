@@ -1,0 +1,339 @@
+package modules
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gansible/gansible/modules/argspec"
+	"github.com/gansible/gansible/shell"
+)
+
+func init() { Register("get_url", getURLModule{}) }
+
+// getURLModule is ansible.builtin.get_url: curl downloads on the host into
+// a temporary file beside dest; the host checks the checksum asked for and
+// compares the file with dest before renaming it over dest, so dest is
+// never half-written.
+type getURLModule struct{}
+
+func (getURLModule) Spec() *argspec.Spec {
+	return &argspec.Spec{Params: withFileCommon(
+		argspec.Param{Name: "url", Required: true},
+		argspec.Param{Name: "dest", Type: argspec.Path, Required: true},
+		argspec.Param{Name: "backup", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "checksum", Default: ""},
+		argspec.Param{Name: "use_proxy", Type: argspec.Bool, Default: true},
+		argspec.Param{Name: "validate_certs", Type: argspec.Bool, Default: true},
+		argspec.Param{Name: "timeout", Type: argspec.Int, Default: 10},
+		argspec.Param{Name: "headers", Type: argspec.Dict},
+		argspec.Param{Name: "url_username", Aliases: []string{"username"}},
+		argspec.Param{Name: "url_password", Aliases: []string{"password"}, NoLog: true},
+		argspec.Param{Name: "force_basic_auth", Type: argspec.Bool, Default: false},
+		argspec.Param{Name: "force", Type: argspec.Bool, Default: false, Aliases: []string{"thirsty"}},
+		argspec.Param{Name: "http_agent", Default: "ansible-httpget"},
+		argspec.Param{Name: "tmp_dest", Type: argspec.Path, Unsupported: "the download always goes to a temporary file beside dest"},
+		argspec.Param{Name: "sha256sum", Unsupported: "removed from Ansible; use checksum"},
+		argspec.Param{Name: "client_cert", Type: argspec.Path, Unsupported: "client certificates are not supported"},
+		argspec.Param{Name: "client_key", Type: argspec.Path, Unsupported: "client certificates are not supported"},
+		argspec.Param{Name: "use_gssapi", Type: argspec.Bool, Default: false, Unsupported: "GSSAPI authentication is not supported"},
+		argspec.Param{Name: "use_netrc", Type: argspec.Bool, Default: true},
+		argspec.Param{Name: "unredirected_headers", Type: argspec.List, Elements: argspec.Str, Unsupported: "unredirected headers are not supported"},
+		argspec.Param{Name: "decompress", Type: argspec.Bool, Default: true},
+		argspec.Param{Name: "ciphers", Type: argspec.List, Elements: argspec.Str, Unsupported: "choosing TLS ciphers is not supported"},
+		argspec.Param{Name: "use_cert_env", Unsupported: "not supported"},
+	)}
+}
+
+// checksumAlgos are the algorithms get_url accepts, with the sum tool
+// of each.
+var checksumAlgos = map[string]bool{"md5": true, "sha1": true, "sha224": true, "sha256": true, "sha384": true, "sha512": true}
+
+// getURLFunctions are the download script's sh functions.
+const getURLFunctions = `gansible_dsum() {
+	if command -v "$1sum" >/dev/null 2>&1; then s=$("$1sum" < "$2")
+	else s=$(openssl dgst "-$1" -r < "$2"); fi || return 1
+	echo "${s%% *}"
+}
+`
+
+// getURLScript downloads into a temporary file beside dest and, unless
+// the checksum wanted is not the file's or dest already has that
+// content, moves it over dest with mode (and the ownership step chown).
+// It prints curl's headers and markers: @curl RC, @tmp, @size, @sha1,
+// @md5, @sum (the wanted algorithm's), @destsum, @stat and @moved.
+func getURLScript(dest string, ifModified bool, algo, want string, mode uint32, chown string, backup, check bool) string {
+	var b strings.Builder
+	b.WriteString(atomicWriteFunctions + getURLFunctions)
+	q := shell.Quote(dest)
+	b.WriteString(`command -v curl >/dev/null 2>&1 || { echo @nocurl; exit 0; }` + "\n")
+	b.WriteString("pre=" + shell.Quote(tempPrefix(dest)) + "\n")
+	b.WriteString(`gansible_sweep "$pre" -f` + "\n")
+	b.WriteString("t=\n" + trapScript("t", "-f"))
+	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\necho \"@tmp $t\"\n")
+	z := ""
+	if ifModified {
+		z = " -z " + q
+	}
+	b.WriteString(`out=$(curl -q -K - -sS -D - -o "$t"` + z + ` -w '` + curlWriteOut + `')
+rc=$?
+printf '%s\n@curl %s\n' "$out" "$rc"
+[ "$rc" = 0 ] || exit 0
+code=${out##*@code }; code=${code%%
+*}
+[ "$code" = 200 ] || exit 0
+echo "@size $(wc -c < "$t")"
+s1=$(gansible_dsum sha1 "$t") || exit 1
+echo "@sha1 $s1"
+echo "@md5 $(gansible_dsum md5 "$t")"
+`)
+	if algo != "" {
+		b.WriteString(`s=$(gansible_dsum ` + algo + ` "$t") || exit 1
+echo "@sum $s"
+[ "$s" = ` + shell.Quote(want) + ` ] || exit 0
+`)
+	}
+	b.WriteString(`if [ -f ` + q + ` ]; then d=$(gansible_dsum sha1 ` + q + `) || exit 1; echo "@destsum $d"; [ "$d" != "$s1" ] || exit 0; fi` + "\n")
+	if check {
+		b.WriteString("exit 0\n")
+	}
+	steps := []string{`gansible_sync "$t"`}
+	if chown != "" {
+		steps = append(steps, chown)
+	}
+	steps = append(steps, fmt.Sprintf(`chmod -- %04o "$t"`, mode))
+	if backup {
+		steps = append(steps, `if [ -f `+q+` ]; then bk=`+q+`.$$.$(date +%Y-%m-%d@%H:%M:%S~) && cp -p -- `+q+` "$bk" && echo "@backup $bk"; fi`)
+	}
+	steps = append(steps, `mv -f -- "$t" `+q, `t=`, statLine(dest), `echo @moved`)
+	b.WriteString(strings.Join(steps, " &&\n") + "\n")
+	return b.String()
+}
+
+// urlFilename is the name get_url gives a download into a directory:
+// the URL path's last component, as Ansible's url_filename.
+func urlFilename(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		u = rest
+		if i := strings.Index(u, "/"); i >= 0 {
+			u = u[i:]
+		} else {
+			u = ""
+		}
+	}
+	name := path.Base(u)
+	if name == "" || name == "/" || name == "." {
+		return "index.html"
+	}
+	return name
+}
+
+func (getURLModule) Run(c *Context, args Args) (*Result, error) {
+	start := time.Now()
+	url, dest := args.String("url"), args.String("dest")
+	res := &Result{}
+	res.Set("url", url)
+	res.Set("dest", dest)
+	// Ansible's fail_json adds dest's file fields when dest exists.
+	var destInfo *remoteFile
+	fail := func(err error) (*Result, error) {
+		res.Set("elapsed", elapsedSince(start))
+		if destInfo != nil {
+			setFileFields(res, destInfo)
+		}
+		out, err := finish(res, err)
+		if out != nil {
+			out.Changed = res.Changed
+		}
+		return out, err
+	}
+	attrs, err := fileAttrsFrom(args)
+	if err != nil {
+		return fail(failf("%v", err))
+	}
+	force, _ := args.Bool("force", false)
+	backup, _ := args.Bool("backup", false)
+	validate, _ := args.Bool("validate_certs", true)
+	timeout, _ := args.Int("timeout", 10)
+	headers, err := headersFrom(args["headers"])
+	if err != nil {
+		return fail(err)
+	}
+	var algo, want string
+	if cs := args.String("checksum"); cs != "" {
+		a, v, ok := strings.Cut(cs, ":")
+		if !ok {
+			return fail(failf("The checksum parameter has to be in format <algorithm>:<checksum>"))
+		}
+		algo, want = strings.ToLower(a), strings.ToLower(strings.TrimSpace(v))
+		if strings.Contains(want, "://") {
+			return fail(failf("a checksum read from a URL (%s) is not supported", want))
+		}
+		if !checksumAlgos[algo] {
+			return fail(failf("Unsupported hash algorithm: %s", algo))
+		}
+		if !hexDigits(want) {
+			return fail(failf("The checksum format is invalid"))
+		}
+	}
+	if _, ok := headers["User-Agent"]; !ok {
+		headers["User-Agent"] = args.String("http_agent")
+	}
+	req := httpRequest{
+		URL: url, Headers: headers, Username: args.String("url_username"), Password: args.String("url_password"),
+		Timeout: timeout, ValidateCerts: validate, Follow: true,
+	}
+
+	users, groups := attrs.lookups()
+	p, err := probe(c, users, groups,
+		probeRequest{Path: dest, Follow: true, Checksum: algo})
+	if err != nil {
+		return fail(err)
+	}
+	cur := &p.Files[0]
+	destInfo = cur
+	target := dest
+	if cur.IsDir() {
+		target = path.Join(dest, urlFilename(url))
+		p, err = probe(c, users, groups, probeRequest{Path: target, Follow: true, Checksum: algo})
+		if err != nil {
+			return fail(err)
+		}
+		if cur = &p.Files[0]; cur.Exists {
+			destInfo = cur
+		}
+	} else if cur.Exists {
+		if !force && algo != "" && cur.Checksum == want {
+			changed, err := applyAttrs(c, attrs, p, cur, false)
+			res.Changed = changed
+			setFileFields(res, cur)
+			if err != nil {
+				return fail(err)
+			}
+			res.Msg = "file already exists"
+			if changed {
+				res.Msg = "file already exists but file attributes changed"
+			}
+			return res, nil
+		}
+		if algo != "" && cur.Checksum != want {
+			force = true
+		}
+	}
+
+	base := 0o666 &^ p.Umask
+	if cur.Exists {
+		base = cur.Perm()
+	}
+	mode := base
+	if attrs.Mode.Set() && !attrs.Mode.Preserve {
+		if mode, err = attrs.Mode.resolve(base, false, p.Umask); err != nil {
+			return fail(failWith(map[string]any{"path": target, "details": err.Error()}, "mode must be in octal or symbolic form"))
+		}
+	}
+	for _, n := range []struct {
+		name   string
+		lookup func(string) (int, error)
+	}{{attrs.Owner, p.uid}, {attrs.Group, p.gid}} {
+		if n.name != "" {
+			if _, err := n.lookup(n.name); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	script := getURLScript(target, cur.Exists && cur.IsReg() && !force && target == dest, algo, want, mode,
+		ownershipStep(attrs.Owner, attrs.Group, cur), backup && cur.Exists, c.CheckMode)
+	out, err := c.Run(script, []byte(req.curlConfig()))
+	if err != nil {
+		return nil, err
+	}
+	text := string(out.Stdout)
+	if strings.Contains(text, "@nocurl") {
+		return fail(failf("get_url needs curl on the host, which has none"))
+	}
+	if out.ExitCode != 0 {
+		return fail(failf("failed to download %s to %s: %s", url, target, trimOutput(out.Stderr)))
+	}
+	resp := parseCurlOutput(text)
+	resp.CurlErr = string(out.Stderr)
+	marks := markers(text)
+	res.Set("elapsed", elapsedSince(start))
+	if resp.CurlRC != 0 {
+		return fail(failWith(map[string]any{"status_code": -1}, "%s", resp.curlFailure()))
+	}
+	if resp.Status == 304 {
+		res.Msg = "HTTP Error 304: Not Modified"
+		res.Set("status_code", 304)
+		setFileFields(res, cur)
+		return res, nil
+	}
+	if resp.Status != 200 {
+		return fail(failWith(map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason)}, "Request failed"))
+	}
+	res.Set("dest", target)
+	res.Set("src", marks["tmp"])
+	res.Set("checksum_src", marks["sha1"])
+	if cur.Exists {
+		res.Set("checksum_dest", marks["destsum"])
+	} else {
+		res.Set("checksum_dest", nil)
+	}
+	if algo != "" && marks["sum"] != want {
+		res.Changed = true
+		return fail(failf("The checksum for %s did not match %s; it was %s.", target, want, marks["sum"]))
+	}
+	if _, ok := marks["backup"]; ok {
+		res.Set("backup_file", marks["backup"])
+	}
+	res.Changed = marks["sha1"] != marks["destsum"]
+	if _, moved := marks["moved"]; moved {
+		if err := cur.readStatLine(text); err != nil {
+			return fail(failf("unexpected output writing %s: %v", target, err))
+		}
+		cur.Exists = true
+	} else if !c.CheckMode || !res.Changed {
+		changed, err := applyAttrs(c, attrs, p, cur, false)
+		if err != nil {
+			return fail(err)
+		}
+		res.Changed = res.Changed || changed
+	}
+	if !c.CheckMode || !res.Changed {
+		res.Set("md5sum", marks["md5"])
+		setFileFields(res, cur)
+	}
+	res.Set("status_code", 200)
+	size, _ := strconv.Atoi(marks["size"])
+	res.Msg = fmt.Sprintf("OK (%d bytes)", size)
+	return res, nil
+}
+
+// markers reads the "@name value" lines of a script's output.
+func markers(out string) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "@") {
+			continue
+		}
+		k, v, _ := strings.Cut(line[1:], " ")
+		if _, dup := m[k]; !dup {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// hexDigits tells whether s is a non-empty lowercase hex string.
+func hexDigits(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return s != ""
+}

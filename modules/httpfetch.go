@@ -1,0 +1,162 @@
+package modules
+
+// The host side of an HTTP request, shared by get_url and uri: curl runs
+// on the host and reads every option that carries a user value (the URL,
+// headers, credentials) from a config on its stdin, so that none of them
+// is in argv, where any user of the host could read a password.
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gansible/gansible/value"
+)
+
+// httpRequest is one request as the task asked for it.
+type httpRequest struct {
+	URL           string
+	Method        string // "" for curl's default (GET, or POST with a body)
+	Headers       map[string]string
+	Username      string
+	Password      string
+	Timeout       int
+	ValidateCerts bool
+	Follow        bool // follow redirects
+}
+
+// curlQuote quotes s as a value in a curl config file: inside double
+// quotes, with backslash escapes for the characters curl's parser knows.
+func curlQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "\v", `\v`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// curlConfig is the config curl reads on stdin for req.
+func (req httpRequest) curlConfig() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "url = %s\n", curlQuote(req.URL))
+	if req.Method != "" {
+		fmt.Fprintf(&b, "request = %s\n", curlQuote(req.Method))
+	}
+	names := make([]string, 0, len(req.Headers))
+	for k := range req.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&b, "header = %s\n", curlQuote(k+": "+req.Headers[k]))
+	}
+	if req.Username != "" {
+		fmt.Fprintf(&b, "user = %s\n", curlQuote(req.Username+":"+req.Password))
+	}
+	if req.Timeout > 0 {
+		fmt.Fprintf(&b, "max-time = %d\n", req.Timeout)
+	}
+	if !req.ValidateCerts {
+		b.WriteString("insecure\n")
+	}
+	if req.Follow {
+		b.WriteString("location\nmax-redirs = 50\n")
+	}
+	return b.String()
+}
+
+// headersFrom reads a task's headers dict.
+func headersFrom(v any) (map[string]string, error) {
+	out := map[string]string{}
+	switch d := v.(type) {
+	case nil:
+	case *value.Dict:
+		for _, k := range d.Keys() {
+			val, _ := d.Get(k)
+			out[k] = Stringify(val)
+		}
+	case map[string]any:
+		for k, val := range d {
+			out[k] = Stringify(val)
+		}
+	default:
+		return nil, failf("headers must be a dict")
+	}
+	return out, nil
+}
+
+// httpResponse is what the host reported of a response: the last one
+// when redirects were followed.
+type httpResponse struct {
+	CurlRC    int    // curl's exit status; 0 when a response came
+	CurlErr   string // curl's message when it failed
+	Status    int
+	Reason    string
+	Headers   [][2]string // in order, names lowercased
+	URL       string      // the final URL
+	Redirects int
+	Elapsed   float64
+}
+
+// curlWriteOut is curl's -w format: markers the parser finds after the
+// dumped headers.
+const curlWriteOut = `\n@code %{http_code}\n@url %{url_effective}\n@redirects %{num_redirects}\n`
+
+// parseCurlOutput reads the headers curl dumped (-D -) and its -w lines.
+func parseCurlOutput(out string) httpResponse {
+	var r httpResponse
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case strings.HasPrefix(line, "HTTP/"):
+			// A new response (after a redirect or a 100 Continue).
+			f := strings.SplitN(line, " ", 3)
+			if len(f) == 3 {
+				r.Reason = f[2]
+			} else {
+				r.Reason = ""
+			}
+			r.Headers = nil
+		case strings.HasPrefix(line, "@code "):
+			r.Status, _ = strconv.Atoi(strings.TrimPrefix(line, "@code "))
+		case strings.HasPrefix(line, "@url "):
+			r.URL = strings.TrimPrefix(line, "@url ")
+		case strings.HasPrefix(line, "@redirects "):
+			r.Redirects, _ = strconv.Atoi(strings.TrimPrefix(line, "@redirects "))
+		case strings.HasPrefix(line, "@curl "):
+			r.CurlRC, _ = strconv.Atoi(strings.TrimPrefix(line, "@curl "))
+		default:
+			if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "@") {
+				r.Headers = append(r.Headers, [2]string{strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)})
+			}
+		}
+	}
+	if r.Reason == "" && r.Status != 0 {
+		// HTTP/2 has no reason phrase; Python names the status.
+		r.Reason = http.StatusText(r.Status)
+	}
+	return r
+}
+
+// header returns the response's header name (lowercased), "" when absent.
+func (r httpResponse) header(name string) string {
+	for _, h := range r.Headers {
+		if h[0] == name {
+			return h[1]
+		}
+	}
+	return ""
+}
+
+// curlFailure is the message of a request curl could not make, after
+// Python's urllib where the meaning is the same.
+func (r httpResponse) curlFailure() string {
+	msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.CurlErr), "curl: "))
+	if msg == "" {
+		msg = fmt.Sprintf("curl exited with status %d", r.CurlRC)
+	}
+	return "Request failed: " + msg
+}
+
+// elapsedSince is Ansible's elapsed: whole seconds.
+func elapsedSince(start time.Time) int { return int(time.Since(start).Seconds()) }
