@@ -72,14 +72,14 @@ func getURLScript(dest string, ifModified bool, algo, want string, mode uint32, 
 	b.WriteString("pre=" + shell.Quote(tempPrefix(dest)) + "\n")
 	b.WriteString(`gansible_sweep "$pre" -f` + "\n")
 	b.WriteString("t=\n" + trapScript("t", "-f"))
-	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\necho \"@tmp $t\"\n")
+	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\n")
 	z := ""
 	if ifModified {
 		z = " -z " + q
 	}
 	b.WriteString(`out=$(curl -q -K - -sS -D - -o "$t"` + z + ` -w '` + curlWriteOut + `')
 rc=$?
-printf '%s\n@curl %s\n' "$out" "$rc"
+printf '%s\n@curl %s\n@tmp %s\n' "$out" "$rc" "$t"
 [ "$rc" = 0 ] || exit 0
 code=${out##*@code }; code=${code%%
 *}

@@ -98,14 +98,38 @@ type httpResponse struct {
 	Elapsed   float64
 }
 
-// curlWriteOut is curl's -w format: markers the parser finds after the
-// dumped headers.
-const curlWriteOut = `\n@code %{http_code}\n@url %{url_effective}\n@redirects %{num_redirects}\n`
+// curlWriteOut is curl's -w format: a separator line no header or body
+// ends with, then the markers the parser reads.
+const curlWriteOut = `\n` + curlWriteSep + `\n@code %{http_code}\n@url %{url_effective}\n@redirects %{num_redirects}\n@headersize %{size_header}\n`
+
+const curlWriteSep = "@@gansible-write-out"
+
+// splitCurlOutput splits what curl printed with -D - and -w curlWriteOut
+// (and the script's @curl line) into the dumped headers, the body (when
+// it went to stdout too) and the markers.
+func splitCurlOutput(out string) (headers, body, marks string) {
+	i := strings.LastIndex(out, "\n"+curlWriteSep+"\n")
+	if i < 0 {
+		return "", "", out
+	}
+	pre, marks := out[:i], out[i:]
+	n := 0
+	for _, line := range strings.Split(marks, "\n") {
+		if v, ok := strings.CutPrefix(line, "@headersize "); ok {
+			n, _ = strconv.Atoi(v)
+		}
+	}
+	if n > len(pre) {
+		n = len(pre)
+	}
+	return pre[:n], pre[n:], marks
+}
 
 // parseCurlOutput reads the headers curl dumped (-D -) and its -w lines.
 func parseCurlOutput(out string) httpResponse {
 	var r httpResponse
-	for _, line := range strings.Split(out, "\n") {
+	headers, _, marks := splitCurlOutput(out)
+	for _, line := range strings.Split(headers+"\n"+marks, "\n") {
 		line = strings.TrimRight(line, "\r")
 		switch {
 		case strings.HasPrefix(line, "HTTP/"):
