@@ -42,6 +42,11 @@ func (req httpRequest) curlConfig() string {
 	if req.Method != "" {
 		fmt.Fprintf(&b, "request = %s\n", curlQuote(req.Method))
 	}
+	// Python's urllib, which Ansible's modules use, sends Connection:
+	// close; servers answer it in kind.
+	if !hasHeaderFold(req.Headers, "Connection") {
+		b.WriteString("header = \"Connection: close\"\n")
+	}
 	names := make([]string, 0, len(req.Headers))
 	for k := range req.Headers {
 		names = append(names, k)
@@ -184,3 +189,13 @@ func (r httpResponse) curlFailure() string {
 
 // elapsedSince is Ansible's elapsed: whole seconds.
 func elapsedSince(start time.Time) int { return int(time.Since(start).Seconds()) }
+
+// hasHeaderFold tells whether headers has name, in any case.
+func hasHeaderFold(headers map[string]string, name string) bool {
+	for k := range headers {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
