@@ -3,7 +3,6 @@ package modules
 import (
 	"fmt"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -89,16 +88,18 @@ s1=$(gansible_dsum sha1 "$t") || exit 1
 echo "@sha1 $s1"
 echo "@md5 $(gansible_dsum md5 "$t")"
 `)
+	destSum := `if [ -f ` + q + ` ]; then d=$(gansible_dsum sha1 ` + q + `) || exit 1; echo "@destsum $d"; [ "$d" != "$s1" ] || exit 0; fi` + "\n"
+	if check {
+		// Ansible's check mode stops before checking the checksum.
+		b.WriteString(destSum + "exit 0\n")
+	}
 	if algo != "" {
 		b.WriteString(`s=$(gansible_dsum ` + algo + ` "$t") || exit 1
 echo "@sum $s"
 [ "$s" = ` + shell.Quote(want) + ` ] || exit 0
 `)
 	}
-	b.WriteString(`if [ -f ` + q + ` ]; then d=$(gansible_dsum sha1 ` + q + `) || exit 1; echo "@destsum $d"; [ "$d" != "$s1" ] || exit 0; fi` + "\n")
-	if check {
-		b.WriteString("exit 0\n")
-	}
+	b.WriteString(destSum)
 	steps := []string{`gansible_sync "$t"`}
 	if chown != "" {
 		steps = append(steps, chown)
@@ -277,6 +278,20 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 	}
 	res.Set("dest", target)
 	res.Set("src", marks["tmp"])
+	if c.CheckMode {
+		// Ansible's check mode compares dest with an empty download.
+		empty := sha1Hex(nil)
+		res.Set("checksum_src", empty)
+		if cur.Exists {
+			res.Set("checksum_dest", marks["destsum"])
+		} else {
+			res.Set("checksum_dest", nil)
+		}
+		res.Changed = marks["destsum"] != empty
+		setFileFields(res, cur)
+		res.Msg = okMessage(resp)
+		return res, nil
+	}
 	res.Set("checksum_src", marks["sha1"])
 	if cur.Exists {
 		res.Set("checksum_dest", marks["destsum"])
@@ -296,21 +311,28 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 			return fail(failf("unexpected output writing %s: %v", target, err))
 		}
 		cur.Exists = true
-	} else if !c.CheckMode || !res.Changed {
+	} else {
 		changed, err := applyAttrs(c, attrs, p, cur, false)
 		if err != nil {
 			return fail(err)
 		}
 		res.Changed = res.Changed || changed
 	}
-	if !c.CheckMode || !res.Changed {
-		res.Set("md5sum", marks["md5"])
-		setFileFields(res, cur)
-	}
+	res.Set("md5sum", marks["md5"])
+	setFileFields(res, cur)
 	res.Set("status_code", 200)
-	size, _ := strconv.Atoi(marks["size"])
-	res.Msg = fmt.Sprintf("OK (%d bytes)", size)
+	res.Msg = okMessage(resp)
 	return res, nil
+}
+
+// okMessage is urllib's message of a successful response, which names
+// the Content-Length header's value.
+func okMessage(r httpResponse) string {
+	n := r.header("content-length")
+	if n == "" {
+		n = "unknown"
+	}
+	return "OK (" + n + " bytes)"
 }
 
 // markers reads the "@name value" lines of a script's output.

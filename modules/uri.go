@@ -212,7 +212,7 @@ echo "@curl $?"
 	}
 	ok := resp.Status >= 200 && resp.Status < 300
 	if ok {
-		res.Msg = fmt.Sprintf("OK (%s bytes)", lengthOf(resp, content))
+		res.Msg = okMessage(resp)
 		res.Set("cookies_string", "")
 		res.Set("cookies", value.NewDict(0))
 	} else {
@@ -251,15 +251,6 @@ echo "@curl $?"
 		res.Set("body", content)
 	}
 	return res, nil
-}
-
-// lengthOf is the "N bytes" of uri's message: the Content-Length header
-// when given, as Ansible reads it, else the body's length.
-func lengthOf(r httpResponse, content string) string {
-	if n := r.header("content-length"); n != "" {
-		return n
-	}
-	return strconv.Itoa(len(content))
 }
 
 // pyIntList prints a list of ints as Python's str does.
