@@ -32,8 +32,10 @@ var httpModTime = time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // httpFiles are the files the server serves under /files/.
 var httpFiles = map[string]string{
-	"hello.txt": "hello world\n",
-	"data.csv":  "a,b\n1,2\n",
+	"hello.txt":  "hello world\n",
+	"data.csv":   "a,b\n1,2\n",
+	"SHA256SUMS": "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447  hello.txt\n492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470 *./data.csv\n",
+	"WRONGSUMS":  "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447  data.csv\n",
 }
 
 // newHTTPServer starts the deterministic loopback server of the cases.

@@ -3,6 +3,7 @@ package modules
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -171,13 +172,29 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 		if !ok {
 			return fail(failf("The checksum parameter has to be in format <algorithm>:<checksum>"))
 		}
-		algo, want = strings.ToLower(a), strings.ToLower(strings.TrimSpace(v))
-		if strings.Contains(want, "://") {
-			return fail(failf("a checksum read from a URL (%s) is not supported", want))
-		}
+		algo, want = strings.ToLower(a), v
 		if !checksumAlgos[algo] {
 			return fail(failf("Unsupported hash algorithm: %s", algo))
 		}
+		if strings.HasPrefix(want, "http://") || strings.HasPrefix(want, "https://") {
+			sumReq := httpRequest{URL: want, Headers: headers, Username: args.String("url_username"),
+				Password: args.String("url_password"), Timeout: timeout, ValidateCerts: validate, Follow: true}
+			resp, body, err := curlFetch(c, sumReq.curlConfig(), false, "")
+			switch {
+			case err != nil:
+				return fail(err)
+			case resp.CurlRC != 0:
+				return fail(failWith(map[string]any{"status_code": -1}, "%s", resp.curlFailure()))
+			case resp.Status != 200:
+				return fail(failWith(map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason)}, "Request failed"))
+			}
+			if want = checksumFromFile(body, urlFilename(url)); want == "" {
+				// Ansible's message comes without the result's fields.
+				return finish(nil, failf("Unable to find a checksum for file '%s' in '%s'", urlFilename(url), sumReq.URL))
+			}
+		}
+		// As Ansible: drop every non-word character (a zero-width space).
+		want = strings.ToLower(nonWord.ReplaceAllString(want, ""))
 		if !hexDigits(want) {
 			return fail(failf("The checksum format is invalid"))
 		}
@@ -333,6 +350,32 @@ func okMessage(r httpResponse) string {
 		n = "unknown"
 	}
 	return "OK (" + n + " bytes)"
+}
+
+var nonWord = regexp.MustCompile(`[^\pL\pN_]+`)
+
+// checksumFromFile finds filename's checksum in a checksum file's
+// content as Ansible's get_url does: a file of one word is the checksum;
+// otherwise the first "SUM NAME" line (NAME maybe after "*" or " ", and
+// with leading "./" and "." characters stripped) naming filename.
+func checksumFromFile(content, filename string) string {
+	lines := strings.Split(strings.TrimSuffix(content, "\n"), "\n")
+	if len(lines) == 1 && len(strings.Fields(lines[0])) == 1 {
+		return strings.TrimSpace(lines[0])
+	}
+	for _, line := range lines {
+		sum, name, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if strings.HasPrefix(name, " ") || strings.HasPrefix(name, "*") {
+			name = name[1:]
+		}
+		if strings.TrimLeft(name, "./") == filename {
+			return sum
+		}
+	}
+	return ""
 }
 
 // markers reads the "@name value" lines of a script's output.

@@ -199,3 +199,32 @@ func hasHeaderFold(headers map[string]string, name string) bool {
 	}
 	return false
 }
+
+// curlFetch makes the request that config describes on the host and
+// returns the response with its body. head makes a HEAD request;
+// extra are more curl options (already quoted). A host without curl is
+// a task failure; a request curl could not make has CurlRC set.
+func curlFetch(c *Context, config string, head bool, extra string) (httpResponse, string, error) {
+	if head {
+		extra += " -I"
+	}
+	script := `command -v curl >/dev/null 2>&1 || { echo @nocurl; exit 0; }
+curl -q -K - -sS -D -` + extra + ` -w '` + curlWriteOut + `'
+echo "@curl $?"
+`
+	out, err := c.Run(script, []byte(config))
+	if err != nil {
+		return httpResponse{}, "", err
+	}
+	text := string(out.Stdout)
+	if strings.HasPrefix(text, "@nocurl") {
+		return httpResponse{}, "", failf("curl is needed on the host to make HTTP requests, and it has none")
+	}
+	resp := parseCurlOutput(text)
+	resp.CurlErr = string(out.Stderr)
+	_, body, _ := splitCurlOutput(text)
+	if head {
+		body = ""
+	}
+	return resp, body, nil
+}

@@ -253,3 +253,17 @@ func TestURIRuns(t *testing.T) {
 		})
 	}
 }
+
+func TestChecksumFromFile(t *testing.T) {
+	for _, tc := range []struct{ content, name, want string }{
+		{"abc123\n", "x.tar", "abc123"},
+		{"aa  x.tar\nbb  y.tar\n", "y.tar", "bb"},
+		{"aa *./x.tar\n", "x.tar", "aa"},
+		{"aa  other\n", "x.tar", ""},
+		{"aa\nbb\n", "x.tar", ""},
+	} {
+		if got := checksumFromFile(tc.content, tc.name); got != tc.want {
+			t.Errorf("checksumFromFile(%q, %q) = %q, want %q", tc.content, tc.name, got, tc.want)
+		}
+	}
+}

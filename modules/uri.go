@@ -174,29 +174,11 @@ func (uriModule) Run(c *Context, args Args) (*Result, error) {
 			z = " -z " + shell.Quote(dest)
 		}
 	}
-	head := ""
-	if method == "HEAD" {
-		head = " -I"
-	}
-	script := `command -v curl >/dev/null 2>&1 || { echo @nocurl; exit 0; }
-curl -q -K - -sS -D -` + head + z + ` -w '` + curlWriteOut + `'
-echo "@curl $?"
-`
-	out, err := c.Run(script, []byte(config))
+	resp, content, err := curlFetch(c, config, method == "HEAD", z)
 	if err != nil {
-		return nil, err
+		return finish(nil, err)
 	}
-	text := string(out.Stdout)
 	res := &Result{}
-	if strings.HasPrefix(text, "@nocurl") {
-		return finish(nil, failf("uri needs curl on the host, which has none"))
-	}
-	resp := parseCurlOutput(text)
-	resp.CurlErr = string(out.Stderr)
-	_, content, _ := splitCurlOutput(text)
-	if method == "HEAD" {
-		content = ""
-	}
 	res.Set("elapsed", elapsedSince(start))
 	res.Set("url", u)
 	if resp.CurlRC != 0 {
