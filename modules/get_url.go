@@ -62,24 +62,29 @@ const getURLFunctions = `gansible_dsum() {
 // getURLScript downloads into a temporary file beside dest and, unless
 // the checksum wanted is not the file's or dest already has that
 // content, moves it over dest with mode (and the ownership step chown).
-// It prints curl's headers and markers: @curl RC, @tmp, @size, @sha1,
+// tool is "curl" or "wget", which reads the URL line and then a wgetrc
+// on stdin. It prints curl's headers and markers: @curl RC, @tmp, @size, @sha1,
 // @md5, @sum (the wanted algorithm's), @destsum, @stat and @moved.
-func getURLScript(dest string, ifModified bool, algo, want string, mode uint32, chown string, backup, check bool) string {
+func getURLScript(tool, dest string, ifModified bool, algo, want string, mode uint32, chown string, backup, check bool) string {
 	var b strings.Builder
 	b.WriteString(atomicWriteFunctions + getURLFunctions)
 	q := shell.Quote(dest)
-	b.WriteString(`command -v curl >/dev/null 2>&1 || { echo @nocurl; exit 0; }` + "\n")
 	b.WriteString("pre=" + shell.Quote(tempPrefix(dest)) + "\n")
 	b.WriteString(`gansible_sweep "$pre" -f` + "\n")
 	b.WriteString("t=\n" + trapScript("t", "-f"))
 	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\n")
-	z := ""
-	if ifModified {
-		z = " -z " + q
-	}
-	b.WriteString(`out=$(curl -q -K - -sS -D - -o "$t"` + z + ` -w '` + curlWriteOut + `')
+	if tool == "wget" {
+		b.WriteString(wgetFetch(dest, ifModified))
+	} else {
+		z := ""
+		if ifModified {
+			z = " -z " + q
+		}
+		b.WriteString(`out=$(curl -q -K - -sS -D - -o "$t"` + z + ` -w '` + curlWriteOut + `')
 rc=$?
-printf '%s\n@curl %s\n@tmp %s\n' "$out" "$rc" "$t"
+`)
+	}
+	b.WriteString(`printf '%s\n@curl %s\n@tmp %s\n' "$out" "$rc" "$t"
 [ "$rc" = 0 ] || exit 0
 code=${out##*@code }; code=${code%%
 *}
@@ -112,6 +117,48 @@ echo "@sum $s"
 	steps = append(steps, `mv -f -- "$t" `+q, `t=`, statLine(dest), `echo @moved`)
 	b.WriteString(strings.Join(steps, " &&\n") + "\n")
 	return b.String()
+}
+
+// wgetFetch is the download step with wget, for a host without curl: its
+// output ("$out", "$rc") is made to read as curl's. The URL is the first
+// line of stdin and goes to wget through a pipe, never in argv; the rest
+// of stdin is its wgetrc, which wget reads only from a regular file: a
+// 0600 file beside the temporary one, removed as soon as wget is done
+// (and by the sweep of a later run if the shell was killed). Credentials
+// never go there: wgetConfig refuses them. A server's error response
+// (exit 8) is a response.
+func wgetFetch(dest string, ifModified bool) string {
+	ims := ""
+	if ifModified {
+		ims = ` --header="If-Modified-Since: $(date -u -r ` + shell.Quote(dest) + ` '+%a, %d %b %Y %H:%M:%S GMT')"`
+	}
+	return `IFS= read -r u || exit 1
+trap '[ -z "$t" ] || rm -f -- "$t" "$t.wgetrc"' EXIT
+(umask 077 && cat > "$t.wgetrc") || exit 1
+h=$(printf '%s\n' "$u" | wget --config="$t.wgetrc" -q -S -O "$t"` + ims + ` -i - 2>&1)
+rc=$?
+rm -f -- "$t.wgetrc"
+[ "$rc" != 8 ] || rc=0
+h=$(printf '%s\n' "$h" | sed -n 's/^  //p' | tr -d '\r')
+n=$(printf '%s\n' "$h" | grep -c '^HTTP/')
+code=$(printf '%s\n' "$h" | grep '^HTTP/' | tail -n 1 | cut -d' ' -f2)
+if [ -z "$code" ]; then code=000; [ "$rc" != 0 ] || rc=1; fi
+out=$(printf '%s\n%s\n@code %s\n@url %s\n@redirects %s\n@headersize %s' "$h" ` + curlWriteSep + ` "$code" "$u" "$((n > 0 ? n - 1 : 0))" "${#h}")
+`
+}
+
+// httpTool names the program that makes requests on the host: curl, or
+// wget where there is no curl.
+func httpTool(c *Context) (string, error) {
+	out, err := c.Run(`if command -v curl >/dev/null 2>&1; then echo curl; elif command -v wget >/dev/null 2>&1; then echo wget; fi`, nil)
+	if err != nil {
+		return "", err
+	}
+	switch tool := strings.TrimSpace(string(out.Stdout)); tool {
+	case "curl", "wget":
+		return tool, nil
+	}
+	return "", failf("get_url needs curl or wget on the host, which has neither")
 }
 
 // urlFilename is the name get_url gives a download into a directory:
@@ -264,16 +311,23 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 			}
 		}
 	}
-	script := getURLScript(target, cur.Exists && cur.IsReg() && !force && target == dest, algo, want, mode,
+	tool, err := httpTool(c)
+	if err != nil {
+		return fail(err)
+	}
+	stdin := req.curlConfig()
+	if tool == "wget" {
+		if stdin, err = req.wgetConfig(); err != nil {
+			return fail(err)
+		}
+	}
+	script := getURLScript(tool, target, cur.Exists && cur.IsReg() && !force && target == dest, algo, want, mode,
 		ownershipStep(attrs.Owner, attrs.Group, cur), backup && cur.Exists, c.CheckMode)
-	out, err := c.Run(script, []byte(req.curlConfig()))
+	out, err := c.Run(script, []byte(stdin))
 	if err != nil {
 		return nil, err
 	}
 	text := string(out.Stdout)
-	if strings.Contains(text, "@nocurl") {
-		return fail(failf("get_url needs curl on the host, which has none"))
-	}
 	if out.ExitCode != 0 {
 		return fail(failf("failed to download %s to %s: %s", url, target, trimOutput(out.Stderr)))
 	}

@@ -182,7 +182,7 @@ func (r httpResponse) header(name string) string {
 func (r httpResponse) curlFailure() string {
 	msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.CurlErr), "curl: "))
 	if msg == "" {
-		msg = fmt.Sprintf("curl exited with status %d", r.CurlRC)
+		msg = fmt.Sprintf("the download exited with status %d", r.CurlRC)
 	}
 	return "Request failed: " + msg
 }
@@ -227,4 +227,57 @@ echo "@curl $?"
 		body = ""
 	}
 	return resp, body, nil
+}
+
+// wgetConfig is what wget reads on stdin for req: the URL line, then a
+// wgetrc. A wgetrc value ends at the line's end, so no value may hold a
+// newline.
+func (req httpRequest) wgetConfig() (string, error) {
+	var b strings.Builder
+	line := func(k, v string) error {
+		if strings.ContainsAny(v, "\r\n") {
+			return failf("%s must not contain a newline", k)
+		}
+		fmt.Fprintf(&b, "%s = %s\n", k, v)
+		return nil
+	}
+	if strings.ContainsAny(req.URL, "\r\n") {
+		return "", failf("url must not contain a newline")
+	}
+	b.WriteString(req.URL + "\n")
+	names := make([]string, 0, len(req.Headers))
+	for k := range req.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		var err error
+		if strings.EqualFold(k, "User-Agent") {
+			err = line("user_agent", req.Headers[k])
+		} else {
+			err = line("header", k+": "+req.Headers[k])
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if req.Username != "" || req.Password != "" {
+		// wget reads a password only from argv or a file.
+		return "", failf("url_username and url_password need curl on the host, which has only wget")
+	}
+	if req.Timeout > 0 {
+		fmt.Fprintf(&b, "timeout = %d\ntries = 1\n", req.Timeout)
+	} else {
+		b.WriteString("tries = 1\n")
+	}
+	if !req.ValidateCerts {
+		b.WriteString("check_certificate = off\n")
+	}
+	if req.Follow {
+		b.WriteString("max_redirect = 50\n")
+	} else {
+		b.WriteString("max_redirect = 0\n")
+	}
+	b.WriteString("http_keep_alive = off\n")
+	return b.String(), nil
 }

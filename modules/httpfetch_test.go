@@ -267,3 +267,86 @@ func TestChecksumFromFile(t *testing.T) {
 		}
 	}
 }
+
+// pathWithout returns a PATH directory holding every program of /usr/bin
+// and /usr/sbin but those named.
+func pathWithout(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	skip := map[string]bool{}
+	for _, n := range names {
+		skip[n] = true
+	}
+	for _, d := range []string{"/usr/bin", "/usr/sbin"} {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			link := filepath.Join(dir, e.Name())
+			if _, err := os.Lstat(link); skip[e.Name()] || err == nil {
+				continue
+			}
+			if err := os.Symlink(filepath.Join(d, e.Name()), link); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// Without curl, get_url downloads with wget, with the same results.
+func TestGetURLWithWget(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/wget"); err != nil {
+		t.Skip("wget is not installed")
+	}
+	srv := testHTTPServer(t)
+	t.Setenv("PATH", pathWithout(t, "curl"))
+	for _, tc := range []struct {
+		name     string
+		args     Args
+		existing string
+		failed   bool
+		changed  bool
+		msg      string
+		wantDest string
+	}{
+		{name: "new", args: Args{"url": "/hello.txt", "headers": map[string]any{"X-A": "b"}}, changed: true, msg: "OK (6 bytes)", wantDest: "hello\n"},
+		{name: "not modified", args: Args{"url": "/hello.txt"}, existing: "old\n", msg: "HTTP Error 304: Not Modified", wantDest: "old\n"},
+		{name: "404", args: Args{"url": "/missing"}, failed: true, msg: "Request failed"},
+		{name: "credentials need curl", args: Args{"url": "/secret", "url_username": "me", "url_password": "pw"}, failed: true,
+			msg: "url_username and url_password need curl on the host, which has only wget"},
+		{name: "unreachable", args: Args{"url": "http://127.0.0.1:1/x"}, failed: true, msg: "Request failed: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dest := filepath.Join(dir, "out.txt")
+			if tc.existing != "" {
+				if err := os.WriteFile(dest, []byte(tc.existing), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			args := Args{"dest": dest}
+			for k, v := range tc.args {
+				args[k] = v
+			}
+			if u := args.String("url"); strings.HasPrefix(u, "/") {
+				args["url"] = srv.URL + u
+			}
+			res := runModule(t, testContext(t, nil), "get_url", args)
+			if res.Failed != tc.failed || res.Changed != tc.changed || !strings.HasPrefix(res.Msg, tc.msg) {
+				t.Errorf("got failed=%v changed=%v msg=%q, want %v %v %q", res.Failed, res.Changed, res.Msg, tc.failed, tc.changed, tc.msg)
+			}
+			b, err := os.ReadFile(dest)
+			if tc.wantDest == "" && err == nil || tc.wantDest != "" && string(b) != tc.wantDest {
+				t.Errorf("dest has %q (%v), want %q", b, err, tc.wantDest)
+			}
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if e.Name() != "out.txt" {
+					t.Errorf("left in dest's directory: %s", e.Name())
+				}
+			}
+		})
+	}
+}
