@@ -72,6 +72,19 @@ func newHTTPServer(t *testing.T) *httptest.Server {
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(map[string]any{"created": body})
 	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/api/item", http.StatusFound)
+	})
+	// /api/form echoes a form it was POSTed, its Content-Type and a
+	// header, as JSON.
+	mux.HandleFunc("/api/form", func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"form": r.PostForm, "type": r.Header.Get("Content-Type"), "x_token": r.Header.Get("X-Token")})
+	})
 	// /api/auth needs user "u" with password "p w".
 	mux.HandleFunc("/api/auth", func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "u" || p != "p w" {

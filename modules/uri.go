@@ -192,6 +192,14 @@ func (uriModule) Run(c *Context, args Args) (*Result, error) {
 	for _, h := range resp.Headers {
 		res.Set(headerField(h[0]), h[1])
 	}
+	if loc := resp.header("location"); loc != "" {
+		// As Ansible: a relative Location is made absolute (urljoin).
+		if base, err := url.Parse(resp.URL); err == nil {
+			if ref, err := url.Parse(loc); err == nil {
+				res.Set("location", base.ResolveReference(ref).String())
+			}
+		}
+	}
 	ok := resp.Status >= 200 && resp.Status < 300
 	if ok {
 		res.Msg = okMessage(resp)
