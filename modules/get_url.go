@@ -32,10 +32,9 @@ func (getURLModule) Spec() *argspec.Spec {
 		argspec.Param{Name: "url_username", Aliases: []string{"username"}},
 		argspec.Param{Name: "url_password", Aliases: []string{"password"}, NoLog: true},
 		argspec.Param{Name: "force_basic_auth", Type: argspec.Bool, Default: false},
-		argspec.Param{Name: "force", Type: argspec.Bool, Default: false, Aliases: []string{"thirsty"}},
+		argspec.Param{Name: "force", Type: argspec.Bool, Default: false},
 		argspec.Param{Name: "http_agent", Default: "ansible-httpget"},
 		argspec.Param{Name: "tmp_dest", Type: argspec.Path, Unsupported: "the download always goes to a temporary file beside dest"},
-		argspec.Param{Name: "sha256sum", Unsupported: "removed from Ansible; use checksum"},
 		argspec.Param{Name: "client_cert", Type: argspec.Path, Unsupported: "client certificates are not supported"},
 		argspec.Param{Name: "client_key", Type: argspec.Path, Unsupported: "client certificates are not supported"},
 		argspec.Param{Name: "use_gssapi", Type: argspec.Bool, Default: false, Unsupported: "GSSAPI authentication is not supported"},
@@ -43,7 +42,6 @@ func (getURLModule) Spec() *argspec.Spec {
 		argspec.Param{Name: "unredirected_headers", Type: argspec.List, Elements: argspec.Str, Unsupported: "unredirected headers are not supported"},
 		argspec.Param{Name: "decompress", Type: argspec.Bool, Default: true},
 		argspec.Param{Name: "ciphers", Type: argspec.List, Elements: argspec.Str, Unsupported: "choosing TLS ciphers is not supported"},
-		argspec.Param{Name: "use_cert_env", Unsupported: "not supported"},
 	)}
 }
 
@@ -225,7 +223,8 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 		}
 		if strings.HasPrefix(want, "http://") || strings.HasPrefix(want, "https://") {
 			sumReq := httpRequest{URL: want, Headers: headers, Username: args.String("url_username"),
-				Password: args.String("url_password"), Timeout: timeout, ValidateCerts: validate, Follow: true}
+				Password: args.String("url_password"), Timeout: timeout, ValidateCerts: validate, Follow: true,
+				NoProxy: !boolArg(args, "use_proxy", true), Netrc: boolArg(args, "use_netrc", true)}
 			resp, body, err := curlFetch(c, sumReq.curlConfig(), false, "")
 			switch {
 			case err != nil:
@@ -253,6 +252,7 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 		URL: url, Headers: headers, Username: args.String("url_username"), Password: args.String("url_password"),
 		Timeout: timeout, ValidateCerts: validate, Follow: true,
 	}
+	req.NoProxy, req.Netrc = !boolArg(args, "use_proxy", true), boolArg(args, "use_netrc", true)
 
 	users, groups := attrs.lookups()
 	p, err := probe(c, users, groups,

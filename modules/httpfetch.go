@@ -26,6 +26,8 @@ type httpRequest struct {
 	Timeout       int
 	ValidateCerts bool
 	Follow        bool // follow redirects
+	NoProxy       bool // ignore the proxy environment variables (use_proxy: false)
+	Netrc         bool // credentials from ~/.netrc when none are given (use_netrc)
 }
 
 // curlQuote quotes s as a value in a curl config file: inside double
@@ -66,6 +68,12 @@ func (req httpRequest) curlConfig() string {
 	}
 	if req.Follow {
 		b.WriteString("location\nmax-redirs = 50\n")
+	}
+	if req.NoProxy {
+		b.WriteString("noproxy = \"*\"\n")
+	}
+	if req.Netrc {
+		b.WriteString("netrc-optional\n")
 	}
 	return b.String()
 }
@@ -279,5 +287,14 @@ func (req httpRequest) wgetConfig() (string, error) {
 		b.WriteString("max_redirect = 0\n")
 	}
 	b.WriteString("http_keep_alive = off\n")
+	if req.NoProxy {
+		b.WriteString("use_proxy = off\n")
+	}
 	return b.String(), nil
+}
+
+// boolArg reads a validated bool parameter (its default applied).
+func boolArg(args Args, name string, def bool) bool {
+	b, _ := args.Bool(name, def)
+	return b
 }

@@ -47,6 +47,7 @@ func (uriModule) Spec() *argspec.Spec {
 		argspec.Param{Name: "use_netrc", Type: argspec.Bool, Default: true},
 		argspec.Param{Name: "client_cert", Type: argspec.Path, Unsupported: "client certificates are not supported"},
 		argspec.Param{Name: "client_key", Type: argspec.Path, Unsupported: "client certificates are not supported"},
+		argspec.Param{Name: "ca_path", Type: argspec.Path, Unsupported: "a CA bundle path is not supported"},
 		argspec.Param{Name: "unix_socket", Type: argspec.Path, Unsupported: "requests over a unix socket are not supported"},
 		argspec.Param{Name: "use_gssapi", Type: argspec.Bool, Default: false, Unsupported: "GSSAPI authentication is not supported"},
 		argspec.Param{Name: "ciphers", Type: argspec.List, Elements: argspec.Str, Unsupported: "choosing TLS ciphers is not supported"},
@@ -150,6 +151,7 @@ func (uriModule) Run(c *Context, args Args) (*Result, error) {
 		Password: args.String("url_password"), Timeout: timeout, ValidateCerts: validate,
 		Follow: follow == "all" || follow == "yes" || (follow == "safe" || follow == "urllib2") && (method == "GET" || method == "HEAD"),
 	}
+	req.NoProxy, req.Netrc = !boolArg(args, "use_proxy", true), boolArg(args, "use_netrc", true)
 	config := req.curlConfig()
 	if body != "" {
 		config += "data-binary = " + curlQuote(body) + "\n"
