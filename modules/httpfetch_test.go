@@ -350,3 +350,53 @@ func TestGetURLWithWget(t *testing.T) {
 		})
 	}
 }
+
+func TestGetURLBackupAndRefusals(t *testing.T) {
+	srv := testHTTPServer(t)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(dest, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := testContext(t, nil)
+	res := mustSucceed(t, runModule(t, c, "get_url", Args{"url": srv.URL + "/hello.txt", "dest": dest, "force": true, "backup": true}))
+	bk, _ := res.Fields["backup_file"].(string)
+	if b, err := os.ReadFile(bk); err != nil || string(b) != "old\n" {
+		t.Errorf("backup_file %q: %q %v", bk, b, err)
+	}
+	if st, err := os.Stat(dest); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("dest keeps its mode: %v %v", st.Mode(), err)
+	}
+	for _, tc := range []struct {
+		module string
+		args   Args
+		msg    string
+	}{
+		{"get_url", Args{"url": srv.URL + "/hello.txt", "dest": dest, "tmp_dest": "/tmp"}, "tmp_dest"},
+		{"get_url", Args{"url": srv.URL + "/hello.txt", "dest": dest, "checksum": "crc32:00"}, "Unsupported hash algorithm: crc32"},
+		{"uri", Args{"url": srv.URL + "/json", "unix_socket": "/x"}, "unix_socket"},
+		{"uri", Args{"url": srv.URL + "/json", "body_format": "form-multipart", "body": map[string]any{"a": 1}}, "form-multipart is not supported"},
+	} {
+		res := runModule(t, c, tc.module, tc.args)
+		if !res.Failed || !strings.Contains(res.Msg, tc.msg) {
+			t.Errorf("%s %v: failed=%v msg=%q, want a failure naming %q", tc.module, tc.args, res.Failed, res.Msg, tc.msg)
+		}
+	}
+}
+
+// uri writes dest through the atomic write path, even at a name that
+// looks like an option.
+func TestURIDest(t *testing.T) {
+	srv := testHTTPServer(t)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "-n 'q' $x.txt")
+	c := testContext(t, nil)
+	res := mustSucceed(t, runModule(t, c, "uri", Args{"url": srv.URL + "/json", "dest": dest}))
+	if !res.Changed || res.Fields["path"] != dest {
+		t.Fatalf("result %+v", res)
+	}
+	if b, err := os.ReadFile(dest); err != nil || string(b) != `{"k": [1, "two"]}` {
+		t.Fatalf("dest: %q %v", b, err)
+	}
+	assertNoTempFiles(t, dir)
+}
