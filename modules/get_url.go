@@ -230,7 +230,7 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 			case err != nil:
 				return fail(err)
 			case resp.CurlRC != 0:
-				return fail(failWith(map[string]any{"status_code": -1}, "%s", resp.curlFailure()))
+				return fail(failWith(map[string]any{"status_code": -1, "response": resp.curlFailure()}, "Request failed"))
 			case resp.Status != 200:
 				return fail(failWith(map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason)}, "Request failed"))
 			}
@@ -253,6 +253,7 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 		Timeout: timeout, ValidateCerts: validate, Follow: true,
 	}
 	req.NoProxy, req.Netrc = !boolArg(args, "use_proxy", true), boolArg(args, "use_netrc", true)
+	req.ForceBasic = boolArg(args, "force_basic_auth", false)
 
 	users, groups := attrs.lookups()
 	p, err := probe(c, users, groups,
@@ -336,7 +337,7 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 	marks := markers(text)
 	res.Set("elapsed", elapsedSince(start))
 	if resp.CurlRC != 0 {
-		return fail(failWith(map[string]any{"status_code": -1}, "%s", resp.curlFailure()))
+		return fail(failWith(map[string]any{"status_code": -1, "response": resp.curlFailure()}, "Request failed"))
 	}
 	if resp.Status == 304 {
 		res.Msg = "HTTP Error 304: Not Modified"

@@ -28,6 +28,7 @@ type httpRequest struct {
 	Follow        bool // follow redirects
 	NoProxy       bool // ignore the proxy environment variables (use_proxy: false)
 	Netrc         bool // credentials from ~/.netrc when none are given (use_netrc)
+	ForceBasic    bool // send basic auth with the first request, not after a 401
 }
 
 // curlQuote quotes s as a value in a curl config file: inside double
@@ -59,6 +60,11 @@ func (req httpRequest) curlConfig() string {
 	}
 	if req.Username != "" {
 		fmt.Fprintf(&b, "user = %s\n", curlQuote(req.Username+":"+req.Password))
+		if !req.ForceBasic {
+			// As urllib without force_basic_auth: credentials only
+			// in answer to the server's challenge.
+			b.WriteString("anyauth\n")
+		}
 	}
 	if req.Timeout > 0 {
 		fmt.Fprintf(&b, "max-time = %d\n", req.Timeout)

@@ -49,6 +49,7 @@ func testHTTPServer(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("/secret", func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "me" || p != "s3cr'et pw" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="t"`)
 			http.Error(w, "no", http.StatusUnauthorized)
 			return
 		}
@@ -172,7 +173,7 @@ func TestGetURLRuns(t *testing.T) {
 			msg: "The checksum for DEST did not match 00; it was 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03."},
 		{name: "bad checksum format", args: Args{"url": "/hello.txt", "checksum": "nocolon"}, failed: true, msg: "The checksum parameter has to be in format <algorithm>:<checksum>"},
 		{name: "404", args: Args{"url": "/missing"}, failed: true, msg: "Request failed"},
-		{name: "unreachable", args: Args{"url": "http://127.0.0.1:1/x"}, failed: true, msg: "Request failed: "},
+		{name: "unreachable", args: Args{"url": "http://127.0.0.1:1/x"}, failed: true, msg: "Request failed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -225,6 +226,9 @@ func TestURIRuns(t *testing.T) {
 			fields: map[string]any{"content": "secret content\n"}},
 		{name: "unexpected status", args: Args{"url": "/secret"}, failed: true, msg: "Status code was 401 and not [200]: HTTP Error 401: Unauthorized"},
 		{name: "status list", args: Args{"url": "/secret", "status_code": []any{200, 401}}, msg: "HTTP Error 401: Unauthorized", fields: map[string]any{"status": 401}},
+		{name: "no auth without a challenge answered", args: Args{"url": "/secret", "url_username": "me", "url_password": "wrong"}, failed: true,
+			msg: "Status code was 401 and not [200]: HTTP Error 401: Unauthorized"},
+		{name: "unreachable", args: Args{"url": ":1/x"}, failed: true, msg: "Status code was -1 and not [200]: Request failed: ", fields: map[string]any{"status": -1}},
 		{name: "creates", args: Args{"url": "/json", "creates": "/"}, fields: map[string]any{"stdout": "skipped, since '/' exists"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,7 +236,11 @@ func TestURIRuns(t *testing.T) {
 			for k, v := range tc.args {
 				args[k] = v
 			}
-			args["url"] = srv.URL + args.String("url")
+			if u := args.String("url"); strings.HasPrefix(u, ":") {
+				args["url"] = "http://127.0.0.1" + u
+			} else {
+				args["url"] = srv.URL + u
+			}
 			spy := &spyConn{}
 			c := testContext(t, nil)
 			c.Conn = spy
@@ -316,7 +324,7 @@ func TestGetURLWithWget(t *testing.T) {
 		{name: "404", args: Args{"url": "/missing"}, failed: true, msg: "Request failed"},
 		{name: "credentials need curl", args: Args{"url": "/secret", "url_username": "me", "url_password": "pw"}, failed: true,
 			msg: "url_username and url_password need curl on the host, which has only wget"},
-		{name: "unreachable", args: Args{"url": "http://127.0.0.1:1/x"}, failed: true, msg: "Request failed: "},
+		{name: "unreachable", args: Args{"url": "http://127.0.0.1:1/x"}, failed: true, msg: "Request failed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -152,6 +152,7 @@ func (uriModule) Run(c *Context, args Args) (*Result, error) {
 		Follow: follow == "all" || follow == "yes" || (follow == "safe" || follow == "urllib2") && (method == "GET" || method == "HEAD"),
 	}
 	req.NoProxy, req.Netrc = !boolArg(args, "use_proxy", true), boolArg(args, "use_netrc", true)
+	req.ForceBasic = boolArg(args, "force_basic_auth", false)
 	config := req.curlConfig()
 	if body != "" {
 		config += "data-binary = " + curlQuote(body) + "\n"
@@ -186,7 +187,7 @@ func (uriModule) Run(c *Context, args Args) (*Result, error) {
 	if resp.CurlRC != 0 {
 		res.Set("status", -1)
 		res.Set("redirected", false)
-		return finish(res, failf("%s", resp.curlFailure()))
+		return finish(res, failf("Status code was -1 and not %s: %s", pyIntList(want), resp.curlFailure()))
 	}
 	res.Set("url", resp.URL)
 	res.Set("redirected", resp.Redirects > 0)
