@@ -107,14 +107,15 @@ func headersFrom(v any) (map[string]string, error) {
 // httpResponse is what the host reported of a response: the last one
 // when redirects were followed.
 type httpResponse struct {
-	CurlRC    int    // curl's exit status; 0 when a response came
-	CurlErr   string // curl's message when it failed
-	Status    int
-	Reason    string
-	Headers   [][2]string // in order, names lowercased
-	URL       string      // the final URL
-	Redirects int
-	Elapsed   float64
+	CurlRC     int    // curl's exit status; 0 when a response came
+	CurlErr    string // curl's message when it failed
+	Status     int
+	Reason     string
+	Headers    [][2]string // in order, names lowercased
+	URL        string      // the final URL
+	Redirects  int         // redirects followed
+	lastStatus int         // the status of the last response read so far
+	Elapsed    float64
 }
 
 // curlWriteOut is curl's -w format: a separator line no header or body
@@ -153,7 +154,15 @@ func parseCurlOutput(out string) httpResponse {
 		switch {
 		case strings.HasPrefix(line, "HTTP/"):
 			// A new response (after a redirect or a 100 Continue).
+			// curl's num_redirects also counts an authentication's
+			// second request: count the 3xx responses instead.
+			if r.lastStatus >= 300 && r.lastStatus < 400 {
+				r.Redirects++
+			}
 			f := strings.SplitN(line, " ", 3)
+			if len(f) >= 2 {
+				r.lastStatus, _ = strconv.Atoi(f[1])
+			}
 			if len(f) == 3 {
 				r.Reason = f[2]
 			} else {
@@ -164,8 +173,6 @@ func parseCurlOutput(out string) httpResponse {
 			r.Status, _ = strconv.Atoi(strings.TrimPrefix(line, "@code "))
 		case strings.HasPrefix(line, "@url "):
 			r.URL = strings.TrimPrefix(line, "@url ")
-		case strings.HasPrefix(line, "@redirects "):
-			r.Redirects, _ = strconv.Atoi(strings.TrimPrefix(line, "@redirects "))
 		case strings.HasPrefix(line, "@curl "):
 			r.CurlRC, _ = strconv.Atoi(strings.TrimPrefix(line, "@curl "))
 		default:
