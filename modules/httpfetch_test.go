@@ -408,3 +408,16 @@ func TestURIDest(t *testing.T) {
 	}
 	assertNoTempFiles(t, dir)
 }
+
+// uri does not support check mode: it is skipped, and nothing is asked
+// of the server nor written.
+func TestURICheckMode(t *testing.T) {
+	dir := t.TempDir()
+	spy := &spyConn{}
+	c := testContext(t, nil)
+	c.Conn, c.CheckMode = spy, true
+	res := runModule(t, c, "uri", Args{"url": "http://127.0.0.1:1/x", "dest": filepath.Join(dir, "f")})
+	if !res.Skipped || res.Msg != "remote module (ansible.legacy.uri) does not support check mode" || len(spy.cmds) != 0 {
+		t.Fatalf("result %+v after %d commands", res, len(spy.cmds))
+	}
+}

@@ -91,6 +91,13 @@ func uriBody(body any, format string) (string, string, error) {
 func headerField(name string) string { return strings.ReplaceAll(strings.ToLower(name), "-", "_") }
 
 func (uriModule) Run(c *Context, args Args) (*Result, error) {
+	if c.CheckMode {
+		// uri does not support check mode: Ansible skips it, naming the
+		// module its action plugin runs.
+		res := &Result{Skipped: true, Msg: "remote module (ansible.legacy.uri) does not support check mode"}
+		res.Set("failed", false) // the module ran and exited, as Ansible's does
+		return res, nil
+	}
 	start := time.Now()
 	u, dest := args.String("url"), args.String("dest")
 	for _, g := range []struct {
