@@ -31,6 +31,15 @@
 // the recording, and fail when the installed ansible-core is not the one
 // recorded.
 //
+// HTTP cases. The cases under testdata/http (get_url, uri) need a web
+// server, which a plain case cannot start: TestHTTPReplay, TestHTTPDiff
+// (GANSIBLE_E2E=1) and TestRecordHTTP (make record) start a loopback
+// httptest server with fixed answers (no Date header, fixed
+// Last-Modified) for each run, write its address where the case says
+// @URL@, and write @URL@ back for it in what the run wrote, so that a
+// recording made on one port replays on another. Recordings are in
+// testdata/recorded/http.
+//
 // Usage, from the repository root:
 //
 //	go test ./difftest/
