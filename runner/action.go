@@ -727,13 +727,31 @@ func resultDiff(result map[string]any) string {
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)
-		before, _ := m["before"].(string)
-		after, _ := m["after"].(string)
+		before, after := diffSide(m["before"]), diffSide(m["after"])
 		bh, _ := m["before_header"].(string)
 		ah, _ := m["after_header"].(string)
 		b.WriteString(unifiedDiff(bh, ah, before, after))
 	}
 	return b.String()
+}
+
+// diffSide is one side of a diff as Ansible's callback shows it: a
+// string as it is, a dict as _serialize_diff dumps it (sorted, indent 4).
+func diffSide(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	if _, ok := value.MapOf(v); !ok {
+		return value.Str(v)
+	}
+	text, err := value.JSON(value.Convert(v), value.JSONOptions{Indent: 4, SortKeys: true, ASCII: true, Separators: [2]string{",", ": "}})
+	if err != nil {
+		return value.Str(v)
+	}
+	return text + "\n"
 }
 
 // pythonKeywords are Python 3's keyword.kwlist, which ansible's
