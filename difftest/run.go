@@ -79,11 +79,17 @@ type Result struct {
 // Run executes name with args in the sandbox's project directory. A
 // non-zero exit is not an error; failing to start or timing out is.
 func (s *Sandbox) Run(name string, args ...string) (Result, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	return RunTool(context.Background(), s.Project, s.Env(), name, args...)
+}
+
+// RunTool runs a playbook command in dir with env, its stdout and stderr
+// interleaved, within runTimeout. A non-zero exit is not an error;
+// failing to start or timing out is.
+func RunTool(ctx context.Context, dir string, env []string, name string, args ...string) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = s.Project
-	cmd.Env = s.Env()
+	cmd.Dir, cmd.Env = dir, env
 	// ansible-playbook forks workers; on timeout, kill the whole group
 	// so none of them outlives the test.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

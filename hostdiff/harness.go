@@ -1,25 +1,17 @@
 package hostdiff
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/gansible/gansible/difftest"
 	"github.com/gansible/gansible/testcluster"
 )
-
-// runTimeout bounds one playbook run of a case.
-const runTimeout = 10 * time.Minute
 
 // Batches splits cases into groups whose hosts fit in one cluster.
 func Batches(cases []*Case) [][]*Case {
@@ -217,33 +209,10 @@ func (h *Harness) writeInventory(c *Case, path string) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-type toolResult struct {
-	Exit   int
-	Output string
-}
+// toolResult is one run's exit code and output.
+type toolResult = difftest.Result
 
 // runTool runs the playbook command; a non-zero exit is not an error.
 func runTool(ctx context.Context, dir string, env []string, tool string, args []string) (toolResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tool, args...)
-	cmd.Dir, cmd.Env = dir, env
-	// ansible-playbook forks workers; on timeout, kill the whole group.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	res := toolResult{Output: out.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		return res, fmt.Errorf("%s %s: timed out after %v", tool, strings.Join(args, " "), runTimeout)
-	case errors.As(err, &exitErr):
-		res.Exit = exitErr.ExitCode()
-	case err != nil:
-		return res, fmt.Errorf("%s: %w", tool, err)
-	}
-	return res, nil
+	return difftest.RunTool(ctx, dir, env, tool, args...)
 }
