@@ -10,21 +10,21 @@ import (
 // profile_tasks) embed it and keep the events they report on.
 type Nop struct{}
 
-func (Nop) Warning(string)                           {}
-func (Nop) Deprecation(string)                       {}
-func (Nop) Error(string)                             {}
-func (Nop) Verbose(int, string)                      {}
-func (Nop) Display(string)                           {}
-func (Nop) Play(PlayStart)                           {}
-func (Nop) NoHostsMatched()                          {}
-func (Nop) NoMoreHosts()                             {}
-func (Nop) Task(TaskStart)                           {}
-func (Nop) Included(string, []string, *string, bool) {}
-func (Nop) Retry(string, string, int)                {}
-func (Nop) Result(HostResult)                        {}
-func (Nop) AsyncPoll(string, string)                 {}
-func (Nop) AsyncDone(string, string, bool)           {}
-func (Nop) Recap(map[string]*Stats)                  {}
+func (Nop) Warning(string)                 {}
+func (Nop) Deprecation(string)             {}
+func (Nop) Error(string)                   {}
+func (Nop) Verbose(int, string)            {}
+func (Nop) Display(string)                 {}
+func (Nop) Play(PlayStart)                 {}
+func (Nop) NoHostsMatched()                {}
+func (Nop) NoMoreHosts()                   {}
+func (Nop) Task(TaskStart)                 {}
+func (Nop) Included(IncludeEvent)          {}
+func (Nop) Retry(string, string, int)      {}
+func (Nop) Result(HostResult)              {}
+func (Nop) AsyncPoll(string, string)       {}
+func (Nop) AsyncDone(string, string, bool) {}
+func (Nop) Recap(map[string]*Stats)        {}
 
 // Multi sends every event to each of its callbacks in turn: the stdout
 // callback first, then the aggregate ones, in Ansible's order.
@@ -84,9 +84,9 @@ func (m Multi) Task(t TaskStart) {
 	}
 }
 
-func (m Multi) Included(file string, hosts []string, item *string, noLog bool) {
+func (m Multi) Included(inc IncludeEvent) {
 	for _, c := range m {
-		c.Included(file, hosts, item, noLog)
+		c.Included(inc)
 	}
 }
 

@@ -1,5 +1,7 @@
 package output
 
+import "github.com/gansible/gansible/value"
+
 // Callback receives the events of a run and prints them; it is Ansible's
 // stdout callback plugin. Default is ansible-playbook's; Minimal and
 // Oneline are the ad-hoc command's. Every method may be called from
@@ -16,7 +18,7 @@ type Callback interface {
 	NoHostsMatched()
 	NoMoreHosts()
 	Task(t TaskStart)
-	Included(file string, hosts []string, item *string, noLog bool)
+	Included(inc IncludeEvent)
 	Retry(host, task string, left int)
 	Result(r HostResult)
 	// AsyncPoll reports an async job still running when its task checked
@@ -33,12 +35,37 @@ type PlayStart struct {
 	Path string // the play's file:line
 }
 
+// IncludeEvent is a task file that include_tasks loaded for some hosts:
+// Ansible's IncludedFile, one per distinct file, arguments and loop item.
+type IncludeEvent struct {
+	File  string
+	Hosts []string
+	Item  *string // the loop item's label, for an include in a loop
+	NoLog bool    // the include task's no_log
+	// TaskID is the TaskStart.ID of the include task.
+	TaskID any
+	// Args are the include's arguments besides the file (include_args);
+	// Vars the loop variables it passes (the item, its index, its label,
+	// ansible_loop) and _ansible_no_log, as Ansible's IncludedFile holds them.
+	Args, Vars *value.Dict
+}
+
 // TaskStart is a task about to run on the play's hosts.
 type TaskStart struct {
 	ID      any    // the same for each run of one task (a handler run twice)
 	Name    string // the banner's name
 	Handler bool
 	Path    string // the task's file:line, for -vv reports
+	// Action is the module or action as the task names it (gather_facts
+	// for the implicit fact gathering); Role the name of the role the
+	// task is in, "" outside roles.
+	Action string
+	Role   string
+	// Args are the task's arguments as written, before templating, in
+	// Ansible's order; NoLog is its no_log keyword as written (a
+	// template counts as true), which junit reads before any host runs.
+	Args  *value.Dict
+	NoLog bool
 }
 
 var (

@@ -173,10 +173,10 @@ func (d *Default) Task(t TaskStart) {
 }
 
 // Included reports a dynamic include; noLog is the include task's.
-func (d *Default) Included(file string, hosts []string, item *string, noLog bool) {
-	msg := "included: " + file + " for " + strings.Join(hosts, ", ")
-	if item != nil {
-		msg += " => (item=" + Censor{NoLog: noLog}.IncludeItem(*item) + ")"
+func (d *Default) Included(inc IncludeEvent) {
+	msg := "included: " + inc.File + " for " + strings.Join(inc.Hosts, ", ")
+	if inc.Item != nil {
+		msg += " => (item=" + Censor{NoLog: inc.NoLog}.IncludeItem(*inc.Item) + ")"
 	}
 	d.line(d.out, colorCyan, msg)
 }

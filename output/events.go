@@ -106,13 +106,13 @@ func (e *Events) Task(t TaskStart) {
 	e.emit(EventLine{Event: "task_start", Play: play, Task: t.Name, Handler: &handler, Path: t.Path})
 }
 
-func (e *Events) Included(file string, hosts []string, item *string, noLog bool) {
+func (e *Events) Included(inc IncludeEvent) {
 	var label *string
-	if item != nil {
-		s := Censor{NoLog: noLog}.IncludeItem(*item)
+	if inc.Item != nil {
+		s := Censor{NoLog: inc.NoLog}.IncludeItem(*inc.Item)
 		label = &s
 	}
-	e.emit(EventLine{Event: "include", File: file, Hosts: hosts, Item: label})
+	e.emit(EventLine{Event: "include", File: inc.File, Hosts: inc.Hosts, Item: label})
 }
 
 // Result is a host's result: one per loop item, and the task's own.

@@ -72,7 +72,7 @@ func TestEvents(t *testing.T) {
 	e.Result(HostResult{Host: "h1", Status: OK, Item: &item, NoLog: true, Result: map[string]any{"password": "hunter2", "changed": false}})
 	e.Result(HostResult{Host: "h2", Status: Skipped, Result: map[string]any{"changed": false, "skip_reason": "Conditional result was False"}})
 	e.Result(HostResult{Host: "h3", Status: Failed, Ignored: true, Result: map[string]any{"failed": true, "msg": "boom"}})
-	e.Included("/p/more.yml", []string{"h1"}, &item, true)
+	e.Included(IncludeEvent{File: "/p/more.yml", Hosts: []string{"h1"}, Item: &item, NoLog: true})
 	e.Warning("careful")
 	e.Recap(map[string]*Stats{"h1": {Ok: 2, Changed: 1}, "h2": {Skipped: 1}, "h3": {Failed: 1, Ignored: 1}})
 

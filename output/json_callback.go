@@ -44,12 +44,12 @@ func (j *JSONCallback) jsonTime() string {
 	return j.now().UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
-func (j *JSONCallback) NoHostsMatched()                          {}
-func (j *JSONCallback) NoMoreHosts()                             {}
-func (j *JSONCallback) Included(string, []string, *string, bool) {}
-func (j *JSONCallback) Retry(string, string, int)                {}
-func (j *JSONCallback) AsyncPoll(string, string)                 {}
-func (j *JSONCallback) AsyncDone(string, string, bool)           {}
+func (j *JSONCallback) NoHostsMatched()                {}
+func (j *JSONCallback) NoMoreHosts()                   {}
+func (j *JSONCallback) Included(IncludeEvent)          {}
+func (j *JSONCallback) Retry(string, string, int)      {}
+func (j *JSONCallback) AsyncPoll(string, string)       {}
+func (j *JSONCallback) AsyncDone(string, string, bool) {}
 
 func (j *JSONCallback) Play(p PlayStart) {
 	j.mu.Lock()

@@ -28,15 +28,15 @@ func NewMinimal(out, errOut io.Writer, color bool, verbosity int, oneLine bool) 
 	return &Minimal{Default: NewDefault(out, errOut, color, verbosity), OneLine: oneLine}
 }
 
-func (m *Minimal) Play(PlayStart)                           {}
-func (m *Minimal) NoHostsMatched()                          {}
-func (m *Minimal) NoMoreHosts()                             {}
-func (m *Minimal) Task(TaskStart)                           {}
-func (m *Minimal) Included(string, []string, *string, bool) {}
-func (m *Minimal) Retry(string, string, int)                {}
-func (m *Minimal) Recap(map[string]*Stats)                  {}
-func (m *Minimal) AsyncPoll(string, string)                 {}
-func (m *Minimal) AsyncDone(string, string, bool)           {}
+func (m *Minimal) Play(PlayStart)                 {}
+func (m *Minimal) NoHostsMatched()                {}
+func (m *Minimal) NoMoreHosts()                   {}
+func (m *Minimal) Task(TaskStart)                 {}
+func (m *Minimal) Included(IncludeEvent)          {}
+func (m *Minimal) Retry(string, string, int)      {}
+func (m *Minimal) Recap(map[string]*Stats)        {}
+func (m *Minimal) AsyncPoll(string, string)       {}
+func (m *Minimal) AsyncDone(string, string, bool) {}
 
 // Result prints one result as minimal.py (or oneline.py) does. Neither
 // prints loop items: the loop's final result, with its results list,

@@ -85,7 +85,7 @@ func (p *ProfileTasks) Recap(map[string]*Stats) {
 	for _, r := range results {
 		// "{0:-<70}{1:->9}": the name padded with dashes, the seconds
 		// right-aligned.
-		msg := padRight(r.name+" ", "-", profileColumns-9) + padLeft(fmt.Sprintf(" %.2fs", r.elapsed.Seconds()), "-", 9)
+		msg := profileLine(r.name, r.elapsed)
 		if r.path != "" {
 			msg += "\n" + padRight(r.path+" ", "-", profileColumns)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -417,9 +418,20 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 		if !ok && d.err == nil {
 			d.fail(argsNode, "args must be a mapping")
 		}
+		// As Ansible's _normalize_parameters: the args keyword's values
+		// come first, and the module's own override them.
+		names := extra.Keys()
 		for k, v := range extra.All() {
-			t.Args[k] = v
+			if _, own := t.Args[k]; !own {
+				t.Args[k] = v
+			}
 		}
+		for _, k := range t.ArgNames {
+			if _, dup := extra.Get(k); !dup {
+				names = append(names, k)
+			}
+		}
+		t.ArgNames = names
 	}
 	if d.err != nil {
 		return nil
@@ -471,12 +483,12 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 				}
 				// The arguments are split now, as for a module that
 				// takes no free form; only the name waits for the host.
-				args, err := ParseKV(rest, "")
+				args, names, err := parseKV(rest, "")
 				if err != nil {
 					d.fail(val, "%v", err)
 					return
 				}
-				t.Action, t.ActionTemplate, t.Args = name, name, args
+				t.Action, t.ActionTemplate, t.Args, t.ArgNames = name, name, args, names
 				return
 			}
 			v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x), fields[0]))
@@ -505,19 +517,20 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 	case nil:
 		t.Args = map[string]any{}
 	case string:
-		args, err := ParseKV(x, t.Action)
+		args, names, err := parseKV(x, t.Action)
 		if err != nil {
 			d.fail(val, "%v", err)
 			return
 		}
-		t.Args = args
+		t.Args, t.ArgNames = args, names
 	case *value.Dict:
 		// Module arguments are options looked up by name.
-		t.Args = x.Map()
+		t.Args, t.ArgNames = x.Map(), x.Keys()
 	case []any:
 		d.fail(val, "the arguments of %s must be a mapping or a k=v string, got a list", t.Action)
 	default:
 		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
+		t.ArgNames = []string{"_raw_params"}
 	}
 	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] {
 		d.fail(key, "%s", extraParamsMessage(t.Action))
@@ -541,6 +554,8 @@ func (d *decoder) moveCmd(t *Task, val *yaml.Node) {
 	}
 	t.Args["_raw_params"] = cmd
 	delete(t.Args, "cmd")
+	names := slices.DeleteFunc(t.ArgNames, func(k string) bool { return k == "cmd" || k == "_raw_params" })
+	t.ArgNames = append(names, "_raw_params")
 }
 
 // ResolveAction is the task an ActionTemplate names once its module name

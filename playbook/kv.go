@@ -25,10 +25,19 @@ var rawParamKeys = map[string]bool{
 // Jinja2 delimiters, and quotes around a value are removed. For free-form
 // modules the remaining words become _raw_params.
 func ParseKV(s string, module string) (map[string]any, error) {
+	args, _, err := parseKV(s, module)
+	return args, err
+}
+
+// parseKV is ParseKV that also gives the argument names in the order
+// Ansible's parse_kv makes them: the options as written, then
+// _raw_params.
+func parseKV(s string, module string) (map[string]any, []string, error) {
 	args := map[string]any{}
+	var names []string
 	words, err := splitArgs(s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	freeForm := argspec.IsFreeForm(module)
 	var raw []string
@@ -40,6 +49,9 @@ func ParseKV(s string, module string) (map[string]any, error) {
 	for _, w := range words {
 		k, v, ok := splitKV(w.text)
 		if ok && (!freeForm || rawParamKeys[k]) {
+			if _, seen := args[k]; !seen {
+				names = append(names, k)
+			}
 			args[k] = unquote(pystr.Unescape(v))
 			kept.WriteString(strings.TrimRight(s[pos:w.start], " \t"))
 			pos = w.end
@@ -54,8 +66,9 @@ func ParseKV(s string, module string) (map[string]any, error) {
 		} else {
 			args["_raw_params"] = strings.Join(raw, " ")
 		}
+		names = append(names, "_raw_params")
 	}
-	return args, nil
+	return args, names, nil
 }
 
 // splitKV splits word at its first unescaped, unquoted '='.

@@ -86,6 +86,11 @@ type Task struct {
 	Name   string
 	Action string         // module or action name, "" for a block
 	Args   map[string]any // raw module arguments; a free-form string is in _raw_params
+	// ArgNames are the names of Args in Ansible's order of task.args:
+	// the args keyword's first, then the module's own as written, with
+	// a cmd moved to _raw_params last. Callbacks that print a task's
+	// arguments (junit) follow it.
+	ArgNames []string
 	// ActionTemplate is a templated module name (action: "{{ prefix }}copy
 	// src=a dest=b"): it is resolved for each host when the task runs (see
 	// ResolveAction); until then Action holds it too, for the banner, and

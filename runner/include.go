@@ -30,6 +30,11 @@ type includeTarget struct {
 	public bool
 	params map[string]any
 	label  *string
+	// args and vars are what Ansible's IncludedFile holds besides the
+	// file: include_args, and the loop's special variables.
+	args, vars *value.Dict
+	// loopVar and indexVar are the loop's variables, for a looped include.
+	loopVar, indexVar string
 }
 
 // includeGroup is one included file or role and the hosts that include it.
@@ -63,6 +68,9 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		if t.Loop == nil && len(list) == 1 {
 			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: output.OK, Include: true,
 				Result: list[0].result, NoLog: r.noLog(h, t), TaskID: t})
+		} else if t.Loop != nil {
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: output.OK, Include: true,
+				Result: loopedIncludeResult(list), NoLog: r.noLog(h, t), TaskID: t})
 		}
 		for _, it := range list {
 			g := byKey[it.key]
@@ -168,7 +176,8 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 		}
 	}
 	if it.role == "" {
-		r.opts.Out.Included(it.file, names, it.label, r.noLog(g.hosts[0], t))
+		r.opts.Out.Included(output.IncludeEvent{File: it.file, Hosts: names, Item: it.label,
+			NoLog: r.noLog(g.hosts[0], t), Args: it.args, Vars: it.vars, TaskID: t})
 	}
 	for _, c := range tasks {
 		setParent(c, parent)
@@ -268,6 +277,8 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 				includeArgs[k] = v
 			}
 		}
+		target.args = inArgOrder(t, includeArgs)
+		target.vars = value.NewDict(0)
 		target.result = map[string]any{"changed": false, "include_args": includeArgs}
 		if t.Action == "include_role" {
 			target.role = fmt.Sprint(args["name"])
@@ -309,6 +320,21 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 			}
 			target.label = &label
 			target.key += "\x00" + fmt.Sprint(len(out)) + template.Repr(it)
+			target.loopVar, target.indexVar = loopVar, indexVar
+			// Ansible's special_vars, in its order.
+			target.vars.Set(loopVar, loopVars[loopVar])
+			if indexVar != "" {
+				target.vars.Set(indexVar, loopVars[indexVar])
+			}
+			target.vars.Set("_ansible_item_label", label)
+			if al, ok := loopVars["ansible_loop"]; ok {
+				target.vars.Set("ansible_loop", al)
+			}
+		}
+		if nl, ok := r.noLogRaw(t); ok && value.Truthy(nl) {
+			if _, given := includeArgs["_ansible_no_log"]; !given {
+				target.vars.Set("_ansible_no_log", nl)
+			}
 		}
 		out = append(out, target)
 	}
@@ -317,6 +343,44 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		return nil, res
 	}
 	return out, nil
+}
+
+// loopedIncludeResult is a looped include task's own result, as
+// Ansible's loop makes it of each item's include result.
+func loopedIncludeResult(list []includeTarget) map[string]any {
+	results := make([]any, len(list))
+	for i, it := range list {
+		item := maps.Clone(it.result)
+		delete(item, "changed")
+		for k, v := range it.vars.All() {
+			if !strings.HasPrefix(k, "_ansible") {
+				item[k] = v
+			}
+		}
+		item["ansible_loop_var"] = it.loopVar
+		if it.indexVar != "" {
+			item["ansible_index_var"] = it.indexVar
+		}
+		results[i] = item
+	}
+	return map[string]any{"changed": false, "msg": "All items completed", "results": results}
+}
+
+// inArgOrder is args as an ordered dict: the task's argument order
+// (playbook.Task.ArgNames), then any other names sorted.
+func inArgOrder(t *playbook.Task, args map[string]any) *value.Dict {
+	d := value.NewDict(len(args))
+	for _, k := range t.ArgNames {
+		if v, ok := args[k]; ok {
+			d.Set(k, v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		if _, ok := d.Get(k); !ok {
+			d.Set(k, args[k])
+		}
+	}
+	return d
 }
 
 // canonicalArgs is a stable text form of include_role's from arguments.

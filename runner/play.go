@@ -412,7 +412,9 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if len(hosts) == 0 {
 		return
 	}
-	r.opts.Out.Task(r.taskStart(setup, "Gathering Facts", false))
+	start := r.taskStart(setup, "Gathering Facts", false)
+	start.Action = "gather_facts" // the implicit task's action in Ansible
+	r.opts.Out.Task(start)
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, setup, taskRun{gatherFacts: true})
 	})

@@ -93,7 +93,53 @@ func (r *run) resolveAction(h *hostState, t *playbook.Task) (*playbook.Task, err
 
 // taskStart is the event of t starting, under its banner title.
 func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
-	return output.TaskStart{ID: t, Name: title, Handler: handler, Path: absPos(t.Pos)}
+	ts := output.TaskStart{ID: t, Name: title, Handler: handler, Path: absPos(t.Pos),
+		Action: t.Action, Args: value.NewDict(len(t.ArgNames)), NoLog: r.noLogWritten(t)}
+	if t.ActionWritten != "" {
+		ts.Action = t.ActionWritten
+	}
+	if t.Role != nil {
+		ts.Role = t.Role.Name
+	}
+	for _, k := range t.ArgNames {
+		if v, ok := t.Args[k]; ok {
+			ts.Args.Set(k, v)
+		}
+	}
+	if t.Action == "include_tasks" || t.Action == "include" {
+		// Ansible's TaskInclude.check_options moves file to _raw_params
+		// when the task is loaded.
+		if file, ok := ts.Args.Get("file"); ok {
+			if raw, _ := ts.Args.Get("_raw_params"); raw == nil || raw == "" {
+				ts.Args.Delete("file")
+				ts.Args.Delete("_raw_params")
+				ts.Args.Set("_raw_params", file)
+			}
+		}
+	}
+	return ts
+}
+
+// noLogWritten is the innermost no_log of the task, its blocks and role,
+// or else the play's, as written: Python's truth of the raw value, which
+// is what callbacks see of a task before it runs (a template is a
+// non-empty string, so true).
+func (r *run) noLogWritten(t *playbook.Task) bool {
+	v, ok := r.noLogRaw(t)
+	return ok && value.Truthy(v)
+}
+
+// noLogRaw is the no_log value noLogWritten reads, and whether one is set.
+func (r *run) noLogRaw(t *playbook.Task) (any, bool) {
+	for p := t; p != nil; p = p.Parent {
+		if p.NoLog != nil {
+			return p.NoLog, true
+		}
+	}
+	if r.play != nil && r.play.NoLog != nil {
+		return r.play.NoLog, true
+	}
+	return nil, false
 }
 
 func (r *run) playStart(p *playbook.Play, name string) output.PlayStart {
@@ -185,7 +231,7 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	})
 	r.account(h, t, res, tr)
 	final := output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Ignored: res.ignored,
-		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
+		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t), TaskID: id}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
 	}

@@ -17,6 +17,8 @@ type JSONOptions struct {
 	// Indent > 0 writes one item a line, indented by Indent spaces a
 	// level; 0 is indent=None, all on one line.
 	Indent int
+	// Lines with Indent 0 is indent=0: one item a line, not indented.
+	Lines bool
 	// SortKeys is sort_keys=True; otherwise dicts keep their order.
 	SortKeys bool
 	// ASCII is ensure_ascii=True: non-ASCII characters as \u escapes.
@@ -37,7 +39,7 @@ func JSON(v any, opts JSONOptions) (string, error) {
 	w.item, w.key = opts.Separators[0], opts.Separators[1]
 	if w.item == "" {
 		w.item = ", "
-		if opts.Indent > 0 {
+		if opts.Indent > 0 || opts.Lines {
 			w.item = ","
 		}
 	}
@@ -57,7 +59,7 @@ type jsonWriter struct {
 }
 
 func (w *jsonWriter) newline(level int) {
-	if w.opts.Indent > 0 {
+	if w.opts.Indent > 0 || w.opts.Lines {
 		w.sb.WriteByte('\n')
 		for range level * w.opts.Indent {
 			w.sb.WriteByte(' ')

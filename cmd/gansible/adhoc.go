@@ -105,11 +105,11 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 	// only with bin_ansible_callbacks; else minimal.
 	callback := func(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error) {
 		if cfg.LoadCallbacks && !f.oneLine && shortCallbackName(cfg.StdoutCallback) != "default" {
-			return callbackFromConfig(cfg, stdout, stderr, color, verbosity)
+			return callbackFromConfig(cfg, stdout, stderr, color, verbosity, "")
 		}
 		out := output.Callback(output.NewMinimal(stdout, stderr, color, verbosity, f.oneLine))
 		if cfg.LoadCallbacks {
-			return withAggregates(cfg, out, stdout, verbosity)
+			return withAggregates(cfg, out, stdout, verbosity, "")
 		}
 		return out, nil
 	}

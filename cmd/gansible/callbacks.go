@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -58,8 +59,10 @@ func shortCallbackName(name string) string {
 }
 
 // callbackFromConfig chooses the stdout callback of ansible-playbook as
-// Ansible does, from stdout_callback.
-func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error) {
+// Ansible does, from stdout_callback; playbook is the last playbook of the
+// command line, which the junit report is named after ("" for ad-hoc
+// runs, where Ansible names it None).
+func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int, playbook string) (output.Callback, error) {
 	name := shortCallbackName(cfg.StdoutCallback)
 	newOut, ok := stdoutCallbacks[name]
 	switch {
@@ -68,18 +71,30 @@ func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool
 	case !ok:
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid callback for stdout specified: %s", cfg.StdoutCallback)}
 	}
-	return withAggregates(cfg, newOut(stdout, stderr, color, verbosity), stdout, verbosity)
+	return withAggregates(cfg, newOut(stdout, stderr, color, verbosity), stdout, verbosity, playbook)
 }
 
 // withAggregates adds the callbacks_enabled callbacks after the stdout
 // one. An entry gansible does not have is warned about: such callbacks
 // only add reports, so the run goes on, but their absence is not silent.
-func withAggregates(cfg *config.Config, out output.Callback, stdout io.Writer, verbosity int) (output.Callback, error) {
+func withAggregates(cfg *config.Config, out output.Callback, stdout io.Writer, verbosity int, playbook string) (output.Callback, error) {
 	multi := output.Multi{out}
 	for _, name := range cfg.CallbacksEnabled {
 		switch shortCallbackName(name) {
 		case "timer":
 			multi = append(multi, output.NewTimer(stdout, time.Now))
+		case "profile_roles":
+			multi = append(multi, output.NewProfileRoles(stdout, time.Now))
+		case "junit":
+			if playbook == "" {
+				playbook = "None"
+			}
+			home, _ := os.UserHomeDir()
+			j, err := output.NewJUnit(output.JUnitOptionsFromEnv(os.LookupEnv, home), playbook, time.Now, verbosity, out.Warning)
+			if err != nil {
+				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the junit callback: %v", err)}
+			}
+			multi = append(multi, j)
 		case "profile_tasks":
 			p := output.NewProfileTasks(stdout, time.Now, verbosity)
 			switch order := cfg.ProfileTasksSortOrder; order {

@@ -418,7 +418,10 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 		}
 		return nil
 	}
-	s, err := prepare(f, scr, stdin, stdout, stderr, callbackFromConfig, playbooksExist, !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck))
+	callback := func(cfg *config.Config, stdout, stderr io.Writer, color bool, verbosity int) (output.Callback, error) {
+		return callbackFromConfig(cfg, stdout, stderr, color, verbosity, playbookPaths[len(playbookPaths)-1])
+	}
+	s, err := prepare(f, scr, stdin, stdout, stderr, callback, playbooksExist, !(f.listHosts || f.listTasks || f.listTags || f.syntaxCheck))
 	if err != nil {
 		return err
 	}
