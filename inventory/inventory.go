@@ -11,6 +11,8 @@ package inventory
 import (
 	"fmt"
 	"sync"
+
+	"github.com/gansible/gansible/template"
 )
 
 // Host is one managed host.
@@ -60,6 +62,20 @@ type Inventory struct {
 	mu        sync.Mutex
 	localhost *Host
 	warnings  []string
+
+	opts   Options
+	engine *template.Engine // the plugins' templar, made when first needed
+}
+
+// Options are what the inventory plugins that template (constructed)
+// read besides their sources.
+type Options struct {
+	// ExtraVars are the command line's -e variables, for constructed's
+	// use_extra_vars.
+	ExtraVars map[string]any
+	// Facts returns a host's cached facts (the fact cache), which
+	// constructed's expressions see.
+	Facts func(host string) map[string]any
 }
 
 // Well-known group names.

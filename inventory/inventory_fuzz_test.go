@@ -3,6 +3,8 @@ package inventory
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -322,6 +324,31 @@ func FuzzTOMLInventory(f *testing.F) {
 			return
 		}
 		inv.reconcile()
+		checkInventory(t, inv)
+	})
+}
+
+// FuzzPluginConfig runs arbitrary constructed and generator
+// configurations over a small INI inventory. Properties: loading never
+// fails outright (a bad configuration is a warning, as in Ansible), and
+// the inventory keeps the group invariants.
+func FuzzPluginConfig(f *testing.F) {
+	f.Add([]byte("plugin: constructed\ncompose: {x: os}\ngroups: {deb: \"os == 'debian'\"}\nkeyed_groups: [{key: os, prefix: os, parent_group: oses}]\n"))
+	f.Add([]byte("plugin: generator\nlayers: {a: [1, 2], b: [x]}\nhosts: {name: \"h{{ a }}{{ b }}\", parents: [{name: \"g{{ b }}\", vars: {v: \"{{ a }}\"}}]}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		hosts := filepath.Join(dir, "hosts")
+		config := filepath.Join(dir, "plugin.yml")
+		if err := os.WriteFile(hosts, []byte("[web]\nw1 os=debian\nw2 os=centos\n[db]\nd1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(config, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := Load([]string{hosts, config})
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
 		checkInventory(t, inv)
 	})
 }

@@ -9,7 +9,10 @@ import (
 	"sort"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/gansible/gansible/vault"
+	"github.com/gansible/gansible/yamlvalue"
 )
 
 // ignoredInDir matches directory entries that are not inventory sources:
@@ -31,7 +34,13 @@ var yamlExtensions = map[string]bool{".yml": true, ".yaml": true, ".json": true}
 // left there is only the implicit localhost. group_vars/ and
 // host_vars/ beside each source are loaded too.
 func Load(sources []string) (*Inventory, error) {
+	return LoadWith(sources, Options{})
+}
+
+// LoadWith is Load with the inventory plugins' options.
+func LoadWith(sources []string, opts Options) (*Inventory, error) {
 	inv := newInventory()
+	inv.opts = opts
 	parsed := false
 	for _, src := range sources {
 		if src == "" {
@@ -181,6 +190,11 @@ func (inv *Inventory) loadFile(path string) []pluginFailure {
 		return nil
 	}
 	if ext == "" || yamlExtensions[ext] {
+		if root, err := yamlvalue.Parse(source, data); err == nil {
+			if name, ok := pluginName(root); ok {
+				return inv.loadPluginConfig(source, ext, root, name, data)
+			}
+		}
 		err := inv.parseYAML(source, data)
 		var notYAML errNotYAMLInventory
 		if !errors.As(err, &notYAML) {
@@ -197,6 +211,26 @@ func (inv *Inventory) loadFile(path string) []pluginFailure {
 		}
 		return nil
 	}
+	if err := inv.parseINI(source, data); err != nil {
+		return append(failures, pluginFailure{"ini", err})
+	}
+	return nil
+}
+
+// loadPluginConfig reads a YAML file that names an inventory plugin: the
+// auto plugin runs that plugin (only for .yml and .yaml files, the ones
+// it verifies); failing that, the yaml plugin refuses the file and the
+// ini plugin tries it, as in Ansible.
+func (inv *Inventory) loadPluginConfig(source, ext string, root *yaml.Node, name string, data []byte) []pluginFailure {
+	var failures []pluginFailure
+	if ext == ".yml" || ext == ".yaml" {
+		err := inv.parseAuto(source, root, name)
+		if err == nil {
+			return nil
+		}
+		failures = append(failures, pluginFailure{"auto", err})
+	}
+	failures = append(failures, pluginFailure{"yaml", errors.New("Plugin configuration YAML file, not YAML inventory")})
 	if err := inv.parseINI(source, data); err != nil {
 		return append(failures, pluginFailure{"ini", err})
 	}

@@ -74,6 +74,9 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		return nil, fmt.Errorf("lookup requires the name of a lookup plugin")
 	}
 	name := str(a.pos[0])
+	if ev.eng.opts.DisableLookups {
+		return nil, fmt.Errorf("The lookup `%s` was found, however lookups were disabled from templating", name)
+	}
 	if i := strings.LastIndex(name, "."); i >= 0 { // ansible.builtin.env
 		name = name[i+1:]
 	}

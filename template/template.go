@@ -95,6 +95,9 @@ type Options struct {
 	// Setting returns the value of an Ansible setting (DEFAULT_FORKS...)
 	// for the config lookup, and whether it is known.
 	Setting func(name string) (any, bool)
+	// DisableLookups makes lookup(), query() and q() fail, as Ansible's
+	// templar does for inventory plugins composing variables.
+	DisableLookups bool
 	// Warn prints an Ansible warning (a lookup's errors='warn', a file
 	// a lookup cannot find); without it warnings are dropped.
 	Warn func(msg string)

@@ -332,3 +332,29 @@ func bigFloat(v any) (*big.Float, bool) {
 	}
 	return nil, false
 }
+
+// ParseBool is Ansible's boolean() (module_utils.parsing.convert_bool):
+// the booleans, the numbers 0 and 1, and the strings y/yes/on/1/true/t and
+// n/no/off/0/false/f in any case and spacing.
+func ParseBool(v any) (bool, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case int:
+		if x == 0 || x == 1 {
+			return x == 1, nil
+		}
+	case float64:
+		if x == 0 || x == 1 {
+			return x == 1, nil
+		}
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "y", "yes", "on", "1", "true", "t":
+			return true, nil
+		case "n", "no", "off", "0", "false", "f":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("The value '%s' is not a valid boolean.", Str(v))
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gansible/gansible/config"
-	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/inventory/listing"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/runner"
@@ -317,16 +316,16 @@ func inventoryOutput(f *inventoryFlags, pattern string, stdout, stderr io.Writer
 	if len(sources) == 0 {
 		sources = []string{"/etc/ansible/hosts"}
 	}
-	inv, err := inventory.Load(sources)
+	extraVars, extraErr := parseExtraVars(f.extraVars, cwd)
+	inv, _, err := loadInventory(cfg, sources, extraVars)
 	if err != nil {
-		return "", &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+		return "", err
 	}
 	for _, w := range inv.Warnings() {
 		warn(w)
 	}
-	extraVars, err := parseExtraVars(f.extraVars, cwd)
-	if err != nil {
-		return "", err
+	if extraErr != nil {
+		return "", extraErr
 	}
 	// Without --playbook-dir, the working directory's group_vars/ and
 	// host_vars/ still apply to the flattened host variables, as the

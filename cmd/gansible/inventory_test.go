@@ -59,6 +59,7 @@ func inventoryCases() []inventoryCase {
 		{"multi", "inv1/hosts", "x1", []string{"-i", "inv2/hosts", "--playbook-dir", "play"}},
 		{"script", "inventory.sh", "w1", nil},
 		{"toml", "hosts.toml", "host2", nil},
+		{"constructed", "01-hosts.ini", "w2", []string{"-i", "02-constructed.yml", "-i", "gen.yml"}},
 	} {
 		base := append([]string{"-i", c.source}, c.extra...)
 		for _, action := range []struct {
@@ -90,6 +91,8 @@ func inventoryCases() []inventoryCase {
 		inventoryCase{"script-not-executable", "script", []string{"-i", "noexec.sh", "--graph"}},
 		inventoryCase{"script-with-ini", "script", []string{"-i", "inventory.sh", "-i", "../children/hosts", "--graph"}},
 		inventoryCase{"toml-bad-hosts", "toml", []string{"-i", "badhosts.toml", "--graph"}},
+		inventoryCase{"constructed-extra-vars", "constructed", []string{"-i", "01-hosts.ini", "-i", "extra.yml", "-e", "stage=prod", "--list"}},
+		inventoryCase{"constructed-no-extra-vars", "constructed", []string{"-i", "01-hosts.ini", "-i", "extra.yml", "--graph"}},
 		inventoryCase{"host-pattern", "children", []string{"-i", "hosts", "--host", "d*"}},
 		inventoryCase{"host-localhost", "children", []string{"-i", "hosts", "--host", "localhost"}},
 		inventoryCase{"verbose", "children", []string{"-i", "hosts", "--graph", "-v"}},

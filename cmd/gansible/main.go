@@ -222,6 +222,7 @@ type setup struct {
 	inv       *inventory.Inventory
 	sources   []string
 	extraVars map[string]any
+	factCache factcache.Cache
 	// The -k and -K passwords.
 	sshPass, becomePass string
 }
@@ -325,16 +326,44 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	if len(s.sources) == 0 {
 		s.sources = []string{"/etc/ansible/hosts"}
 	}
-	if s.inv, err = inventory.Load(s.sources); err != nil {
-		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	// The extra vars are read before the inventory for the constructed
+	// plugin's use_extra_vars; their error, as in Ansible, comes after
+	// the inventory's warnings.
+	extraVars, extraErr := parseExtraVars(f.extraVars, cwd)
+	if s.inv, s.factCache, err = loadInventory(cfg, s.sources, extraVars); err != nil {
+		return nil, err
 	}
 	for _, w := range s.inv.Warnings() {
 		out.Warning(w)
 	}
-	if s.extraVars, err = parseExtraVars(f.extraVars, cwd); err != nil {
-		return nil, err
+	if extraErr != nil {
+		return nil, extraErr
 	}
+	s.extraVars = extraVars
 	return s, nil
+}
+
+// loadInventory loads the inventory sources with what its plugins read
+// besides them: the extra vars and the fact cache, which it returns for
+// the run.
+func loadInventory(cfg *config.Config, sources []string, extraVars map[string]any) (*inventory.Inventory, factcache.Cache, error) {
+	cache, err := factcache.New(factcache.Settings{
+		Plugin:     cfg.FactCaching,
+		Connection: cfg.FactCachingConnection,
+		Prefix:     cfg.FactCachingPrefix,
+		Timeout:    time.Duration(cfg.FactCachingTimeout) * time.Second,
+	})
+	if err != nil {
+		return nil, nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	}
+	inv, err := inventory.LoadWith(sources, inventory.Options{ExtraVars: extraVars, Facts: func(host string) map[string]any {
+		facts, _, _ := cache.Get(host)
+		return facts
+	}})
+	if err != nil {
+		return nil, nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+	}
+	return inv, cache, nil
 }
 
 // loader is the playbook loader of a run.
@@ -455,16 +484,7 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	}
 
 	opts := s.options(f, loader)
-	cache, err := factcache.New(factcache.Settings{
-		Plugin:     s.cfg.FactCaching,
-		Connection: s.cfg.FactCachingConnection,
-		Prefix:     s.cfg.FactCachingPrefix,
-		Timeout:    time.Duration(s.cfg.FactCachingTimeout) * time.Second,
-	})
-	if err != nil {
-		return &runner.ExitError{Code: runner.ExitGeneral, Err: err}
-	}
-	opts.FactCache, opts.FlushCache = cache, f.flushCache
+	opts.FactCache, opts.FlushCache = s.factCache, f.flushCache
 	if f.listHosts || f.listTasks || f.listTags {
 		return runner.List(stdout, opts, playbooks, runner.ListOptions{Hosts: f.listHosts, Tasks: f.listTasks, Tags: f.listTags})
 	}
