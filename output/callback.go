@@ -66,6 +66,8 @@ type TaskStart struct {
 	// template counts as true), which junit reads before any host runs.
 	Args  *value.Dict
 	NoLog bool
+	// Hosts are the hosts the task starts on, whose results will follow.
+	Hosts []string
 }
 
 var (

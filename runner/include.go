@@ -57,7 +57,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	}
 	var groups []*includeGroup
 	byKey := map[string]*includeGroup{}
-	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), false))
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), false, hosts))
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
 		if res != nil {
@@ -415,7 +415,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	// holds shows the banner and evaluates the meta's when on h; a false
 	// one shows h as skipped.
 	holds := func(h *hostState, reason string) bool {
-		r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler))
+		r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler, []*hostState{h}))
 		vars := r.taskScope(h, t, nil)
 		ok, err := r.conditionsHold(h, t, vars)
 		if err == nil && !ok {
@@ -428,7 +428,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	switch action {
 	case "noop", "reset_connection":
 		for _, h := range hosts {
-			r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler))
+			r.opts.Out.Task(r.taskStart(t, r.taskTitle(h, t), handler, []*hostState{h}))
 			if action == "reset_connection" {
 				// The next task opens a new connection, with the user's
 				// current groups and a new become shell.
@@ -481,7 +481,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	case "refresh_inventory":
 		// It reads the inventory sources again; gansible's are files
 		// read at the start, unchanged since.
-		r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
+		r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
 	default:
 		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: invalid meta action requested: %s", t.Pos, action)})
 	}

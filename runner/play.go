@@ -412,7 +412,7 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	if len(hosts) == 0 {
 		return
 	}
-	start := r.taskStart(setup, "Gathering Facts", false)
+	start := r.taskStart(setup, "Gathering Facts", false, hosts)
 	start.Action = "gather_facts" // the implicit task's action in Ansible
 	r.opts.Out.Task(start)
 	r.forEachHost(hosts, func(h *hostState) func() {

@@ -44,7 +44,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
-	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
 	if r.runOnce(t) {
 		first := hosts[0]
 		var shared *taskResult
@@ -92,9 +92,12 @@ func (r *run) resolveAction(h *hostState, t *playbook.Task) (*playbook.Task, err
 }
 
 // taskStart is the event of t starting, under its banner title.
-func (r *run) taskStart(t *playbook.Task, title string, handler bool) output.TaskStart {
+func (r *run) taskStart(t *playbook.Task, title string, handler bool, hosts []*hostState) output.TaskStart {
 	ts := output.TaskStart{ID: t, Name: title, Handler: handler, Path: absPos(t.Pos),
 		Action: t.Action, Args: value.NewDict(len(t.ArgNames)), NoLog: r.noLogWritten(t)}
+	for _, h := range hosts {
+		ts.Hosts = append(ts.Hosts, h.name)
+	}
 	if t.ActionWritten != "" {
 		ts.Action = t.ActionWritten
 	}

@@ -150,7 +150,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 2
 	}
 	scr := &screen{}
+	tty, live := statusLineWanted(stdout)
 	stdout, stderr = scr.writer(stdout), scr.writer(stderr)
+	if live {
+		scr.liveOn = tty
+		defer scr.stopStatus()
+	}
 	defer func() { scr.log.close() }()
 	defer func() { scr.closeEvents(stderr) }()
 	defer func() {
@@ -254,6 +259,9 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	out, err := callback(cfg, stdout, stderr, color, f.verbosity)
 	if err != nil {
 		return nil, err
+	}
+	if scr.liveOn != nil {
+		out = output.Multi{out, scr.startStatus(scr.liveOn)}
 	}
 	if f.events != "" {
 		events, err := scr.openEvents(f.events)

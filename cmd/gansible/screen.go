@@ -23,6 +23,10 @@ type screen struct {
 	muted  bool
 	log    *logFile    // nil without log_path
 	events *eventsFile // nil without --events
+	live   *liveStatus // nil off a terminal
+	// liveOn is the terminal a run's status line goes to, nil for none;
+	// the line starts once the output callbacks are made.
+	liveOn *os.File
 }
 
 // writer returns the screen's writer for w, one of stdout and stderr.
@@ -51,7 +55,19 @@ func (sw *screenWriter) Write(p []byte) (int, error) {
 	if sw.s.log != nil {
 		sw.s.log.record(string(p))
 	}
-	return sw.w.Write(p)
+	if sw.s.live != nil {
+		sw.s.live.erase()
+	}
+	n, err := sw.w.Write(p)
+	if sw.s.live != nil && len(p) > 0 {
+		// The line is drawn only where a new line would start: a prompt
+		// left without its newline (pause, say) keeps its line.
+		sw.s.live.lineStart = p[len(p)-1] == '\n'
+		if sw.s.live.lineStart {
+			sw.s.live.draw()
+		}
+	}
+	return n, err
 }
 
 // logFile is Ansible's log_path file: each displayed message, without
