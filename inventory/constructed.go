@@ -119,16 +119,7 @@ func (c *constructor) host(h *Host, compose, groups *value.Dict, keyed []any) er
 func (c *constructor) vars(h *Host) map[string]any {
 	vars := map[string]any{}
 	groups := c.inv.memberGroups(h)
-	sort.SliceStable(groups, func(i, j int) bool {
-		a, b := groups[i], groups[j]
-		if a.depth != b.depth {
-			return a.depth < b.depth
-		}
-		if a.priority != b.priority {
-			return a.priority < b.priority
-		}
-		return a.Name < b.Name
-	})
+	sortGroups(groups)
 	names := []any{}
 	for _, g := range groups {
 		for k, v := range g.Vars {

@@ -158,6 +158,13 @@ func (inv *Inventory) sortedGroups(h *Host) []*Group {
 			groups = append(groups, g)
 		}
 	}
+	sortGroups(groups)
+	return groups
+}
+
+// sortGroups sorts groups as Ansible's sort_groups does for variable
+// precedence: by depth, then ansible_group_priority, then name.
+func sortGroups(groups []*Group) {
 	sort.Slice(groups, func(i, j int) bool {
 		a, b := groups[i], groups[j]
 		if a.depth != b.depth {
@@ -168,7 +175,6 @@ func (inv *Inventory) sortedGroups(h *Host) []*Group {
 		}
 		return a.Name < b.Name
 	})
-	return groups
 }
 
 // GroupNames is the magic variable group_names: every group h belongs to,
