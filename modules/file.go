@@ -2,10 +2,14 @@ package modules
 
 import (
 	"fmt"
-	"github.com/gansible/gansible/modules/argspec"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/gansible/gansible/modules/argspec"
+	"github.com/gansible/gansible/value"
 
 	"github.com/gansible/gansible/shell"
 )
@@ -197,6 +201,7 @@ func (t *fileTask) absent() error {
 	t.res.Set("path", t.path)
 	t.res.Set("state", "absent")
 	if !t.lstat.Exists {
+		t.noDiff = true // ensure_absent reports no diff for a missing path
 		return nil
 	}
 	t.res.Changed = true
@@ -205,7 +210,7 @@ func (t *fileTask) absent() error {
 		// is at a result's path: its state, mode and owner.
 		t.resPath = t.path
 	}
-	if t.c.DiffMode && t.lstat.IsDir() {
+	if t.lstat.IsDir() {
 		content, err := pathContent(t.c, t.path)
 		if err != nil {
 			return err
@@ -254,6 +259,14 @@ func (t *fileTask) directory() error {
 	case !cur.Exists:
 		t.res.Changed = true
 		t.script = append(t.script, mkdirScript(t.path, t.attrs, t.attrs.Mode))
+		if m := t.attrs.Mode; m.Set() && !m.Preserve && !t.c.CheckMode {
+			// Ansible makes the directory with the umask's mode, then
+			// sets the mode, which its diff records.
+			made := 0o777 &^ t.p.Umask
+			if want, err := m.resolve(made, true, t.p.Umask); err == nil && want != made {
+				t.before["mode"], t.after["mode"] = fmt.Sprintf("%04o", made), fmt.Sprintf("%04o", want)
+			}
+		}
 		return nil
 	case state != "directory":
 		return failWith(map[string]any{"path": t.path}, "%s already exists as a %s", t.path, state)
@@ -491,8 +504,10 @@ func (t *fileTask) setAttrs(cur *remoteFile, target string, link bool) error {
 // resulting state of the path.
 func (t *fileTask) apply() (*Result, error) {
 	res := t.res
-	if t.c.DiffMode && res.Changed && !t.noDiff {
-		res.Diff = append(res.Diff, dictDiff(t.before, t.after))
+	if !t.noDiff {
+		// The module's diff is part of its result, changed or not, as
+		// Ansible's file module returns it; --diff shows it when changed.
+		res.Set("diff", value.DictOf("before", fileDiffSide(t.before), "after", fileDiffSide(t.after)))
 	}
 	if t.c.CheckMode || len(t.script) == 0 {
 		if t.resPath != "" {
@@ -519,6 +534,26 @@ func (t *fileTask) apply() (*Result, error) {
 		setFileFields(res, f)
 	}
 	return res, nil
+}
+
+// fileDiffOrder is the order the file module's diff keys are set in:
+// initial_diff's, then set_fs_attributes_if_different's.
+var fileDiffOrder = []string{"path", "state", "path_content", "src", "owner", "group", "mode", "attributes"}
+
+// fileDiffSide is one side of the file module's diff, in Ansible's order.
+func fileDiffSide(side map[string]any) *value.Dict {
+	d := value.NewDict(len(side))
+	for _, k := range fileDiffOrder {
+		if v, ok := side[k]; ok {
+			d.Set(k, v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(side)) {
+		if _, ok := d.Get(k); !ok {
+			d.Set(k, side[k])
+		}
+	}
+	return d
 }
 
 // lstatOf returns the probed, unfollowed state of p when it was probed.
