@@ -220,7 +220,7 @@ func (userModule) Run(c *Context, args Args) (*Result, error) {
 }
 
 func runUser(c *Context, u *userTask) (*Result, error) {
-	st, err := probeAccounts(c, u.name)
+	st, files, err := u.probe(c)
 	if err != nil {
 		return nil, err
 	}
@@ -270,10 +270,50 @@ func runUser(c *Context, u *userTask) (*Result, error) {
 	if u.password != nil {
 		res.Set("password", "NOT_LOGGING_PASSWORD")
 	}
-	if err := u.finishPresent(c, res); err != nil {
+	if res.Changed && !c.CheckMode {
+		// The account changed: read it again for the result.
+		if st, files, err = u.probe(c); err != nil {
+			return nil, err
+		}
+	}
+	if err := u.finishPresent(c, res, st, files); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// probe reads the account databases and looks at the user's files (home,
+// the ssh key and its directory) in one round trip: the home and a
+// relative key path are taken on the host from the passwd entry just
+// read, so a user that is already as wanted costs one round trip.
+func (u *userTask) probe(c *Context) (*accountState, userFiles, error) {
+	var b strings.Builder
+	b.WriteString(accountProbeScript(u.name))
+	b.WriteString("pw_home=\nif pw=$(getent passwd -- " + shell.Quote(u.name) + "); then pw_home=$(printf '%s\\n' \"$pw\" | cut -d: -f6); fi\n")
+	home := `"$pw_home"`
+	if u.home != nil {
+		home = shell.Quote(*u.home)
+	}
+	key := shell.Quote(u.keyFile)
+	if !path.IsAbs(u.keyFile) {
+		key = `"$pw_home"/` + shell.Quote(u.keyFile)
+	}
+	b.WriteString("key=" + key + "\n")
+	b.WriteString("[ -e " + home + " ] && rec home 1\n")
+	b.WriteString("[ -e \"${key%/*}\" ] && rec keydir 1\n")
+	b.WriteString("[ -e \"$key\" ] && rec key 1\n")
+	b.WriteString("[ -e \"$key.pub\" ] && rec pub 1\n")
+	b.WriteString("exit 0\n")
+	out, err := runChecked(c, "failed to read the account databases", b.String(), nil)
+	if err != nil {
+		return nil, userFiles{}, err
+	}
+	r := parseRecords(string(out))
+	_, home1 := r["home"]
+	_, dir1 := r["keydir"]
+	_, key1 := r["key"]
+	_, pub1 := r["pub"]
+	return parseAccountState(string(out), u.name), userFiles{home1, dir1, key1, pub1}, nil
 }
 
 // runAccountCommand runs one of the shadow-utils commands; stdout and
@@ -495,11 +535,7 @@ func (u *userTask) modify(c *Context, st *accountState, res *Result) error {
 // finishPresent reports the account as it now is, creates a missing home
 // and deals with the ssh key, as Ansible does after creating or changing
 // a user.
-func (u *userTask) finishPresent(c *Context, res *Result) error {
-	st, err := probeAccounts(c, u.name)
-	if err != nil {
-		return err
-	}
+func (u *userTask) finishPresent(c *Context, res *Result, st *accountState, h userFiles) error {
 	info := st.User
 	if info == nil {
 		if c.CheckMode {
@@ -524,10 +560,6 @@ func (u *userTask) finishPresent(c *Context, res *Result) error {
 	keyPath := u.keyFile
 	if !path.IsAbs(keyPath) {
 		keyPath = path.Join(info.Home, keyPath)
-	}
-	h, err := probeUserFiles(c, home, keyPath)
-	if err != nil {
-		return err
 	}
 	if !h.homeExists && u.createHome {
 		res.Changed = true
@@ -564,28 +596,9 @@ func (u *userTask) passwordAges(c *Context, res *Result, info *passwdEntry) erro
 	return u.runAccountCommand(c, res, append(cmd, "--", u.name), nil)
 }
 
-// userFiles is what probeUserFiles found.
+// userFiles is what the probe found of the user's files.
 type userFiles struct {
 	homeExists, keyDirExists, keyExists, pubExists bool
-}
-
-func probeUserFiles(c *Context, home, key string) (userFiles, error) {
-	script := recordFuncs +
-		"[ -e " + shell.Quote(home) + " ] && rec home 1\n" +
-		"[ -e " + shell.Quote(path.Dir(key)) + " ] && rec keydir 1\n" +
-		"[ -e " + shell.Quote(key) + " ] && rec key 1\n" +
-		"[ -e " + shell.Quote(key+".pub") + " ] && rec pub 1\n" +
-		"exit 0\n"
-	out, err := runChecked(c, "failed to look at the user's files", script, nil)
-	if err != nil {
-		return userFiles{}, err
-	}
-	r := parseRecords(string(out))
-	_, home1 := r["home"]
-	_, dir1 := r["keydir"]
-	_, key1 := r["key"]
-	_, pub1 := r["pub"]
-	return userFiles{home1, dir1, key1, pub1}, nil
 }
 
 // createHome makes a missing home as Ansible's create_homedir: a copy of
