@@ -63,7 +63,8 @@ func runRPMKey(c *Context, args Args) (*Result, error) {
 	// path or the fetched key on stdin), and the imported keys' listing.
 	var b strings.Builder
 	b.WriteString(recordFuncs)
-	b.WriteString(`PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin
+	b.WriteString(`rec path "$PATH"
+PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin
 command -v rpm >/dev/null 2>&1 || { rec norpm rpm; exit 0; }
 gpg=$(command -v gpg || command -v gpg2) || { rec norpm gpg2; exit 0; }
 e=$(mktemp) || exit 1
@@ -93,7 +94,7 @@ fi
 	}
 	recs := parseRecords(string(r.Stdout))
 	if name, ok := recs["norpm"]; ok {
-		return nil, failf("Failed to find required executable \"%s\" in paths: %s", name, withSbin("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))
+		return nil, failf("Failed to find required executable \"%s\" in paths: %s", name, withSbin(recs["path"]))
 	}
 	if _, ok := recs["nofile"]; ok {
 		return nil, failf("Not a valid key %s", key)
