@@ -199,8 +199,14 @@ func runServiceFacts(c *Context) (*Result, error) {
 		}
 		i := len(rhServices)
 		rhServices = append(rhServices, rhService{m[1], status})
-		// The module runs this through a shell, the name unquoted.
-		fmt.Fprintf(&second, "run status%d %s %s status\n", i, shell.Quote(recs["service"]), shell.Quote(m[1]))
+		// Without service the module's command line starts with
+		// "None", which the shell does not find: the service is
+		// stopped.
+		svc := "None"
+		if p, ok := recs["service"]; ok {
+			svc = p
+		}
+		fmt.Fprintf(&second, "run status%d %s %s status\n", i, shell.Quote(svc), shell.Quote(m[1]))
 	}
 	units := map[string]map[string]any{}
 	var unitOrder []string
