@@ -32,10 +32,8 @@ func (debconfModule) Run(c *Context, args Args) (*Result, error) {
 }
 
 // debconfSelections is the module's get_selections: debconf-show's lines
-// as question: value, the seen mark (*) dropped. order keeps the lines'
-// order for the result.
+// as question: value, the seen mark (*) dropped.
 type debconfSelections struct {
-	order  []string
 	values map[string]string
 }
 
@@ -49,11 +47,7 @@ func parseDebconfShow(out string) (*debconfSelections, error) {
 		if !ok {
 			return nil, failf("debconf: cannot read debconf-show's line %q", line)
 		}
-		k = pyStrip(strings.Trim(k, "*"))
-		if _, seen := s.values[k]; !seen {
-			s.order = append(s.order, k)
-		}
-		s.values[k] = pyStrip(v)
+		s.values[pyStrip(strings.Trim(k, "*"))] = pyStrip(v)
 	}
 	return s, nil
 }

@@ -209,13 +209,12 @@ func runServiceFacts(c *Context) (*Result, error) {
 		fmt.Fprintf(&second, "run status%d %s %s status\n", i, shell.Quote(svc), shell.Quote(m[1]))
 	}
 	units := map[string]map[string]any{}
-	var unitOrder []string
 	var missing []string // unit files that list-units did not show
 	unitFileStatus := map[string]string{}
 	if run := recordedRun(recs, "units"); run.ran {
 		if run.rc != 0 {
 			f.warn("Could not list units from systemd: %s", run.stderr)
-		} else if err := parseSystemdUnits(run.stdout, units, &unitOrder); err != nil {
+		} else if err := parseSystemdUnits(run.stdout, units); err != nil {
 			return nil, err
 		}
 	}
@@ -357,7 +356,7 @@ func isBadSystemdState(s string) bool {
 }
 
 // parseSystemdUnits is the module's _list_from_units.
-func parseSystemdUnits(out string, units map[string]map[string]any, order *[]string) error {
+func parseSystemdUnits(out string, units map[string]map[string]any) error {
 	for _, line := range strings.Split(out, "\n") {
 		if !strings.Contains(line, ".service") {
 			continue
@@ -385,9 +384,6 @@ func parseSystemdUnits(out string, units map[string]map[string]any, order *[]str
 		state := "stopped"
 		if w[3] == "running" {
 			state = "running"
-		}
-		if _, ok := units[w[0]]; !ok {
-			*order = append(*order, w[0])
 		}
 		units[w[0]] = map[string]any{"name": w[0], "state": state, "status": status, "source": "systemd"}
 	}

@@ -17,8 +17,7 @@ func TestParseSystemdUnits(t *testing.T) {
 LOAD   = Reflects whether the unit definition was properly loaded.
 4 loaded units listed.`
 	units := map[string]map[string]any{}
-	var order []string
-	if err := parseSystemdUnits(out, units, &order); err != nil {
+	if err := parseSystemdUnits(out, units); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]map[string]any{
