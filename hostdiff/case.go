@@ -21,6 +21,7 @@ const (
 	sectionFields  = "fields"          // result fields compared besides the default ones
 	sectionFlavour = "flavour"         // what the hosts look like: "centos" (default)
 	sectionManager = "service-manager" // the hosts' service manager: "upstart" (default)
+	sectionPython  = "python"          // "visible": the hosts show Python to gansible too
 )
 
 // standinsPlaceholder is replaced, in every unpacked file, by the
@@ -66,6 +67,9 @@ type Case struct {
 	Flavour string
 	// ServiceManager is the hosts' service manager.
 	ServiceManager string
+	// Python: the hosts show the machine's Python on gansible's side too
+	// (Ansible's always do).
+	Python bool
 	// Sum identifies the archive's bytes, so that a recording of an
 	// older version of the case is found stale.
 	Sum string
@@ -153,6 +157,12 @@ func ParseCase(name string, data []byte) (*Case, error) {
 				break
 			}
 			c.ServiceManager = l[0]
+		case sectionPython:
+			if l := lines(f.Data); len(l) != 1 || l[0] != "visible" {
+				err = fmt.Errorf("want visible")
+				break
+			}
+			c.Python = true
 		case "inventory":
 			err = fmt.Errorf("the harness writes the inventory (hosts h1..hN in group targets); ask for hosts in section %q", sectionHosts)
 		default:

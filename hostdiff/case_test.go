@@ -40,6 +40,12 @@ func TestParseCase(t *testing.T) {
 		{name: "bad_hosts", archive: "-- site.yml --\n-- hosts --\ntwo\n", err: "from 1 to 4"},
 		{name: "bad_field", archive: "-- site.yml --\n-- fields --\nstat..mode\n", err: "bad field name"},
 		{name: "flavour", archive: "-- site.yml --\n-- flavour --\nsolaris\n", err: "want one of"},
+		{name: "python", archive: "-- site.yml --\n-- python --\nvisible\n", check: func(t *testing.T, c *Case) {
+			if !c.Python || !ClusterPythons([]*Case{c})["python-h1"] {
+				t.Errorf("python section: %+v", c)
+			}
+		}},
+		{name: "bad_python", archive: "-- site.yml --\n-- python --\nyes\n", err: "want visible"},
 		{name: "escape", archive: "-- site.yml --\n-- ../x --\n", err: "escapes the project"},
 		{name: "twice", archive: "-- site.yml --\n-- site.yml --\n", err: "appears twice"},
 		{name: "Bad-Name", archive: "-- site.yml --\n", err: "case name"},

@@ -94,6 +94,10 @@
 //	               initctl and the SysV stand-ins) or systemd (PID 1
 //	               named systemd and the systemctl stand-in; see
 //	               testcluster.Options.ServiceManager)
+//	-- python --   "visible": gansible's hosts show the machine's Python
+//	               too (testcluster.Options.Pythons), for modules that
+//	               drive a Python program of the host (pip with the
+//	               host's python3 -m pip or a venv)
 //
 // /etc/hosts lists every host of the cluster after the machine's own
 // /etc/hosts, and the machine's own files under /etc (motd, issue,

@@ -54,6 +54,20 @@ func ClusterServiceManagers(cases []*Case) map[string]string {
 	return out
 }
 
+// ClusterPythons names the cluster hosts of the cases that show Python
+// whatever the cluster's Options.Python.
+func ClusterPythons(cases []*Case) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range cases {
+		for _, h := range c.HostNames() {
+			if c.Python {
+				out[c.ClusterHost(h)] = true
+			}
+		}
+	}
+	return out
+}
+
 // ClusterFlavours gives the cluster hosts of the cases their flavour.
 func ClusterFlavours(cases []*Case) map[string]string {
 	out := map[string]string{}

@@ -214,6 +214,7 @@ func runAll(t *testing.T, cases []*Case, tool string, python bool, parallel int)
 			Hosts:           ClusterHosts(batch),
 			Flavours:        ClusterFlavours(batch),
 			ServiceManagers: ClusterServiceManagers(batch),
+			Pythons:         ClusterPythons(batch),
 			StateDir:        t.TempDir(),
 			Python:          python,
 			StandinDir:      standins,

@@ -151,6 +151,12 @@ func (serviceModule) Run(c *Context, args Args) (*Result, error) {
 func serviceViaSystemd(c *Context, args Args) (*Result, error) {
 	sargs := Args{}
 	for k, v := range args {
+		// The action passes the task's own arguments: one the task
+		// left out (nil once validated) is not there for systemd's
+		// choices to refuse.
+		if v == nil {
+			continue
+		}
 		if k == "name" || k == "state" || k == "enabled" || strings.HasPrefix(k, "_") {
 			sargs[k] = v
 		}

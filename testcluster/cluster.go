@@ -45,6 +45,10 @@ type Options struct {
 	ServiceManagers map[string]string
 	// Flavours give hosts another look than FlavourCentOS, by host name.
 	Flavours map[string]string
+	// Pythons name hosts that show the machine's Python though Python
+	// is false: the hosts a test of gansible's Python-driving modules
+	// (pip) gives a Python on both sides.
+	Pythons map[string]bool
 }
 
 // Flavours of host: what the hosts' release files and tools say they are.
@@ -74,6 +78,8 @@ type Host struct {
 	Flavour string `json:"flavour,omitempty"`
 	// ServiceMgr is the host's service manager (Upstart when empty).
 	ServiceMgr string `json:"service_manager,omitempty"`
+	// Python: the host shows the machine's Python (Options.Pythons).
+	Python bool `json:"python,omitempty"`
 }
 
 // Cluster is a set of running test hosts.
@@ -138,6 +144,11 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 			return nil, fmt.Errorf("host %s: %w", h, err)
 		}
 	}
+	for h := range o.Pythons {
+		if !seen[h] {
+			return nil, fmt.Errorf("python for %q, which is not a host of the cluster", h)
+		}
+	}
 	stateDir, err := filepath.Abs(o.StateDir)
 	if err != nil {
 		return nil, err
@@ -169,7 +180,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		exited:     map[string]chan struct{}{},
 	}
 	for _, name := range o.Hosts {
-		h := &Host{Name: name, Flavour: o.Flavours[name], ServiceMgr: o.ServiceManager}
+		h := &Host{Name: name, Flavour: o.Flavours[name], ServiceMgr: o.ServiceManager, Python: o.Pythons[name] && !o.Python}
 		if m, ok := o.ServiceManagers[name]; ok {
 			h.ServiceMgr = m
 		}
@@ -228,7 +239,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 			continue
 		}
 		built[c.commonDir(h)] = true
-		if err := buildCommonLayer(ctx, c.commonDir(h), u, clientKey, rpmKey, o.Python, h.Flavour, h.ServiceMgr); err != nil {
+		if err := buildCommonLayer(ctx, c.commonDir(h), u, clientKey, rpmKey, o.Python || h.Python, h.Flavour, h.ServiceMgr); err != nil {
 			return c, fmt.Errorf("common layer: %w", err)
 		}
 	}
@@ -512,6 +523,9 @@ func (c *Cluster) commonDir(h *Host) string {
 	}
 	if h.ServiceMgr != "" {
 		name += "-" + h.ServiceMgr
+	}
+	if h.Python {
+		name += "-python"
 	}
 	return filepath.Join(c.fsDir(), name)
 }

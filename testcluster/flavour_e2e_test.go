@@ -63,3 +63,10 @@ func TestStartRefusesBadFlavours(t *testing.T) {
 		}
 	}
 }
+
+func TestStartRefusesPythonsOfOtherHosts(t *testing.T) {
+	o := Options{Hosts: []string{"a"}, StateDir: t.TempDir(), Pythons: map[string]bool{"b": true}}
+	if _, err := Start(t.Context(), o); err == nil || !strings.Contains(err.Error(), `python for "b"`) {
+		t.Errorf("Start(%v): %v, want an error naming b", o.Pythons, err)
+	}
+}
