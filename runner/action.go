@@ -727,10 +727,18 @@ func resultDiff(result map[string]any) string {
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)
-		before, after := diffSide(m["before"]), diffSide(m["after"])
-		bh, _ := m["before_header"].(string)
-		ah, _ := m["after_header"].(string)
-		b.WriteString(unifiedDiff(bh, ah, before, after))
+		_, hasBefore := m["before"]
+		_, hasAfter := m["after"]
+		if hasBefore && hasAfter {
+			before, after := diffSide(m["before"]), diffSide(m["after"])
+			bh, _ := m["before_header"].(string)
+			ah, _ := m["after_header"].(string)
+			b.WriteString(unifiedDiff(bh, ah, before, after))
+		}
+		// A diff the module prepared itself (git's), shown as it is.
+		if p, ok := m["prepared"].(string); ok {
+			b.WriteString(p)
+		}
 	}
 	return b.String()
 }
