@@ -56,6 +56,11 @@ func (gitModule) Spec() *argspec.Spec {
 func (gitModule) Run(c *Context, args Args) (*Result, error) {
 	g := &gitTask{c: c, res: &Result{}}
 	err := g.run(args)
+	if err != nil {
+		// The module's fail_json calls pass only their own fields (and
+		// the warnings so far), not the result being built.
+		g.res = &Result{}
+	}
 	if len(g.warnings) > 0 {
 		g.res.Set("warnings", g.warnings)
 	}
@@ -284,7 +289,7 @@ g=$(IFS=:; for d in $p; do [ -n "$d" ] && [ -f "$d/git" ] && [ -x "$d/git" ] && 
 		g.res.Set("before", before)
 		if localMods {
 			if !force {
-				return failf("Local modifications exist in the destination: %s (force=no).", dest)
+				return failWith(map[string]any{"before": before}, "Local modifications exist in the destination: %s (force=no).", dest)
 			}
 			if !c.CheckMode {
 				if _, err := g.checked(dest, "reset", "--hard", "HEAD"); err != nil {
