@@ -13,6 +13,8 @@ var actionSpecs = map[string]*argspec.Spec{
 		{Name: "fail_msg"}, {Name: "msg"}, {Name: "quiet"}, {Name: "success_msg"}, {Name: "that"}}},
 	"group_by":  {ValidArgs: true, Params: []argspec.Param{{Name: "key"}, {Name: "parents"}}},
 	"set_stats": {ValidArgs: true, Params: []argspec.Param{{Name: "aggregate"}, {Name: "data"}, {Name: "per_host"}}},
+	"wait_for_connection": {ValidArgs: true, Params: []argspec.Param{
+		{Name: "connect_timeout"}, {Name: "delay"}, {Name: "sleep"}, {Name: "timeout"}}},
 	"pause": {
 		Module: "pause",
 		Params: []argspec.Param{

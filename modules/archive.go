@@ -211,7 +211,8 @@ func runArchive(c *Context, args Args) (*Result, error) {
 		dest = paths[0] + "." + format
 	}
 	if mustArchive && dest == "" {
-		return nil, failWith(map[string]any{"dest": nil, "path": strings.Join(patterns, ", ")}, "Error, must specify \"dest\" when archiving multiple files or trees")
+		// _to_native(None): the text "None".
+		return nil, failWith(map[string]any{"dest": "None", "path": strings.Join(patterns, ", ")}, "Error, must specify \"dest\" when archiving multiple files or trees")
 	}
 	if remove {
 		for i, p := range paths {

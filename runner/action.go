@@ -32,6 +32,7 @@ var controllerActions = map[string]bool{
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
 	"add_host": true, "group_by": true, "async_status": true,
+	"wait_for_connection": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -91,6 +92,10 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 			delete(args, k)
 		}
 	}
+	if t.Action == "wait_for_connection" && r.checkMode(t) {
+		// Its plugin skips check mode before it checks its options.
+		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped": true}}
+	}
 	if err := modules.CheckAction(written, t.Action, args); err != nil {
 		return failed(err.Error())
 	}
@@ -109,6 +114,8 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionIncludeVars(h, t, args)
 	case "pause":
 		return r.actionPause(ctx, args)
+	case "wait_for_connection":
+		return r.actionWaitForConnection(ctx, h, t, vars, args)
 	case "add_host":
 		return r.actionAddHost(args)
 	case "group_by":
