@@ -32,7 +32,7 @@ var controllerActions = map[string]bool{
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
 	"add_host": true, "group_by": true, "async_status": true,
-	"wait_for_connection": true,
+	"wait_for_connection": true, "reboot": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -92,6 +92,16 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 			delete(args, k)
 		}
 	}
+	if t.Action == "reboot" {
+		// Its plugin's first checks, before its options'.
+		if r.connectionKind(h.name, t, vars) == "local" {
+			return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "elapsed": 0, "rebooted": false, "failed": true,
+				"msg": "Running " + written + " with local connection would reboot the control node."}}
+		}
+		if r.checkMode(t) {
+			return &taskResult{status: output.Changed, result: map[string]any{"changed": true, "elapsed": 0, "rebooted": true}}
+		}
+	}
 	if t.Action == "wait_for_connection" && r.checkMode(t) {
 		// Its plugin skips check mode before it checks its options.
 		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped": true}}
@@ -116,6 +126,8 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionPause(ctx, args)
 	case "wait_for_connection":
 		return r.actionWaitForConnection(ctx, h, t, vars, args)
+	case "reboot":
+		return r.actionReboot(ctx, h, t, vars, args, written)
 	case "add_host":
 		return r.actionAddHost(args)
 	case "group_by":
