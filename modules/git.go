@@ -62,7 +62,7 @@ func (gitModule) Run(c *Context, args Args) (*Result, error) {
 		g.res = &Result{}
 	}
 	if len(g.warnings) > 0 {
-		g.res.Set("warnings", g.warnings)
+		g.res.Set("warnings", strList(g.warnings))
 	}
 	return finish(g.res, err)
 }
