@@ -13,6 +13,12 @@ var actionSpecs = map[string]*argspec.Spec{
 		{Name: "fail_msg"}, {Name: "msg"}, {Name: "quiet"}, {Name: "success_msg"}, {Name: "that"}}},
 	"group_by":  {ValidArgs: true, Params: []argspec.Param{{Name: "key"}, {Name: "parents"}}},
 	"set_stats": {ValidArgs: true, Params: []argspec.Param{{Name: "aggregate"}, {Name: "data"}, {Name: "per_host"}}},
+	"reboot": {ValidArgs: true, Params: []argspec.Param{
+		{Name: "boot_time_command"}, {Name: "connect_timeout"}, {Name: "msg"}, {Name: "post_reboot_delay"},
+		{Name: "pre_reboot_delay"}, {Name: "reboot_command"}, {Name: "reboot_timeout"}, {Name: "search_paths"},
+		{Name: "test_command"}}},
+	"wait_for_connection": {ValidArgs: true, Params: []argspec.Param{
+		{Name: "connect_timeout"}, {Name: "delay"}, {Name: "sleep"}, {Name: "timeout"}}},
 	"pause": {
 		Module: "pause",
 		Params: []argspec.Param{

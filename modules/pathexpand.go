@@ -2,6 +2,7 @@ package modules
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gansible/gansible/modules/argspec"
@@ -26,7 +27,20 @@ func ExpandPaths(c *Context, m Module, args Args) (Args, *Result, error) {
 		remote = true // unarchive's old spelling of remote_src
 	}
 	var names []string
+	// The elements of a list of paths (archive's path) are expanded
+	// each, recorded as NAME.INDEX.
+	lists := map[string][]any{}
 	for _, p := range spec.Params {
+		if p.Type == argspec.List && p.Elements == argspec.Path {
+			l, _ := args[p.Name].([]any)
+			for i, e := range l {
+				if s, ok := e.(string); ok && needsExpansion(s) {
+					lists[p.Name] = l
+					names = append(names, p.Name+"."+strconv.Itoa(i))
+				}
+			}
+			continue
+		}
 		if p.Type != argspec.Path || (p.ControllerPath && !remote) {
 			continue
 		}
@@ -38,6 +52,16 @@ func ExpandPaths(c *Context, m Module, args Args) (Args, *Result, error) {
 		return args, nil, nil
 	}
 	sort.Strings(names)
+	// value is the text a recorded name stands for.
+	value := func(n string) string {
+		if base, i, ok := strings.Cut(n, "."); ok {
+			if l, ok := lists[base]; ok {
+				k, _ := strconv.Atoi(i)
+				return l[k].(string)
+			}
+		}
+		return args[n].(string)
+	}
 	nonce, err := newNonce()
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +69,7 @@ func ExpandPaths(c *Context, m Module, args Args) (Args, *Result, error) {
 	var b strings.Builder
 	b.WriteString("gansible_n=" + nonce + "\n" + expandFunctions + recordFuncs)
 	for _, n := range names {
-		code, _ := expandInto("gansible_x", args[n].(string))
+		code, _ := expandInto("gansible_x", value(n))
 		b.WriteString(code)
 		b.WriteString("rec " + n + ` "$gansible_x"` + "\n")
 	}
@@ -64,10 +88,18 @@ func ExpandPaths(c *Context, m Module, args Args) (Args, *Result, error) {
 	for k, v := range args {
 		expanded[k] = v
 	}
+	for base, l := range lists {
+		expanded[base] = append([]any(nil), l...)
+	}
 	for _, n := range names {
 		v, ok := recs[n]
 		if !ok || res.ExitCode != 0 {
-			return nil, Failf("cannot expand the path %s=%s on the host: %s", n, args[n], strings.TrimSpace(string(res.Stderr))), nil
+			return nil, Failf("cannot expand the path %s=%s on the host: %s", n, value(n), strings.TrimSpace(string(res.Stderr))), nil
+		}
+		if base, i, ok := strings.Cut(n, "."); ok && lists[base] != nil {
+			k, _ := strconv.Atoi(i)
+			expanded[base].([]any)[k] = v
+			continue
 		}
 		expanded[n] = v
 	}

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/gansible/gansible/connection"
@@ -52,5 +53,26 @@ func TestExpandPathsRoundTrips(t *testing.T) {
 	}
 	if len(conn.cmds) != 0 {
 		t.Errorf("%d commands run for paths that need no expansion", len(conn.cmds))
+	}
+}
+
+// TestExpandPathLists: each element of a list of paths is expanded, the
+// given list left as it was.
+func TestExpandPathLists(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	m, _ := Lookup("archive")
+	given := []any{"/plain", "~/a", "$HOME/b"}
+	c := &Context{Ctx: context.Background(), Conn: connection.Local{}}
+	got, failed, err := ExpandPaths(c, m, Args{"path": given, "exclude_path": []any{"~/x"}})
+	if err != nil || failed != nil {
+		t.Fatalf("%v %v", err, failed)
+	}
+	want := []any{"/plain", home + "/a", home + "/b"}
+	if !reflect.DeepEqual(got["path"], want) || !reflect.DeepEqual(got["exclude_path"], []any{home + "/x"}) {
+		t.Errorf("got %q, %q", got["path"], got["exclude_path"])
+	}
+	if given[1] != "~/a" {
+		t.Errorf("the task's list changed: %q", given)
 	}
 }

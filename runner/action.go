@@ -32,6 +32,7 @@ var controllerActions = map[string]bool{
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
 	"add_host": true, "group_by": true, "async_status": true,
+	"wait_for_connection": true, "reboot": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -91,6 +92,20 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 			delete(args, k)
 		}
 	}
+	if t.Action == "reboot" {
+		// Its plugin's first checks, before its options'.
+		if r.connectionKind(h.name, t, vars) == "local" {
+			return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "elapsed": 0, "rebooted": false, "failed": true,
+				"msg": "Running " + written + " with local connection would reboot the control node."}}
+		}
+		if r.checkMode(t) {
+			return &taskResult{status: output.Changed, result: map[string]any{"changed": true, "elapsed": 0, "rebooted": true}}
+		}
+	}
+	if t.Action == "wait_for_connection" && r.checkMode(t) {
+		// Its plugin skips check mode before it checks its options.
+		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped": true}}
+	}
 	if err := modules.CheckAction(written, t.Action, args); err != nil {
 		return failed(err.Error())
 	}
@@ -109,6 +124,10 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionIncludeVars(h, t, args)
 	case "pause":
 		return r.actionPause(ctx, args)
+	case "wait_for_connection":
+		return r.actionWaitForConnection(ctx, h, t, vars, args)
+	case "reboot":
+		return r.actionReboot(ctx, h, t, vars, args, written)
 	case "add_host":
 		return r.actionAddHost(args)
 	case "group_by":
@@ -727,10 +746,18 @@ func resultDiff(result map[string]any) string {
 	var b strings.Builder
 	for _, d := range diffs {
 		m, _ := value.MapOf(d)
-		before, after := diffSide(m["before"]), diffSide(m["after"])
-		bh, _ := m["before_header"].(string)
-		ah, _ := m["after_header"].(string)
-		b.WriteString(unifiedDiff(bh, ah, before, after))
+		_, hasBefore := m["before"]
+		_, hasAfter := m["after"]
+		if hasBefore && hasAfter {
+			before, after := diffSide(m["before"]), diffSide(m["after"])
+			bh, _ := m["before_header"].(string)
+			ah, _ := m["after_header"].(string)
+			b.WriteString(unifiedDiff(bh, ah, before, after))
+		}
+		// A diff the module prepared itself (git's), shown as it is.
+		if p, ok := m["prepared"].(string); ok {
+			b.WriteString(p)
+		}
 	}
 	return b.String()
 }

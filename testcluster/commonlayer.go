@@ -157,7 +157,8 @@ func looksLikeCentOS(l *layer) {
 }
 
 // initStandins installs service, chkconfig and initctl (with upstart's
-// start/stop/... links) in /sbin, which is /usr/sbin on the machine.
+// start/stop/... links), and shutdown and reboot, in /sbin, which is
+// /usr/sbin on the machine.
 func initStandins(l *layer) {
 	read := func(name string) []byte {
 		b, err := hostAssets.ReadFile("assets/standin-init/" + name)
@@ -172,6 +173,10 @@ func initStandins(l *layer) {
 	}
 	for _, alias := range []string{"start", "stop", "restart", "reload", "status"} {
 		l.symlink("/usr/sbin/"+alias, "initctl")
+	}
+	// Regular files, as the reboot action's find looks for.
+	for _, tool := range []string{"shutdown", "reboot"} {
+		l.write("/usr/sbin/"+tool, read("shutdown"), 0o755, 0, 0)
 	}
 }
 

@@ -12,8 +12,13 @@
 // every Python) and finally the machine's root. All layers live on a tmpfs
 // inside the state dir, so nothing reaches the machine's own files.
 //
-// The package also builds stand-ins for the two artefacts the playbook
-// repo does not ship (BuildStandins), prepares copies of the repo
+// Hosts reboot as far as a host can be seen to from outside: the
+// shutdown and reboot stand-ins give the host a new boot id and drop
+// every connection (assets/standin-init/shutdown).
+//
+// The package also builds stand-ins for the artefacts the playbook
+// repos do not ship and a small git repository with fixed commit ids
+// (BuildStandins), prepares copies of the repo
 // (PrepareRepo) and snapshots and diffs what runs changed (Snapshot,
 // Diff).
 package testcluster

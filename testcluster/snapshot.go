@@ -169,14 +169,22 @@ var noisyPrefixes = []string{
 // IsNoise reports whether a change at path p (as the host sees it) is
 // noise for comparisons: login records, sudo timestamps, package manager
 // databases and caches, the temporary dirs of ansible and gansible,
-// ~/.cache and Python bytecode.
+// ~/.cache, Python bytecode and the inside of git repositories.
 func IsNoise(p string) bool {
 	for _, n := range noisyPrefixes {
 		if p == n || strings.HasPrefix(p, n+"/") {
 			return true
 		}
 	}
-	for _, part := range strings.Split(p, "/") {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		// What git keeps inside a repository (the index's stat data, the
+		// reflogs' times, packs) differs from clone to clone; cases
+		// compare a repository's state through git's own answers, and
+		// the dir itself and the work tree in the files.
+		if i < len(parts)-1 && (part == ".git" || strings.HasSuffix(part, ".git")) {
+			return true
+		}
 		switch {
 		case part == "__pycache__", part == ".cache", strings.HasSuffix(part, ".pyc"),
 			strings.HasPrefix(part, ".ansible"), strings.HasPrefix(part, "ansible-tmp-"),

@@ -35,7 +35,7 @@ const signingUID = "gansible stand-in packages <standin@gansible.invalid>"
 //go:embed assets/mesos.spec assets/zookeeper
 var standinAssets embed.FS
 
-// BuildStandins writes MesosRPM and ZookeeperTGZ into dir, creating dir if
+// BuildStandins writes MesosRPM, ZookeeperTGZ and GitRepo into dir, creating dir if
 // needed. The tarball is reproducible byte for byte. The rpm is signed
 // with the key in dir (see EnsureSigningKey); with the same key it too is
 // reproducible byte for byte.
@@ -55,6 +55,9 @@ func BuildStandins(ctx context.Context, dir string) error {
 	}
 	if err := buildMesosRPM(ctx, dir); err != nil {
 		return fmt.Errorf("mesos stand-in: %w", err)
+	}
+	if err := buildGitRepo(ctx, dir); err != nil {
+		return fmt.Errorf("git repository: %w", err)
 	}
 	return nil
 }
