@@ -86,11 +86,12 @@ func planBecome(cmd string, stdin io.Reader, become *Become) (becomePlan, error)
 			line.WriteString(" " + become.Flags)
 		}
 		line.WriteString(" -u " + shell.Quote(p.user) + " /bin/sh -c " + shell.Quote(announce+cmd))
-	case "su":
-		// su reads the password from a terminal only. On a terminal stdin
-		// would be cooked by the line discipline, so the command switches it
-		// to raw mode before announcing itself, and reads exactly the
-		// length of stdin: a raw terminal has no end of file.
+	case "su", "doas":
+		// su and doas read the password from a terminal only. On a
+		// terminal stdin would be cooked by the line discipline, so the
+		// command switches it to raw mode before announcing itself, and
+		// reads exactly the length of stdin: a raw terminal has no end of
+		// file. doas's prompt, "doas (user@host) password:", reads as su's.
 		p.tty = true
 		p.prompts = suPrompt
 		inner := "stty raw -echo 2>/dev/null; " + announce
@@ -107,6 +108,11 @@ func planBecome(cmd string, stdin io.Reader, become *Become) (becomePlan, error)
 		line.WriteString(shell.Quote(exe))
 		if become.Flags != "" {
 			line.WriteString(" " + become.Flags)
+		}
+		if p.method == "doas" {
+			// Ansible's doas plugin: doas FLAGS -u USER SHELL -c CMD.
+			line.WriteString(" -u " + shell.Quote(p.user) + " /bin/sh -c " + shell.Quote(inner))
+			break
 		}
 		line.WriteString(" " + shell.Quote(p.user) + " -c " + shell.Quote("/bin/sh -c "+shell.Quote(inner)))
 	default:

@@ -344,6 +344,7 @@ func TestSSHBecome(t *testing.T) {
 	conn := s.dial(t, s.options())
 	t.Run("fake sudo", func(t *testing.T) { runBecomeCases(t, conn, "sudo", sudoCases) })
 	t.Run("fake su", func(t *testing.T) { runBecomeCases(t, conn, "su", suCases) })
+	t.Run("fake doas", func(t *testing.T) { runBecomeCases(t, conn, "doas", doasCases) })
 	for _, method := range []string{"sudo", "su"} {
 		if _, err := exec.LookPath(method); err != nil {
 			continue
@@ -365,6 +366,16 @@ var suCases = []becomeCase{
 	{name: "password missing", cmd: "echo hi", expect: "s3cret", wantErr: "Missing su password"},
 	{name: "password wrong", cmd: "echo hi", password: "wrong", expect: "s3cret", wantErr: "Incorrect su password"},
 }
+
+// doasCases are suCases with doas's names in the messages: doas takes the
+// password on a terminal as su does.
+var doasCases = func() []becomeCase {
+	out := append([]becomeCase(nil), suCases...)
+	for i := range out {
+		out[i].wantErr = strings.ReplaceAll(out[i].wantErr, " su ", " doas ")
+	}
+	return out
+}()
 
 func writeFile(t *testing.T, name, data string) {
 	t.Helper()
