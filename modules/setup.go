@@ -2,10 +2,12 @@ package modules
 
 import (
 	_ "embed"
-	"github.com/gansible/gansible/modules/argspec"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/modules/argspec"
+	"github.com/gansible/gansible/shell"
 )
 
 func init() {
@@ -37,8 +39,7 @@ var setupArgSpec = &argspec.Spec{
 		{Name: "gather_timeout", Type: argspec.Int, Default: 10,
 			Unsupported: "facts are gathered in one command, which no per-fact timeout applies to"},
 		{Name: "filter", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
-		{Name: "fact_path", Type: argspec.Path, Default: "/etc/ansible/facts.d",
-			Unsupported: "local facts (facts.d) are not gathered"},
+		{Name: "fact_path", Type: argspec.Path, Default: "/etc/ansible/facts.d"},
 	},
 }
 
@@ -53,11 +54,15 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Run(recordFuncs+setupScript, nil)
+	factPath := args.String("fact_path")
+	res, err := c.Run(recordFuncs+"fact_path="+shell.Quote(factPath)+"\n"+setupScript, nil)
 	if err != nil {
 		return nil, err
 	}
-	facts := computeFacts(parseRecords(string(res.Stdout)), groups)
+	rec := parseRecords(string(res.Stdout))
+	facts := computeFacts(rec, groups)
+	local, warnings := localFacts(rec, factPath)
+	facts["ansible_local"] = local
 	facts["gather_subset"] = subset
 	facts["module_setup"] = true
 	if filters := args.List("filter"); len(filters) > 0 {
@@ -65,6 +70,9 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 	}
 	r := &Result{}
 	r.Set("ansible_facts", facts)
+	if len(warnings) > 0 {
+		r.Set("warnings", strList(warnings))
+	}
 	return r, nil
 }
 
@@ -160,7 +168,6 @@ func computeFacts(rec map[string]string, groups map[string]bool) map[string]any 
 	}
 	set("env", envFacts(rec["env"]))
 	set("date_time", dateTimeFacts(rec["date"]))
-	set("local", map[string]any{})
 	return f
 }
 

@@ -187,3 +187,31 @@ rec slaves "$(ls -d /sys/block/*/slaves/* 2>/dev/null)"
 for d in ids:by-id uuids:by-uuid labels:by-label; do
 	[ -d "/dev/disk/${d#*:}" ] && rec "disklinks:${d%%:*}" "$(ls -l "/dev/disk/${d#*:}" 2>/dev/null)"
 done
+
+# Local facts: each *.fact file of $fact_path (set before this script),
+# run when its owner may execute it, read otherwise; the controller turns
+# each into JSON or INI data. A name with a newline cannot be a record
+# name and is reported as such.
+if [ -n "$fact_path" ] && [ -d "$fact_path" ]; then
+	rec local_dir 1
+	for f in "$fact_path"/*.fact; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		n=${f##*/}
+		case $n in *"$rec_nl"*) rec local_badname 1; continue ;; esac
+		if ! m=$(stat -L -c %A -- "$f" 2>/dev/null); then
+			rec "local_missing:$n" 1
+			continue
+		fi
+		case $m in
+		???[xs]*)
+			t=$(mktemp) || t=/dev/null
+			o=$("$f" 2>"$t" </dev/null; echo "x$?")
+			rec "local_exec:$n" "${o%x*}"
+			rec "local_exec_rc:$n" "${o##*x}"
+			rec "local_exec_err:$n" "$(cat -- "$t"; echo x)"
+			[ "$t" = /dev/null ] || rm -f -- "$t"
+			;;
+		*) rec "local_file:$n" "$(cat -- "$f" 2>/dev/null; echo x)" ;;
+		esac
+	done
+fi
