@@ -592,8 +592,15 @@ func arithmetic(op string, a, b any) (any, error) {
 			return percentFormat(s, b)
 		}
 	}
+	if op == "*" && (isSeqOrString(a) || isSeqOrString(b)) {
+		other := b
+		if !isSeqOrString(a) {
+			other = a
+		}
+		return nil, &typeError{fmt.Sprintf("can't multiply sequence by non-int of type '%s'", pyType(other))}
+	}
 	if !aNum || !bNum {
-		return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))
+		return nil, &typeError{fmt.Sprintf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))}
 	}
 	if isInt(a) && isInt(b) {
 		if v, ok, err := intArithmetic(op, a, b); ok || err != nil {

@@ -102,9 +102,16 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		switch onError {
 		case "ignore", "warn":
 			if onError == "warn" {
-				ev.warn(fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v", name, lookupErrorClass(err, lf), err))
+				if lf != nil && lf.class == "" {
+					ev.warn(fmt.Sprintf("Lookup failed but the error is being ignored: %v", err))
+				} else {
+					ev.warn(fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v", name, lookupErrorClass(err, lf), err))
+				}
 			}
-			// The lookup is None: "" in text.
+			// Ansible's "[] if wantlist else None": "" in text.
+			if wantList {
+				return []any{}, nil
+			}
 			return nil, nil
 		default:
 			// Ansible's templar wraps the plugin's error (an AnsibleError
@@ -492,11 +499,23 @@ func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 		pattern := str(t)
 		dirs := []string{""}
 		if !filepath.IsAbs(pattern) {
+			// Each base's files/ and then the base itself; a pattern
+			// with a directory part looks for that directory in them.
 			dirs = nil
 			for _, v := range []string{"role_path", "playbook_dir"} {
 				if dir, ok, _ := ev.lookupVar(v); ok {
-					dirs = append(dirs, filepath.Join(str(dir), "files"))
+					dirs = append(dirs, filepath.Join(str(dir), "files"), str(dir))
 				}
+			}
+			if sub := filepath.Dir(pattern); sub != "." {
+				var found []string
+				for _, d := range dirs {
+					if st, err := os.Stat(filepath.Join(d, sub)); err == nil && st.IsDir() {
+						found = append(found, d)
+						break
+					}
+				}
+				dirs = found
 			}
 		}
 		for _, d := range dirs {

@@ -131,7 +131,7 @@ func strictWithin(v any, depth int) error {
 func typeRepr(v any) string {
 	switch v.(type) {
 	case nil:
-		return "None"
+		return "'None'" // Jinja2's repr of object_type_repr(None)
 	case *dict:
 		return "'dict object'"
 	case []any:
