@@ -19,9 +19,10 @@
 // a Go map handed in is read with its keys sorted.
 //
 // Known differences from Ansible: dict keys are strings
-// (rekey_on_member on an int member keys by its text), the random filter
-// is deterministic, only the sha512 scheme of password_hash and of the
-// password lookup's encrypt= is implemented, json_query returns whole
+// (rekey_on_member on an int member keys by its text), the random and
+// shuffle filters without a seed are deterministic (with one they are
+// Python's), only the sha512, sha256 and md5 schemes of password_hash
+// and the sha512 one of the password lookup's encrypt= are implemented, json_query returns whole
 // floats as ints, the urlize filter, the url lookup, the config lookup
 // of settings gansible does not read and to_datetime with time zones fail
 // as not supported, and the methods that change a list or dict (append,
