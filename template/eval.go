@@ -295,6 +295,8 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 			if v, ok := x.host(name); ok {
 				return v, nil
 			}
+			// HostVars.raw_get's AnsibleUndefined(name="hostvars['h']").
+			return &undefined{fmt.Sprintf("%s is undefined", repr("hostvars['"+name+"']"))}, nil
 		}
 		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), repr(key))}, nil
 	case *varsValue:

@@ -92,6 +92,9 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	onError, _ := kw["errors"].(string)
 	delete(kw, "errors")
 	ran, err := fn(ev, a.pos[1:], kw)
+	if IsUndefined(err) {
+		return nil, err // AnsibleUndefinedVariable passes through
+	}
 	var lf *lookupFailure
 	if errors.As(err, &lf) && lf.class == "" && (lf.options || onError != "ignore" && onError != "warn") {
 		// AnsibleLookupError and AnsibleOptionsError reach the task as
@@ -403,7 +406,9 @@ func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 			if def, has := kw["default"]; has {
 				v = def
 			} else {
-				return nil, fmt.Errorf("No variable found with this name: %s", str(t))
+				// AnsibleUndefinedVariable: the task reports it as an
+				// undefined variable.
+				return nil, &undefinedError{"No variable found with this name: " + str(t)}
 			}
 		}
 		out = append(out, v)
