@@ -323,7 +323,8 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 		}}
 	}
 	var ve *vault.Error
-	if template.IsUndefined(err) || errors.As(err, &ve) {
+	var te *template.Error
+	if template.IsUndefined(err) || errors.As(err, &ve) || errors.As(err, &te) {
 		// The task never ran: Ansible reports only the message.
 		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
 	}
