@@ -510,7 +510,7 @@ func binary(op string, a, b any) (any, error) {
 	case "<", "<=", ">", ">=":
 		c, err := compare(a, b)
 		if err != nil {
-			return nil, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))
+			return nil, &typeError{fmt.Sprintf("'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))}
 		}
 		switch op {
 		case "<":

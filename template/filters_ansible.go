@@ -413,7 +413,7 @@ func merge(a, b *dict, recursive bool, listMerge string) *dict {
 func filterDict2items(_ *evaluator, in any, a args) (any, error) {
 	m, ok := in.(*dict)
 	if !ok {
-		return nil, fmt.Errorf("dict2items requires a dictionary, got %s instead.", pyType(in))
+		return nil, &typeError{fmt.Sprintf("dict2items requires a dictionary, got <class '%s'> instead.", pyType(in))}
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
@@ -428,9 +428,12 @@ func filterDict2items(_ *evaluator, in any, a args) (any, error) {
 }
 
 func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
-	items, err := iterate(in)
-	if err != nil {
+	if err := strict(in); err != nil {
 		return nil, err
+	}
+	items, ok := asSeq(in)
+	if !ok {
+		return nil, &typeError{fmt.Sprintf("items2dict requires a list, got <class '%s'> instead.", pyType(in))}
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
@@ -438,13 +441,16 @@ func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
 	for _, item := range items {
 		m, ok := item.(*dict)
 		if !ok {
-			return nil, fmt.Errorf("items2dict requires a list of dictionaries")
+			return nil, &typeError{fmt.Sprintf("items2dict requires a list of dictionaries, got %s instead.", str(in))}
 		}
 		k, ok := m.Get(kn)
 		if !ok {
-			return nil, fmt.Errorf("items2dict: an item has no '%s' key", kn)
+			return nil, &typeError{fmt.Sprintf("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, str(in))}
 		}
-		v, _ := m.Get(vn)
+		v, ok := m.Get(vn)
+		if !ok {
+			return nil, &typeError{fmt.Sprintf("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, str(in))}
+		}
 		out.Set(str(k), v)
 	}
 	return out, nil
