@@ -167,6 +167,9 @@ func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 				return r.failure(t, err)
 			}
 			msg = unwrapUnsafe(v)
+			if msg == r.opts.Engine.Omit() {
+				msg = "Hello world!" // an omitted msg is debug's default
+			}
 		}
 		res["msg"] = msg
 	}

@@ -307,7 +307,12 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 	if t.Loop == nil {
 		ok, err := r.conditionsHold(h, t, vars)
 		if err != nil {
-			return r.failure(t, err)
+			// A failed condition is a task failure: registered, and
+			// ignore_errors applies.
+			res := r.failure(t, err)
+			r.register(h, t, res)
+			res.ignored = r.ignoreErrors(t, vars)
+			return res
 		}
 		if !ok {
 			res := skippedResult()
@@ -328,6 +333,13 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 				r.register(h, t, res)
 				return res
 			}
+			// Ansible's loop templating fails with the repeated cause
+			// alone; the failure is registered and may be ignored.
+			msg := err.Error()
+			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg + ". " + msg}}
+			r.register(h, t, res)
+			res.ignored = r.ignoreErrors(t, vars)
+			return res
 		}
 		return r.failure(t, err)
 	}
@@ -343,6 +355,11 @@ func skippedResult() *taskResult {
 // failure is a task failing on a host before or outside its action.
 func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	msg := err.Error()
+	var ce *conditionalError
+	if errors.As(err, &ce) {
+		msg = ce.message() + "\n\n" + excerpt.At(t.Pos.File, t.Pos.Line, t.Pos.Col)
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
+	}
 	if template.IsUndefined(err) {
 		// Ansible's AnsibleUndefinedVariable repeats its original
 		// message, then gets the task's position and offending line.
@@ -355,7 +372,8 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 		}}
 	}
 	var ve *vault.Error
-	if template.IsUndefined(err) || errors.As(err, &ve) {
+	var te *template.Error
+	if template.IsUndefined(err) || errors.As(err, &ve) || errors.As(err, &te) {
 		// The task never ran: Ansible reports only the message.
 		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
 	}
@@ -363,13 +381,39 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 }
 
 // conditionsHold evaluates the task's when, with those of its blocks.
+// A condition that fails to evaluate is a *conditionalError.
 func (r *run) conditionsHold(h *hostState, t *playbook.Task, vars template.Vars) (bool, error) {
 	for _, p := range append(t.Ancestors(), t) {
-		if ok, err := r.allTrue(p.When, vars); err != nil || !ok {
-			return false, err
+		for _, c := range p.When {
+			ok, err := r.condition(c, vars)
+			if err != nil {
+				return false, &conditionalError{cond: fmt.Sprint(c), err: err}
+			}
+			if !ok {
+				return false, nil
+			}
 		}
 	}
 	return true, nil
+}
+
+// conditionalError is a when condition that failed to evaluate.
+type conditionalError struct {
+	cond string
+	err  error
+}
+
+func (e *conditionalError) Error() string { return e.err.Error() }
+func (e *conditionalError) Unwrap() error { return e.err }
+
+// message is Ansible's text for it: the condition, and for an undefined
+// variable the evaluation's own wrapping of the (repeated) cause.
+func (e *conditionalError) message() string {
+	msg := e.err.Error()
+	if template.IsUndefined(e.err) {
+		msg = fmt.Sprintf("error while evaluating conditional (%s): %s. %s", e.cond, msg, msg)
+	}
+	return fmt.Sprintf("The conditional check '%s' failed. The error was: %s", e.cond, msg)
 }
 
 func (r *run) condition(c any, vars template.Vars) (bool, error) {

@@ -59,10 +59,11 @@ type (
 	}
 	filterExpr struct {
 		pos
-		in     expr // nil inside {% filter %} blocks
-		name   string
-		args   []expr
-		kwargs []kwarg
+		in        expr // nil inside {% filter %} blocks
+		name      string
+		qualified bool // written with its collection: ansible.builtin.x
+		args      []expr
+		kwargs    []kwarg
 	}
 	testExpr struct {
 		pos
@@ -187,7 +188,8 @@ type parsedTemplate struct {
 	// syn is the syntax the source was lexed with; templates it includes
 	// are lexed with the same.
 	syn Syntax
-	// keepText is set when the source ends in a filter that makes text
-	// (to_json, string...): Ansible then never turns the result into data.
+	// keepText is set when the source is one expression whose last step
+	// is a filter that makes text (to_json, string...): Ansible then never
+	// turns the result into data.
 	keepText bool
 }

@@ -109,14 +109,21 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		}
 		return str(v), nil
 	}
-	out, err := ev.render(t, "")
+	out, err := ev.renderRaw(t, "")
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
 	if t.keepText {
-		return out, nil
+		return t.restoreNewlines(out), nil
 	}
-	return ev.eng.literal(out), nil
+	// The literal step sees Jinja2's output, before the trailing
+	// newlines come back, and only text gets them back: "{{ b }}\n" with
+	// b true is the boolean.
+	v := ev.eng.literal(out)
+	if text, ok := v.(string); ok {
+		return t.restoreNewlines(text), nil
+	}
+	return v, nil
 }
 
 // singleVarPattern is Ansible's SINGLE_VAR: a template that is one
@@ -143,16 +150,19 @@ func (ev *evaluator) singleVar(s string) (any, bool) {
 }
 
 // literal converts text that reads as a Python list, dict or boolean into
-// that value (Ansible's ast.literal_eval step); other text stays text.
+// that value (Ansible's ast.literal_eval step, which reads JSON's true,
+// false and null as Python's True, False and None); other text stays
+// text.
 func (e *Engine) literal(s string) any {
 	if s != "True" && s != "False" && !strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "{") {
 		return s
 	}
-	if !pythonNamesOnly(s) {
+	src, ok := literalNames(s, true)
+	if !ok {
 		return s
 	}
 	// Not cached: rendered text differs from host to host.
-	x, err := parseExpressionSource(s)
+	x, err := parseExpressionSource(src)
 	if err != nil || !isLiteral(x) {
 		return s
 	}
@@ -163,20 +173,39 @@ func (e *Engine) literal(s string) any {
 	return v
 }
 
-// pythonNamesOnly reports whether the only names in s are Python's
-// literal keywords: JSON's true/false/null are not Python literals, so
-// "{\"a\": true}" stays text as it does in Ansible.
-func pythonNamesOnly(s string) bool {
-	toks, bad := lex("{{ "+s+" }}", DefaultSyntax())
+// literalNames reports whether the only names in s are Python's literal
+// keywords or, with json, JSON's true, false and null too (Ansible's
+// Json2Python step), and returns s with those spelled as Jinja2 reads
+// them.
+func literalNames(s string, json bool) (string, bool) {
+	const open = "{{ "
+	toks, bad := lex(open+s+" }}", DefaultSyntax())
 	if bad != nil {
-		return false
+		return "", false
 	}
+	var out strings.Builder
+	last := 0
 	for _, t := range toks {
-		if t.Type == tokens.Name && t.Val != "True" && t.Val != "False" && t.Val != "None" {
-			return false
+		if t.Type != tokens.Name {
+			continue
+		}
+		switch {
+		case t.Val == "True" || t.Val == "False" || t.Val == "None":
+		case json && (t.Val == "true" || t.Val == "false"):
+		case json && t.Val == "null":
+			at := t.Pos - len(open)
+			if at < last || at+len(t.Val) > len(s) || s[at:at+len(t.Val)] != t.Val {
+				return "", false
+			}
+			out.WriteString(s[last:at])
+			out.WriteString("None")
+			last = at + len(t.Val)
+		default:
+			return "", false
 		}
 	}
-	return true
+	out.WriteString(s[last:])
+	return out.String(), true
 }
 
 // isLiteral reports whether x is made of literals only.

@@ -57,6 +57,12 @@ func atLine(line int, err error) error {
 	return &lineError{line, err}
 }
 
+// typeError is a Python TypeError raised while rendering, which
+// Ansible reports with the template's source.
+type typeError struct{ msg string }
+
+func (e *typeError) Error() string { return e.msg }
+
 // loopError reports a variable whose value refers back to itself.
 type loopError struct{ src string }
 
@@ -77,12 +83,17 @@ func templateError(name, src string, err error) error {
 	case errors.As(err, &se):
 		out.Line = se.line
 		if name == "" {
-			out.Msg = fmt.Sprintf("template error while templating string: %s. String: %s", se.msg, src)
+			// Ansible's error repeats the cause after its own message.
+			out.Msg = fmt.Sprintf("template error while templating string: %s. String: %s. %s", se.msg, src, se.msg)
 		} else {
 			out.Msg = "template error: " + se.msg
 		}
 	case errors.As(err, &le):
 		out.Line = le.line
+	}
+	var te2 *typeError
+	if name == "" && errors.As(err, &te2) {
+		out.Msg = fmt.Sprintf("Unexpected templating type error occurred on (%s): %s. %s", src, te2.msg, te2.msg)
 	}
 	if name == "" {
 		out.Line = 0 // a line number means little inside a one-line string

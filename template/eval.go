@@ -295,6 +295,8 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 			if v, ok := x.host(name); ok {
 				return v, nil
 			}
+			// HostVars.raw_get's AnsibleUndefined(name="hostvars['h']").
+			return &undefined{fmt.Sprintf("%s is undefined", repr("hostvars['"+name+"']"))}, nil
 		}
 		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), repr(key))}, nil
 	case *varsValue:
@@ -508,7 +510,7 @@ func binary(op string, a, b any) (any, error) {
 	case "<", "<=", ">", ">=":
 		c, err := compare(a, b)
 		if err != nil {
-			return nil, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))
+			return nil, &typeError{fmt.Sprintf("'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))}
 		}
 		switch op {
 		case "<":
@@ -592,8 +594,15 @@ func arithmetic(op string, a, b any) (any, error) {
 			return percentFormat(s, b)
 		}
 	}
+	if op == "*" && (isSeqOrString(a) || isSeqOrString(b)) {
+		other := b
+		if !isSeqOrString(a) {
+			other = a
+		}
+		return nil, &typeError{fmt.Sprintf("can't multiply sequence by non-int of type '%s'", pyType(other))}
+	}
 	if !aNum || !bNum {
-		return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))
+		return nil, &typeError{fmt.Sprintf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))}
 	}
 	if isInt(a) && isInt(b) {
 		if v, ok, err := intArithmetic(op, a, b); ok || err != nil {

@@ -8,16 +8,31 @@ import (
 
 // render renders a parsed template with the evaluator's variables.
 func (ev *evaluator) render(t *parsedTemplate, name string) (string, error) {
+	out, err := ev.renderRaw(t, name)
+	if err != nil {
+		return "", err
+	}
+	return t.restoreNewlines(out), nil
+}
+
+// renderRaw is Jinja2's output, before Ansible restores the trailing
+// newlines the lexer dropped.
+func (ev *evaluator) renderRaw(t *parsedTemplate, name string) (string, error) {
 	var sb strings.Builder
 	if err := ev.runTemplate(&sb, &loadedTemplate{name: name, t: t}, ev.top.child()); err != nil {
 		return "", err
 	}
-	// Ansible's preserve_trailing_newlines: the result ends with at least
-	// as many newlines as the source, which the lexer dropped one of.
-	for n := t.trailingNewlines - trailingNewlines(sb.String()); n > 0; n-- {
-		sb.WriteString(t.syn.NewlineSequence)
-	}
 	return sb.String(), nil
+}
+
+// restoreNewlines is Ansible's preserve_trailing_newlines: the result
+// ends with at least as many newlines as the source, which the lexer
+// dropped one of.
+func (t *parsedTemplate) restoreNewlines(out string) string {
+	for n := t.trailingNewlines - trailingNewlines(out); n > 0; n-- {
+		out += t.syn.NewlineSequence
+	}
+	return out
 }
 
 func trailingNewlines(s string) int {

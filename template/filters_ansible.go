@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha3"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
@@ -14,6 +15,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/blake2s"
 )
 
 // Ansible's own filters (ansible/plugins/filter/core.py and mathstuff.py).
@@ -62,7 +66,7 @@ func init() {
 		"regex_findall":        filterRegexFindall,
 		"regex_escape":         stringFilter(regexEscape),
 		"random":               filterRandom,
-		"shuffle":              identity,
+		"shuffle":              filterShuffle,
 	} {
 		filters[name] = fn
 	}
@@ -72,7 +76,7 @@ func init() {
 func filterBool(_ *evaluator, in any, _ args) (any, error) {
 	switch x := in.(type) {
 	case nil:
-		return false, nil
+		return nil, nil // Ansible's to_bool hands None back
 	case bool:
 		return x, nil
 	case string:
@@ -180,6 +184,22 @@ func newHash(name string) (hash.Hash, error) {
 		return sha512.New384(), nil
 	case "sha512":
 		return sha512.New(), nil
+	case "sha3_224":
+		return sha3.New224(), nil
+	case "sha3_256":
+		return sha3.New256(), nil
+	case "sha3_384":
+		return sha3.New384(), nil
+	case "sha3_512":
+		return sha3.New512(), nil
+	case "blake2b":
+		return blake2b.New512(nil)
+	case "blake2s":
+		return blake2s.New256(nil)
+	case "sha512_224":
+		return sha512.New512_224(), nil
+	case "sha512_256":
+		return sha512.New512_256(), nil
 	}
 	return nil, fmt.Errorf("unsupported hash type %s", name)
 }
@@ -320,9 +340,16 @@ func filterFlatten(_ *evaluator, in any, a args) (any, error) {
 func filterCombine(_ *evaluator, in any, a args) (any, error) {
 	recursive := a.boolean(-1, "recursive", false)
 	listMerge, _ := a.str(-1, "list_merge", "replace")
-	dicts := append([]any{in}, a.pos...)
+	dicts := flattenTerms(append([]any{in}, a.pos...))
+	switch listMerge {
+	case "replace", "keep", "append", "prepend", "append_rp", "prepend_rp":
+	default:
+		if len(dicts) > 1 { // merge_hash checks it, for two dicts or more
+			return nil, errors.New("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'")
+		}
+	}
 	out := newDict(0)
-	for _, d := range flattenTerms(dicts) {
+	for _, d := range dicts {
 		m, ok := d.(*dict)
 		if !ok {
 			return nil, fmt.Errorf("failed to combine variables, expected dicts but got a '%s'", pyType(d))
@@ -366,7 +393,13 @@ func merge(a, b *dict, recursive bool, listMerge string) *dict {
 				}
 				out.Set(k, append(kept, nl...))
 			case "prepend_rp":
-				out.Set(k, append(append([]any(nil), nl...), ol...))
+				kept := append([]any(nil), nl...)
+				for _, x := range ol {
+					if in, _ := contains(nl, x); !in {
+						kept = append(kept, x)
+					}
+				}
+				out.Set(k, kept)
 			default:
 				out.Set(k, v)
 			}
@@ -380,7 +413,7 @@ func merge(a, b *dict, recursive bool, listMerge string) *dict {
 func filterDict2items(_ *evaluator, in any, a args) (any, error) {
 	m, ok := in.(*dict)
 	if !ok {
-		return nil, fmt.Errorf("dict2items requires a dictionary, got %s instead.", pyType(in))
+		return nil, &typeError{fmt.Sprintf("dict2items requires a dictionary, got <class '%s'> instead.", pyType(in))}
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
@@ -395,9 +428,12 @@ func filterDict2items(_ *evaluator, in any, a args) (any, error) {
 }
 
 func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
-	items, err := iterate(in)
-	if err != nil {
+	if err := strict(in); err != nil {
 		return nil, err
+	}
+	items, ok := asSeq(in)
+	if !ok {
+		return nil, &typeError{fmt.Sprintf("items2dict requires a list, got <class '%s'> instead.", pyType(in))}
 	}
 	kn, _ := a.str(0, "key_name", "key")
 	vn, _ := a.str(1, "value_name", "value")
@@ -405,13 +441,16 @@ func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
 	for _, item := range items {
 		m, ok := item.(*dict)
 		if !ok {
-			return nil, fmt.Errorf("items2dict requires a list of dictionaries")
+			return nil, &typeError{fmt.Sprintf("items2dict requires a list of dictionaries, got %s instead.", str(in))}
 		}
 		k, ok := m.Get(kn)
 		if !ok {
-			return nil, fmt.Errorf("items2dict: an item has no '%s' key", kn)
+			return nil, &typeError{fmt.Sprintf("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, str(in))}
 		}
-		v, _ := m.Get(vn)
+		v, ok := m.Get(vn)
+		if !ok {
+			return nil, &typeError{fmt.Sprintf("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, str(in))}
+		}
 		out.Set(str(k), v)
 	}
 	return out, nil
@@ -589,17 +628,77 @@ func filterComment(_ *evaluator, in any, a args) (any, error) {
 	return sb.String(), nil
 }
 
+// filterRandom is random(start, step, seed): with a seed, Python's
+// Random(seed).randrange or .choice, as Ansible's; without one it is
+// deterministic by design (the lowest number, the first item), since a
+// seedless random would make runs differ.
 func filterRandom(ev *evaluator, in any, a args) (any, error) {
-	// Deterministic by design: a seedless random would make runs differ.
+	seed, seeded := a.get(2, "seed")
+	seeded = seeded && seed != nil
+	start, _ := a.get(0, "start")
+	step, _ := a.get(1, "step")
+	if end, ok := integer(in); ok {
+		lo, hi, by := 0, end, 1
+		if truthy(start) {
+			n, isInt := integer(start)
+			if !isInt {
+				return nil, fmt.Errorf("random: start must be an integer")
+			}
+			lo = n
+		}
+		if truthy(step) {
+			n, isInt := integer(step)
+			if !isInt || n <= 0 {
+				return nil, fmt.Errorf("random: step must be a positive integer")
+			}
+			by = n
+		}
+		count := (hi - lo + by - 1) / by
+		if count <= 0 {
+			return nil, fmt.Errorf("empty range for randrange() (%d, %d, %d)", lo, hi, hi-lo)
+		}
+		if !seeded {
+			return lo, nil
+		}
+		return lo + by*newPyRandom(seed).below(count), nil
+	}
 	items, err := iterate(in)
 	if err != nil {
-		if n, ok := integer(in); ok && n > 0 {
-			return 0, nil
-		}
-		return nil, err
+		return nil, errors.New("random can only be used on sequences and integers")
+	}
+	if truthy(start) || truthy(step) {
+		return nil, errors.New("start and step can only be used with integer values")
 	}
 	if len(items) == 0 {
 		return &undefined{"No random item, sequence was empty."}, nil
 	}
-	return items[0], nil
+	if !seeded {
+		return items[0], nil
+	}
+	return items[newPyRandom(seed).below(len(items))], nil
+}
+
+// filterShuffle is shuffle(seed): with a seed, Python's
+// Random(seed).shuffle of the items, as Ansible's; without one the
+// order is kept (deterministic by design, as random). What is not
+// iterable comes back unchanged, as there.
+func filterShuffle(_ *evaluator, in any, a args) (any, error) {
+	if err := strict(in); err != nil {
+		return nil, err
+	}
+	items, err := iterate(in)
+	if err != nil {
+		return in, nil
+	}
+	out := append([]any{}, items...)
+	seed, _ := a.get(0, "seed")
+	if !truthy(seed) {
+		return out, nil
+	}
+	r := newPyRandom(seed)
+	for i := len(out) - 1; i > 0; i-- {
+		j := r.below(i + 1)
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
 }

@@ -148,7 +148,15 @@ func jsonFilter(in any, a args, indent int, sortKeys bool) (any, error) {
 	if v, ok := a.kw["sort_keys"]; ok {
 		sortKeys = truthy(v)
 	}
-	return toJSON(in, value.JSONOptions{Indent: indent, SortKeys: sortKeys, ASCII: a.kw["ensure_ascii"] != false})
+	opts := value.JSONOptions{Indent: indent, SortKeys: sortKeys, ASCII: a.kw["ensure_ascii"] != false}
+	if v, ok := a.kw["separators"]; ok && v != nil {
+		seps, _ := asSeq(v)
+		if len(seps) != 2 {
+			return nil, fmt.Errorf("%s: separators must be an (item_separator, key_separator) pair", a.fn)
+		}
+		opts.Separators = [2]string{str(seps[0]), str(seps[1])}
+	}
+	return toJSON(in, opts)
 }
 
 // JSONDumps is Python's json.dumps(v) with its defaults (", " and ": "

@@ -304,9 +304,22 @@ func filterSort(ev *evaluator, in any, a args) (any, error) {
 	attr, _ := a.str(2, "attribute", "")
 	keys := make([]any, len(items))
 	for i, item := range items {
-		if keys[i], err = ev.sortKey(item, attr, cs); err != nil {
-			return nil, err
+		if !strings.Contains(attr, ",") {
+			if keys[i], err = ev.sortKey(item, attr, cs); err != nil {
+				return nil, err
+			}
+			continue
 		}
+		// Jinja2's make_multi_attrgetter: "a,b" sorts by a, then b.
+		var key tuple
+		for _, part := range strings.Split(attr, ",") {
+			k, err := ev.sortKey(item, part, cs)
+			if err != nil {
+				return nil, err
+			}
+			key = append(key, k)
+		}
+		keys[i] = key
 	}
 	idx := make([]int, len(items))
 	for i := range idx {
@@ -617,15 +630,18 @@ func filterBatch(_ *evaluator, in any, a args) (any, error) {
 }
 
 func filterIndent(_ *evaluator, in any, a args) (any, error) {
-	width, err := a.integer(0, "width", 4)
-	if err != nil {
-		return nil, err
-	}
 	first := a.boolean(1, "first", false)
 	blank := a.boolean(2, "blank", false)
-	pad, err := repeatString(" ", width)
-	if err != nil {
-		return nil, err
+	w, _ := a.get(0, "width")
+	pad, isText := w.(string) // a string width is the indentation itself
+	if !isText {
+		width, err := a.integer(0, "width", 4)
+		if err != nil {
+			return nil, err
+		}
+		if pad, err = repeatString(" ", width); err != nil {
+			return nil, err
+		}
 	}
 	lines := strings.Split(str(in), "\n")
 	for i, l := range lines {

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -39,6 +40,10 @@ func init() {
 		},
 		"cycler": globalCycler,
 		"joiner": globalJoiner,
+		"lipsum": func(*evaluator, args) (any, error) {
+			// Jinja2's lipsum is random text: nothing to compare runs by.
+			return nil, errors.New("lipsum is not supported by gansible (its text is random)")
+		},
 		"undef": func(_ *evaluator, a args) (any, error) {
 			hint, _ := a.str(0, "hint", "")
 			if hint == "" {

@@ -50,7 +50,7 @@ func (e *Engine) applyHeader(src string, syn Syntax) (string, Syntax, error) {
 // literalValue is Python's ast.literal_eval of one override value.
 func (e *Engine) literalValue(s string) (any, error) {
 	bad := &headerError{fmt.Sprintf("ValueError: malformed node or string: %s", s)}
-	if !pythonNamesOnly(s) {
+	if _, ok := literalNames(s, false); !ok {
 		return nil, bad
 	}
 	x, err := parseExpressionSource(s)

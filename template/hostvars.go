@@ -50,7 +50,7 @@ func (v *varsValue) materialize() any {
 	sort.Strings(names)
 	for _, name := range names {
 		val, found, err := v.ev.lookupVar(name)
-		if err != nil {
+		if _, undef := val.(*undefined); err != nil || undef {
 			val, found = v.ev.vars.Lookup(name)
 		}
 		switch val.(type) {

@@ -95,6 +95,9 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 	onError, _ := kw["errors"].(string)
 	delete(kw, "errors")
 	ran, err := fn(ev, a.pos[1:], kw)
+	if IsUndefined(err) {
+		return nil, err // AnsibleUndefinedVariable passes through
+	}
 	var lf *lookupFailure
 	if errors.As(err, &lf) && lf.class == "" && (lf.options || onError != "ignore" && onError != "warn") {
 		// AnsibleLookupError and AnsibleOptionsError reach the task as
@@ -105,9 +108,16 @@ func (ev *evaluator) lookup(a args, wantList bool) (any, error) {
 		switch onError {
 		case "ignore", "warn":
 			if onError == "warn" {
-				ev.warn(fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v", name, lookupErrorClass(err, lf), err))
+				if lf != nil && lf.class == "" {
+					ev.warn(fmt.Sprintf("Lookup failed but the error is being ignored: %v", err))
+				} else {
+					ev.warn(fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v", name, lookupErrorClass(err, lf), err))
+				}
 			}
-			// The lookup is None: "" in text.
+			// Ansible's "[] if wantlist else None": "" in text.
+			if wantList {
+				return []any{}, nil
+			}
 			return nil, nil
 		default:
 			// Ansible's templar wraps the plugin's error (an AnsibleError
@@ -399,7 +409,9 @@ func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 			if def, has := kw["default"]; has {
 				v = def
 			} else {
-				return nil, fmt.Errorf("No variable found with this name: %s", str(t))
+				// AnsibleUndefinedVariable: the task reports it as an
+				// undefined variable.
+				return nil, &undefinedError{"No variable found with this name: " + str(t)}
 			}
 		}
 		out = append(out, v)
@@ -495,11 +507,23 @@ func lookupFileglob(ev *evaluator, terms []any, _ map[string]any) ([]any, error)
 		pattern := str(t)
 		dirs := []string{""}
 		if !filepath.IsAbs(pattern) {
+			// Each base's files/ and then the base itself; a pattern
+			// with a directory part looks for that directory in them.
 			dirs = nil
 			for _, v := range []string{"role_path", "playbook_dir"} {
 				if dir, ok, _ := ev.lookupVar(v); ok {
-					dirs = append(dirs, filepath.Join(str(dir), "files"))
+					dirs = append(dirs, filepath.Join(str(dir), "files"), str(dir))
 				}
+			}
+			if sub := filepath.Dir(pattern); sub != "." {
+				var found []string
+				for _, d := range dirs {
+					if st, err := os.Stat(filepath.Join(d, sub)); err == nil && st.IsDir() {
+						found = append(found, d)
+						break
+					}
+				}
+				dirs = found
 			}
 		}
 		for _, d := range dirs {

@@ -2,7 +2,6 @@ package template
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -68,7 +67,11 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 		trailingNewlines: trailingNewlines(src),
 		syn:              syn,
 		blocks:           p.blocks,
-		keepText:         textFilterAtEnd.MatchString(src),
+	}
+	if len(body) == 1 {
+		if out, ok := body[0].(*outputStmt); ok {
+			t.keepText = isTextFilter(out.e)
+		}
 	}
 	// The lexer dropped a final newline: "{{ x }}\n" is text, not x.
 	if len(body) == 1 && t.trailingNewlines == 0 {
@@ -79,9 +82,20 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 	return t, nil
 }
 
-// textFilterAtEnd is Ansible's _no_type_regex: a template ending in one of
-// its STRING_TYPE_FILTERS.
-var textFilterAtEnd = regexp.MustCompile(`^.*?\|\s*(?:string|to_json|to_nice_json|to_yaml|to_nice_yaml|ppretty|json)(?:\([^|]*\))?\s*\)?\s*(?:\}\})`)
+// isTextFilter reports whether e is a call of one of Ansible's
+// STRING_TYPE_FILTERS, whose result is NativeJinjaText: a template that
+// is only that expression is never turned back into data.
+func isTextFilter(e expr) bool {
+	f, ok := e.(*filterExpr)
+	if !ok || f.qualified { // Ansible's list holds the short names only
+		return false
+	}
+	switch f.name {
+	case "string", "to_json", "to_nice_json", "to_yaml", "to_nice_yaml", "ppretty", "json":
+		return true
+	}
+	return false
+}
 
 // parseExpressionSource parses a bare expression such as a `when:` value.
 func parseExpressionSource(src string) (expr, error) {

@@ -482,13 +482,15 @@ func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
 	if err != nil {
 		return nil, err
 	}
+	qualified := false
 	for p.is(tokens.Dot) { // namespaced filters: ansible.builtin.to_json
 		p.next()
 		if name, err = p.expectName(); err != nil {
 			return nil, err
 		}
+		qualified = true
 	}
-	f := &filterExpr{pos: pos{t.Line}, in: in, name: name}
+	f := &filterExpr{pos: pos{t.Line}, in: in, name: name, qualified: qualified}
 	if p.is(tokens.LeftParenthesis) {
 		if f.args, f.kwargs, err = p.parseArgs(); err != nil {
 			return nil, err

@@ -1,6 +1,10 @@
 package template
 
-import "github.com/gansible/gansible/value"
+import (
+	"fmt"
+
+	"github.com/gansible/gansible/value"
+)
 
 // evaluator evaluates templates against one set of variables. It resolves
 // variables lazily: a variable is looked up, and its raw value templated,
@@ -67,6 +71,13 @@ func (ev *evaluator) lookupVar(name string) (any, bool, error) {
 	v, err := ev.resolve(raw)
 	delete(ev.active, name)
 	ev.leave()
+	if IsUndefined(err) {
+		// Ansible's AnsibleJ2Vars: a variable whose value uses an
+		// undefined one is itself undefined (default() and "is defined"
+		// see it), its hint naming the value and the repeated cause.
+		msg := err.Error()
+		return &undefined{fmt.Sprintf("%s: %s. %s", str(raw), msg, msg)}, true, nil
+	}
 	if err != nil {
 		return nil, false, err
 	}

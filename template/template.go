@@ -19,15 +19,19 @@
 // a Go map handed in is read with its keys sorted.
 //
 // Known differences from Ansible: dict keys are strings
-// (rekey_on_member on an int member keys by its text), the random filter
-// is deterministic, only the sha512 scheme of password_hash and of the
-// password lookup's encrypt= is implemented, json_query returns whole
-// floats as ints, the urlize filter, the url lookup, the config lookup
-// of settings gansible does not read and to_datetime with time zones fail
-// as not supported, and the methods that change a list or dict (append,
-// update...) store the changed value back into the name, variable or
-// namespace attribute they were called on, so other references to the
-// same list taken before do not see the change (mutate.go).
+// (rekey_on_member on an int member keys by its text), the random and
+// shuffle filters without a seed are deterministic (with one they are
+// Python's), only the sha512, sha256 and md5 schemes of password_hash
+// and the sha512 one of the password lookup's encrypt= are implemented,
+// json_query returns whole floats as ints, the urlize filter, the url
+// lookup, the config lookup of settings gansible does not read,
+// to_datetime with time zones and the lipsum global fail as not
+// supported, type_debug names Python's own types only (never
+// AnsibleUnicode or NativeJinjaText), and the methods that change a list
+// or dict (append, update...) store the changed value back into the
+// name, variable or namespace attribute they were called on, so other
+// references to the same list taken before do not see the change
+// (mutate.go).
 package template
 
 import (
@@ -197,7 +201,9 @@ func (e *Engine) Condition(expr string, vars Vars) (bool, error) {
 			return false, nil
 		}
 	}
-	v, err := e.eval(ev, expr)
+	// Ansible templates a condition as this statement; its errors show it.
+	shown := "{% if " + expr + " %} True {% else %} False {% endif %}"
+	v, err := e.evalShown(ev, expr, shown)
 	if err != nil {
 		return false, err
 	}
@@ -210,16 +216,21 @@ func (e *Engine) Expr(expr string, vars Vars) (any, error) {
 }
 
 func (e *Engine) eval(ev *evaluator, src string) (any, error) {
+	return e.evalShown(ev, src, src)
+}
+
+// evalShown evaluates the expression src; its errors quote shown.
+func (e *Engine) evalShown(ev *evaluator, src, shown string) (any, error) {
 	x, err := e.parseExpr(src)
 	if err != nil {
-		return nil, templateError("", src, err)
+		return nil, templateError("", shown, err)
 	}
 	v, err := ev.eval(x, ev.top)
 	if err == nil {
 		err = strictDeep(v)
 	}
 	if err != nil {
-		return nil, templateError("", src, err)
+		return nil, templateError("", shown, err)
 	}
 	return plain(v), nil
 }

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -51,7 +52,7 @@ func init() {
 		}),
 		"sequence": typeTest(func(v any) bool {
 			switch v.(type) {
-			case []any, string, *dict, *hostVarsValue:
+			case []any, tuple, string, *dict, *hostVarsValue:
 				return true
 			}
 			return false
@@ -99,21 +100,81 @@ func init() {
 			return ok && strings.HasPrefix(s, "/"), nil
 		},
 	}
-	// Tests on registered task results.
+	// Tests on registered task results: failed, changed, skipped and
+	// unreachable return the result's own value, which Jinja2 hands back
+	// as it is ({{ r is changed }} can print "yes").
 	for _, name := range []string{"failed", "failure"} {
-		tests[name] = resultTest(func(r *dict) bool { return truthy(field(r, "failed")) })
+		resultTests[name] = resultField("failed", "failed")
 	}
 	for _, name := range []string{"succeeded", "success", "successful"} {
-		tests[name] = resultTest(func(r *dict) bool { return !truthy(field(r, "failed")) })
+		resultTests[name] = negated(resultField("failed", "failed"))
 	}
-	tests["changed"] = resultTest(func(r *dict) bool { return truthy(field(r, "changed")) })
-	tests["change"] = tests["changed"]
-	tests["skipped"] = resultTest(func(r *dict) bool { return truthy(field(r, "skipped")) })
-	tests["skip"] = tests["skipped"]
-	tests["unreachable"] = resultTest(func(r *dict) bool { return truthy(field(r, "unreachable")) })
-	tests["finished"] = resultTest(func(r *dict) bool {
-		return !truthy(field(r, "finished")) || field(r, "finished") == 1 || field(r, "finished") == true
-	})
+	resultTests["changed"] = func(v any) (any, error) {
+		r, ok := v.(*dict)
+		if !ok {
+			return nil, errors.New("The 'changed' test expects a dictionary")
+		}
+		if c, ok := r.Get("changed"); ok {
+			return c, nil
+		}
+		// A looped result: changed when one of its items is.
+		if items, ok := field(r, "results").([]any); ok && len(items) > 0 {
+			if _, isDict := items[0].(*dict); isDict {
+				for _, it := range items {
+					if d, ok := it.(*dict); ok && truthy(field(d, "changed")) {
+						return true, nil
+					}
+				}
+			}
+		}
+		return false, nil
+	}
+	resultTests["change"] = resultTests["changed"]
+	resultTests["skipped"] = resultField("skipped", "skipped")
+	resultTests["skip"] = resultTests["skipped"]
+	resultTests["unreachable"] = resultField("unreachable", "unreachable")
+	resultTests["reachable"] = negated(resultField("unreachable", "unreachable"))
+	resultTests["finished"] = func(v any) (any, error) {
+		r, ok := v.(*dict)
+		if !ok {
+			return nil, errors.New("The 'finished' test expects a dictionary")
+		}
+		if f, ok := r.Get("finished"); ok {
+			return equal(f, 1), nil
+		}
+		return true, nil
+	}
+	for name, fn := range resultTests {
+		tests[name] = func(_ *evaluator, v any, _ args) (bool, error) {
+			r, err := fn(v)
+			return truthy(r), err
+		}
+	}
+}
+
+// resultTests are the tests on registered results, by name.
+var resultTests = map[string]func(v any) (any, error){}
+
+// resultField is a result test returning result.get(key, False); its
+// error names the test as Ansible's function is named.
+func resultField(test, key string) func(any) (any, error) {
+	return func(v any) (any, error) {
+		r, ok := v.(*dict)
+		if !ok {
+			return nil, fmt.Errorf("The '%s' test expects a dictionary", test)
+		}
+		if x, ok := r.Get(key); ok {
+			return x, nil
+		}
+		return false, nil
+	}
+}
+
+func negated(fn func(any) (any, error)) func(any) (any, error) {
+	return func(v any) (any, error) {
+		r, err := fn(v)
+		return !truthy(r), err
+	}
 }
 
 // testIn is "v is in(seq)". An undefined v is only an error when
@@ -159,16 +220,6 @@ func cmpTest(op string) testFunc {
 func field(r *dict, key string) any {
 	v, _ := r.Get(key)
 	return v
-}
-
-func resultTest(fn func(*dict) bool) testFunc {
-	return func(_ *evaluator, v any, _ args) (bool, error) {
-		r, ok := v.(*dict)
-		if !ok {
-			return false, fmt.Errorf("The test plugin expects a dictionary (a registered task result), got %s", pyType(v))
-		}
-		return fn(r), nil
-	}
 }
 
 // regexTest is Ansible's match (re.match), search (re.search) and regex
@@ -235,6 +286,13 @@ func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
 	pos, kw, err := ev.evalArgs(n.args, n.kwargs, f)
 	if err != nil {
 		return nil, err
+	}
+	if raw, ok := resultTests[n.name]; ok {
+		r, err := raw(v)
+		if err != nil || !n.negate {
+			return r, err
+		}
+		return !truthy(r), nil
 	}
 	r, err := fn(ev, v, args{n.name, pos, kw})
 	if err != nil {

@@ -59,9 +59,13 @@ func init() {
 		}
 		return true, nil
 	}
-	tests["uri"] = func(_ *evaluator, v any, a args) (bool, error) { return isURI(v, a.at(0)), nil }
+	tests["uri"] = func(_ *evaluator, v any, a args) (bool, error) {
+		schemes, _ := a.get(0, "schemes")
+		return isURI(v, schemes), nil
+	}
 	tests["url"] = func(_ *evaluator, v any, a args) (bool, error) {
-		if !isURI(v, a.at(0)) {
+		schemes, _ := a.get(0, "schemes")
+		if !isURI(v, schemes) {
 			return false, nil
 		}
 		parts, _ := urlSplit(v.(string))
@@ -70,7 +74,6 @@ func init() {
 	tests["urn"] = func(_ *evaluator, v any, _ args) (bool, error) { return isURI(v, []any{"urn"}), nil }
 	tests["truthy"] = func(_ *evaluator, v any, a args) (bool, error) { return truthy(convertBool(v, a)), nil }
 	tests["falsy"] = func(_ *evaluator, v any, a args) (bool, error) { return !truthy(convertBool(v, a)), nil }
-	tests["reachable"] = resultTestNamed("unreachable", func(r *dict) bool { return !truthy(field(r, "unreachable")) })
 	tests["started"] = resultTestNamed("started", func(r *dict) bool {
 		s, ok := r.Get("started")
 		return !ok || equal(s, 1)

@@ -131,7 +131,7 @@ func strictWithin(v any, depth int) error {
 func typeRepr(v any) string {
 	switch v.(type) {
 	case nil:
-		return "None"
+		return "'None'" // Jinja2's repr of object_type_repr(None)
 	case *dict:
 		return "'dict object'"
 	case []any:
@@ -366,7 +366,7 @@ func compare(a, b any) (int, error) {
 			return compareInts(len(l), len(r)), nil
 		}
 	}
-	return 0, fmt.Errorf("'<' not supported between instances of '%s' and '%s'", pyType(a), pyType(b))
+	return 0, &typeError{fmt.Sprintf("'<' not supported between instances of '%s' and '%s'", pyType(a), pyType(b))}
 }
 
 func compareInts(a, b int) int {
