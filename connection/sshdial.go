@@ -194,6 +194,16 @@ func (t sshTarget) dialOnce(ctx context.Context, deadline time.Time) (*ssh.Clien
 	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	// Waiting for a slot counts against the attempt's timeout, as a
+	// connection sshd holds unanswered would.
+	release, err := dialWaves.acquire(ctx, t.addr)
+	if err != nil {
+		if parent.Err() != nil {
+			return nil, &dialFailure{err: parent.Err(), kind: failFinal}
+		}
+		return nil, t.dialError(err)
+	}
+	defer release()
 	tcp, err := t.transport(ctx, deadline)
 	if err != nil {
 		if parent.Err() != nil {
