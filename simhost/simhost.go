@@ -1,0 +1,276 @@
+// Package simhost is a simulated managed host for benchmarks of the
+// controller alone (ansible_connection=gansible_sim): each host is an
+// in-process POSIX shell (mvdan.cc/sh's interpreter) over a small
+// in-memory filesystem, with the handful of commands gansible's module
+// scripts use written in Go. It lets one machine drive thousands of hosts
+// with no sshd, process or socket per host, so that what is measured is
+// the controller's work: inventory, variables, templating, module logic,
+// output. It is a benchmark tool, not a way to manage anything: the
+// filesystem lives as long as the run, every command runs as root, and a
+// command it does not model exits 127.
+package simhost
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync"
+	"syscall"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gansible/gansible/connection"
+)
+
+// Host is one simulated host. It implements connection.Conn.
+type Host struct {
+	name string
+	fs   *memFS
+	// run serializes commands, as one SSH session loop would.
+	run sync.Mutex
+}
+
+var (
+	hostsMu sync.Mutex
+	hosts   = map[string]*Host{}
+)
+
+// Dial returns the simulated host of that name, the same one for the
+// whole run, so that a reconnect (meta: reset_connection) keeps its files.
+func Dial(name string) *Host {
+	hostsMu.Lock()
+	defer hostsMu.Unlock()
+	h, ok := hosts[name]
+	if !ok {
+		h = New(name)
+		hosts[name] = h
+	}
+	return h
+}
+
+// New returns a fresh simulated host with the seed filesystem.
+func New(name string) *Host {
+	h := &Host{name: name, fs: newMemFS()}
+	h.fs.seed(name)
+	return h
+}
+
+// Close is a no-op: the host keeps its state for the run.
+func (h *Host) Close() error { return nil }
+
+var env = expand.ListEnviron(
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root", "USER=root", "LOGNAME=root", "SHELL=/bin/sh", "LANG=C",
+)
+
+// Run runs cmd in the host's shell. become is accepted and changes
+// nothing: the simulated host runs every command as root.
+func (h *Host) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (connection.Result, error) {
+	h.run.Lock()
+	defer h.run.Unlock()
+	h.fs.mu.Lock()
+	h.fs.umask = defaultUmask
+	h.fs.mu.Unlock()
+	var stdout, stderr bytes.Buffer
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(cmd), "")
+	if err != nil {
+		fmt.Fprintf(&stderr, "sh: %v\n", err)
+		return connection.Result{Stderr: stderr.Bytes(), ExitCode: 2}, nil
+	}
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	r, err := interp.New(
+		interp.Env(env),
+		interp.StdIO(stdin, &stdout, &stderr),
+		interp.ExecHandler(h.exec),
+		interp.CallHandler(h.call),
+		interp.OpenHandler(h.open),
+		interp.StatHandler(h.stat),
+		interp.AccessHandler(h.access),
+		interp.ReadDirHandler2(h.readDir),
+	)
+	if err != nil {
+		return connection.Result{}, &connection.UnreachableError{Host: h.name, Err: err}
+	}
+	r.Dir = "/root"
+	code := 0
+	if err := r.Run(ctx, file); err != nil {
+		status, ok := interp.IsExitStatus(err)
+		switch {
+		case ok:
+			code = int(status)
+		case ctx.Err() != nil:
+			return connection.Result{}, ctx.Err()
+		default:
+			fmt.Fprintf(&stderr, "sh: %v\n", err)
+			code = 2
+		}
+	}
+	return connection.Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: code}, nil
+}
+
+// call routes `command -v NAME` to the simulated PATH lookup (the
+// interpreter's own looks at the controller's filesystem) and umask to
+// the host's.
+func (h *Host) call(ctx context.Context, args []string) ([]string, error) {
+	switch {
+	case len(args) >= 3 && args[0] == "command" && (args[1] == "-v" || args[1] == "-V"):
+		return append([]string{"gansible-sim-command-v"}, args[2:]...), nil
+	case args[0] == "umask":
+		// The interpreter has no umask of its own.
+		return append([]string{"gansible-sim-umask"}, args[1:]...), nil
+	}
+	return args, nil
+}
+
+// lookPath finds a command on the host's PATH.
+func (h *Host) lookPath(name string) (string, bool) {
+	h.fs.mu.Lock()
+	defer h.fs.mu.Unlock()
+	if strings.Contains(name, "/") {
+		_, n, err := h.fs.lookup(name, true)
+		return name, err == nil && !n.mode.IsDir() && n.mode&0o111 != 0
+	}
+	for _, dir := range strings.Split(env.Get("PATH").String(), ":") {
+		p := dir + "/" + name
+		if _, n, err := h.fs.lookup(p, true); err == nil && !n.mode.IsDir() && n.mode&0o111 != 0 {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func (h *Host) stat(ctx context.Context, name string, follow bool) (fs.FileInfo, error) {
+	hc := interp.HandlerCtx(ctx)
+	h.fs.mu.Lock()
+	defer h.fs.mu.Unlock()
+	p := abs(hc.Dir, name)
+	_, n, err := h.fs.lookup(p, follow)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	return fileInfo{name: path.Base(p), n: n}, nil
+}
+
+// access: root may read and write anything; it may execute what has an
+// execute bit, and search any directory.
+func (h *Host) access(ctx context.Context, name string, mode interp.AccessMode) error {
+	hc := interp.HandlerCtx(ctx)
+	h.fs.mu.Lock()
+	defer h.fs.mu.Unlock()
+	_, n, err := h.fs.lookup(abs(hc.Dir, name), true)
+	if err != nil {
+		return &fs.PathError{Op: "access", Path: name, Err: err}
+	}
+	if mode&interp.AccessExec != 0 && !n.mode.IsDir() && n.mode&0o111 == 0 {
+		return &fs.PathError{Op: "access", Path: name, Err: syscall.EACCES}
+	}
+	return nil
+}
+
+func (h *Host) readDir(ctx context.Context, name string) ([]fs.DirEntry, error) {
+	hc := interp.HandlerCtx(ctx)
+	h.fs.mu.Lock()
+	defer h.fs.mu.Unlock()
+	r, n, err := h.fs.lookup(abs(hc.Dir, name), true)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	if !n.mode.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOTDIR}
+	}
+	var out []fs.DirEntry
+	for _, k := range h.fs.children(r) {
+		out = append(out, fs.FileInfoToDirEntry(fileInfo{name: k, n: h.fs.nodes[path.Join(r, k)]}))
+	}
+	return out, nil
+}
+
+// open serves redirections (< > >> <>) from the in-memory filesystem.
+func (h *Host) open(ctx context.Context, name string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	if name == "/dev/null" {
+		return devNull{}, nil
+	}
+	hc := interp.HandlerCtx(ctx)
+	f, err := h.fs.openFile(abs(hc.Dir, name), flag, perm)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f, nil
+}
+
+type devNull struct{}
+
+func (devNull) Read([]byte) (int, error)    { return 0, io.EOF }
+func (devNull) Write(p []byte) (int, error) { return len(p), nil }
+func (devNull) Close() error                { return nil }
+
+// handle is an open file of the in-memory filesystem.
+type handle struct {
+	m      *memFS
+	n      *node
+	off    int
+	append bool
+}
+
+func (m *memFS) openFile(p string, flag int, perm fs.FileMode) (*handle, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, n, err := m.lookup(p, true)
+	if errors.Is(err, syscall.ENOENT) && flag&os.O_CREATE != 0 {
+		r, rerr := m.resolve(p, true)
+		if rerr != nil {
+			return nil, rerr
+		}
+		_, n, err = m.create(r, perm.Perm()&^m.umask)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if n.mode.IsDir() {
+		return nil, errno(syscall.EISDIR)
+	}
+	if flag&os.O_TRUNC != 0 {
+		n.data = nil
+		n.mtime = m.now()
+	}
+	return &handle{m: m, n: n, append: flag&os.O_APPEND != 0}, nil
+}
+
+func (f *handle) Read(p []byte) (int, error) {
+	f.m.mu.Lock()
+	defer f.m.mu.Unlock()
+	if f.off >= len(f.n.data) {
+		return 0, io.EOF
+	}
+	k := copy(p, f.n.data[f.off:])
+	f.off += k
+	return k, nil
+}
+
+func (f *handle) Write(p []byte) (int, error) {
+	f.m.mu.Lock()
+	defer f.m.mu.Unlock()
+	if f.append {
+		f.off = len(f.n.data)
+	}
+	if end := f.off + len(p); end > len(f.n.data) {
+		f.n.data = append(f.n.data[:f.off:f.off], p...)
+	} else {
+		copy(f.n.data[f.off:], p)
+	}
+	f.off += len(p)
+	f.n.mtime = f.m.now()
+	return len(p), nil
+}
+
+func (f *handle) Close() error { return nil }
