@@ -27,7 +27,7 @@ func TestSimulatedHostsConverge(t *testing.T) {
 	out, err := runPlaybook(t, map[string]string{
 		"inventory": inv.String(),
 		"app.j2":    "name={{ inventory_hostname }} groups={{ group_names | join(',') }}\n",
-		"site.yml":  "- hosts: fleet\n  gather_facts: true" + tasks + "- hosts: fleet\n  gather_facts: false" + tasks +
+		"site.yml": "- hosts: fleet\n  gather_facts: true" + tasks + "- hosts: fleet\n  gather_facts: false" + tasks +
 			"    - slurp: src=/srv/app/app.conf\n      register: conf\n    - assert: { that: [ \"(conf.content | b64decode) == 'name=' + inventory_hostname + ' groups=fleet\\n'\" ] }\n",
 	}, nil)
 	if err != nil {
