@@ -79,8 +79,9 @@ func (h *Host) Run(ctx context.Context, cmd string, stdin io.Reader, become *con
 	h.fs.mu.Lock()
 	h.fs.umask = defaultUmask
 	h.fs.mu.Unlock()
-	var stdout, stderr bytes.Buffer
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(cmd), "")
+	// The stages of a pipeline run at once and may share stderr.
+	var stdout, stderr lockedBuffer
+	file, err := parse(cmd)
 	if err != nil {
 		fmt.Fprintf(&stderr, "sh: %v\n", err)
 		return connection.Result{Stderr: stderr.Bytes(), ExitCode: 2}, nil
@@ -116,6 +117,36 @@ func (h *Host) Run(ctx context.Context, cmd string, stdin io.Reader, become *con
 		}
 	}
 	return connection.Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: code}, nil
+}
+
+// parsed holds the syntax trees of recent scripts: many hosts are sent
+// the same one (fact gathering's, above all), and the interpreter only
+// reads a tree. It is emptied when full.
+var parsed struct {
+	sync.Mutex
+	files map[string]*syntax.File
+}
+
+const parsedMax = 256
+
+func parse(script string) (*syntax.File, error) {
+	parsed.Lock()
+	f, ok := parsed.files[script]
+	parsed.Unlock()
+	if ok {
+		return f, nil
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return nil, err
+	}
+	parsed.Lock()
+	if len(parsed.files) >= parsedMax || parsed.files == nil {
+		parsed.files = map[string]*syntax.File{}
+	}
+	parsed.files[script] = f
+	parsed.Unlock()
+	return f, nil
 }
 
 // call routes `command -v NAME` to the simulated PATH lookup (the
@@ -207,6 +238,20 @@ func (h *Host) open(ctx context.Context, name string, flag int, perm os.FileMode
 	}
 	return f, nil
 }
+
+// lockedBuffer is a bytes.Buffer several goroutines may write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Bytes() []byte { return l.b.Bytes() }
 
 type devNull struct{}
 
