@@ -136,11 +136,19 @@ unset IFS
 command -v lsblk >/dev/null 2>&1 && rec lsblk "$(lsblk -lnp -o NAME,UUID 2>/dev/null)"
 command -v findmnt >/dev/null 2>&1 && rec findmnt "$(findmnt --list --noheadings --notruncate 2>/dev/null)"
 
-# Effective ids (id -u/-g); the real ones from id -ru/-rg.
-rec euid "$(id -u 2>/dev/null)"
-rec egid "$(id -g 2>/dev/null)"
-rec ruid "$(id -ru 2>/dev/null)"
-rec rgid "$(id -rg 2>/dev/null)"
+# The real ids are the uid= and gid= of the id above; the effective ones
+# its euid= and egid=, which id prints only when they differ from the
+# real ones: the same as id -ru/-rg/-u/-g, without four more processes.
+ruid=$uid
+rgid=${g%%[!0-9]*}
+euid=$ruid
+case $ids in *" euid="*) e=${ids#*" euid="}; euid=${e%%[!0-9]*} ;; esac
+egid=$rgid
+case $ids in *" egid="*) e=${ids#*" egid="}; egid=${e%%[!0-9]*} ;; esac
+rec euid "$euid"
+rec egid "$egid"
+rec ruid "$ruid"
+rec rgid "$rgid"
 rec long_bit "$(getconf LONG_BIT 2>/dev/null)"
 command -v capsh >/dev/null 2>&1 && rec capsh "$(capsh --print 2>/dev/null)"
 [ -e /sys/kernel/security/apparmor ] && rec apparmor ""
@@ -155,7 +163,7 @@ for p in /.dockerenv /.dockerinit /run/systemd/container /run/.containerenv /dev
 done
 rec virt_present "$virt"
 # LVM as root only, as Ansible.
-if [ "$(id -u 2>/dev/null)" = 0 ] && command -v vgs >/dev/null 2>&1; then
+if [ "$euid" = 0 ] && command -v vgs >/dev/null 2>&1; then
 	rec lvm_vgs "$(vgs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 	rec lvm_lvs "$(lvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 	rec lvm_pvs "$(pvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"

@@ -66,6 +66,13 @@ func New(name string) *Host {
 // Close is a no-op: the host keeps its state for the run.
 func (h *Host) Close() error { return nil }
 
+// running bounds the scripts being interpreted at once, over all hosts:
+// the interpreter takes OS pipes for stdin, pipelines and here-documents,
+// and ten thousand hosts at once would run the controller out of file
+// descriptors. The work is CPU in this process either way, so a bound
+// well above the cores costs no throughput.
+var running = make(chan struct{}, 64)
+
 var env = expand.ListEnviron(
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	"HOME=/root", "USER=root", "LOGNAME=root", "SHELL=/bin/sh", "LANG=C",
@@ -76,6 +83,12 @@ var env = expand.ListEnviron(
 func (h *Host) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (connection.Result, error) {
 	h.run.Lock()
 	defer h.run.Unlock()
+	select {
+	case running <- struct{}{}:
+	case <-ctx.Done():
+		return connection.Result{}, ctx.Err()
+	}
+	defer func() { <-running }()
 	h.fs.mu.Lock()
 	h.fs.umask = defaultUmask
 	h.fs.mu.Unlock()
