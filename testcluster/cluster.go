@@ -16,8 +16,12 @@ import (
 	"time"
 )
 
-// MaxHosts is the largest cluster Start accepts.
-const MaxHosts = 30
+// MaxHosts is the largest cluster Start accepts; BatchHosts the size the
+// test suites keep their clusters to, which boot within seconds here.
+const (
+	MaxHosts   = 1000
+	BatchHosts = 30
+)
 
 // User is the account the hosts accept logins for, with password-less sudo.
 const User = "ansible"
@@ -458,7 +462,7 @@ func (c *Cluster) Hosts() []string {
 	return names
 }
 
-// Addr returns the host's address ("127.0.1.N"), or "" for an unknown host.
+// Addr returns the host's address ("127.0.B.N"), or "" for an unknown host.
 func (c *Cluster) Addr(host string) string {
 	if h, ok := c.byName[host]; ok {
 		return h.Addr
