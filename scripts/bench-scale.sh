@@ -99,7 +99,8 @@ run() {
 	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$timing"
 }
 
-# cluster TOOL N: boots N fresh hosts for TOOL; prints "boot_s pss_kb".
+# cluster TOOL N: boots N fresh hosts for TOOL and sets state, boot (s)
+# and pss (the cluster's memory, KB). Run it in this shell, not in $(...).
 cluster() {
 	local tool=$1 n=$2 flags=() t0 t1
 	[[ $tool == ansible-playbook ]] && flags=(--python)
@@ -108,9 +109,8 @@ cluster() {
 	"$testcluster" start --state "$state" --hosts "$(seq -f 'h%04g' 1 "$n" | paste -sd,)" "${flags[@]}" \
 		> "$work/cluster-$tool-$n.start" 2>&1 || die "the $n-host cluster did not start, see $work/cluster-$tool-$n.start"
 	t1=$(date +%s.%N)
-	local mem
-	mem=$("$root/scripts/cluster-mem.sh" "$state" | sed -n 's/.* pss_kb=\([0-9]*\) .*/\1/p')
-	echo "$(echo "$t1 - $t0" | bc) $mem"
+	boot=$(echo "$t1 - $t0" | bc)
+	pss=$("$root/scripts/cluster-mem.sh" "$state" | sed -n 's/.* pss_kb=\([0-9]*\) .*/\1/p')
 }
 
 stop() { "$testcluster" stop --state "$state" >/dev/null 2>&1 || true; state=; }
@@ -124,12 +124,12 @@ for tool in gansible ansible-playbook; do
 	[[ $tool == ansible-playbook ]] && list=$ansible_sizes
 	[[ -n $list ]] || continue
 	# The base: the same playbook on one host.
-	cluster "$tool" 1 > /dev/null
+	cluster "$tool" 1
 	run "$tool" 1 "$tool-1-converge" converge > /dev/null
 	base[$tool]=$(run "$tool" 1 "$tool-1-idem" idempotent | awk '{print $3}')
 	stop
 	for n in $list; do
-		read -r boot pss < <(cluster "$tool" "$n")
+		cluster "$tool" "$n"
 		for r in converge idempotent; do
 			read -r wall cpu rss < <(run "$tool" "$n" "$tool-$n-$r" "$r")
 			per_task=$(echo "scale=3; $cpu * 1000 / ($n * $tasks_per_run)" | bc)
