@@ -172,18 +172,49 @@ fi
 # Block devices: each one's sysfs link and entries (partitions, holders),
 # its small files in one grep, and the /dev/disk links naming them.
 set --
+# A process per device costs the most here, so: the entries of a device
+# (read for "device" and the partitions, in any order) by a glob; a
+# holders dir listed by ls -A only when it has something; and the links of
+# all devices by one readlink when every one is a link, as in any sysfs
+# since 2.6.
+entries() {
+	ent=
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		ent="$ent${ent:+$rec_nl}${e##*/}"
+	done
+}
+holders() {
+	entries "$1"
+	[ -z "$ent" ] || ent=$(ls -A "$1" 2>/dev/null)
+}
+all_links=1
+for b in /sys/block/*; do
+	[ -L "$b" ] && [ -e "$b" ] || all_links=
+done
+links=
+[ -n "$all_links" ] && links=$(readlink /sys/block/* 2>/dev/null)
 for b in /sys/block/*; do
 	[ -e "$b" ] || continue
 	n=${b##*/}
-	rec "block:$n" "$(readlink "$b" 2>/dev/null)$rec_nl$(ls -A "$b" 2>/dev/null)"
-	rec "holders:$n" "$(ls -A "$b/holders" 2>/dev/null)"
+	if [ -n "$all_links" ]; then
+		link=${links%%"$rec_nl"*}
+		links=${links#*"$rec_nl"}
+	else
+		link=$(readlink "$b" 2>/dev/null)
+	fi
+	entries "$b"
+	rec "block:$n" "$link$rec_nl$ent"
+	holders "$b/holders"
+	rec "holders:$n" "$ent"
 	for f in removable queue/discard_granularity queue/rotational queue/scheduler size queue/logical_block_size \
 		queue/hw_sector_size device/vendor device/model device/sas_address device/sas_device_handle device/serial; do
 		set -- "$@" "$b/$f"
 	done
 	for p in "$b/$n"*; do
 		[ -d "$p" ] || continue
-		rec "holders:${p##*/}" "$(ls -A "$p/holders" 2>/dev/null)"
+		holders "$p/holders"
+		rec "holders:${p##*/}" "$ent"
 		set -- "$@" "$p/start" "$p/size" "$p/queue/logical_block_size" "$p/queue/hw_sector_size"
 	done
 done
