@@ -12,14 +12,38 @@ import (
 // waves of that size instead of a burst that sshd drops at random.
 const maxStartupsPerAddr = 10
 
-// handshakeWaves hands out the handshake slots of each address.
+// maxDialsInFlight bounds the connections being set up at once over all
+// hosts: a key exchange costs CPU on both ends, and hundreds at once (a
+// run with forks in the hundreds) starve each other past the connect
+// timeout on a busy controller or a shared hypervisor. A host waiting for
+// a slot has not started its timeout yet, as with ssh, whose
+// ConnectTimeout starts when it connects.
+const maxDialsInFlight = 64
+
+// handshakeWaves hands out the handshake slots of each address, and the
+// slots of the dials in flight.
 type handshakeWaves struct {
-	mu    sync.Mutex
-	slots map[string]chan struct{}
-	size  int
+	mu     sync.Mutex
+	slots  map[string]chan struct{}
+	size   int
+	global chan struct{}
 }
 
-var dialWaves = &handshakeWaves{size: maxStartupsPerAddr}
+var dialWaves = &handshakeWaves{size: maxStartupsPerAddr, global: make(chan struct{}, maxDialsInFlight)}
+
+// dialing waits for a slot among the dials in flight, or for ctx to end,
+// and returns the function that frees it.
+func (w *handshakeWaves) dialing(ctx context.Context) (release func(), err error) {
+	if w.global == nil {
+		return func() {}, nil
+	}
+	select {
+	case w.global <- struct{}{}:
+		return func() { <-w.global }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
 
 // acquire waits for a slot of addr, or for ctx to end, and returns the
 // function that frees it.

@@ -151,3 +151,43 @@ func TestBurstRefuserDropsBursts(t *testing.T) {
 		t.Errorf("%d logins, want %d", a, hosts)
 	}
 }
+
+// TestDialsInFlightAreBounded: however many hosts dial at once, no more
+// than the global bound are setting up a connection together, and a dial
+// whose run is cancelled while waiting gives up.
+func TestDialsInFlightAreBounded(t *testing.T) {
+	w := &handshakeWaves{size: 100, global: make(chan struct{}, 3)}
+	var inFlight, peak atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			release, err := w.dialing(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			n := inFlight.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			time.Sleep(5 * time.Millisecond)
+			inFlight.Add(-1)
+			release()
+		}()
+	}
+	wg.Wait()
+	if p := peak.Load(); p != 3 {
+		t.Errorf("%d dials in flight at most, want 3", p)
+	}
+	for range 3 {
+		if _, err := w.dialing(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := w.dialing(ctx); err == nil {
+		t.Error("a dial waiting past its run's end got a slot")
+	}
+}

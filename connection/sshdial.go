@@ -162,8 +162,13 @@ func jumpOptions(o SSHOptions, hop string) SSHOptions {
 // again within it, and a failed attempt is followed by as many more as
 // the retries say.
 func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
+	release, err := dialWaves.dialing(ctx)
+	if err != nil {
+		return nil, &dialFailure{err: err, kind: failFinal}
+	}
+	defer release()
 	var client *ssh.Client
-	err := t.policy.do(ctx, t.timeout, time.Now, func(deadline time.Time) error {
+	err = t.policy.do(ctx, t.timeout, time.Now, func(deadline time.Time) error {
 		var err error
 		client, err = t.dialOnce(ctx, deadline)
 		return err
