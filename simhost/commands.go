@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -57,7 +58,11 @@ func init() {
 // exec runs a command that is not a shell builtin.
 func (h *Host) exec(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	c := &cmd{h: h, name: path.Base(args[0]), args: args[1:], dir: hc.Dir, stdin: hc.Stdin, stdout: hc.Stdout, stderr: hc.Stderr}
+	var stdin io.Reader = strings.NewReader("")
+	if f, ok := hc.Stdin.(*os.File); ok && f != nil {
+		stdin = f
+	}
+	c := &cmd{h: h, name: path.Base(args[0]), args: args[1:], dir: hc.Dir, stdin: stdin, stdout: hc.Stdout, stderr: hc.Stderr}
 	switch args[0] {
 	case "gansible-sim-command-v":
 		return status(c.commandV())

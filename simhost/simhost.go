@@ -99,12 +99,30 @@ func (h *Host) Run(ctx context.Context, cmd string, stdin io.Reader, become *con
 		fmt.Fprintf(&stderr, "sh: %v\n", err)
 		return connection.Result{Stderr: stderr.Bytes(), ExitCode: 2}, nil
 	}
-	if stdin == nil {
-		stdin = strings.NewReader("")
+	// The interpreter wants stdin as an *os.File, and never closes one:
+	// the pipe is made and closed here, so that a script that leaves its
+	// stdin unread does not keep two descriptors for the rest of the run.
+	var in *os.File
+	if stdin != nil {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return connection.Result{}, &connection.CommandError{Msg: "simulated host: " + err.Error()}
+		}
+		copied := make(chan struct{})
+		go func() {
+			io.Copy(pw, stdin)
+			pw.Close()
+			close(copied)
+		}()
+		defer func() {
+			pr.Close() // ends a copy the script did not read to the end
+			<-copied
+		}()
+		in = pr
 	}
 	r, err := interp.New(
 		interp.Env(env),
-		interp.StdIO(stdin, &stdout, &stderr),
+		interp.StdIO(in, &stdout, &stderr),
 		interp.ExecHandler(h.exec),
 		interp.CallHandler(h.call),
 		interp.OpenHandler(h.open),

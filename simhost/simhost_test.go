@@ -93,3 +93,30 @@ func TestHostsAreSeparate(t *testing.T) {
 		t.Errorf("host a after a new dial: %q", res.Stdout)
 	}
 }
+
+// TestRunsLeaveNoDescriptors: a script given stdin that it leaves unread
+// (or reads) keeps no file descriptor once it is over, so that thousands
+// of hosts can run for long.
+func TestRunsLeaveNoDescriptors(t *testing.T) {
+	open := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip(err)
+		}
+		return len(ents)
+	}
+	h := New("sim")
+	before := open()
+	for i := range 200 {
+		script := "echo unread"
+		if i%2 == 0 {
+			script = "cat > /tmp/f | cut -d' ' -f1"
+		}
+		if res, err := h.Run(context.Background(), script, strings.NewReader(strings.Repeat("x", 100000)), nil); err != nil || res.ExitCode != 0 {
+			t.Fatalf("%s: %v %q", script, err, res.Stderr)
+		}
+	}
+	if after := open(); after > before+4 {
+		t.Errorf("%d descriptors open after 200 runs, %d before", after, before)
+	}
+}
