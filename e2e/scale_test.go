@@ -22,7 +22,7 @@ const scalePlaybook = `- hosts: all
     - name: a template
       template: src=app.j2 dest=/srv/bench/app.conf mode=0644
     - name: an installed package
-      yum: name=gpg-pubkey state=present
+      yum: name=mesos state=present
     - name: a job
       copy:
         content: "description \"bench job\"\nexec /bin/true\n"
@@ -47,12 +47,22 @@ func TestHundredHosts(t *testing.T) {
 	c := startCluster(t, f, hosts, false)
 	dir := t.TempDir()
 	for name, content := range map[string]string{
+		"prepare.yml": "- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n" +
+			"    - copy: src=" + filepath.Join(f.standins, "mesos-0.21.0-1.0.rpm") + " dest=/tmp/bench.rpm\n" +
+			"    - shell: rpm -q mesos || rpm -i /tmp/bench.rpm\n",
 		"site.yml": scalePlaybook,
 		"app.j2":   "# {{ inventory_hostname }} ({{ ansible_hostname }})\npeers={{ groups['all'] | length }}\n",
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The package is installed beforehand, as bench-scale does.
+	prep := exec.Command(f.gansible, "prepare.yml", "-i", c.InventoryFile(), "-f", fmt.Sprint(n))
+	prep.Dir = dir
+	prep.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if r := execRun(t, prep); r.exitCode != 0 {
+		t.Fatalf("installing the package: exit %d\n%s", r.exitCode, r.output)
 	}
 	for run, want := range []testcluster.Recap{{OK: 7, Changed: 5}, {OK: 7}} {
 		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)

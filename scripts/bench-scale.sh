@@ -62,7 +62,7 @@ cat > "$work/site.yml" <<'YAML'
     - name: a template
       template: src=app.j2 dest=/srv/bench/app.conf mode=0644
     - name: an installed package
-      yum: name=gpg-pubkey state=present
+      yum: name=mesos state=present
     - name: a job
       copy:
         content: "description \"bench job\"\nexec /bin/true\n"
@@ -72,6 +72,18 @@ cat > "$work/site.yml" <<'YAML'
     - name: a command with creates
       command: touch /srv/bench/ran creates=/srv/bench/ran
 YAML
+
+# Before the runs, each cluster gets the stand-in mesos rpm installed (by
+# rpm itself, not timed), so that the package task finds it installed.
+cat > "$work/prepare.yml" <<YAML
+- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - copy: src=$work/standins/mesos-0.21.0-1.0.rpm dest=/tmp/bench.rpm
+    - shell: rpm -q mesos || rpm -i /tmp/bench.rpm
+YAML
+"$testcluster" standins --out "$work/standins" > "$work/standins.log" 2>&1 || die "building the stand-ins failed, see $work/standins.log"
 
 # run TOOL N TAG: one run on the running cluster; checks the recap (want:
 # "converge" or "idempotent") and prints "wall cpu rss_kb".
@@ -106,10 +118,12 @@ cluster() {
 	[[ $tool == ansible-playbook ]] && flags=(--python)
 	state=$work/cluster-$tool-$n
 	t0=$(date +%s.%N)
-	"$testcluster" start --state "$state" --hosts "$(seq -f 'h%04g' 1 "$n" | paste -sd,)" "${flags[@]}" \
+	"$testcluster" start --state "$state" --standins "$work/standins" --hosts "$(seq -f 'h%04g' 1 "$n" | paste -sd,)" "${flags[@]}" \
 		> "$work/cluster-$tool-$n.start" 2>&1 || die "the $n-host cluster did not start, see $work/cluster-$tool-$n.start"
 	t1=$(date +%s.%N)
 	boot=$(echo "$t1 - $t0" | bc)
+	(cd "$work" && "$gansible" prepare.yml -i "$state/cluster-hosts.yml" -f "$n") > "$work/prepare-$tool-$n.log" 2>&1 ||
+		die "installing the package on the $n hosts failed, see $work/prepare-$tool-$n.log"
 	pss=$("$root/scripts/cluster-mem.sh" "$state" | sed -n 's/.* pss_kb=\([0-9]*\) .*/\1/p')
 }
 

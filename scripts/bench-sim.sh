@@ -102,9 +102,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(run 1 base)
 base_rss=$(echo "$base" | awk '{print $3}')
 printf '%-8s %10s %16s %12s %14s\n' hosts wall_s cpu_ms/host-task peak_rss_MB rss_KB/host
-[[ -n ${SIM_CSV:-} && ! -s ${SIM_CSV:-} ]] && echo "hosts,wall_s,cpu_s,peak_rss_kb,cpu_ms_per_host_task,rss_kb_per_host" > "$SIM_CSV"
+[[ -n ${SIM_CSV:-} && ! -s ${SIM_CSV:-} ]] && echo "hosts,wall_s,cpu_s,peak_rss_kb,cpu_ms_per_host_task,rss_kb_per_host,sim_cpu_share,controller_ms_per_host_task" > "$SIM_CSV"
 for n in $sizes; do
-	results=()
+	results=() sim= ctl=
 	for r in $(seq 1 "$runs"); do results+=("$(run "$n" "n$n-r$r")"); done
 	wall=$(printf '%s\n' "${results[@]}" | awk '{print $1}' | median)
 	cpu=$(printf '%s\n' "${results[@]}" | awk '{print $2}' | median)
@@ -113,7 +113,6 @@ for n in $sizes; do
 	per_task=$(echo "scale=3; $cpu * 1000 / $host_tasks" | bc)
 	per_host=$(echo "scale=1; ($rss - $base_rss) / $n" | bc)
 	printf '%-8s %10s %16s %12s %14s\n' "$n" "$wall" "$per_task" "$((rss / 1024))" "$per_host"
-	[[ -n ${SIM_CSV:-} ]] && echo "$n,$wall,$cpu,$rss,$per_task,$per_host" >> "$SIM_CSV"
 	if [[ -n ${SIM_PROFILE:-} ]]; then
 		prof=$work/n$n-r1.pprof
 		go tool pprof -top -cum -nodecount=400 "$prof" 2>/dev/null > "$work/n$n.top" || true
@@ -122,4 +121,5 @@ for n in $sizes; do
 		ctl=$(echo "scale=3; $cpu * ($total - ${sim:-0}) / $total * 1000 / $host_tasks" | bc)
 		echo "         profile: ${sim:-0} s of ${total} s sampled in the simulated hosts; controller alone ~$ctl ms/host-task ($prof)"
 	fi
+	[[ -n ${SIM_CSV:-} ]] && echo "$n,$wall,$cpu,$rss,$per_task,$per_host,${sim:+$(echo "scale=3; $sim / $total" | bc)},${ctl:-}" >> "$SIM_CSV"
 done
