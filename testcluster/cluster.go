@@ -327,7 +327,9 @@ func (c *Cluster) boot(h *Host) error {
 // waitReady waits for every sshd to answer, failing early with the
 // host's log if its init dies.
 func (c *Cluster) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// 30 s for a test-sized cluster; booting hundreds of sshds on two
+	// cores takes longer, about proportionally.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second+time.Duration(len(c.hosts))*100*time.Millisecond)
 	defer cancel()
 	errs := make([]error, len(c.hosts))
 	var wg sync.WaitGroup
