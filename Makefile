@@ -4,7 +4,7 @@ BIN      := bin
 GANSIBLE := $(BIN)/gansible
 CLUSTER  := $(BIN)/gansible-testcluster
 
-.PHONY: build test unit fuzz fuzz-short e2e record record-hosts demo bench bench-latency clean
+.PHONY: build test unit fuzz fuzz-short e2e record record-hosts demo bench bench-latency bench-sim bench-scale clean
 
 # How long each fuzzer runs in make fuzz, and in the short run of make test.
 FUZZTIME       ?= 1m
@@ -89,6 +89,19 @@ bench-latency: build
 	@set -e; for rtt in $(BENCH_RTTS); do \
 		GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) BENCH_SIZES=6 BENCH_RTT=$$rtt BENCH_RUNS=$${BENCH_RUNS:-3} scripts/bench.sh; \
 	done
+
+# The controller alone on simulated hosts (ansible_connection=gansible_sim)
+# at SIM_SIZES hosts (default 1000 10000): wall time, CPU per host-task,
+# peak RSS and RSS per host (scripts/bench-sim.sh says more).
+bench-sim: build
+	GANSIBLE=$(GANSIBLE) scripts/bench-sim.sh
+
+# Many real hosts: a short idempotent playbook on test clusters of 6, 30,
+# 100 and 300 hosts (SCALE_SIZES) with gansible and of 6, 30 and 100
+# (SCALE_ANSIBLE_SIZES) with ansible-playbook, forks = hosts; writes
+# bench/scale.csv and bench/scale.svg (scripts/bench-scale.sh says more).
+bench-scale: build
+	GANSIBLE=$(GANSIBLE) TESTCLUSTER=$(CLUSTER) scripts/bench-scale.sh
 
 clean:
 	rm -rf $(BIN)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -104,21 +105,48 @@ type hostKeyChecker struct {
 
 func newHostKeyChecker(files []string) (*hostKeyChecker, error) {
 	var existing []string
+	var key strings.Builder
 	for _, f := range files {
-		if _, err := os.Stat(f); err == nil {
+		if fi, err := os.Stat(f); err == nil {
 			existing = append(existing, f)
+			fmt.Fprintf(&key, "%s\x00%d\x00%d\x00", f, fi.Size(), fi.ModTime().UnixNano())
 		}
 	}
 	c := &hostKeyChecker{files: files}
 	if len(existing) == 0 {
 		return c, nil
 	}
-	cb, err := knownhosts.New(existing...)
+	cb, err := parsedKnownHosts(key.String(), existing)
 	if err != nil {
 		return nil, fmt.Errorf("known_hosts: %w", err)
 	}
 	c.callback = cb
 	return c, nil
+}
+
+// knownHostsCache holds the parsed known_hosts files by their names,
+// sizes and times: every host of a run checks its key against the same
+// files, and parsing them for each host made connecting cost grow with
+// the square of the hosts (a cluster's known_hosts names every host).
+// A file that changes is parsed again.
+var knownHostsCache struct {
+	sync.Mutex
+	key string
+	cb  ssh.HostKeyCallback
+}
+
+func parsedKnownHosts(key string, files []string) (ssh.HostKeyCallback, error) {
+	knownHostsCache.Lock()
+	defer knownHostsCache.Unlock()
+	if knownHostsCache.cb != nil && knownHostsCache.key == key {
+		return knownHostsCache.cb, nil
+	}
+	cb, err := knownhosts.New(files...)
+	if err != nil {
+		return nil, err
+	}
+	knownHostsCache.key, knownHostsCache.cb = key, cb
+	return cb, nil
 }
 
 // HostKeyError reports a host key that known_hosts does not vouch for.

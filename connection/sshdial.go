@@ -162,8 +162,13 @@ func jumpOptions(o SSHOptions, hop string) SSHOptions {
 // again within it, and a failed attempt is followed by as many more as
 // the retries say.
 func (t sshTarget) dial(ctx context.Context) (*ssh.Client, error) {
+	release, err := dialWaves.dialing(ctx)
+	if err != nil {
+		return nil, &dialFailure{err: err, kind: failFinal}
+	}
+	defer release()
 	var client *ssh.Client
-	err := t.policy.do(ctx, t.timeout, time.Now, func(deadline time.Time) error {
+	err = t.policy.do(ctx, t.timeout, time.Now, func(deadline time.Time) error {
 		var err error
 		client, err = t.dialOnce(ctx, deadline)
 		return err
@@ -194,6 +199,16 @@ func (t sshTarget) dialOnce(ctx context.Context, deadline time.Time) (*ssh.Clien
 	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	// Waiting for a slot counts against the attempt's timeout, as a
+	// connection sshd holds unanswered would.
+	release, err := dialWaves.acquire(ctx, t.addr)
+	if err != nil {
+		if parent.Err() != nil {
+			return nil, &dialFailure{err: parent.Err(), kind: failFinal}
+		}
+		return nil, t.dialError(err)
+	}
+	defer release()
 	tcp, err := t.transport(ctx, deadline)
 	if err != nil {
 		if parent.Err() != nil {

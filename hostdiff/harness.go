@@ -19,7 +19,7 @@ func Batches(cases []*Case) [][]*Case {
 	var cur []*Case
 	n := 0
 	for _, c := range cases {
-		if n+c.Hosts > testcluster.MaxHosts {
+		if n+c.Hosts > testcluster.BatchHosts {
 			out, cur, n = append(out, cur), nil, 0
 		}
 		cur, n = append(cur, c), n+c.Hosts

@@ -124,7 +124,7 @@ func deviceFacts(rec map[string]string, links map[string]any) map[string]any {
 			"scheduler_mode":    "",
 			"sectorsize":        sectorSize(dir),
 			"host":              "",
-			"holders":           holders(rec, name),
+			"holders":           holders(rec, fs, name),
 		}
 		if s, ok := file(dir + "/device/serial").(string); ok && s != "" {
 			d["serial"] = s
@@ -166,7 +166,7 @@ func deviceFacts(rec map[string]string, links map[string]any) map[string]any {
 				"sectorsize": sectorSize(pdir),
 				"size":       bytesToHuman(float64(atoi(fmt.Sprint(size))) * 512),
 				"uuid":       uuidOf(pn),
-				"holders":    holders(rec, pn),
+				"holders":    holders(rec, fs, pn),
 			}
 		}
 		d["partitions"] = parts
@@ -176,8 +176,9 @@ func deviceFacts(rec map[string]string, links map[string]any) map[string]any {
 }
 
 // holders lists a device's holders, a device-mapper holder by its name.
-func holders(rec map[string]string, name string) []any {
-	fs := sysfsValues(rec["blockfs"])
+// blockfs is the parsed blockfs record, parsed once for all devices.
+func holders(rec map[string]string, blockfs map[string]string, name string) []any {
+	fs := blockfs
 	out := []any{}
 	for _, h := range strings.Fields(rec["holders:"+name]) {
 		if dm, ok := fs["/sys/block/"+h+"/dm/name"]; ok && strings.TrimSpace(dm) != "" {

@@ -136,11 +136,19 @@ unset IFS
 command -v lsblk >/dev/null 2>&1 && rec lsblk "$(lsblk -lnp -o NAME,UUID 2>/dev/null)"
 command -v findmnt >/dev/null 2>&1 && rec findmnt "$(findmnt --list --noheadings --notruncate 2>/dev/null)"
 
-# Effective ids (id -u/-g); the real ones from id -ru/-rg.
-rec euid "$(id -u 2>/dev/null)"
-rec egid "$(id -g 2>/dev/null)"
-rec ruid "$(id -ru 2>/dev/null)"
-rec rgid "$(id -rg 2>/dev/null)"
+# The real ids are the uid= and gid= of the id above; the effective ones
+# its euid= and egid=, which id prints only when they differ from the
+# real ones: the same as id -ru/-rg/-u/-g, without four more processes.
+ruid=$uid
+rgid=${g%%[!0-9]*}
+euid=$ruid
+case $ids in *" euid="*) e=${ids#*" euid="}; euid=${e%%[!0-9]*} ;; esac
+egid=$rgid
+case $ids in *" egid="*) e=${ids#*" egid="}; egid=${e%%[!0-9]*} ;; esac
+rec euid "$euid"
+rec egid "$egid"
+rec ruid "$ruid"
+rec rgid "$rgid"
 rec long_bit "$(getconf LONG_BIT 2>/dev/null)"
 command -v capsh >/dev/null 2>&1 && rec capsh "$(capsh --print 2>/dev/null)"
 [ -e /sys/kernel/security/apparmor ] && rec apparmor ""
@@ -155,7 +163,7 @@ for p in /.dockerenv /.dockerinit /run/systemd/container /run/.containerenv /dev
 done
 rec virt_present "$virt"
 # LVM as root only, as Ansible.
-if [ "$(id -u 2>/dev/null)" = 0 ] && command -v vgs >/dev/null 2>&1; then
+if [ "$euid" = 0 ] && command -v vgs >/dev/null 2>&1; then
 	rec lvm_vgs "$(vgs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 	rec lvm_lvs "$(lvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
 	rec lvm_pvs "$(pvs --noheadings --nosuffix --units g --separator , 2>/dev/null)"
@@ -164,18 +172,49 @@ fi
 # Block devices: each one's sysfs link and entries (partitions, holders),
 # its small files in one grep, and the /dev/disk links naming them.
 set --
+# A process per device costs the most here, so: the entries of a device
+# (read for "device" and the partitions, in any order) by a glob; a
+# holders dir listed by ls -A only when it has something; and the links of
+# all devices by one readlink when every one is a link, as in any sysfs
+# since 2.6.
+entries() {
+	ent=
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		ent="$ent${ent:+$rec_nl}${e##*/}"
+	done
+}
+holders() {
+	entries "$1"
+	[ -z "$ent" ] || ent=$(ls -A "$1" 2>/dev/null)
+}
+all_links=1
+for b in /sys/block/*; do
+	[ -L "$b" ] && [ -e "$b" ] || all_links=
+done
+links=
+[ -n "$all_links" ] && links=$(readlink /sys/block/* 2>/dev/null)
 for b in /sys/block/*; do
 	[ -e "$b" ] || continue
 	n=${b##*/}
-	rec "block:$n" "$(readlink "$b" 2>/dev/null)$rec_nl$(ls -A "$b" 2>/dev/null)"
-	rec "holders:$n" "$(ls -A "$b/holders" 2>/dev/null)"
+	if [ -n "$all_links" ]; then
+		link=${links%%"$rec_nl"*}
+		links=${links#*"$rec_nl"}
+	else
+		link=$(readlink "$b" 2>/dev/null)
+	fi
+	entries "$b"
+	rec "block:$n" "$link$rec_nl$ent"
+	holders "$b/holders"
+	rec "holders:$n" "$ent"
 	for f in removable queue/discard_granularity queue/rotational queue/scheduler size queue/logical_block_size \
 		queue/hw_sector_size device/vendor device/model device/sas_address device/sas_device_handle device/serial; do
 		set -- "$@" "$b/$f"
 	done
 	for p in "$b/$n"*; do
 		[ -d "$p" ] || continue
-		rec "holders:${p##*/}" "$(ls -A "$p/holders" 2>/dev/null)"
+		holders "$p/holders"
+		rec "holders:${p##*/}" "$ent"
 		set -- "$@" "$p/start" "$p/size" "$p/queue/logical_block_size" "$p/queue/hw_sector_size"
 	done
 done

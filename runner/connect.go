@@ -12,6 +12,7 @@ import (
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/simhost"
 	"github.com/gansible/gansible/template"
 )
 
@@ -119,6 +120,9 @@ func (r *run) dial(ctx context.Context, name, kind, user string, vars template.V
 	switch kind {
 	case "local":
 		return r.localConn(), nil
+	case "gansible_sim":
+		// A simulated host, for benchmarks of the controller alone.
+		return simhost.Dial(name), nil
 	case "ssh", "paramiko", "paramiko_ssh":
 	default:
 		return nil, fmt.Errorf("the connection plugin '%s' is not supported by gansible", kind)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/template"
 )
 
 // The add_host and group_by actions change the inventory while the
@@ -113,7 +114,7 @@ func (r *run) actionGroupBy(h *hostState, args map[string]any) *taskResult {
 // new hosts, groups, group_names and each host's inventory variables.
 func (r *run) inventoryChanged() {
 	inv := r.opts.Inventory
-	r.groups = inv.GroupsMap()
+	r.groups = template.MarkPlain(inv.GroupsMap())
 	for _, h := range inv.Hosts() {
 		hs, ok := r.hosts[h.Name]
 		if !ok {

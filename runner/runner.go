@@ -138,7 +138,7 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 	}
 	r.hostvars = hostVarsView{r}
 	inv := opts.Inventory
-	r.groups = inv.GroupsMap()
+	r.groups = template.MarkPlain(inv.GroupsMap())
 	r.groupNames = map[string][]any{}
 	if opts.FactCache != nil && opts.FlushCache {
 		if err := opts.FactCache.Flush(); err != nil {

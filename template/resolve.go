@@ -125,6 +125,9 @@ func (ev *evaluator) resolve(raw any) (any, error) {
 		// Go code's maps have no order: sorted, as Ansible prints them.
 		return ev.resolve(value.FromMap(x))
 	case *dict:
+		if x.Plain() {
+			return x, nil
+		}
 		var out *dict
 		for k, e := range x.All() {
 			v, err := ev.resolve(e)
@@ -153,4 +156,40 @@ func newEvaluatorSharing(ev *evaluator, vars Vars) *evaluator {
 	n.hosts = ev.hosts
 	n.lim = ev.lim
 	return n
+}
+
+// MarkPlain marks d plain when no string in it, however deep, is template
+// text and it holds only strings, numbers, booleans, nil, lists and dicts,
+// which resolve would return unchanged: then templating a variable that
+// holds it (groups, whose lists are as long as the inventory) costs
+// nothing per use. It returns d.
+func MarkPlain(d *dict) *dict {
+	if plainValue(d) {
+		d.MarkPlain()
+	}
+	return d
+}
+
+func plainValue(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, int, float64:
+		return true
+	case string:
+		return !hasJinja(x)
+	case []any:
+		for _, e := range x {
+			if !plainValue(e) {
+				return false
+			}
+		}
+		return true
+	case *dict:
+		for _, e := range x.All() {
+			if !plainValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -8,12 +8,15 @@ import (
 	"time"
 )
 
-// Hosts listen on 127.0.1.N, port 22; the whole 127.0.0.0/8 is routed to
-// the loopback interface, so no address needs configuring.
+// Hosts listen on 127.0.B.N (B from 1, N 1-254), port 22; the whole
+// 127.0.0.0/8 is routed to the loopback interface, so no address needs
+// configuring. Clusters of up to 254 hosts stay on 127.0.1.N; larger ones
+// go on to 127.0.2.N and further.
 const (
-	addrPrefix = "127.0.1."
-	sshPort    = "22"
-	maxHosts   = 254
+	sshPort     = "22"
+	addrBlocks  = 16
+	hostsPerBlk = 254
+	maxHosts    = addrBlocks * hostsPerBlk
 )
 
 // allocLock is an abstract unix socket: holding it serializes address
@@ -38,13 +41,13 @@ func lockAllocation(ctx context.Context) (func(), error) {
 	}
 }
 
-// freeAddrs returns the first n addresses of 127.0.1.1-254 on which port
-// 22 is free. The caller must hold the allocation lock until its sshds
+// freeAddrs returns the first n addresses of 127.0.1.1-254, 127.0.2.1-254
+// and so on, on which port 22 is free. The caller must hold the allocation lock until its sshds
 // listen.
 func freeAddrs(n int) ([]string, error) {
 	var addrs []string
-	for i := 1; i <= maxHosts && len(addrs) < n; i++ {
-		addr := fmt.Sprintf("%s%d", addrPrefix, i)
+	for i := 0; i < maxHosts && len(addrs) < n; i++ {
+		addr := fmt.Sprintf("127.0.%d.%d", 1+i/hostsPerBlk, 1+i%hostsPerBlk)
 		l, err := net.Listen("tcp", net.JoinHostPort(addr, sshPort))
 		if err != nil {
 			continue
@@ -53,7 +56,7 @@ func freeAddrs(n int) ([]string, error) {
 		addrs = append(addrs, addr)
 	}
 	if len(addrs) < n {
-		return nil, errors.New("not enough free 127.0.1.x addresses (clusters left running? gansible-testcluster stop --state DIR)")
+		return nil, errors.New("not enough free 127.0.B.N addresses (clusters left running? gansible-testcluster stop --state DIR)")
 	}
 	return addrs, nil
 }

@@ -16,8 +16,12 @@ import (
 	"time"
 )
 
-// MaxHosts is the largest cluster Start accepts.
-const MaxHosts = 30
+// MaxHosts is the largest cluster Start accepts; BatchHosts the size the
+// test suites keep their clusters to, which boot within seconds here.
+const (
+	MaxHosts   = 1000
+	BatchHosts = 30
+)
 
 // User is the account the hosts accept logins for, with password-less sudo.
 const User = "ansible"
@@ -334,7 +338,9 @@ func (c *Cluster) boot(h *Host) error {
 // waitReady waits for every sshd to answer, failing early with the
 // host's log if its init dies.
 func (c *Cluster) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// 30 s for a test-sized cluster; booting hundreds of sshds on two
+	// cores takes longer, about proportionally.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second+time.Duration(len(c.hosts))*100*time.Millisecond)
 	defer cancel()
 	errs := make([]error, len(c.hosts))
 	var wg sync.WaitGroup
@@ -469,7 +475,7 @@ func (c *Cluster) Hosts() []string {
 	return names
 }
 
-// Addr returns the host's address ("127.0.1.N"), or "" for an unknown host.
+// Addr returns the host's address ("127.0.B.N"), or "" for an unknown host.
 func (c *Cluster) Addr(host string) string {
 	if h, ok := c.byName[host]; ok {
 		return h.Addr

@@ -181,7 +181,7 @@ func TestClusterHosts(t *testing.T) {
 func TestClusterThirtyHosts(t *testing.T) {
 	needE2E(t)
 	var hosts []string
-	for i := 1; i <= MaxHosts; i++ {
+	for i := 1; i <= BatchHosts; i++ {
 		hosts = append(hosts, fmt.Sprintf("node%02d.lab.hdlocal", i))
 	}
 	start := time.Now()

@@ -12,7 +12,17 @@ import (
 type Dict struct {
 	keys []string
 	m    map[string]any
+	// plain: no value in it, however deep, is template text, so the
+	// template engine need not walk it; Set and Delete clear it.
+	plain bool
 }
+
+// MarkPlain records that no value in d, however deep, is template text
+// (see template.MarkPlain, which checks it).
+func (d *Dict) MarkPlain() { d.plain = true }
+
+// Plain reports whether d was marked plain and not changed since.
+func (d *Dict) Plain() bool { return d != nil && d.plain }
 
 // NewDict returns an empty dict with room for n keys.
 func NewDict(n int) *Dict {
@@ -68,6 +78,7 @@ func (d *Dict) Has(k string) bool {
 
 // Set sets k to v; a new key goes last.
 func (d *Dict) Set(k string, v any) {
+	d.plain = false
 	if d.m == nil {
 		d.m = map[string]any{}
 	}
@@ -85,6 +96,7 @@ func (d *Dict) Delete(k string) {
 	if _, ok := d.m[k]; !ok {
 		return
 	}
+	d.plain = false
 	delete(d.m, k)
 	for i, key := range d.keys {
 		if key == k {

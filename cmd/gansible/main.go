@@ -39,7 +39,9 @@ const version = "0.1.0"
 func main() {
 	stopEarlyInterrupts = catchEarlyInterrupts()
 	_, _, _ = raiseOpenFileLimit() // best effort: a host that runs out says so
+	stopProfiles := startProfiles()
 	code := dispatch(os.Args[0], os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfiles()
 	if code == exitTerminated {
 		// Die of the signal, as ansible-playbook (which does not catch
 		// SIGTERM) does, now that the connections are closed.
