@@ -27,6 +27,14 @@ const (
 // directory of the stand-in packages the hosts trust (testcluster).
 const standinsPlaceholder = "@STANDINS@"
 
+// aptRepoPlaceholder and dnfRepoPlaceholder are replaced by the URLs of
+// the cluster's package repositories (testcluster's AptRepoURL and
+// DnfRepoURL), for cases that add them to a host's sources.
+const (
+	aptRepoPlaceholder = "@APTREPO@"
+	dnfRepoPlaceholder = "@DNFREPO@"
+)
+
 // Run kinds: each is one playbook run with the case's args plus these.
 var runKinds = map[string][]string{
 	"apply": nil,                   // a plain run
@@ -226,10 +234,16 @@ func (c *Case) ClusterHost(h string) string {
 	return strings.ReplaceAll(c.Name, "_", "-") + "-" + h
 }
 
-// Unpack writes the project into dir, replacing @STANDINS@ by standins.
-func (c *Case) Unpack(dir, standins string) error {
+// Unpack writes the project into dir, replacing each placeholder (a key of
+// subst, such as @STANDINS@) by its value.
+func (c *Case) Unpack(dir string, subst map[string]string) error {
+	var pairs []string
+	for k, v := range subst {
+		pairs = append(pairs, k, v)
+	}
+	r := strings.NewReplacer(pairs...)
 	for _, f := range c.Files {
-		text := strings.ReplaceAll(string(f.Data), standinsPlaceholder, standins)
+		text := r.Replace(string(f.Data))
 		path := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err

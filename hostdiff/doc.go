@@ -65,7 +65,12 @@
 // Case format: a comment saying what the case shows, the files of the
 // project (site.yml required; no inventory: the harness writes it;
 // @STANDINS@ in any file is the dir of testcluster's stand-in packages,
-// e.g. @STANDINS@/mesos-0.21.0-1.0.rpm), plus these optional sections:
+// e.g. @STANDINS@/mesos-0.21.0-1.0.rpm; @APTREPO@ and @DNFREPO@ are the
+// URLs of the cluster's apt and dnf repositories of stand-in packages,
+// which no host lists until a case adds them:
+// "deb [trusted=yes] @APTREPO@ gansible main" in sources.list.d, or a
+// yum.repos.d entry with baseurl=@DNFREPO@ (see testcluster.BuildRepos),
+// plus these optional sections:
 //
 //	-- args --     extra arguments, one per line, for every run
 //	-- runs --     the runs in order, one per line (default: check, apply,
