@@ -21,6 +21,7 @@ const (
 	sectionFields  = "fields"          // result fields compared besides the default ones
 	sectionFlavour = "flavour"         // what the hosts look like: "centos" (default)
 	sectionManager = "service-manager" // the hosts' service manager: "upstart" (default)
+	sectionRepo    = "repo"            // "listed": the hosts list the cluster's package repository
 )
 
 // standinsPlaceholder is replaced, in every unpacked file, by the
@@ -72,6 +73,9 @@ type Case struct {
 	Hosts   int
 	Fields  []string // DefaultFields plus the case's own, without repeats
 	Flavour string
+	// Repo says that the hosts list the cluster's package repository
+	// (testcluster's ListRepo) before the first run.
+	Repo bool
 	// ServiceManager is the hosts' service manager.
 	ServiceManager string
 	// Sum identifies the archive's bytes, so that a recording of an
@@ -161,6 +165,12 @@ func ParseCase(name string, data []byte) (*Case, error) {
 				break
 			}
 			c.ServiceManager = l[0]
+		case sectionRepo:
+			if l := lines(f.Data); len(l) != 1 || l[0] != "listed" {
+				err = fmt.Errorf("want %q", "listed")
+				break
+			}
+			c.Repo = true
 		case "inventory":
 			err = fmt.Errorf("the harness writes the inventory (hosts h1..hN in group targets); ask for hosts in section %q", sectionHosts)
 		default:

@@ -94,6 +94,11 @@
 //	               cluster's CentOS 8 look) or debian (the machine's own
 //	               Debian release files, apt and dpkg, no CentOS files;
 //	               see testcluster.FlavourDebian)
+//	-- repo --     "listed": before the first run, the hosts list the
+//	               cluster's package repository of their flavour and, on
+//	               Debian hosts, have its apt cache (testcluster's
+//	               ListRepo: /etc/apt/sources.list.d/gansible.list or
+//	               /etc/yum.repos.d/gansible.repo, repo id gansible)
 //	-- service-manager --
 //	               the hosts' service manager: upstart (the default:
 //	               initctl and the SysV stand-ins) or systemd (PID 1

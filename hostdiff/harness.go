@@ -111,6 +111,13 @@ func (h *Harness) RunCase(ctx context.Context, c *Case) (*Outcome, error) {
 	if err := h.writeInventory(c, filepath.Join(project, "inventory")); err != nil {
 		return nil, err
 	}
+	if c.Repo {
+		for _, name := range c.HostNames() {
+			if err := h.Cluster.ListRepo(ctx, c.ClusterHost(name)); err != nil {
+				return nil, err
+			}
+		}
+	}
 	// ssh's control sockets need a short path.
 	cp, err := os.MkdirTemp("", "hdcp")
 	if err != nil {

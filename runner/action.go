@@ -731,6 +731,10 @@ func resultDiff(result map[string]any) string {
 		bh, _ := m["before_header"].(string)
 		ah, _ := m["after_header"].(string)
 		b.WriteString(unifiedDiff(bh, ah, before, after))
+		// apt's diff is the plan apt-get printed, shown as it is.
+		if prepared, ok := m["prepared"].(string); ok {
+			b.WriteString(prepared)
+		}
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package testcluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -155,4 +156,40 @@ func (c *Cluster) repoURL(sub string) string {
 		return u + "/" + sub
 	}
 	return ""
+}
+
+// Where ListRepo puts the repository on a host.
+const (
+	AptSourcesFile = "/etc/apt/sources.list.d/gansible.list"
+	DnfRepoFile    = "/etc/yum.repos.d/gansible.repo"
+)
+
+// ListRepo makes host list the cluster's package repository of its
+// flavour: a sources.list.d entry and a fresh apt cache on Debian hosts,
+// a yum.repos.d entry (repo id "gansible", signatures checked against
+// the stand-in key the hosts trust) on CentOS hosts.
+func (c *Cluster) ListRepo(ctx context.Context, host string) error {
+	h, ok := c.byName[host]
+	if !ok {
+		return fmt.Errorf("no host %q in the cluster", host)
+	}
+	if c.RepoURL() == "" {
+		return errors.New("the cluster serves no package repository")
+	}
+	var script string
+	if h.Flavour == FlavourDebian {
+		script = fmt.Sprintf("printf '%%s\\n' 'deb [trusted=yes] %s %s main' >%s && apt-get update -q",
+			c.AptRepoURL(), RepoSuite, AptSourcesFile)
+	} else {
+		script = fmt.Sprintf("printf '%%s\\n' '[gansible]' 'name=gansible stand-in packages' 'baseurl=%s' 'enabled=1' 'gpgcheck=1' >%s",
+			c.DnfRepoURL(), DnfRepoFile)
+	}
+	cmd, err := c.RootCommand(ctx, host, "/bin/sh", "-c", script)
+	if err != nil {
+		return err
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("host %s: listing the package repository: %w\n%s", host, err, out)
+	}
+	return nil
 }
