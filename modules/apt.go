@@ -40,12 +40,12 @@ func (aptModule) Spec() *argspec.Spec {
 			{Name: "upgrade", Default: "no", Choices: []any{"dist", "full", "no", "safe", "yes"}},
 			{Name: "dpkg_options", Default: aptDpkgOptions},
 			{Name: "autoremove", Type: argspec.Bool, Default: false},
-			{Name: "autoclean", Type: argspec.Bool, Default: false, Unsupported: notApt},
+			{Name: "autoclean", Type: argspec.Bool, Default: false},
 			{Name: "fail_on_autoremove", Type: argspec.Bool, Default: false},
 			{Name: "policy_rc_d", Type: argspec.Int, Unsupported: notApt},
 			{Name: "only_upgrade", Type: argspec.Bool, Default: false},
 			{Name: "force_apt_get", Type: argspec.Bool, Default: false},
-			{Name: "clean", Type: argspec.Bool, Default: false, Unsupported: notApt},
+			{Name: "clean", Type: argspec.Bool, Default: false},
 			{Name: "allow_unauthenticated", Type: argspec.Bool, Default: false, Aliases: []string{"allow-unauthenticated"}},
 			{Name: "allow_downgrade", Type: argspec.Bool, Default: false, Aliases: []string{"allow-downgrade", "allow_downgrades", "allow-downgrades"}},
 			{Name: "allow_change_held_packages", Type: argspec.Bool, Default: false},
@@ -70,6 +70,7 @@ type aptParams struct {
 	updateCache                                         bool
 	cacheValidTime                                      int
 	purge, force, autoremove, failOnAutoremove          bool
+	autoclean, clean                                    bool
 	onlyUpgrade, allowUnauth, allowDowngrade, allowHeld bool
 	installRecommends                                   *bool
 	defaultRelease, dpkgOptions                         string
@@ -91,6 +92,7 @@ func readAptParams(args Args) (*aptParams, *Result) {
 	}{
 		{"update_cache", &p.updateCache}, {"purge", &p.purge}, {"force", &p.force},
 		{"autoremove", &p.autoremove}, {"fail_on_autoremove", &p.failOnAutoremove},
+		{"autoclean", &p.autoclean}, {"clean", &p.clean},
 		{"only_upgrade", &p.onlyUpgrade}, {"allow_unauthenticated", &p.allowUnauth},
 		{"allow_downgrade", &p.allowDowngrade}, {"allow_change_held_packages", &p.allowHeld},
 	} {
@@ -157,6 +159,27 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 	if probe["aptget"] == "" {
 		return Failf("Failed to find required executable \"apt-get\" in paths: %s", hostPathList), nil
 	}
+	if p.clean {
+		out, errOut := recText(probe, "clean.out"), recText(probe, "clean.err")
+		if probe["clean.rc"] != "0" {
+			f := Failf("apt-get clean failed")
+			f.Set("stdout", out)
+			f.Set("rc", atoiOr(probe["clean.rc"], 1))
+			return f, nil
+		}
+		if errOut != "" {
+			f := Failf("apt-get clean failed: %s", errOut)
+			f.Set("stdout", out)
+			f.Set("rc", 0)
+			return f, nil
+		}
+		if len(p.packages) == 0 {
+			r := &Result{Changed: true, Msg: out}
+			r.Set("stdout", out)
+			r.Set("stderr", errOut)
+			return r, nil
+		}
+	}
 	r := &Result{}
 	cacheUpdated := false
 	cacheTime, _ := strconv.Atoi(strings.TrimSpace(probe["cache.before"]))
@@ -184,8 +207,13 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 	if failed != nil {
 		return failed, nil
 	}
-	if len(pkgs) == 0 && p.autoremove {
-		return nil, fmt.Errorf("apt: autoremove without packages is not supported: %s", notApt)
+	if len(pkgs) == 0 {
+		switch {
+		case p.autoclean:
+			return aptCleanup(c, p, "autoclean", "Del ")
+		case p.autoremove:
+			return aptCleanup(c, p, "autoremove", "The following packages will be REMOVED")
+		}
 	}
 	if p.state == "absent" {
 		return aptRemove(c, p, pkgs, probe)
@@ -224,6 +252,9 @@ func aptProbe(c *Context, p *aptParams) (map[string]string, error) {
 	b.WriteString("export " + aptEnv + "\n")
 	b.WriteString(`a=$(command -v apt-get 2>/dev/null) && rec aptget "$a"` + "\n")
 	b.WriteString(`cache_mtime() { if [ -e /var/lib/apt/periodic/update-success-stamp ]; then stat -c %Y /var/lib/apt/periodic/update-success-stamp; elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi; }` + "\n")
+	if p.clean {
+		b.WriteString("e=$(mktemp) || exit 1\no=$(apt-get clean 2>\"$e\" </dev/null); rec clean.rc $?; rec clean.out \"$o\"; recout clean.err <\"$e\"; rm -f \"$e\"\n")
+	}
 	b.WriteString("t=$(cache_mtime); rec cache.before \"$t\"\n")
 	if p.updateCache || p.cacheValidTime > 0 {
 		fmt.Fprintf(&b, "if [ $((t + %d)) -lt \"$(date +%%s)\" ]; then rec cache.stale 1\n", p.cacheValidTime)
@@ -692,4 +723,51 @@ func aptUpgradedLine(l string) bool {
 	}
 	rest := l[i:]
 	return strings.HasPrefix(rest, " upgraded") || strings.HasPrefix(rest, " packages upgraded")
+}
+
+// aptCleanup is the module's cleanup: apt-get autoremove or autoclean
+// when no package is named; changed when apt-get's output says it
+// removed something.
+func aptCleanup(c *Context, p *aptParams, op, changedMark string) (*Result, error) {
+	w := []string{"apt-get", "-y"}
+	for _, o := range strings.Split(p.dpkgOptions, ",") {
+		w = append(w, "-o", "Dpkg::Options::=--"+o)
+	}
+	if p.purge {
+		w = append(w, "--purge")
+	}
+	if p.force {
+		w = append(w, "--force-yes")
+	}
+	w = append(w, op)
+	if c.CheckMode {
+		w = append(w, "--simulate")
+	}
+	out, err := aptRun(c, w, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if out.rc != 0 {
+		f := Failf("'apt-get %s' failed: %s", op, out.stderr)
+		f.Set("stdout", out.stdout)
+		f.Set("stderr", out.stderr)
+		f.Set("rc", out.rc)
+		return f, nil
+	}
+	r := &Result{Changed: strings.Contains(out.stdout, changedMark)}
+	r.Set("stdout", out.stdout)
+	r.Set("stderr", out.stderr)
+	if c.DiffMode {
+		r.Set("diff", map[string]any{"prepared": aptPrepared(out.stdout)})
+	} else {
+		r.Set("diff", map[string]any{})
+	}
+	return r, nil
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		return n
+	}
+	return def
 }
