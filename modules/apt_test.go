@@ -54,3 +54,37 @@ func TestAptPrepared(t *testing.T) {
 		t.Errorf("aptPrepared without markers = %q", got)
 	}
 }
+
+func TestAptSuggestFilename(t *testing.T) {
+	// File names apt_repository 2.14 makes.
+	tests := []struct{ line, filename, want string }{
+		{"deb http://dl.google.com/linux/chrome/deb/ stable main", "", "dl_google_com_linux_chrome_deb.list"},
+		{"deb [trusted=yes] http://127.0.2.1/apt gansible main", "", "127_0_2_1_apt.list"},
+		{"deb http://user:pw@host.example/debian bookworm main", "", "host_example_debian.list"},
+		{"deb http://x/ y z", "mine", "mine.list"},
+	}
+	for _, tt := range tests {
+		if got := aptSuggestFilename(tt.line, tt.filename); got != tt.want {
+			t.Errorf("aptSuggestFilename(%q, %q) = %q, want %q", tt.line, tt.filename, got, tt.want)
+		}
+	}
+}
+
+func TestParseAptSourceLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want aptSourceLine
+		out  string
+	}{
+		{"deb   http://a b  c # note", aptSourceLine{valid: true, enabled: true, source: "deb http://a b c", comment: "note"}, "deb http://a b c # note\n"},
+		{"#deb http://a b c", aptSourceLine{valid: true, source: "deb http://a b c"}, "# deb http://a b c\n"},
+		{"# a comment", aptSourceLine{source: "a comment"}, "# a comment\n"},
+		{"", aptSourceLine{enabled: true}, "\n"},
+	}
+	for _, tt := range tests {
+		got := parseAptSourceLine(tt.line)
+		if got != tt.want || got.String() != tt.out {
+			t.Errorf("parseAptSourceLine(%q) = %+v %q, want %+v %q", tt.line, got, got.String(), tt.want, tt.out)
+		}
+	}
+}
