@@ -88,3 +88,35 @@ func TestParseAptSourceLine(t *testing.T) {
 		}
 	}
 }
+
+func TestParseKeyID(t *testing.T) {
+	tests := []struct {
+		id, short, fp, full string
+		ok                  bool
+	}{
+		{"8E935D3F", "8E935D3F", "8E935D3F", "8E935D3F", true},
+		{"0x32d98fb0616d0232", "616D0232", "32D98FB0616D0232", "32D98FB0616D0232", true},
+		{"027E49AF739328C33333E439A4C7BEB68E935D3F", "8E935D3F", "A4C7BEB68E935D3F", "027E49AF739328C33333E439A4C7BEB68E935D3F", true},
+		{"0123456789", "", "", "", false},
+		{"NOTAKEYID", "", "", "", false},
+		{"", "", "", "", false},
+	}
+	for _, tt := range tests {
+		s, f, full, ok := parseKeyID(tt.id)
+		if s != tt.short || f != tt.fp || full != tt.full || ok != tt.ok {
+			t.Errorf("parseKeyID(%q) = %q %q %q %v, want %q %q %q %v", tt.id, s, f, full, ok, tt.short, tt.fp, tt.full, tt.ok)
+		}
+	}
+}
+
+func TestParseKeyOutput(t *testing.T) {
+	out := "/etc/apt/trusted.gpg.d/x.gpg\n----\npub   ed25519/32D98FB0616D0232 2026-12-02 [SC]\nuid  [ unknown] x\n" +
+		"pub:-:255:22:A4C7BEB68E935D3F:1796195930:::-:\npub   rsa2048/0000000011111111 2010-01-01 [SC] [expired: 2011-01-01]\n"
+	got := parseKeyOutput(out, false)
+	if len(got) != 2 || got[0] != "32D98FB0616D0232" || got[1] != "A4C7BEB68E935D3F" {
+		t.Errorf("parseKeyOutput = %q", got)
+	}
+	if got := parseKeyOutput(out, true); len(got) != 2 || got[0] != "616D0232" {
+		t.Errorf("parseKeyOutput short = %q", got)
+	}
+}

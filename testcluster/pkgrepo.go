@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -27,6 +28,14 @@ const (
 	aptDir    = "apt"
 	dnfDir    = "dnf"
 )
+
+// AptTestKey is served at AptRepoURL()+"/"+AptTestKey: a throwaway
+// OpenPGP public key (ed25519, made once and kept, so that its id is
+// the same in every recording) for apt_key to fetch.
+const AptTestKey = "keys/apt-test-key.asc"
+
+//go:embed assets/apt-test-key.asc
+var aptTestKey []byte
 
 // repoPackage is one stand-in package of the repositories, built both as
 // a .deb (architecture all) and as a noarch .rpm.
@@ -118,6 +127,12 @@ func buildAptRepo(ctx context.Context, dir string) error {
 		index.WriteString(control)
 		fmt.Fprintf(&index, "Filename: pool/main/%s\nSize: %d\nMD5sum: %s\nSHA256: %s\n\n",
 			name, len(deb), hex.EncodeToString(md[:]), hex.EncodeToString(sha[:]))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(AptTestKey)), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, AptTestKey), aptTestKey, 0o644); err != nil {
+		return err
 	}
 	comp := filepath.Join("main", "binary-"+arch)
 	if err := os.MkdirAll(filepath.Join(dir, "dists", RepoSuite, comp), 0o755); err != nil {
