@@ -13,7 +13,8 @@
 // inside the state dir, so nothing reaches the machine's own files.
 //
 // The package also builds stand-ins for the two artefacts the playbook
-// repo does not ship (BuildStandins), prepares copies of the repo
-// (PrepareRepo) and snapshots and diffs what runs changed (Snapshot,
-// Diff).
+// repo does not ship (BuildStandins), serves apt and dnf repositories of
+// small stand-in packages over HTTP on 127.0.2.N (BuildRepos, ListRepo),
+// prepares copies of the repo (PrepareRepo) and snapshots and diffs what
+// runs changed (Snapshot, Diff).
 package testcluster
