@@ -23,13 +23,16 @@ type aptModule struct{}
 
 const notApt = "not implemented by gansible's apt runner"
 
+// aptNoRetries: a failed cache update fails the task at once.
+const aptNoRetries = "gansible's apt runner updates the cache once, without retries"
+
 func (aptModule) Spec() *argspec.Spec {
 	return &argspec.Spec{
 		Params: []argspec.Param{
 			{Name: "state", Default: "present", Choices: []any{"absent", "build-dep", "fixed", "latest", "present"}},
 			{Name: "update_cache", Type: argspec.Bool, Aliases: []string{"update-cache"}},
-			{Name: "update_cache_retries", Type: argspec.Int, Default: 5},
-			{Name: "update_cache_retry_max_delay", Type: argspec.Int, Default: 12},
+			{Name: "update_cache_retries", Type: argspec.Int, Default: 5, Unsupported: aptNoRetries},
+			{Name: "update_cache_retry_max_delay", Type: argspec.Int, Default: 12, Unsupported: aptNoRetries},
 			{Name: "cache_valid_time", Type: argspec.Int, Default: 0},
 			{Name: "purge", Type: argspec.Bool, Default: false},
 			{Name: "package", Type: argspec.List, Elements: argspec.Str, Aliases: []string{"pkg", "name"}},
@@ -49,7 +52,7 @@ func (aptModule) Spec() *argspec.Spec {
 			{Name: "allow_unauthenticated", Type: argspec.Bool, Default: false, Aliases: []string{"allow-unauthenticated"}},
 			{Name: "allow_downgrade", Type: argspec.Bool, Default: false, Aliases: []string{"allow-downgrade", "allow_downgrades", "allow-downgrades"}},
 			{Name: "allow_change_held_packages", Type: argspec.Bool, Default: false},
-			{Name: "lock_timeout", Type: argspec.Int, Default: 60},
+			{Name: "lock_timeout", Type: argspec.Int, Default: 60, Unsupported: "gansible's apt runner does not wait for apt's lock"},
 		},
 		MutuallyExclusive: [][]string{{"deb", "package", "upgrade"}},
 		RequiredOneOf:     [][]string{{"autoremove", "deb", "package", "update_cache", "upgrade"}},

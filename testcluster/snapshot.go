@@ -163,7 +163,7 @@ var noisyPrefixes = []string{
 	"/var/lib/sudo", "/var/db/sudo",
 	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/var/lib/rpm-state", "/root/.rpmdb",
 	"/var/lib/dnf", "/var/cache/dnf", "/var/lib/yum", "/var/cache/yum",
-	"/var/lib/dpkg", "/var/lib/apt", "/var/cache/apt", "/var/cache/debconf", "/var/log/apt", "/var/log/dpkg.log", "/var/log/alternatives.log",
+	"/var/lib/dpkg", "/var/lib/apt", "/var/cache/apt", "/var/log/apt", "/var/log/dpkg.log", "/var/log/alternatives.log",
 	// gpg's home, made by apt_key's key reading: its keybox and trustdb
 	// hold their creation times
 	"/root/.gnupg",
