@@ -60,8 +60,11 @@ func (packageModule) Run(c *Context, args Args) (*Result, error) {
 	use = strings.TrimPrefix(strings.TrimPrefix(use, "ansible.builtin."), "ansible.legacy.")
 	backend, ok := packageBackends[use]
 	if !ok {
-		if use == "unknown" {
+		switch {
+		case use == "unknown":
 			return Failf("Could not detect which package manager to use. Try gathering facts or setting the \"use\" option."), nil
+		case KnownToAnsible(use):
+			return Failf("package: the %s module is not supported by gansible (apt, dnf and yum are)", use), nil
 		}
 		return Failf("Could not find a module for %s.", use), nil
 	}
