@@ -233,10 +233,20 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 		r.Msg = "Nothing to do"
 		return r, nil
 	}
-	// Upgrades for "latest" are only known once dnf has looked at the
-	// repositories, so check mode does not count them.
 	r.Changed = len(plan.install) > 0 || len(plan.remove) > 0
 	if c.CheckMode {
+		// What dnf would install (dependencies and upgrades too) is
+		// known once it has resolved the transaction: it is asked to,
+		// and answers no.
+		// A fresh install of local files only is known from the files.
+		if (len(plan.install) > 0 && !plan.onlyNewFiles) || len(plan.latest) > 0 {
+			results, failure, err := dnfPlanned(c, probe["dnf"], opts, plan, names, probe)
+			if err != nil || failure != nil {
+				return failure, err
+			}
+			r.Set("results", results)
+			r.Changed = len(results) > 0
+		}
 		if r.Changed {
 			r.Msg = "Check mode: No changes made, but would have if not in check mode"
 		}
@@ -468,6 +478,95 @@ trap 'rm -f "$o" "$e"' EXIT
 		r.Msg = "Nothing to do"
 	}
 	return r, nil
+}
+
+// dnfPlanned runs dnf with --assumeno for the plan's installs and
+// upgrades and reads the transaction it printed: "Installed: NEVRA" for
+// every package it would install (sorted), then the plan's removals and
+// "Removed: NEVRA" of every version an upgrade replaces.
+func dnfPlanned(c *Context, dnf string, opts dnfOptions, plan *packagePlan, names []string, probe map[string]string) ([]string, *Result, error) {
+	var b strings.Builder
+	b.WriteString(recordFuncs)
+	b.WriteString("o=$(mktemp) && e=$(mktemp) || exit 1\ntrap 'rm -f \"$o\" \"$e\"' EXIT\n")
+	words := func(op string, list []string) string {
+		// opts.words() starts with -y, which --assumeno replaces.
+		w := append(append([]string{dnf}, opts.words()[1:]...), "--assumeno", op, "--")
+		return shell.Join(append(w, list...)...)
+	}
+	if len(plan.install) > 0 {
+		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; recout install.out <\"$o\"; recout install.err <\"$e\"\n", words("install", plan.install))
+	}
+	if len(plan.latest) > 0 {
+		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; recout upgrade.out <\"$o\"; recout upgrade.err <\"$e\"\n", words("upgrade", plan.latest))
+	}
+	res, err := c.Run(b.String(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := parseRecords(string(res.Stdout))
+	var installed, removed []string
+	upgraded := map[string]bool{}
+	for _, key := range []string{"install", "upgrade"} {
+		out, ran := rec[key+".out"]
+		if !ran {
+			continue
+		}
+		errText := rec[key+".err"]
+		if strings.Contains(errText, "Error:") || strings.Contains(errText, "No match for argument") {
+			f := Failf("Failed to install some of the specified packages")
+			f.Set("failures", []string{dnfFailure(strings.TrimSpace(errText))})
+			f.Set("results", []string{})
+			f.Set("rc", 1)
+			return nil, f, nil
+		}
+		section := ""
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasSuffix(line, ":") && !strings.HasPrefix(line, " ") {
+				section = strings.TrimSuffix(line, ":")
+				continue
+			}
+			f := strings.Fields(line)
+			if !strings.HasPrefix(line, " ") || len(f) < 5 {
+				if !strings.HasPrefix(line, " ") {
+					section = ""
+				}
+				continue
+			}
+			pkg := f[0] + "-" + f[2] + "." + f[1]
+			switch {
+			case strings.HasPrefix(section, "Installing"), strings.HasPrefix(section, "Upgrading"), strings.HasPrefix(section, "Downgrading"):
+				installed = append(installed, "Installed: "+pkg)
+				if strings.HasPrefix(section, "Upgrading") || strings.HasPrefix(section, "Downgrading") {
+					upgraded[f[0]] = true
+				}
+			case strings.HasPrefix(section, "Removing"):
+				removed = append(removed, "Removed: "+pkg)
+			}
+		}
+	}
+	for i := range names {
+		for _, p := range parseRPMPackages(probe[fmt.Sprintf("installed%d", i)]) {
+			if upgraded[p.name] {
+				removed = append(removed, "Removed: "+p.String())
+			}
+		}
+	}
+	for _, r := range plan.results {
+		if strings.HasPrefix(r, "Installed: ") {
+			installed = append(installed, r)
+		} else {
+			removed = append(removed, r)
+		}
+	}
+	sort.Strings(installed)
+	results := []string{}
+	for i, r := range append(installed, removed...) {
+		if i < len(installed) && i > 0 && installed[i-1] == r {
+			continue
+		}
+		results = append(results, r)
+	}
+	return results, nil, nil
 }
 
 // dnfFailure turns dnf's error output into the dnf module's failure text.
