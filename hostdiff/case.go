@@ -22,11 +22,20 @@ const (
 	sectionFlavour = "flavour"         // what the hosts look like: "centos" (default)
 	sectionManager = "service-manager" // the hosts' service manager: "upstart" (default)
 	sectionPython  = "python"          // "visible": the hosts show Python to gansible too
+	sectionRepo    = "repo"            // "listed": the hosts list the cluster's package repository
 )
 
 // standinsPlaceholder is replaced, in every unpacked file, by the
 // directory of the stand-in packages the hosts trust (testcluster).
 const standinsPlaceholder = "@STANDINS@"
+
+// aptRepoPlaceholder and dnfRepoPlaceholder are replaced by the URLs of
+// the cluster's package repositories (testcluster's AptRepoURL and
+// DnfRepoURL), for cases that add them to a host's sources.
+const (
+	aptRepoPlaceholder = "@APTREPO@"
+	dnfRepoPlaceholder = "@DNFREPO@"
+)
 
 // Run kinds: each is one playbook run with the case's args plus these.
 var runKinds = map[string][]string{
@@ -65,6 +74,9 @@ type Case struct {
 	Hosts   int
 	Fields  []string // DefaultFields plus the case's own, without repeats
 	Flavour string
+	// Repo says that the hosts list the cluster's package repository
+	// (testcluster's ListRepo) before the first run.
+	Repo bool
 	// ServiceManager is the hosts' service manager.
 	ServiceManager string
 	// Python: the hosts show the machine's Python on gansible's side too
@@ -163,6 +175,12 @@ func ParseCase(name string, data []byte) (*Case, error) {
 				break
 			}
 			c.Python = true
+		case sectionRepo:
+			if l := lines(f.Data); len(l) != 1 || l[0] != "listed" {
+				err = fmt.Errorf("want %q", "listed")
+				break
+			}
+			c.Repo = true
 		case "inventory":
 			err = fmt.Errorf("the harness writes the inventory (hosts h1..hN in group targets); ask for hosts in section %q", sectionHosts)
 		default:
@@ -236,10 +254,16 @@ func (c *Case) ClusterHost(h string) string {
 	return strings.ReplaceAll(c.Name, "_", "-") + "-" + h
 }
 
-// Unpack writes the project into dir, replacing @STANDINS@ by standins.
-func (c *Case) Unpack(dir, standins string) error {
+// Unpack writes the project into dir, replacing each placeholder (a key of
+// subst, such as @STANDINS@) by its value.
+func (c *Case) Unpack(dir string, subst map[string]string) error {
+	var pairs []string
+	for k, v := range subst {
+		pairs = append(pairs, k, v)
+	}
+	r := strings.NewReplacer(pairs...)
 	for _, f := range c.Files {
-		text := strings.ReplaceAll(string(f.Data), standinsPlaceholder, standins)
+		text := r.Replace(string(f.Data))
 		path := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err

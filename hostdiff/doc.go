@@ -65,7 +65,12 @@
 // Case format: a comment saying what the case shows, the files of the
 // project (site.yml required; no inventory: the harness writes it;
 // @STANDINS@ in any file is the dir of testcluster's stand-in packages,
-// e.g. @STANDINS@/mesos-0.21.0-1.0.rpm), plus these optional sections:
+// e.g. @STANDINS@/mesos-0.21.0-1.0.rpm; @APTREPO@ and @DNFREPO@ are the
+// URLs of the cluster's apt and dnf repositories of stand-in packages,
+// which no host lists until a case adds them:
+// "deb [trusted=yes] @APTREPO@ gansible main" in sources.list.d, or a
+// yum.repos.d entry with baseurl=@DNFREPO@ (see testcluster.BuildRepos),
+// plus these optional sections:
 //
 //	-- args --     extra arguments, one per line, for every run
 //	-- runs --     the runs in order, one per line (default: check, apply,
@@ -89,6 +94,11 @@
 //	               cluster's CentOS 8 look) or debian (the machine's own
 //	               Debian release files, apt and dpkg, no CentOS files;
 //	               see testcluster.FlavourDebian)
+//	-- repo --     "listed": before the first run, the hosts list the
+//	               cluster's package repository of their flavour and, on
+//	               Debian hosts, have its apt cache (testcluster's
+//	               ListRepo: /etc/apt/sources.list.d/gansible.list or
+//	               /etc/yum.repos.d/gansible.repo, repo id gansible)
 //	-- service-manager --
 //	               the hosts' service manager: upstart (the default:
 //	               initctl and the SysV stand-ins) or systemd (PID 1

@@ -114,11 +114,23 @@ func (h *Harness) RunCase(ctx context.Context, c *Case) (*Outcome, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, err
 	}
-	if err := c.Unpack(project, h.Standins); err != nil {
+	subst := map[string]string{
+		standinsPlaceholder: h.Standins,
+		aptRepoPlaceholder:  h.Cluster.AptRepoURL(),
+		dnfRepoPlaceholder:  h.Cluster.DnfRepoURL(),
+	}
+	if err := c.Unpack(project, subst); err != nil {
 		return nil, err
 	}
 	if err := h.writeInventory(c, filepath.Join(project, "inventory")); err != nil {
 		return nil, err
+	}
+	if c.Repo {
+		for _, name := range c.HostNames() {
+			if err := h.Cluster.ListRepo(ctx, c.ClusterHost(name)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// ssh's control sockets need a short path.
 	cp, err := os.MkdirTemp("", "hdcp")
@@ -189,6 +201,8 @@ func (h *Harness) normalizer(c *Case, dir string) normalizer {
 		{filepath.Join(dir, "project"), "@PROJECT@"},
 		{filepath.Join(dir, "home"), "@HOME@"},
 		{h.Standins, standinsPlaceholder},
+		{h.Cluster.AptRepoURL(), aptRepoPlaceholder},
+		{h.Cluster.DnfRepoURL(), dnfRepoPlaceholder},
 		{h.Cluster.StateDir(), "@STATE@"},
 	}
 	for _, name := range c.HostNames() {

@@ -260,8 +260,9 @@ func needE2E(t *testing.T) {
 	if os.Geteuid() != 0 {
 		refenv.Unavailable(t, "needs root")
 	}
-	// What the hosts run: sshd, sudo, the stand-ins' rpm and dnf.
-	refenv.Require(t, "openssh-server", "openssh-client", "sudo", "rpm", "dnf", "python3-dnf")
+	// What the hosts run: sshd, sudo, the stand-ins' rpm and dnf; what
+	// builds the cluster's package repositories.
+	refenv.Require(t, "openssh-server", "openssh-client", "sudo", "rpm", "dnf", "python3-dnf", "createrepo-c")
 }
 
 // standinDir builds the stand-in packages the hosts trust.

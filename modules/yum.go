@@ -2,9 +2,12 @@ package modules
 
 import (
 	"fmt"
-	"github.com/gansible/gansible/modules/argspec"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/gansible/gansible/modules/argspec"
 
 	"github.com/gansible/gansible/shell"
 )
@@ -12,7 +15,6 @@ import (
 func init() {
 	Register("yum", yumModule{yumArgSpec})
 	Register("dnf", yumModule{dnfArgSpec})
-	Register("package", yumModule{packageArgSpec})
 }
 
 // yumModule installs and removes rpm packages, by name or from a local
@@ -78,8 +80,6 @@ var (
 	yumArgSpec = dnfSpec(
 		argspec.Param{Name: "use_backend", Default: "auto", Choices: []any{"auto", "yum", "yum4", "dnf"}, ActionOnly: true},
 		argspec.Param{Name: "use", ActionOnly: true, Unsupported: "the package manager is always detected on the host"})
-	packageArgSpec = dnfSpec(
-		argspec.Param{Name: "use", Default: "auto", ActionOnly: true, Unsupported: "the package manager is always detected on the host"})
 )
 
 func (m yumModule) Spec() *argspec.Spec { return m.spec }
@@ -135,6 +135,43 @@ func (p rpmPackage) compare(q rpmPackage) int {
 		return c
 	}
 	return rpmVerCmp(p.release, q.release)
+}
+
+// rpmNEVR is the dnf module's rpm_nevr_re.
+var rpmNEVR = regexp.MustCompile(`^(\S+)-(?:(\d*):)?(.*)-(~?\w+[\w.+]*)`)
+
+// rpmArches are the architectures the dnf module's _split_package_arch
+// knows.
+var rpmArches = strings.Fields(`aarch64 alphaev56 alphaev5 alphaev67 alphaev6 alpha alphapca56 amd64 armv3l armv4b
+	armv4l armv5tejl armv5tel armv5tl armv6hl armv6l armv7hl armv7hnl armv7l athlon geode i386 i486 i586 i686 ia32e
+	ia64 m68k mips64el mips64 mips64r6el mips64r6 mipsel mips mipsr6el mipsr6 noarch pentium3 pentium4 ppc32dy4
+	ppc64iseries ppc64le ppc64 ppc64p7 ppc64pseries ppc8260 ppc8560 ppciseries ppc ppcpseries riscv64 s390 s390x sh3
+	sh4a sh4 sh sparc64 sparc64v sparc sparcv8 sparcv9 sparcv9v x86_64`)
+
+// dnfPackageNameDict is the dnf module's _packagename_dict: the name,
+// epoch, version and release of a spec that names them all
+// (name-[epoch:]version-release[.arch]), or false.
+func dnfPackageNameDict(spec string) (rpmPackage, bool) {
+	spec = strings.TrimSuffix(spec, ".rpm")
+	if i := strings.LastIndex(spec, "."); i > 0 && slices.Contains(rpmArches, spec[i+1:]) {
+		spec = spec[:i]
+	}
+	m := rpmNEVR.FindStringSubmatch(spec)
+	if m == nil {
+		return rpmPackage{}, false
+	}
+	name, epoch, version, release := m[1], m[2], m[3], m[4]
+	first, _, _ := strings.Cut(version, ".")
+	if version == "" || first == "" || strings.Trim(first, "0123456789") != "" {
+		return rpmPackage{}, false
+	}
+	if epoch == "" {
+		epoch = "0"
+	}
+	if e, n, ok := strings.Cut(name, ":"); ok {
+		epoch, name = e, strings.ReplaceAll(n, ":", "")
+	}
+	return rpmPackage{name: name, epoch: epoch, version: version, release: release}, true
 }
 
 // isRPMFile tells a local package file from a package name, as dnf does.
@@ -196,10 +233,20 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 		r.Msg = "Nothing to do"
 		return r, nil
 	}
-	// Upgrades for "latest" are only known once dnf has looked at the
-	// repositories, so check mode does not count them.
 	r.Changed = len(plan.install) > 0 || len(plan.remove) > 0
 	if c.CheckMode {
+		// What dnf would install (dependencies and upgrades too) is
+		// known once it has resolved the transaction: it is asked to,
+		// and answers no.
+		// A fresh install of local files only is known from the files.
+		if (len(plan.install) > 0 && !plan.onlyNewFiles) || len(plan.latest) > 0 {
+			results, failure, err := dnfPlanned(c, probe["dnf"], opts, plan, names, probe)
+			if err != nil || failure != nil {
+				return failure, err
+			}
+			r.Set("results", results)
+			r.Changed = len(results) > 0
+		}
 		if r.Changed {
 			r.Msg = "Check mode: No changes made, but would have if not in check mode"
 		}
@@ -223,6 +270,9 @@ func probePackages(c *Context, names []string) (map[string]string, error) {
 				rpm, shell.Quote(name), rpm, q, i)
 		} else {
 			fmt.Fprintf(&b, "%s -q --qf %s -- %s 2>/dev/null | recout installed%d\n", rpm, q, shell.Quote(name), i)
+			if want, ok := dnfPackageNameDict(name); ok {
+				fmt.Fprintf(&b, "%s -q --qf %s -- %s 2>/dev/null | recout named%d\n", rpm, q, shell.Quote(want.name), i)
+			}
 		}
 	}
 	res, err := c.Run(b.String(), nil)
@@ -241,11 +291,14 @@ type packagePlan struct {
 	// onlyNewFiles says that everything to install is a local package
 	// file of a package that has no version installed.
 	onlyNewFiles bool
+	// named says that the task named packages: dnf then reports
+	// "Nothing to do" when none changed, also after a cache update.
+	named bool
 }
 
 // planPackages decides, from the probe, what to install or remove.
 func planPackages(names []string, state string, probe map[string]string) (*packagePlan, *Result) {
-	plan := &packagePlan{results: []string{}, onlyNewFiles: true}
+	plan := &packagePlan{results: []string{}, onlyNewFiles: true, named: len(names) > 0}
 	for i, name := range names {
 		installed := parseRPMPackages(probe[fmt.Sprintf("installed%d", i)])
 		if isRPMFile(name) {
@@ -276,6 +329,15 @@ func planPackages(names []string, state string, probe map[string]string) (*packa
 				plan.results = append(plan.results, "Installed: "+file.String())
 			}
 			continue
+		}
+		if state != "absent" && len(installed) == 0 {
+			if want, ok := dnfPackageNameDict(name); ok {
+				if newer := parseRPMPackages(probe[fmt.Sprintf("named%d", i)]); len(newer) > 0 && newer[0].compare(want) > 0 {
+					// A newer version is installed: dnf's module does
+					// not downgrade (allow_downgrade is not supported).
+					continue
+				}
+			}
 		}
 		switch {
 		case state == "absent" && len(installed) > 0:
@@ -412,10 +474,99 @@ trap 'rm -f "$o" "$e"' EXIT
 	// dnf's result carries msg even when it is empty.
 	r.Msg = ""
 	r.Set("msg", "")
-	if !r.Changed && !updateCache {
+	if !r.Changed && (!updateCache || plan.named) {
 		r.Msg = "Nothing to do"
 	}
 	return r, nil
+}
+
+// dnfPlanned runs dnf with --assumeno for the plan's installs and
+// upgrades and reads the transaction it printed: "Installed: NEVRA" for
+// every package it would install (sorted), then the plan's removals and
+// "Removed: NEVRA" of every version an upgrade replaces.
+func dnfPlanned(c *Context, dnf string, opts dnfOptions, plan *packagePlan, names []string, probe map[string]string) ([]string, *Result, error) {
+	var b strings.Builder
+	b.WriteString(recordFuncs)
+	b.WriteString("o=$(mktemp) && e=$(mktemp) || exit 1\ntrap 'rm -f \"$o\" \"$e\"' EXIT\n")
+	words := func(op string, list []string) string {
+		// opts.words() starts with -y, which --assumeno replaces.
+		w := append(append([]string{dnf}, opts.words()[1:]...), "--assumeno", op, "--")
+		return shell.Join(append(w, list...)...)
+	}
+	if len(plan.install) > 0 {
+		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; recout install.out <\"$o\"; recout install.err <\"$e\"\n", words("install", plan.install))
+	}
+	if len(plan.latest) > 0 {
+		fmt.Fprintf(&b, "LANG=C LC_ALL=C %s </dev/null >\"$o\" 2>\"$e\"; recout upgrade.out <\"$o\"; recout upgrade.err <\"$e\"\n", words("upgrade", plan.latest))
+	}
+	res, err := c.Run(b.String(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := parseRecords(string(res.Stdout))
+	var installed, removed []string
+	upgraded := map[string]bool{}
+	for _, key := range []string{"install", "upgrade"} {
+		out, ran := rec[key+".out"]
+		if !ran {
+			continue
+		}
+		errText := rec[key+".err"]
+		if strings.Contains(errText, "Error:") || strings.Contains(errText, "No match for argument") {
+			f := Failf("Failed to install some of the specified packages")
+			f.Set("failures", []string{dnfFailure(strings.TrimSpace(errText))})
+			f.Set("results", []string{})
+			f.Set("rc", 1)
+			return nil, f, nil
+		}
+		section := ""
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasSuffix(line, ":") && !strings.HasPrefix(line, " ") {
+				section = strings.TrimSuffix(line, ":")
+				continue
+			}
+			f := strings.Fields(line)
+			if !strings.HasPrefix(line, " ") || len(f) < 5 {
+				if !strings.HasPrefix(line, " ") {
+					section = ""
+				}
+				continue
+			}
+			pkg := f[0] + "-" + f[2] + "." + f[1]
+			switch {
+			case strings.HasPrefix(section, "Installing"), strings.HasPrefix(section, "Upgrading"), strings.HasPrefix(section, "Downgrading"):
+				installed = append(installed, "Installed: "+pkg)
+				if strings.HasPrefix(section, "Upgrading") || strings.HasPrefix(section, "Downgrading") {
+					upgraded[f[0]] = true
+				}
+			case strings.HasPrefix(section, "Removing"):
+				removed = append(removed, "Removed: "+pkg)
+			}
+		}
+	}
+	for i := range names {
+		for _, p := range parseRPMPackages(probe[fmt.Sprintf("installed%d", i)]) {
+			if upgraded[p.name] {
+				removed = append(removed, "Removed: "+p.String())
+			}
+		}
+	}
+	for _, r := range plan.results {
+		if strings.HasPrefix(r, "Installed: ") {
+			installed = append(installed, r)
+		} else {
+			removed = append(removed, r)
+		}
+	}
+	sort.Strings(installed)
+	results := []string{}
+	for i, r := range append(installed, removed...) {
+		if i < len(installed) && i > 0 && installed[i-1] == r {
+			continue
+		}
+		results = append(results, r)
+	}
+	return results, nil, nil
 }
 
 // dnfFailure turns dnf's error output into the dnf module's failure text.

@@ -96,3 +96,25 @@ func TestRPMVerCmp(t *testing.T) {
 		}
 	}
 }
+
+func TestDnfPackageNameDict(t *testing.T) {
+	tests := []struct {
+		spec string
+		want rpmPackage
+		ok   bool
+	}{
+		{"gansible-hello-1.0-1", rpmPackage{name: "gansible-hello", epoch: "0", version: "1.0", release: "1"}, true},
+		{"gansible-hello-1.0-1.noarch", rpmPackage{name: "gansible-hello", epoch: "0", version: "1.0", release: "1"}, true},
+		{"foo-2:1.0-3.el8", rpmPackage{name: "foo", epoch: "2", version: "1.0", release: "3.el8"}, true},
+		// No release: the version is taken for the release, and "hello"
+		// is no version.
+		{"gansible-hello-1.0", rpmPackage{}, false},
+		{"vim", rpmPackage{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := dnfPackageNameDict(tt.spec)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("dnfPackageNameDict(%q) = %+v, %v; want %+v, %v", tt.spec, got, ok, tt.want, tt.ok)
+		}
+	}
+}

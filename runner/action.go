@@ -757,7 +757,8 @@ func resultDiff(result map[string]any) string {
 			ah, _ := m["after_header"].(string)
 			b.WriteString(unifiedDiff(bh, ah, before, after))
 		}
-		// A diff the module prepared itself (git's), shown as it is.
+		// A diff the module prepared itself (git's, apt's plan), shown as
+		// it is.
 		if p, ok := m["prepared"].(string); ok {
 			b.WriteString(p)
 		}

@@ -97,6 +97,9 @@ type Cluster struct {
 	hosts  []*Host
 	byName map[string]*Host
 	exited map[string]chan struct{} // closed when a host's init is reaped; only for hosts this process started
+
+	repo       *repoServer   // the package repository server; nil before Start runs it
+	repoExited chan struct{} // closed when the server is reaped; only if this process started it
 }
 
 //go:embed assets/init.sh
@@ -233,6 +236,11 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if err != nil {
 		return c, err
 	}
+	if !fileExists(filepath.Join(standinDir, RepoDir, aptDir, "dists", RepoSuite, "Release")) {
+		if err := BuildRepos(ctx, standinDir); err != nil {
+			return c, err
+		}
+	}
 
 	if err := mountTmpfs(c.fsDir()); err != nil {
 		return c, err
@@ -255,6 +263,9 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	defer unlock()
 	addrs, err := freeAddrs(len(c.hosts))
 	if err != nil {
+		return c, err
+	}
+	if err := c.startRepoServer(); err != nil {
 		return c, err
 	}
 	hostKeys := map[string]keyPair{}
@@ -367,14 +378,15 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Stop kills every host's init (and with it the host's processes), then
-// unmounts everything the cluster mounted. The state dir keeps the keys,
+// Stop kills every host's init (and with it the host's processes) and the
+// package repository server, then unmounts everything the cluster mounted. The state dir keeps the keys,
 // logs and inventory.
 func (c *Cluster) Stop() error {
 	var errs []error
 	for _, h := range c.hosts {
 		errs = append(errs, c.stopHost(h))
 	}
+	errs = append(errs, c.stopRepoServer())
 	if err := unmountAll(c.fsDir()); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -463,7 +475,7 @@ func (c *Cluster) running() bool {
 			return true
 		}
 	}
-	return false
+	return c.repo != nil && c.repo.PID != 0 && c.ownsRepoServer(c.repo.PID)
 }
 
 // Hosts returns the inventory names of the hosts, in start order.

@@ -31,6 +31,9 @@ func buildCommonLayer(ctx context.Context, dir string, u user, clientKey keyPair
 		addWheelGroup(l)
 		looksLikeCentOS(l)
 	}
+	if flavour == FlavourDebian {
+		hideDebianArchive(l)
+	}
 	initStandins(l)
 	hideDebianServiceTools(l)
 	if serviceMgr == Systemd {
@@ -196,6 +199,22 @@ func systemdStandins(l *layer) {
 
 // hideDebianServiceTools removes the tools the service module prefers over
 // chkconfig and initctl.
+// hideDebianArchive hides the machine's apt sources and the package
+// lists and caches fetched from them: on the hosts, apt knows only the
+// installed packages and what a case's sources (the cluster's own
+// repository) bring, and apt-get update reaches no address but the
+// cluster's.
+func hideDebianArchive(l *layer) {
+	for _, pattern := range []string{"/etc/apt/sources.list", "/etc/apt/sources.list.d/*", "/var/lib/apt/lists/*", "/var/cache/apt/*.bin"} {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			if st, err := os.Lstat(m); err == nil && !st.IsDir() {
+				l.hide(m)
+			}
+		}
+	}
+}
+
 func hideDebianServiceTools(l *layer) {
 	for _, p := range []string{"/usr/sbin/update-rc.d", "/usr/sbin/invoke-rc.d", "/usr/sbin/insserv", "/usr/bin/systemctl", "/usr/sbin/systemctl"} {
 		l.hide(p)

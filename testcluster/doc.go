@@ -18,7 +18,8 @@
 //
 // The package also builds stand-ins for the artefacts the playbook
 // repos do not ship and a small git repository with fixed commit ids
-// (BuildStandins), prepares copies of the repo
-// (PrepareRepo) and snapshots and diffs what runs changed (Snapshot,
-// Diff).
+// (BuildStandins), serves apt and dnf repositories of small stand-in
+// packages over HTTP on a loopback address (BuildRepos, ListRepo),
+// prepares copies of the repo (PrepareRepo) and snapshots and diffs what
+// runs changed (Snapshot, Diff).
 package testcluster

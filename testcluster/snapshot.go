@@ -163,6 +163,12 @@ var noisyPrefixes = []string{
 	"/var/lib/sudo", "/var/db/sudo",
 	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/var/lib/rpm-state", "/root/.rpmdb",
 	"/var/lib/dnf", "/var/cache/dnf", "/var/lib/yum", "/var/cache/yum",
+	"/var/lib/dpkg", "/var/lib/apt", "/var/cache/apt", "/var/log/apt", "/var/log/dpkg.log", "/var/log/alternatives.log",
+	// gpg's home, made by apt_key's key reading: its keybox and trustdb
+	// hold their creation times
+	"/root/.gnupg",
+	// appstream's apt hook, run by apt-get update
+	"/var/cache/swcatalog", "/var/lib/swcatalog", "/var/cache/app-info",
 	"/var/log/dnf.log", "/var/log/dnf.librepo.log", "/var/log/dnf.rpm.log", "/var/log/hawkey.log", "/var/log/yum.log",
 }
 

@@ -36,7 +36,7 @@ const signingUID = "gansible stand-in packages <standin@gansible.invalid>"
 var standinAssets embed.FS
 
 // BuildStandins writes MesosRPM, ZookeeperTGZ and GitRepo into dir, creating dir if
-// needed. The tarball is reproducible byte for byte. The rpm is signed
+// needed, and the package repositories (BuildRepos). The tarball is reproducible byte for byte. The rpm is signed
 // with the key in dir (see EnsureSigningKey); with the same key it too is
 // reproducible byte for byte.
 func BuildStandins(ctx context.Context, dir string) error {
@@ -59,7 +59,7 @@ func BuildStandins(ctx context.Context, dir string) error {
 	if err := buildGitRepo(ctx, dir); err != nil {
 		return fmt.Errorf("git repository: %w", err)
 	}
-	return nil
+	return BuildRepos(ctx, dir)
 }
 
 // zookeeperTarball returns zookeeper-3.4.6.tar.gz: the tree sorted by
@@ -173,6 +173,20 @@ func buildMesosRPM(ctx context.Context, dir string) error {
 	if err := os.WriteFile(specPath, spec, 0o644); err != nil {
 		return err
 	}
+	built := filepath.Join(top, "RPMS", "noarch", "mesos-0.21.0-1.0.noarch.rpm")
+	if err := rpmbuildSigned(ctx, dir, top, specPath, built); err != nil {
+		return err
+	}
+	rpm, err := os.ReadFile(built)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, MesosRPM), rpm, 0o644)
+}
+
+// rpmbuildSigned builds specPath in the scratch tree top, reproducibly,
+// and signs the rpm it makes (built) with the stand-in key of keyDir.
+func rpmbuildSigned(ctx context.Context, keyDir, top, specPath, built string) error {
 	build := exec.CommandContext(ctx, "rpmbuild", "-bb", "--quiet",
 		"--define", "_topdir "+top,
 		"--define", "_buildhost gansible.invalid",
@@ -187,14 +201,13 @@ func buildMesosRPM(ctx context.Context, dir string) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("rpmbuild: %w\n%s", err, out)
 	}
-	built := filepath.Join(top, "RPMS", "noarch", "mesos-0.21.0-1.0.noarch.rpm")
 
 	g, err := newGPG(ctx)
 	if err != nil {
 		return err
 	}
 	defer g.close()
-	if _, err := g.run("--batch", "--import", filepath.Join(dir, signingSecretKey)); err != nil {
+	if _, err := g.run("--batch", "--import", filepath.Join(keyDir, signingSecretKey)); err != nil {
 		return err
 	}
 	sign := exec.CommandContext(ctx, "rpmsign", "--addsign",
@@ -207,11 +220,7 @@ func buildMesosRPM(ctx context.Context, dir string) error {
 	if out, err := sign.CombinedOutput(); err != nil {
 		return fmt.Errorf("rpmsign: %w\n%s", err, out)
 	}
-	rpm, err := os.ReadFile(built)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, MesosRPM), rpm, 0o644)
+	return nil
 }
 
 // gpg runs gpg in a private, short-lived home directory (short, because

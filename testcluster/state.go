@@ -16,6 +16,8 @@ type savedState struct {
 	UID        int     `json:"uid"`
 	GID        int     `json:"gid"`
 	Hosts      []*Host `json:"hosts"`
+	// RepoServer is the package repository server.
+	RepoServer *repoServer `json:"repo_server,omitempty"`
 }
 
 const stateFile = "cluster.json"
@@ -29,6 +31,7 @@ func (c *Cluster) save() error {
 		UID:        c.user.uid,
 		GID:        c.user.gid,
 		Hosts:      c.hosts,
+		RepoServer: c.repo,
 	}, "", "  ")
 	c.mu.Unlock()
 	if err != nil {
@@ -62,6 +65,7 @@ func Load(stateDir string) (*Cluster, error) {
 		python:     s.Python,
 		user:       user{name: s.User, uid: s.UID, gid: s.GID},
 		hosts:      s.Hosts,
+		repo:       s.RepoServer,
 		byName:     map[string]*Host{},
 		exited:     map[string]chan struct{}{},
 	}

@@ -92,6 +92,11 @@ type Spec struct {
 	// nothing: Check returns the arguments as given.
 	ValidArgs bool
 
+	// PassThrough: the spec is an action plugin's that hands the task's
+	// arguments on to another module (package to apt or dnf), which checks
+	// them: Check returns them as given.
+	PassThrough bool
+
 	MutuallyExclusive [][]string
 	RequiredTogether  [][]string
 	RequiredOneOf     [][]string
@@ -157,6 +162,13 @@ func (s *Spec) Check(module string, args map[string]any) (map[string]any, []stri
 	}
 	if s.ValidArgs {
 		return s.checkNames(module, args)
+	}
+	if s.PassThrough {
+		out := make(map[string]any, len(args))
+		for k, v := range args {
+			out[k] = v
+		}
+		return out, nil, nil
 	}
 	params := map[string]any{}
 	for k, v := range args {
