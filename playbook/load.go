@@ -311,11 +311,9 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "environment":
 			p.Environment = d.value(val)
 		case "strategy":
-			// Only linear runs; running another strategy as linear
-			// would change what the play means.
-			if p.Strategy = d.str(val); p.Strategy != "linear" && p.Strategy != "ansible.builtin.linear" {
-				d.fail(val, "the strategy plugin '%s' is not supported by gansible yet (only linear)", p.Strategy)
-			}
+			// Checked when the play runs, as Ansible loads the plugin
+			// then (see KnownStrategy).
+			p.Strategy = d.str(val)
 		case "check_mode":
 			p.CheckMode = d.boolPtr(val)
 		case "diff":
@@ -419,4 +417,18 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// KnownStrategy reports whether a strategy plugin name is one gansible
+// runs (linear, free or host_pinned), and whether ansible-core 2.14 has
+// it at all (those and debug, whose interactive debugger gansible does
+// not have).
+func KnownStrategy(name string) (runs, exists bool) {
+	switch strings.TrimPrefix(name, "ansible.builtin.") {
+	case "linear", "free", "host_pinned":
+		return true, true
+	case "debug":
+		return false, true
+	}
+	return false, false
 }

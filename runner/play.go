@@ -111,6 +111,15 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
 	r.opts.Out.Play(r.playStart(play, name))
+	// As Ansible, the strategy plugin is loaded once the banner is out.
+	if runs, exists := playbook.KnownStrategy(r.strategyName(play)); !runs {
+		err := &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Invalid play strategy specified: %s", play.Pos, r.strategyName(play))}
+		if exists {
+			err.Err = fmt.Errorf("%s: the strategy plugin '%s' is not supported by gansible (only linear, free and host_pinned)", play.Pos, r.strategyName(play))
+		}
+		r.failRun(err)
+		return false, err
+	}
 	if err := r.loadVarsFiles(play, hosts); err != nil {
 		return false, err
 	}
@@ -134,6 +143,29 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 		failedBefore := countFailed(batch)
 		r.fatalFailure = false
+		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
+		if st := r.strategyName(play); st == "free" || st == "host_pinned" {
+			r.runBatchFree(ctx, play, batch, groups, st == "host_pinned")
+			if err := r.fatalErr(); err != nil {
+				return true, err
+			}
+			if err := r.freeErr; err != nil {
+				r.freeErr = nil
+				return false, err
+			}
+			if ctx.Err() != nil {
+				return true, nil
+			}
+			// Only a batch that failed entirely ends the playbook:
+			// any_errors_fatal and max_fail_percentage do not apply.
+			if countFailed(batch) == len(batch) && countFailed(batch) > failedBefore {
+				return true, nil
+			}
+			if r.endPlay {
+				break
+			}
+			continue
+		}
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
 			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
@@ -149,7 +181,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		// force_handlers, ansible-core makes each group a block whose
 		// always section flushes them, so the hosts that failed in the
 		// group run theirs too, even when the play ends there.
-		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
 		force := r.forceHandlers()
 		for _, group := range groups {
 			if r.ending() || ctx.Err() != nil {
@@ -413,6 +444,9 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 		return
 	}
 	r.opts.Out.Task(r.taskStart(setup, "Gathering Facts", false))
+	if r.free {
+		defer r.freeSlot(ctx, setup, 0)()
+	}
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, setup, taskRun{gatherFacts: true})
 	})
@@ -439,7 +473,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			}
 			ran = true
 			r.runTask(ctx, notified, hd, true)
-			if countFailed(notified) > 0 && r.anyErrorsFatal(hd) {
+			if countFailed(notified) > 0 && !r.free && r.anyErrorsFatal(hd) {
 				r.fatalFailure = true
 			}
 		}

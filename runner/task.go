@@ -17,6 +17,7 @@ import (
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // taskRun carries per-invocation settings of a task.
@@ -36,15 +37,26 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		}
 		r.startAt = ""
 	}
-	if isInclude(t.Action) {
-		r.runInclude(ctx, hosts, t)
-		return
-	}
 	if t.Action == "meta" {
 		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
+	if r.free && !r.freeChecks(t) {
+		return
+	}
+	if isInclude(t.Action) {
+		r.runInclude(ctx, hosts, t)
+		return
+	}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler))
+	if r.free {
+		throttle := r.taskThrottle(hosts[0], t)
+		defer r.freeSlot(ctx, t, throttle)()
+		r.forEachHost(hosts, func(h *hostState) func() {
+			return r.execTask(ctx, h, t, taskRun{handler: handler})
+		})
+		return
+	}
 	if r.runOnce(t) {
 		first := hosts[0]
 		var shared *taskResult
@@ -184,7 +196,7 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 		lines = append(lines, hr)
 	})
 	r.account(h, t, res, tr)
-	final := output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Ignored: res.ignored,
+	final := output.HostResult{Host: h.name, Action: t.Action, TaskID: id, Status: res.status, Result: res.result, Ignored: res.ignored,
 		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
@@ -639,10 +651,8 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 			return res
 		}
 		r.opts.Out.Retry(h.name, t.DisplayName(), runs-i)
-		select {
-		case <-ctx.Done():
+		if waitlock.Sleep(ctx, time.Duration(delay)*time.Second) != nil {
 			return res
-		case <-time.After(time.Duration(delay) * time.Second):
 		}
 	}
 }

@@ -14,7 +14,7 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 		}
 		active := alive(hosts)
 		if len(active) == 0 {
-			if r.play != nil && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
+			if r.play != nil && !r.free && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
 				r.noMoreHostsShown = true
 				r.opts.Out.NoMoreHosts()
 			}
@@ -24,7 +24,7 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			r.runBlock(ctx, active, t)
 		} else {
 			r.runTask(ctx, active, t, false)
-			if r.play != nil && countFailed(active) > 0 && r.anyErrorsFatal(t) {
+			if r.play != nil && !r.free && countFailed(active) > 0 && r.anyErrorsFatal(t) {
 				r.fatalFailure = true
 			}
 		}
@@ -32,7 +32,7 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			r.endPlay = true
 			return
 		}
-		if r.play != nil && r.breakPlay(r.batch) {
+		if r.play != nil && !r.free && r.breakPlay(r.batch) {
 			if r.fatalFailure && !r.noMoreHostsShown {
 				// any_errors_fatal fails every host of the batch.
 				r.noMoreHostsShown = true
