@@ -136,7 +136,9 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 				return err
 			}
 			first := len(pb.Plays)
-			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), stack, yamlvalue.At(path, n)); err != nil {
+			// As ansible-core's PlaybookInclude, the vars of an outer
+			// import win over an inner one's, which win over the plays'.
+			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(extra, vars), stack, yamlvalue.At(path, n)); err != nil {
 				return err
 			}
 			for _, p := range pb.Plays[first:] {
@@ -149,7 +151,7 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 			return err
 		}
 		if len(vars) > 0 {
-			play.Vars = mergeVars(vars, play.Vars)
+			play.Vars = mergeVars(play.Vars, vars)
 		}
 		pb.Plays = append(pb.Plays, play)
 	}

@@ -172,7 +172,10 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		t.Block = []*Task{}
 	}
 	if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
-		role.Handlers = d.taskFile(l, hf, nil, role, Pos{})
+		// The handlers inherit the role entry's keywords (its when,
+		// become, vars...), as ansible-core's handler blocks do through
+		// their role.
+		role.Handlers = d.taskFile(l, hf, t, role, Pos{})
 	}
 	if d.err != nil {
 		return nil, nil

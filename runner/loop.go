@@ -335,6 +335,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		switch {
 		case err != nil:
 			res = r.failure(t, err)
+			res.aborted = true
 		case !ok:
 			res = skippedResult()
 		default:
@@ -347,6 +348,14 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 				}
 				markNotFailed(res)
 			}
+		}
+		if res.aborted {
+			// The loop ends here; the task's result is this error
+			// alone, without the items done before it.
+			agg.status, agg.result = output.Failed, res.result
+			r.register(h, t, agg)
+			agg.ignored = r.ignoreErrors(t, vars)
+			return agg
 		}
 		// The item under its loop_var only, as Ansible's executor.
 		res.result[loopVar] = it

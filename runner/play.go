@@ -22,6 +22,12 @@ import (
 // (every host of a batch failed, or any_errors_fatal / max_fail_percentage).
 func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string]*output.Stats) (stop bool, err error) {
 	r.play = play
+	if play.Dir != "" {
+		// An imported playbook's plays run in its directory, as
+		// Ansible's loader basedir: playbook_dir, lookups, the local
+		// connection's working directory.
+		r.playbookDir, _ = filepath.Abs(play.Dir)
+	}
 	r.endPlay = false
 	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
@@ -44,6 +50,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		addRoles(section)
 	}
 	defer func() { r.play = nil }()
+	r.playRoleList, r.allRoleList = r.playRoleNames()
 
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
@@ -197,7 +204,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			if r.ending() || ctx.Err() != nil {
 				break
 			}
-			if force {
+			if force && !r.fatalFailure {
+				// any_errors_fatal fails every host at once, handlers
+				// and all, even with force_handlers.
 				r.flushHandlers(ctx, entered)
 			} else if !stop {
 				r.flushHandlers(ctx, batch)
@@ -236,7 +245,10 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if r.fatalFailure {
 		return true
 	}
-	if p := r.play.MaxFailPercentage; p != nil {
+	// With force_handlers, ansible-core 2.14 counts a host failed only
+	// once it has flushed its handlers, which is past the check: the
+	// percentage never ends the play.
+	if p := r.play.MaxFailPercentage; p != nil && !r.forceHandlers() {
 		if float64(failed)*100/float64(len(batch)) > *p {
 			return true
 		}

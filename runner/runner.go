@@ -102,12 +102,15 @@ type run struct {
 	// playRoleVars and playRoleDefaults merge the vars and defaults of the
 	// play's roles, in role order.
 	playRoleVars, playRoleDefaults map[string]any
-	playHostNames                  []any
-	batch                          []*hostState
-	batchNames                     []any
-	startAt                        string // --start-at-task not yet reached when non-empty
-	endPlay                        bool
-	endBatch                       bool // meta: end_batch, until the next batch
+	// playRoleList and allRoleList are role_names and
+	// ansible_role_names (see playRoleNames).
+	playRoleList, allRoleList []any
+	playHostNames             []any
+	batch                     []*hostState
+	batchNames                []any
+	startAt                   string // --start-at-task not yet reached when non-empty
+	endPlay                   bool
+	endBatch                  bool // meta: end_batch, until the next batch
 	// fatalFailure: a host failed a task with any_errors_fatal; the
 	// play ends after that task.
 	fatalFailure bool

@@ -167,6 +167,10 @@ type taskResult struct {
 	looped  bool
 	ignored bool
 	hidden  bool // not shown: its task ended the run (notify of no handler)
+	// aborted: the task could not be made ready to run (an undefined
+	// variable in its arguments or conditions, a vault error), which in
+	// a loop ends the whole loop, as Ansible's task executor raises.
+	aborted bool
 }
 
 func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
@@ -320,7 +324,7 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	var ve *vault.Error
 	if template.IsUndefined(err) || errors.As(err, &ve) {
 		// The task never ran: Ansible reports only the message.
-		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
 	}
 	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
 }

@@ -89,6 +89,14 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 				}
 			}
 			r.runTasks(ctx, failed, b.Rescue)
+			for _, h := range failed {
+				if h.ended && !h.failed {
+					// meta: end_host before its rescue section was done:
+					// as in ansible-core, the host stays failed (the exit
+					// code, the plays to come) with no failure counted.
+					h.failed = true
+				}
+			}
 		}
 	}
 	if len(b.Always) > 0 {
