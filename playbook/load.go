@@ -179,7 +179,9 @@ func importKeywords(file string, n *yaml.Node, kv map[string]any) (map[string]an
 			if v != nil && !ok {
 				return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, val), "Vars in a playbook import must be specified as a dictionary")
 			}
-			vars = mergeVars(vars, m.Map())
+			// As ansible-core 2.14, vars: replaces the k=v variables of
+			// the import line rather than adding to them.
+			vars = mergeVars(nil, m.Map())
 		case "tags":
 			tags = d.tags(val)
 			if d.err != nil {

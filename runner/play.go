@@ -95,6 +95,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	for _, h := range r.hosts {
 		h.ended = false
 	}
+	r.playPattern = pattern
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
 		r.opts.Out.Play(r.playStart(play, name))

@@ -106,6 +106,7 @@ type run struct {
 	// ansible_role_names (see playRoleNames).
 	playRoleList, allRoleList []any
 	playHostNames             []any
+	playPattern               string // the play's hosts, templated
 	batch                     []*hostState
 	batchNames                []any
 	startAt                   string // --start-at-task not yet reached when non-empty
