@@ -229,6 +229,12 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 
 // account updates the host's recap counters and failure state.
 func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRun) {
+	if t.Role != nil && t.Role.RunKey != "" && res.status != output.Skipped {
+		if h.rolesRun == nil {
+			h.rolesRun = map[string]bool{}
+		}
+		h.rolesRun[t.Role.RunKey] = true
+	}
 	switch res.status {
 	case output.OK:
 		h.stats.Ok++

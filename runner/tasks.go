@@ -20,6 +20,18 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			}
 			return
 		}
+		if t.RoleAgain {
+			// Only the hosts that have not run the role yet.
+			var left []*hostState
+			for _, h := range active {
+				if !h.rolesRun[t.Role.RunKey] {
+					left = append(left, h)
+				}
+			}
+			if active = left; len(active) == 0 {
+				continue
+			}
+		}
 		if t.IsBlock() {
 			r.runBlock(ctx, active, t)
 		} else {
