@@ -44,10 +44,20 @@ func (r *run) runBatchFree(ctx context.Context, play *playbook.Play, batch []*ho
 	r.free, r.pinned = true, pinned
 	r.freeForks = make(chan struct{}, r.opts.Forks)
 	r.freeThrottles = map[*playbook.Task]chan struct{}{}
+	r.freeStartAt = map[*hostState]string{}
+	if r.startAt != "" {
+		for _, h := range batch {
+			r.freeStartAt[h] = r.startAt
+		}
+	}
 	defer func() {
 		r.opts.Out = banners.Callback
 		r.free, r.pinned = false, false
 		r.freeForks, r.freeThrottles = nil, nil
+		if r.startAt != "" && len(r.freeStartAt) < len(batch) {
+			r.startAt = "" // found by a host: the plays after run whole
+		}
+		r.freeStartAt = nil
 	}()
 	var wg sync.WaitGroup
 	var panicOnce sync.Once

@@ -146,6 +146,7 @@ type run struct {
 	free, pinned  bool
 	freeForks     chan struct{}
 	freeThrottles map[*playbook.Task]chan struct{}
+	freeStartAt   map[*hostState]string // --start-at-task, per host
 	freeErr       error
 	warned        map[string]bool
 }

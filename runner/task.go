@@ -31,7 +31,15 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	if !handler && !r.selectedByTags(t) {
 		return
 	}
-	if r.startAt != "" && !handler {
+	if r.free && !handler {
+		// Each host looks for the --start-at-task task on its own.
+		if at := r.freeStartAt[hosts[0]]; at != "" {
+			if t.Name != at && t.DisplayName() != at {
+				return
+			}
+			delete(r.freeStartAt, hosts[0])
+		}
+	} else if r.startAt != "" && !handler {
 		if t.Name != r.startAt && t.DisplayName() != r.startAt {
 			return
 		}
