@@ -11,6 +11,7 @@ import (
 	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/pyre"
 	"github.com/gansible/gansible/shell"
+	"github.com/gansible/gansible/waitlock"
 )
 
 func init() { Register("wait_for", waitForModule{}) }
@@ -63,14 +64,7 @@ var waitClock = struct {
 		if d <= 0 {
 			return nil
 		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-c.Ctx.Done():
-			return c.Ctx.Err()
-		}
+		return waitlock.Sleep(c.Ctx, d)
 	},
 }
 

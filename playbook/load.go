@@ -136,7 +136,9 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 				return err
 			}
 			first := len(pb.Plays)
-			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(vars, extra), stack, yamlvalue.At(path, n)); err != nil {
+			// As ansible-core's PlaybookInclude, the vars of an outer
+			// import win over an inner one's, which win over the plays'.
+			if err := l.loadPlaysInto(pb, filepath.Join(dir, target), mergeVars(extra, vars), stack, yamlvalue.At(path, n)); err != nil {
 				return err
 			}
 			for _, p := range pb.Plays[first:] {
@@ -149,7 +151,7 @@ func (l *Loader) loadPlaysInto(pb *Playbook, path string, vars map[string]any, s
 			return err
 		}
 		if len(vars) > 0 {
-			play.Vars = mergeVars(vars, play.Vars)
+			play.Vars = mergeVars(play.Vars, vars)
 		}
 		pb.Plays = append(pb.Plays, play)
 	}
@@ -177,7 +179,9 @@ func importKeywords(file string, n *yaml.Node, kv map[string]any) (map[string]an
 			if v != nil && !ok {
 				return nil, nil, yamlvalue.Errorf(yamlvalue.At(file, val), "Vars in a playbook import must be specified as a dictionary")
 			}
-			vars = mergeVars(vars, m.Map())
+			// As ansible-core 2.14, vars: replaces the k=v variables of
+			// the import line rather than adding to them.
+			vars = mergeVars(nil, m.Map())
 		case "tags":
 			tags = d.tags(val)
 			if d.err != nil {
@@ -311,11 +315,9 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "environment":
 			p.Environment = d.value(val)
 		case "strategy":
-			// Only linear runs; running another strategy as linear
-			// would change what the play means.
-			if p.Strategy = d.str(val); p.Strategy != "linear" && p.Strategy != "ansible.builtin.linear" {
-				d.fail(val, "the strategy plugin '%s' is not supported by gansible yet (only linear)", p.Strategy)
-			}
+			// Checked when the play runs, as Ansible loads the plugin
+			// then (see KnownStrategy).
+			p.Strategy = d.str(val)
 		case "check_mode":
 			p.CheckMode = d.boolPtr(val)
 		case "diff":
@@ -419,4 +421,18 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// KnownStrategy reports whether a strategy plugin name is one gansible
+// runs (linear, free or host_pinned), and whether ansible-core 2.14 has
+// it at all (those and debug, whose interactive debugger gansible does
+// not have).
+func KnownStrategy(name string) (runs, exists bool) {
+	switch strings.TrimPrefix(name, "ansible.builtin.") {
+	case "linear", "free", "host_pinned":
+		return true, true
+	case "debug":
+		return false, true
+	}
+	return false, false
 }

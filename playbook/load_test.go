@@ -69,7 +69,6 @@ func TestLoadErrors(t *testing.T) {
 		{"missing_role.yml", "missing_role.yml:3:7: the role 'nope' was not found"},
 		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},
 		{"two_actions.yml", "two_actions.yml:3:7: conflicting action statements: command, shell"},
-		{"strategy_free.yml", "strategy_free.yml:3:13: the strategy plugin 'free' is not supported by gansible yet (only linear)"},
 		{"loop_control_bogus.yml", "loop_control_bogus.yml:6:21: 'bogus' is not a valid attribute for a LoopControl"},
 		{"templated_boolean.yml", `templated_boolean.yml:5:25: a templated value of this keyword is not supported by gansible yet: "{{ yes_please }}"`},
 		{"import_self/site.yml", "import_self/t.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_self/t.yml -> testdata/import_self/t.yml"},

@@ -78,6 +78,9 @@ type Role struct {
 	Handlers []*Task
 	// Deps are the roles of its meta dependencies, in order.
 	Deps []*Role
+	// RunKey names the role and its parameters, as ansible-core's role
+	// cache: a role used again with the same key is one it has run.
+	RunKey string
 }
 
 // Task is a task, a handler or a block (Block != nil).
@@ -107,6 +110,11 @@ type Task struct {
 	Parent *Task
 	// Synthetic marks a block made by the loader (role, import) rather than written.
 	Synthetic bool
+	// RoleAgain marks a role block that uses its role again with the
+	// same parameters (without allow_duplicates): it runs only on the
+	// hosts that ran none of the role's tasks yet, as ansible-core's
+	// role has_run.
+	RoleAgain bool
 
 	Role *Role // the role the task belongs to, nil for play tasks
 

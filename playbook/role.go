@@ -138,24 +138,33 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		d.err = err
 		return nil, nil
 	}
-	if prev := seen[key]; prev != nil && !meta.allowDuplicates {
-		return nil, prev
-	}
+	// Used again, the role is loaded again under this use's keywords;
+	// the runner runs it on the hosts that have not run it yet.
+	prev := seen[key]
+	t.RoleAgain = prev != nil && !meta.allowDuplicates
 	role, err := l.loadRole(name, dir, params, nil)
 	if err != nil {
 		d.err = err
 		return nil, nil
 	}
-	seen[key] = role
+	if prev == nil {
+		seen[key] = role
+	}
 	t.Role = role
+	role.RunKey = key
 	t.Name = "role " + role.Name
 
 	var blocks []*Task
 	if deps := meta.dependencies; deps != nil {
 		sub := decoder{file: meta.file, stack: d.stack, handlers: d.handlers}
 		depChain := append(chain[:len(chain):len(chain)], dir)
+		// The dependencies inherit the keywords of this use of the role
+		// (its when, tags, become...), as ansible-core's dep chain, but
+		// not its parameters or vars.
+		via := *t
+		via.Role, via.Name, via.Vars = nil, "", nil
 		for _, dn := range deps.Content {
-			depBlocks, dep := l.roleRef(&sub, filepath.Dir(dir), dn, parent, seen, depChain)
+			depBlocks, dep := l.roleRef(&sub, filepath.Dir(dir), dn, &via, seen, depChain)
 			if sub.err != nil {
 				d.err = sub.err
 				return nil, nil
@@ -171,8 +180,14 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	if t.Block == nil {
 		t.Block = []*Task{}
 	}
-	if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
-		role.Handlers = d.taskFile(l, hf, nil, role, Pos{})
+	if t.RoleAgain {
+		// The same role for its handlers: notified once, run once.
+		role.Handlers = prev.Handlers
+	} else if hf := mainFile(filepath.Join(dir, "handlers")); hf != "" {
+		// The handlers inherit the role entry's keywords (its when,
+		// become, vars...), as ansible-core's handler blocks do through
+		// their role.
+		role.Handlers = d.taskFile(l, hf, t, role, Pos{})
 	}
 	if d.err != nil {
 		return nil, nil

@@ -23,6 +23,7 @@ import (
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // controllerActions run on the controller with the task's variables; they
@@ -396,10 +397,7 @@ func (r *run) actionPause(ctx context.Context, args map[string]any) *taskResult 
 		return failed("pause without seconds or minutes waits for a key press, which needs an interactive terminal")
 	}
 	start := time.Now()
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
+	waitlock.Sleep(ctx, d)
 	return &taskResult{status: output.OK, result: map[string]any{
 		"changed": false, "delta": int(time.Since(start).Seconds()), "echo": true, "rc": 0,
 		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": time.Now().Format("2006-01-02 15:04:05.000000"),

@@ -16,6 +16,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // Async tasks (the async and poll keywords, and async_status).
@@ -160,7 +161,9 @@ func (r *run) runAsync(ctx context.Context, h *hostState, mc *modules.Context, v
 	jobCtx, cancel := context.WithTimeout(ctx, time.Duration(seconds)*time.Second)
 	job := &asyncJob{jid: jid, resultsFile: dir + "/" + jid, done: make(chan struct{}), cancel: cancel}
 	jc := *mc
-	jc.Ctx = jobCtx
+	// The job runs beside its host's tasks, not as them: it has no
+	// lock of the free strategy to give up.
+	jc.Ctx = waitlock.Without(jobCtx)
 	background := poll == 0
 	if background {
 		r.async.pending.Add(1)
@@ -192,12 +195,18 @@ func (r *run) runAsync(ctx context.Context, h *hostState, mc *modules.Context, v
 	}
 	defer r.async.remove(h.name, jid)
 	for left := seconds; left > 0; left -= poll {
-		select {
-		case <-job.done:
-		case <-time.After(time.Duration(poll) * time.Second):
-		case <-ctx.Done():
-			cancel()
-			<-job.done
+		interrupted := false
+		waitlock.Wait(ctx, func() {
+			select {
+			case <-job.done:
+			case <-time.After(time.Duration(poll) * time.Second):
+			case <-ctx.Done():
+				cancel()
+				<-job.done
+				interrupted = true
+			}
+		})
+		if interrupted {
 			return nil, ctx.Err()
 		}
 		if finished(job) && !job.timedOut {
@@ -210,7 +219,7 @@ func (r *run) runAsync(ctx context.Context, h *hostState, mc *modules.Context, v
 	}
 	if !finished(job) || job.timedOut {
 		cancel()
-		<-job.done
+		waitlock.Wait(ctx, func() { <-job.done })
 		r.opts.Out.AsyncDone(h.name, jid, true)
 		return &modules.Result{Failed: true, Msg: fmt.Sprintf("async task did not complete within the requested time - %ds", seconds),
 			Fields: map[string]any{"async_result": map[string]any{

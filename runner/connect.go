@@ -234,6 +234,11 @@ func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, 
 			if err != nil {
 				return false, err
 			}
+			if unwrapUnsafe(v) == r.opts.Engine.Omit() {
+				// Ansible sets an omitted keyword back to its default:
+				// for become, the command line's.
+				return r.opts.Become, nil
+			}
 			b, err := modules.ParseBool(unwrapUnsafe(v))
 			if err != nil {
 				return false, fmt.Errorf("become: %w", err)

@@ -41,6 +41,9 @@ type hostState struct {
 	// rescue section sees as ansible_failed_task and ansible_failed_result.
 	lastFailure *failure
 	notified    map[*playbook.Task]bool
+	// rolesRun are the roles of which the host ran a task (a result
+	// other than skipped), for a role used again (Task.RoleAgain).
+	rolesRun map[string]bool
 
 	// cache keeps the host's facts across runs (fact_caching), or is nil;
 	// warn reports its errors.

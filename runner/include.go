@@ -461,11 +461,12 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		}
 	case "clear_host_errors":
 		if holds(hosts[0], ", not clearing host error state for "+hosts[0].name) {
-			// The play's hosts are no longer failed: they count as ok in
-			// the exit code and run the next plays, but a host that failed
-			// does not come back in this one.
-			for _, name := range r.playHostNames {
-				if h := r.hosts[name.(string)]; h != nil && (h.failed || h.unreachable) {
+			// The hosts of the play's pattern, those that failed in
+			// earlier plays too, are no longer failed: they count as ok
+			// in the exit code and run the next plays, but a host that
+			// failed does not come back in this one.
+			for _, h := range r.patternHosts() {
+				if h.failed || h.unreachable {
 					h.failed, h.unreachable, h.ended = false, false, true
 				}
 			}
@@ -485,4 +486,23 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	default:
 		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: invalid meta action requested: %s", t.Pos, action)})
 	}
+}
+
+// patternHosts are the hosts the play's pattern names within --limit,
+// failed ones included, as Ansible's inventory.get_hosts gives them.
+func (r *run) patternHosts() []*hostState {
+	matched, err := r.opts.Inventory.Match(r.playPattern)
+	if err != nil {
+		return nil
+	}
+	var out []*hostState
+	for _, ih := range matched {
+		if r.limit != nil && !r.limit[ih.Name] {
+			continue
+		}
+		if h := r.hosts[ih.Name]; h != nil {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // loopItems evaluates a task's loop: loop:, or with_<lookup>.
@@ -319,10 +320,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 	var vars template.Vars
 	for i, it := range items {
 		if i > 0 && pause > 0 {
-			select {
-			case <-ctx.Done():
-			case <-time.After(pause):
-			}
+			waitlock.Sleep(ctx, pause)
 		}
 		loopVars := loopItemVars(loopVar, indexVar, extended, allItems, items, i)
 		vars = r.taskScope(h, t, loopVars)
@@ -337,6 +335,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		switch {
 		case err != nil:
 			res = r.failure(t, err)
+			res.aborted = true
 		case !ok:
 			res = skippedResult()
 		default:
@@ -349,6 +348,14 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 				}
 				markNotFailed(res)
 			}
+		}
+		if res.aborted {
+			// The loop ends here; the task's result is this error
+			// alone, without the items done before it.
+			agg.status, agg.result = output.Failed, res.result
+			r.register(h, t, agg)
+			agg.ignored = r.ignoreErrors(t, vars)
+			return agg
 		}
 		// The item under its loop_var only, as Ansible's executor.
 		res.result[loopVar] = it

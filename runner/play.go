@@ -22,6 +22,12 @@ import (
 // (every host of a batch failed, or any_errors_fatal / max_fail_percentage).
 func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string]*output.Stats) (stop bool, err error) {
 	r.play = play
+	if play.Dir != "" {
+		// An imported playbook's plays run in its directory, as
+		// Ansible's loader basedir: playbook_dir, lookups, the local
+		// connection's working directory.
+		r.playbookDir, _ = filepath.Abs(play.Dir)
+	}
 	r.endPlay = false
 	r.noMoreHostsShown = false
 	r.playVarsFiles = nil
@@ -44,6 +50,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		addRoles(section)
 	}
 	defer func() { r.play = nil }()
+	r.playRoleList, r.allRoleList = r.playRoleNames()
 
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
@@ -88,6 +95,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	for _, h := range r.hosts {
 		h.ended = false
 	}
+	r.playPattern = pattern
 	hosts, err := r.playHosts(pattern)
 	if err != nil {
 		r.opts.Out.Play(r.playStart(play, name))
@@ -111,6 +119,15 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
 	r.opts.Out.Play(r.playStart(play, name))
+	// As Ansible, the strategy plugin is loaded once the banner is out.
+	if runs, exists := playbook.KnownStrategy(r.strategyName(play)); !runs {
+		err := &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Invalid play strategy specified: %s", play.Pos, r.strategyName(play))}
+		if exists {
+			err.Err = fmt.Errorf("%s: the strategy plugin '%s' is not supported by gansible (only linear, free and host_pinned)", play.Pos, r.strategyName(play))
+		}
+		r.failRun(err)
+		return false, err
+	}
 	if err := r.loadVarsFiles(play, hosts); err != nil {
 		return false, err
 	}
@@ -134,6 +151,29 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 		failedBefore := countFailed(batch)
 		r.fatalFailure = false
+		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
+		if st := r.strategyName(play); st == "free" || st == "host_pinned" {
+			r.runBatchFree(ctx, play, batch, groups, st == "host_pinned")
+			if err := r.fatalErr(); err != nil {
+				return true, err
+			}
+			if err := r.freeErr; err != nil {
+				r.freeErr = nil
+				return false, err
+			}
+			if ctx.Err() != nil {
+				return true, nil
+			}
+			// Only a batch that failed entirely ends the playbook:
+			// any_errors_fatal and max_fail_percentage do not apply.
+			if countFailed(batch) == len(batch) && countFailed(batch) > failedBefore {
+				return true, nil
+			}
+			if r.endPlay {
+				break
+			}
+			continue
+		}
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
 			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
@@ -149,7 +189,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		// force_handlers, ansible-core makes each group a block whose
 		// always section flushes them, so the hosts that failed in the
 		// group run theirs too, even when the play ends there.
-		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
 		force := r.forceHandlers()
 		for _, group := range groups {
 			if r.ending() || ctx.Err() != nil {
@@ -166,7 +205,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			if r.ending() || ctx.Err() != nil {
 				break
 			}
-			if force {
+			if force && !r.fatalFailure {
+				// any_errors_fatal fails every host at once, handlers
+				// and all, even with force_handlers.
 				r.flushHandlers(ctx, entered)
 			} else if !stop {
 				r.flushHandlers(ctx, batch)
@@ -205,7 +246,10 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if r.fatalFailure {
 		return true
 	}
-	if p := r.play.MaxFailPercentage; p != nil {
+	// With force_handlers, ansible-core 2.14 counts a host failed only
+	// once it has flushed its handlers, which is past the check: the
+	// percentage never ends the play.
+	if p := r.play.MaxFailPercentage; p != nil && !r.forceHandlers() {
 		if float64(failed)*100/float64(len(batch)) > *p {
 			return true
 		}
@@ -415,6 +459,9 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	start := r.taskStart(setup, "Gathering Facts", false, hosts)
 	start.Action = "gather_facts" // the implicit task's action in Ansible
 	r.opts.Out.Task(start)
+	if r.free {
+		defer r.freeSlot(ctx, setup, 0)()
+	}
 	r.forEachHost(hosts, func(h *hostState) func() {
 		return r.execTask(ctx, h, setup, taskRun{gatherFacts: true})
 	})
@@ -441,7 +488,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			}
 			ran = true
 			r.runTask(ctx, notified, hd, true)
-			if countFailed(notified) > 0 && r.anyErrorsFatal(hd) {
+			if countFailed(notified) > 0 && !r.free && r.anyErrorsFatal(hd) {
 				r.fatalFailure = true
 			}
 		}

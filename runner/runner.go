@@ -1,12 +1,14 @@
 // Package runner executes loaded playbooks: for each play it selects hosts,
 // runs tasks in order on all hosts in parallel up to forks (Ansible's
-// linear strategy), runs notified handlers, and keeps the recap.
+// linear strategy; free.go has the free and host_pinned ones), runs
+// notified handlers, and keeps the recap.
 package runner
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -22,6 +24,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // Options are the settings of one run, from the command line, ansible.cfg
@@ -57,6 +60,10 @@ type Options struct {
 	// PollInterval is the poll of an async task that gives none
 	// (poll_interval in ansible.cfg, 15 by default).
 	PollInterval int
+
+	// Strategy is the plays' default strategy (strategy in ansible.cfg,
+	// ANSIBLE_STRATEGY): linear, free or host_pinned.
+	Strategy string
 
 	Connection      string // -c: default connection type
 	RemoteUser      string // -u or remote_user
@@ -95,12 +102,16 @@ type run struct {
 	// playRoleVars and playRoleDefaults merge the vars and defaults of the
 	// play's roles, in role order.
 	playRoleVars, playRoleDefaults map[string]any
-	playHostNames                  []any
-	batch                          []*hostState
-	batchNames                     []any
-	startAt                        string // --start-at-task not yet reached when non-empty
-	endPlay                        bool
-	endBatch                       bool // meta: end_batch, until the next batch
+	// playRoleList and allRoleList are role_names and
+	// ansible_role_names (see playRoleNames).
+	playRoleList, allRoleList []any
+	playHostNames             []any
+	playPattern               string // the play's hosts, templated
+	batch                     []*hostState
+	batchNames                []any
+	startAt                   string // --start-at-task not yet reached when non-empty
+	endPlay                   bool
+	endBatch                  bool // meta: end_batch, until the next batch
 	// fatalFailure: a host failed a task with any_errors_fatal; the
 	// play ends after that task.
 	fatalFailure bool
@@ -127,6 +138,17 @@ type run struct {
 
 	// async holds the async jobs (see async.go).
 	async asyncJobs
+
+	// The free and host_pinned strategies (see free.go): flow is held
+	// by the host goroutine that runs; free is set while a batch runs
+	// that way.
+	flow          sync.Mutex
+	free, pinned  bool
+	freeForks     chan struct{}
+	freeThrottles map[*playbook.Task]chan struct{}
+	freeStartAt   map[*hostState]string // --start-at-task, per host
+	freeErr       error
+	warned        map[string]bool
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run
@@ -432,6 +454,16 @@ func serialSize(spec any, total int) int {
 // once the other hosts are done, so that it reaches the caller instead of
 // killing the process with a stack dump.
 func (r *run) forEachHost(hosts []*hostState, fn func(h *hostState) func()) {
+	if r.free {
+		// Each host runs in a goroutine of its own already; its
+		// magic variables are read as they are.
+		for _, h := range hosts {
+			if emit := fn(h); emit != nil {
+				emit()
+			}
+		}
+		return
+	}
 	// While the hosts run, some fail: ansible_play_hosts stays what it was
 	// when the task started, as in Ansible, and no host reads another's
 	// failure state while it is written.
@@ -504,15 +536,22 @@ func sortedHostNames(hosts []*hostState) []string {
 func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars) (connection.Conn, error) {
 	kind := r.connectionKind(h.name, t, vars)
 	if kind == "local" {
-		return r.localConn(), nil
+		return waitConn{r.localConn()}, nil
 	}
 	user := r.remoteUser(t, vars)
-	h.connMu.Lock()
+	var err error
+	// Taken outside the free strategy's lock: another host's goroutine
+	// may hold it while it dials this host to delegate to it.
+	waitlock.Wait(ctx, h.connMu.Lock)
 	defer h.connMu.Unlock()
 	if s, ok := h.conns[user]; ok {
 		return s.conn, s.err
 	}
-	conn, err := r.dial(ctx, h.name, kind, user, vars)
+	var conn connection.Conn
+	waitlock.Wait(ctx, func() { conn, err = r.dial(ctx, h.name, kind, user, vars) })
+	if err == nil {
+		conn = waitConn{conn}
+	}
 	if h.conns == nil {
 		h.conns = map[string]connSlot{}
 	}
@@ -535,4 +574,13 @@ func (r *run) fatalErr() error {
 	r.fatalMu.Lock()
 	defer r.fatalMu.Unlock()
 	return r.fatal
+}
+
+// waitConn gives up the free strategy's lock while a command runs (see
+// free.go); with the linear strategy it is the connection itself.
+type waitConn struct{ connection.Conn }
+
+func (c waitConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *connection.Become) (res connection.Result, err error) {
+	waitlock.Wait(ctx, func() { res, err = c.Conn.Run(ctx, cmd, stdin, become) })
+	return res, err
 }

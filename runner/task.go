@@ -17,6 +17,7 @@ import (
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
+	"github.com/gansible/gansible/waitlock"
 )
 
 // taskRun carries per-invocation settings of a task.
@@ -30,21 +31,40 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 	if !handler && !r.selectedByTags(t) {
 		return
 	}
-	if r.startAt != "" && !handler {
+	if r.free && !handler {
+		// Each host looks for the --start-at-task task on its own.
+		if at := r.freeStartAt[hosts[0]]; at != "" {
+			if t.Name != at && t.DisplayName() != at {
+				return
+			}
+			delete(r.freeStartAt, hosts[0])
+		}
+	} else if r.startAt != "" && !handler {
 		if t.Name != r.startAt && t.DisplayName() != r.startAt {
 			return
 		}
 		r.startAt = ""
 	}
-	if isInclude(t.Action) {
-		r.runInclude(ctx, hosts, t)
-		return
-	}
 	if t.Action == "meta" {
 		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
+	if r.free && !r.freeChecks(t) {
+		return
+	}
+	if isInclude(t.Action) {
+		r.runInclude(ctx, hosts, t)
+		return
+	}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
+	if r.free {
+		throttle := r.taskThrottle(hosts[0], t)
+		defer r.freeSlot(ctx, t, throttle)()
+		r.forEachHost(hosts, func(h *hostState) func() {
+			return r.execTask(ctx, h, t, taskRun{handler: handler})
+		})
+		return
+	}
 	if r.runOnce(t) {
 		first := hosts[0]
 		var shared *taskResult
@@ -204,6 +224,10 @@ type taskResult struct {
 	looped  bool
 	ignored bool
 	hidden  bool // not shown: its task ended the run (notify of no handler)
+	// aborted: the task could not be made ready to run (an undefined
+	// variable in its arguments or conditions, a vault error), which in
+	// a loop ends the whole loop, as Ansible's task executor raises.
+	aborted bool
 }
 
 func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
@@ -233,8 +257,8 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 		lines = append(lines, hr)
 	})
 	r.account(h, t, res, tr)
-	final := output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Ignored: res.ignored,
-		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t), TaskID: id}
+	final := output.HostResult{Host: h.name, Action: t.Action, TaskID: id, Status: res.status, Result: res.result, Ignored: res.ignored,
+		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
 	}
@@ -262,6 +286,12 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 
 // account updates the host's recap counters and failure state.
 func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRun) {
+	if t.Role != nil && t.Role.RunKey != "" && res.status != output.Skipped {
+		if h.rolesRun == nil {
+			h.rolesRun = map[string]bool{}
+		}
+		h.rolesRun[t.Role.RunKey] = true
+	}
 	switch res.status {
 	case output.OK:
 		h.stats.Ok++
@@ -375,7 +405,7 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	var te *template.Error
 	if template.IsUndefined(err) || errors.As(err, &ve) || errors.As(err, &te) {
 		// The task never ran: Ansible reports only the message.
-		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}}
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
 	}
 	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
 }
@@ -732,10 +762,8 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 			return res
 		}
 		r.opts.Out.Retry(h.name, t.DisplayName(), runs-i)
-		select {
-		case <-ctx.Done():
+		if waitlock.Sleep(ctx, time.Duration(delay)*time.Second) != nil {
 			return res
-		case <-time.After(time.Duration(delay) * time.Second):
 		}
 	}
 }

@@ -14,17 +14,29 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 		}
 		active := alive(hosts)
 		if len(active) == 0 {
-			if r.play != nil && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
+			if r.play != nil && !r.free && countAlive(r.batch) == 0 && countFailed(r.batch) > 0 && !r.noMoreHostsShown {
 				r.noMoreHostsShown = true
 				r.opts.Out.NoMoreHosts()
 			}
 			return
 		}
+		if t.RoleAgain {
+			// Only the hosts that have not run the role yet.
+			var left []*hostState
+			for _, h := range active {
+				if !h.rolesRun[t.Role.RunKey] {
+					left = append(left, h)
+				}
+			}
+			if active = left; len(active) == 0 {
+				continue
+			}
+		}
 		if t.IsBlock() {
 			r.runBlock(ctx, active, t)
 		} else {
 			r.runTask(ctx, active, t, false)
-			if r.play != nil && countFailed(active) > 0 && r.anyErrorsFatal(t) {
+			if r.play != nil && !r.free && countFailed(active) > 0 && r.anyErrorsFatal(t) {
 				r.fatalFailure = true
 			}
 		}
@@ -32,7 +44,7 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			r.endPlay = true
 			return
 		}
-		if r.play != nil && r.breakPlay(r.batch) {
+		if r.play != nil && !r.free && r.breakPlay(r.batch) {
 			if r.fatalFailure && !r.noMoreHostsShown {
 				// any_errors_fatal fails every host of the batch.
 				r.noMoreHostsShown = true
@@ -89,6 +101,14 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 				}
 			}
 			r.runTasks(ctx, failed, b.Rescue)
+			for _, h := range failed {
+				if h.ended && !h.failed {
+					// meta: end_host before its rescue section was done:
+					// as in ansible-core, the host stays failed (the exit
+					// code, the plays to come) with no failure counted.
+					h.failed = true
+				}
+			}
 		}
 	}
 	if len(b.Always) > 0 {

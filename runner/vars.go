@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gansible/gansible/playbook"
@@ -154,17 +155,89 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 		m["ansible_play_hosts_all"] = r.playHostNames
 		m["ansible_play_name"] = r.play.Name
 	}
+	if r.play != nil {
+		m["role_names"] = r.playRoleList
+		m["ansible_play_role_names"] = r.playRoleList
+		m["ansible_role_names"] = r.allRoleList
+	}
 	if t != nil {
+		// The role of the task, then those that include_role or
+		// import_role brought it in from, nearest first.
+		var chain []*playbook.Role
 		for p := t; p != nil; p = p.Parent {
-			if p.Role != nil {
-				m["role_path"] = p.Role.Path
-				m["role_name"] = p.Role.Name
-				m["ansible_role_name"] = p.Role.Name
-				break
+			if p.Role != nil && (len(chain) == 0 || chain[len(chain)-1] != p.Role) {
+				chain = append(chain, p.Role)
 			}
+		}
+		if len(chain) > 0 {
+			m["role_path"] = chain[0].Path
+			m["role_name"] = chain[0].Name
+			m["ansible_role_name"] = chain[0].Name
+		}
+		if len(chain) > 1 {
+			names, paths := make([]any, 0, len(chain)-1), make([]any, 0, len(chain)-1)
+			for _, role := range chain[1:] {
+				names = append(names, role.Name)
+				paths = append(paths, role.Path)
+			}
+			m["ansible_parent_role_names"] = names
+			m["ansible_parent_role_paths"] = paths
 		}
 	}
 	return m
+}
+
+// playRoleNames are the play's roles as Ansible's role_names and
+// ansible_play_role_names list them (those of roles: and import_role, in
+// order), and ansible_role_names (those and their dependencies, once
+// each).
+func (r *run) playRoleNames() (play, all []any) {
+	deps := map[*playbook.Role]bool{}
+	var addDeps func(role *playbook.Role)
+	addDeps = func(role *playbook.Role) {
+		for _, d := range role.Deps {
+			if d != nil && !deps[d] {
+				deps[d] = true
+				addDeps(d)
+			}
+		}
+	}
+	var blocks []*playbook.Task
+	var walk func(tasks []*playbook.Task)
+	walk = func(tasks []*playbook.Task) {
+		for _, b := range tasks {
+			if b.Role != nil && b.Synthetic && (b.Parent == nil || b.Parent.Role != b.Role) {
+				blocks = append(blocks, b)
+				addDeps(b.Role)
+			}
+			walk(b.Block)
+			walk(b.Rescue)
+			walk(b.Always)
+		}
+	}
+	for _, section := range [][]*playbook.Task{r.play.Roles, r.play.PreTasks, r.play.Tasks, r.play.PostTasks} {
+		walk(section)
+	}
+	play, all = []any{}, []any{}
+	seen := map[string]bool{}
+	for d := range deps {
+		if !seen[d.Name] {
+			seen[d.Name] = true
+			all = append(all, d.Name)
+		}
+	}
+	slices.SortFunc(all, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+	for _, b := range blocks {
+		if deps[b.Role] {
+			continue
+		}
+		play = append(play, b.Role.Name)
+		if !seen[b.Role.Name] {
+			seen[b.Role.Name] = true
+			all = append(all, b.Role.Name)
+		}
+	}
+	return play, all
 }
 
 func nonEmpty(a, def []string) []string {

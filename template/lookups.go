@@ -1,7 +1,6 @@
 package template
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -344,21 +343,34 @@ func (o overlayVars) Lookup(name string) (any, bool) {
 	return o.rest.Lookup(name)
 }
 
-func runPipe(term string) (string, error) {
+// runPipe runs term with /bin/sh in the playbook's directory (Ansible's
+// loader basedir, for a role's tasks too), as the pipe and lines lookups
+// do; lines lets the command's stderr through to the terminal.
+func runPipe(ev *evaluator, plugin, term string) (string, error) {
 	cmd := exec.Command("/bin/sh", "-c", term)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	if dir, ok, _ := ev.lookupVar("playbook_dir"); ok {
+		if s, isStr := dir.(string); isStr && s != "" {
+			cmd.Dir = s
+		}
+	}
+	if plugin == "lines" {
+		cmd.Stderr = os.Stderr
+	}
 	outb, err := cmd.Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return "", fmt.Errorf("lookup_plugin.%s(%s) returned %d", plugin, term, exit.ExitCode())
+	}
 	if err != nil {
-		return "", fmt.Errorf("lookup_plugin.pipe(%s) returned %v: %s", term, err, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("lookup_plugin.%s(%s) could not run: %v", plugin, term, err)
 	}
 	return string(outb), nil
 }
 
-func lookupPipe(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+func lookupPipe(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
-		s, err := runPipe(str(t))
+		s, err := runPipe(ev, "pipe", str(t))
 		if err != nil {
 			return nil, err
 		}
@@ -367,10 +379,10 @@ func lookupPipe(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	return out, nil
 }
 
-func lookupLines(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
+func lookupLines(ev *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
-		s, err := runPipe(str(t))
+		s, err := runPipe(ev, "lines", str(t))
 		if err != nil {
 			return nil, err
 		}
@@ -381,7 +393,6 @@ func lookupLines(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	return out, nil
 }
 
-// flattenTerms flattens lists one level, as the items lookup does.
 func flattenTerms(terms []any) []any {
 	var out []any
 	for _, t := range terms {

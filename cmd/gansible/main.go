@@ -282,11 +282,6 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	}
 	s := &setup{cfg: cfg, cwd: cwd, out: out}
 	yamlvalue.SetWarner(out.Warning)
-	// The plays' default strategy: only linear runs, and running another
-	// as linear would change what the plays mean.
-	if st := cfg.Strategy; st != "linear" && st != "ansible.builtin.linear" {
-		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the strategy plugin '%s' (strategy in ansible.cfg or ANSIBLE_STRATEGY) is not supported by gansible yet (only linear)", st)}
-	}
 	if check != nil {
 		if err := check(); err != nil {
 			return nil, err
@@ -422,6 +417,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
 		ForceHandlers:    f.forceHandlers || cfg.ForceHandlers,
+		Strategy:         cfg.Strategy,
 		PollInterval:     cfg.PollInterval,
 		RetryFiles:       cfg.RetryFiles,
 		RetrySavePath:    cfg.RetrySavePath,
