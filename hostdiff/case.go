@@ -34,6 +34,9 @@ const standinsPlaceholder = "@STANDINS@"
 // DnfRepoURL), for cases that add them to a host's sources.
 const (
 	aptRepoPlaceholder = "@APTREPO@"
+	// aptListPlaceholder stands for apt_repository's file name of a line
+	// of the apt repository (see aptListName).
+	aptListPlaceholder = "@APTREPO_LIST@"
 	dnfRepoPlaceholder = "@DNFREPO@"
 )
 

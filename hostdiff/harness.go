@@ -195,6 +195,21 @@ func sortResults(rs []TaskResult) {
 	})
 }
 
+// aptListName is the name apt_repository gives the sources file of a
+// line of the apt repository at url (its _suggest_filename, without
+// ".list"): the URL's host, port and path, each run of other characters
+// made one _. It holds the repository's port, which differs from cluster
+// to cluster.
+func aptListName(url string) string {
+	if url == "" {
+		return ""
+	}
+	_, rest, _ := strings.Cut(url, "://")
+	return strings.Join(strings.FieldsFunc(rest, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}), "_")
+}
+
 // normalizer replaces the run's own dirs and the hosts' addresses.
 func (h *Harness) normalizer(c *Case, dir string) normalizer {
 	pairs := [][2]string{
@@ -203,6 +218,7 @@ func (h *Harness) normalizer(c *Case, dir string) normalizer {
 		{h.Standins, standinsPlaceholder},
 		{h.Cluster.AptRepoURL(), aptRepoPlaceholder},
 		{h.Cluster.DnfRepoURL(), dnfRepoPlaceholder},
+		{aptListName(h.Cluster.AptRepoURL()), aptListPlaceholder},
 		{h.Cluster.StateDir(), "@STATE@"},
 	}
 	for _, name := range c.HostNames() {

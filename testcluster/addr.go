@@ -5,19 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"time"
 )
 
-// Hosts listen on 127.0.B.N (B from 1, N 1-254), port 22; the whole
-// 127.0.0.0/8 is routed to the loopback interface, so no address needs
-// configuring. Clusters of up to 254 hosts stay on 127.0.1.N; larger ones
-// go on to 127.0.2.N and further.
+// Hosts listen on 127.0.1.N (N 1-254): the whole 127.0.0.0/8 is routed
+// to the loopback interface, so no address needs configuring. The first
+// 254 hosts take port 22 of an address each; larger clusters go on with
+// the same addresses on ports 2201, 2202 and so on, so that no test host
+// is ever outside 127.0.1.x.
 const (
-	sshPort     = "22"
+	addrPrefix  = "127.0.1."
+	sshPort     = 22
 	addrBlocks  = 16
 	hostsPerBlk = 254
 	maxHosts    = addrBlocks * hostsPerBlk
 )
+
+// endpoint is where a host's sshd listens.
+type endpoint struct {
+	addr string
+	port int
+}
 
 // allocLock is an abstract unix socket: holding it serializes address
 // allocation between clusters started at the same time (say, by test
@@ -41,31 +50,34 @@ func lockAllocation(ctx context.Context) (func(), error) {
 	}
 }
 
-// freeAddrs returns the first n addresses of 127.0.1.1-254, 127.0.2.1-254
-// and so on, on which port 22 is free. The caller must hold the allocation lock until its sshds
-// listen.
-func freeAddrs(n int) ([]string, error) {
-	var addrs []string
-	for i := 0; i < maxHosts && len(addrs) < n; i++ {
-		addr := fmt.Sprintf("127.0.%d.%d", 1+i/hostsPerBlk, 1+i%hostsPerBlk)
-		l, err := net.Listen("tcp", net.JoinHostPort(addr, sshPort))
+// freeEndpoints returns the first n endpoints of 127.0.1.1-254 on port
+// 22, then on port 2201, and so on, that are free. The caller must hold
+// the allocation lock until its sshds listen.
+func freeEndpoints(n int) ([]endpoint, error) {
+	var eps []endpoint
+	for i := 0; i < maxHosts && len(eps) < n; i++ {
+		ep := endpoint{fmt.Sprintf("%s%d", addrPrefix, 1+i%hostsPerBlk), sshPort}
+		if block := i / hostsPerBlk; block > 0 {
+			ep.port = 2200 + block
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort(ep.addr, strconv.Itoa(ep.port)))
 		if err != nil {
 			continue
 		}
 		l.Close()
-		addrs = append(addrs, addr)
+		eps = append(eps, ep)
 	}
-	if len(addrs) < n {
-		return nil, errors.New("not enough free 127.0.B.N addresses (clusters left running? gansible-testcluster stop --state DIR)")
+	if len(eps) < n {
+		return nil, errors.New("not enough free 127.0.1.x endpoints (clusters left running? gansible-testcluster stop --state DIR)")
 	}
-	return addrs, nil
+	return eps, nil
 }
 
-// waitSSH waits until addr:22 answers with an SSH banner.
-func waitSSH(ctx context.Context, addr string) error {
+// waitSSH waits until addr:port answers with an SSH banner.
+func waitSSH(ctx context.Context, addr string, port int) error {
 	var lastErr error
 	for {
-		if lastErr = sshBanner(addr); lastErr == nil {
+		if lastErr = sshBanner(addr, port); lastErr == nil {
 			return nil
 		}
 		select {
@@ -76,8 +88,8 @@ func waitSSH(ctx context.Context, addr string) error {
 	}
 }
 
-func sshBanner(addr string) error {
-	conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, sshPort), time.Second)
+func sshBanner(addr string, port int) error {
+	conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(port)), time.Second)
 	if err != nil {
 		return err
 	}

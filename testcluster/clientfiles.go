@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -22,7 +23,11 @@ func (c *Cluster) writeClientFiles(hostKeys map[string]keyPair) error {
 	}
 	var known bytes.Buffer
 	for _, h := range c.hosts {
-		known.WriteString(h.Name + "," + h.Addr + " " + string(ssh.MarshalAuthorizedKey(hostKeys[h.Name].public)))
+		addr := h.Addr
+		if h.SSHPort() != sshPort {
+			addr = "[" + h.Addr + "]:" + strconv.Itoa(h.SSHPort())
+		}
+		known.WriteString(h.Name + "," + addr + " " + string(ssh.MarshalAuthorizedKey(hostKeys[h.Name].public)))
 	}
 	if err := os.WriteFile(c.KnownHostsFile(), known.Bytes(), 0o644); err != nil {
 		return err
@@ -46,7 +51,7 @@ func (c *Cluster) inventory() ([]byte, error) {
 		var v yaml.Node
 		if err := v.Encode(hostVars{
 			Host:          h.Addr,
-			Port:          22,
+			Port:          h.SSHPort(),
 			User:          c.user.name,
 			KeyFile:       c.KeyFile(),
 			SSHCommonArgs: "-o UserKnownHostsFile=" + c.KnownHostsFile(),
@@ -78,10 +83,10 @@ func (c *Cluster) sshConfig() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Hosts of the gansible test cluster in %s; ssh -F %s HOST\n", c.stateDir, c.SSHConfigFile())
 	for _, h := range c.hosts {
-		fmt.Fprintf(&b, "\nHost %s\n    HostName %s\n", h.Name, h.Addr)
+		fmt.Fprintf(&b, "\nHost %s\n    HostName %s\n    Port %d\n", h.Name, h.Addr, h.SSHPort())
 	}
 	fmt.Fprintf(&b, "\nHost %s\n", strings.Join(c.Hosts(), " "))
-	fmt.Fprintf(&b, "    User %s\n    Port 22\n    IdentityFile %s\n    IdentitiesOnly yes\n", c.user.name, c.KeyFile())
+	fmt.Fprintf(&b, "    User %s\n    IdentityFile %s\n    IdentitiesOnly yes\n", c.user.name, c.KeyFile())
 	fmt.Fprintf(&b, "    UserKnownHostsFile %s\n    StrictHostKeyChecking yes\n", c.KnownHostsFile())
 	return []byte(b.String())
 }

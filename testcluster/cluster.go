@@ -76,6 +76,9 @@ const (
 type Host struct {
 	Name string `json:"name"`
 	Addr string `json:"addr"`
+	// Port is sshd's port on Addr: 22, or 2201 and on for the hosts of a
+	// cluster beyond the 254th (see freeEndpoints).
+	Port int `json:"port,omitempty"`
 	// PID is the host's init as the machine sees it; 0 once stopped.
 	PID int `json:"pid,omitempty"`
 	// Flavour is the host's look (FlavourCentOS when empty).
@@ -261,7 +264,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		return c, err
 	}
 	defer unlock()
-	addrs, err := freeAddrs(len(c.hosts))
+	endpoints, err := freeEndpoints(len(c.hosts))
 	if err != nil {
 		return c, err
 	}
@@ -270,7 +273,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	}
 	hostKeys := map[string]keyPair{}
 	for i, h := range c.hosts {
-		h.Addr = addrs[i]
+		h.Addr, h.Port = endpoints[i].addr, endpoints[i].port
 		if hostKeys[h.Name], err = newKeyPair("root@" + h.Name); err != nil {
 			return c, err
 		}
@@ -368,7 +371,7 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 				case <-hctx.Done():
 				}
 			}()
-			if err := waitSSH(hctx, h.Addr); err != nil {
+			if err := waitSSH(hctx, h.Addr, h.SSHPort()); err != nil {
 				log, _ := os.ReadFile(filepath.Join(c.logDir(), h.Name+".log"))
 				errs[i] = fmt.Errorf("host %s: %w\n%s", h.Name, err, strings.TrimSpace(string(log)))
 			}
@@ -487,7 +490,24 @@ func (c *Cluster) Hosts() []string {
 	return names
 }
 
-// Addr returns the host's address ("127.0.B.N"), or "" for an unknown host.
+// SSHPort is the port the host's sshd listens on.
+func (h *Host) SSHPort() int {
+	if h.Port == 0 {
+		return sshPort
+	}
+	return h.Port
+}
+
+// Port returns the host's sshd port (22 for all but the hosts of a
+// cluster beyond its 254th), or 0 for an unknown host.
+func (c *Cluster) Port(host string) int {
+	if h, ok := c.byName[host]; ok {
+		return h.SSHPort()
+	}
+	return 0
+}
+
+// Addr returns the host's address ("127.0.1.N"), or "" for an unknown host.
 func (c *Cluster) Addr(host string) string {
 	if h, ok := c.byName[host]; ok {
 		return h.Addr

@@ -161,7 +161,7 @@ func TestClusterHosts(t *testing.T) {
 	if err := c.StopHost(hosts[2]); err != nil {
 		t.Fatal(err)
 	}
-	if err := sshBanner(c.Addr(hosts[2])); err == nil {
+	if err := sshBanner(c.Addr(hosts[2]), c.Port(hosts[2])); err == nil {
 		t.Errorf("%s still answers after StopHost", hosts[2])
 	}
 	if got := run(t, dial(t, c, hosts[1]), "hostname"); got != hosts[1] {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"strconv"
 	"text/template"
 )
 
@@ -36,7 +37,7 @@ func buildHostLayer(dir string, h *Host, all []*Host, u user, hostKey keyPair) e
 	l.write("/etc/hosts", b.Bytes(), 0o644, 0, 0)
 
 	var cfg bytes.Buffer
-	if err := sshdConfig.Execute(&cfg, map[string]string{"Name": h.Name, "Addr": h.Addr, "User": u.name}); err != nil {
+	if err := sshdConfig.Execute(&cfg, map[string]string{"Name": h.Name, "Addr": h.Addr, "Port": strconv.Itoa(h.SSHPort()), "User": u.name}); err != nil {
 		return err
 	}
 	l.mkdir(hostConfigDir, 0o755, 0, 0)

@@ -157,7 +157,7 @@ func (c *Cluster) StartLatency(rtt time.Duration) (*Latency, error) {
 	var inv, known strings.Builder
 	fmt.Fprintf(&inv, "# The test cluster in %s through latency proxies (%v round trip).\nall:\n  hosts:\n", c.stateDir, rtt)
 	for _, h := range c.hosts {
-		p, err := StartLatencyProxy(net.JoinHostPort(h.Addr, "22"), rtt/2)
+		p, err := StartLatencyProxy(net.JoinHostPort(h.Addr, strconv.Itoa(h.SSHPort())), rtt/2)
 		if err != nil {
 			l.Close()
 			return nil, err

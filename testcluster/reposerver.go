@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -22,8 +23,12 @@ import (
 const (
 	repoServerEnv  = "GANSIBLE_TESTCLUSTER_REPO_SERVER"
 	repoServerArg  = "serve-package-repos"
-	repoAddrPrefix = "127.0.2."
-	repoPort       = "80"
+	// The server listens on repoAddr, a test host address no cluster
+	// gives a host before its 254th, on the first free port from
+	// repoFirstPort: each cluster has its own.
+	repoAddr      = "127.0.1.254"
+	repoFirstPort = 8180
+	repoPorts     = 100
 )
 
 // The repository server's process runs nothing but the server: it takes
@@ -46,18 +51,17 @@ func serveRepos(dir string) int {
 	return 1
 }
 
-// startRepoServer listens on the first 127.0.2.N:80 that is free (the
+// startRepoServer listens on the first free port of repoAddr (the
 // caller holds the allocation lock) and starts the server process on it.
 func (c *Cluster) startRepoServer() error {
 	var l *net.TCPListener
-	for i := 1; i <= maxHosts && l == nil; i++ {
-		addr := net.JoinHostPort(fmt.Sprintf("%s%d", repoAddrPrefix, i), repoPort)
-		if ln, err := net.Listen("tcp", addr); err == nil {
+	for port := repoFirstPort; port < repoFirstPort+repoPorts && l == nil; port++ {
+		if ln, err := net.Listen("tcp", net.JoinHostPort(repoAddr, strconv.Itoa(port))); err == nil {
 			l = ln.(*net.TCPListener)
 		}
 	}
 	if l == nil {
-		return errors.New("no free 127.0.2.x address for the package repositories (clusters left running? gansible-testcluster stop --state DIR)")
+		return fmt.Errorf("no free port on %s for the package repositories (clusters left running? gansible-testcluster stop --state DIR)", repoAddr)
 	}
 	defer l.Close()
 	f, err := l.File()
@@ -133,7 +137,7 @@ func (c *Cluster) ownsRepoServer(pid int) bool {
 }
 
 // RepoURL returns the base URL of the cluster's package repositories
-// ("http://127.0.2.N"), or "" when none is served.
+// ("http://127.0.1.254:PORT"), or "" when none is served.
 func (c *Cluster) RepoURL() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

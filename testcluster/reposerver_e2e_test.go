@@ -25,8 +25,8 @@ func TestRepoServer(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b), err
 	}
-	if !strings.HasPrefix(c.RepoURL(), "http://127.0.2.") {
-		t.Fatalf("RepoURL %q, want http://127.0.2.N", c.RepoURL())
+	if !strings.HasPrefix(c.RepoURL(), "http://127.0.1.254:") {
+		t.Fatalf("RepoURL %q, want http://127.0.1.254:PORT", c.RepoURL())
 	}
 	code, body, err := get(c.AptRepoURL() + "/dists/" + RepoSuite + "/Release")
 	if err != nil || code != 200 || !strings.Contains(body, "Suite: "+RepoSuite) {
