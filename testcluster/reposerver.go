@@ -92,7 +92,7 @@ func (c *Cluster) startRepoServer() error {
 		close(exited)
 	}()
 	c.mu.Lock()
-	c.repo = &repoServer{PID: cmd.Process.Pid, Addr: l.Addr().(*net.TCPAddr).IP.String()}
+	c.repo = &repoServer{PID: cmd.Process.Pid, Addr: l.Addr().String()}
 	c.repoExited = exited
 	c.mu.Unlock()
 	return nil
@@ -101,7 +101,7 @@ func (c *Cluster) startRepoServer() error {
 // repoServer is the running repository server, as cluster.json records it.
 type repoServer struct {
 	PID  int    `json:"pid"`
-	Addr string `json:"addr"`
+	Addr string `json:"addr"` // host:port
 }
 
 // stopRepoServer kills the repository server if it is still the process
