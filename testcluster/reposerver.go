@@ -21,8 +21,8 @@ import (
 // repoServerEnv set) so that it outlives the process that started the
 // cluster, as the hosts do, and Stop from any process can end it.
 const (
-	repoServerEnv  = "GANSIBLE_TESTCLUSTER_REPO_SERVER"
-	repoServerArg  = "serve-package-repos"
+	repoServerEnv = "GANSIBLE_TESTCLUSTER_REPO_SERVER"
+	repoServerArg = "serve-package-repos"
 	// The server listens on repoAddr, a test host address no cluster
 	// gives a host before its 254th, on the first free port from
 	// repoFirstPort: each cluster has its own.
