@@ -509,11 +509,7 @@ func aptInstall(c *Context, p *aptParams, pkgs []string, probe map[string]string
 		return nil, err
 	}
 	if out.rc != 0 {
-		f := Failf("'%s' failed: %s", cmd, out.stderr)
-		f.Set("stdout", out.stdout)
-		f.Set("stderr", out.stderr)
-		f.Set("rc", out.rc)
-		return f, nil
+		return out.failure(fmt.Sprintf("'%s' failed", cmd)), nil
 	}
 	if out.markRC != 0 {
 		f := Failf("'/usr/bin/apt-mark manual %s' failed: %s", strings.Join(names, " "), out.markErr)
@@ -583,6 +579,16 @@ type aptOutput struct {
 	stdout, stderr   string
 	markRC           int
 	markOut, markErr string
+}
+
+// failure is the task's failure for apt-get's non-zero exit: msg and
+// the command's output, as Ansible's module reports it.
+func (o *aptOutput) failure(msg string) *Result {
+	f := Failf("%s: %s", msg, o.stderr)
+	f.Set("stdout", o.stdout)
+	f.Set("stderr", o.stderr)
+	f.Set("rc", o.rc)
+	return f
 }
 
 // aptRun runs apt-get, then, if mark, apt-mark manual for names.
@@ -666,11 +672,7 @@ func aptRemove(c *Context, p *aptParams, pkgs []string, probe map[string]string)
 		return nil, err
 	}
 	if out.rc != 0 {
-		f := Failf("'apt-get remove %s' failed: %s", strings.Join(list, " "), out.stderr)
-		f.Set("stdout", out.stdout)
-		f.Set("stderr", out.stderr)
-		f.Set("rc", out.rc)
-		return f, nil
+		return out.failure(fmt.Sprintf("'apt-get remove %s' failed", strings.Join(list, " "))), nil
 	}
 	r := &Result{Changed: true}
 	r.Set("stdout", out.stdout)
@@ -751,11 +753,7 @@ func aptCleanup(c *Context, p *aptParams, op, changedMark string) (*Result, erro
 		return nil, err
 	}
 	if out.rc != 0 {
-		f := Failf("'apt-get %s' failed: %s", op, out.stderr)
-		f.Set("stdout", out.stdout)
-		f.Set("stderr", out.stderr)
-		f.Set("rc", out.rc)
-		return f, nil
+		return out.failure(fmt.Sprintf("'apt-get %s' failed", op)), nil
 	}
 	r := &Result{Changed: strings.Contains(out.stdout, changedMark)}
 	r.Set("stdout", out.stdout)
