@@ -118,28 +118,22 @@ func (a Args) Bool(name string, def bool) (bool, error) {
 }
 
 // ParseBool converts a value to a boolean the way Ansible's module
-// argument checking does.
+// argument checking does: value.ParseBool's spellings, and also "1.0",
+// "0.0" and the empty string.
 func ParseBool(v any) (bool, error) {
-	switch x := v.(type) {
-	case bool:
-		return x, nil
-	case int:
-		if x == 0 || x == 1 {
-			return x == 1, nil
-		}
-	case float64:
-		if x == 0 || x == 1 {
-			return x == 1, nil
-		}
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "yes", "on", "1", "true", "t", "y", "1.0":
+	if s, ok := v.(string); ok {
+		switch strings.TrimSpace(s) {
+		case "1.0":
 			return true, nil
-		case "no", "off", "0", "false", "f", "n", "0.0", "":
+		case "0.0", "":
 			return false, nil
 		}
 	}
-	return false, fmt.Errorf("The value '%v' is not a valid boolean. Valid booleans include: 'y', 'yes', 'on', '1', 'true', 't', 'n', 'no', 'off', '0', 'false', 'f'", v)
+	b, err := value.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("The value '%v' is not a valid boolean. Valid booleans include: 'y', 'yes', 'on', '1', 'true', 't', 'n', 'no', 'off', '0', 'false', 'f'", v)
+	}
+	return b, nil
 }
 
 // Int reads an integer parameter; def when absent.
