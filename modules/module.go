@@ -187,6 +187,16 @@ func Lookup(name string) (Module, bool) {
 	return m, ok
 }
 
+// ShortName is the name a module or action is registered under: name
+// without ansible.builtin. or ansible.legacy., or the short name of a
+// collection's FQCN gansible knows.
+func ShortName(name string) string {
+	if short, ok := collections[name]; ok {
+		return short
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")
+}
+
 // Names lists the registered modules, sorted.
 func Names() []string {
 	names := make([]string, 0, len(registry))

@@ -29,6 +29,8 @@ type decoder struct {
 	// dynamic: the file is loaded at run time by include_tasks, where a
 	// legacy include: is dynamic too.
 	dynamic bool
+	// handler: the tasks being read are handlers (which have listen).
+	handler bool
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
@@ -191,7 +193,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role, at 
 	if root == nil {
 		return nil
 	}
-	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path), handlers: d.handlers, dynamic: d.dynamic}
+	sub := decoder{file: path, stack: append(d.stack[:len(d.stack):len(d.stack)], path), handlers: d.handlers, dynamic: d.dynamic, handler: d.handler}
 	tasks := sub.tasks(l, root, parent, role)
 	if sub.err != nil {
 		d.err = sub.err
@@ -229,21 +231,6 @@ func (d *decoder) tasks(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Ta
 	return out
 }
 
-// taskKeywords are a task's or block's keywords; any other key names the action.
-var taskKeywords = map[string]bool{
-	"name": true, "action": true, "local_action": true, "args": true, "when": true,
-	"loop": true, "loop_control": true, "register": true, "notify": true, "listen": true,
-	"vars": true, "tags": true, "ignore_errors": true, "ignore_unreachable": true,
-	"changed_when": true, "failed_when": true, "until": true, "retries": true, "delay": true,
-	"become": true, "become_user": true, "become_method": true, "become_flags": true,
-	"become_exe": true, "sudo": true, "sudo_user": true, "su": true, "su_user": true,
-	"delegate_to": true, "delegate_facts": true, "run_once": true, "environment": true,
-	"no_log": true, "check_mode": true, "diff": true, "remote_user": true, "connection": true,
-	"any_errors_fatal": true, "throttle": true, "block": true, "rescue": true, "always": true,
-	"async": true, "poll": true, "collections": true, "module_defaults": true, "timeout": true,
-	"debugger": true, "port": true, "always_run": true,
-}
-
 // includeArgs are the arguments ansible-core accepts for its include and
 // import actions (the legacy include: takes any, as parameters).
 var includeArgs = map[string]map[string]bool{
@@ -264,6 +251,16 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 	var argsNode *yaml.Node
 	candidates := map[string]bool{}
 	var blockNode, rescueNode, alwaysNode *yaml.Node
+	level := LevelTask
+	if d.handler {
+		level = LevelHandler
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; k == "block" || k == "rescue" || k == "always" {
+			level = LevelBlock
+		}
+	}
+	o := target{kw: &t.Keywords, task: t}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
 		k := key.Value
@@ -276,6 +273,11 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			rescueNode = val
 		case k == "always":
 			alwaysNode = val
+		case level == LevelBlock:
+			// A block has only the keywords of the table's Block level.
+			if !d.keyword(level, o, key, val) {
+				d.fail(n, "'%s' is not a valid attribute for a Block", k)
+			}
 		case k == "action" || k == "local_action":
 			actionKey, actionVal = key, val
 			candidates[k] = true
@@ -284,94 +286,12 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			}
 		case k == "args":
 			argsNode = val
-		case k == "when":
-			t.When = d.list(val)
-		case k == "loop":
-			t.Loop = d.value(val)
 		case strings.HasPrefix(k, "with_"):
 			t.LoopKind = strings.TrimPrefix(k, "with_")
 			t.Loop = d.value(val)
-		case k == "loop_control":
-			if m, ok := d.value(val).(*value.Dict); ok {
-				for i := 0; i+1 < len(val.Content); i += 2 {
-					if lk := val.Content[i].Value; !loopControlKeys[lk] {
-						d.fail(val, "'%s' is not a valid attribute for a LoopControl", lk)
-					}
-				}
-				t.LoopControl = m.Map()
-			} else {
-				d.fail(val, "loop_control must be a mapping")
-			}
-		case k == "register":
-			t.Register = d.str(val)
-		case k == "notify":
-			t.Notify = d.stringList(val)
-		case k == "listen":
-			t.Listen = d.stringList(val)
-		case k == "vars":
-			t.Vars = d.vars(val)
-		case k == "tags":
-			t.Tags = d.tags(val)
-		case k == "ignore_errors":
-			t.IgnoreErrors = d.value(val)
-		case k == "ignore_unreachable":
-			t.IgnoreUnreachable = d.value(val)
-		case k == "changed_when":
-			t.ChangedWhen = d.list(val)
-		case k == "failed_when":
-			t.FailedWhen = d.list(val)
-		case k == "until":
-			t.Until = d.value(val)
-		case k == "retries":
-			t.Retries = d.value(val)
-		case k == "delay":
-			t.Delay = d.value(val)
-		case k == "become" || k == "sudo" || k == "su":
-			t.Become, t.BecomeTemplate = d.boolOrTemplate(val)
-			if k != "become" {
-				t.BecomeMethod = k
-			}
-		case k == "become_user" || k == "sudo_user" || k == "su_user":
-			t.BecomeUser = d.str(val)
-		case k == "become_method":
-			t.BecomeMethod = d.str(val)
-		case k == "become_flags":
-			t.BecomeFlags = d.str(val)
-		case k == "delegate_to":
-			t.DelegateTo = d.str(val)
-		case k == "delegate_facts":
-			t.DelegateFacts = d.bool(val)
-		case k == "run_once":
-			t.RunOnce = d.bool(val)
-		case k == "environment":
-			t.Environment = d.value(val)
-		case k == "no_log":
-			t.NoLog = d.value(val)
-		case k == "check_mode" || k == "always_run":
-			v := d.value(val)
-			if k == "always_run" {
-				if b, ok := v.(bool); ok {
-					v = !b
-				}
-			}
-			t.CheckMode = v
-		case k == "diff":
-			t.Diff = d.value(val)
-		case k == "remote_user":
-			t.RemoteUser = d.str(val)
-		case k == "connection":
-			t.Connection = d.str(val)
-		case k == "any_errors_fatal":
-			t.AnyErrorsFatal = d.boolPtr(val)
-		case k == "throttle":
-			t.Throttle = d.value(val)
-		case k == "async":
-			t.Async = d.value(val)
-		case k == "poll":
-			t.Poll = d.value(val)
-		case taskKeywords[k]:
-			// accepted and without effect here: collections, module_defaults, debugger...
+		case d.keyword(level, o, key, val):
 		default:
+			// Any other key names the action, as in ansible-core.
 			candidates[k] = true
 			actionKey, actionVal = key, val
 		}

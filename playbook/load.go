@@ -226,20 +226,6 @@ func (l *Loader) importTarget(file string, n *yaml.Node, keyword string) (string
 	return target, args, nil
 }
 
-var playKeywords = map[string]bool{
-	"name": true, "hosts": true, "vars": true, "vars_files": true, "vars_prompt": true,
-	"roles": true, "pre_tasks": true, "tasks": true, "post_tasks": true, "handlers": true,
-	"gather_facts": true, "become": true, "become_user": true, "become_method": true,
-	"sudo": true, "sudo_user": true, "remote_user": true, "user": true, "serial": true,
-	"any_errors_fatal": true, "max_fail_percentage": true, "ignore_unreachable": true,
-	"ignore_errors": true, "tags": true, "environment": true, "strategy": true,
-	"check_mode": true, "diff": true, "connection": true, "gather_subset": true,
-	"gather_timeout": true, "fact_path": true, "order": true, "run_once": true,
-	"no_log": true, "force_handlers": true, "become_flags": true, "become_exe": true,
-	"collections": true, "module_defaults": true, "throttle": true, "timeout": true,
-	"debugger": true, "port": true, "su": true, "su_user": true, "accelerate": true,
-}
-
 func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 	p := &Play{Pos: yamlvalue.At(file, n), Dir: filepath.Dir(file)}
 	var importHandlers []*Task
@@ -252,12 +238,6 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 			p.Name = d.str(val)
 		case "hosts":
 			p.Hosts = d.hostPattern(val)
-		case "vars":
-			p.Vars = d.vars(val)
-		case "vars_files":
-			p.VarsFiles = d.list(val)
-		case "vars_prompt":
-			p.VarsPrompt = d.list(val)
 		case "roles":
 			roleNodes = val
 		case "pre_tasks":
@@ -268,71 +248,11 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 			p.PostTasks = d.tasks(l, val, nil, nil)
 		case "handlers":
 			handlerNodes = val
-		case "gather_facts":
-			p.GatherFacts = d.boolPtr(val)
-		case "become", "sudo":
-			p.Become, p.BecomeTemplate = d.boolOrTemplate(val)
-			if key.Value == "sudo" {
-				l.warn("Play keyword 'sudo' is deprecated; use 'become' (%s)", yamlvalue.At(file, key))
-				if p.BecomeMethod == "" {
-					p.BecomeMethod = "sudo"
-				}
-			}
-		case "become_user", "sudo_user":
-			p.BecomeUser = d.str(val)
-		case "become_method":
-			p.BecomeMethod = d.str(val)
-		case "remote_user", "user":
-			p.RemoteUser = d.str(val)
-		case "connection":
-			p.Connection = d.str(val)
-		case "serial":
-			if v := d.value(val); v != nil {
-				if list, ok := v.([]any); ok {
-					p.Serial = list
-				} else {
-					p.Serial = []any{v}
-				}
-			}
-		case "any_errors_fatal":
-			p.AnyErrorsFatal = d.bool(val)
-		case "max_fail_percentage":
-			switch v := d.value(val).(type) {
-			case int:
-				f := float64(v)
-				p.MaxFailPercentage = &f
-			case float64:
-				p.MaxFailPercentage = &v
-			default:
-				d.fail(val, "max_fail_percentage must be a number")
-			}
-		case "ignore_unreachable":
-			p.IgnoreUnreachable = d.bool(val)
-		case "ignore_errors":
-			p.IgnoreErrors = d.value(val)
-		case "tags":
-			p.Tags = d.tags(val)
-		case "environment":
-			p.Environment = d.value(val)
-		case "strategy":
-			// Checked when the play runs, as Ansible loads the plugin
-			// then (see KnownStrategy).
-			p.Strategy = d.str(val)
-		case "check_mode":
-			p.CheckMode = d.boolPtr(val)
-		case "diff":
-			p.Diff = d.boolPtr(val)
-		case "order":
-			p.Order = d.str(val) // checked when the play runs, as Ansible does
-		case "run_once":
-			p.RunOnce = d.bool(val)
-		case "no_log":
-			p.NoLog = d.value(val)
-		case "force_handlers":
-			p.ForceHandlers = d.boolPtr(val)
 		default:
-			if !playKeywords[key.Value] {
+			if !d.keyword(LevelPlay, target{kw: &p.Keywords, play: p}, key, val) {
 				d.fail(key, "'%s' is not a valid attribute for a Play", key.Value)
+			} else if key.Value == "sudo" {
+				l.warn("Play keyword 'sudo' is deprecated; use 'become' (%s)", yamlvalue.At(file, key))
 			}
 		}
 		if d.err != nil {
@@ -346,7 +266,9 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		p.Roles = l.playRoles(&d, p, roleNodes)
 	}
 	if handlerNodes != nil {
+		d.handler = true
 		p.Handlers = d.tasks(l, handlerNodes, nil, nil)
+		d.handler = false
 	}
 	if d.err != nil {
 		return nil, d.err

@@ -29,7 +29,6 @@ type Play struct {
 	// Dir is the directory of the playbook file the play came from.
 	Dir string
 
-	Vars       map[string]any
 	VarsFiles  []any // each a path, or a list of paths of which the first found is used
 	VarsPrompt []any
 
@@ -44,27 +43,18 @@ type Play struct {
 	// roleHandlers are the handlers of the roles: entries, while loading.
 	roleHandlers []*Task
 
+	// Keywords are the play's keywords its tasks inherit.
+	Keywords
+
 	GatherFacts       *bool
-	Become            *bool
-	BecomeTemplate    string // become: "{{ expr }}", decided when a task runs
-	BecomeUser        string
-	BecomeMethod      string
-	RemoteUser        string
-	Connection        string
+	GatherSubset      any // gather_subset, for the implicit fact gathering
+	GatherTimeout     any
+	FactPath          string
 	Serial            []any
-	AnyErrorsFatal    bool
 	MaxFailPercentage *float64
-	IgnoreUnreachable bool
-	IgnoreErrors      any
-	Tags              []string
-	Environment       any
 	Strategy          string
-	CheckMode         *bool
-	Diff              *bool
 	Forks             int
 	Order             string
-	RunOnce           bool
-	NoLog             any
 	ForceHandlers     *bool
 }
 
@@ -118,38 +108,19 @@ type Task struct {
 
 	Role *Role // the role the task belongs to, nil for play tasks
 
-	When              []any
-	Loop              any
-	LoopKind          string // "" (loop:), or the lookup of with_<kind>
-	LoopControl       map[string]any
-	Register          string
-	Notify            []string
-	Listen            []string
-	Vars              map[string]any
-	Tags              []string
-	IgnoreErrors      any
-	IgnoreUnreachable any
-	ChangedWhen       []any
-	FailedWhen        []any
-	Until             any
-	Retries           any
-	Delay             any
-	Become            *bool
-	BecomeTemplate    string // become: "{{ expr }}", decided when a task runs
-	BecomeUser        string
-	BecomeMethod      string
-	BecomeFlags       string
-	DelegateTo        string
-	DelegateFacts     bool
-	RunOnce           bool
-	Environment       any
-	NoLog             any
-	CheckMode         any
-	Diff              any
-	RemoteUser        string
-	Connection        string
-	AnyErrorsFatal    *bool
-	Throttle          any
+	// Keywords are the task's (or block's) keywords that tasks inherit.
+	Keywords
+
+	Loop        any
+	LoopKind    string // "" (loop:), or the lookup of with_<kind>
+	LoopControl map[string]any
+	Register    string
+	Listen      []string
+	ChangedWhen []any
+	FailedWhen  []any
+	Until       any
+	Retries     any
+	Delay       any
 	// Async is the async keyword (seconds a module may run, as a
 	// background job), Poll the poll keyword (seconds between checks; 0
 	// does not wait). Both may be templated; nil when not given.

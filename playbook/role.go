@@ -13,16 +13,6 @@ import (
 	"github.com/gansible/gansible/yamlvalue"
 )
 
-// roleRefKeywords are keys of a role reference that are keywords rather
-// than role parameters.
-var roleRefKeywords = map[string]bool{
-	"role": true, "name": true, "when": true, "tags": true, "vars": true,
-	"become": true, "become_user": true, "become_method": true, "sudo": true,
-	"sudo_user": true, "environment": true, "ignore_errors": true, "delegate_to": true,
-	"no_log": true, "run_once": true, "check_mode": true, "any_errors_fatal": true,
-	"remote_user": true, "connection": true, "diff": true,
-}
-
 // playRoles loads a play's roles: list, each with its dependencies first.
 func (l *Loader) playRoles(d *decoder, p *Play, n *yaml.Node) []*Task {
 	if n.Kind != yaml.SequenceNode {
@@ -70,38 +60,12 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i], n.Content[i+1]
-			switch key.Value {
-			case "role", "name":
+			switch {
+			case key.Value == "role" || key.Value == "name":
 				name = d.str(val)
-			case "when":
-				t.When = d.list(val)
-			case "tags":
-				t.Tags = d.tags(val)
-			case "vars":
-				t.Vars = d.vars(val)
-			case "become", "sudo":
-				t.Become = d.boolPtr(val)
-			case "become_user", "sudo_user":
-				t.BecomeUser = d.str(val)
-			case "become_method":
-				t.BecomeMethod = d.str(val)
-			case "environment":
-				t.Environment = d.value(val)
-			case "ignore_errors":
-				t.IgnoreErrors = d.value(val)
-			case "delegate_to":
-				t.DelegateTo = d.str(val)
-			case "no_log":
-				t.NoLog = d.value(val)
-			case "run_once":
-				t.RunOnce = d.bool(val)
-			case "check_mode":
-				t.CheckMode = d.value(val)
-			case "remote_user":
-				t.RemoteUser = d.str(val)
-			case "any_errors_fatal":
-				t.AnyErrorsFatal = d.boolPtr(val)
+			case d.keyword(LevelRole, target{kw: &t.Keywords}, key, val):
 			default:
+				// Any other key is a role parameter, as in ansible-core.
 				params[key.Value] = d.value(val)
 			}
 		}
@@ -187,7 +151,12 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 		// The handlers inherit the role entry's keywords (its when,
 		// become, vars...), as ansible-core's handler blocks do through
 		// their role.
-		role.Handlers = d.taskFile(l, hf, t, role, Pos{})
+		hd := *d
+		hd.handler = true
+		role.Handlers = hd.taskFile(l, hf, t, role, Pos{})
+		if hd.err != nil && d.err == nil {
+			d.err = hd.err
+		}
 	}
 	if d.err != nil {
 		return nil, nil
@@ -229,7 +198,7 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 		return nil, nil, d.err
 	}
 	if hf := mainFile(filepath.Join(dir, "handlers"), fromFile(args, "handlers")); hf != "" {
-		hd := decoder{file: hf, stack: stack, handlers: handlers}
+		hd := decoder{file: hf, stack: stack, handlers: handlers, handler: true}
 		role.Handlers = hd.taskFile(l, hf, nil, role, at)
 		if hd.err != nil {
 			return nil, nil, hd.err

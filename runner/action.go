@@ -57,8 +57,42 @@ func isInclude(action string) bool {
 // runAction templates the task's arguments and runs its action once.
 func (r *run) runAction(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, loopVars map[string]any, tr taskRun) *taskResult {
 	return r.retrying(ctx, h, t, vars, func() *taskResult {
-		return r.runActionOnce(ctx, h, t, vars, tr)
+		return r.runTimed(ctx, t, vars, func(ctx context.Context) *taskResult {
+			return r.runActionOnce(ctx, h, t, vars, tr)
+		})
 	})
+}
+
+// runTimed runs one attempt of the action under the task's timeout
+// keyword, as ansible-core's task executor arms its alarm around each
+// run of the action: past it, the action is cancelled and the task fails.
+func (r *run) runTimed(ctx context.Context, t *playbook.Task, vars template.Vars, run func(context.Context) *taskResult) *taskResult {
+	raw, ok := r.chain(t).Value("timeout")
+	if !ok {
+		return run(ctx)
+	}
+	v, err := r.opts.Engine.Template(raw, vars)
+	if err != nil {
+		return r.failure(t, err)
+	}
+	secs := intValue(unwrapUnsafe(v), -1)
+	if secs < 0 {
+		return failed(fmt.Sprintf("the timeout keyword must be a number of seconds, got %s", template.Repr(v)))
+	}
+	if secs == 0 {
+		return run(ctx) // 0 is no limit, as in Ansible
+	}
+	tctx, cancel := context.WithTimeout(ctx, time.Duration(secs)*time.Second)
+	defer cancel()
+	res := run(tctx)
+	if tctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		written := t.Action
+		if t.ActionWritten != "" {
+			written = t.ActionWritten
+		}
+		return failed(fmt.Sprintf("The %s action failed to execute in the expected time frame (%d) and was terminated", written, secs))
+	}
+	return res
 }
 
 func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, tr taskRun) *taskResult {
@@ -87,6 +121,9 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.failure(t, err)
 	}
 	args, _ := value.MapOf(argsV)
+	if err := r.applyModuleDefaults(t, vars, args); err != nil {
+		return r.failure(t, err)
+	}
 	omit := r.opts.Engine.Omit()
 	for k, v := range args {
 		if s, ok := v.(string); ok && s == omit {
@@ -672,20 +709,47 @@ func (r *run) renderTemplateFile(t *playbook.Task, vars template.Vars, path stri
 	return r.opts.Engine.RenderFile(name, string(data), s, template.FileOptions{Syntax: syn, SearchPath: search})
 }
 
+// applyModuleDefaults adds to args the module_defaults of t's action that
+// the task does not set. As ansible-core's get_action_args_with_defaults:
+// the levels' mappings apply outermost first, a later entry for the
+// action replacing an earlier one whole; the values are templated; an
+// argument the task omits (default(omit)) stays omitted.
+func (r *run) applyModuleDefaults(t *playbook.Task, vars template.Vars, args map[string]any) error {
+	action := modules.ShortName(t.Action)
+	var entry any
+	for _, level := range r.chain(t).Extended("module_defaults") {
+		for _, defaults := range level.([]any) {
+			for name, v := range defaults.(*value.Dict).All() {
+				if modules.ShortName(name) == action {
+					entry = v
+				}
+			}
+		}
+	}
+	if entry == nil {
+		return nil
+	}
+	out, err := r.opts.Engine.Template(entry, vars)
+	if err != nil {
+		return err
+	}
+	defaults, ok := value.MapOf(out)
+	if !ok {
+		return fmt.Errorf("the module_defaults of %s must be a mapping, got %s", t.Action, template.Repr(out))
+	}
+	for k, v := range defaults {
+		if _, set := args[k]; !set {
+			args[k] = v
+		}
+	}
+	return nil
+}
+
 // environment builds the "export K=V;" prefix of the task's environment
 // keyword, inner blocks overriding outer ones.
 func (r *run) environment(t *playbook.Task, vars template.Vars) (string, error) {
 	merged := map[string]any{}
-	var chain []any
-	if r.play != nil && r.play.Environment != nil {
-		chain = append(chain, r.play.Environment)
-	}
-	for _, p := range append(t.Ancestors(), t) {
-		if p.Environment != nil {
-			chain = append(chain, p.Environment)
-		}
-	}
-	for _, e := range chain {
+	for _, e := range r.chain(t).Extended("environment") {
 		v, err := r.opts.Engine.Template(e, vars)
 		if err != nil {
 			return "", err

@@ -14,6 +14,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/simhost"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // hostVar templates a host variable, trying each name in turn (a current
@@ -59,15 +60,8 @@ func (r *run) connectionKind(name string, t *playbook.Task, vars template.Vars) 
 		return r.smartConnection(name, kind)
 	}
 	kind := r.opts.Connection
-	if r.play != nil && r.play.Connection != "" {
-		kind = r.play.Connection
-	}
-	if t != nil {
-		for _, p := range append(t.Ancestors(), t) {
-			if p.Connection != "" {
-				kind = p.Connection
-			}
-		}
+	if c := r.keywordString(t, "connection"); c != "" {
+		kind = c
 	}
 	if k, err := r.opts.Engine.Template(kind, vars); err == nil {
 		kind = template.Str(unwrapUnsafe(k))
@@ -83,20 +77,50 @@ func (r *run) remoteUser(t *playbook.Task, vars template.Vars) string {
 		return v
 	}
 	user := r.opts.RemoteUser
-	if r.play != nil && r.play.RemoteUser != "" {
-		user = r.play.RemoteUser
-	}
-	if t != nil {
-		for _, p := range append(t.Ancestors(), t) {
-			if p.RemoteUser != "" {
-				user = p.RemoteUser
-			}
-		}
+	if u := r.keywordString(t, "remote_user"); u != "" {
+		user = u
 	}
 	if u, err := r.opts.Engine.Template(user, vars); err == nil {
 		user = template.Str(unwrapUnsafe(u))
 	}
 	return user
+}
+
+// portKeyword is the port keyword of t (its blocks', the play's), 0 when
+// unset; the host's ansible_port still overrides it when dialling, as
+// Ansible's connection variables override keywords.
+func (r *run) portKeyword(t *playbook.Task, vars template.Vars) (int, error) {
+	var v any
+	var ok bool
+	if t != nil {
+		v, ok = r.chain(t).Value("port")
+	} else if r.play != nil {
+		v, ok = playbook.Chain{&r.play.Keywords}.Value("port")
+	}
+	if !ok {
+		return 0, nil
+	}
+	out, err := r.opts.Engine.Template(v, vars)
+	if err != nil {
+		return 0, err
+	}
+	port := intValue(unwrapUnsafe(out), 0)
+	if port <= 0 || port > 65535 {
+		return 0, fmt.Errorf("the port keyword must be a port number, got %s", template.Repr(out))
+	}
+	return port, nil
+}
+
+// keywordString is a string keyword of t (or of the play alone when t is
+// nil), "" when unset.
+func (r *run) keywordString(t *playbook.Task, name string) string {
+	if t == nil {
+		if r.play == nil {
+			return ""
+		}
+		return playbook.Chain{&r.play.Keywords}.String(name)
+	}
+	return r.chain(t).String(name)
 }
 
 // smartConnection resolves "smart" (and no choice at all): ssh, but local
@@ -116,7 +140,7 @@ func (r *run) smartConnection(name, kind string) string {
 
 // dial opens a connection of the given kind to a host from its connection
 // variables.
-func (r *run) dial(ctx context.Context, name, kind, user string, vars template.Vars) (connection.Conn, error) {
+func (r *run) dial(ctx context.Context, name, kind, user string, port int, vars template.Vars) (connection.Conn, error) {
 	switch kind {
 	case "local":
 		return r.localConn(), nil
@@ -136,6 +160,7 @@ func (r *run) dial(ctx context.Context, name, kind, user string, vars template.V
 		User:            user,
 		Password:        r.opts.Password,
 		Retries:         r.opts.SSHRetries,
+		Port:            port,
 	}
 	if v, ok := r.hostVar(vars, "ansible_ssh_retries"); ok {
 		fmt.Sscanf(v, "%d", &o.Retries)
@@ -156,7 +181,11 @@ func (r *run) dial(ctx context.Context, name, kind, user string, vars template.V
 		o.PrivateKeyFiles = append(o.PrivateKeyFiles, expandHome(r.opts.PrivateKeyFile))
 	}
 	if v, ok := r.hostVar(vars, "ansible_host_key_checking", "ansible_ssh_host_key_checking"); ok {
-		o.HostKeyChecking = v == "True" || v == "true" || v == "yes" || v == "1"
+		b, err := value.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("ansible_host_key_checking: %w", err)
+		}
+		o.HostKeyChecking = b
 	}
 	// The ssh arguments Ansible passes: ssh_args before the options it
 	// sets itself (so they win, as ssh keeps the first value), the common
@@ -221,60 +250,38 @@ func (r *run) implicitHost(name string) *hostState {
 // become resolves the task's privilege escalation: task and blocks, then
 // the play, then the command line and ansible.cfg.
 func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, error) {
+	chain := r.chain(t)
 	enabled := r.opts.Become
+	switch v, _ := chain.Value("become"); v := v.(type) {
+	case bool:
+		enabled = v
+	case string: // a templated become is decided with the task's variables
+		out, err := r.opts.Engine.Template(v, vars)
+		if err != nil {
+			return nil, err
+		}
+		// Ansible sets an omitted keyword back to its default: for
+		// become, the command line's.
+		if unwrapUnsafe(out) != r.opts.Engine.Omit() {
+			if enabled, err = modules.ParseBool(unwrapUnsafe(out)); err != nil {
+				return nil, fmt.Errorf("become: %w", err)
+			}
+		}
+	}
 	user, method := r.opts.BecomeUser, r.opts.BecomeMethod
-	flags := ""
-	// A templated become is decided with the task's variables.
-	decide := func(current bool, set *bool, tmpl string) (bool, error) {
-		switch {
-		case set != nil:
-			return *set, nil
-		case tmpl != "":
-			v, err := r.opts.Engine.Template(tmpl, vars)
-			if err != nil {
-				return false, err
-			}
-			if unwrapUnsafe(v) == r.opts.Engine.Omit() {
-				// Ansible sets an omitted keyword back to its default:
-				// for become, the command line's.
-				return r.opts.Become, nil
-			}
-			b, err := modules.ParseBool(unwrapUnsafe(v))
-			if err != nil {
-				return false, fmt.Errorf("become: %w", err)
-			}
-			return b, nil
-		}
-		return current, nil
+	if u := chain.String("become_user"); u != "" {
+		user = u
 	}
-	var err error
-	if r.play != nil {
-		if enabled, err = decide(enabled, r.play.Become, r.play.BecomeTemplate); err != nil {
-			return nil, err
-		}
-		if r.play.BecomeUser != "" {
-			user = r.play.BecomeUser
-		}
-		if r.play.BecomeMethod != "" {
-			method = r.play.BecomeMethod
-		}
+	if m := chain.String("become_method"); m != "" {
+		method = m
 	}
-	for _, p := range append(t.Ancestors(), t) {
-		if enabled, err = decide(enabled, p.Become, p.BecomeTemplate); err != nil {
-			return nil, err
-		}
-		if p.BecomeUser != "" {
-			user = p.BecomeUser
-		}
-		if p.BecomeMethod != "" {
-			method = p.BecomeMethod
-		}
-		if p.BecomeFlags != "" {
-			flags = p.BecomeFlags
-		}
-	}
+	flags := chain.String("become_flags")
 	if v, ok := r.hostVar(vars, "ansible_become"); ok {
-		enabled = v == "True" || v == "true" || v == "yes" || v == "1"
+		b, err := value.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("ansible_become: %w", err)
+		}
+		enabled = b
 	}
 	if !enabled {
 		return nil, nil
@@ -286,6 +293,9 @@ func (r *run) become(t *playbook.Task, vars template.Vars) (*connection.Become, 
 		method = v
 	}
 	b := &connection.Become{Method: method, User: user, Exe: r.opts.BecomeExe, Flags: flags, Password: r.opts.BecomePassword}
+	if exe := chain.String("become_exe"); exe != "" {
+		b.Exe = exe
+	}
 	if v, ok := r.hostVar(vars, "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass", "ansible_sudo_password"); ok {
 		b.Password = v
 	}

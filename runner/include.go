@@ -102,7 +102,7 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 	// apply to the include only; its vars and parameters do reach them.
 	// no_log is passed down too, on purpose: showing what the author
 	// asked to hide would be worse than differing from Ansible.
-	block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Vars: it.params, NoLog: t.NoLog}
+	block := &playbook.Task{Pos: t.Pos, Parent: t.Parent, Role: t.Role, Synthetic: true, Keywords: playbook.Keywords{Vars: it.params, NoLog: t.NoLog}}
 	parent := block
 	if apply, ok := value.MapOf(t.Args["apply"]); ok && len(apply) > 0 {
 		ab, err := r.opts.Loader.ApplyBlock(apply, t.Pos, block, t.Role)

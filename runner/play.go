@@ -176,7 +176,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
-			if play.AnyErrorsFatal && countFailed(batch) > failedBefore {
+			if play.AnyErrorsFatal != nil && *play.AnyErrorsFatal && countFailed(batch) > failedBefore {
 				r.fatalFailure = true
 			}
 			// Entries naming facts ("vars/{{ ansible_os_family }}.yml")
@@ -443,6 +443,16 @@ func (r *run) gatherFacts(play *playbook.Play) bool {
 // runGatherFacts is the implicit "Gathering Facts" task.
 func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	setup := &playbook.Task{Name: "Gathering Facts", Action: "setup", Args: map[string]any{}, Pos: r.play.Pos}
+	// The play's gather options, as ansible-core's play iterator passes
+	// them to its setup task.
+	for name, v := range map[string]any{"gather_subset": r.play.GatherSubset, "gather_timeout": r.play.GatherTimeout} {
+		if v != nil {
+			setup.Args[name] = v
+		}
+	}
+	if r.play.FactPath != "" {
+		setup.Args["fact_path"] = r.play.FactPath
+	}
 	if r.opts.Gathering == "smart" {
 		var need []*hostState
 		for _, h := range hosts {
@@ -540,12 +550,9 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 // taskNotify is the task's notify, or else the one of the import_tasks
 // or import_role it came from, which its tasks inherit.
 func taskNotify(t *playbook.Task) []string {
-	for p := t; p != nil; p = p.Parent {
-		if len(p.Notify) > 0 {
-			return p.Notify
-		}
-	}
-	return nil
+	v, _ := t.Chain(nil).Value("notify")
+	notify, _ := v.([]string)
+	return notify
 }
 
 func handlerNamed(hd *playbook.Task, name string) bool {

@@ -539,23 +539,30 @@ func (r *run) connFor(ctx context.Context, h *hostState, t *playbook.Task, vars 
 		return waitConn{r.localConn()}, nil
 	}
 	user := r.remoteUser(t, vars)
-	var err error
+	port, err := r.portKeyword(t, vars)
+	if err != nil {
+		return nil, err
+	}
+	slot := user
+	if port != 0 {
+		slot = fmt.Sprintf("%s:%d", user, port)
+	}
 	// Taken outside the free strategy's lock: another host's goroutine
 	// may hold it while it dials this host to delegate to it.
 	waitlock.Wait(ctx, h.connMu.Lock)
 	defer h.connMu.Unlock()
-	if s, ok := h.conns[user]; ok {
+	if s, ok := h.conns[slot]; ok {
 		return s.conn, s.err
 	}
 	var conn connection.Conn
-	waitlock.Wait(ctx, func() { conn, err = r.dial(ctx, h.name, kind, user, vars) })
+	waitlock.Wait(ctx, func() { conn, err = r.dial(ctx, h.name, kind, user, port, vars) })
 	if err == nil {
 		conn = waitConn{conn}
 	}
 	if h.conns == nil {
 		h.conns = map[string]connSlot{}
 	}
-	h.conns[user] = connSlot{conn: conn, err: err}
+	h.conns[slot] = connSlot{conn: conn, err: err}
 	return conn, err
 }
 

@@ -154,15 +154,12 @@ func (r *run) noLogWritten(t *playbook.Task) bool {
 
 // noLogRaw is the no_log value noLogWritten reads, and whether one is set.
 func (r *run) noLogRaw(t *playbook.Task) (any, bool) {
-	for p := t; p != nil; p = p.Parent {
-		if p.NoLog != nil {
-			return p.NoLog, true
-		}
-	}
-	if r.play != nil && r.play.NoLog != nil {
-		return r.play.NoLog, true
-	}
-	return nil, false
+	return r.chain(t).Value("no_log")
+}
+
+// chain is the keyword levels t inherits from in the running play.
+func (r *run) chain(t *playbook.Task) playbook.Chain {
+	return t.Chain(r.play)
 }
 
 func (r *run) playStart(p *playbook.Play, name string) output.PlayStart {
@@ -195,25 +192,19 @@ func (r *run) taskTitle(h *hostState, t *playbook.Task) string {
 // hosts run it at once, 0 for no limit beyond forks. Ansible templates it
 // once for the task.
 func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
-	for p := t; p != nil; p = p.Parent {
-		if p.Throttle != nil {
-			return max(intValue(r.templateOr(p.Throttle, r.taskScope(h, t, nil), 0), 0), 0)
-		}
+	if v, ok := r.chain(t).Value("throttle"); ok {
+		return max(intValue(r.templateOr(v, r.taskScope(h, t, nil), 0), 0), 0)
 	}
 	return 0
 }
 
 func (r *run) runOnce(t *playbook.Task) bool {
 	// add_host bypasses the host loop: it runs once, for the first host.
-	if t.RunOnce || t.Action == "add_host" || (r.play != nil && r.play.RunOnce) {
+	if t.Action == "add_host" {
 		return true
 	}
-	for p := t.Parent; p != nil; p = p.Parent {
-		if p.RunOnce {
-			return true
-		}
-	}
-	return false
+	_, once := r.chain(t).Value("run_once")
+	return once
 }
 
 // taskResult is a finished task on one host.
@@ -601,24 +592,13 @@ func withoutInvocation(result map[string]any) map[string]any {
 }
 
 func (r *run) ignoreErrors(t *playbook.Task, vars template.Vars) bool {
-	for p := t; p != nil; p = p.Parent {
-		if p.IgnoreErrors != nil {
-			return r.truthy(p.IgnoreErrors, vars)
-		}
-	}
-	if r.play != nil && r.play.IgnoreErrors != nil {
-		return r.truthy(r.play.IgnoreErrors, vars)
-	}
-	return false
+	v, ok := r.chain(t).Value("ignore_errors")
+	return ok && r.truthy(v, vars)
 }
 
 func (r *run) ignoreUnreachable(t *playbook.Task, vars template.Vars) bool {
-	for p := t; p != nil; p = p.Parent {
-		if p.IgnoreUnreachable != nil {
-			return r.truthy(p.IgnoreUnreachable, vars)
-		}
-	}
-	return r.play != nil && r.play.IgnoreUnreachable
+	v, ok := r.chain(t).Value("ignore_unreachable")
+	return ok && r.truthy(v, vars)
 }
 
 func (r *run) truthy(v any, vars template.Vars) bool {
@@ -651,14 +631,8 @@ func (r *run) noLogIn(t *playbook.Task, vars template.Vars) bool {
 // noLogValue evaluates the innermost no_log of the task, its blocks and
 // role, or else the play's, as Ansible's boolean field does.
 func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
-	var levels []any
-	for p := t; p != nil; p = p.Parent {
-		levels = append(levels, p.NoLog)
-	}
-	if r.play != nil {
-		levels = append(levels, r.play.NoLog)
-	}
-	for _, v := range levels {
+	for _, level := range r.chain(t) {
+		v := level.NoLog
 		if v == nil {
 			continue
 		}
@@ -684,42 +658,39 @@ func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
 }
 
 func (r *run) checkMode(t *playbook.Task) bool {
-	for p := t; p != nil; p = p.Parent {
-		if b, ok := p.CheckMode.(bool); ok {
-			return b
-		}
-	}
-	if r.play != nil && r.play.CheckMode != nil {
-		return *r.play.CheckMode
-	}
-	return r.opts.Check
+	return r.modeKeyword(t, "check_mode", r.opts.Check)
 }
 
 func (r *run) diffMode(t *playbook.Task) bool {
-	for p := t; p != nil; p = p.Parent {
-		if b, ok := p.Diff.(bool); ok {
+	return r.modeKeyword(t, "diff", r.opts.Diff)
+}
+
+// modeKeyword is check_mode or diff for t: the innermost boolean level,
+// else the command line's.
+func (r *run) modeKeyword(t *playbook.Task, name string, def bool) bool {
+	for _, level := range r.chain(t) {
+		v := level.CheckMode
+		if name == "diff" {
+			v = level.Diff
+		}
+		if v == nil {
+			continue
+		}
+		if b, err := value.ParseBool(v); err == nil {
 			return b
 		}
 	}
-	if r.play != nil && r.play.Diff != nil {
-		return *r.play.Diff
-	}
-	return r.opts.Diff
+	return def
 }
 
 func (r *run) delegateName(h *hostState, t *playbook.Task) string {
-	for p := t; p != nil; p = p.Parent {
-		if p.DelegateTo != "" {
-			if strings.Contains(p.DelegateTo, "{{") {
-				v, err := r.opts.Engine.Template(p.DelegateTo, r.taskScope(h, t, nil))
-				if err == nil {
-					return fmt.Sprint(v)
-				}
-			}
-			return p.DelegateTo
+	to := r.chain(t).String("delegate_to")
+	if strings.Contains(to, "{{") {
+		if v, err := r.opts.Engine.Template(to, r.taskScope(h, t, nil)); err == nil {
+			return fmt.Sprint(v)
 		}
 	}
-	return ""
+	return to
 }
 
 // retrying runs attempt until `until` holds or retries are used up.

@@ -58,12 +58,8 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 // anyErrorsFatal is the task's any_errors_fatal, inherited from its blocks
 // and roles, or else the play's.
 func (r *run) anyErrorsFatal(t *playbook.Task) bool {
-	for p := t; p != nil; p = p.Parent {
-		if p.AnyErrorsFatal != nil {
-			return *p.AnyErrorsFatal
-		}
-	}
-	return r.play.AnyErrorsFatal
+	v, _ := r.chain(t).Value("any_errors_fatal")
+	return v == true
 }
 
 func alive(hosts []*hostState) []*hostState {
