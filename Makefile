@@ -34,17 +34,9 @@ unit:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 
-# Every fuzz test (func FuzzXxx in a *_test.go file) for FUZZTIME, one
-# after the other, on one core. A crasher lands in the package's
-# testdata/fuzz/FuzzXxx/, where plain go test runs it from then on.
+# Every fuzz test for FUZZTIME, one after the other (see scripts/fuzz.sh).
 fuzz:
-	@set -e; for file in $$(git grep -l '^func Fuzz' -- '*_test.go'); do \
-		pkg=./$$(dirname $$file); \
-		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
-			echo "fuzz: $$pkg $$name for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 $$pkg; \
-		done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 fuzz-short:
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME_SHORT)
