@@ -193,3 +193,32 @@ type parsedTemplate struct {
 	// turns the result into data.
 	keepText bool
 }
+
+// The tags of template inheritance and of templates loaded from templates.
+type (
+	blockStmt struct {
+		pos
+		name   string
+		body   []stmt
+		scoped bool
+		// required blocks must be overridden by a child template.
+		required bool
+	}
+	extendsStmt struct {
+		pos
+		name expr
+	}
+	importStmt struct {
+		pos
+		name        expr
+		alias       string
+		withContext bool
+	}
+	fromStmt struct {
+		pos
+		name        expr
+		names       []string
+		aliases     []string
+		withContext bool
+	}
+)

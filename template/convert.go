@@ -114,14 +114,14 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		return nil, templateError("", s, err)
 	}
 	if t.keepText {
-		return t.restoreNewlines(out), nil
+		return restoreNewlines(t, out), nil
 	}
 	// The literal step sees Jinja2's output, before the trailing
 	// newlines come back, and only text gets them back: "{{ b }}\n" with
 	// b true is the boolean.
 	v := ev.eng.literal(out)
 	if text, ok := v.(string); ok {
-		return t.restoreNewlines(text), nil
+		return restoreNewlines(t, text), nil
 	}
 	return v, nil
 }

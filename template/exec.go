@@ -12,7 +12,7 @@ func (ev *evaluator) render(t *parsedTemplate, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return t.restoreNewlines(out), nil
+	return restoreNewlines(t, out), nil
 }
 
 // renderRaw is Jinja2's output, before Ansible restores the trailing
@@ -28,15 +28,11 @@ func (ev *evaluator) renderRaw(t *parsedTemplate, name string) (string, error) {
 // restoreNewlines is Ansible's preserve_trailing_newlines: the result
 // ends with at least as many newlines as the source, which the lexer
 // dropped one of.
-func (t *parsedTemplate) restoreNewlines(out string) string {
+func restoreNewlines(t *parsedTemplate, out string) string {
 	for n := t.trailingNewlines - trailingNewlines(out); n > 0; n-- {
 		out += t.syn.NewlineSequence
 	}
 	return out
-}
-
-func trailingNewlines(s string) int {
-	return len(s) - len(strings.TrimRight(s, "\n"))
 }
 
 func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Jinja2's built-in filters.
@@ -158,7 +160,7 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		if base != 10 {
 			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
 		}
-		if n, ok := parseInt(s, base); ok {
+		if n, ok := value.ParseInt(s, base); ok {
 			return n, nil
 		}
 		// Jinja2's quirk for any base: int(float(value)), so that

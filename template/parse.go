@@ -343,3 +343,9 @@ func quoteAll(ss []string) []string {
 	}
 	return out
 }
+
+// trailingNewlines is Ansible's _count_newlines_from_end: the "\n"s
+// ending s ("\r" stops the count).
+func trailingNewlines(s string) int {
+	return len(s) - len(strings.TrimRight(s, "\n"))
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/nikolalohinski/gonja/v2/tokens"
 
 	"github.com/gansible/gansible/pystr"
+	"github.com/gansible/gansible/value"
 )
 
 // Expression grammar, after jinja2/parser.py:
@@ -206,7 +207,7 @@ func (p *parser) parsePrimary() (expr, error) {
 		return &literalExpr{ln, sb.String()}, nil
 	case tokens.Integer:
 		p.next()
-		n, ok := parseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
+		n, ok := value.ParseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
 		if !ok {
 			return nil, &syntaxError{t.Line, "invalid integer " + t.Val}
 		}

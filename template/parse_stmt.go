@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/tokens"
@@ -361,4 +362,137 @@ func parseAutoescape(p *parser, line int) (stmt, error) {
 		return nil, err
 	}
 	return &autoescapeStmt{pos{line}, on, body}, p.blockEnd()
+}
+
+// Template inheritance and templates loaded from templates.
+
+func parseBlock(p *parser, line int) (stmt, error) {
+	name, err := p.expectName()
+	if err != nil {
+		return nil, err
+	}
+	b := &blockStmt{pos: pos{line}, name: name}
+	for p.isName("scoped", "required") {
+		b.scoped = b.scoped || p.cur().Val == "scoped"
+		b.required = b.required || p.cur().Val == "required"
+		p.next()
+	}
+	if err := p.blockEnd(); err != nil {
+		return nil, err
+	}
+	if b.body, _, err = p.parseUntil("block", "endblock"); err != nil {
+		return nil, err
+	}
+	if p.is(tokens.Name) {
+		if p.cur().Val != name {
+			return nil, p.errorf("mismatching name for block '%s': endblock '%s'", name, p.cur().Val)
+		}
+		p.next()
+	}
+	if p.blocks == nil {
+		p.blocks = map[string]*blockStmt{}
+	}
+	if _, dup := p.blocks[name]; dup {
+		return nil, &syntaxError{line: line, msg: fmt.Sprintf("block '%s' defined twice", name)}
+	}
+	p.blocks[name] = b
+	return b, p.blockEnd()
+}
+
+func parseExtends(p *parser, line int) (stmt, error) {
+	name, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	return &extendsStmt{pos{line}, name}, p.blockEnd()
+}
+
+// parseContext parses an optional "with context" or "without context".
+func (p *parser) parseContext(def bool) (bool, error) {
+	if !p.isName("with", "without") || p.peek().Type != tokens.Name || p.peek().Val != "context" {
+		return def, nil
+	}
+	with := p.next().Val == "with"
+	p.next()
+	return with, nil
+}
+
+func parseImport(p *parser, line int) (stmt, error) {
+	name, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	if !p.isName("as") {
+		return nil, p.errorf("expected token 'as', got %s", describe(p.cur()))
+	}
+	p.next()
+	s := &importStmt{pos: pos{line}, name: name}
+	if s.alias, err = p.expectName(); err != nil {
+		return nil, err
+	}
+	if s.withContext, err = p.parseContext(false); err != nil {
+		return nil, err
+	}
+	return s, p.blockEnd()
+}
+
+func parseFrom(p *parser, line int) (stmt, error) {
+	name, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	if !p.isName("import") {
+		return nil, p.errorf("expected token 'import', got %s", describe(p.cur()))
+	}
+	p.next()
+	s := &fromStmt{pos: pos{line}, name: name}
+	for {
+		if p.isName("with", "without") && p.peek().Type == tokens.Name && p.peek().Val == "context" {
+			break
+		}
+		n, err := p.expectName()
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(n, "_") {
+			return nil, p.errorf("names starting with an underline can not be imported")
+		}
+		alias := n
+		if p.isName("as") {
+			p.next()
+			if alias, err = p.expectName(); err != nil {
+				return nil, err
+			}
+		}
+		s.names = append(s.names, n)
+		s.aliases = append(s.aliases, alias)
+		if !p.is(tokens.Comma) {
+			break
+		}
+		p.next()
+	}
+	if s.withContext, err = p.parseContext(false); err != nil {
+		return nil, err
+	}
+	return s, p.blockEnd()
+}
+
+// parseInclude parses {% include 'file' [ignore missing] [with[out] context] %}.
+func parseInclude(p *parser, line int) (stmt, error) {
+	name, err := p.parseExpr(true)
+	if err != nil {
+		return nil, err
+	}
+	s := &includeStmt{pos: pos{line}, name: name}
+	if p.isName("ignore") && p.peek().Type == tokens.Name && p.peek().Val == "missing" {
+		p.next()
+		p.next()
+		s.ignoreMissing = true
+	}
+	with, err := p.parseContext(true)
+	if err != nil {
+		return nil, err
+	}
+	s.noContext = !with
+	return s, p.blockEnd()
 }
