@@ -8,14 +8,20 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gansible/gansible/template/syntax"
 )
+
+// Syntax is how a template source is lexed (package syntax's), named here
+// too for the callers that hand one from SyntaxFromOptions to RenderFile.
+type Syntax = syntax.Syntax
 
 // SyntaxFromOptions is the template action's handling of the module's
 // environment options (trim_blocks, lstrip_blocks, the six delimiter
 // strings and newline_sequence): get returns an option's value and whether
 // the task gave it. The messages are the action's.
 func SyntaxFromOptions(get func(name string) (any, bool)) (Syntax, error) {
-	syn := DefaultSyntax()
+	syn := syntax.DefaultSyntax()
 	strs := []struct {
 		name string
 		dst  *string

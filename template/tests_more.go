@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/gansible/gansible/template/syntax"
 )
 
 // Ansible's file, uri, math and result tests beyond those in tests.go
@@ -231,7 +233,7 @@ func pluginTest(known func(string) bool) testFunc {
 // a key of one, d.k or d['k']) whose raw value is an inline !vault value.
 // Like Ansible's AnsibleVaultEncryptedUnicode, the value stops being one
 // when templated: a variable set to "{{ secret }}" is not vaulted.
-func (ev *evaluator) isVaulted(x expr, f *frame) bool {
+func (ev *evaluator) isVaulted(x syntax.Expr, f *frame) bool {
 	raw, ok := ev.rawValue(x, f)
 	if !ok {
 		return false
@@ -245,26 +247,26 @@ func (ev *evaluator) isVaulted(x expr, f *frame) bool {
 	return false
 }
 
-func (ev *evaluator) rawValue(x expr, f *frame) (any, bool) {
+func (ev *evaluator) rawValue(x syntax.Expr, f *frame) (any, bool) {
 	switch n := x.(type) {
-	case *nameExpr:
-		if _, local := f.get(n.name); local {
+	case *syntax.NameExpr:
+		if _, local := f.get(n.Name); local {
 			return nil, false
 		}
-		return ev.vars.Lookup(n.name)
-	case *attrExpr:
-		return ev.rawKey(n.obj, n.attr, f)
-	case *itemExpr:
-		if k, ok := n.key.(*literalExpr); ok {
-			if s, isStr := k.val.(string); isStr {
-				return ev.rawKey(n.obj, s, f)
+		return ev.vars.Lookup(n.Name)
+	case *syntax.AttrExpr:
+		return ev.rawKey(n.Obj, n.Attr, f)
+	case *syntax.ItemExpr:
+		if k, ok := n.Key.(*syntax.LiteralExpr); ok {
+			if s, isStr := k.Val.(string); isStr {
+				return ev.rawKey(n.Obj, s, f)
 			}
 		}
 	}
 	return nil, false
 }
 
-func (ev *evaluator) rawKey(obj expr, key string, f *frame) (any, bool) {
+func (ev *evaluator) rawKey(obj syntax.Expr, key string, f *frame) (any, bool) {
 	container, ok := ev.rawValue(obj, f)
 	if !ok {
 		return nil, false

@@ -1,4 +1,4 @@
-package template
+package syntax
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 )
 
 // statementParser parses a block tag; the tag name has been consumed.
-type statementParser func(p *parser, line int) (stmt, error)
+type statementParser func(p *parser, line int) (Stmt, error)
 
 var statementParsers map[string]statementParser
 
@@ -32,8 +32,8 @@ func init() {
 	}
 }
 
-func parseIf(p *parser, line int) (stmt, error) {
-	s := &ifStmt{pos: pos{line}}
+func parseIf(p *parser, line int) (Stmt, error) {
+	s := &IfStmt{pos: pos{line}}
 	for {
 		if err := p.expectExpression(); err != nil {
 			return nil, err
@@ -49,8 +49,8 @@ func parseIf(p *parser, line int) (stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.conds = append(s.conds, cond)
-		s.bodies = append(s.bodies, body)
+		s.Conds = append(s.Conds, cond)
+		s.Bodies = append(s.Bodies, body)
 		switch end {
 		case "elif":
 			continue
@@ -62,20 +62,20 @@ func parseIf(p *parser, line int) (stmt, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.bodies = append(s.bodies, body)
+			s.Bodies = append(s.Bodies, body)
 		}
 		return s, p.blockEnd()
 	}
 }
 
-func parseFor(p *parser, line int) (stmt, error) {
-	s := &forStmt{pos: pos{line}}
+func parseFor(p *parser, line int) (Stmt, error) {
+	s := &ForStmt{pos: pos{line}}
 	for {
 		name, err := p.expectName()
 		if err != nil {
 			return nil, err
 		}
-		s.targets = append(s.targets, name)
+		s.Targets = append(s.Targets, name)
 		if !p.is(tokens.Comma) {
 			break
 		}
@@ -91,16 +91,16 @@ func parseFor(p *parser, line int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.iter = iter
+	s.Iter = iter
 	if p.isName("if") {
 		p.next()
-		if s.filter, err = p.parseExpr(false); err != nil {
+		if s.Filter, err = p.parseExpr(false); err != nil {
 			return nil, err
 		}
 	}
 	if p.isName("recursive") {
 		p.next()
-		s.recurses = true
+		s.Recurses = true
 	}
 	if err := p.blockEnd(); err != nil {
 		return nil, err
@@ -109,29 +109,29 @@ func parseFor(p *parser, line int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.body = body
+	s.Body = body
 	if end == "else" {
 		if err := p.blockEnd(); err != nil {
 			return nil, err
 		}
-		if s.orElse, _, err = p.parseUntil("for", "endfor"); err != nil {
+		if s.OrElse, _, err = p.parseUntil("for", "endfor"); err != nil {
 			return nil, err
 		}
 	}
 	return s, p.blockEnd()
 }
 
-func parseSet(p *parser, line int) (stmt, error) {
-	s := &setStmt{pos: pos{line}}
+func parseSet(p *parser, line int) (Stmt, error) {
+	s := &SetStmt{pos: pos{line}}
 	for {
 		name, err := p.expectName()
 		if err != nil {
 			return nil, err
 		}
-		s.targets = append(s.targets, name)
-		if p.is(tokens.Dot) && len(s.targets) == 1 {
+		s.Targets = append(s.Targets, name)
+		if p.is(tokens.Dot) && len(s.Targets) == 1 {
 			p.next()
-			if s.attr, err = p.expectName(); err != nil {
+			if s.Attr, err = p.expectName(); err != nil {
 				return nil, err
 			}
 			break
@@ -141,14 +141,14 @@ func parseSet(p *parser, line int) (stmt, error) {
 		}
 		p.next()
 	}
-	if p.is(tokens.Pipe) && s.attr == "" && len(s.targets) == 1 {
+	if p.is(tokens.Pipe) && s.Attr == "" && len(s.Targets) == 1 {
 		for p.is(tokens.Pipe) {
 			p.next()
 			f, err := p.parseFilterCall(nil)
 			if err != nil {
 				return nil, err
 			}
-			s.filters = append(s.filters, f)
+			s.Filters = append(s.Filters, f)
 		}
 		if !p.is(tokens.BlockEnd) {
 			return nil, p.errorf("expected end of statement block, got %s", describe(p.cur()))
@@ -160,7 +160,7 @@ func parseSet(p *parser, line int) (stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.body, s.block = body, true
+		s.Body, s.Block = body, true
 		return s, p.blockEnd()
 	}
 	if err := p.expect(tokens.Assign, "'='"); err != nil {
@@ -170,17 +170,17 @@ func parseSet(p *parser, line int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.val = val
+	s.Val = val
 	return s, p.blockEnd()
 }
 
 // parseMacroSignature parses "(a, b=1)" into m.
-func (p *parser) parseMacroSignature(m *macro) error {
+func (p *parser) parseMacroSignature(m *Macro) error {
 	if err := p.expect(tokens.LeftParenthesis, "'('"); err != nil {
 		return err
 	}
 	for !p.is(tokens.RightParenthesis) {
-		if len(m.params) > 0 {
+		if len(m.Params) > 0 {
 			if err := p.expect(tokens.Comma, "','"); err != nil {
 				return err
 			}
@@ -189,26 +189,26 @@ func (p *parser) parseMacroSignature(m *macro) error {
 		if err != nil {
 			return err
 		}
-		var def expr
+		var def Expr
 		if p.is(tokens.Assign) {
 			p.next()
 			if def, err = p.parseExpr(true); err != nil {
 				return err
 			}
 		}
-		m.params = append(m.params, name)
-		m.defaults = append(m.defaults, def)
+		m.Params = append(m.Params, name)
+		m.Defaults = append(m.Defaults, def)
 	}
 	p.next()
 	return nil
 }
 
-func parseMacro(p *parser, line int) (stmt, error) {
+func parseMacro(p *parser, line int) (Stmt, error) {
 	name, err := p.expectName()
 	if err != nil {
 		return nil, err
 	}
-	m := &macro{name: name}
+	m := &Macro{Name: name}
 	if err := p.parseMacroSignature(m); err != nil {
 		return nil, err
 	}
@@ -216,15 +216,15 @@ func parseMacro(p *parser, line int) (stmt, error) {
 		return nil, err
 	}
 	va, kw := p.seen["varargs"], p.seen["kwargs"]
-	if m.body, _, err = p.parseUntil("macro", "endmacro"); err != nil {
+	if m.Body, _, err = p.parseUntil("macro", "endmacro"); err != nil {
 		return nil, err
 	}
-	m.varargs, m.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
-	return &macroStmt{pos{line}, m}, p.blockEnd()
+	m.Varargs, m.Kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
+	return &MacroStmt{pos{line}, m}, p.blockEnd()
 }
 
-func parseCallBlock(p *parser, line int) (stmt, error) {
-	caller := &macro{name: "caller"}
+func parseCallBlock(p *parser, line int) (Stmt, error) {
+	caller := &Macro{Name: "caller"}
 	if p.is(tokens.LeftParenthesis) {
 		if err := p.parseMacroSignature(caller); err != nil {
 			return nil, err
@@ -234,7 +234,7 @@ func parseCallBlock(p *parser, line int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	call, ok := e.(*callExpr)
+	call, ok := e.(*CallExpr)
 	if !ok {
 		return nil, p.errorf("expected a call")
 	}
@@ -242,17 +242,17 @@ func parseCallBlock(p *parser, line int) (stmt, error) {
 		return nil, err
 	}
 	va, kw := p.seen["varargs"], p.seen["kwargs"]
-	if caller.body, _, err = p.parseUntil("call", "endcall"); err != nil {
+	if caller.Body, _, err = p.parseUntil("call", "endcall"); err != nil {
 		return nil, err
 	}
-	caller.varargs, caller.kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
-	return &callBlockStmt{pos{line}, call, caller}, p.blockEnd()
+	caller.Varargs, caller.Kwargs = p.seen["varargs"] > va, p.seen["kwargs"] > kw
+	return &CallBlockStmt{pos{line}, call, caller}, p.blockEnd()
 }
 
-func parseWith(p *parser, line int) (stmt, error) {
-	s := &withStmt{pos: pos{line}}
+func parseWith(p *parser, line int) (Stmt, error) {
+	s := &WithStmt{pos: pos{line}}
 	for !p.is(tokens.BlockEnd) {
-		if len(s.names) > 0 {
+		if len(s.Names) > 0 {
 			if err := p.expect(tokens.Comma, "','"); err != nil {
 				return nil, err
 			}
@@ -268,25 +268,25 @@ func parseWith(p *parser, line int) (stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.names = append(s.names, name)
-		s.vals = append(s.vals, val)
+		s.Names = append(s.Names, name)
+		s.Vals = append(s.Vals, val)
 	}
 	p.next()
 	var err error
-	if s.body, _, err = p.parseUntil("with", "endwith"); err != nil {
+	if s.Body, _, err = p.parseUntil("with", "endwith"); err != nil {
 		return nil, err
 	}
 	return s, p.blockEnd()
 }
 
-func parseFilterBlock(p *parser, line int) (stmt, error) {
-	s := &filterBlockStmt{pos: pos{line}}
+func parseFilterBlock(p *parser, line int) (Stmt, error) {
+	s := &FilterBlockStmt{pos: pos{line}}
 	for {
 		f, err := p.parseFilterCall(nil)
 		if err != nil {
 			return nil, err
 		}
-		s.filters = append(s.filters, f)
+		s.Filters = append(s.Filters, f)
 		if !p.is(tokens.Pipe) {
 			break
 		}
@@ -296,14 +296,14 @@ func parseFilterBlock(p *parser, line int) (stmt, error) {
 		return nil, err
 	}
 	var err error
-	if s.body, _, err = p.parseUntil("filter", "endfilter"); err != nil {
+	if s.Body, _, err = p.parseUntil("filter", "endfilter"); err != nil {
 		return nil, err
 	}
 	return s, p.blockEnd()
 }
 
 // parseRaw takes the text the lexer left untouched up to {% endraw %}.
-func parseRaw(p *parser, line int) (stmt, error) {
+func parseRaw(p *parser, line int) (Stmt, error) {
 	trimLeft := trimsAfter(p.cur())
 	if err := p.blockEnd(); err != nil {
 		return nil, err
@@ -325,14 +325,14 @@ func parseRaw(p *parser, line int) (stmt, error) {
 		return nil, p.errorf("expected 'endraw'")
 	}
 	p.next()
-	return &dataStmt{pos{line}, text}, p.blockEnd()
+	return &DataStmt{pos{line}, text}, p.blockEnd()
 }
 
 // parsePrint is {% print a, b %}: each expression output as {{ }} does.
-func parsePrint(p *parser, line int) (stmt, error) {
-	s := &printStmt{pos: pos{line}}
+func parsePrint(p *parser, line int) (Stmt, error) {
+	s := &PrintStmt{pos: pos{line}}
 	for !p.is(tokens.BlockEnd) {
-		if len(s.outputs) > 0 {
+		if len(s.Outputs) > 0 {
 			if err := p.expect(tokens.Comma, "','"); err != nil {
 				return nil, err
 			}
@@ -341,7 +341,7 @@ func parsePrint(p *parser, line int) (stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.outputs = append(s.outputs, &outputStmt{pos{line}, e})
+		s.Outputs = append(s.Outputs, &OutputStmt{pos{line}, e})
 	}
 	return s, p.blockEnd()
 }
@@ -349,7 +349,7 @@ func parsePrint(p *parser, line int) (stmt, error) {
 // parseAutoescape is {% autoescape false %}...{% endautoescape %}, which
 // changes nothing in Ansible's environment. Escaping (true) needs Markup
 // values, which gansible does not have, and is refused when rendered.
-func parseAutoescape(p *parser, line int) (stmt, error) {
+func parseAutoescape(p *parser, line int) (Stmt, error) {
 	on, err := p.parseExpr(true)
 	if err != nil {
 		return nil, err
@@ -361,26 +361,26 @@ func parseAutoescape(p *parser, line int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &autoescapeStmt{pos{line}, on, body}, p.blockEnd()
+	return &AutoescapeStmt{pos{line}, on, body}, p.blockEnd()
 }
 
 // Template inheritance and templates loaded from templates.
 
-func parseBlock(p *parser, line int) (stmt, error) {
+func parseBlock(p *parser, line int) (Stmt, error) {
 	name, err := p.expectName()
 	if err != nil {
 		return nil, err
 	}
-	b := &blockStmt{pos: pos{line}, name: name}
+	b := &BlockStmt{pos: pos{line}, Name: name}
 	for p.isName("scoped", "required") {
-		b.scoped = b.scoped || p.cur().Val == "scoped"
-		b.required = b.required || p.cur().Val == "required"
+		b.Scoped = b.Scoped || p.cur().Val == "scoped"
+		b.Required = b.Required || p.cur().Val == "required"
 		p.next()
 	}
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
-	if b.body, _, err = p.parseUntil("block", "endblock"); err != nil {
+	if b.Body, _, err = p.parseUntil("block", "endblock"); err != nil {
 		return nil, err
 	}
 	if p.is(tokens.Name) {
@@ -390,21 +390,21 @@ func parseBlock(p *parser, line int) (stmt, error) {
 		p.next()
 	}
 	if p.blocks == nil {
-		p.blocks = map[string]*blockStmt{}
+		p.blocks = map[string]*BlockStmt{}
 	}
 	if _, dup := p.blocks[name]; dup {
-		return nil, &syntaxError{line: line, msg: fmt.Sprintf("block '%s' defined twice", name)}
+		return nil, &Error{Line: line, Msg: fmt.Sprintf("block '%s' defined twice", name)}
 	}
 	p.blocks[name] = b
 	return b, p.blockEnd()
 }
 
-func parseExtends(p *parser, line int) (stmt, error) {
+func parseExtends(p *parser, line int) (Stmt, error) {
 	name, err := p.parseExpr(true)
 	if err != nil {
 		return nil, err
 	}
-	return &extendsStmt{pos{line}, name}, p.blockEnd()
+	return &ExtendsStmt{pos{line}, name}, p.blockEnd()
 }
 
 // parseContext parses an optional "with context" or "without context".
@@ -417,7 +417,7 @@ func (p *parser) parseContext(def bool) (bool, error) {
 	return with, nil
 }
 
-func parseImport(p *parser, line int) (stmt, error) {
+func parseImport(p *parser, line int) (Stmt, error) {
 	name, err := p.parseExpr(true)
 	if err != nil {
 		return nil, err
@@ -426,17 +426,17 @@ func parseImport(p *parser, line int) (stmt, error) {
 		return nil, p.errorf("expected token 'as', got %s", describe(p.cur()))
 	}
 	p.next()
-	s := &importStmt{pos: pos{line}, name: name}
-	if s.alias, err = p.expectName(); err != nil {
+	s := &ImportStmt{pos: pos{line}, Name: name}
+	if s.Alias, err = p.expectName(); err != nil {
 		return nil, err
 	}
-	if s.withContext, err = p.parseContext(false); err != nil {
+	if s.WithContext, err = p.parseContext(false); err != nil {
 		return nil, err
 	}
 	return s, p.blockEnd()
 }
 
-func parseFrom(p *parser, line int) (stmt, error) {
+func parseFrom(p *parser, line int) (Stmt, error) {
 	name, err := p.parseExpr(true)
 	if err != nil {
 		return nil, err
@@ -445,7 +445,7 @@ func parseFrom(p *parser, line int) (stmt, error) {
 		return nil, p.errorf("expected token 'import', got %s", describe(p.cur()))
 	}
 	p.next()
-	s := &fromStmt{pos: pos{line}, name: name}
+	s := &FromStmt{pos: pos{line}, Name: name}
 	for {
 		if p.isName("with", "without") && p.peek().Type == tokens.Name && p.peek().Val == "context" {
 			break
@@ -464,35 +464,35 @@ func parseFrom(p *parser, line int) (stmt, error) {
 				return nil, err
 			}
 		}
-		s.names = append(s.names, n)
-		s.aliases = append(s.aliases, alias)
+		s.Names = append(s.Names, n)
+		s.Aliases = append(s.Aliases, alias)
 		if !p.is(tokens.Comma) {
 			break
 		}
 		p.next()
 	}
-	if s.withContext, err = p.parseContext(false); err != nil {
+	if s.WithContext, err = p.parseContext(false); err != nil {
 		return nil, err
 	}
 	return s, p.blockEnd()
 }
 
 // parseInclude parses {% include 'file' [ignore missing] [with[out] context] %}.
-func parseInclude(p *parser, line int) (stmt, error) {
+func parseInclude(p *parser, line int) (Stmt, error) {
 	name, err := p.parseExpr(true)
 	if err != nil {
 		return nil, err
 	}
-	s := &includeStmt{pos: pos{line}, name: name}
+	s := &IncludeStmt{pos: pos{line}, Name: name}
 	if p.isName("ignore") && p.peek().Type == tokens.Name && p.peek().Val == "missing" {
 		p.next()
 		p.next()
-		s.ignoreMissing = true
+		s.IgnoreMissing = true
 	}
 	with, err := p.parseContext(true)
 	if err != nil {
 		return nil, err
 	}
-	s.noContext = !with
+	s.NoContext = !with
 	return s, p.blockEnd()
 }
