@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // frame is one scope of template-local names ({% set %}, loop variables,
@@ -298,9 +299,9 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 				return v, nil
 			}
 			// HostVars.raw_get's AnsibleUndefined(name="hostvars['h']").
-			return &undefined{fmt.Sprintf("%s is undefined", repr("hostvars['"+name+"']"))}, nil
+			return &undefined{fmt.Sprintf("%s is undefined", value.Repr("hostvars['"+name+"']"))}, nil
 		}
-		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), repr(key))}, nil
+		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), value.Repr(key))}, nil
 	case *varsValue:
 		if name, ok := key.(string); ok {
 			v, ok, err := x.get(name)
@@ -506,9 +507,9 @@ func (ev *evaluator) evalBinary(n *syntax.BinaryExpr, f *frame) (any, error) {
 func binary(op string, a, b any) (any, error) {
 	switch op {
 	case "==":
-		return equal(a, b), nil
+		return value.Equal(a, b), nil
 	case "!=":
-		return !equal(a, b), nil
+		return !value.Equal(a, b), nil
 	case "<", "<=", ">", ">=":
 		c, err := compare(a, b)
 		if err != nil {
@@ -544,8 +545,8 @@ func arithmetic(op string, a, b any) (any, error) {
 	}
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
-	fa, aNum := number(a)
-	fb, bNum := number(b)
+	fa, aNum := value.Float(a)
+	fb, bNum := value.Float(b)
 	switch op {
 	case "+":
 		switch x := a.(type) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // render renders a parsed template with the evaluator's variables.
@@ -204,7 +205,7 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *syntax.ForStmt, f *frame,
 	var last []any
 	called := false
 	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
-		if called && equal(last, args) {
+		if called && value.Equal(last, args) {
 			return false, nil
 		}
 		called, last = true, args

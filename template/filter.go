@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // filterFunc implements a filter: in | name(args, kwargs).
@@ -96,7 +97,7 @@ func (a args) integer(i int, key string, def int) (int, error) {
 		if f, isFloat := v.(float64); isFloat {
 			return int(f), nil
 		}
-		return 0, fmt.Errorf("%s: expected an integer, got %s", a.fn, repr(v))
+		return 0, fmt.Errorf("%s: expected an integer, got %s", a.fn, value.Repr(v))
 	}
 	return n, nil
 }

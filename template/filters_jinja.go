@@ -38,7 +38,7 @@ func init() {
 		"truncate": filterTruncate, "groupby": filterGroupby,
 		"safe": identity, "e": filterEscape, "escape": filterEscape, "forceescape": filterEscape,
 
-		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
+		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return value.Repr(in), nil },
 	} {
 		filters[name] = fn
 	}
@@ -177,7 +177,7 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 func filterFloat(_ *evaluator, in any, a args) (any, error) {
 	def := 0.0
 	if d, ok := a.get(0, "default"); ok {
-		def, _ = number(d)
+		def, _ = value.Float(d)
 	}
 	switch x := in.(type) {
 	case string:
@@ -186,7 +186,7 @@ func filterFloat(_ *evaluator, in any, a args) (any, error) {
 		}
 		return def, nil
 	}
-	if f, ok := number(in); ok {
+	if f, ok := value.Float(in); ok {
 		return f, nil
 	}
 	return def, nil
@@ -516,7 +516,7 @@ func filterAbs(_ *evaluator, in any, _ args) (any, error) {
 }
 
 func filterRound(_ *evaluator, in any, a args) (any, error) {
-	f, ok := number(in)
+	f, ok := value.Float(in)
 	if !ok {
 		return nil, fmt.Errorf("round: expected a number, got %s", pyType(in))
 	}
@@ -736,7 +736,7 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 		if err := strict(k); err != nil {
 			return nil, err
 		}
-		id := repr(k)
+		id := value.Repr(k)
 		if _, seen := groups[id]; !seen {
 			keys = append(keys, k)
 		}
@@ -748,7 +748,7 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 	}
 	out := []any{}
 	for _, k := range sorted.([]any) {
-		out = append(out, []any{k, groups[repr(k)]})
+		out = append(out, []any{k, groups[value.Repr(k)]})
 	}
 	return out, nil
 }

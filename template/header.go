@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // headerPrefix starts Ansible's environment override line: a template whose
@@ -80,7 +81,7 @@ func setSyntax(syn *syntax.Syntax, key string, v any) error {
 	if p, ok := strField[key]; ok {
 		s, isStr := v.(string)
 		if !isStr || s == "" {
-			return &headerError{fmt.Sprintf("jinja2 override %s must be a non-empty string, got %s", key, repr(v))}
+			return &headerError{fmt.Sprintf("jinja2 override %s must be a non-empty string, got %s", key, value.Repr(v))}
 		}
 		*p = s
 		return nil

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // Python's mutating list and dict methods ({% set _ = l.append(x) %},
@@ -195,7 +196,7 @@ func mutateList(l []any, a args) (any, any, error) {
 		return append(c[:i], c[i+1:]...), v, nil
 	case "remove":
 		for i, e := range c {
-			if equal(e, a.at(0)) {
+			if value.Equal(e, a.at(0)) {
 				return append(c[:i], c[i+1:]...), nil, nil
 			}
 		}
@@ -271,7 +272,7 @@ func mutateDict(m *dict, a args) (any, any, error) {
 			if len(a.pos) > 1 {
 				return c, a.pos[1], nil
 			}
-			return nil, nil, fmt.Errorf("KeyError: %s", repr(a.at(0)))
+			return nil, nil, fmt.Errorf("KeyError: %s", value.Repr(a.at(0)))
 		}
 		c.Delete(k)
 		return c, v, nil

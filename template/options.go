@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // Syntax is how a template source is lexed (package syntax's), named here
@@ -45,7 +46,7 @@ func SyntaxFromOptions(get func(name string) (any, bool)) (Syntax, error) {
 		case int, float64, bool:
 			s = str(x)
 		default:
-			return syn, fmt.Errorf("Unexpected failure during module execution: Invalid type provided for \"string\": %s", repr(v))
+			return syn, fmt.Errorf("Unexpected failure during module execution: Invalid type provided for \"string\": %s", value.Repr(v))
 		}
 		if n := len(s); n > 1 && s[0] == s[n-1] && (s[0] == '"' || s[0] == '\'') && s[n-2] != '\\' {
 			s = s[1 : n-1]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gansible/gansible/pyre"
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // testFunc implements a Jinja2 test: value is name(args).
@@ -141,7 +142,7 @@ func init() {
 			return nil, errors.New("The 'finished' test expects a dictionary")
 		}
 		if f, ok := r.Get("finished"); ok {
-			return equal(f, 1), nil
+			return value.Equal(f, 1), nil
 		}
 		return true, nil
 	}

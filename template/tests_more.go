@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // Ansible's file, uri, math and result tests beyond those in tests.go
@@ -78,7 +79,7 @@ func init() {
 	tests["falsy"] = func(_ *evaluator, v any, a args) (bool, error) { return !truthy(convertBool(v, a)), nil }
 	tests["started"] = resultTestNamed("started", func(r *dict) bool {
 		s, ok := r.Get("started")
-		return !ok || equal(s, 1)
+		return !ok || value.Equal(s, 1)
 	})
 	// vault_encrypted is decided in evalTest, on the raw value; a value
 	// that reaches a test as a value (select('vault_encrypted')) has lost
@@ -148,11 +149,11 @@ func testSameFile(_ *evaluator, v any, a args) (bool, error) {
 	}
 	s1, err := os.Stat(p1)
 	if err != nil {
-		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", quotePython(p1))
+		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", value.Quote(p1))
 	}
 	s2, err := os.Stat(p2)
 	if err != nil {
-		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", quotePython(p2))
+		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", value.Quote(p2))
 	}
 	return os.SameFile(s1, s2), nil
 }
@@ -185,10 +186,10 @@ func convertBool(v any, a args) any {
 	case bool:
 		return x
 	case int, float64:
-		if equal(x, 1) {
+		if value.Equal(x, 1) {
 			return true
 		}
-		if equal(x, 0) {
+		if value.Equal(x, 0) {
 			return false
 		}
 	case string:
