@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strconv"
-	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Python's integers have no bound. Here an int is a Go int while it fits
@@ -13,9 +13,8 @@ import (
 // every integer operation below promotes on overflow and demotes results
 // that fit again.
 
-// maxIntBits bounds the integers a template may build (about 315,000
-// decimal digits), so that 2**10**10 fails instead of running for ever.
-const maxIntBits = 1 << 20
+// maxIntBits bounds the integers a template may build.
+const maxIntBits = value.MaxIntBits
 
 // isInt reports whether v is a Python int (or bool, which is one).
 func isInt(v any) bool {
@@ -190,25 +189,6 @@ func compareBig(a, b any) (c int, ok bool) {
 		return 2, false
 	}
 	return fa.Cmp(fb), true
-}
-
-// parseInt is Python's int(s, base) for a string of digits (an optional
-// sign, no prefix), of any length up to maxIntBits.
-func parseInt(s string, base int) (any, bool) {
-	if base != 0 && (base < 2 || base > 36) {
-		return nil, false // Python: ValueError, int() base must be >= 2 and <= 36, or 0
-	}
-	if n, err := strconv.ParseInt(s, base, 64); err == nil {
-		return int(n), true
-	}
-	if len(s) > maxIntBits/3 || strings.HasPrefix(s, "+-") || strings.HasPrefix(s, "-+") {
-		return nil, false
-	}
-	b, ok := new(big.Int).SetString(strings.TrimPrefix(s, "+"), base)
-	if !ok {
-		return nil, false
-	}
-	return intValue(b), true
 }
 
 // floatToInt is Python's int(f): truncation, exact for large floats; inf

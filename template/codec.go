@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Python's text codecs that the b64encode and b64decode filters take as
@@ -59,7 +61,7 @@ func encodeText(s, encoding string) ([]byte, error) {
 		out := make([]byte, 0, len(s))
 		for i, r := range []rune(s) {
 			if r > limit {
-				return nil, fmt.Errorf("'%s' codec can't encode character %s in position %d: ordinal not in range(%d)", strings.ReplaceAll(codecName(encoding), "_", "-"), quotePython(string(r)), i, limit+1)
+				return nil, fmt.Errorf("'%s' codec can't encode character %s in position %d: ordinal not in range(%d)", strings.ReplaceAll(codecName(encoding), "_", "-"), value.Quote(string(r)), i, limit+1)
 			}
 			out = append(out, byte(r))
 		}

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nikolalohinski/gonja/v2/tokens"
+	"github.com/gansible/gansible/template/syntax"
 )
 
 // Ansible's templar returns text, turned back into data when it reads as
@@ -84,12 +84,12 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if v, ok := ev.singleVar(s); ok {
 		return v, nil
 	}
-	t, err := ev.eng.parseTop(escapeBackslashes(s), DefaultSyntax())
+	t, err := ev.eng.parseTop(syntax.EscapeBackslashes(s), syntax.DefaultSyntax())
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
-	if t.single != nil {
-		v, err := ev.eval(t.single, ev.top)
+	if t.Single != nil {
+		v, err := ev.eval(t.Single, ev.top)
 		if err == nil {
 			err = strictDeep(v)
 		}
@@ -100,7 +100,7 @@ func (ev *evaluator) templateString(s string) (any, error) {
 		case []any, *dict, bool, *hostVarsValue, *varsValue:
 			return v, nil
 		case string:
-			if t.keepText {
+			if t.KeepText {
 				return x, nil
 			}
 			return ev.eng.literal(x), nil
@@ -113,15 +113,15 @@ func (ev *evaluator) templateString(s string) (any, error) {
 	if err != nil {
 		return nil, templateError("", s, err)
 	}
-	if t.keepText {
-		return t.restoreNewlines(out), nil
+	if t.KeepText {
+		return restoreNewlines(t, out), nil
 	}
 	// The literal step sees Jinja2's output, before the trailing
 	// newlines come back, and only text gets them back: "{{ b }}\n" with
 	// b true is the boolean.
 	v := ev.eng.literal(out)
 	if text, ok := v.(string); ok {
-		return t.restoreNewlines(text), nil
+		return restoreNewlines(t, text), nil
 	}
 	return v, nil
 }
@@ -157,13 +157,9 @@ func (e *Engine) literal(s string) any {
 	if s != "True" && s != "False" && !strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "{") {
 		return s
 	}
-	src, ok := literalNames(s, true)
-	if !ok {
-		return s
-	}
 	// Not cached: rendered text differs from host to host.
-	x, err := parseExpressionSource(src)
-	if err != nil || !isLiteral(x) {
+	x, ok := syntax.ParseLiteral(s, true)
+	if !ok {
 		return s
 	}
 	v, err := newEvaluator(e, nil).eval(x, nil)
@@ -171,74 +167,6 @@ func (e *Engine) literal(s string) any {
 		return s
 	}
 	return v
-}
-
-// literalNames reports whether the only names in s are Python's literal
-// keywords or, with json, JSON's true, false and null too (Ansible's
-// Json2Python step), and returns s with those spelled as Jinja2 reads
-// them.
-func literalNames(s string, json bool) (string, bool) {
-	const open = "{{ "
-	toks, bad := lex(open+s+" }}", DefaultSyntax())
-	if bad != nil {
-		return "", false
-	}
-	var out strings.Builder
-	last := 0
-	for _, t := range toks {
-		if t.Type != tokens.Name {
-			continue
-		}
-		switch {
-		case t.Val == "True" || t.Val == "False" || t.Val == "None":
-		case json && (t.Val == "true" || t.Val == "false"):
-		case json && t.Val == "null":
-			at := t.Pos - len(open)
-			if at < last || at+len(t.Val) > len(s) || s[at:at+len(t.Val)] != t.Val {
-				return "", false
-			}
-			out.WriteString(s[last:at])
-			out.WriteString("None")
-			last = at + len(t.Val)
-		default:
-			return "", false
-		}
-	}
-	out.WriteString(s[last:])
-	return out.String(), true
-}
-
-// isLiteral reports whether x is made of literals only.
-func isLiteral(x expr) bool {
-	switch n := x.(type) {
-	case *literalExpr:
-		return true
-	case *listExpr:
-		for _, e := range n.items {
-			if !isLiteral(e) {
-				return false
-			}
-		}
-		return true
-	case *tupleExpr:
-		for _, e := range n.items {
-			if !isLiteral(e) {
-				return false
-			}
-		}
-		return true
-	case *dictExpr:
-		for i := range n.keys {
-			if !isLiteral(n.keys[i]) || !isLiteral(n.vals[i]) {
-				return false
-			}
-		}
-		return true
-	case *unaryExpr:
-		_, ok := n.operand.(*literalExpr)
-		return ok && (n.op == "-" || n.op == "+")
-	}
-	return false
 }
 
 // plain strips this package's internal types from a value handed back to

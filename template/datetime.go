@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gansible/gansible/value"
 )
 
 // pyObject is a Python object that is none of the plain value types: it
@@ -271,7 +273,7 @@ func filterStrftime(ev *evaluator, in any, a args) (any, error) {
 
 // strptime is datetime.strptime for the usual directives.
 func strptime(s, format string) (time.Time, error) {
-	mismatch := fmt.Errorf("time data %s does not match format %s", quotePython(s), quotePython(format))
+	mismatch := fmt.Errorf("time data %s does not match format %s", value.Quote(s), value.Quote(format))
 	year, month, day, hour, minute, second, us := 1900, 1, 1, 0, 0, 0, 0
 	pm, twelve := -1, false
 	yday := 0
@@ -378,7 +380,7 @@ func strptime(s, format string) (time.Time, error) {
 			ok = i < len(s) && s[i] == '%'
 			i++
 		default:
-			return time.Time{}, fmt.Errorf("'%c' is a bad directive in format %s", format[f], quotePython(format))
+			return time.Time{}, fmt.Errorf("'%c' is a bad directive in format %s", format[f], value.Quote(format))
 		}
 		if !ok {
 			return time.Time{}, mismatch

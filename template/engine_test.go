@@ -45,7 +45,7 @@ func TestTemplate(t *testing.T) {
 				if s, _ := got.(string); !strings.HasPrefix(s, c.WantPrefix) {
 					t.Fatalf("got %#v, want prefix %q", got, c.WantPrefix)
 				}
-			case !equal(normalize(got), normalize(c.Want)):
+			case !value.Equal(normalize(got), normalize(c.Want)):
 				t.Fatalf("got %#v, want %#v", got, c.Want)
 			}
 		})
@@ -98,7 +98,7 @@ func TestExpr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []any{"a", "b", "c"}; !equal(got, want) {
+	if want := []any{"a", "b", "c"}; !value.Equal(got, want) {
 		t.Fatalf("got %#v, want %#v", got, want)
 	}
 	if _, err := e.Expr("nope", MapVars{}); !IsUndefined(err) {

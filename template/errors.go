@@ -3,6 +3,8 @@ package template
 import (
 	"errors"
 	"fmt"
+
+	"github.com/gansible/gansible/template/syntax"
 )
 
 // Error is a templating error. Its message reads like Ansible's: "'foo' is
@@ -77,16 +79,16 @@ func templateError(name, src string, err error) error {
 		return err
 	}
 	out := &Error{Name: name, Msg: err.Error(), cause: err}
-	var se *syntaxError
+	var se *syntax.Error
 	var le *lineError
 	switch {
 	case errors.As(err, &se):
-		out.Line = se.line
+		out.Line = se.Line
 		if name == "" {
 			// Ansible's error repeats the cause after its own message.
-			out.Msg = fmt.Sprintf("template error while templating string: %s. String: %s. %s", se.msg, src, se.msg)
+			out.Msg = fmt.Sprintf("template error while templating string: %s. String: %s. %s", se.Msg, src, se.Msg)
 		} else {
-			out.Msg = "template error: " + se.msg
+			out.Msg = "template error: " + se.Msg
 		}
 	case errors.As(err, &le):
 		out.Line = le.line

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/big"
 	"strings"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // frame is one scope of template-local names ({% set %}, loop variables,
@@ -37,11 +40,11 @@ func (f *frame) isolated() bool {
 
 // syntax is the syntax of the template f belongs to, for the templates it
 // loads.
-func (f *frame) syntax() Syntax {
+func (f *frame) syntax() syntax.Syntax {
 	if tc := f.tmplCtx(); tc != nil {
 		return tc.syn
 	}
-	return DefaultSyntax()
+	return syntax.DefaultSyntax()
 }
 
 func (f *frame) set(name string, v any) {
@@ -62,7 +65,7 @@ func (f *frame) get(name string) (any, bool) {
 
 // eval evaluates an expression. An undefined result is returned as an
 // *undefined value; it turns into an error where the value gets used.
-func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+func (ev *evaluator) eval(x syntax.Expr, f *frame) (any, error) {
 	// Long operator chains ("1 + 1 + ...") nest without parentheses.
 	if ev.lim.exprDepth >= maxExprDepth {
 		return nil, &limitError{"maximum recursion depth exceeded: expression nested too deeply"}
@@ -71,13 +74,13 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 	v, err := ev.evalNode(x, f)
 	ev.lim.exprDepth--
 	if err != nil {
-		return nil, atLine(x.line(), err)
+		return nil, atLine(x.Line(), err)
 	}
 	return v, nil
 }
 
 // evalStrict evaluates an expression whose value must be defined.
-func (ev *evaluator) evalStrict(x expr, f *frame) (any, error) {
+func (ev *evaluator) evalStrict(x syntax.Expr, f *frame) (any, error) {
 	v, err := ev.eval(x, f)
 	if err == nil {
 		err = strict(v)
@@ -85,87 +88,87 @@ func (ev *evaluator) evalStrict(x expr, f *frame) (any, error) {
 	return v, err
 }
 
-func (ev *evaluator) evalNode(x expr, f *frame) (any, error) {
+func (ev *evaluator) evalNode(x syntax.Expr, f *frame) (any, error) {
 	switch n := x.(type) {
-	case *literalExpr:
-		return n.val, nil
-	case *nameExpr:
-		return ev.lookupName(n.name, f)
-	case *listExpr:
-		return ev.evalList(n.items, f)
-	case *tupleExpr:
-		l, err := ev.evalList(n.items, f)
+	case *syntax.LiteralExpr:
+		return n.Val, nil
+	case *syntax.NameExpr:
+		return ev.lookupName(n.Name, f)
+	case *syntax.ListExpr:
+		return ev.evalList(n.Items, f)
+	case *syntax.TupleExpr:
+		l, err := ev.evalList(n.Items, f)
 		if err != nil {
 			return nil, err
 		}
 		return tuple(l.([]any)), nil
-	case *dictExpr:
-		d := newDict(len(n.keys))
-		for i := range n.keys {
-			k, err := ev.evalStrict(n.keys[i], f)
+	case *syntax.DictExpr:
+		d := newDict(len(n.Keys))
+		for i := range n.Keys {
+			k, err := ev.evalStrict(n.Keys[i], f)
 			if err != nil {
 				return nil, err
 			}
-			v, err := ev.evalStrict(n.vals[i], f)
+			v, err := ev.evalStrict(n.Vals[i], f)
 			if err != nil {
 				return nil, err
 			}
 			d.Set(str(k), v)
 		}
 		return d, nil
-	case *attrExpr:
-		obj, err := ev.eval(n.obj, f)
+	case *syntax.AttrExpr:
+		obj, err := ev.eval(n.Obj, f)
 		if err != nil {
 			return nil, err
 		}
-		return ev.getAttr(obj, n.attr)
-	case *itemExpr:
-		obj, err := ev.eval(n.obj, f)
+		return ev.getAttr(obj, n.Attr)
+	case *syntax.ItemExpr:
+		obj, err := ev.eval(n.Obj, f)
 		if err != nil {
 			return nil, err
 		}
-		key, err := ev.evalStrict(n.key, f)
+		key, err := ev.evalStrict(n.Key, f)
 		if err != nil {
 			return nil, err
 		}
 		return ev.getItem(obj, key)
-	case *sliceExpr:
+	case *syntax.SliceExpr:
 		return ev.evalSlice(n, f)
-	case *callExpr:
+	case *syntax.CallExpr:
 		return ev.evalCall(n, f)
-	case *filterExpr:
-		in, err := ev.eval(n.in, f)
+	case *syntax.FilterExpr:
+		in, err := ev.eval(n.In, f)
 		if err != nil {
 			return nil, err
 		}
 		return ev.applyFilter(n, in, f)
-	case *testExpr:
+	case *syntax.TestExpr:
 		return ev.evalTest(n, f)
-	case *binaryExpr:
+	case *syntax.BinaryExpr:
 		return ev.evalBinary(n, f)
-	case *unaryExpr:
-		v, err := ev.evalStrict(n.operand, f)
+	case *syntax.UnaryExpr:
+		v, err := ev.evalStrict(n.Operand, f)
 		if err != nil {
 			return nil, err
 		}
-		return unary(n.op, v)
-	case *condExpr:
-		c, err := ev.evalStrict(n.cond, f)
+		return unary(n.Op, v)
+	case *syntax.CondExpr:
+		c, err := ev.evalStrict(n.Cond, f)
 		if err != nil {
 			return nil, err
 		}
 		if truthy(c) {
-			return ev.eval(n.then, f)
+			return ev.eval(n.Then, f)
 		}
-		if n.orElse == nil {
+		if n.OrElse == nil {
 			return nil, nil // Jinja2 yields an undefined that Ansible prints as nothing
 		}
-		return ev.eval(n.orElse, f)
+		return ev.eval(n.OrElse, f)
 	}
 	return nil, fmt.Errorf("unknown expression %T", x)
 }
 
-func (ev *evaluator) evalList(items []expr, f *frame) (any, error) {
+func (ev *evaluator) evalList(items []syntax.Expr, f *frame) (any, error) {
 	out := make([]any, len(items))
 	for i, e := range items {
 		v, err := ev.evalStrict(e, f)
@@ -296,9 +299,9 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 				return v, nil
 			}
 			// HostVars.raw_get's AnsibleUndefined(name="hostvars['h']").
-			return &undefined{fmt.Sprintf("%s is undefined", repr("hostvars['"+name+"']"))}, nil
+			return &undefined{fmt.Sprintf("%s is undefined", value.Repr("hostvars['"+name+"']"))}, nil
 		}
-		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), repr(key))}, nil
+		return &undefined{fmt.Sprintf("%s has no attribute %s", typeRepr(obj), value.Repr(key))}, nil
 	case *varsValue:
 		if name, ok := key.(string); ok {
 			v, ok, err := x.get(name)
@@ -316,12 +319,12 @@ func (ev *evaluator) getItem(obj any, key any) (any, error) {
 	return undefinedAttr(obj, key), nil
 }
 
-func (ev *evaluator) evalSlice(n *sliceExpr, f *frame) (any, error) {
-	obj, err := ev.evalStrict(n.obj, f)
+func (ev *evaluator) evalSlice(n *syntax.SliceExpr, f *frame) (any, error) {
+	obj, err := ev.evalStrict(n.Obj, f)
 	if err != nil {
 		return nil, err
 	}
-	bound := func(x expr) (int, bool, error) {
+	bound := func(x syntax.Expr) (int, bool, error) {
 		if x == nil {
 			return 0, false, nil
 		}
@@ -338,15 +341,15 @@ func (ev *evaluator) evalSlice(n *sliceExpr, f *frame) (any, error) {
 		}
 		return i, true, nil
 	}
-	start, hasStart, err := bound(n.start)
+	start, hasStart, err := bound(n.Start)
 	if err != nil {
 		return nil, err
 	}
-	end, hasEnd, err := bound(n.end)
+	end, hasEnd, err := bound(n.End)
 	if err != nil {
 		return nil, err
 	}
-	step, hasStep, err := bound(n.step)
+	step, hasStep, err := bound(n.Step)
 	if err != nil {
 		return nil, err
 	}
@@ -423,11 +426,11 @@ func sliceIndices(n, start, end, step int, hasStart, hasEnd bool) []int {
 	return idx
 }
 
-func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
+func (ev *evaluator) evalCall(n *syntax.CallExpr, f *frame) (any, error) {
 	if v, ok, err := ev.mutatingCall(n, f); ok {
 		return v, err
 	}
-	fn, err := ev.evalStrict(n.fn, f)
+	fn, err := ev.evalStrict(n.Fn, f)
 	if err != nil {
 		return nil, err
 	}
@@ -438,18 +441,18 @@ func (ev *evaluator) evalCall(n *callExpr, f *frame) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("'%s' object is not callable", pyType(fn))
 	}
-	args, kwargs, err := ev.evalArgs(n.args, n.kwargs, f)
+	args, kwargs, err := ev.evalArgs(n.Args, n.Kwargs, f)
 	if err != nil {
 		return nil, err
 	}
 	ev.kwOrder = ev.kwOrder[:0]
-	for _, kw := range n.kwargs {
-		ev.kwOrder = append(ev.kwOrder, kw.name)
+	for _, kw := range n.Kwargs {
+		ev.kwOrder = append(ev.kwOrder, kw.Name)
 	}
 	return callee.call(ev, args, kwargs)
 }
 
-func (ev *evaluator) evalArgs(argExprs []expr, kwExprs []kwarg, f *frame) ([]any, map[string]any, error) {
+func (ev *evaluator) evalArgs(argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f *frame) ([]any, map[string]any, error) {
 	args := make([]any, len(argExprs))
 	for i, a := range argExprs {
 		v, err := ev.evalStrict(a, f)
@@ -462,38 +465,38 @@ func (ev *evaluator) evalArgs(argExprs []expr, kwExprs []kwarg, f *frame) ([]any
 	if len(kwExprs) > 0 {
 		kwargs = make(map[string]any, len(kwExprs))
 		for _, kw := range kwExprs {
-			v, err := ev.evalStrict(kw.val, f)
+			v, err := ev.evalStrict(kw.Val, f)
 			if err != nil {
 				return nil, nil, err
 			}
-			kwargs[kw.name] = v
+			kwargs[kw.Name] = v
 		}
 	}
 	return args, kwargs, nil
 }
 
-func (ev *evaluator) evalBinary(n *binaryExpr, f *frame) (any, error) {
-	left, err := ev.evalStrict(n.left, f)
+func (ev *evaluator) evalBinary(n *syntax.BinaryExpr, f *frame) (any, error) {
+	left, err := ev.evalStrict(n.Left, f)
 	if err != nil {
 		return nil, err
 	}
-	switch n.op {
+	switch n.Op {
 	case "and":
 		if !truthy(left) {
 			return left, nil
 		}
-		return ev.evalStrict(n.right, f)
+		return ev.evalStrict(n.Right, f)
 	case "or":
 		if truthy(left) {
 			return left, nil
 		}
-		return ev.evalStrict(n.right, f)
+		return ev.evalStrict(n.Right, f)
 	}
-	right, err := ev.evalStrict(n.right, f)
+	right, err := ev.evalStrict(n.Right, f)
 	if err != nil {
 		return nil, err
 	}
-	v, err := binary(n.op, left, right)
+	v, err := binary(n.Op, left, right)
 	if err == nil {
 		err = ev.chargeValue(v)
 	}
@@ -504,9 +507,9 @@ func (ev *evaluator) evalBinary(n *binaryExpr, f *frame) (any, error) {
 func binary(op string, a, b any) (any, error) {
 	switch op {
 	case "==":
-		return equal(a, b), nil
+		return value.Equal(a, b), nil
 	case "!=":
-		return !equal(a, b), nil
+		return !value.Equal(a, b), nil
 	case "<", "<=", ">", ">=":
 		c, err := compare(a, b)
 		if err != nil {
@@ -542,8 +545,8 @@ func arithmetic(op string, a, b any) (any, error) {
 	}
 	ia, aInt := integer(a)
 	ib, bInt := integer(b)
-	fa, aNum := number(a)
-	fb, bNum := number(b)
+	fa, aNum := value.Float(a)
+	fb, bNum := value.Float(b)
 	switch op {
 	case "+":
 		switch x := a.(type) {

@@ -4,20 +4,23 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // render renders a parsed template with the evaluator's variables.
-func (ev *evaluator) render(t *parsedTemplate, name string) (string, error) {
+func (ev *evaluator) render(t *syntax.Template, name string) (string, error) {
 	out, err := ev.renderRaw(t, name)
 	if err != nil {
 		return "", err
 	}
-	return t.restoreNewlines(out), nil
+	return restoreNewlines(t, out), nil
 }
 
 // renderRaw is Jinja2's output, before Ansible restores the trailing
 // newlines the lexer dropped.
-func (ev *evaluator) renderRaw(t *parsedTemplate, name string) (string, error) {
+func (ev *evaluator) renderRaw(t *syntax.Template, name string) (string, error) {
 	var sb strings.Builder
 	if err := ev.runTemplate(&sb, &loadedTemplate{name: name, t: t}, ev.top.child()); err != nil {
 		return "", err
@@ -28,41 +31,37 @@ func (ev *evaluator) renderRaw(t *parsedTemplate, name string) (string, error) {
 // restoreNewlines is Ansible's preserve_trailing_newlines: the result
 // ends with at least as many newlines as the source, which the lexer
 // dropped one of.
-func (t *parsedTemplate) restoreNewlines(out string) string {
-	for n := t.trailingNewlines - trailingNewlines(out); n > 0; n-- {
-		out += t.syn.NewlineSequence
+func restoreNewlines(t *syntax.Template, out string) string {
+	for n := t.TrailingNewlines - syntax.TrailingNewlines(out); n > 0; n-- {
+		out += t.Syntax.NewlineSequence
 	}
 	return out
 }
 
-func trailingNewlines(s string) int {
-	return len(s) - len(strings.TrimRight(s, "\n"))
-}
-
-func (ev *evaluator) exec(out *strings.Builder, body []stmt, f *frame) error {
+func (ev *evaluator) exec(out *strings.Builder, body []syntax.Stmt, f *frame) error {
 	for _, s := range body {
 		if err := ev.execStmt(out, s, f); err != nil {
-			return atLine(s.line(), err)
+			return atLine(s.Line(), err)
 		}
 		if err := checkString(out.Len()); err != nil {
-			return atLine(s.line(), err)
+			return atLine(s.Line(), err)
 		}
 	}
 	return nil
 }
 
-func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
+func (ev *evaluator) execStmt(out *strings.Builder, s syntax.Stmt, f *frame) error {
 	switch s.(type) {
-	case *dataStmt, *outputStmt, *printStmt, *callBlockStmt, *filterBlockStmt, *includeStmt, *blockStmt:
+	case *syntax.DataStmt, *syntax.OutputStmt, *syntax.PrintStmt, *syntax.CallBlockStmt, *syntax.FilterBlockStmt, *syntax.IncludeStmt, *syntax.BlockStmt:
 		if f.outputCut() {
 			return nil
 		}
 	}
 	switch n := s.(type) {
-	case *dataStmt:
-		out.WriteString(n.text)
-	case *outputStmt:
-		v, err := ev.evalStrict(n.e, f)
+	case *syntax.DataStmt:
+		out.WriteString(n.Text)
+	case *syntax.OutputStmt:
+		v, err := ev.evalStrict(n.Expr, f)
 		if err == nil {
 			err = strictDeep(v)
 		}
@@ -76,27 +75,27 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 			}
 			out.WriteString(s)
 		}
-	case *ifStmt:
-		for i, c := range n.conds {
+	case *syntax.IfStmt:
+		for i, c := range n.Conds {
 			v, err := ev.evalStrict(c, f)
 			if err != nil {
 				return err
 			}
 			if truthy(v) {
-				return ev.exec(out, n.bodies[i], f)
+				return ev.exec(out, n.Bodies[i], f)
 			}
 		}
-		if len(n.bodies) > len(n.conds) {
-			return ev.exec(out, n.bodies[len(n.conds)], f)
+		if len(n.Bodies) > len(n.Conds) {
+			return ev.exec(out, n.Bodies[len(n.Conds)], f)
 		}
-	case *forStmt:
+	case *syntax.ForStmt:
 		return ev.execFor(out, n, f)
-	case *setStmt:
+	case *syntax.SetStmt:
 		return ev.execSet(n, f)
-	case *macroStmt:
-		f.set(n.m.name, ev.macroFunction(n.m, f))
-	case *callBlockStmt:
-		fn, err := ev.evalStrict(n.call.fn, f)
+	case *syntax.MacroStmt:
+		f.set(n.Macro.Name, ev.macroFunction(n.Macro, f))
+	case *syntax.CallBlockStmt:
+		fn, err := ev.evalStrict(n.Call.Fn, f)
 		if err != nil {
 			return err
 		}
@@ -104,62 +103,62 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 		if !ok {
 			return fmt.Errorf("'%s' object is not callable", pyType(fn))
 		}
-		args, kwargs, err := ev.evalArgs(n.call.args, n.call.kwargs, f)
+		args, kwargs, err := ev.evalArgs(n.Call.Args, n.Call.Kwargs, f)
 		if err != nil {
 			return err
 		}
 		if kwargs == nil {
 			kwargs = map[string]any{}
 		}
-		kwargs["caller"] = ev.macroFunction(n.caller, f)
+		kwargs["caller"] = ev.macroFunction(n.Caller, f)
 		v, err := callee.call(ev, args, kwargs)
 		if err != nil {
 			return err
 		}
 		out.WriteString(str(v))
-	case *printStmt:
-		return ev.exec(out, n.outputs, f)
-	case *autoescapeStmt:
-		on, err := ev.evalStrict(n.on, f)
+	case *syntax.PrintStmt:
+		return ev.exec(out, n.Outputs, f)
+	case *syntax.AutoescapeStmt:
+		on, err := ev.evalStrict(n.On, f)
 		if err != nil {
 			return err
 		}
 		if truthy(on) {
 			return fmt.Errorf("autoescape true is not supported")
 		}
-		return ev.exec(out, n.body, f.child())
-	case *withStmt:
+		return ev.exec(out, n.Body, f.child())
+	case *syntax.WithStmt:
 		inner := f.child()
-		for i, name := range n.names {
-			v, err := ev.eval(n.vals[i], f)
+		for i, name := range n.Names {
+			v, err := ev.eval(n.Vals[i], f)
 			if err != nil {
 				return err
 			}
 			inner.set(name, v)
 		}
-		return ev.exec(out, n.body, inner)
-	case *filterBlockStmt:
+		return ev.exec(out, n.Body, inner)
+	case *syntax.FilterBlockStmt:
 		var sb strings.Builder
-		if err := ev.exec(&sb, n.body, f.child()); err != nil {
+		if err := ev.exec(&sb, n.Body, f.child()); err != nil {
 			return err
 		}
 		var v any = sb.String()
-		for _, fl := range n.filters {
+		for _, fl := range n.Filters {
 			var err error
 			if v, err = ev.applyFilter(fl, v, f); err != nil {
 				return err
 			}
 		}
 		out.WriteString(str(v))
-	case *includeStmt:
+	case *syntax.IncludeStmt:
 		return ev.execInclude(out, n, f)
-	case *blockStmt:
+	case *syntax.BlockStmt:
 		return ev.execBlock(out, n, f)
-	case *extendsStmt:
+	case *syntax.ExtendsStmt:
 		return ev.execExtends(n, f)
-	case *importStmt:
+	case *syntax.ImportStmt:
 		return ev.execImport(n, f)
-	case *fromStmt:
+	case *syntax.FromStmt:
 		return ev.execFrom(n, f)
 	default:
 		return fmt.Errorf("unknown statement %T", s)
@@ -167,8 +166,8 @@ func (ev *evaluator) execStmt(out *strings.Builder, s stmt, f *frame) error {
 	return nil
 }
 
-func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
-	seq, err := ev.evalStrict(n.iter, f)
+func (ev *evaluator) execFor(out *strings.Builder, n *syntax.ForStmt, f *frame) error {
+	seq, err := ev.evalStrict(n.Iter, f)
 	if err != nil {
 		return err
 	}
@@ -177,19 +176,19 @@ func (ev *evaluator) execFor(out *strings.Builder, n *forStmt, f *frame) error {
 
 // loopOver runs a for loop's body over seq; depth counts the levels of a
 // recursive loop.
-func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq any, depth int) error {
+func (ev *evaluator) loopOver(out *strings.Builder, n *syntax.ForStmt, f *frame, seq any, depth int) error {
 	items, err := iterate(seq)
 	if err != nil {
 		return err
 	}
-	if n.filter != nil {
+	if n.Filter != nil {
 		var kept []any
 		for _, item := range items {
 			inner := f.child()
-			if err := bindTargets(inner, n.targets, item); err != nil {
+			if err := bindTargets(inner, n.Targets, item); err != nil {
 				return err
 			}
-			ok, err := ev.evalStrict(n.filter, inner)
+			ok, err := ev.evalStrict(n.Filter, inner)
 			if err != nil {
 				return err
 			}
@@ -200,20 +199,20 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq an
 		items = kept
 	}
 	if len(items) == 0 {
-		return ev.exec(out, n.orElse, f.child())
+		return ev.exec(out, n.OrElse, f.child())
 	}
 	// loop.changed compares with the value of its previous call.
 	var last []any
 	called := false
 	changed := &function{"changed", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
-		if called && equal(last, args) {
+		if called && value.Equal(last, args) {
 			return false, nil
 		}
 		called, last = true, args
 		return true, nil
 	}}
 	var recurse *function
-	if n.recurses {
+	if n.Recurses {
 		recurse = &function{"loop", func(_ *evaluator, args []any, _ map[string]any) (any, error) {
 			if len(args) != 1 {
 				return nil, fmt.Errorf("loop() takes exactly one argument")
@@ -234,13 +233,13 @@ func (ev *evaluator) loopOver(out *strings.Builder, n *forStmt, f *frame, seq an
 			return err
 		}
 		inner := f.child()
-		if err := bindTargets(inner, n.targets, item); err != nil {
+		if err := bindTargets(inner, n.Targets, item); err != nil {
 			return err
 		}
 		info := loopInfo(items, i)
 		info["depth"], info["depth0"], info["changed"] = depth, depth-1, changed
 		inner.set("loop", &loopObj{info, recurse})
-		if err := ev.exec(out, n.body, inner); err != nil {
+		if err := ev.exec(out, n.Body, inner); err != nil {
 			return err
 		}
 	}
@@ -304,15 +303,15 @@ func bindTargets(f *frame, targets []string, item any) error {
 	return nil
 }
 
-func (ev *evaluator) execSet(n *setStmt, f *frame) error {
+func (ev *evaluator) execSet(n *syntax.SetStmt, f *frame) error {
 	var v any
-	if n.block {
+	if n.Block {
 		var sb strings.Builder
-		if err := ev.exec(&sb, n.body, f.child()); err != nil {
+		if err := ev.exec(&sb, n.Body, f.child()); err != nil {
 			return err
 		}
 		v = sb.String()
-		for _, fl := range n.filters {
+		for _, fl := range n.Filters {
 			var err error
 			if v, err = ev.applyFilter(fl, v, f); err != nil {
 				return err
@@ -320,12 +319,12 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		}
 	} else {
 		var err error
-		if v, err = ev.eval(n.val, f); err != nil {
+		if v, err = ev.eval(n.Val, f); err != nil {
 			return err
 		}
 	}
-	if n.attr != "" {
-		obj, err := ev.lookupName(n.targets[0], f)
+	if n.Attr != "" {
+		obj, err := ev.lookupName(n.Targets[0], f)
 		if err != nil {
 			return err
 		}
@@ -339,51 +338,51 @@ func (ev *evaluator) execSet(n *setStmt, f *frame) error {
 		// Namespaces are the one mutable value: a copy, so that a dict
 		// taken from it before stays as it was.
 		attrs := ns.attrs.Copy()
-		attrs.Set(n.attr, v)
+		attrs.Set(n.Attr, v)
 		ns.attrs = attrs
 		return nil
 	}
-	return bindTargets(f, n.targets, v)
+	return bindTargets(f, n.Targets, v)
 }
 
 // macroFunction makes a callable of a macro defined in frame f.
-func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
-	return &function{m.name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
+func (ev *evaluator) macroFunction(m *syntax.Macro, f *frame) *function {
+	return &function{m.Name, func(caller *evaluator, args []any, kwargs map[string]any) (any, error) {
 		inner := f.child()
 		inner.boundary = true
-		if len(args) > len(m.params) && !m.varargs {
-			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
+		if len(args) > len(m.Params) && !m.Varargs {
+			return nil, fmt.Errorf("macro '%s' takes not more than %d argument(s)", m.Name, len(m.Params))
 		}
 		extra := tuple{}
-		if len(args) > len(m.params) {
-			extra = append(extra, args[len(m.params):]...)
+		if len(args) > len(m.Params) {
+			extra = append(extra, args[len(m.Params):]...)
 		}
-		if m.varargs {
+		if m.Varargs {
 			inner.set("varargs", extra)
 		}
 		// kwargs is a dict, in the order the arguments were written.
 		rest := newDict(len(kwargs))
 		for _, k := range kwNames(caller, kwargs) {
 			v := kwargs[k]
-			if k == "caller" || slices.Contains(m.params, k) {
+			if k == "caller" || slices.Contains(m.Params, k) {
 				continue
 			}
-			if !m.kwargs {
-				return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.name, k)
+			if !m.Kwargs {
+				return nil, fmt.Errorf("macro '%s' takes no keyword argument '%s'", m.Name, k)
 			}
 			rest.Set(k, v)
 		}
-		if m.kwargs {
+		if m.Kwargs {
 			inner.set("kwargs", rest)
 		}
-		for i, p := range m.params {
+		for i, p := range m.Params {
 			switch v, ok := kwargs[p]; {
 			case i < len(args):
 				inner.set(p, args[i])
 			case ok:
 				inner.set(p, v)
-			case m.defaults[i] != nil:
-				d, err := ev.eval(m.defaults[i], inner)
+			case m.Defaults[i] != nil:
+				d, err := ev.eval(m.Defaults[i], inner)
 				if err != nil {
 					return nil, err
 				}
@@ -400,7 +399,7 @@ func (ev *evaluator) macroFunction(m *macro, f *frame) *function {
 		}
 		defer ev.leave()
 		var sb strings.Builder
-		if err := ev.exec(&sb, m.body, inner); err != nil {
+		if err := ev.exec(&sb, m.Body, inner); err != nil {
 			return nil, err
 		}
 		return sb.String(), nil

@@ -2,6 +2,9 @@ package template
 
 import (
 	"fmt"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // filterFunc implements a filter: in | name(args, kwargs).
@@ -13,21 +16,21 @@ var filters = map[string]filterFunc{}
 // lenientFilters accept an undefined input instead of failing on it.
 var lenientFilters = map[string]bool{"default": true, "d": true, "mandatory": true}
 
-func (ev *evaluator) applyFilter(n *filterExpr, in any, f *frame) (any, error) {
-	fn, ok := filters[n.name]
+func (ev *evaluator) applyFilter(n *syntax.FilterExpr, in any, f *frame) (any, error) {
+	fn, ok := filters[n.Name]
 	if !ok {
-		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
+		return nil, &syntax.Error{Line: n.Line(), Msg: fmt.Sprintf("Could not load \"%s\": '%s'", n.Name, n.Name)}
 	}
-	if !lenientFilters[n.name] {
+	if !lenientFilters[n.Name] {
 		if err := strict(in); err != nil {
 			return nil, err
 		}
 	}
-	pos, kw, err := ev.evalArgs(n.args, n.kwargs, f)
+	pos, kw, err := ev.evalArgs(n.Args, n.Kwargs, f)
 	if err != nil {
 		return nil, err
 	}
-	v, err := fn(ev, in, args{n.name, pos, kw})
+	v, err := fn(ev, in, args{n.Name, pos, kw})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,7 @@ func (a args) integer(i int, key string, def int) (int, error) {
 		if f, isFloat := v.(float64); isFloat {
 			return int(f), nil
 		}
-		return 0, fmt.Errorf("%s: expected an integer, got %s", a.fn, repr(v))
+		return 0, fmt.Errorf("%s: expected an integer, got %s", a.fn, value.Repr(v))
 	}
 	return n, nil
 }

@@ -18,6 +18,8 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/blake2s"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Ansible's own filters (ansible/plugins/filter/core.py and mathstuff.py).
@@ -86,7 +88,7 @@ func filterBool(_ *evaluator, in any, _ args) (any, error) {
 		}
 		return false, nil
 	}
-	if f, ok := number(in); ok {
+	if f, ok := value.Float(in); ok {
 		return f == 1, nil
 	}
 	return false, nil
@@ -363,7 +365,7 @@ func filterCombine(_ *evaluator, in any, a args) (any, error) {
 // keys in their order, then b's new ones; when a is empty or equal to b,
 // a copy of b.
 func merge(a, b *dict, recursive bool, listMerge string) *dict {
-	if a.Len() == 0 || equal(a, b) {
+	if a.Len() == 0 || value.Equal(a, b) {
 		return b.Copy()
 	}
 	out := a.Copy()
@@ -528,11 +530,11 @@ func filterSubelements(ev *evaluator, in any, a args) (any, error) {
 			if skipMissing {
 				continue
 			}
-			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", path, repr(item))
+			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", path, value.Repr(item))
 		}
 		subs, ok := sub.([]any)
 		if !ok {
-			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", path, repr(sub))
+			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", path, value.Repr(sub))
 		}
 		for _, s := range subs {
 			out = append(out, tuple{item, s})
@@ -556,7 +558,7 @@ func filterComment(_ *evaluator, in any, a args) (any, error) {
 	style, _ := a.str(0, "style", "plain")
 	styleParams, ok := commentStyles[style]
 	if !ok {
-		return nil, fmt.Errorf("%s", quotePython(style))
+		return nil, fmt.Errorf("%s", value.Quote(style))
 	}
 	prepostfix := str(styleParams["decoration"])
 	if d, ok := a.kw["decoration"]; ok {
@@ -579,7 +581,7 @@ func filterComment(_ *evaluator, in any, a args) (any, error) {
 		case string:
 			n, err := strconv.Atoi(strings.TrimSpace(x))
 			if err != nil {
-				return 0, fmt.Errorf("invalid literal for int() with base 10: %s", quotePython(x))
+				return 0, fmt.Errorf("invalid literal for int() with base 10: %s", value.Quote(x))
 			}
 			return n, nil
 		}

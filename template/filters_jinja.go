@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Jinja2's built-in filters.
@@ -36,7 +38,7 @@ func init() {
 		"truncate": filterTruncate, "groupby": filterGroupby,
 		"safe": identity, "e": filterEscape, "escape": filterEscape, "forceescape": filterEscape,
 
-		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return repr(in), nil },
+		"pprint": func(_ *evaluator, in any, _ args) (any, error) { return value.Repr(in), nil },
 	} {
 		filters[name] = fn
 	}
@@ -158,7 +160,7 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		if base != 10 {
 			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
 		}
-		if n, ok := parseInt(s, base); ok {
+		if n, ok := value.ParseInt(s, base); ok {
 			return n, nil
 		}
 		// Jinja2's quirk for any base: int(float(value)), so that
@@ -175,7 +177,7 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 func filterFloat(_ *evaluator, in any, a args) (any, error) {
 	def := 0.0
 	if d, ok := a.get(0, "default"); ok {
-		def, _ = number(d)
+		def, _ = value.Float(d)
 	}
 	switch x := in.(type) {
 	case string:
@@ -184,7 +186,7 @@ func filterFloat(_ *evaluator, in any, a args) (any, error) {
 		}
 		return def, nil
 	}
-	if f, ok := number(in); ok {
+	if f, ok := value.Float(in); ok {
 		return f, nil
 	}
 	return def, nil
@@ -514,7 +516,7 @@ func filterAbs(_ *evaluator, in any, _ args) (any, error) {
 }
 
 func filterRound(_ *evaluator, in any, a args) (any, error) {
-	f, ok := number(in)
+	f, ok := value.Float(in)
 	if !ok {
 		return nil, fmt.Errorf("round: expected a number, got %s", pyType(in))
 	}
@@ -734,7 +736,7 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 		if err := strict(k); err != nil {
 			return nil, err
 		}
-		id := repr(k)
+		id := value.Repr(k)
 		if _, seen := groups[id]; !seen {
 			keys = append(keys, k)
 		}
@@ -746,7 +748,7 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 	}
 	out := []any{}
 	for _, k := range sorted.([]any) {
-		out = append(out, []any{k, groups[repr(k)]})
+		out = append(out, []any{k, groups[value.Repr(k)]})
 	}
 	return out, nil
 }

@@ -53,7 +53,7 @@ func toJMESPath(v any) any {
 		}
 		return out
 	}
-	if f, ok := number(v); ok {
+	if f, ok := value.Float(v); ok {
 		return f
 	}
 	return str(v)

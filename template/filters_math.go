@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // Ansible's math filters (ansible/plugins/filter/mathstuff.py): powers
@@ -32,7 +34,7 @@ func init() {
 // realNumber is Python's float(x) as the math module takes its
 // arguments: numbers and bools only.
 func realNumber(v any) (float64, error) {
-	if f, ok := number(v); ok {
+	if f, ok := value.Float(v); ok {
 		if _, isBig := v.(*big.Int); isBig && math.IsInf(f, 0) {
 			return 0, errors.New("int too large to convert to float")
 		}
@@ -107,7 +109,7 @@ func filterRoot(_ *evaluator, in any, a args) (any, error) {
 		return nil, fail(err)
 	}
 	baseArg, ok := a.get(0, "base")
-	if !ok || equal(baseArg, 2) {
+	if !ok || value.Equal(baseArg, 2) {
 		if x < 0 {
 			return nil, fail(errors.New("math domain error"))
 		}
@@ -118,7 +120,7 @@ func filterRoot(_ *evaluator, in any, a args) (any, error) {
 	case string:
 		base, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
 		if err != nil {
-			return nil, fail(fmt.Errorf("could not convert string to float: %s", quotePython(b)))
+			return nil, fail(fmt.Errorf("could not convert string to float: %s", value.Quote(b)))
 		}
 	default:
 		if base, err = realNumber(b); err != nil {
@@ -291,7 +293,7 @@ var sizeRanges = []struct {
 // filterHumanReadable is human_readable(isbits=False, unit=None):
 // formatters.bytes_to_human.
 func filterHumanReadable(_ *evaluator, in any, a args) (any, error) {
-	size, ok := number(in)
+	size, ok := value.Float(in)
 	if !ok {
 		if in == nil {
 			return nil, errors.New("human_readable() failed on bad input: '>=' not supported between instances of 'NoneType' and 'int'")

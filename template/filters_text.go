@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/gansible/gansible/textwrap"
+	"github.com/gansible/gansible/value"
 )
 
 // String filters: Ansible's split and to_uuid, Jinja2's wordwrap,
@@ -147,7 +148,7 @@ func filterWordwrap(_ *evaluator, in any, a args) (any, error) {
 
 // pyFloat is Python's float(v) for numbers and numeric strings.
 func pyFloat(v any) (float64, error) {
-	if f, ok := number(v); ok {
+	if f, ok := value.Float(v); ok {
 		return f, nil
 	}
 	if s, ok := v.(string); ok {
@@ -160,7 +161,7 @@ func pyFloat(v any) (float64, error) {
 		if f, err := strconv.ParseFloat(t, 64); err == nil || strings.Contains(err.Error(), "range") {
 			return f, nil
 		}
-		return 0, fmt.Errorf("could not convert string to float: %s", quotePython(s))
+		return 0, fmt.Errorf("could not convert string to float: %s", value.Quote(s))
 	}
 	return 0, fmt.Errorf("float() argument must be a string or a real number, not '%s'", pyType(v))
 }
@@ -182,7 +183,7 @@ func filterFilesizeformat(_ *evaluator, in any, a args) (any, error) {
 		return "1 Byte", nil
 	case bytes < base:
 		if math.IsNaN(bytes) || math.IsInf(bytes, 0) {
-			return nil, fmt.Errorf("cannot convert float %s to integer", formatFloat(bytes))
+			return nil, fmt.Errorf("cannot convert float %s to integer", value.FormatFloat(bytes))
 		}
 		return fmt.Sprintf("%d Bytes", int(bytes)), nil
 	}
@@ -268,7 +269,7 @@ func filterXMLAttr(_ *evaluator, in any, a args) (any, error) {
 			continue
 		}
 		if xmlAttrKey.MatchString(k) {
-			return nil, fmt.Errorf("Invalid character in attribute name: %s", quotePython(k))
+			return nil, fmt.Errorf("Invalid character in attribute name: %s", value.Quote(k))
 		}
 		items = append(items, markupEscape.Replace(k)+`="`+markupEscape.Replace(str(v))+`"`)
 	}

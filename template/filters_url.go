@@ -76,7 +76,7 @@ func urlSplit(url string) (map[string]any, error) {
 	if hasPort && port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || strings.Trim(port, "0123456789") != "" {
-			return nil, fmt.Errorf("Port could not be cast to integer value as %s", quotePython(port))
+			return nil, fmt.Errorf("Port could not be cast to integer value as %s", value.Quote(port))
 		}
 		if n < 0 || n > 65535 {
 			return nil, fmt.Errorf("Port out of range 0-65535")

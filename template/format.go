@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/big"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // percentFormat is Python's "fmt % values" for the common conversions.
@@ -53,7 +55,7 @@ func percentFormat(format string, values any) (string, error) {
 				return "", fmt.Errorf("format requires a mapping")
 			}
 			if v, ok = m.Get(key); !ok {
-				return "", fmt.Errorf("KeyError: %s", quotePython(key))
+				return "", fmt.Errorf("KeyError: %s", value.Quote(key))
 			}
 			isList = false
 		} else {
@@ -67,7 +69,7 @@ func percentFormat(format string, values any) (string, error) {
 		case 's':
 			fmt.Fprintf(&sb, "%"+spec+"s", str(v))
 		case 'r':
-			fmt.Fprintf(&sb, "%"+spec+"s", repr(v))
+			fmt.Fprintf(&sb, "%"+spec+"s", value.Repr(v))
 		case 'd', 'i':
 			if b, ok := v.(*big.Int); ok {
 				fmt.Fprintf(&sb, "%"+spec+"s", b.String())
@@ -77,13 +79,13 @@ func percentFormat(format string, values any) (string, error) {
 				fmt.Fprintf(&sb, "%"+spec+"d", n)
 				continue
 			}
-			f, ok := number(v)
+			f, ok := value.Float(v)
 			if !ok {
 				return "", fmt.Errorf("%%d format: a number is required, not %s", pyType(v))
 			}
 			fmt.Fprintf(&sb, "%"+spec+"d", int(f))
 		case 'f', 'F', 'e', 'E', 'g', 'G':
-			f, ok := number(v)
+			f, ok := value.Float(v)
 			if !ok {
 				return "", fmt.Errorf("must be real number, not %s", pyType(v))
 			}
@@ -172,7 +174,7 @@ func formatSpec(v any, spec string) (string, error) {
 			align = '<'
 		}
 	default:
-		f, isNum := number(v)
+		f, isNum := value.Float(v)
 		n, isInt := integer(v)
 		if _, isBool := v.(bool); !isNum || isBool && typ == "" {
 			body = str(v)
@@ -192,7 +194,7 @@ func formatSpec(v any, spec string) (string, error) {
 			} else if prec >= 0 {
 				body = fmt.Sprintf("%.*g", prec, math.Abs(f))
 			} else {
-				body = formatFloat(math.Abs(f))
+				body = value.FormatFloat(math.Abs(f))
 			}
 		case "x", "X", "o", "b":
 			if !isInt {

@@ -3,6 +3,9 @@ package template
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // headerPrefix starts Ansible's environment override line: a template whose
@@ -20,7 +23,7 @@ func (e *headerError) Error() string { return e.msg }
 // returns the source without the header line and the syntax the header
 // asks for. Like Ansible it slices the line with str.find, so a header with
 // no newline after it loses its last character and stays in the source.
-func (e *Engine) applyHeader(src string, syn Syntax) (string, Syntax, error) {
+func (e *Engine) applyHeader(src string, syn syntax.Syntax) (string, syntax.Syntax, error) {
 	if !strings.HasPrefix(src, headerPrefix) {
 		return src, syn, nil
 	}
@@ -50,11 +53,8 @@ func (e *Engine) applyHeader(src string, syn Syntax) (string, Syntax, error) {
 // literalValue is Python's ast.literal_eval of one override value.
 func (e *Engine) literalValue(s string) (any, error) {
 	bad := &headerError{fmt.Sprintf("ValueError: malformed node or string: %s", s)}
-	if _, ok := literalNames(s, false); !ok {
-		return nil, bad
-	}
-	x, err := parseExpressionSource(s)
-	if err != nil || !isLiteral(x) {
+	x, ok := syntax.ParseLiteral(s, false)
+	if !ok {
 		return nil, bad
 	}
 	v, err := newEvaluator(e, nil).eval(x, nil)
@@ -67,7 +67,7 @@ func (e *Engine) literalValue(s string) (any, error) {
 // setSyntax sets one environment attribute named in a header. Python lets
 // any attribute be set on the environment, so unknown names change nothing;
 // the Jinja2 settings gansible does not implement are refused.
-func setSyntax(syn *Syntax, key string, v any) error {
+func setSyntax(syn *syntax.Syntax, key string, v any) error {
 	strField := map[string]*string{
 		"block_start_string": &syn.BlockStart, "block_end_string": &syn.BlockEnd,
 		"variable_start_string": &syn.VariableStart, "variable_end_string": &syn.VariableEnd,
@@ -81,7 +81,7 @@ func setSyntax(syn *Syntax, key string, v any) error {
 	if p, ok := strField[key]; ok {
 		s, isStr := v.(string)
 		if !isStr || s == "" {
-			return &headerError{fmt.Sprintf("jinja2 override %s must be a non-empty string, got %s", key, repr(v))}
+			return &headerError{fmt.Sprintf("jinja2 override %s must be a non-empty string, got %s", key, value.Repr(v))}
 		}
 		*p = s
 		return nil

@@ -7,48 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gansible/gansible/template/syntax"
 	"github.com/gansible/gansible/vault"
-	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
 // Template files loaded from templates: {% include %}, {% import %},
 // {% from %} and {% extends %} with {% block %}, following Jinja2's
 // FileSystemLoader and its compiled code's semantics.
 
-type (
-	blockStmt struct {
-		pos
-		name   string
-		body   []stmt
-		scoped bool
-		// required blocks must be overridden by a child template.
-		required bool
-	}
-	extendsStmt struct {
-		pos
-		name expr
-	}
-	importStmt struct {
-		pos
-		name        expr
-		alias       string
-		withContext bool
-	}
-	fromStmt struct {
-		pos
-		name        expr
-		names       []string
-		aliases     []string
-		withContext bool
-	}
-)
-
 // tmplCtx is the rendering of one template: its blocks, most derived
 // first, and the parent an executed {% extends %} chose.
 type tmplCtx struct {
 	name   string
-	syn    Syntax
-	blocks map[string][]*blockStmt
+	syn    syntax.Syntax
+	blocks map[string][]*syntax.BlockStmt
 	root   *frame
 	parent *loadedTemplate
 }
@@ -56,7 +28,7 @@ type tmplCtx struct {
 // loadedTemplate is a template file found by the loader.
 type loadedTemplate struct {
 	name, path, text string
-	t                *parsedTemplate
+	t                *syntax.Template
 }
 
 // blockRef is the frame annotation of a rendering block, for super().
@@ -114,14 +86,14 @@ func (f *frame) block() *blockRef {
 // runTemplate renders a template's body in root, then, while it extended
 // another, that parent's body with the blocks the child overrode.
 func (ev *evaluator) runTemplate(out *strings.Builder, lt *loadedTemplate, root *frame) error {
-	tc := &tmplCtx{name: lt.name, syn: lt.t.syn, blocks: map[string][]*blockStmt{}, root: root}
+	tc := &tmplCtx{name: lt.name, syn: lt.t.Syntax, blocks: map[string][]*syntax.BlockStmt{}, root: root}
 	root.tc = tc
-	for n, b := range lt.t.blocks {
-		tc.blocks[n] = []*blockStmt{b}
+	for n, b := range lt.t.Blocks {
+		tc.blocks[n] = []*syntax.BlockStmt{b}
 	}
 	cur := lt
 	for {
-		if err := ev.exec(out, cur.t.body, root); err != nil {
+		if err := ev.exec(out, cur.t.Body, root); err != nil {
 			if cur != lt {
 				return fileError(cur, err)
 			}
@@ -131,7 +103,7 @@ func (ev *evaluator) runTemplate(out *strings.Builder, lt *loadedTemplate, root 
 			return nil
 		}
 		cur, tc.parent = tc.parent, nil
-		for n, b := range cur.t.blocks {
+		for n, b := range cur.t.Blocks {
 			tc.blocks[n] = append(tc.blocks[n], b)
 		}
 		if err := ev.enter(); err != nil {
@@ -149,7 +121,7 @@ func fileError(lt *loadedTemplate, err error) error {
 // loadTemplate finds and parses a template by name, as the environment's
 // loader does: each search path directory in turn, the name split at "/"
 // and refused when it climbs out with "..".
-func (ev *evaluator) loadTemplate(name string, syn Syntax) (*loadedTemplate, error) {
+func (ev *evaluator) loadTemplate(name string, syn syntax.Syntax) (*loadedTemplate, error) {
 	path, err := ev.findTemplate(name)
 	if err != nil {
 		return nil, err
@@ -207,7 +179,7 @@ func (ev *evaluator) findTemplate(name string) (string, error) {
 
 // loadFirst loads the first of several names that exists, as
 // select_template does for a list given to include or extends.
-func (ev *evaluator) loadFirst(v any, syn Syntax) (*loadedTemplate, error) {
+func (ev *evaluator) loadFirst(v any, syn syntax.Syntax) (*loadedTemplate, error) {
 	names, ok := asSeq(v)
 	if !ok {
 		if err := strict(v); err != nil {
@@ -237,14 +209,14 @@ func contextFrame(f *frame, withContext bool) *frame {
 	return &frame{noVars: true}
 }
 
-func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame) error {
-	v, err := ev.evalStrict(n.name, f)
+func (ev *evaluator) execInclude(out *strings.Builder, n *syntax.IncludeStmt, f *frame) error {
+	v, err := ev.evalStrict(n.Name, f)
 	if err != nil {
 		return err
 	}
 	lt, err := ev.loadFirst(v, f.syntax())
 	var nf *notFoundError
-	if errors.As(err, &nf) && n.ignoreMissing {
+	if errors.As(err, &nf) && n.IgnoreMissing {
 		return nil
 	}
 	if err != nil {
@@ -254,14 +226,14 @@ func (ev *evaluator) execInclude(out *strings.Builder, n *includeStmt, f *frame)
 		return err
 	}
 	defer ev.leave()
-	if err := ev.runTemplate(out, lt, contextFrame(f, !n.noContext)); err != nil {
+	if err := ev.runTemplate(out, lt, contextFrame(f, !n.NoContext)); err != nil {
 		return fileError(lt, err)
 	}
 	return nil
 }
 
 // module renders a template for import and collects what it exports.
-func (ev *evaluator) module(name expr, withContext bool, f *frame) (*templateModule, error) {
+func (ev *evaluator) module(name syntax.Expr, withContext bool, f *frame) (*templateModule, error) {
 	v, err := ev.evalStrict(name, f)
 	if err != nil {
 		return nil, err
@@ -288,31 +260,31 @@ func (ev *evaluator) module(name expr, withContext bool, f *frame) (*templateMod
 	return m, nil
 }
 
-func (ev *evaluator) execImport(n *importStmt, f *frame) error {
-	m, err := ev.module(n.name, n.withContext, f)
+func (ev *evaluator) execImport(n *syntax.ImportStmt, f *frame) error {
+	m, err := ev.module(n.Name, n.WithContext, f)
 	if err != nil {
 		return err
 	}
-	f.set(n.alias, m)
+	f.set(n.Alias, m)
 	return nil
 }
 
-func (ev *evaluator) execFrom(n *fromStmt, f *frame) error {
-	m, err := ev.module(n.name, n.withContext, f)
+func (ev *evaluator) execFrom(n *syntax.FromStmt, f *frame) error {
+	m, err := ev.module(n.Name, n.WithContext, f)
 	if err != nil {
 		return err
 	}
-	for i, name := range n.names {
+	for i, name := range n.Names {
 		v, ok := m.attrs[name]
 		if !ok {
-			v = &undefined{fmt.Sprintf("the template '%s' (imported on line %d) does not export the requested name '%s'", m.name, n.ln, name)}
+			v = &undefined{fmt.Sprintf("the template '%s' (imported on line %d) does not export the requested name '%s'", m.name, n.Line(), name)}
 		}
-		f.set(n.aliases[i], v)
+		f.set(n.Aliases[i], v)
 	}
 	return nil
 }
 
-func (ev *evaluator) execExtends(n *extendsStmt, f *frame) error {
+func (ev *evaluator) execExtends(n *syntax.ExtendsStmt, f *frame) error {
 	tc := f.tmplCtx()
 	if tc == nil {
 		return fmt.Errorf("extends outside of a template")
@@ -320,7 +292,7 @@ func (ev *evaluator) execExtends(n *extendsStmt, f *frame) error {
 	if tc.parent != nil {
 		return fmt.Errorf("extended multiple times")
 	}
-	v, err := ev.evalStrict(n.name, f)
+	v, err := ev.evalStrict(n.Name, f)
 	if err != nil {
 		return err
 	}
@@ -333,12 +305,12 @@ func (ev *evaluator) execExtends(n *extendsStmt, f *frame) error {
 }
 
 // execBlock renders the most derived definition of a block.
-func (ev *evaluator) execBlock(out *strings.Builder, n *blockStmt, f *frame) error {
+func (ev *evaluator) execBlock(out *strings.Builder, n *syntax.BlockStmt, f *frame) error {
 	tc := f.tmplCtx()
-	if tc == nil || len(tc.blocks[n.name]) == 0 {
-		return ev.exec(out, n.body, f.child())
+	if tc == nil || len(tc.blocks[n.Name]) == 0 {
+		return ev.exec(out, n.Body, f.child())
 	}
-	s, err := ev.renderBlock(tc, n.name, 0, f)
+	s, err := ev.renderBlock(tc, n.Name, 0, f)
 	if err != nil {
 		return err
 	}
@@ -348,11 +320,11 @@ func (ev *evaluator) execBlock(out *strings.Builder, n *blockStmt, f *frame) err
 
 func (ev *evaluator) renderBlock(tc *tmplCtx, name string, index int, f *frame) (string, error) {
 	b := tc.blocks[name][index]
-	if b.required {
+	if b.Required {
 		return "", fmt.Errorf("Required block '%s' not found.", name)
 	}
 	var bf *frame
-	if b.scoped && f != nil {
+	if b.Scoped && f != nil {
 		bf = f.child()
 	} else {
 		bf = tc.root.child()
@@ -364,7 +336,7 @@ func (ev *evaluator) renderBlock(tc *tmplCtx, name string, index int, f *frame) 
 	}
 	defer ev.leave()
 	var sb strings.Builder
-	if err := ev.exec(&sb, b.body, bf); err != nil {
+	if err := ev.exec(&sb, b.Body, bf); err != nil {
 		return "", err
 	}
 	return sb.String(), nil
@@ -387,137 +359,4 @@ func (ev *evaluator) selfAttr(s *selfRef, name string) any {
 	return &function{name, func(_ *evaluator, _ []any, _ map[string]any) (any, error) {
 		return ev.renderBlock(s.tc, name, 0, nil)
 	}}
-}
-
-// Parsing.
-
-func parseBlock(p *parser, line int) (stmt, error) {
-	name, err := p.expectName()
-	if err != nil {
-		return nil, err
-	}
-	b := &blockStmt{pos: pos{line}, name: name}
-	for p.isName("scoped", "required") {
-		b.scoped = b.scoped || p.cur().Val == "scoped"
-		b.required = b.required || p.cur().Val == "required"
-		p.next()
-	}
-	if err := p.blockEnd(); err != nil {
-		return nil, err
-	}
-	if b.body, _, err = p.parseUntil("block", "endblock"); err != nil {
-		return nil, err
-	}
-	if p.is(tokens.Name) {
-		if p.cur().Val != name {
-			return nil, p.errorf("mismatching name for block '%s': endblock '%s'", name, p.cur().Val)
-		}
-		p.next()
-	}
-	if p.blocks == nil {
-		p.blocks = map[string]*blockStmt{}
-	}
-	if _, dup := p.blocks[name]; dup {
-		return nil, &syntaxError{line: line, msg: fmt.Sprintf("block '%s' defined twice", name)}
-	}
-	p.blocks[name] = b
-	return b, p.blockEnd()
-}
-
-func parseExtends(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	return &extendsStmt{pos{line}, name}, p.blockEnd()
-}
-
-// parseContext parses an optional "with context" or "without context".
-func (p *parser) parseContext(def bool) (bool, error) {
-	if !p.isName("with", "without") || p.peek().Type != tokens.Name || p.peek().Val != "context" {
-		return def, nil
-	}
-	with := p.next().Val == "with"
-	p.next()
-	return with, nil
-}
-
-func parseImport(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	if !p.isName("as") {
-		return nil, p.errorf("expected token 'as', got %s", describe(p.cur()))
-	}
-	p.next()
-	s := &importStmt{pos: pos{line}, name: name}
-	if s.alias, err = p.expectName(); err != nil {
-		return nil, err
-	}
-	if s.withContext, err = p.parseContext(false); err != nil {
-		return nil, err
-	}
-	return s, p.blockEnd()
-}
-
-func parseFrom(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	if !p.isName("import") {
-		return nil, p.errorf("expected token 'import', got %s", describe(p.cur()))
-	}
-	p.next()
-	s := &fromStmt{pos: pos{line}, name: name}
-	for {
-		if p.isName("with", "without") && p.peek().Type == tokens.Name && p.peek().Val == "context" {
-			break
-		}
-		n, err := p.expectName()
-		if err != nil {
-			return nil, err
-		}
-		if strings.HasPrefix(n, "_") {
-			return nil, p.errorf("names starting with an underline can not be imported")
-		}
-		alias := n
-		if p.isName("as") {
-			p.next()
-			if alias, err = p.expectName(); err != nil {
-				return nil, err
-			}
-		}
-		s.names = append(s.names, n)
-		s.aliases = append(s.aliases, alias)
-		if !p.is(tokens.Comma) {
-			break
-		}
-		p.next()
-	}
-	if s.withContext, err = p.parseContext(false); err != nil {
-		return nil, err
-	}
-	return s, p.blockEnd()
-}
-
-// parseInclude parses {% include 'file' [ignore missing] [with[out] context] %}.
-func parseInclude(p *parser, line int) (stmt, error) {
-	name, err := p.parseExpr(true)
-	if err != nil {
-		return nil, err
-	}
-	s := &includeStmt{pos: pos{line}, name: name}
-	if p.isName("ignore") && p.peek().Type == tokens.Name && p.peek().Val == "missing" {
-		p.next()
-		p.next()
-		s.ignoreMissing = true
-	}
-	with, err := p.parseContext(true)
-	if err != nil {
-		return nil, err
-	}
-	s.noContext = !with
-	return s, p.blockEnd()
 }

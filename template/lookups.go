@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gansible/gansible/template/syntax"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
@@ -274,7 +275,7 @@ func lookupUnvault(ev *evaluator, terms []any, _ map[string]any) ([]any, error) 
 // found beside it and then on the lookup paths, with the lookup's
 // delimiter options.
 func lookupTemplate(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
-	syn := DefaultSyntax()
+	syn := syntax.DefaultSyntax()
 	for name, dst := range map[string]*string{
 		"variable_start_string": &syn.VariableStart, "variable_end_string": &syn.VariableEnd,
 		"comment_start_string": &syn.CommentStart, "comment_end_string": &syn.CommentEnd,

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/pyre"
+	"github.com/gansible/gansible/value"
 )
 
 // More of ansible-core's lookup plugins (ansible/plugins/lookup/).
@@ -348,7 +349,7 @@ func lookupCSVFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error)
 		}
 		col, err := strconv.Atoi(str(opts["col"]))
 		if err != nil {
-			return nil, fmt.Errorf("csvfile: invalid literal for int() with base 10: %s", quotePython(str(opts["col"])))
+			return nil, fmt.Errorf("csvfile: invalid literal for int() with base 10: %s", value.Quote(str(opts["col"])))
 		}
 		path, err := ev.findFile("files", str(opts["file"]))
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gansible/gansible/value"
 )
 
 // The password lookup: a password kept in a file on the controller,
@@ -76,7 +78,7 @@ func lookupPassword(ev *evaluator, terms []any, kw map[string]any) ([]any, error
 		if v, ok := params["length"]; ok {
 			n, err := strconv.Atoi(strings.TrimSpace(str(v)))
 			if err != nil {
-				return nil, fmt.Errorf("invalid literal for int() with base 10: %s", quotePython(str(v)))
+				return nil, fmt.Errorf("invalid literal for int() with base 10: %s", value.Quote(str(v)))
 			}
 			length = n
 		}

@@ -3,6 +3,8 @@ package template
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gansible/gansible/value"
 )
 
 // method returns a Python method of a str, list or dict bound to obj.
@@ -231,7 +233,7 @@ func braceFormat(s string, a args) (any, error) {
 				return nil, fmt.Errorf("format: missing argument for {%s}", field)
 			}
 			if conv == "r" {
-				v = repr(v)
+				v = value.Repr(v)
 			}
 			out, err := formatSpec(v, spec)
 			if err != nil {
@@ -251,17 +253,17 @@ func listMethod(l []any, name string) func(a args) (any, error) {
 	case "index":
 		return func(a args) (any, error) {
 			for i, e := range l {
-				if equal(e, a.at(0)) {
+				if value.Equal(e, a.at(0)) {
 					return i, nil
 				}
 			}
-			return nil, fmt.Errorf("%s is not in list", repr(a.at(0)))
+			return nil, fmt.Errorf("%s is not in list", value.Repr(a.at(0)))
 		}
 	case "count":
 		return func(a args) (any, error) {
 			n := 0
 			for _, e := range l {
-				if equal(e, a.at(0)) {
+				if value.Equal(e, a.at(0)) {
 					n++
 				}
 			}

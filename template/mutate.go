@@ -3,6 +3,9 @@ package template
 import (
 	"fmt"
 	"sort"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // Python's mutating list and dict methods ({% set _ = l.append(x) %},
@@ -25,32 +28,32 @@ var dictMutators = map[string]bool{
 
 // mutatingCall handles n when it calls a mutating method; ok is false for
 // any other call.
-func (ev *evaluator) mutatingCall(n *callExpr, f *frame) (v any, ok bool, err error) {
-	at, isAttr := n.fn.(*attrExpr)
-	if !isAttr || !(listMutators[at.attr] || dictMutators[at.attr]) {
+func (ev *evaluator) mutatingCall(n *syntax.CallExpr, f *frame) (v any, ok bool, err error) {
+	at, isAttr := n.Fn.(*syntax.AttrExpr)
+	if !isAttr || !(listMutators[at.Attr] || dictMutators[at.Attr]) {
 		return nil, false, nil
 	}
-	recv, err := ev.eval(at.obj, f)
+	recv, err := ev.eval(at.Obj, f)
 	if err != nil {
 		return nil, true, err
 	}
 	switch recv.(type) {
 	case []any:
-		if !listMutators[at.attr] {
+		if !listMutators[at.Attr] {
 			return nil, false, nil
 		}
 	case *dict:
-		if !dictMutators[at.attr] {
+		if !dictMutators[at.Attr] {
 			return nil, false, nil
 		}
 	default:
 		return nil, false, nil
 	}
-	pos, kw, err := ev.evalArgs(n.args, n.kwargs, f)
+	pos, kw, err := ev.evalArgs(n.Args, n.Kwargs, f)
 	if err != nil {
 		return nil, true, err
 	}
-	a := args{at.attr, pos, kw}
+	a := args{at.Attr, pos, kw}
 	var changed any
 	switch x := recv.(type) {
 	case []any:
@@ -69,7 +72,7 @@ func (ev *evaluator) mutatingCall(n *callExpr, f *frame) (v any, ok bool, err er
 	if err := ev.charge(itemCost * itemCount(changed)); err != nil {
 		return nil, true, err
 	}
-	return v, true, ev.store(at.obj, changed, f)
+	return v, true, ev.store(at.Obj, changed, f)
 }
 
 func itemCount(v any) int {
@@ -83,46 +86,46 @@ func itemCount(v any) int {
 }
 
 // store puts v where the expression x got its value from.
-func (ev *evaluator) store(x expr, v any, f *frame) error {
+func (ev *evaluator) store(x syntax.Expr, v any, f *frame) error {
 	switch n := x.(type) {
-	case *nameExpr:
+	case *syntax.NameExpr:
 		for fr := f; fr != nil; fr = fr.parent {
-			if _, ok := fr.vars[n.name]; ok {
-				fr.vars[n.name] = v
+			if _, ok := fr.vars[n.Name]; ok {
+				fr.vars[n.Name] = v
 				return nil
 			}
 		}
-		if _, ok := ev.cache[n.name]; ok && !f.isolated() {
-			ev.cache[n.name] = v
+		if _, ok := ev.cache[n.Name]; ok && !f.isolated() {
+			ev.cache[n.Name] = v
 			return nil
 		}
-	case *attrExpr:
-		obj, err := ev.eval(n.obj, f)
+	case *syntax.AttrExpr:
+		obj, err := ev.eval(n.Obj, f)
 		if err != nil {
 			return err
 		}
 		switch o := obj.(type) {
 		case *namespace:
 			attrs := o.attrs.Copy()
-			attrs.Set(n.attr, v)
+			attrs.Set(n.Attr, v)
 			o.attrs = attrs
 			return nil
 		case *dict:
-			return ev.store(n.obj, withKey(o, n.attr, v), f)
+			return ev.store(n.Obj, withKey(o, n.Attr, v), f)
 		}
-	case *itemExpr:
-		obj, err := ev.eval(n.obj, f)
+	case *syntax.ItemExpr:
+		obj, err := ev.eval(n.Obj, f)
 		if err != nil {
 			return err
 		}
-		key, err := ev.evalStrict(n.key, f)
+		key, err := ev.evalStrict(n.Key, f)
 		if err != nil {
 			return err
 		}
 		switch o := obj.(type) {
 		case *dict:
 			if k, ok := key.(string); ok {
-				return ev.store(n.obj, withKey(o, k, v), f)
+				return ev.store(n.Obj, withKey(o, k, v), f)
 			}
 		case []any:
 			if i, ok := key.(int); ok {
@@ -132,7 +135,7 @@ func (ev *evaluator) store(x expr, v any, f *frame) error {
 				if i >= 0 && i < len(o) {
 					c := append([]any(nil), o...)
 					c[i] = v
-					return ev.store(n.obj, c, f)
+					return ev.store(n.Obj, c, f)
 				}
 			}
 		}
@@ -193,7 +196,7 @@ func mutateList(l []any, a args) (any, any, error) {
 		return append(c[:i], c[i+1:]...), v, nil
 	case "remove":
 		for i, e := range c {
-			if equal(e, a.at(0)) {
+			if value.Equal(e, a.at(0)) {
 				return append(c[:i], c[i+1:]...), nil, nil
 			}
 		}
@@ -269,7 +272,7 @@ func mutateDict(m *dict, a args) (any, any, error) {
 			if len(a.pos) > 1 {
 				return c, a.pos[1], nil
 			}
-			return nil, nil, fmt.Errorf("KeyError: %s", repr(a.at(0)))
+			return nil, nil, fmt.Errorf("KeyError: %s", value.Repr(a.at(0)))
 		}
 		c.Delete(k)
 		return c, v, nil

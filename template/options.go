@@ -8,14 +8,21 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
+
+// Syntax is how a template source is lexed (package syntax's), named here
+// too for the callers that hand one from SyntaxFromOptions to RenderFile.
+type Syntax = syntax.Syntax
 
 // SyntaxFromOptions is the template action's handling of the module's
 // environment options (trim_blocks, lstrip_blocks, the six delimiter
 // strings and newline_sequence): get returns an option's value and whether
 // the task gave it. The messages are the action's.
 func SyntaxFromOptions(get func(name string) (any, bool)) (Syntax, error) {
-	syn := DefaultSyntax()
+	syn := syntax.DefaultSyntax()
 	strs := []struct {
 		name string
 		dst  *string
@@ -39,7 +46,7 @@ func SyntaxFromOptions(get func(name string) (any, bool)) (Syntax, error) {
 		case int, float64, bool:
 			s = str(x)
 		default:
-			return syn, fmt.Errorf("Unexpected failure during module execution: Invalid type provided for \"string\": %s", repr(v))
+			return syn, fmt.Errorf("Unexpected failure during module execution: Invalid type provided for \"string\": %s", value.Repr(v))
 		}
 		if n := len(s); n > 1 && s[0] == s[n-1] && (s[0] == '"' || s[0] == '\'') && s[n-2] != '\\' {
 			s = s[1 : n-1]

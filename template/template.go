@@ -3,11 +3,10 @@
 // values, and variables whose own values are templates, resolved lazily
 // and only when used.
 //
-// Templates are lexed with gonja (github.com/nikolalohinski/gonja/v2) and
-// parsed and evaluated here, following Jinja2's grammar and Python's
-// semantics: gonja's own parser and evaluator differ from Jinja2 in ways
-// that matter to playbooks (conditional expressions only at the top of
-// {{ }}, test arguments, undefined values that cannot be told from None).
+// Templates are lexed and parsed by package syntax and evaluated here,
+// following Jinja2's compiled code and Python's semantics: gonja's own
+// evaluator differs from Jinja2 in ways that matter to playbooks
+// (undefined values that cannot be told from None, among others).
 //
 // Python's limits become template errors rather than crashes: values a
 // template builds are bounded (budget.go), as are recursion through
@@ -42,6 +41,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gansible/gansible/template/syntax"
 	"github.com/gansible/gansible/value"
 )
 
@@ -111,8 +111,8 @@ type Options struct {
 type Engine struct {
 	opts  Options
 	omit  string
-	cache sync.Map // cacheKey -> *parsedTemplate or error
-	exprs sync.Map // expression text -> expr or error
+	cache sync.Map // cacheKey -> *syntax.Template or error
+	exprs sync.Map // expression text -> syntax.Expr or error
 }
 
 // New returns an Engine.
@@ -148,14 +148,14 @@ type FileOptions struct {
 // RenderFile renders a template file's content; name appears in errors.
 func (e *Engine) RenderFile(name, text string, vars Vars, opts FileOptions) (string, error) {
 	syn := opts.Syntax
-	if syn == (Syntax{}) {
-		syn = DefaultSyntax()
+	if syn == (syntax.Syntax{}) {
+		syn = syntax.DefaultSyntax()
 	}
 	return e.renderFile(newEvaluator(e, vars), name, text, syn, opts.SearchPath)
 }
 
 // renderFile renders a template file with evaluator ev.
-func (e *Engine) renderFile(ev *evaluator, name, text string, syn Syntax, search []string) (string, error) {
+func (e *Engine) renderFile(ev *evaluator, name, text string, syn syntax.Syntax, search []string) (string, error) {
 	t, err := e.parseTop(text, syn)
 	if err != nil {
 		return "", templateError(name, text, err)
@@ -237,7 +237,7 @@ func (e *Engine) evalShown(ev *evaluator, src, shown string) (any, error) {
 
 // parseTop parses the source of a template rendered on its own (a file or
 // a playbook string), where Ansible honours a "#jinja2:" header.
-func (e *Engine) parseTop(src string, syn Syntax) (*parsedTemplate, error) {
+func (e *Engine) parseTop(src string, syn syntax.Syntax) (*syntax.Template, error) {
 	body, syn, err := e.applyHeader(src, syn)
 	if err != nil {
 		return nil, err
@@ -249,25 +249,25 @@ func (e *Engine) parseTop(src string, syn Syntax) (*parsedTemplate, error) {
 	// The newlines to restore are counted on the text before the header
 	// went, as Ansible does.
 	c := *t
-	c.trailingNewlines = trailingNewlines(src)
+	c.TrailingNewlines = syntax.TrailingNewlines(src)
 	return &c, nil
 }
 
 // cacheKey tells apart the same text lexed with different syntax.
 type cacheKey struct {
-	syn Syntax
+	syn syntax.Syntax
 	src string
 }
 
-func (e *Engine) parse(src string, syn Syntax) (*parsedTemplate, error) {
+func (e *Engine) parse(src string, syn syntax.Syntax) (*syntax.Template, error) {
 	key := cacheKey{syn, src}
 	if v, ok := e.cache.Load(key); ok {
 		if err, bad := v.(error); bad {
 			return nil, err
 		}
-		return v.(*parsedTemplate), nil
+		return v.(*syntax.Template), nil
 	}
-	t, err := parse(src, syn)
+	t, err := syntax.Parse(src, syn)
 	if err != nil {
 		e.cache.Store(key, err)
 		return nil, err
@@ -276,14 +276,14 @@ func (e *Engine) parse(src string, syn Syntax) (*parsedTemplate, error) {
 	return t, nil
 }
 
-func (e *Engine) parseExpr(src string) (expr, error) {
+func (e *Engine) parseExpr(src string) (syntax.Expr, error) {
 	if v, ok := e.exprs.Load(src); ok {
 		if err, bad := v.(error); bad {
 			return nil, err
 		}
-		return v.(expr), nil
+		return v.(syntax.Expr), nil
 	}
-	x, err := parseExpressionSource(src)
+	x, err := syntax.ParseExpr(src)
 	if err != nil {
 		e.exprs.Store(src, err)
 		return nil, err

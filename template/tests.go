@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gansible/gansible/pyre"
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // testFunc implements a Jinja2 test: value is name(args).
@@ -140,7 +142,7 @@ func init() {
 			return nil, errors.New("The 'finished' test expects a dictionary")
 		}
 		if f, ok := r.Get("finished"); ok {
-			return equal(f, 1), nil
+			return value.Equal(f, 1), nil
 		}
 		return true, nil
 	}
@@ -265,40 +267,40 @@ func subset(a, b any) (bool, error) {
 	return true, nil
 }
 
-func (ev *evaluator) evalTest(n *testExpr, f *frame) (any, error) {
-	fn, ok := tests[n.name]
+func (ev *evaluator) evalTest(n *syntax.TestExpr, f *frame) (any, error) {
+	fn, ok := tests[n.Name]
 	if !ok {
-		return nil, &syntaxError{n.line(), fmt.Sprintf("Could not load \"%s\": '%s'", n.name, n.name)}
+		return nil, &syntax.Error{Line: n.Line(), Msg: fmt.Sprintf("Could not load \"%s\": '%s'", n.Name, n.Name)}
 	}
-	if n.name == "vault_encrypted" {
+	if n.Name == "vault_encrypted" {
 		// The test looks at the variable as written, not its plaintext.
-		return ev.isVaulted(n.in, f) != n.negate, nil
+		return ev.isVaulted(n.In, f) != n.Negate, nil
 	}
-	v, err := ev.eval(n.in, f)
+	v, err := ev.eval(n.In, f)
 	if err != nil {
 		return nil, err
 	}
-	if !lenientTests[n.name] {
+	if !lenientTests[n.Name] {
 		if err := strict(v); err != nil {
 			return nil, err
 		}
 	}
-	pos, kw, err := ev.evalArgs(n.args, n.kwargs, f)
+	pos, kw, err := ev.evalArgs(n.Args, n.Kwargs, f)
 	if err != nil {
 		return nil, err
 	}
-	if raw, ok := resultTests[n.name]; ok {
+	if raw, ok := resultTests[n.Name]; ok {
 		r, err := raw(v)
-		if err != nil || !n.negate {
+		if err != nil || !n.Negate {
 			return r, err
 		}
 		return !truthy(r), nil
 	}
-	r, err := fn(ev, v, args{n.name, pos, kw})
+	r, err := fn(ev, v, args{n.Name, pos, kw})
 	if err != nil {
 		return nil, err
 	}
-	return r != n.negate, nil
+	return r != n.Negate, nil
 }
 
 // callTest calls a test by name, for select() and friends.

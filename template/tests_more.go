@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/gansible/gansible/template/syntax"
+	"github.com/gansible/gansible/value"
 )
 
 // Ansible's file, uri, math and result tests beyond those in tests.go
@@ -76,7 +79,7 @@ func init() {
 	tests["falsy"] = func(_ *evaluator, v any, a args) (bool, error) { return !truthy(convertBool(v, a)), nil }
 	tests["started"] = resultTestNamed("started", func(r *dict) bool {
 		s, ok := r.Get("started")
-		return !ok || equal(s, 1)
+		return !ok || value.Equal(s, 1)
 	})
 	// vault_encrypted is decided in evalTest, on the raw value; a value
 	// that reaches a test as a value (select('vault_encrypted')) has lost
@@ -146,11 +149,11 @@ func testSameFile(_ *evaluator, v any, a args) (bool, error) {
 	}
 	s1, err := os.Stat(p1)
 	if err != nil {
-		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", quotePython(p1))
+		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", value.Quote(p1))
 	}
 	s2, err := os.Stat(p2)
 	if err != nil {
-		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", quotePython(p2))
+		return false, fmt.Errorf("[Errno 2] No such file or directory: %s", value.Quote(p2))
 	}
 	return os.SameFile(s1, s2), nil
 }
@@ -183,10 +186,10 @@ func convertBool(v any, a args) any {
 	case bool:
 		return x
 	case int, float64:
-		if equal(x, 1) {
+		if value.Equal(x, 1) {
 			return true
 		}
-		if equal(x, 0) {
+		if value.Equal(x, 0) {
 			return false
 		}
 	case string:
@@ -231,7 +234,7 @@ func pluginTest(known func(string) bool) testFunc {
 // a key of one, d.k or d['k']) whose raw value is an inline !vault value.
 // Like Ansible's AnsibleVaultEncryptedUnicode, the value stops being one
 // when templated: a variable set to "{{ secret }}" is not vaulted.
-func (ev *evaluator) isVaulted(x expr, f *frame) bool {
+func (ev *evaluator) isVaulted(x syntax.Expr, f *frame) bool {
 	raw, ok := ev.rawValue(x, f)
 	if !ok {
 		return false
@@ -245,26 +248,26 @@ func (ev *evaluator) isVaulted(x expr, f *frame) bool {
 	return false
 }
 
-func (ev *evaluator) rawValue(x expr, f *frame) (any, bool) {
+func (ev *evaluator) rawValue(x syntax.Expr, f *frame) (any, bool) {
 	switch n := x.(type) {
-	case *nameExpr:
-		if _, local := f.get(n.name); local {
+	case *syntax.NameExpr:
+		if _, local := f.get(n.Name); local {
 			return nil, false
 		}
-		return ev.vars.Lookup(n.name)
-	case *attrExpr:
-		return ev.rawKey(n.obj, n.attr, f)
-	case *itemExpr:
-		if k, ok := n.key.(*literalExpr); ok {
-			if s, isStr := k.val.(string); isStr {
-				return ev.rawKey(n.obj, s, f)
+		return ev.vars.Lookup(n.Name)
+	case *syntax.AttrExpr:
+		return ev.rawKey(n.Obj, n.Attr, f)
+	case *syntax.ItemExpr:
+		if k, ok := n.Key.(*syntax.LiteralExpr); ok {
+			if s, isStr := k.Val.(string); isStr {
+				return ev.rawKey(n.Obj, s, f)
 			}
 		}
 	}
 	return nil, false
 }
 
-func (ev *evaluator) rawKey(obj expr, key string, f *frame) (any, bool) {
+func (ev *evaluator) rawKey(obj syntax.Expr, key string, f *frame) (any, bool) {
 	container, ok := ev.rawValue(obj, f)
 	if !ok {
 		return nil, false

@@ -28,7 +28,7 @@ func undefinedAttr(obj any, name any) *undefined {
 	if s, ok := name.(string); ok {
 		return &undefined{fmt.Sprintf("%s has no attribute '%s'", typeRepr(obj), s)}
 	}
-	return &undefined{fmt.Sprintf("%s has no element %s", strings.Trim(typeRepr(obj), "'"), repr(name))}
+	return &undefined{fmt.Sprintf("%s has no element %s", strings.Trim(typeRepr(obj), "'"), value.Repr(name))}
 }
 
 // tuple is a Python tuple: a list that prints with parentheses. Tuples
@@ -293,9 +293,6 @@ func str(v any) string {
 	return value.Str(v)
 }
 
-// repr is Python's repr().
-func repr(v any) string { return value.Repr(v) }
-
 // The template package's own objects print as Jinja2's (value.Reprer).
 
 func (m *templateModule) Repr() string { return m.out }
@@ -309,10 +306,6 @@ func (s *selfRef) Repr() string { return "<TemplateReference " + value.Quote(s.t
 func (d pyDatetime) Repr() string { return d.pyRepr() }
 
 func (d pyTimedelta) Repr() string { return d.pyRepr() }
-
-// number returns v as a float64 and whether it is a number (bools count,
-// as in Python).
-func number(v any) (float64, bool) { return value.Float(v) }
 
 // integer returns v as an int when it is an int or bool.
 func integer(v any) (int, bool) {
@@ -328,9 +321,6 @@ func integer(v any) (int, bool) {
 	return 0, false
 }
 
-// equal is Python's ==.
-func equal(a, b any) bool { return value.Equal(a, b) }
-
 // compare orders a and b as Python's < does, failing for mixed types.
 func compare(a, b any) (int, error) {
 	if c, ok := compareTime(a, b); ok {
@@ -339,8 +329,8 @@ func compare(a, b any) (int, error) {
 	if c, ok := compareBig(a, b); ok {
 		return c, nil
 	}
-	if fa, ok := number(a); ok {
-		if fb, ok := number(b); ok {
+	if fa, ok := value.Float(a); ok {
+		if fb, ok := value.Float(b); ok {
 			switch {
 			case fa < fb:
 				return -1, nil
@@ -359,7 +349,7 @@ func compare(a, b any) (int, error) {
 		l, _ := asSeq(x)
 		if r, ok := asSeq(b); ok && pyType(a) == pyType(b) {
 			for i := 0; i < len(l) && i < len(r); i++ {
-				if !equal(l[i], r[i]) {
+				if !value.Equal(l[i], r[i]) {
 					return compare(l[i], r[i])
 				}
 			}
@@ -404,7 +394,7 @@ func contains(haystack, needle any) (bool, error) {
 	case []any, tuple:
 		items, _ := asSeq(h)
 		for _, e := range items {
-			if equal(e, needle) {
+			if value.Equal(e, needle) {
 				return true, nil
 			}
 		}
@@ -472,9 +462,3 @@ func length(v any) (int, error) {
 	}
 	return 0, fmt.Errorf("object of type '%s' has no len()", pyType(v))
 }
-
-// quotePython quotes s the way Python's repr does.
-func quotePython(s string) string { return value.Quote(s) }
-
-// formatFloat is Python's repr of a float.
-func formatFloat(f float64) string { return value.FormatFloat(f) }

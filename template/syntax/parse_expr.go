@@ -1,4 +1,4 @@
-package template
+package syntax
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 	"github.com/nikolalohinski/gonja/v2/tokens"
 
 	"github.com/gansible/gansible/pystr"
+	"github.com/gansible/gansible/value"
 )
 
 // Expression grammar, after jinja2/parser.py:
@@ -23,7 +24,7 @@ import (
 //	unary    = ("-"|"+") unary | primary postfix filters
 
 // parseExpr parses an expression; withCond allows "a if b else c".
-func (p *parser) parseExpr(withCond bool) (expr, error) {
+func (p *parser) parseExpr(withCond bool) (Expr, error) {
 	e, err := p.parseOr()
 	if err != nil || !withCond {
 		return e, err
@@ -34,10 +35,10 @@ func (p *parser) parseExpr(withCond bool) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := &condExpr{pos: pos{line}, cond: cond, then: e}
+		c := &CondExpr{pos: pos{line}, Cond: cond, Then: e}
 		if p.isName("else") {
 			p.next()
-			if c.orElse, err = p.parseExpr(true); err != nil {
+			if c.OrElse, err = p.parseExpr(true); err != nil {
 				return nil, err
 			}
 		}
@@ -47,7 +48,7 @@ func (p *parser) parseExpr(withCond bool) (expr, error) {
 }
 
 // parseTupleOrExpr parses "a, b" as a tuple, used by {% set %}.
-func (p *parser) parseTupleOrExpr() (expr, error) {
+func (p *parser) parseTupleOrExpr() (Expr, error) {
 	if err := p.expectExpression(); err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (p *parser) parseTupleOrExpr() (expr, error) {
 	if err != nil || !p.is(tokens.Comma) {
 		return e, err
 	}
-	items := []expr{e}
+	items := []Expr{e}
 	for p.is(tokens.Comma) {
 		p.next()
 		if p.is(tokens.BlockEnd) {
@@ -68,10 +69,10 @@ func (p *parser) parseTupleOrExpr() (expr, error) {
 		}
 		items = append(items, e)
 	}
-	return &tupleExpr{pos{line}, items}, nil
+	return &TupleExpr{pos{line}, items}, nil
 }
 
-func (p *parser) binaryLoop(next func() (expr, error), ops map[tokens.Type]string) (expr, error) {
+func (p *parser) binaryLoop(next func() (Expr, error), ops map[tokens.Type]string) (Expr, error) {
 	left, err := next()
 	if err != nil {
 		return nil, err
@@ -86,7 +87,7 @@ func (p *parser) binaryLoop(next func() (expr, error), ops map[tokens.Type]strin
 		if err != nil {
 			return nil, err
 		}
-		left = &binaryExpr{pos{line}, op, left, right}
+		left = &BinaryExpr{pos{line}, op, left, right}
 	}
 }
 
@@ -103,14 +104,14 @@ var (
 	}
 )
 
-func (p *parser) parseOr() (expr, error)     { return p.binaryLoop(p.parseAnd, orOps) }
-func (p *parser) parseAnd() (expr, error)    { return p.binaryLoop(p.parseNot, andOps) }
-func (p *parser) parseMath1() (expr, error)  { return p.binaryLoop(p.parseConcat, math1Ops) }
-func (p *parser) parseConcat() (expr, error) { return p.binaryLoop(p.parseMath2, concatOps) }
-func (p *parser) parseMath2() (expr, error)  { return p.binaryLoop(p.parsePow, math2Ops) }
-func (p *parser) parsePow() (expr, error)    { return p.binaryLoop(p.parseUnaryFiltered, powOps) }
+func (p *parser) parseOr() (Expr, error)     { return p.binaryLoop(p.parseAnd, orOps) }
+func (p *parser) parseAnd() (Expr, error)    { return p.binaryLoop(p.parseNot, andOps) }
+func (p *parser) parseMath1() (Expr, error)  { return p.binaryLoop(p.parseConcat, math1Ops) }
+func (p *parser) parseConcat() (Expr, error) { return p.binaryLoop(p.parseMath2, concatOps) }
+func (p *parser) parseMath2() (Expr, error)  { return p.binaryLoop(p.parsePow, math2Ops) }
+func (p *parser) parsePow() (Expr, error)    { return p.binaryLoop(p.parseUnaryFiltered, powOps) }
 
-func (p *parser) parseNot() (expr, error) {
+func (p *parser) parseNot() (Expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -121,12 +122,12 @@ func (p *parser) parseNot() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &unaryExpr{pos{line}, "not", operand}, nil
+		return &UnaryExpr{pos{line}, "not", operand}, nil
 	}
 	return p.parseCompare()
 }
 
-func (p *parser) parseCompare() (expr, error) {
+func (p *parser) parseCompare() (Expr, error) {
 	left, err := p.parseMath1()
 	if err != nil {
 		return nil, err
@@ -148,11 +149,11 @@ func (p *parser) parseCompare() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &binaryExpr{pos{line}, op, left, right}
+		left = &BinaryExpr{pos{line}, op, left, right}
 	}
 }
 
-func (p *parser) parseUnaryFiltered() (expr, error) {
+func (p *parser) parseUnaryFiltered() (Expr, error) {
 	e, err := p.parseUnary()
 	if err != nil {
 		return nil, err
@@ -160,7 +161,7 @@ func (p *parser) parseUnaryFiltered() (expr, error) {
 	return p.parseFiltersAndTests(e)
 }
 
-func (p *parser) parseUnary() (expr, error) {
+func (p *parser) parseUnary() (Expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func (p *parser) parseUnary() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &unaryExpr{pos{t.Line}, t.Val, operand}, nil
+		return &UnaryExpr{pos{t.Line}, t.Val, operand}, nil
 	}
 	e, err := p.parsePrimary()
 	if err != nil {
@@ -180,7 +181,7 @@ func (p *parser) parseUnary() (expr, error) {
 	return p.parsePostfix(e)
 }
 
-func (p *parser) parsePrimary() (expr, error) {
+func (p *parser) parsePrimary() (Expr, error) {
 	t := p.cur()
 	ln := pos{t.Line}
 	switch t.Type {
@@ -188,48 +189,48 @@ func (p *parser) parsePrimary() (expr, error) {
 		p.next()
 		switch t.Val {
 		case "true", "True":
-			return &literalExpr{ln, true}, nil
+			return &LiteralExpr{ln, true}, nil
 		case "false", "False":
-			return &literalExpr{ln, false}, nil
+			return &LiteralExpr{ln, false}, nil
 		case "none", "None":
-			return &literalExpr{ln, nil}, nil
+			return &LiteralExpr{ln, nil}, nil
 		}
 		if t.Val == "varargs" || t.Val == "kwargs" {
 			p.seen[t.Val]++
 		}
-		return &nameExpr{ln, t.Val}, nil
+		return &NameExpr{ln, t.Val}, nil
 	case tokens.String:
 		var sb strings.Builder
 		for p.is(tokens.String) {
 			sb.WriteString(pystr.Unescape(p.next().Val))
 		}
-		return &literalExpr{ln, sb.String()}, nil
+		return &LiteralExpr{ln, sb.String()}, nil
 	case tokens.Integer:
 		p.next()
-		n, ok := parseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
+		n, ok := value.ParseInt(strings.ReplaceAll(t.Val, "_", ""), 0)
 		if !ok {
-			return nil, &syntaxError{t.Line, "invalid integer " + t.Val}
+			return nil, &Error{t.Line, "invalid integer " + t.Val}
 		}
-		return &literalExpr{ln, n}, nil
+		return &LiteralExpr{ln, n}, nil
 	case tokens.Float:
 		p.next()
 		f, err := strconv.ParseFloat(strings.ReplaceAll(t.Val, "_", ""), 64)
 		if err != nil {
-			return nil, &syntaxError{t.Line, "invalid float " + t.Val}
+			return nil, &Error{t.Line, "invalid float " + t.Val}
 		}
-		return &literalExpr{ln, f}, nil
+		return &LiteralExpr{ln, f}, nil
 	case tokens.LeftParenthesis:
 		p.next()
 		if p.is(tokens.RightParenthesis) {
 			p.next()
-			return &tupleExpr{ln, nil}, nil
+			return &TupleExpr{ln, nil}, nil
 		}
 		e, err := p.parseExpr(true)
 		if err != nil {
 			return nil, err
 		}
 		if p.is(tokens.Comma) {
-			items := []expr{e}
+			items := []Expr{e}
 			for p.is(tokens.Comma) {
 				p.next()
 				if p.is(tokens.RightParenthesis) {
@@ -241,14 +242,14 @@ func (p *parser) parsePrimary() (expr, error) {
 				}
 				items = append(items, e)
 			}
-			e = &tupleExpr{ln, items}
+			e = &TupleExpr{ln, items}
 		}
 		return e, p.expect(tokens.RightParenthesis, "')'")
 	case tokens.LeftBracket:
 		p.next()
-		l := &listExpr{pos: ln}
+		l := &ListExpr{pos: ln}
 		for !p.is(tokens.RightBracket) {
-			if len(l.items) > 0 {
+			if len(l.Items) > 0 {
 				if err := p.expect(tokens.Comma, "','"); err != nil {
 					return nil, err
 				}
@@ -260,15 +261,15 @@ func (p *parser) parsePrimary() (expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			l.items = append(l.items, e)
+			l.Items = append(l.Items, e)
 		}
 		p.next()
 		return l, nil
 	case tokens.LeftBrace:
 		p.next()
-		d := &dictExpr{pos: ln}
+		d := &DictExpr{pos: ln}
 		for !p.is(tokens.RightBrace) {
-			if len(d.keys) > 0 {
+			if len(d.Keys) > 0 {
 				if err := p.expect(tokens.Comma, "','"); err != nil {
 					return nil, err
 				}
@@ -287,8 +288,8 @@ func (p *parser) parsePrimary() (expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.keys = append(d.keys, k)
-			d.vals = append(d.vals, v)
+			d.Keys = append(d.Keys, k)
+			d.Vals = append(d.Vals, v)
 		}
 		p.next()
 		return d, nil
@@ -296,7 +297,7 @@ func (p *parser) parsePrimary() (expr, error) {
 	return nil, p.errorf("unexpected %s", describe(t))
 }
 
-func (p *parser) parsePostfix(e expr) (expr, error) {
+func (p *parser) parsePostfix(e Expr) (Expr, error) {
 	for {
 		t := p.cur()
 		switch t.Type {
@@ -305,12 +306,12 @@ func (p *parser) parsePostfix(e expr) (expr, error) {
 			a := p.next()
 			switch a.Type {
 			case tokens.Name:
-				e = &attrExpr{pos{t.Line}, e, a.Val}
+				e = &AttrExpr{pos{t.Line}, e, a.Val}
 			case tokens.Integer:
 				n, _ := strconv.Atoi(a.Val)
-				e = &itemExpr{pos{t.Line}, e, &literalExpr{pos{t.Line}, n}}
+				e = &ItemExpr{pos{t.Line}, e, &LiteralExpr{pos{t.Line}, n}}
 			default:
-				return nil, &syntaxError{a.Line, "expected name or number after '.', got " + describe(a)}
+				return nil, &Error{a.Line, "expected name or number after '.', got " + describe(a)}
 			}
 		case tokens.LeftBracket:
 			p.next()
@@ -331,8 +332,8 @@ func (p *parser) parsePostfix(e expr) (expr, error) {
 	}
 }
 
-func (p *parser) parseSubscript(obj expr, line int) (expr, error) {
-	var parts [3]expr
+func (p *parser) parseSubscript(obj Expr, line int) (Expr, error) {
+	var parts [3]Expr
 	n := 0
 	for {
 		if !p.is(tokens.Colon) && !p.is(tokens.RightBracket) {
@@ -356,18 +357,18 @@ func (p *parser) parseSubscript(obj expr, line int) (expr, error) {
 		if parts[0] == nil {
 			return nil, p.errorf("expected an index")
 		}
-		return &itemExpr{pos{line}, obj, parts[0]}, nil
+		return &ItemExpr{pos{line}, obj, parts[0]}, nil
 	}
-	return &sliceExpr{pos{line}, obj, parts[0], parts[1], parts[2]}, nil
+	return &SliceExpr{pos{line}, obj, parts[0], parts[1], parts[2]}, nil
 }
 
 // parseArgs parses "(a, b, k=v)", the opening parenthesis included.
-func (p *parser) parseArgs() ([]expr, []kwarg, error) {
+func (p *parser) parseArgs() ([]Expr, []Kwarg, error) {
 	if err := p.expect(tokens.LeftParenthesis, "'('"); err != nil {
 		return nil, nil, err
 	}
-	var args []expr
-	var kwargs []kwarg
+	var args []Expr
+	var kwargs []Kwarg
 	for !p.is(tokens.RightParenthesis) {
 		if len(args)+len(kwargs) > 0 {
 			if err := p.expect(tokens.Comma, "','"); err != nil {
@@ -384,7 +385,7 @@ func (p *parser) parseArgs() ([]expr, []kwarg, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			kwargs = append(kwargs, kwarg{name, v})
+			kwargs = append(kwargs, Kwarg{name, v})
 			continue
 		}
 		e, err := p.parseExpr(true)
@@ -397,16 +398,16 @@ func (p *parser) parseArgs() ([]expr, []kwarg, error) {
 	return args, kwargs, nil
 }
 
-func (p *parser) parseCallArgs(fn expr, line int) (expr, error) {
+func (p *parser) parseCallArgs(fn Expr, line int) (Expr, error) {
 	args, kwargs, err := p.parseArgs()
 	if err != nil {
 		return nil, err
 	}
-	return &callExpr{pos{line}, fn, args, kwargs}, nil
+	return &CallExpr{pos{line}, fn, args, kwargs}, nil
 }
 
 // parseFiltersAndTests parses the "|filter" and "is test" chain after a term.
-func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
+func (p *parser) parseFiltersAndTests(e Expr) (Expr, error) {
 	for {
 		switch {
 		case p.is(tokens.Pipe):
@@ -418,19 +419,19 @@ func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
 			e = f
 		case p.is(tokens.Is):
 			line := p.next().Line
-			t := &testExpr{pos: pos{line}, in: e}
+			t := &TestExpr{pos: pos{line}, In: e}
 			if p.is(tokens.Not) {
 				p.next()
-				t.negate = true
+				t.Negate = true
 			}
 			// Test names may be keywords such as "in" or "none".
 			nameTok := p.next()
 			switch nameTok.Type {
 			case tokens.Name, tokens.In:
 			default:
-				return nil, &syntaxError{nameTok.Line, "expected a test name, got " + describe(nameTok)}
+				return nil, &Error{nameTok.Line, "expected a test name, got " + describe(nameTok)}
 			}
-			t.name = nameTok.Val
+			t.Name = nameTok.Val
 			if p.is(tokens.Dot) { // namespaced tests: ansible.builtin.match
 				for p.is(tokens.Dot) {
 					p.next()
@@ -438,7 +439,7 @@ func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
 					if err != nil {
 						return nil, err
 					}
-					t.name = n
+					t.Name = n
 				}
 			}
 			if p.is(tokens.LeftParenthesis) {
@@ -446,7 +447,7 @@ func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
 				if err != nil {
 					return nil, err
 				}
-				t.args, t.kwargs = args, kwargs
+				t.Args, t.Kwargs = args, kwargs
 			} else if p.startsTestArg() {
 				arg, err := p.parsePrimary()
 				if err != nil {
@@ -455,7 +456,7 @@ func (p *parser) parseFiltersAndTests(e expr) (expr, error) {
 				if arg, err = p.parsePostfix(arg); err != nil {
 					return nil, err
 				}
-				t.args = []expr{arg}
+				t.Args = []Expr{arg}
 			}
 			e = t
 		default:
@@ -476,7 +477,7 @@ func (p *parser) startsTestArg() bool {
 	return false
 }
 
-func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
+func (p *parser) parseFilterCall(in Expr) (*FilterExpr, error) {
 	t := p.cur()
 	name, err := p.expectName()
 	if err != nil {
@@ -490,9 +491,9 @@ func (p *parser) parseFilterCall(in expr) (*filterExpr, error) {
 		}
 		qualified = true
 	}
-	f := &filterExpr{pos: pos{t.Line}, in: in, name: name, qualified: qualified}
+	f := &FilterExpr{pos: pos{t.Line}, In: in, Name: name, Qualified: qualified}
 	if p.is(tokens.LeftParenthesis) {
-		if f.args, f.kwargs, err = p.parseArgs(); err != nil {
+		if f.Args, f.Kwargs, err = p.parseArgs(); err != nil {
 			return nil, err
 		}
 	}

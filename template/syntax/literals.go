@@ -1,4 +1,4 @@
-package template
+package syntax
 
 import (
 	"regexp"
@@ -93,13 +93,13 @@ func literalEnd(s string, i int) int {
 	return len(s)
 }
 
-// escapeBackslashes is Ansible's Templar._escape_backslashes, applied to
+// EscapeBackslashes is Ansible's Templar._escape_backslashes, applied to
 // strings from playbooks and variables but not to template files: the
 // backslashes of the string literals in {{ }} are doubled, so that YAML's
 // "{{ s | regex_replace('(a)', '\\1') }}" reaches Jinja2 as '\\1', the
 // text \1, as it would be outside the braces. Like Ansible, it doubles
 // blindly: "{{ 'a\'b' }}" becomes a syntax error.
-func escapeBackslashes(s string) string {
+func EscapeBackslashes(s string) string {
 	if !strings.Contains(s, `\`) || !strings.Contains(s, "{{") {
 		return s
 	}

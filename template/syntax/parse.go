@@ -1,4 +1,4 @@
-package template
+package syntax
 
 import (
 	"fmt"
@@ -8,15 +8,19 @@ import (
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
+// maxNesting bounds the nesting of expressions and blocks, as Python's
+// recursion limit bounds Jinja2's parser.
+const maxNesting = 1000
+
 // parser turns gonja's token stream into this package's syntax tree. It
 // follows Jinja2's grammar (jinja2/parser.py) rather than gonja's own parser,
 // whose precedence and conditional-expression handling differ from Jinja2.
 type parser struct {
 	toks  []*tokens.Token
 	i     int
-	depth int // nesting of expressions and blocks, bounded by maxDepth
+	depth int // nesting of expressions and blocks, bounded by maxNesting
 	// blocks collects the {% block %}s met, by name.
-	blocks map[string]*blockStmt
+	blocks map[string]*BlockStmt
 	// ends and tags are the stacks of the end tags looked for and of the
 	// blocks open, for Jinja2's messages about unknown tags.
 	ends [][]string
@@ -29,7 +33,7 @@ type parser struct {
 // enter counts one level of nesting; leave must follow. Without a bound a
 // source of a million "(" would exhaust the stack.
 func (p *parser) enter() error {
-	if p.depth >= maxDepth {
+	if p.depth >= maxNesting {
 		return p.errorf("maximum recursion depth exceeded: nested too deeply")
 	}
 	p.depth++
@@ -38,16 +42,16 @@ func (p *parser) enter() error {
 
 func (p *parser) leave() { p.depth-- }
 
-// syntaxError is a parse failure at a line of the source.
-type syntaxError struct {
-	line int
-	msg  string
+// Error is a parse failure at a line of the source.
+type Error struct {
+	Line int
+	Msg  string
 }
 
-func (e *syntaxError) Error() string { return e.msg }
+func (e *Error) Error() string { return e.Msg }
 
-// parse parses a whole template source.
-func parse(src string, syn Syntax) (*parsedTemplate, error) {
+// Parse parses a whole template source lexed with syn.
+func Parse(src string, syn Syntax) (*Template, error) {
 	toks, bad := lex(src, syn)
 	if bad != nil {
 		return nil, lexError(src, bad)
@@ -62,21 +66,21 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 	}
 	// Ansible counts the source's final "\n"s as they are: "a\r\n\r\n"
 	// ends with one.
-	t := &parsedTemplate{
-		body:             body,
-		trailingNewlines: trailingNewlines(src),
-		syn:              syn,
-		blocks:           p.blocks,
+	t := &Template{
+		Body:             body,
+		TrailingNewlines: TrailingNewlines(src),
+		Syntax:           syn,
+		Blocks:           p.blocks,
 	}
 	if len(body) == 1 {
-		if out, ok := body[0].(*outputStmt); ok {
-			t.keepText = isTextFilter(out.e)
+		if out, ok := body[0].(*OutputStmt); ok {
+			t.KeepText = isTextFilter(out.Expr)
 		}
 	}
 	// The lexer dropped a final newline: "{{ x }}\n" is text, not x.
-	if len(body) == 1 && t.trailingNewlines == 0 {
-		if out, ok := body[0].(*outputStmt); ok {
-			t.single = out.e
+	if len(body) == 1 && t.TrailingNewlines == 0 {
+		if out, ok := body[0].(*OutputStmt); ok {
+			t.Single = out.Expr
 		}
 	}
 	return t, nil
@@ -85,20 +89,20 @@ func parse(src string, syn Syntax) (*parsedTemplate, error) {
 // isTextFilter reports whether e is a call of one of Ansible's
 // STRING_TYPE_FILTERS, whose result is NativeJinjaText: a template that
 // is only that expression is never turned back into data.
-func isTextFilter(e expr) bool {
-	f, ok := e.(*filterExpr)
-	if !ok || f.qualified { // Ansible's list holds the short names only
+func isTextFilter(e Expr) bool {
+	f, ok := e.(*FilterExpr)
+	if !ok || f.Qualified { // Ansible's list holds the short names only
 		return false
 	}
-	switch f.name {
+	switch f.Name {
 	case "string", "to_json", "to_nice_json", "to_yaml", "to_nice_yaml", "ppretty", "json":
 		return true
 	}
 	return false
 }
 
-// parseExpressionSource parses a bare expression such as a `when:` value.
-func parseExpressionSource(src string) (expr, error) {
+// ParseExpr parses a bare expression such as a `when:` value.
+func ParseExpr(src string) (Expr, error) {
 	toks, bad := lex("{{ "+src+" }}", DefaultSyntax())
 	if bad != nil {
 		return nil, lexError(src, bad)
@@ -120,6 +124,90 @@ func parseExpressionSource(src string) (expr, error) {
 	return e, nil
 }
 
+// ParseLiteral parses s when it is what Python's ast.literal_eval reads:
+// literals, lists, tuples and dicts of them, and a sign before a literal.
+// With json, JSON's true, false and null read as Python's True, False and
+// None (Ansible's Json2Python step).
+func ParseLiteral(s string, json bool) (Expr, bool) {
+	src, ok := literalNames(s, json)
+	if !ok {
+		return nil, false
+	}
+	x, err := ParseExpr(src)
+	if err != nil || !isLiteral(x) {
+		return nil, false
+	}
+	return x, true
+}
+
+// literalNames reports whether the only names in s are Python's literal
+// keywords or, with json, JSON's true, false and null too (Ansible's
+// Json2Python step), and returns s with those spelled as Jinja2 reads
+// them.
+func literalNames(s string, json bool) (string, bool) {
+	const open = "{{ "
+	toks, bad := lex(open+s+" }}", DefaultSyntax())
+	if bad != nil {
+		return "", false
+	}
+	var out strings.Builder
+	last := 0
+	for _, t := range toks {
+		if t.Type != tokens.Name {
+			continue
+		}
+		switch {
+		case t.Val == "True" || t.Val == "False" || t.Val == "None":
+		case json && (t.Val == "true" || t.Val == "false"):
+		case json && t.Val == "null":
+			at := t.Pos - len(open)
+			if at < last || at+len(t.Val) > len(s) || s[at:at+len(t.Val)] != t.Val {
+				return "", false
+			}
+			out.WriteString(s[last:at])
+			out.WriteString("None")
+			last = at + len(t.Val)
+		default:
+			return "", false
+		}
+	}
+	out.WriteString(s[last:])
+	return out.String(), true
+}
+
+// isLiteral reports whether x is made of literals only.
+func isLiteral(x Expr) bool {
+	switch n := x.(type) {
+	case *LiteralExpr:
+		return true
+	case *ListExpr:
+		for _, e := range n.Items {
+			if !isLiteral(e) {
+				return false
+			}
+		}
+		return true
+	case *TupleExpr:
+		for _, e := range n.Items {
+			if !isLiteral(e) {
+				return false
+			}
+		}
+		return true
+	case *DictExpr:
+		for i := range n.Keys {
+			if !isLiteral(n.Keys[i]) || !isLiteral(n.Vals[i]) {
+				return false
+			}
+		}
+		return true
+	case *UnaryExpr:
+		_, ok := n.Operand.(*LiteralExpr)
+		return ok && (n.Op == "-" || n.Op == "+")
+	}
+	return false
+}
+
 // lexError reports a lexer failure; gonja's error tokens carry an offset
 // but not always a line.
 func lexError(src string, bad *tokens.Token) error {
@@ -132,7 +220,7 @@ func lexError(src string, bad *tokens.Token) error {
 	if d, ok := strings.CutPrefix(msg, "Unexpected delimiter "); ok {
 		msg = "unexpected '" + strings.Trim(d, `"`) + "'"
 	}
-	return &syntaxError{line: line, msg: msg}
+	return &Error{Line: line, Msg: msg}
 }
 
 func (p *parser) cur() *tokens.Token { return p.toks[p.i] }
@@ -168,7 +256,7 @@ func (p *parser) isName(names ...string) bool {
 }
 
 func (p *parser) errorf(format string, args ...any) error {
-	return &syntaxError{line: p.cur().Line, msg: fmt.Sprintf(format, args...)}
+	return &Error{Line: p.cur().Line, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *parser) expect(typ tokens.Type, what string) error {
@@ -201,8 +289,8 @@ func describe(t *tokens.Token) string {
 
 // parseBody parses statements until an unknown block tag, whose name it
 // returns with the position just after that name ("" at the end of input).
-func (p *parser) parseBody() ([]stmt, string, error) {
-	var body []stmt
+func (p *parser) parseBody() ([]Stmt, string, error) {
+	var body []Stmt
 	for {
 		t := p.cur()
 		switch t.Type {
@@ -218,7 +306,7 @@ func (p *parser) parseBody() ([]stmt, string, error) {
 				text = strings.TrimRight(text, " \t\r\n")
 			}
 			if text != "" {
-				body = append(body, &dataStmt{pos{t.Line}, text})
+				body = append(body, &DataStmt{pos{t.Line}, text})
 			}
 		case tokens.CommentBegin:
 			for !p.is(tokens.CommentEnd) && !p.is(tokens.EOF) {
@@ -239,7 +327,7 @@ func (p *parser) parseBody() ([]stmt, string, error) {
 			if err := p.expect(tokens.VariableEnd, "end of print statement"); err != nil {
 				return nil, "", err
 			}
-			body = append(body, &outputStmt{pos{t.Line}, e})
+			body = append(body, &OutputStmt{pos{t.Line}, e})
 		case tokens.BlockBegin:
 			p.next()
 			name, err := p.expectName()
@@ -289,7 +377,7 @@ func (p *parser) blockEnd() error {
 // parseUntil parses a body that must end with one of the given tags and
 // returns the tag found. The tags are listed in Jinja2's order, which its
 // error messages keep.
-func (p *parser) parseUntil(opener string, ends ...string) ([]stmt, string, error) {
+func (p *parser) parseUntil(opener string, ends ...string) ([]Stmt, string, error) {
 	if err := p.enter(); err != nil {
 		return nil, "", err
 	}
@@ -333,7 +421,7 @@ func (p *parser) unknownTag(name string) error {
 	if len(p.tags) > 0 {
 		msg = append(msg, fmt.Sprintf("The innermost block that needs to be closed is '%s'.", p.tags[len(p.tags)-1]))
 	}
-	return &syntaxError{line: p.cur().Line, msg: strings.Join(msg, " ")}
+	return &Error{Line: p.cur().Line, Msg: strings.Join(msg, " ")}
 }
 
 func quoteAll(ss []string) []string {
@@ -342,4 +430,10 @@ func quoteAll(ss []string) []string {
 		out[i] = "'" + s + "'"
 	}
 	return out
+}
+
+// TrailingNewlines is Ansible's _count_newlines_from_end: the "\n"s
+// ending s ("\r" stops the count).
+func TrailingNewlines(s string) int {
+	return len(s) - len(strings.TrimRight(s, "\n"))
 }

@@ -1,4 +1,4 @@
-package template
+package syntax
 
 import (
 	"github.com/nikolalohinski/gonja/v2/config"
