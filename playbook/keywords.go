@@ -193,8 +193,8 @@ var keywordTable = []keyword{
 	{name: "throttle", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Throttle }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Throttle = d.value(v) }},
 	{name: "timeout", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Timeout }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Timeout = d.value(v) }},
 	{name: "notify", levels: inTasks &^ LevelRole, inherit: Innermost, get: getSlice(func(k *Keywords) []string { return k.Notify }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Notify = d.stringList(v) }},
-	{name: "delegate_to", levels: inTasks &^ LevelRole, inherit: Innermost, get: getString(func(k *Keywords) string { return k.DelegateTo }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateTo = d.str(v) }},
-	{name: "delegate_facts", levels: inTasks &^ LevelRole, inherit: Innermost, get: getBool(func(k *Keywords) bool { return k.DelegateFacts }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateFacts = d.bool(v) }},
+	{name: "delegate_to", levels: inTasks, inherit: Innermost, get: getString(func(k *Keywords) string { return k.DelegateTo }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateTo = d.str(v) }},
+	{name: "delegate_facts", levels: inTasks, inherit: Innermost, get: getBool(func(k *Keywords) bool { return k.DelegateFacts }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateFacts = d.bool(v) }},
 	{name: "module_defaults", levels: allLevels, inherit: Extend, get: getSlice(func(k *Keywords) []any { return k.ModuleDefaults }), decode: decodeModuleDefaults},
 	{name: "collections", levels: allLevels, inherit: Innermost, get: getSlice(func(k *Keywords) []string { return k.Collections }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Collections = d.stringList(v) }},
 	{name: "debugger", levels: allLevels, inherit: Innermost, decode: decodeDebugger},
@@ -425,4 +425,16 @@ func (c Chain) Extended(name string) []any {
 		}
 	}
 	return out
+}
+
+// IsReserved reports whether a variable name is one ansible-core reserves
+// (its get_reserved_names): a keyword of a play, role, block or task, or
+// one of the forms it reads them in.
+func IsReserved(name string) bool {
+	switch name {
+	case "with_", "loop_with", "async_val":
+		return true
+	}
+	k, ok := keywords[name]
+	return ok && !k.legacy
 }

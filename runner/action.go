@@ -136,11 +136,11 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 			return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "elapsed": 0, "rebooted": false, "failed": true,
 				"msg": "Running " + written + " with local connection would reboot the control node."}}
 		}
-		if r.checkMode(t) {
+		if r.checkMode(t, vars) {
 			return &taskResult{status: output.Changed, result: map[string]any{"changed": true, "elapsed": 0, "rebooted": true}}
 		}
 	}
-	if t.Action == "wait_for_connection" && r.checkMode(t) {
+	if t.Action == "wait_for_connection" && r.checkMode(t, vars) {
 		// Its plugin skips check mode before it checks its options.
 		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped": true}}
 	}
@@ -541,8 +541,8 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		Become:      become,
 		TaskArgs:    given,
 		Host:        h.name,
-		CheckMode:   r.checkMode(t),
-		DiffMode:    r.diffMode(t),
+		CheckMode:   r.checkMode(t, vars),
+		DiffMode:    r.diffMode(t, vars),
 		PlaybookDir: r.playbookDir,
 		FindFile: func(kind, name string) (string, error) {
 			p := r.findPath(t, kind, name)

@@ -144,7 +144,7 @@ func (r *run) checkAsync(t *playbook.Task, vars template.Vars) *taskResult {
 	if asyncRefused[action] {
 		return failed("async is not supported for this task.")
 	}
-	if r.checkMode(t) {
+	if r.checkMode(t, vars) {
 		return failed("check mode and async cannot be used on same task.")
 	}
 	return nil

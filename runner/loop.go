@@ -386,9 +386,11 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		}
 		l := label
 		debug := t.Action == "debug"
+		noLog := r.noLogIn(t, vars)
+		agg.noLog = &noLog
 		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
-			Verbose: debug, Debug: debug, NoLog: r.noLogIn(t, vars)}
-		if r.diffMode(t) {
+			Verbose: debug, Debug: debug, NoLog: noLog}
+		if r.diffMode(t, vars) {
 			item.Diff = diffText(res)
 		}
 		emit(item)

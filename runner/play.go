@@ -118,6 +118,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	}
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
+	r.warnReservedNames(play)
 	r.opts.Out.Play(r.playStart(play, name))
 	// As Ansible, the strategy plugin is loaded once the banner is out.
 	if runs, exists := playbook.KnownStrategy(r.strategyName(play)); !runs {
@@ -141,6 +142,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if i > 0 {
 			// Ansible starts the play anew, banner and all, for each
 			// batch.
+			r.warnReservedNames(play)
 			r.opts.Out.Play(r.playStart(play, name))
 		}
 		r.batch = batch
@@ -545,6 +547,25 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 		}
 	}
 	return nil
+}
+
+// warnReservedNames is ansible-core's warning, before each batch's
+// banner, for a variable of the play (extra vars, play vars, the roles'
+// defaults and vars) named as a keyword or a template global. Ansible
+// checks the variables of static vars_files too; gansible reads those
+// per host after the banner, so their names are not checked.
+func (r *run) warnReservedNames(play *playbook.Play) {
+	names := map[string]bool{}
+	for _, vars := range []map[string]any{r.opts.ExtraVars, play.Vars, r.playRoleDefaults, r.playRoleVars} {
+		for name := range vars {
+			if name != "vars" && (playbook.IsReserved(name) || template.IsGlobal(name)) {
+				names[name] = true
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		r.opts.Out.Warning("Found variable using reserved name: " + name)
+	}
 }
 
 // taskNotify is the task's notify, or else the one of the import_tasks

@@ -219,6 +219,9 @@ type taskResult struct {
 	// variable in its arguments or conditions, a vault error), which in
 	// a loop ends the whole loop, as Ansible's task executor raises.
 	aborted bool
+	// noLog, for a loop, is its last item's no_log, which ansible-core's
+	// final result carries (its task keeps the last item's value).
+	noLog *bool
 }
 
 func (r *run) execTask(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun) func() {
@@ -250,6 +253,9 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	r.account(h, t, res, tr)
 	final := output.HostResult{Host: h.name, Action: t.Action, TaskID: id, Status: res.status, Result: res.result, Ignored: res.ignored,
 		Looped: res.looped, Debug: t.Action == "debug", NoLog: r.noLog(h, t)}
+	if res.noLog != nil {
+		final.NoLog = *res.noLog
+	}
 	if d := r.delegateName(h, t); d != "" {
 		final.Delegated = d
 	}
@@ -261,7 +267,7 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	case "setup", "gather_facts":
 		final.Quiet = true
 	}
-	if r.diffMode(t) {
+	if r.diffMode(t, r.taskScope(h, t, nil)) {
 		// Ansible shows a file's diff before the result line.
 		final.Diff = diffText(res)
 	}
@@ -318,7 +324,8 @@ func (r *run) account(h *hostState, t *playbook.Task, res *taskResult, tr taskRu
 // execOnHost evaluates conditions and loops and runs the action.
 func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr taskRun, item func(output.HostResult)) *taskResult {
 	vars := r.taskScope(h, t, nil)
-	if _, err := r.noLogValue(t, vars); err != nil {
+	// A loop's no_log may name the item: each item evaluates its own.
+	if _, err := r.noLogValue(t, vars); err != nil && t.Loop == nil {
 		// Ansible fails a task whose no_log does not evaluate; its output
 		// stays hidden (noLogIn hides on the error).
 		res := r.failure(t, err)
@@ -657,23 +664,32 @@ func (r *run) noLogValue(t *playbook.Task, vars template.Vars) (bool, error) {
 	return false, nil
 }
 
-func (r *run) checkMode(t *playbook.Task) bool {
-	return r.modeKeyword(t, "check_mode", r.opts.Check)
+func (r *run) checkMode(t *playbook.Task, vars template.Vars) bool {
+	return r.modeKeyword(t, vars, "check_mode", r.opts.Check)
 }
 
-func (r *run) diffMode(t *playbook.Task) bool {
-	return r.modeKeyword(t, "diff", r.opts.Diff)
+func (r *run) diffMode(t *playbook.Task, vars template.Vars) bool {
+	return r.modeKeyword(t, vars, "diff", r.opts.Diff)
 }
 
-// modeKeyword is check_mode or diff for t: the innermost boolean level,
-// else the command line's.
-func (r *run) modeKeyword(t *playbook.Task, name string, def bool) bool {
+// modeKeyword is check_mode or diff for t: the innermost level that
+// sets it (templated with the task's variables; an omitted or
+// non-boolean value leaves it to the next level), else the command
+// line's.
+func (r *run) modeKeyword(t *playbook.Task, vars template.Vars, name string, def bool) bool {
 	for _, level := range r.chain(t) {
 		v := level.CheckMode
 		if name == "diff" {
 			v = level.Diff
 		}
-		if v == nil {
+		if s, ok := v.(string); ok && (strings.Contains(s, "{{") || strings.Contains(s, "{%")) {
+			out, err := r.opts.Engine.Template(s, vars)
+			if err != nil {
+				continue
+			}
+			v = unwrapUnsafe(out)
+		}
+		if v == nil || v == r.opts.Engine.Omit() {
 			continue
 		}
 		if b, err := value.ParseBool(v); err == nil {

@@ -270,3 +270,10 @@ func globalJoiner(_ *evaluator, a args) (any, error) {
 		return sep, nil
 	}}, nil
 }
+
+// IsGlobal reports whether name is one of the template globals (range,
+// lookup, dict...), which a variable of that name would hide.
+func IsGlobal(name string) bool {
+	_, ok := globalFunctions[name]
+	return ok
+}
