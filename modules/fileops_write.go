@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -88,6 +89,9 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 		if err := verifyFailure(req.Dest, req.Dest+" is unchanged", out); err != nil {
 			return "", err
 		}
+		if strings.Contains(out, "@notemp") && strings.Contains(string(res.Stderr), "Permission denied") {
+			return "", notWritableDir(req.Dest)
+		}
 		return "", failWith(map[string]any{"rc": res.ExitCode}, "Destination %s not writable or failed to write: %s", req.Dest, trimOutput(res.Stderr))
 	}
 	for _, line := range strings.Split(out, "\n") {
@@ -100,6 +104,16 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	}
 	old.Exists = true
 	return backup, nil
+}
+
+// notWritableDir is atomic_move's failure when its temporary file cannot
+// be made in dest's directory. Python's mkstemp names it
+// .ansible_tmp, eight random characters and dest's name; the X's stand
+// for the random part.
+func notWritableDir(dest string) error {
+	dir := path.Dir(dest)
+	return failf("The destination directory (%s) is not writable by the current user. Error was: [Errno 13] Permission denied: b'%s'",
+		dir, path.Join(dir, ".ansible_tmpXXXXXXXX"+path.Base(dest)))
 }
 
 // statLine returns a command printing what a module reports about a file
