@@ -26,6 +26,9 @@ type writeRequest struct {
 	FromSize int64        // CopyFrom's length, as probed
 	FromSHA1 string       // CopyFrom's sha1, as probed
 	Prelude  string       // sh commands run first, such as creating Dest's directory
+	// DirAccess words an unwritable directory as copy's os.access check
+	// of it does ("Destination DIR not writable"), not atomic_move.
+	DirAccess bool
 }
 
 // writeFile writes a file atomically (see atomicWrite): the content streams
@@ -90,6 +93,9 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 			return "", err
 		}
 		if strings.Contains(out, "@notemp") && strings.Contains(string(res.Stderr), "Permission denied") {
+			if req.DirAccess {
+				return "", failf("Destination %s not writable", path.Dir(req.Dest))
+			}
 			return "", notWritableDir(req.Dest)
 		}
 		return "", failWith(map[string]any{"rc": res.ExitCode}, "Destination %s not writable or failed to write: %s", req.Dest, trimOutput(res.Stderr))
