@@ -28,7 +28,9 @@
 // normalized in all of these: the hosts' addresses (@ADDR_h1@), the
 // run's project and home dirs (@PROJECT@, @HOME@), the cluster's state
 // and stand-in dirs (@STATE@, @STANDINS@), paths under either tool's
-// temp dirs (@TMP@), the time in backup file names (.@BACKUP@~), and the
+// temp dirs (@TMP@), the time in backup file names (.@BACKUP@~), the
+// random part of tempfile's names with its default prefix
+// (ansible.@TEMPNAME@), and the
 // ids of the cluster's user, which depend on the machine's own users
 // (uid and gid 2000, in the filesystem changes and in fields named uid or
 // gid).

@@ -23,6 +23,12 @@ var backupRE = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
 // name a run's random dirs (a diff's "+++ after: /root/.ansible/tmp/...").
 var tmpRE = regexp.MustCompile(`(?:/[^\s"'/]+)*/(?:\.ansible|\.gansible|ansible-tmp-|gansible-tmp-|ansible-local-|ansible-moduletmp-)[^\s"']*`)
 
+// tempNameRE matches a name tempfile draws with its default prefix
+// ("ansible." and eight random characters, as Python's mkstemp), which
+// its error messages name: "[Errno 13] Permission denied:
+// '/etc/ansible.k2j4_x9q'".
+var tempNameRE = regexp.MustCompile(`/ansible\.[a-z0-9_]{8}\b`)
+
 // A normalizer replaces what differs between any two runs of a case
 // (addresses, state dirs, temp paths, backup times) by placeholders.
 type normalizer struct {
@@ -54,6 +60,7 @@ func (n normalizer) id(field string, v int) int {
 func (n normalizer) text(s string) string {
 	s = n.r.Replace(s)
 	s = tmpRE.ReplaceAllString(s, "@TMP@")
+	s = tempNameRE.ReplaceAllString(s, "/ansible.@TEMPNAME@")
 	return backupRE.ReplaceAllString(s, ".@BACKUP@~")
 }
 

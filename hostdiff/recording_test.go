@@ -96,6 +96,9 @@ func TestNormalizer(t *testing.T) {
 		{"/etc/x.1234.2026-12-02@03:33:11~", "/etc/x.@BACKUP@~"},
 		{"+++ after: /root/.ansible/tmp/ansible-local-1abc/tmpx", "+++ after: @TMP@"},
 		{"/tmp/work/project/files/a 127.0.1.12", "@PROJECT@/files/a @ADDR_h1@"},
+		{"Permission denied: '/etc/ansible.k2j4_x9q'", "Permission denied: '/etc/ansible.@TEMPNAME@'"},
+		{"/srv/ansible.ab_12xyz.conf", "/srv/ansible.@TEMPNAME@.conf"},
+		{"/etc/ansible.cfg", "/etc/ansible.cfg"},
 	}
 	for _, tt := range tests {
 		if got := n.text(tt.in); got != tt.want {

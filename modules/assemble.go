@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,12 +17,15 @@ import (
 
 func init() { Register("assemble", assembleModule{}) }
 
-// assembleModule is ansible.builtin.assemble with remote_src (its
-// default): the fragments of a directory on the host, in sorted order,
-// joined into one file. One command lists and reads the fragments, the
-// controller joins them as the module does (delimiter, regexp,
-// ignore_hidden) and the result is written back atomically when its sha1
-// differs from dest's.
+// assembleModule is ansible.builtin.assemble: the fragments of a
+// directory, in sorted order, joined into one file. With remote_src (its
+// default) the directory is on the host: one command lists and reads the
+// fragments, the controller joins them as the module does (delimiter,
+// regexp, ignore_hidden) and the result is written back atomically when
+// its sha1 differs from dest's. With remote_src=false the directory is the
+// project's (files/ searched as the action plugin's _find_needle does),
+// joined as the action plugin does and written as its copy module call
+// writes it.
 type assembleModule struct{}
 
 func (assembleModule) Spec() *argspec.Spec {
@@ -40,9 +45,6 @@ func (assembleModule) Spec() *argspec.Spec {
 func (assembleModule) Run(c *Context, args Args) (*Result, error) {
 	if c.CheckMode {
 		return &Result{Skipped: true, Msg: "check mode is not supported for this task."}, nil
-	}
-	if remote, _ := args.Bool("remote_src", true); !remote {
-		return Failf("remote_src=false (fragments on the controller) is not supported by gansible"), nil
 	}
 	return finish(runAssemble(c, args))
 }
@@ -131,13 +133,18 @@ func sortFragments(f []fragment) {
 	}
 }
 
-// assembleFragments is the module's assemble_from_fragments.
-func assembleFragments(frags []fragment, delimiter *string, re *pyre.Regexp, ignoreHidden bool) []byte {
+// assembleFragments is the module's assemble_from_fragments, or with
+// action the action plugin's _assemble_from_fragments (remote_src=false).
+// Both decode the delimiter's escapes again at each fragment, as they
+// reassign it; the action plugin always adds a newline after the
+// delimiter, since on Python 3 it compares the last byte, an int, with
+// b'\n'.
+func assembleFragments(frags []fragment, delimiter *string, re *pyre.Regexp, ignoreHidden, action bool) []byte {
 	var out bytes.Buffer
 	delimitMe, addNewline := false, false
 	var delim []byte
 	if delimiter != nil {
-		delim = pyEscapeDecode(*delimiter)
+		delim = []byte(*delimiter)
 	}
 	for _, f := range frags {
 		if re != nil {
@@ -152,8 +159,9 @@ func assembleFragments(frags []fragment, delimiter *string, re *pyre.Regexp, ign
 			out.WriteByte('\n')
 		}
 		if delimitMe && len(delim) > 0 {
+			delim = pyEscapeDecode(string(delim))
 			out.Write(delim)
-			if delim[len(delim)-1] != '\n' {
+			if action || len(delim) == 0 || delim[len(delim)-1] != '\n' {
 				out.WriteByte('\n')
 			}
 		}
@@ -232,22 +240,20 @@ func runAssemble(c *Context, args Args) (*Result, error) {
 		}
 	}
 	validate := args.String("validate")
-	out, err := runChecked(c, "failed to read "+src, fragmentScript(src), nil)
+	remote, err := args.Bool("remote_src", true)
 	if err != nil {
+		return nil, failf("%v", err)
+	}
+	var frags []fragment
+	if remote {
+		if frags, err = remoteFragments(c, src); err != nil {
+			return nil, err
+		}
+		if validate != "" && !strings.Contains(validate, "%s") {
+			return nil, failf("validate must contain %%s: %s", validate)
+		}
+	} else if frags, err = localFragments(c, args, src); err != nil {
 		return nil, err
-	}
-	status, frags, err := parseFragments(out)
-	if err != nil {
-		return nil, failf("unexpected output reading %s: %v", src, err)
-	}
-	switch status {
-	case "@absent":
-		return nil, failf("Source (%s) does not exist", src)
-	case "@notdir":
-		return nil, failf("Source (%s) is not a directory", src)
-	}
-	if validate != "" && !strings.Contains(validate, "%s") {
-		return nil, failf("validate must contain %%s: %s", validate)
 	}
 	var delim *string
 	if args.Has("delimiter") {
@@ -255,7 +261,7 @@ func runAssemble(c *Context, args Args) (*Result, error) {
 		delim = &d
 	}
 	ignoreHidden, _ := args.Bool("ignore_hidden", false)
-	content := assembleFragments(frags, delim, re, ignoreHidden)
+	content := assembleFragments(frags, delim, re, ignoreHidden, !remote)
 
 	attrs, err := fileAttrsFrom(args)
 	if err != nil {
@@ -267,8 +273,14 @@ func runAssemble(c *Context, args Args) (*Result, error) {
 		return nil, err
 	}
 	cur := &p.Files[0]
-	res := &Result{Msg: "OK"}
-	res.Set("src", src)
+	res := &Result{}
+	if remote {
+		// The module's own result; with remote_src=false it is copy's,
+		// without a msg, whose src is the action's transferred temp file
+		// (gansible sends the content on stdin: no such file).
+		res.Msg = "OK"
+		res.Set("src", src)
+	}
 	res.Set("dest", dest)
 	res.Set("checksum", sha1Hex(content))
 	res.Set("md5sum", md5Hex(content))
@@ -278,8 +290,11 @@ func runAssemble(c *Context, args Args) (*Result, error) {
 			Dest: dest, Content: content, Attrs: attrs, Existing: cur, Probe: p,
 			Backup: backup, Validate: validate,
 		})
-		if err != nil {
+		if err != nil && remote {
 			return nil, validateFailure(err)
+		}
+		if err != nil {
+			return nil, err // copy's own failure, as the action's copy call gives it
 		}
 		if b != "" {
 			res.Set("backup_file", b)
@@ -299,4 +314,62 @@ func runAssemble(c *Context, args Args) (*Result, error) {
 	}
 	setFileFields(res, cur)
 	return res, nil
+}
+
+// remoteFragments reads the fragments of the host's directory src.
+func remoteFragments(c *Context, src string) ([]fragment, error) {
+	out, err := runChecked(c, "failed to read "+src, fragmentScript(src), nil)
+	if err != nil {
+		return nil, err
+	}
+	status, frags, err := parseFragments(out)
+	if err != nil {
+		return nil, failf("unexpected output reading %s: %v", src, err)
+	}
+	switch status {
+	case "@absent":
+		return nil, failf("Source (%s) does not exist", src)
+	case "@notdir":
+		return nil, failf("Source (%s) is not a directory", src)
+	}
+	return frags, nil
+}
+
+// localFragments reads the fragments of the project's directory src as
+// the action plugin does: found under files/, each regular file (through
+// links) read and, unless decrypt=false, decrypted when vaulted.
+func localFragments(c *Context, args Args, src string) ([]fragment, error) {
+	dir, err := c.FindFile("files", src)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, failf("Source (%s) is not a directory", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	decrypt, err := args.Bool("decrypt", true)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	opts := copyOptions{keepVaulted: !decrypt}
+	var frags []fragment
+	for _, e := range entries {
+		f := fragment{name: e.Name()}
+		p := filepath.Join(dir, e.Name())
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			if f.content, err = opts.readSource(p); err != nil {
+				if isVaultError(err) {
+					return nil, err
+				}
+				return nil, failf("%v", err)
+			}
+			f.regular = true
+		}
+		frags = append(frags, f)
+	}
+	sortFragments(frags)
+	return frags, nil
 }

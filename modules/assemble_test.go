@@ -23,13 +23,18 @@ func TestAssembleFragments(t *testing.T) {
 		delim  *string
 		re     string
 		hidden bool
+		action bool // the action plugin's joining (remote_src=false)
 		want   string
 	}{
-		{"plain", nil, "", false, "hidden\na\nb\nc\n"},
-		{"ignore hidden", nil, "", true, "a\nb\nc\n"},
-		{"delimiter", str("--"), "", true, "a\n--\nb\n--\nc\n"},
-		{"delimiter with a newline", str(`--\n`), "", true, "a\n--\nb\n--\nc\n"},
-		{"regexp searches", nil, `con`, false, "c\n"},
+		{"plain", nil, "", false, false, "hidden\na\nb\nc\n"},
+		{"ignore hidden", nil, "", true, false, "a\nb\nc\n"},
+		{"delimiter", str("--"), "", true, false, "a\n--\nb\n--\nc\n"},
+		{"delimiter with a newline", str(`--\n`), "", true, false, "a\n--\nb\n--\nc\n"},
+		{"regexp searches", nil, `con`, false, false, "c\n"},
+		{"action: a newline after any delimiter", str(`--\n`), "", true, true, "a\n--\n\nb\n--\n\nc\n"},
+		{"action: plain", nil, "", false, true, "hidden\na\nb\nc\n"},
+		// The delimiter is decoded again at each fragment.
+		{"escapes decoded again", str(`\\t`), "", true, false, "a\n\\t\nb\n\t\nc\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +42,7 @@ func TestAssembleFragments(t *testing.T) {
 			if tt.re != "" {
 				re = pyre.MustCompile(tt.re, pyre.Flags{})
 			}
-			if got := string(assembleFragments(frags, tt.delim, re, tt.hidden)); got != tt.want {
+			if got := string(assembleFragments(frags, tt.delim, re, tt.hidden, tt.action)); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -252,10 +252,14 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 	}
 	backup, err := writeFile(c, writeRequest{
 		Dest: target, Content: data, Attrs: opts.attrs, Existing: cur, Probe: p,
-		Backup: opts.backup, Validate: opts.validate, Prelude: prelude,
+		Backup: opts.backup, Validate: opts.validate, Prelude: prelude, DirAccess: true,
 	})
 	if err != nil {
-		return res, err
+		// The module's failure, to which the action adds only the
+		// source's checksum.
+		failed := &Result{}
+		failed.Set("checksum", sum)
+		return failed, err
 	}
 	if backup != "" {
 		res.Set("backup_file", backup)
@@ -414,8 +418,15 @@ func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error)
 	res := &Result{}
 	res.Set("dest", target)
 	res.Set("src", src)
+	if cur.Exists && !opts.force {
+		// The module stops before checksumming: "file already exists",
+		// with the existing file's attributes and no checksum.
+		res.Msg = "file already exists"
+		setFileFields(res, cur)
+		return res, nil
+	}
 	res.Set("checksum", s.Checksum)
-	if cur.Exists && (!opts.force || cur.Checksum == s.Checksum) {
+	if cur.Exists && cur.Checksum == s.Checksum {
 		changed, err := applyAttrs(c, opts.attrs, p, cur, false)
 		res.Changed = changed
 		setFileFields(res, cur)
@@ -430,7 +441,7 @@ func copyRemote(c *Context, src, dest string, opts copyOptions) (*Result, error)
 		Attrs: opts.attrs, Existing: cur, Probe: p, Backup: opts.backup, Validate: opts.validate,
 	})
 	if err != nil {
-		return res, err
+		return nil, err // the module's failure, without the result's fields
 	}
 	if backup != "" {
 		res.Set("backup_file", backup)

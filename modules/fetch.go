@@ -101,6 +101,11 @@ func runFetch(c *Context, args Args) (*Result, error) {
 			res.Msg = "file is not readable: " + src
 		}
 		if !failOnMissing {
+			// The action keeps slurp's failure message only for a
+			// missing file (or a directory).
+			if cur.Exists {
+				res.Msg = ""
+			}
 			res.Set("file", src)
 			return res, nil
 		}

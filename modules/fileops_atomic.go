@@ -104,7 +104,8 @@ type atomicWrite struct {
 // script returns the sh script that writes w. On success it prints the
 // backup's path ("@backup PATH", when one was made) and Dest's "@stat"
 // line; a failed validation prints "@validate RC" and exits 0; a failed
-// check prints gansible_verify's line and exits non-zero.
+// check prints gansible_verify's line and exits non-zero, as does a
+// temporary file that cannot be made beside Dest ("@notemp").
 func (w atomicWrite) script() string {
 	var b strings.Builder
 	b.WriteString(atomicWriteFunctions)
@@ -116,7 +117,7 @@ func (w atomicWrite) script() string {
 	b.WriteString("pre=" + pre + "\n")
 	b.WriteString(`gansible_sweep "$pre" -f` + "\n")
 	b.WriteString("t=\n" + trapScript("t", "-f"))
-	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\n")
+	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || { echo @notemp; exit 1; }` + "\n")
 
 	receive := `cat > "$t"`
 	if w.CopyFrom != "" {

@@ -151,7 +151,7 @@ group %G' -- "$p" || return 1
 	if [ -n "$3" ] && [ $reg = 1 ] && [ -r "$p" ]; then
 		s=$(gansible_sum "$3" < "$p") && echo "sum $s"
 	fi
-	if [ "$4" = 1 ] && [ $reg = 1 ]; then
+	if [ "$4" = 1 ] && [ $reg = 1 ] && [ -r "$p" ]; then
 		printf 'content %d\n' "$(wc -c < "$p")" && cat -- "$p" && echo
 	fi
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,9 @@ type writeRequest struct {
 	FromSize int64        // CopyFrom's length, as probed
 	FromSHA1 string       // CopyFrom's sha1, as probed
 	Prelude  string       // sh commands run first, such as creating Dest's directory
+	// DirAccess words an unwritable directory as copy's os.access check
+	// of it does ("Destination DIR not writable"), not atomic_move.
+	DirAccess bool
 }
 
 // writeFile writes a file atomically (see atomicWrite): the content streams
@@ -88,6 +92,12 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 		if err := verifyFailure(req.Dest, req.Dest+" is unchanged", out); err != nil {
 			return "", err
 		}
+		if strings.Contains(out, "@notemp") && strings.Contains(string(res.Stderr), "Permission denied") {
+			if req.DirAccess {
+				return "", failf("Destination %s not writable", path.Dir(req.Dest))
+			}
+			return "", notWritableDir(req.Dest)
+		}
 		return "", failWith(map[string]any{"rc": res.ExitCode}, "Destination %s not writable or failed to write: %s", req.Dest, trimOutput(res.Stderr))
 	}
 	for _, line := range strings.Split(out, "\n") {
@@ -100,6 +110,16 @@ func writeFile(c *Context, req writeRequest) (backup string, err error) {
 	}
 	old.Exists = true
 	return backup, nil
+}
+
+// notWritableDir is atomic_move's failure when its temporary file cannot
+// be made in dest's directory. Python's mkstemp names it
+// .ansible_tmp, eight random characters and dest's name; the X's stand
+// for the random part.
+func notWritableDir(dest string) error {
+	dir := path.Dir(dest)
+	return failf("The destination directory (%s) is not writable by the current user. Error was: [Errno 13] Permission denied: b'%s'",
+		dir, path.Join(dir, ".ansible_tmpXXXXXXXX"+path.Base(dest)))
 }
 
 // statLine returns a command printing what a module reports about a file

@@ -152,8 +152,13 @@ func runLineinfile(c *Context, args Args) (*Result, error) {
 		Dest: target, Content: after, Attrs: attrs, Existing: cur, Probe: p,
 		Backup: backup, Validate: args.String("validate"), Prelude: prelude,
 	})
+	if err != nil {
+		// Ansible's write_changes fails before the result has a backup
+		// field, with the validation worded as replace words it.
+		return nil, validateFailure(err)
+	}
 	res.Set("backup", b)
-	return res, err
+	return res, nil
 }
 
 func lineEditFrom(args Args) (*lineEdit, error) {

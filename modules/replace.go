@@ -117,6 +117,10 @@ func runReplace(c *Context, args Args) (*Result, error) {
 	if !cur.Exists {
 		return nil, failWith(map[string]any{"rc": 257}, "Path %s does not exist !", dest)
 	}
+	if !cur.HasContent && !cur.Readable {
+		// Python's open() refused the file.
+		return nil, failf("Unable to read the contents of %s: [Errno 13] Permission denied: '%s'", dest, dest)
+	}
 	if !utf8.Valid(cur.Content) {
 		return nil, failf("Unable to read the contents of %s: it is not valid utf-8", dest)
 	}

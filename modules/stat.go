@@ -33,6 +33,9 @@ func (statModule) Run(c *Context, args Args) (*Result, error) {
 
 var checksumAlgorithms = []string{"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}
 
+// statDenied is the output for a path the user may not stat (EACCES).
+const statDenied = "@denied"
+
 // statExtras marks where the probe's output ends and the mime type and
 // attributes begin.
 const statExtras = "@@extras"
@@ -76,7 +79,14 @@ func runStat(c *Context, args Args) (*Result, error) {
 	}
 	req := probeRequest{Path: p, Follow: opts["follow"], Checksum: sum}
 	q := shell.Quote(p)
-	script := probeScript(nil, nil, []probeRequest{req}) + "echo " + statExtras + "\n"
+	// Python's os.stat fails on a path under a directory the user cannot
+	// search, where the probe sees no file: stat fails with its strerror.
+	follow := ""
+	if opts["follow"] {
+		follow = "-L "
+	}
+	script := `e=$(LC_ALL=C stat ` + follow + `-- ` + q + ` 2>&1 >/dev/null); case $e in *"Permission denied"*) echo ` + statDenied + `; exit 0 ;; esac` + "\n" +
+		probeScript(nil, nil, []probeRequest{req}) + "echo " + statExtras + "\n"
 	if opts["get_md5"] {
 		script += `if [ -f ` + q + ` ] && [ -r ` + q + ` ]; then echo "md5 $(gansible_sum md5 < ` + q + `)"; fi` + "\n"
 	}
@@ -94,6 +104,9 @@ func runStat(c *Context, args Args) (*Result, error) {
 		return nil, failf("%s", trimOutput(res.Stderr))
 	}
 	out := string(res.Stdout)
+	if strings.TrimSpace(out) == statDenied {
+		return Failf("Permission denied"), nil
+	}
 	probed, extras, _ := strings.Cut(out, "\n"+statExtras+"\n")
 	pr, err := parseProbe([]byte(probed+"\n"), nil, nil, []probeRequest{req})
 	if err != nil {
