@@ -387,7 +387,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		l := label
 		debug := t.Action == "debug"
 		noLog := r.noLogIn(t, vars)
-		agg.noLog = &noLog
+		if agg.noLog == nil || noLog {
+			agg.noLog = &noLog
+		}
 		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
 			Verbose: debug, Debug: debug, NoLog: noLog}
 		if r.diffMode(t, vars) {

@@ -219,8 +219,8 @@ type taskResult struct {
 	// variable in its arguments or conditions, a vault error), which in
 	// a loop ends the whole loop, as Ansible's task executor raises.
 	aborted bool
-	// noLog, for a loop, is its last item's no_log, which ansible-core's
-	// final result carries (its task keeps the last item's value).
+	// noLog, for a loop, is whether any item's no_log held: ansible-core
+	// then hides the loop's final result too.
 	noLog *bool
 }
 
