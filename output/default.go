@@ -270,8 +270,10 @@ func (d *Default) Result(r HostResult) {
 		}
 		d.line(d.out, colorCyan, prefix)
 	case Failed:
+		// Ansible's _dump_results indents a failure too when the
+		// result is always verbose (a failed assert's).
 		indent := 0
-		if d.verbosity > 2 {
+		if d.verbosity > 2 || verbose {
 			indent = 4
 		}
 		if item != "" {

@@ -390,8 +390,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		if agg.noLog == nil || noLog {
 			agg.noLog = &noLog
 		}
+		verbose := debug && res.status != output.Failed || t.Action == "assert" && assertEvaluated(res) && !r.truthy(t.Args["quiet"], vars)
 		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
-			Verbose: debug, Debug: debug, NoLog: noLog}
+			Verbose: verbose, Debug: debug, NoLog: noLog}
 		if r.diffMode(t, vars) {
 			item.Diff = diffText(res)
 		}

@@ -143,6 +143,13 @@ func (r *run) taskStart(t *playbook.Task, title string, handler bool, hosts []*h
 	return ts
 }
 
+// assertEvaluated reports whether an assert result got as far as
+// evaluating its conditions: it passed, or an assertion failed.
+func assertEvaluated(res *taskResult) bool {
+	_, failedAssertion := res.result["evaluated_to"]
+	return res.status == output.OK || res.status == output.Failed && failedAssertion
+}
+
 // noLogWritten is the innermost no_log of the task, its blocks and role,
 // or else the play's, as written: Python's truth of the raw value, which
 // is what callbacks see of a task before it runs (a template is a
@@ -260,9 +267,10 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 		final.Delegated = d
 	}
 	// debug's result, and assert's unless quiet, are shown at every
-	// verbosity (Ansible's _ansible_verbose_always).
-	final.Verbose = final.Debug && !res.looped ||
-		t.Action == "assert" && !res.looped && res.status == output.OK && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
+	// verbosity (Ansible's _ansible_verbose_always); assert sets it once
+	// its options are checked, so a failed assertion has it too.
+	final.Verbose = final.Debug && !res.looped && res.status != output.Failed ||
+		t.Action == "assert" && !res.looped && assertEvaluated(res) && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
 	switch strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy.") {
 	case "setup", "gather_facts":
 		final.Quiet = true
