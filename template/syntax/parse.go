@@ -56,6 +56,9 @@ func Parse(src string, syn Syntax) (*Template, error) {
 	if bad != nil {
 		return nil, lexError(src, bad)
 	}
+	if err := checkBrackets(toks); err != nil {
+		return nil, err
+	}
 	p := &parser{toks: toks, seen: map[string]int{}}
 	body, end, err := p.parseBody()
 	if err != nil {
@@ -220,6 +223,10 @@ func lexError(src string, bad *tokens.Token) error {
 	if d, ok := strings.CutPrefix(msg, "Unexpected delimiter "); ok {
 		msg = "unexpected '" + strings.Trim(d, `"`) + "'"
 	}
+	var want, got string
+	if n, _ := fmt.Sscanf(msg, "Unbalanced delimiters, expected %q, got %q", &want, &got); n == 2 {
+		msg = fmt.Sprintf("unexpected '%s', expected '%s'", got, want)
+	}
 	return &Error{Line: line, Msg: msg}
 }
 
@@ -259,11 +266,54 @@ func (p *parser) errorf(format string, args ...any) error {
 	return &Error{Line: p.cur().Line, Msg: fmt.Sprintf(format, args...)}
 }
 
+// expect consumes a token of type typ, or fails as Jinja2's
+// TokenStream.expect does.
 func (p *parser) expect(typ tokens.Type, what string) error {
 	if !p.is(typ) {
-		return p.errorf("expected %s, got %s", what, describe(p.cur()))
+		what = strings.Trim(what, "'")
+		if p.is(tokens.EOF) {
+			return p.errorf("unexpected end of template, expected '%s'.", what)
+		}
+		return p.errorf("expected token '%s', got %s", what, describe(p.cur()))
 	}
 	p.next()
+	return nil
+}
+
+// closers pairs each bracket with the one that closes it.
+var closers = map[tokens.Type]string{
+	tokens.LeftParenthesis: ")", tokens.LeftBracket: "]", tokens.LeftBrace: "}",
+}
+
+// checkBrackets is the balance check of Jinja2's lexer: a closing bracket
+// must close the innermost open one, and the end of a tag cannot come
+// while one is open (Jinja2 then reads its '}' as a bracket).
+func checkBrackets(toks []*tokens.Token) error {
+	var open []string
+	for _, t := range toks {
+		switch t.Type {
+		case tokens.LeftParenthesis, tokens.LeftBracket, tokens.LeftBrace:
+			open = append(open, closers[t.Type])
+		case tokens.RightParenthesis, tokens.RightBracket, tokens.RightBrace:
+			if len(open) == 0 {
+				return &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected '%s'", t.Val)}
+			}
+			if want := open[len(open)-1]; want != t.Val {
+				return &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected '%s', expected '%s'", t.Val, want)}
+			}
+			open = open[:len(open)-1]
+		case tokens.VariableEnd, tokens.BlockEnd:
+			switch {
+			case len(open) == 0:
+			case open[len(open)-1] == "}" && t.Type == tokens.VariableEnd:
+				// '}}' closes the brace, then its second '}' has none.
+				return &Error{Line: t.Line, Msg: "unexpected '}'"}
+			case open[len(open)-1] != "}":
+				return &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected '}', expected '%s'", open[len(open)-1])}
+			}
+			open = nil
+		}
+	}
 	return nil
 }
 
@@ -274,15 +324,16 @@ func (p *parser) expectName() (string, error) {
 	return p.next().Val, nil
 }
 
-// describe names a token the way Jinja2's messages do.
+// describe names a token the way Jinja2's messages do: its
+// describe_token, quoted as they print it (with !r).
 func describe(t *tokens.Token) string {
 	switch t.Type {
 	case tokens.EOF:
-		return "end of template"
+		return "'end of template'"
 	case tokens.VariableEnd:
-		return "end of print statement"
+		return "'end of print statement'"
 	case tokens.BlockEnd:
-		return "end of statement block"
+		return "'end of statement block'"
 	}
 	return "'" + t.Val + "'"
 }

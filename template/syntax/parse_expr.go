@@ -311,7 +311,7 @@ func (p *parser) parsePostfix(e Expr) (Expr, error) {
 				n, _ := strconv.Atoi(a.Val)
 				e = &ItemExpr{pos{t.Line}, e, &LiteralExpr{pos{t.Line}, n}}
 			default:
-				return nil, &Error{a.Line, "expected name or number after '.', got " + describe(a)}
+				return nil, &Error{a.Line, "expected name or number"}
 			}
 		case tokens.LeftBracket:
 			p.next()
@@ -429,7 +429,7 @@ func (p *parser) parseFiltersAndTests(e Expr) (Expr, error) {
 			switch nameTok.Type {
 			case tokens.Name, tokens.In:
 			default:
-				return nil, &Error{nameTok.Line, "expected a test name, got " + describe(nameTok)}
+				return nil, &Error{nameTok.Line, "expected token 'name', got " + describe(nameTok)}
 			}
 			t.Name = nameTok.Val
 			if p.is(tokens.Dot) { // namespaced tests: ansible.builtin.match
