@@ -341,7 +341,7 @@ func remoteFragments(c *Context, src string) ([]fragment, error) {
 func localFragments(c *Context, args Args, src string) ([]fragment, error) {
 	dir, err := c.FindFile("files", src)
 	if err != nil {
-		return nil, failf("%v", err)
+		return nil, sourceNotFound(err)
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return nil, failf("Source (%s) is not a directory", dir)

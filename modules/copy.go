@@ -115,8 +115,7 @@ func runCopy(c *Context, args Args) (*Result, error) {
 	}
 	local, err := c.FindFile("files", src)
 	if err != nil {
-		// FindFile's error is Ansible's AnsibleFileNotFound text.
-		return nil, failf("%v\nIf you are using a module and expect the file to exist on the remote, see the remote_src option", err)
+		return nil, sourceNotFound(err)
 	}
 	info, err := os.Stat(local)
 	if err != nil {

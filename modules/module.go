@@ -91,6 +91,28 @@ func (r *Result) Set(key string, value any) {
 }
 
 // Failf marks the result failed with a message.
+// FileNotFoundError is Ansible's AnsibleFileNotFound for a controller-side
+// source an action looks for: its name and the paths searched, in order.
+type FileNotFoundError struct {
+	Name     string
+	Searched []string
+}
+
+func (e *FileNotFoundError) Error() string {
+	msg := "Could not find or access '" + e.Name + "'"
+	if len(e.Searched) > 0 {
+		msg += "\nSearched in:\n\t" + strings.Join(e.Searched, "\n\t")
+	}
+	return msg + " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option"
+}
+
+// sourceNotFound is the failure of an action whose controller-side
+// source is missing: Ansible's message, and its exception, whose last line
+// the default callback prints before the result.
+func sourceNotFound(err error) error {
+	return failWith(map[string]any{"exception": err.Error()}, "%s", err.Error())
+}
+
 func Failf(format string, args ...any) *Result {
 	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
 }

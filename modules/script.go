@@ -118,7 +118,7 @@ func (scriptModule) Run(c *Context, args Args) (*Result, error) {
 	}
 	found, err := c.FindFile("files", parts[0])
 	if err != nil {
-		return Failf("%s", err.Error()), nil
+		return finish(nil, sourceNotFound(err))
 	}
 	var body []byte
 	if decrypt, _ := args["decrypt"].(bool); decrypt {

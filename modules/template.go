@@ -58,7 +58,7 @@ func runTemplate(c *Context, args Args) (*Result, error) {
 	}
 	local, err := c.FindFile("templates", src)
 	if err != nil {
-		return nil, failf("%v", err)
+		return nil, sourceNotFound(err)
 	}
 	opts, err := copyOptionsFrom(args)
 	if err != nil {

@@ -127,7 +127,7 @@ func runUnarchive(c *Context, args Args) (*Result, error) {
 	if !j.remote {
 		local, err := c.FindFile("files", j.src)
 		if err != nil {
-			return nil, failf("%v", err)
+			return nil, sourceNotFound(err)
 		}
 		if j.upload, err = os.ReadFile(local); err != nil {
 			return nil, failf("Source '%s' not readable, %v", local, err)

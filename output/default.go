@@ -270,6 +270,7 @@ func (d *Default) Result(r HostResult) {
 		}
 		d.line(d.out, colorCyan, prefix)
 	case Failed:
+		d.exception(shown)
 		// Ansible's _dump_results indents a failure too when the
 		// result is always verbose (a failed assert's).
 		indent := 0
@@ -302,6 +303,26 @@ func (d *Default) dumpResult(shown map[string]any, indent int) string {
 		return d.dump(shown, indent)
 	}
 	return JSON(shown, indent)
+}
+
+// exception prints a failed result's exception as Ansible's
+// _handle_exception does, and takes it out of the result shown (as
+// _dump_results does): its last line below -vvv, all of it at -vvv.
+func (d *Default) exception(shown map[string]any) {
+	exc, ok := shown["exception"]
+	if !ok {
+		return
+	}
+	delete(shown, "exception")
+	text := strings.TrimSpace(fmt.Sprint(exc))
+	msg := "An exception occurred during task execution. "
+	if d.verbosity < 3 {
+		lines := strings.Split(text, "\n")
+		msg += "To see the full traceback, use -vvv. The error was: " + lines[len(lines)-1]
+	} else {
+		msg = "The full traceback is:\n" + fmt.Sprint(exc)
+	}
+	d.line(d.out, colorRed, msg)
 }
 
 // diff prints a --diff block.

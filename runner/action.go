@@ -331,7 +331,11 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 		vars, err := playbook.LoadVarsFile(f)
 		if err != nil {
 			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
-				return failed(fmt.Sprintf("Could not find or access '%s'", file))
+				// include_vars reports it under "message", with its
+				// (empty) facts, as its action plugin does.
+				return &taskResult{status: output.Failed, result: map[string]any{
+					"failed": true, "changed": false, "ansible_facts": map[string]any{},
+					"ansible_included_var_files": []any{}, "message": r.notFound(t, "vars", file).Error()}}
 			}
 			return loadFailure(err.Error())
 		}
@@ -464,6 +468,22 @@ func (r *run) searchDirs(t *playbook.Task, kind string) []string {
 	return dirs
 }
 
+// notFound is Ansible's AnsibleFileNotFound for name, looked for as
+// findPath looks: every path searched, absolute.
+func (r *run) notFound(t *playbook.Task, kind, name string) error {
+	nf := &modules.FileNotFoundError{Name: name}
+	if !filepath.IsAbs(name) {
+		for _, d := range r.searchDirs(t, kind) {
+			p, err := filepath.Abs(filepath.Join(d, name))
+			if err != nil {
+				p = filepath.Join(d, name)
+			}
+			nf.Searched = append(nf.Searched, p)
+		}
+	}
+	return nf
+}
+
 // findPath resolves a relative controller path, returning the first that
 // exists (or the last candidate, for the error message).
 func (r *run) findPath(t *playbook.Task, kind, name string) string {
@@ -547,7 +567,7 @@ func (r *run) runModule(ctx context.Context, h *hostState, t *playbook.Task, var
 		FindFile: func(kind, name string) (string, error) {
 			p := r.findPath(t, kind, name)
 			if _, err := os.Stat(p); err != nil {
-				return "", fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", name)
+				return "", r.notFound(t, kind, name)
 			}
 			return p, nil
 		},
