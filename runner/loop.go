@@ -386,7 +386,12 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		}
 		l := label
 		debug := t.Action == "debug"
-		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
+		d := r.delegateName(h, t)
+		var dAddr string
+		if d != "" {
+			dAddr = r.delegateAddress(h, t, d)
+		}
+		item := output.HostResult{Host: h.name, Delegated: d, DelegatedHost: dAddr, Status: res.status, Item: &l, Result: res.result,
 			Verbose: debug, Debug: debug, NoLog: r.noLogIn(t, vars)}
 		if r.diffMode(t) {
 			item.Diff = diffText(res)

@@ -472,6 +472,8 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
+	// What a stdout callback writes when it is done (dense's last line).
+	defer output.Close(s.out)
 
 	loader := s.loader()
 	var playbooks []*playbook.Playbook
