@@ -58,6 +58,16 @@ type Config struct {
 	ProfileTasksSortOrder string
 	ProfileTasksLimit     string
 
+	// InventoryEnabled is [inventory] enable_plugins: the inventory
+	// plugins tried on each source, in order.
+	InventoryEnabled []string
+	// InventoryEnabledFrom is where enable_plugins was set ("file:line"
+	// or "env: NAME"), for errors about the plugins it names.
+	InventoryEnabledFrom string
+	// [inventory] unparsed_is_failed, any_unparsed_is_failed and
+	// inventory_unparsed_warning (default true).
+	InventoryUnparsedFailed, InventoryAnyUnparsedFailed, InventoryUnparsedWarning bool
+
 	VaultPasswordFile    string   // vault_password_file, as an absolute path
 	VaultIdentityList    []string // vault_identity_list: label@source entries
 	VaultEncryptIdentity string   // vault_encrypt_identity
@@ -109,6 +119,20 @@ var settings = []setting{
 			c.Inventory = resolvePathList(v, ",", from.baseDir, env)
 			return nil
 		}, value: func(c *Config) any { return c.Inventory }}},
+	{"INVENTORY_ENABLED", []iniKey{{"inventory", "enable_plugins"}}, []string{"ANSIBLE_INVENTORY_ENABLED"},
+		binding{apply: func(c *Config, v string, from origin, _ func(string) string) error {
+			// Ansible's list type keeps empty items here: each is a
+			// plugin that fails to load.
+			c.InventoryEnabled = nil
+			for _, name := range strings.Split(v, ",") {
+				c.InventoryEnabled = append(c.InventoryEnabled, strings.TrimSpace(name))
+			}
+			c.InventoryEnabledFrom = from.desc
+			return nil
+		}, value: func(c *Config) any { return listOf(c.InventoryEnabled) }}},
+	{"INVENTORY_UNPARSED_IS_FAILED", []iniKey{{"inventory", "unparsed_is_failed"}}, []string{"ANSIBLE_INVENTORY_UNPARSED_FAILED"}, setBool(func(c *Config) *bool { return &c.InventoryUnparsedFailed })},
+	{"INVENTORY_ANY_UNPARSED_IS_FAILED", []iniKey{{"inventory", "any_unparsed_is_failed"}}, []string{"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED"}, setBool(func(c *Config) *bool { return &c.InventoryAnyUnparsedFailed })},
+	{"INVENTORY_UNPARSED_WARNING", []iniKey{{"inventory", "inventory_unparsed_warning"}}, []string{"ANSIBLE_INVENTORY_UNPARSED_WARNING"}, setBool(func(c *Config) *bool { return &c.InventoryUnparsedWarning })},
 	{"DEFAULT_REMOTE_USER", []iniKey{{"defaults", "remote_user"}}, []string{"ANSIBLE_REMOTE_USER"}, setString(func(c *Config) *string { return &c.RemoteUser })},
 	{"DEFAULT_FORKS", []iniKey{{"defaults", "forks"}}, []string{"ANSIBLE_FORKS"}, setInt(func(c *Config) *int { return &c.Forks })},
 	{"DEFAULT_POLL_INTERVAL", []iniKey{{"defaults", "poll_interval"}}, []string{"ANSIBLE_POLL_INTERVAL"}, setInt(func(c *Config) *int { return &c.PollInterval })},
@@ -167,12 +191,7 @@ var settings = []setting{
 	{"DEFAULT_STDOUT_CALLBACK", []iniKey{{"defaults", "stdout_callback"}}, []string{"ANSIBLE_STDOUT_CALLBACK"}, setString(func(c *Config) *string { return &c.StdoutCallback })},
 	{"CALLBACKS_ENABLED", []iniKey{{"defaults", "callback_whitelist"}, {"defaults", "callbacks_enabled"}}, []string{"ANSIBLE_CALLBACK_WHITELIST", "ANSIBLE_CALLBACKS_ENABLED"},
 		binding{apply: func(c *Config, v string, _ origin, _ func(string) string) error {
-			c.CallbacksEnabled = nil
-			for _, name := range strings.Split(v, ",") {
-				if name = strings.TrimSpace(name); name != "" {
-					c.CallbacksEnabled = append(c.CallbacksEnabled, name)
-				}
-			}
+			c.CallbacksEnabled = splitList(v)
 			return nil
 		}, value: func(c *Config) any { return listOf(c.CallbacksEnabled) }}},
 	{"DEFAULT_LOAD_CALLBACK_PLUGINS", []iniKey{{"defaults", "bin_ansible_callbacks"}}, []string{"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, setBool(func(c *Config) *bool { return &c.LoadCallbacks })},
@@ -267,6 +286,18 @@ func listOf(list []string) []string {
 	return list
 }
 
+// splitList is a list setting's items: comma-separated, trimmed, empty
+// ones dropped.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 func isTrue(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "y", "yes", "on", "1", "true", "t":
@@ -278,22 +309,24 @@ func isTrue(v string) bool {
 // defaults returns the configuration with no file and no environment.
 func defaults(home string) *Config {
 	return &Config{
-		Inventory:             []string{"/etc/ansible/hosts"},
-		Forks:                 5,
-		PollInterval:          15,
-		Timeout:               10,
-		RolesPath:             []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
-		HostKeyChecking:       true,
-		BecomeUser:            "root",
-		BecomeMethod:          "sudo",
-		Gathering:             "implicit",
-		StdoutCallback:        "default",
-		FactCaching:           "memory",
-		FactCachingTimeout:    86400,
-		Strategy:              "linear",
-		ProfileTasksSortOrder: "descending",
-		ProfileTasksLimit:     "20",
-		origins:               map[string]string{},
+		Inventory:                []string{"/etc/ansible/hosts"},
+		InventoryEnabled:         []string{"host_list", "script", "auto", "yaml", "ini", "toml"},
+		InventoryUnparsedWarning: true,
+		Forks:                    5,
+		PollInterval:             15,
+		Timeout:                  10,
+		RolesPath:                []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
+		HostKeyChecking:          true,
+		BecomeUser:               "root",
+		BecomeMethod:             "sudo",
+		Gathering:                "implicit",
+		StdoutCallback:           "default",
+		FactCaching:              "memory",
+		FactCachingTimeout:       86400,
+		Strategy:                 "linear",
+		ProfileTasksSortOrder:    "descending",
+		ProfileTasksLimit:        "20",
+		origins:                  map[string]string{},
 	}
 }
 

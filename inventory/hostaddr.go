@@ -87,6 +87,15 @@ func expandHostRange(name string) ([]string, error) {
 
 var errTooManyHosts = errors.New("too many hosts")
 
+// rangeIntError is a range bound or step that is not a number, where
+// ansible-core's int() raises a ValueError rather than an AnsibleError.
+type rangeIntError struct {
+	msg     string
+	literal string // the bound as written
+}
+
+func (e rangeIntError) Error() string { return e.msg }
+
 func expandHostRangeBounded(name string) ([]string, error) {
 	open := strings.IndexByte(name, '[')
 	if open < 0 {
@@ -105,7 +114,10 @@ func expandHostRangeBounded(name string) ([]string, error) {
 	beg, end, step := bounds[0], bounds[1], 1
 	if len(bounds) == 3 {
 		s, err := strconv.Atoi(bounds[2])
-		if err != nil || s <= 0 {
+		if err != nil {
+			return nil, rangeIntError{fmt.Sprintf("invalid host range step %q", bounds[2]), bounds[2]}
+		}
+		if s <= 0 {
 			return nil, fmt.Errorf("invalid host range step %q", bounds[2])
 		}
 		step = s
@@ -137,7 +149,11 @@ func expandHostRangeBounded(name string) ([]string, error) {
 		b, err1 := strconv.Atoi(beg)
 		e, err2 := strconv.Atoi(end)
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("invalid host range [%s]", spec)
+			literal := beg
+			if err1 == nil {
+				literal = end
+			}
+			return nil, rangeIntError{fmt.Sprintf("invalid host range [%s]", spec), literal}
 		}
 		if e >= b && (e-b)/step >= MaxRangeHosts {
 			return nil, errTooManyHosts

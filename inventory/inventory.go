@@ -65,6 +65,12 @@ type Inventory struct {
 
 	opts   Options
 	engine *template.Engine // the plugins' templar, made when first needed
+
+	// plugins are the enabled inventory plugins gansible has, in
+	// enable_plugins order; pluginsChecked is set once the names it
+	// cannot load have been warned about.
+	plugins        []enabledPlugin
+	pluginsChecked bool
 }
 
 // Options are what the inventory plugins that template (constructed)
@@ -76,6 +82,16 @@ type Options struct {
 	// Facts returns a host's cached facts (the fact cache), which
 	// constructed's expressions see.
 	Facts func(host string) map[string]any
+
+	// Enabled is enable_plugins (nil: DefaultPlugins), and EnabledFrom
+	// where it was set, for errors.
+	Enabled     []string
+	EnabledFrom string
+	// UnparsedFailed (unparsed_is_failed) makes an inventory of no parsed
+	// source an error, AnyUnparsedFailed (any_unparsed_is_failed) any
+	// source that does not parse; QuietUnparsed turns off the warning for
+	// no parsed source (inventory_unparsed_warning false).
+	UnparsedFailed, AnyUnparsedFailed, QuietUnparsed bool
 }
 
 // Well-known group names.

@@ -8,11 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"gopkg.in/yaml.v3"
-
-	"github.com/gansible/gansible/vault"
-	"github.com/gansible/gansible/yamlvalue"
 )
 
 // ignoredInDir matches directory entries that are not inventory sources:
@@ -37,10 +32,15 @@ func Load(sources []string) (*Inventory, error) {
 	return LoadWith(sources, Options{})
 }
 
-// LoadWith is Load with the inventory plugins' options.
+// LoadWith is Load with the inventory plugins' options. On an error the
+// inventory is returned too, for the warnings that came before it.
 func LoadWith(sources []string, opts Options) (*Inventory, error) {
 	inv := newInventory()
 	inv.opts = opts
+	var err error
+	if inv.plugins, err = inv.resolvePlugins(inv.enabledNames()); err != nil {
+		return inv, err
+	}
 	parsed := false
 	for _, src := range sources {
 		if src == "" {
@@ -48,7 +48,7 @@ func LoadWith(sources []string, opts Options) (*Inventory, error) {
 		}
 		ok, err := inv.loadSource(src)
 		if err != nil {
-			return nil, err
+			return inv, err
 		}
 		parsed = parsed || ok
 	}
@@ -57,7 +57,11 @@ func LoadWith(sources []string, opts Options) (*Inventory, error) {
 	if parsed {
 		inv.reconcile()
 	}
-	if !parsed {
+	switch {
+	case parsed:
+	case opts.UnparsedFailed:
+		return inv, errors.New("No inventory was parsed, please check your configuration and options.")
+	case !opts.QuietUnparsed:
 		inv.warnf("No inventory was parsed, only implicit localhost is available")
 	}
 	for _, src := range sources {
@@ -92,30 +96,31 @@ func varsDirFor(src string) (string, bool) {
 	return filepath.Dir(abs), true
 }
 
-// loadSource reads one source and reports whether it yielded an inventory.
+// loadSource reads one source and reports whether it yielded an inventory:
+// a directory entry by entry, anything else with the enabled plugins.
 func (inv *Inventory) loadSource(src string) (bool, error) {
-	info, err := os.Stat(src)
-	switch {
-	case err != nil && strings.Contains(src, ","):
-		inv.parseHostList(src)
-		return true, nil
-	case err != nil:
-		// Ansible is silent about its own default inventory being absent.
-		if src != defaultInventory {
-			inv.warnf("Unable to parse %s as an inventory source", absPath(src))
-		}
-		return false, nil
-	case info.IsDir():
+	if info, err := os.Stat(src); err == nil && info.IsDir() {
 		return inv.loadDir(src)
 	}
-	if failures := inv.loadFile(src); len(failures) > 0 {
-		for _, f := range failures {
-			inv.warnf(" * Failed to parse %s with %s plugin: %v", absPath(src), f.plugin, f.err)
-		}
-		inv.warnf("Unable to parse %s as an inventory source", absPath(src))
+	if !strings.Contains(src, ",") {
+		src = absPath(src)
+	}
+	parsed, failures, err := inv.parseWithPlugins(src)
+	if err != nil || parsed {
+		return parsed, err
+	}
+	// Ansible is silent about its own default inventory being absent.
+	if _, err := os.Stat(src); err != nil && src == defaultInventory {
 		return false, nil
 	}
-	return true, nil
+	for _, f := range failures {
+		inv.warnf(" * Failed to parse %s with %s plugin: %v", src, f.plugin, f.err)
+	}
+	if inv.opts.AnyUnparsedFailed {
+		return false, fmt.Errorf("Completely failed to parse inventory source %s", src)
+	}
+	inv.warnf("Unable to parse %s as an inventory source", src)
+	return false, nil
 }
 
 // pluginFailure is why one of Ansible's inventory plugins could not read
@@ -154,101 +159,4 @@ func (inv *Inventory) loadDir(dir string) (bool, error) {
 		parsed = parsed || ok
 	}
 	return parsed, nil
-}
-
-// loadFile reads an inventory file with the plugins Ansible would try,
-// in its order: an executable (or #!) file is a script first; a file with
-// no extension or a YAML one is tried as YAML, then as INI; a .toml file
-// as INI, then as TOML. It returns why
-// each plugin failed, or nothing once one succeeds.
-func (inv *Inventory) loadFile(path string) []pluginFailure {
-	var failures []pluginFailure
-	source := absPath(path)
-	if isScript(path) {
-		err := inv.parseScript(source)
-		if err == nil {
-			return nil
-		}
-		failures = append(failures, pluginFailure{"script", err})
-	}
-	data, err := vault.ReadFile(path)
-	if err != nil {
-		return append(failures, pluginFailure{"ini", fmt.Errorf("reading inventory: %w", err)})
-	}
-	ext := filepath.Ext(path)
-	if ext == ".toml" {
-		// Ansible tries its ini plugin before its toml plugin, and what a
-		// failed INI reading added stays, as there.
-		iniErr := inv.parseINI(source, data)
-		if iniErr == nil {
-			return nil
-		}
-		failures = append(failures, pluginFailure{"ini", iniErr})
-		if err := inv.parseTOML(source, data); err != nil {
-			return append(failures, pluginFailure{"toml", err})
-		}
-		return nil
-	}
-	if ext == "" || yamlExtensions[ext] {
-		if root, err := yamlvalue.Parse(source, data); err == nil {
-			if name, ok := pluginName(root); ok {
-				return inv.loadPluginConfig(source, ext, root, name, data)
-			}
-		}
-		err := inv.parseYAML(source, data)
-		var notYAML errNotYAMLInventory
-		if !errors.As(err, &notYAML) {
-			if err != nil {
-				return append(failures, pluginFailure{"yaml", err})
-			}
-			return nil
-		}
-		if iniErr := inv.parseINI(source, data); iniErr != nil {
-			if yamlExtensions[ext] {
-				return append(failures, pluginFailure{"yaml", notYAML.err})
-			}
-			return append(failures, pluginFailure{"ini", iniErr})
-		}
-		return nil
-	}
-	if err := inv.parseINI(source, data); err != nil {
-		return append(failures, pluginFailure{"ini", err})
-	}
-	return nil
-}
-
-// loadPluginConfig reads a YAML file that names an inventory plugin: the
-// auto plugin runs that plugin (only for .yml and .yaml files, the ones
-// it verifies); failing that, the yaml plugin refuses the file and the
-// ini plugin tries it, as in Ansible.
-func (inv *Inventory) loadPluginConfig(source, ext string, root *yaml.Node, name string, data []byte) []pluginFailure {
-	var failures []pluginFailure
-	if ext == ".yml" || ext == ".yaml" {
-		err := inv.parseAuto(source, root, name)
-		if err == nil {
-			return nil
-		}
-		failures = append(failures, pluginFailure{"auto", err})
-	}
-	failures = append(failures, pluginFailure{"yaml", errors.New("Plugin configuration YAML file, not YAML inventory")})
-	if err := inv.parseINI(source, data); err != nil {
-		return append(failures, pluginFailure{"ini", err})
-	}
-	return nil
-}
-
-// parseHostList reads a comma-separated host list such as "web1,web2:2222,".
-func (inv *Inventory) parseHostList(list string) {
-	for _, entry := range strings.Split(list, ",") {
-		entry = strings.TrimSpace(entry)
-		if entry == "" {
-			continue
-		}
-		name, port := splitHostPort(entry)
-		if strings.Contains(name, "[") {
-			// Ranges are not expanded in host lists.
-			name, port = entry, 0
-		}
-		inv.addHost(name, ungroupedGroup, list, port)
-	}
 }

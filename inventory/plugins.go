@@ -3,13 +3,11 @@ package inventory
 import (
 	"fmt"
 	"math/big"
-	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/gansible/gansible/value"
-	"github.com/gansible/gansible/yamlvalue"
 )
 
 // Inventory plugins that a YAML file configures by naming them in its
@@ -20,15 +18,6 @@ import (
 
 // configPlugin reads a plugin's configuration file into inv.
 type configPlugin func(inv *Inventory, path string, cfg *value.Dict) error
-
-var configPlugins = map[string]configPlugin{
-	"constructed":                 parseConstructed,
-	"ansible.builtin.constructed": parseConstructed,
-	"ansible.legacy.constructed":  parseConstructed,
-	"generator":                   parseGenerator,
-	"ansible.builtin.generator":   parseGenerator,
-	"ansible.legacy.generator":    parseGenerator,
-}
 
 // pluginConfigExtensions are the extensions both plugins verify a
 // configuration file by (none, .config, or Ansible's YAML ones).
@@ -45,30 +34,6 @@ func pluginName(root *yaml.Node) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// parseAuto is Ansible's auto plugin on a .yml or .yaml file whose root
-// names a plugin.
-func (inv *Inventory) parseAuto(path string, root *yaml.Node, name string) error {
-	if name == "" {
-		return fmt.Errorf("no root 'plugin' key found, '%s' is not a valid YAML inventory plugin config file", path)
-	}
-	plugin, ok := configPlugins[name]
-	if !ok {
-		return fmt.Errorf("inventory config '%s' specifies the inventory plugin '%s', which gansible does not support (it has constructed and generator)", path, name)
-	}
-	if !pluginConfigExtensions[filepath.Ext(path)] {
-		return fmt.Errorf("inventory source '%s' could not be verified by inventory plugin '%s'", path, name)
-	}
-	v, err := yamlvalue.Decode(path, root)
-	if err != nil {
-		return err
-	}
-	cfg, ok := v.(*value.Dict)
-	if !ok {
-		return fmt.Errorf("inventory source has invalid structure, it should be a dictionary, got: %s", pyTypeName(v))
-	}
-	return plugin(inv, path, cfg)
 }
 
 // pyTypeName is Python's repr of a value's type, for messages.

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -9,12 +10,6 @@ import (
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
-
-// errNotYAMLInventory means a source is not a YAML inventory and should be
-// tried as INI, as Ansible falls through from its yaml plugin to its ini one.
-type errNotYAMLInventory struct{ err error }
-
-func (e errNotYAMLInventory) Error() string { return e.err.Error() }
 
 // parseYAML reads a YAML inventory:
 //
@@ -29,17 +24,35 @@ func (e errNotYAMLInventory) Error() string { return e.err.Error() }
 func (inv *Inventory) parseYAML(path string, data []byte) error {
 	root, err := yamlvalue.Parse(path, data)
 	if err != nil {
-		return errNotYAMLInventory{err}
+		return err
 	}
-	if root == nil {
-		return errNotYAMLInventory{fmt.Errorf("%s: Parsed empty YAML file", path)}
+	if root == nil || root.Kind == yaml.MappingNode && len(root.Content) == 0 {
+		return errors.New("Parsed empty YAML file")
 	}
 	if root.Kind != yaml.MappingNode {
-		return errNotYAMLInventory{fmt.Errorf("%s: YAML inventory has invalid structure, it should be a dictionary", path)}
+		v, err := yamlvalue.Decode(path, root)
+		if err != nil {
+			return err
+		}
+		if !value.Truthy(v) {
+			return errors.New("Parsed empty YAML file")
+		}
+		class := pyTypeName(v)
+		switch v.(type) {
+		case []any:
+			class = "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
+		case string:
+			class = "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>"
+		}
+		return fmt.Errorf("YAML inventory has invalid structure, it should be a dictionary, got: %s", class)
 	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "plugin" {
-			return fmt.Errorf("%s: Plugin configuration YAML file, not YAML inventory", path)
+	if plugin := mappingValue(root, "plugin"); plugin != nil {
+		v, err := yamlvalue.Decode(path, plugin)
+		if err != nil {
+			return err
+		}
+		if value.Truthy(v) {
+			return errors.New("Plugin configuration YAML file, not YAML inventory")
 		}
 	}
 	y := yamlInventory{inv: inv, path: path}

@@ -218,13 +218,17 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 	}
 	res.Set("checksum", sum)
 	if cur.Exists && cur.Checksum == sum {
-		changed, err := applyAttrs(c, opts.attrs, p, cur, false)
+		// Ansible's copy action runs the file module on a file whose
+		// content is right: its diff (path, and what the attributes
+		// change) is the result's.
+		ch, changed, err := applyAttrChange(c, opts.attrs, p, cur, false)
 		if err != nil {
 			setFileFields(res, cur)
 			res.Set("path", target)
 			return res, err
 		}
 		res.Changed = changed
+		res.Set("diff", attrChangeDiff(target, ch))
 		if !c.CheckMode || !changed {
 			setFileFields(res, cur)
 			res.Set("path", target)
@@ -233,6 +237,8 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 	}
 
 	res.Changed = true
+	// The copy action's list of content diffs: empty without --diff.
+	diffs := []any{}
 	if c.DiffMode {
 		// Ansible names the source file by the absolute path it found.
 		after := srcPath
@@ -241,10 +247,15 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 		} else if abs, err := filepath.Abs(after); err == nil {
 			after = abs
 		}
-		res.Diff = append(res.Diff, contentDiff(target, cur, data, after))
+		d := contentDiff(target, cur, data, after)
+		res.Diff = append(res.Diff, d)
+		diffs = append(diffs, registeredContentDiff(d, cur.Exists))
 	}
+	res.Set("diff", diffs)
 	if c.CheckMode {
-		return &Result{Changed: true, Diff: res.Diff}, nil
+		check := &Result{Changed: true, Diff: res.Diff}
+		check.Set("diff", diffs)
+		return check, nil
 	}
 	if opts.follow && cur.RealPath != "" {
 		target = cur.RealPath
@@ -269,6 +280,28 @@ func writeCopy(c *Context, target string, cur *remoteFile, p *probeResult, data 
 	}
 	setFileFields(res, cur)
 	return res, nil
+}
+
+// registeredContentDiff is a content diff as the copy action registers
+// it: no before_header for a file that did not exist.
+func registeredContentDiff(d Diff, existed bool) *value.Dict {
+	if !existed {
+		return value.DictOf("before", "", "after_header", d.AfterHeader, "after", d.After)
+	}
+	return value.DictOf("before_header", d.BeforeHeader, "before", d.Before, "after_header", d.AfterHeader, "after", d.After)
+}
+
+// attrChangeDiff is the file module's diff of a file it only changes
+// the attributes of.
+func attrChangeDiff(target string, ch attrChange) *value.Dict {
+	before, after := map[string]any{"path": target}, map[string]any{"path": target}
+	for k, v := range ch.Before {
+		before[k] = v
+	}
+	for k, v := range ch.After {
+		after[k] = v
+	}
+	return value.DictOf("before", fileDiffSide(before), "after", fileDiffSide(after))
 }
 
 // mkdirScript creates dir and its missing parents, giving the directories
@@ -373,12 +406,19 @@ func copyTree(c *Context, local string, contentsOnly bool, dest string, opts cop
 			res.Changed = true
 			continue
 		}
-		one, err := writeCopy(c, path.Join(root, f), cur, p, data, "", "", fopts)
+		one, err := writeCopy(c, path.Join(root, f), cur, p, data, filepath.Join(local, filepath.FromSlash(f)), "", fopts)
 		if err != nil {
 			return res, err
 		}
 		res.Changed = res.Changed || one.Changed
-		res.Diff = append(res.Diff, one.Diff...)
+		if len(files) == 1 {
+			// Ansible's copy action returns the one file's result, diff
+			// included; of several files it returns no diff, so --diff
+			// shows none.
+			if d, ok := one.Fields["diff"]; ok {
+				res.Set("diff", d)
+			}
+		}
 	}
 	return res, nil
 }

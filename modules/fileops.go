@@ -196,14 +196,21 @@ func (ch attrChange) script(path string) string {
 // command and reads the result back into cur; it reports whether anything
 // changed. In check mode it only compares.
 func applyAttrs(c *Context, a fileAttrs, p *probeResult, cur *remoteFile, link bool) (bool, error) {
+	_, changed, err := applyAttrChange(c, a, p, cur, link)
+	return changed, err
+}
+
+// applyAttrChange is applyAttrs that also returns the change, for the
+// file module's diff of it.
+func applyAttrChange(c *Context, a fileAttrs, p *probeResult, cur *remoteFile, link bool) (attrChange, bool, error) {
 	ch, err := a.plan(p, cur, link)
 	if err != nil || ch.Empty() {
-		return false, err
+		return ch, false, err
 	}
 	if c.CheckMode {
-		return true, nil
+		return ch, true, nil
 	}
-	return true, changeAttrs(c, cur, ch)
+	return ch, true, changeAttrs(c, cur, ch)
 }
 
 // isNumeric reports whether s is a non-empty string of decimal digits.

@@ -26,6 +26,21 @@ func (Nop) AsyncPoll(string, string)       {}
 func (Nop) AsyncDone(string, string, bool) {}
 func (Nop) Recap(map[string]*Stats)        {}
 
+// Closer is a callback with something to write once the run is over.
+type Closer interface{ Close() }
+
+// Close ends cb if it, or any callback of a Multi, is a Closer.
+func Close(cb Callback) {
+	switch c := cb.(type) {
+	case Multi:
+		for _, m := range c {
+			Close(m)
+		}
+	case Closer:
+		c.Close()
+	}
+}
+
 // Multi sends every event to each of its callbacks in turn: the stdout
 // callback first, then the aggregate ones, in Ansible's order.
 type Multi []Callback

@@ -25,11 +25,14 @@ const (
 type HostResult struct {
 	Host      string
 	Delegated string // delegate_to host, printed as [host -> delegated]
-	Action    string // the task's module or action, as the task names it
-	Status    Status
-	Item      *string // the loop item label, for item lines
-	Result    map[string]any
-	Ignored   bool // failed with ignore_errors
+	// DelegatedHost is the delegate's ansible_host (its name without
+	// one), which the dense callback prints.
+	DelegatedHost string
+	Action        string // the task's module or action, as the task names it
+	Status        Status
+	Item          *string // the loop item label, for item lines
+	Result        map[string]any
+	Ignored       bool // failed with ignore_errors
 	// Verbose asks for the result JSON even without -v (debug does this).
 	Verbose bool
 	// Debug marks results of the debug action, which show only what they

@@ -391,7 +391,12 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			agg.noLog = &noLog
 		}
 		verbose := debug && res.status != output.Failed || t.Action == "assert" && assertEvaluated(res) && !r.truthy(t.Args["quiet"], vars)
-		item := output.HostResult{Host: h.name, Delegated: r.delegateName(h, t), Status: res.status, Item: &l, Result: res.result,
+		d := r.delegateName(h, t)
+		var dAddr string
+		if d != "" {
+			dAddr = r.delegateAddress(h, t, d)
+		}
+		item := output.HostResult{Host: h.name, Delegated: d, DelegatedHost: dAddr, Status: res.status, Item: &l, Result: res.result,
 			Verbose: verbose, Debug: debug, NoLog: noLog}
 		if r.diffMode(t, vars) {
 			item.Diff = diffText(res)

@@ -264,7 +264,7 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 		final.NoLog = *res.noLog
 	}
 	if d := r.delegateName(h, t); d != "" {
-		final.Delegated = d
+		final.Delegated, final.DelegatedHost = d, r.delegateAddress(h, t, d)
 	}
 	// debug's result, and assert's unless quiet, are shown at every
 	// verbosity (Ansible's _ansible_verbose_always); assert sets it once
@@ -715,6 +715,19 @@ func (r *run) delegateName(h *hostState, t *playbook.Task) string {
 		}
 	}
 	return to
+}
+
+// delegateAddress is the delegate's ansible_host (its name when it has
+// none), which Ansible keeps in a result's _ansible_delegated_vars.
+func (r *run) delegateAddress(h *hostState, t *playbook.Task, d string) string {
+	dh, ok := r.hosts[d]
+	if !ok {
+		dh = r.implicitHost(d)
+	}
+	if v, ok := r.hostVar(r.taskScope(dh, t, nil), "ansible_host", "ansible_ssh_host"); ok {
+		return v
+	}
+	return d
 }
 
 // retrying runs attempt until `until` holds or retries are used up.

@@ -78,6 +78,11 @@ var adhocCases = []adhocCase{
 	{"playbook-yaml-v", []string{"-i", "hosts", "-f", "1", "-v", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=community.general.yaml"}, false},
 	{"playbook-yaml-multiline", []string{"-i", "hosts", "-f", "1", "yaml.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=yaml"}, false},
 	{"playbook-yaml-multiline-v", []string{"-i", "hosts", "-f", "1", "-v", "yaml.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=yaml"}, false},
+	// dense draws with VT100 sequences on any output; these compare them
+	// byte for byte.
+	{"playbook-dense", []string{"-i", "hosts", "-f", "1", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=community.general.dense"}, false},
+	{"playbook-dense-v", []string{"-i", "hosts", "-f", "1", "-v", "json.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=dense"}, false},
+	{"playbook-dense-lines", []string{"-i", "hosts", "-f", "1", "dense.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=dense"}, false},
 	{"playbook-json-check", []string{"-i", "hosts", "-l", "w1", "--check", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.json"}, false},
 	{"adhoc-callback-yaml", []string{"w1", "-i", "hosts", "-v", "-a", "printf 'a\\nb  \\n'"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=community.general.yaml", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},
 	{"adhoc-callback-loaded", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline", "ANSIBLE_LOAD_CALLBACK_PLUGINS=1"}, false},

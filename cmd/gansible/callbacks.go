@@ -28,7 +28,9 @@ var stdoutCallbacks = map[string]func(stdout, stderr io.Writer, color bool, verb
 	"json": func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
 		return output.NewJSONCallback(stdout, stderr, color, verbosity, time.Now)
 	},
-	// community.general.yaml; shortCallbackName strips the collection.
+	// community.general.dense and community.general.yaml;
+	// shortCallbackName strips the collection.
+	"dense": output.NewDense,
 	"yaml": func(stdout, stderr io.Writer, color bool, verbosity int) output.Callback {
 		return output.NewYAML(stdout, stderr, color, verbosity)
 	},
@@ -38,7 +40,7 @@ var stdoutCallbacks = map[string]func(stdout, stderr io.Writer, color bool, verb
 // collections resolves (a short name is routed to its collection) and
 // gansible does not have yet.
 var otherCallbacks = map[string]bool{
-	"jsonl": true, "debug": true, "dense": true, "unixy": true,
+	"jsonl": true, "debug": true, "unixy": true,
 	"counter_enabled": true, "skippy": true, "actionable": true, "selective": true, "null": true,
 	"full_skip": true, "stderr": true, "diy": true, "timer": true, "profile_tasks": true,
 	"profile_roles": true, "junit": true, "tree": true, "log_plays": true, "cgroup_perf_recap": true,
@@ -67,7 +69,7 @@ func callbackFromConfig(cfg *config.Config, stdout, stderr io.Writer, color bool
 	newOut, ok := stdoutCallbacks[name]
 	switch {
 	case !ok && otherCallbacks[name]:
-		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the stdout callback plugin '%s' is not supported by gansible yet (default, minimal, oneline, json and yaml are)", cfg.StdoutCallback)}
+		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("the stdout callback plugin '%s' is not supported by gansible yet (default, minimal, oneline, json, yaml and dense are)", cfg.StdoutCallback)}
 	case !ok:
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Invalid callback for stdout specified: %s", cfg.StdoutCallback)}
 	}

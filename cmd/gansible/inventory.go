@@ -318,11 +318,13 @@ func inventoryOutput(f *inventoryFlags, pattern string, stdout, stderr io.Writer
 	}
 	extraVars, extraErr := parseExtraVars(f.extraVars, cwd)
 	inv, _, err := loadInventory(cfg, sources, extraVars)
+	if inv != nil {
+		for _, w := range inv.Warnings() {
+			warn(w)
+		}
+	}
 	if err != nil {
 		return "", err
-	}
-	for _, w := range inv.Warnings() {
-		warn(w)
 	}
 	if extraErr != nil {
 		return "", extraErr

@@ -335,11 +335,14 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 	// plugin's use_extra_vars; their error, as in Ansible, comes after
 	// the inventory's warnings.
 	extraVars, extraErr := parseExtraVars(f.extraVars, cwd)
-	if s.inv, s.factCache, err = loadInventory(cfg, s.sources, extraVars); err != nil {
-		return nil, err
+	s.inv, s.factCache, err = loadInventory(cfg, s.sources, extraVars)
+	if s.inv != nil {
+		for _, w := range s.inv.Warnings() {
+			out.Warning(w)
+		}
 	}
-	for _, w := range s.inv.Warnings() {
-		out.Warning(w)
+	if err != nil {
+		return nil, err
 	}
 	if extraErr != nil {
 		return nil, extraErr
@@ -361,12 +364,21 @@ func loadInventory(cfg *config.Config, sources []string, extraVars map[string]an
 	if err != nil {
 		return nil, nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
 	}
-	inv, err := inventory.LoadWith(sources, inventory.Options{ExtraVars: extraVars, Facts: func(host string) map[string]any {
-		facts, _, _ := cache.Get(host)
-		return facts
-	}})
+	inv, err := inventory.LoadWith(sources, inventory.Options{
+		ExtraVars: extraVars,
+		Facts: func(host string) map[string]any {
+			facts, _, _ := cache.Get(host)
+			return facts
+		},
+		Enabled:           cfg.InventoryEnabled,
+		EnabledFrom:       cfg.InventoryEnabledFrom,
+		UnparsedFailed:    cfg.InventoryUnparsedFailed,
+		AnyUnparsedFailed: cfg.InventoryAnyUnparsedFailed,
+		QuietUnparsed:     !cfg.InventoryUnparsedWarning,
+	})
 	if err != nil {
-		return nil, nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
+		// The inventory goes back with the error for its warnings.
+		return inv, nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
 	}
 	return inv, cache, nil
 }
@@ -460,6 +472,8 @@ func execute(f *flags, playbookPaths []string, scr *screen, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
+	// What a stdout callback writes when it is done (dense's last line).
+	defer output.Close(s.out)
 
 	loader := s.loader()
 	var playbooks []*playbook.Playbook
