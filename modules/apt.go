@@ -78,6 +78,7 @@ type aptParams struct {
 	installRecommends                                   *bool
 	defaultRelease, dpkgOptions                         string
 	upgrade                                             string
+	forceAptGet                                         bool
 }
 
 func readAptParams(args Args) (*aptParams, *Result) {
@@ -98,6 +99,7 @@ func readAptParams(args Args) (*aptParams, *Result) {
 		{"autoclean", &p.autoclean}, {"clean", &p.clean},
 		{"only_upgrade", &p.onlyUpgrade}, {"allow_unauthenticated", &p.allowUnauth},
 		{"allow_downgrade", &p.allowDowngrade}, {"allow_change_held_packages", &p.allowHeld},
+		{"force_apt_get", &p.forceAptGet},
 	} {
 		v, err := args.Bool(b.name, false)
 		if err != nil {
@@ -116,8 +118,8 @@ func readAptParams(args Args) (*aptParams, *Result) {
 	if p.cacheValidTime, err = args.Int("cache_valid_time", 0); err != nil {
 		return nil, Failf("%v", err)
 	}
-	if p.upgrade != "" && p.upgrade != "no" {
-		return nil, Failf("upgrade=%s is not supported: %s", p.upgrade, notApt)
+	if p.upgrade == "no" {
+		p.upgrade = ""
 	}
 	if p.state == "build-dep" {
 		return nil, Failf("state=build-dep is not supported: %s", notApt)
@@ -176,7 +178,7 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 			f.Set("rc", 0)
 			return f, nil
 		}
-		if len(p.packages) == 0 {
+		if len(p.packages) == 0 && p.upgrade == "" {
 			r := &Result{Changed: true, Msg: out}
 			r.Set("stdout", out)
 			r.Set("stderr", errOut)
@@ -200,10 +202,14 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 		return res
 	}
 	if p.updateCache || p.cacheValidTime > 0 {
-		if len(p.packages) == 0 {
+		if len(p.packages) == 0 && p.upgrade == "" {
 			r.Changed = cacheUpdated
 			return setCache(r), nil
 		}
+	}
+	if p.upgrade != "" {
+		_, aptitude := probe["aptitude"]
+		return aptUpgrade(c, p, aptitude)
 	}
 
 	pkgs, failed := expandAptPatterns(p.packages, probe)
@@ -259,6 +265,9 @@ func aptProbe(c *Context, p *aptParams) (map[string]string, error) {
 		b.WriteString("e=$(mktemp) || exit 1\no=$(apt-get clean 2>\"$e\" </dev/null); rec clean.rc $?; rec clean.out \"$o\"; recout clean.err <\"$e\"; rm -f \"$e\"\n")
 	}
 	b.WriteString("t=$(cache_mtime); rec cache.before \"$t\"\n")
+	if p.upgrade != "" {
+		b.WriteString(aptitudeProbe + "\n")
+	}
 	if p.updateCache || p.cacheValidTime > 0 {
 		fmt.Fprintf(&b, "if [ $((t + %d)) -lt \"$(date +%%s)\" ]; then rec cache.stale 1\n", p.cacheValidTime)
 		if !c.CheckMode {
