@@ -36,7 +36,7 @@ func (aptModule) Spec() *argspec.Spec {
 			{Name: "cache_valid_time", Type: argspec.Int, Default: 0},
 			{Name: "purge", Type: argspec.Bool, Default: false},
 			{Name: "package", Type: argspec.List, Elements: argspec.Str, Aliases: []string{"pkg", "name"}},
-			{Name: "deb", Type: argspec.Path, Unsupported: notApt},
+			{Name: "deb", Type: argspec.Path},
 			{Name: "default_release", Aliases: []string{"default-release"}},
 			{Name: "install_recommends", Type: argspec.Bool, Aliases: []string{"install-recommends"}},
 			{Name: "force", Type: argspec.Bool, Default: false},
@@ -79,11 +79,12 @@ type aptParams struct {
 	defaultRelease, dpkgOptions                         string
 	upgrade                                             string
 	forceAptGet                                         bool
+	deb                                                 string
 }
 
 func readAptParams(args Args) (*aptParams, *Result) {
 	p := &aptParams{state: args.String("state"), defaultRelease: args.String("default_release"),
-		dpkgOptions: args.String("dpkg_options"), upgrade: args.String("upgrade")}
+		dpkgOptions: args.String("dpkg_options"), upgrade: args.String("upgrade"), deb: args.String("deb")}
 	if p.state == "" {
 		p.state = "present"
 	}
@@ -178,7 +179,7 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 			f.Set("rc", 0)
 			return f, nil
 		}
-		if len(p.packages) == 0 && p.upgrade == "" {
+		if len(p.packages) == 0 && p.upgrade == "" && p.deb == "" {
 			r := &Result{Changed: true, Msg: out}
 			r.Set("stdout", out)
 			r.Set("stderr", errOut)
@@ -202,7 +203,7 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 		return res
 	}
 	if p.updateCache || p.cacheValidTime > 0 {
-		if len(p.packages) == 0 && p.upgrade == "" {
+		if len(p.packages) == 0 && p.upgrade == "" && p.deb == "" {
 			r.Changed = cacheUpdated
 			return setCache(r), nil
 		}
@@ -210,6 +211,9 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 	if p.upgrade != "" {
 		_, aptitude := probe["aptitude"]
 		return aptUpgrade(c, p, aptitude)
+	}
+	if p.deb != "" {
+		return aptInstallDeb(c, p)
 	}
 
 	pkgs, failed := expandAptPatterns(p.packages, probe)
@@ -697,10 +701,8 @@ func aptRemove(c *Context, p *aptParams, pkgs []string, probe map[string]string)
 // aptPrepared is the module's parse_diff: apt-get's plan, from after
 // "Reading state information..." to the "N upgraded" line.
 func aptPrepared(out string) string {
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if out == "" {
-		lines = nil
-	}
+	// Python's splitlines: dpkg's progress ends lines with \r too.
+	lines := splitLines(out)
 	start := -1
 	for i, l := range lines {
 		if l == "Reading state information..." {
