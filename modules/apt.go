@@ -122,9 +122,6 @@ func readAptParams(args Args) (*aptParams, *Result) {
 	if p.upgrade == "no" {
 		p.upgrade = ""
 	}
-	if p.state == "build-dep" {
-		return nil, Failf("state=build-dep is not supported: %s", notApt)
-	}
 	for _, item := range args.List("package") {
 		if item == "*" {
 			return nil, Failf("name='*' (upgrading every package) is not supported: %s", notApt)
@@ -449,6 +446,9 @@ func flag(on bool, word string) string {
 // aptInstall is the module's install for states present, latest and
 // fixed.
 func aptInstall(c *Context, p *aptParams, pkgs []string, probe map[string]string) (*Result, error) {
+	if p.state == "build-dep" {
+		return aptBuildDep(c, p, pkgs)
+	}
 	var list, names []string
 	for _, spec := range pkgs {
 		name, cmp, version := aptSplit(spec)
@@ -542,6 +542,47 @@ func aptInstall(c *Context, p *aptParams, pkgs []string, probe map[string]string
 	return r, nil
 }
 
+// aptBuildDep is the module's install with build_dep: apt-get build-dep
+// of the specs as given, apt deciding what to install; changed unless
+// apt-get says nothing was; no packages marked manual.
+func aptBuildDep(c *Context, p *aptParams, pkgs []string) (*Result, error) {
+	r := &Result{}
+	if len(pkgs) == 0 {
+		return r, nil
+	}
+	var list []string
+	for _, spec := range pkgs {
+		list = append(list, "'"+spec+"'")
+	}
+	cmd := fmt.Sprintf("/usr/bin/apt-get -y %s %s %s %s %s %s build-dep %s",
+		aptCommandOptions(p.dpkgOptions), flag(p.onlyUpgrade, "--only-upgrade"), flag(p.state == "fixed", "--fix-broken"),
+		flag(p.force, "--force-yes"), flag(p.failOnAutoremove, "--no-remove"), flag(c.CheckMode, "--simulate"), strings.Join(list, " "))
+	if p.defaultRelease != "" {
+		cmd += fmt.Sprintf(" -t '%s'", p.defaultRelease)
+	}
+	if p.installRecommends != nil {
+		cmd += " -o APT::Install-Recommends=" + map[bool]string{true: "yes", false: "no"}[*p.installRecommends]
+	}
+	cmd += flag(p.allowUnauth, " --allow-unauthenticated") + flag(p.allowDowngrade, " --allow-downgrades") +
+		flag(p.allowHeld, " --allow-change-held-packages")
+	out, err := aptRun(c, aptWords(p, "build-dep", list, c.CheckMode), nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if out.rc != 0 {
+		return out.failure(fmt.Sprintf("'%s' failed", cmd)), nil
+	}
+	r.Changed = !strings.Contains(out.stdout, aptUpgradeZero)
+	r.Set("stdout", out.stdout)
+	r.Set("stderr", out.stderr)
+	if c.DiffMode {
+		r.Set("diff", map[string]any{"prepared": aptPrepared(out.stdout)})
+	} else {
+		r.Set("diff", map[string]any{})
+	}
+	return r, nil
+}
+
 // aptWords is the apt-get command as words for the host, with the
 // options of the command line Ansible reports, all before "--" so that no
 // package spec is read as an option.
@@ -559,11 +600,12 @@ func aptWords(p *aptParams, op string, list []string, check bool) []string {
 			w = append(w, word)
 		}
 	}
-	if op == "install" {
+	if op == "install" || op == "build-dep" {
 		add(p.onlyUpgrade, "--only-upgrade")
 		add(p.state == "fixed", "--fix-broken")
 		add(p.force, "--force-yes")
-		add(p.autoremove, "--auto-remove")
+		// build-dep's command line has no --auto-remove.
+		add(p.autoremove && op == "install", "--auto-remove")
 		add(p.failOnAutoremove, "--no-remove")
 		if p.defaultRelease != "" {
 			w = append(w, "-t", p.defaultRelease)

@@ -172,3 +172,37 @@ func TestAptUpgrade(t *testing.T) {
 		})
 	}
 }
+
+func TestAptBuildDep(t *testing.T) {
+	const zero = "Reading package lists...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded."
+	tests := []struct {
+		name    string
+		args    Args
+		check   bool
+		run     map[string]any
+		wantCmd string
+		want    map[string]any
+	}{
+		{name: "installs", args: Args{"name": "src", "state": "build-dep", "autoremove": true},
+			run:     map[string]any{"rc": "0", "out": "Setting up lib (1.0) ..."},
+			wantCmd: "apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold build-dep -- src <",
+			want:    map[string]any{"changed": true}},
+		{name: "nothing to do", args: Args{"name": "src", "state": "build-dep"}, run: map[string]any{"rc": "0", "out": zero},
+			wantCmd: "build-dep -- src", want: map[string]any{"changed": false}},
+		{name: "fails", args: Args{"name": "src", "state": "build-dep"}, check: true, run: map[string]any{"rc": "100", "err": "E: none"},
+			wantCmd: "--simulate build-dep -- src",
+			want: map[string]any{"failed": true, "rc": 100,
+				"msg": `'/usr/bin/apt-get -y -o "Dpkg::Options::=--force-confdef" -o "Dpkg::Options::=--force-confold"     --simulate build-dep 'src'' failed: E: none` + "\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := &scriptedConn{replies: []string{formatRecords(map[string]any{"aptget": "/usr/bin/apt-get"}), formatRecords(tt.run)}}
+			c := &Context{Ctx: context.Background(), Conn: conn, CheckMode: tt.check}
+			r := execModule(t, c, "apt", tt.args)
+			checkWant(t, r, tt.want)
+			if len(conn.cmds) != 2 || !strings.Contains(conn.cmds[1], tt.wantCmd) || strings.Contains(conn.cmds[1], "apt-mark") {
+				t.Errorf("commands %q, want the second to hold %q and mark nothing", conn.cmds, tt.wantCmd)
+			}
+		})
+	}
+}
