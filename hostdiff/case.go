@@ -38,6 +38,9 @@ const (
 	// of the apt repository (see aptListName).
 	aptListPlaceholder = "@APTREPO_LIST@"
 	dnfRepoPlaceholder = "@DNFREPO@"
+	// httpPlaceholder stands for the base URL of the cluster's fixed
+	// HTTP endpoints (testcluster's HTTPURL), for get_url and uri.
+	httpPlaceholder = "@HTTP@"
 )
 
 // Run kinds: each is one playbook run with the case's args plus these.

@@ -71,7 +71,10 @@
 // URLs of the cluster's apt and dnf repositories of stand-in packages,
 // which no host lists until a case adds them:
 // "deb [trusted=yes] @APTREPO@ gansible main" in sources.list.d, or a
-// yum.repos.d entry with baseurl=@DNFREPO@ (see testcluster.BuildRepos),
+// yum.repos.d entry with baseurl=@DNFREPO@ (see testcluster.BuildRepos);
+// @HTTP@ is the base URL of the cluster's fixed HTTP endpoints for
+// get_url and uri (files with known sums, JSON, an echo of the request,
+// status codes, basic auth, redirects: see testcluster.HTTPURL),
 // plus these optional sections:
 //
 //	-- args --     extra arguments, one per line, for every run

@@ -118,6 +118,7 @@ func (h *Harness) RunCase(ctx context.Context, c *Case) (*Outcome, error) {
 		standinsPlaceholder: h.Standins,
 		aptRepoPlaceholder:  h.Cluster.AptRepoURL(),
 		dnfRepoPlaceholder:  h.Cluster.DnfRepoURL(),
+		httpPlaceholder:     h.Cluster.HTTPURL(),
 	}
 	if err := c.Unpack(project, subst); err != nil {
 		return nil, err
@@ -218,6 +219,7 @@ func (h *Harness) normalizer(c *Case, dir string) normalizer {
 		{h.Standins, standinsPlaceholder},
 		{h.Cluster.AptRepoURL(), aptRepoPlaceholder},
 		{h.Cluster.DnfRepoURL(), dnfRepoPlaceholder},
+		{h.Cluster.HTTPURL(), httpPlaceholder},
 		{aptListName(h.Cluster.AptRepoURL()), aptListPlaceholder},
 		{h.Cluster.StateDir(), "@STATE@"},
 	}

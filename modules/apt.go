@@ -36,7 +36,7 @@ func (aptModule) Spec() *argspec.Spec {
 			{Name: "cache_valid_time", Type: argspec.Int, Default: 0},
 			{Name: "purge", Type: argspec.Bool, Default: false},
 			{Name: "package", Type: argspec.List, Elements: argspec.Str, Aliases: []string{"pkg", "name"}},
-			{Name: "deb", Type: argspec.Path, Unsupported: notApt},
+			{Name: "deb", Type: argspec.Path},
 			{Name: "default_release", Aliases: []string{"default-release"}},
 			{Name: "install_recommends", Type: argspec.Bool, Aliases: []string{"install-recommends"}},
 			{Name: "force", Type: argspec.Bool, Default: false},
@@ -78,11 +78,13 @@ type aptParams struct {
 	installRecommends                                   *bool
 	defaultRelease, dpkgOptions                         string
 	upgrade                                             string
+	forceAptGet                                         bool
+	deb                                                 string
 }
 
 func readAptParams(args Args) (*aptParams, *Result) {
 	p := &aptParams{state: args.String("state"), defaultRelease: args.String("default_release"),
-		dpkgOptions: args.String("dpkg_options"), upgrade: args.String("upgrade")}
+		dpkgOptions: args.String("dpkg_options"), upgrade: args.String("upgrade"), deb: args.String("deb")}
 	if p.state == "" {
 		p.state = "present"
 	}
@@ -98,6 +100,7 @@ func readAptParams(args Args) (*aptParams, *Result) {
 		{"autoclean", &p.autoclean}, {"clean", &p.clean},
 		{"only_upgrade", &p.onlyUpgrade}, {"allow_unauthenticated", &p.allowUnauth},
 		{"allow_downgrade", &p.allowDowngrade}, {"allow_change_held_packages", &p.allowHeld},
+		{"force_apt_get", &p.forceAptGet},
 	} {
 		v, err := args.Bool(b.name, false)
 		if err != nil {
@@ -116,11 +119,8 @@ func readAptParams(args Args) (*aptParams, *Result) {
 	if p.cacheValidTime, err = args.Int("cache_valid_time", 0); err != nil {
 		return nil, Failf("%v", err)
 	}
-	if p.upgrade != "" && p.upgrade != "no" {
-		return nil, Failf("upgrade=%s is not supported: %s", p.upgrade, notApt)
-	}
-	if p.state == "build-dep" {
-		return nil, Failf("state=build-dep is not supported: %s", notApt)
+	if p.upgrade == "no" {
+		p.upgrade = ""
 	}
 	for _, item := range args.List("package") {
 		if item == "*" {
@@ -176,7 +176,7 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 			f.Set("rc", 0)
 			return f, nil
 		}
-		if len(p.packages) == 0 {
+		if len(p.packages) == 0 && p.upgrade == "" && p.deb == "" {
 			r := &Result{Changed: true, Msg: out}
 			r.Set("stdout", out)
 			r.Set("stderr", errOut)
@@ -200,10 +200,17 @@ func (aptModule) Run(c *Context, args Args) (*Result, error) {
 		return res
 	}
 	if p.updateCache || p.cacheValidTime > 0 {
-		if len(p.packages) == 0 {
+		if len(p.packages) == 0 && p.upgrade == "" && p.deb == "" {
 			r.Changed = cacheUpdated
 			return setCache(r), nil
 		}
+	}
+	if p.upgrade != "" {
+		_, aptitude := probe["aptitude"]
+		return aptUpgrade(c, p, aptitude)
+	}
+	if p.deb != "" {
+		return aptInstallDeb(c, p)
 	}
 
 	pkgs, failed := expandAptPatterns(p.packages, probe)
@@ -259,6 +266,9 @@ func aptProbe(c *Context, p *aptParams) (map[string]string, error) {
 		b.WriteString("e=$(mktemp) || exit 1\no=$(apt-get clean 2>\"$e\" </dev/null); rec clean.rc $?; rec clean.out \"$o\"; recout clean.err <\"$e\"; rm -f \"$e\"\n")
 	}
 	b.WriteString("t=$(cache_mtime); rec cache.before \"$t\"\n")
+	if p.upgrade != "" {
+		b.WriteString(aptitudeProbe + "\n")
+	}
 	if p.updateCache || p.cacheValidTime > 0 {
 		fmt.Fprintf(&b, "if [ $((t + %d)) -lt \"$(date +%%s)\" ]; then rec cache.stale 1\n", p.cacheValidTime)
 		if !c.CheckMode {
@@ -436,6 +446,9 @@ func flag(on bool, word string) string {
 // aptInstall is the module's install for states present, latest and
 // fixed.
 func aptInstall(c *Context, p *aptParams, pkgs []string, probe map[string]string) (*Result, error) {
+	if p.state == "build-dep" {
+		return aptBuildDep(c, p, pkgs)
+	}
 	var list, names []string
 	for _, spec := range pkgs {
 		name, cmp, version := aptSplit(spec)
@@ -529,6 +542,47 @@ func aptInstall(c *Context, p *aptParams, pkgs []string, probe map[string]string
 	return r, nil
 }
 
+// aptBuildDep is the module's install with build_dep: apt-get build-dep
+// of the specs as given, apt deciding what to install; changed unless
+// apt-get says nothing was; no packages marked manual.
+func aptBuildDep(c *Context, p *aptParams, pkgs []string) (*Result, error) {
+	r := &Result{}
+	if len(pkgs) == 0 {
+		return r, nil
+	}
+	var list []string
+	for _, spec := range pkgs {
+		list = append(list, "'"+spec+"'")
+	}
+	cmd := fmt.Sprintf("/usr/bin/apt-get -y %s %s %s %s %s %s build-dep %s",
+		aptCommandOptions(p.dpkgOptions), flag(p.onlyUpgrade, "--only-upgrade"), flag(p.state == "fixed", "--fix-broken"),
+		flag(p.force, "--force-yes"), flag(p.failOnAutoremove, "--no-remove"), flag(c.CheckMode, "--simulate"), strings.Join(list, " "))
+	if p.defaultRelease != "" {
+		cmd += fmt.Sprintf(" -t '%s'", p.defaultRelease)
+	}
+	if p.installRecommends != nil {
+		cmd += " -o APT::Install-Recommends=" + map[bool]string{true: "yes", false: "no"}[*p.installRecommends]
+	}
+	cmd += flag(p.allowUnauth, " --allow-unauthenticated") + flag(p.allowDowngrade, " --allow-downgrades") +
+		flag(p.allowHeld, " --allow-change-held-packages")
+	out, err := aptRun(c, aptWords(p, "build-dep", list, c.CheckMode), nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if out.rc != 0 {
+		return out.failure(fmt.Sprintf("'%s' failed", cmd)), nil
+	}
+	r.Changed = !strings.Contains(out.stdout, aptUpgradeZero)
+	r.Set("stdout", out.stdout)
+	r.Set("stderr", out.stderr)
+	if c.DiffMode {
+		r.Set("diff", map[string]any{"prepared": aptPrepared(out.stdout)})
+	} else {
+		r.Set("diff", map[string]any{})
+	}
+	return r, nil
+}
+
 // aptWords is the apt-get command as words for the host, with the
 // options of the command line Ansible reports, all before "--" so that no
 // package spec is read as an option.
@@ -546,11 +600,12 @@ func aptWords(p *aptParams, op string, list []string, check bool) []string {
 			w = append(w, word)
 		}
 	}
-	if op == "install" {
+	if op == "install" || op == "build-dep" {
 		add(p.onlyUpgrade, "--only-upgrade")
 		add(p.state == "fixed", "--fix-broken")
 		add(p.force, "--force-yes")
-		add(p.autoremove, "--auto-remove")
+		// build-dep's command line has no --auto-remove.
+		add(p.autoremove && op == "install", "--auto-remove")
 		add(p.failOnAutoremove, "--no-remove")
 		if p.defaultRelease != "" {
 			w = append(w, "-t", p.defaultRelease)
@@ -688,10 +743,8 @@ func aptRemove(c *Context, p *aptParams, pkgs []string, probe map[string]string)
 // aptPrepared is the module's parse_diff: apt-get's plan, from after
 // "Reading state information..." to the "N upgraded" line.
 func aptPrepared(out string) string {
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if out == "" {
-		lines = nil
-	}
+	// Python's splitlines: dpkg's progress ends lines with \r too.
+	lines := splitLines(out)
 	start := -1
 	for i, l := range lines {
 		if l == "Reading state information..." {

@@ -1,6 +1,10 @@
 package modules
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 func TestDebVersionCompare(t *testing.T) {
 	// Orders as dpkg --compare-versions gives them.
@@ -118,5 +122,87 @@ func TestParseKeyOutput(t *testing.T) {
 	}
 	if got := parseKeyOutput(out, true); len(got) != 2 || got[0] != "616D0232" {
 		t.Errorf("parseKeyOutput short = %q", got)
+	}
+}
+
+func TestAptUpgrade(t *testing.T) {
+	const zero = "Reading package lists...\nCalculating upgrade...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded."
+	const one = "Calculating upgrade...\nThe following packages will be upgraded:\n  foo\n1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded."
+	tests := []struct {
+		name     string
+		args     Args
+		check    bool
+		probe    map[string]any
+		run      map[string]any
+		wantCmd  string // what the apt-get command line holds
+		want     map[string]any
+		noSecond bool
+	}{
+		{name: "yes with apt-get", args: Args{"upgrade": "yes"}, probe: map[string]any{"aptget": "/usr/bin/apt-get"},
+			run:     map[string]any{"rc": "0", "out": one},
+			wantCmd: "apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold upgrade --with-new-pkgs <",
+			want:    map[string]any{"changed": true, "msg": one + "\n"}},
+		{name: "nothing to do", args: Args{"upgrade": "safe"}, probe: map[string]any{"aptget": "/usr/bin/apt-get"},
+			run:     map[string]any{"rc": "0", "out": zero},
+			wantCmd: "upgrade --with-new-pkgs <", want: map[string]any{"changed": false, "msg": zero + "\n"}},
+		{name: "dist in check mode", args: Args{"upgrade": "dist", "autoremove": true}, check: true, probe: map[string]any{"aptget": "/usr/bin/apt-get"},
+			run:     map[string]any{"rc": "0", "out": one},
+			wantCmd: "--simulate dist-upgrade --auto-remove <", want: map[string]any{"changed": true}},
+		{name: "a failure", args: Args{"upgrade": "full"}, probe: map[string]any{"aptget": "/usr/bin/apt-get"},
+			run:     map[string]any{"rc": "100", "out": "x", "err": "E: broken"},
+			wantCmd: "dist-upgrade <", want: map[string]any{"failed": true, "msg": "'apt-get dist-upgrade ' failed: E: broken\n", "rc": 100}},
+		{name: "aptitude is not driven", args: Args{"upgrade": "yes"}, probe: map[string]any{"aptget": "/usr/bin/apt-get", "aptitude": "1"},
+			noSecond: true, want: map[string]any{"failed": true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := &scriptedConn{replies: []string{formatRecords(tt.probe), formatRecords(tt.run)}}
+			c := &Context{Ctx: context.Background(), Conn: conn, CheckMode: tt.check}
+			r := execModule(t, c, "apt", tt.args)
+			checkWant(t, r, tt.want)
+			if tt.noSecond {
+				if len(conn.cmds) != 1 {
+					t.Errorf("%d commands run, want the probe only", len(conn.cmds))
+				}
+				return
+			}
+			if len(conn.cmds) != 2 || !strings.Contains(conn.cmds[1], tt.wantCmd) {
+				t.Errorf("commands %q, want the second to hold %q", conn.cmds, tt.wantCmd)
+			}
+		})
+	}
+}
+
+func TestAptBuildDep(t *testing.T) {
+	const zero = "Reading package lists...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded."
+	tests := []struct {
+		name    string
+		args    Args
+		check   bool
+		run     map[string]any
+		wantCmd string
+		want    map[string]any
+	}{
+		{name: "installs", args: Args{"name": "src", "state": "build-dep", "autoremove": true},
+			run:     map[string]any{"rc": "0", "out": "Setting up lib (1.0) ..."},
+			wantCmd: "apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold build-dep -- src <",
+			want:    map[string]any{"changed": true}},
+		{name: "nothing to do", args: Args{"name": "src", "state": "build-dep"}, run: map[string]any{"rc": "0", "out": zero},
+			wantCmd: "build-dep -- src", want: map[string]any{"changed": false}},
+		{name: "fails", args: Args{"name": "src", "state": "build-dep"}, check: true, run: map[string]any{"rc": "100", "err": "E: none"},
+			wantCmd: "--simulate build-dep -- src",
+			want: map[string]any{"failed": true, "rc": 100,
+				"msg": `'/usr/bin/apt-get -y -o "Dpkg::Options::=--force-confdef" -o "Dpkg::Options::=--force-confold"     --simulate build-dep 'src'' failed: E: none` + "\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := &scriptedConn{replies: []string{formatRecords(map[string]any{"aptget": "/usr/bin/apt-get"}), formatRecords(tt.run)}}
+			c := &Context{Ctx: context.Background(), Conn: conn, CheckMode: tt.check}
+			r := execModule(t, c, "apt", tt.args)
+			checkWant(t, r, tt.want)
+			if len(conn.cmds) != 2 || !strings.Contains(conn.cmds[1], tt.wantCmd) || strings.Contains(conn.cmds[1], "apt-mark") {
+				t.Errorf("commands %q, want the second to hold %q and mark nothing", conn.cmds, tt.wantCmd)
+			}
+		})
 	}
 }

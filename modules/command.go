@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/gansible/gansible/modules/argspec"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/shlex"
 )
@@ -125,6 +127,60 @@ func (s *commandSpec) cmdValue() any {
 		return s.raw
 	}
 	return s.argv
+}
+
+// cleanArgs is the command line run_command reports when it could not
+// start the program (its _clean_args): the words it ran (for shell, the
+// shell, -c and the script), a password argument's value masked, each
+// word quoted by shlex.quote.
+func (s *commandSpec) cleanArgs() string {
+	words := s.argv
+	if s.useShell {
+		exe := s.executable
+		if exe == "" {
+			exe = "/bin/sh"
+		}
+		words = []string{exe, "-c", s.raw}
+	}
+	var out []string
+	masked := false
+	for _, w := range words {
+		switch {
+		case masked:
+			masked, w = false, "********"
+		case passwdArg.MatchString(w):
+			if name, _, ok := strings.Cut(w, "="); ok {
+				w = name + "=********"
+			} else {
+				masked = true
+			}
+		}
+		out = append(out, pyShlexQuote(w))
+	}
+	return strings.Join(out, " ")
+}
+
+// passwdArg is run_command's PASSWD_ARG_RE: an argument naming a
+// password, whose value (after "=", or the next argument) is masked.
+var passwdArg = regexp.MustCompile(`^-{0,2}pass-?(?:word|wd)?`)
+
+// pyShlexQuote is Python's shlex.quote, whose quoting of a single quote
+// ('"'"') differs from package shell's.
+func pyShlexQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || strings.ContainsRune("@%+=:,./-", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
 // runCommand is the command and shell modules: one round trip that checks
@@ -333,7 +389,7 @@ func (s *commandSpec) reportResult(r *Result, report string, check bool) *Result
 			// Python's Popen failed: Ansible reports the command line
 			// as a string and no timings.
 			r.Set("rc", 2)
-			r.Set("cmd", strings.Join(s.argv, " "))
+			r.Set("cmd", s.cleanArgs())
 			for _, k := range []string{"start", "end", "delta"} {
 				delete(r.Fields, k)
 			}

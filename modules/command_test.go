@@ -180,3 +180,21 @@ func TestSplitLines(t *testing.T) {
 		t.Errorf("splitLines(a\\n) = %q", got)
 	}
 }
+
+func TestCommandCleanArgs(t *testing.T) {
+	tests := []struct {
+		spec commandSpec
+		want string
+	}{
+		{commandSpec{argv: []string{"prog", "--flag"}}, "prog --flag"},
+		{commandSpec{argv: []string{"prog", "a b", "it's", ""}}, `prog 'a b' 'it'"'"'s' ''`},
+		{commandSpec{argv: []string{"login", "--password=s3cret", "-pass", "hidden", "next"}}, "login '--password=********' -pass '********' next"},
+		{commandSpec{useShell: true, raw: "echo hi"}, "/bin/sh -c 'echo hi'"},
+		{commandSpec{useShell: true, executable: "/bin/bash", raw: "a=1"}, "/bin/bash -c a=1"},
+	}
+	for _, tt := range tests {
+		if got := tt.spec.cleanArgs(); got != tt.want {
+			t.Errorf("cleanArgs(%+v) = %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+}

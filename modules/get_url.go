@@ -68,6 +68,9 @@ func getURLScript(tool, dest string, ifModified bool, algo, want string, mode ui
 	b.WriteString(atomicWriteFunctions + getURLFunctions)
 	q := shell.Quote(dest)
 	b.WriteString("pre=" + shell.Quote(tempPrefix(dest)) + "\n")
+	// A dest whose dir is missing is still downloaded, into /tmp, as
+	// Ansible downloads before it looks at the dest's dir.
+	b.WriteString(`if [ ! -d ` + shell.Quote(path.Dir(dest)) + ` ]; then pre=` + shell.Quote(tempPrefix(path.Join("/tmp", path.Base(dest)))) + `; noparent=1; fi` + "\n")
 	b.WriteString(`gansible_sweep "$pre" -f` + "\n")
 	b.WriteString("t=\n" + trapScript("t", "-f"))
 	b.WriteString(`t=$(mktemp -- "$pre$$.XXXXXX") || exit 1` + "\n")
@@ -91,6 +94,7 @@ echo "@size $(wc -c < "$t")"
 s1=$(gansible_dsum sha1 "$t") || exit 1
 echo "@sha1 $s1"
 echo "@md5 $(gansible_dsum md5 "$t")"
+[ -z "${noparent:-}" ] || { echo @noparent; exit 0; }
 `)
 	destSum := `if [ -f ` + q + ` ]; then d=$(gansible_dsum sha1 ` + q + `) || exit 1; echo "@destsum $d"; [ "$d" != "$s1" ] || exit 0; fi` + "\n"
 	if check {
@@ -186,6 +190,10 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 	res := &Result{}
 	res.Set("url", url)
 	res.Set("dest", dest)
+	// Ansible's result starts with both sums unknown: a task that ends
+	// before downloading reports them null.
+	res.Set("checksum_dest", nil)
+	res.Set("checksum_src", nil)
 	// Ansible's fail_json adds dest's file fields when dest exists.
 	var destInfo *remoteFile
 	fail := func(err error) (*Result, error) {
@@ -198,6 +206,13 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 			out.Changed = res.Changed
 		}
 		return out, err
+	}
+	// A request that fails is url_get's failure, whose result has
+	// neither sum.
+	requestFailed := func(status int, response string) (*Result, error) {
+		delete(res.Fields, "checksum_dest")
+		delete(res.Fields, "checksum_src")
+		return fail(failWith(map[string]any{"status_code": status, "response": response}, "Request failed"))
 	}
 	attrs, err := fileAttrsFrom(args)
 	if err != nil {
@@ -230,9 +245,9 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 			case err != nil:
 				return fail(err)
 			case resp.CurlRC != 0:
-				return fail(failWith(map[string]any{"status_code": -1, "response": resp.curlFailure()}, "Request failed"))
+				return requestFailed(-1, resp.curlFailure())
 			case resp.Status != 200:
-				return fail(failWith(map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason)}, "Request failed"))
+				return requestFailed(resp.Status, fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason))
 			}
 			if want = checksumFromFile(body, urlFilename(url)); want == "" {
 				// Ansible's message comes without the result's fields.
@@ -337,19 +352,33 @@ func (getURLModule) Run(c *Context, args Args) (*Result, error) {
 	marks := markers(text)
 	res.Set("elapsed", elapsedSince(start))
 	if resp.CurlRC != 0 {
-		return fail(failWith(map[string]any{"status_code": -1, "response": resp.curlFailure()}, "Request failed"))
+		return requestFailed(-1, resp.curlFailure())
 	}
 	if resp.Status == 304 {
+		// Ansible's url_get exits here with a result of its own,
+		// without the sums.
+		delete(res.Fields, "checksum_dest")
+		delete(res.Fields, "checksum_src")
 		res.Msg = "HTTP Error 304: Not Modified"
 		res.Set("status_code", 304)
 		setFileFields(res, cur)
 		return res, nil
 	}
 	if resp.Status != 200 {
-		return fail(failWith(map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason)}, "Request failed"))
+		return requestFailed(resp.Status, fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason))
 	}
 	res.Set("dest", target)
 	res.Set("src", marks["tmp"])
+	if _, ok := marks["noparent"]; ok {
+		// Ansible downloads into its temp dir first, then finds the
+		// dest's dir missing; check mode's download (a HEAD) is empty.
+		sum := marks["sha1"]
+		if c.CheckMode {
+			sum = sha1Hex(nil)
+		}
+		res.Set("checksum_src", sum)
+		return fail(failf("Destination %s does not exist", path.Dir(target)))
+	}
 	if c.CheckMode {
 		// Ansible's check mode compares dest with an empty download.
 		empty := sha1Hex(nil)

@@ -115,16 +115,7 @@ func runSelinux(c *Context, args Args) (*Result, error) {
 			runtimeState = "permissive"
 		}
 	}
-	// selinux_getpolicytype: SELINUXTYPE of the system's config.
-	var runtimePolicy *string
-	if sys, ok := recs["sysconfig"]; ok {
-		for _, l := range splitLines(strings.TrimSuffix(sys, ".")) {
-			if v, ok := strings.CutPrefix(l, "SELINUXTYPE="); ok {
-				v = pyStrip(v)
-				runtimePolicy = &v
-			}
-		}
-	}
+	runtimePolicy := selinuxPolicyType(recs["sysconfig"])
 	cfg, ok := recs["config"]
 	if !ok {
 		return nil, failWith(map[string]any{"details": "Please install SELinux-policy package, if this package is not installed previously."},
@@ -272,6 +263,10 @@ func runSelinux(c *Context, args Args) (*Result, error) {
 		res.Changed = true
 	}
 	res.Msg = strings.Join(msgs, ", ")
+	if res.Msg == "" {
+		// The module's msg is there when nothing changed too.
+		res.Set("msg", "")
+	}
 	res.Set("configfile", configfile)
 	if policy != nil {
 		res.Set("policy", *policy)
@@ -284,6 +279,25 @@ func runSelinux(c *Context, args Args) (*Result, error) {
 		res.Set("warnings", warnings)
 	}
 	return res, nil
+}
+
+// selinuxDefaultType is libselinux's SELINUXDEFAULT: the policy type
+// of a system whose config names none, or that has no config.
+const selinuxDefaultType = "targeted"
+
+// selinuxPolicyType is libselinux's selinux_getpolicytype, from the
+// system's config as init_selinux_config reads it: lines after leading
+// space, not comments, whose tag SELINUXTYPE= is matched without regard
+// to case; the value up to trailing space; the last such line wins.
+func selinuxPolicyType(sysconfig string) *string {
+	t := selinuxDefaultType
+	for _, l := range splitLines(strings.TrimSuffix(sysconfig, ".")) {
+		l = strings.TrimLeft(l, " \t\n\v\f\r")
+		if len(l) >= len("SELINUXTYPE=") && strings.EqualFold(l[:len("SELINUXTYPE=")], "SELINUXTYPE=") {
+			t = strings.TrimRight(l[len("SELINUXTYPE="):], " \t\n\v\f\r")
+		}
+	}
+	return &t
 }
 
 // setEnforce is libselinux's security_setenforce.

@@ -74,3 +74,19 @@ func TestSelinux(t *testing.T) {
 		})
 	}
 }
+
+func TestSelinuxPolicyType(t *testing.T) {
+	tests := []struct{ config, want string }{
+		{"", "targeted"},
+		{"SELINUX=enforcing\n.", "targeted"},
+		{"SELINUXTYPE=mls\n.", "mls"},
+		{"  selinuxtype=minimum  \n.", "minimum"},
+		{"# SELINUXTYPE=mls\n.", "targeted"},
+		{"SELINUXTYPE=mls\nSELINUXTYPE=targeted\n.", "targeted"},
+	}
+	for _, tt := range tests {
+		if got := *selinuxPolicyType(tt.config); got != tt.want {
+			t.Errorf("selinuxPolicyType(%q) = %q, want %q", tt.config, got, tt.want)
+		}
+	}
+}

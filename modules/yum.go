@@ -226,12 +226,35 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 		return failed, nil
 	}
 
+	// dnf's module reports each package file it was given before what
+	// the transaction did, whether or not it installs anything.
+	var fileLines []string
+	if state != "absent" {
+		for _, n := range names {
+			if isRPMFile(n) {
+				fileLines = append(fileLines, "Installed "+n)
+			}
+		}
+	}
+	withFiles := func(r *Result, err error) (*Result, error) {
+		if r != nil && !r.Failed && len(fileLines) > 0 {
+			rs, _ := r.Fields["results"].([]string)
+			r.Set("results", append(slices.Clone(fileLines), rs...))
+		}
+		return r, err
+	}
+
 	r := &Result{}
 	r.Set("rc", 0)
 	r.Set("results", plan.results)
 	if len(plan.install) == 0 && len(plan.remove) == 0 && len(plan.latest) == 0 && !updateCache {
 		r.Msg = "Nothing to do"
-		return r, nil
+		return withFiles(r, nil)
+	}
+	if len(names) == 0 {
+		// update_cache alone: the module refreshes the cache and stops,
+		// in check mode too.
+		return applyPackages(c, r, probe["dnf"], opts, plan, updateCache)
 	}
 	r.Changed = len(plan.install) > 0 || len(plan.remove) > 0
 	if c.CheckMode {
@@ -250,9 +273,9 @@ func (yumModule) Run(c *Context, args Args) (*Result, error) {
 		if r.Changed {
 			r.Msg = "Check mode: No changes made, but would have if not in check mode"
 		}
-		return r, nil
+		return withFiles(r, nil)
 	}
-	return applyPackages(c, r, probe["dnf"], opts, plan, updateCache)
+	return withFiles(applyPackages(c, r, probe["dnf"], opts, plan, updateCache))
 }
 
 // probePackages asks the host, in one round trip, for the package tool
@@ -476,6 +499,9 @@ trap 'rm -f "$o" "$e"' EXIT
 	r.Set("msg", "")
 	if !r.Changed && (!updateCache || plan.named) {
 		r.Msg = "Nothing to do"
+	}
+	if !plan.named {
+		r.Msg = "Cache updated"
 	}
 	return r, nil
 }

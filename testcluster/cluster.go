@@ -239,7 +239,9 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	if err != nil {
 		return c, err
 	}
-	if !fileExists(filepath.Join(standinDir, RepoDir, aptDir, "dists", RepoSuite, "Release")) {
+	// The source index is the repositories' newest part: a stand-in
+	// dir from before it is rebuilt.
+	if !fileExists(filepath.Join(standinDir, RepoDir, aptDir, "dists", RepoSuite, "main", "source", "Sources")) {
 		if err := BuildRepos(ctx, standinDir); err != nil {
 			return c, err
 		}

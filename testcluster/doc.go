@@ -19,7 +19,8 @@
 // The package also builds stand-ins for the artefacts the playbook
 // repos do not ship and a small git repository with fixed commit ids
 // (BuildStandins), serves apt and dnf repositories of small stand-in
-// packages over HTTP on a loopback address (BuildRepos, ListRepo),
+// packages over HTTP on a loopback address (BuildRepos, ListRepo), with
+// fixed endpoints for HTTP clients beside them (HTTPURL),
 // prepares copies of the repo (PrepareRepo) and snapshots and diffs what
 // runs changed (Snapshot, Diff).
 package testcluster

@@ -99,8 +99,29 @@ func BuildRepos(ctx context.Context, dir string) error {
 	return nil
 }
 
+// aptSources is the apt repository's source index: one source package,
+// gansible-src, that build-depends on gansible-lib, for apt's
+// state=build-dep (apt-get build-dep reads only the index; the source
+// files it names are empty and not served). A host sees it once its
+// sources list the repository with a deb-src line too.
+const aptSources = `Package: gansible-src
+Binary: gansible-built
+Version: 1.0
+Maintainer: gansible <standin@gansible.invalid>
+Build-Depends: gansible-lib
+Architecture: all
+Format: 3.0 (native)
+Directory: pool/main
+Files:
+ d41d8cd98f00b204e9800998ecf8427e 0 gansible-src_1.0.tar.xz
+Checksums-Sha256:
+ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0 gansible-src_1.0.tar.xz
+
+`
+
 // buildAptRepo builds each package with dpkg-deb into pool/ and writes
-// dists/RepoSuite/main/binary-ARCH/Packages(.gz) and the suite's Release.
+// dists/RepoSuite/main/binary-ARCH/Packages(.gz), the source index
+// main/source/Sources(.gz) and the suite's Release.
 func buildAptRepo(ctx context.Context, dir string) error {
 	archOut, err := exec.CommandContext(ctx, "dpkg", "--print-architecture").Output()
 	if err != nil {
@@ -142,7 +163,15 @@ func buildAptRepo(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	indexes := map[string][]byte{comp + "/Packages": index.Bytes(), comp + "/Packages.gz": gz}
+	srcGz, err := gzipBytes([]byte(aptSources))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "dists", RepoSuite, "main", "source"), 0o755); err != nil {
+		return err
+	}
+	indexes := map[string][]byte{comp + "/Packages": index.Bytes(), comp + "/Packages.gz": gz,
+		"main/source/Sources": []byte(aptSources), "main/source/Sources.gz": srcGz}
 	release := fmt.Sprintf("Origin: gansible\nLabel: gansible\nSuite: %s\nCodename: %s\nDate: %s\nArchitectures: %s all\nComponents: main\nDescription: gansible test cluster stand-in packages\n",
 		RepoSuite, RepoSuite, time.Unix(standinEpoch, 0).UTC().Format(time.RFC1123Z), arch)
 	var names []string

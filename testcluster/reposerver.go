@@ -39,14 +39,18 @@ func init() {
 	}
 }
 
-// serveRepos serves dir over the listener inherited as fd 3 until killed.
+// serveRepos serves dir, and the fixed HTTP endpoints under /http/
+// (httpHandler), over the listener inherited as fd 3 until killed.
 func serveRepos(dir string) int {
 	l, err := net.FileListener(os.NewFile(3, "listener"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "repository server:", err)
 		return 1
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir(dir)))
+	mux.Handle("/"+HTTPDir+"/", httpHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintln(os.Stderr, "repository server:", srv.Serve(l))
 	return 1
 }
