@@ -248,15 +248,20 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if r.fatalFailure {
 		return true
 	}
+	if r.maxFailExceeded(batch) {
+		return true
+	}
+	return countAlive(batch) == 0
+}
+
+// maxFailExceeded reports whether the batch's failures are past the
+// play's max_fail_percentage.
+func (r *run) maxFailExceeded(batch []*hostState) bool {
 	// With force_handlers, ansible-core 2.14 counts a host failed only
 	// once it has flushed its handlers, which is past the check: the
 	// percentage never ends the play.
-	if p := r.play.MaxFailPercentage; p != nil && !r.forceHandlers() {
-		if float64(failed)*100/float64(len(batch)) > *p {
-			return true
-		}
-	}
-	return countAlive(batch) == 0
+	p := r.play.MaxFailPercentage
+	return p != nil && !r.forceHandlers() && float64(countFailed(batch))*100/float64(len(batch)) > *p
 }
 
 // countFailed counts the failed and unreachable hosts; hosts that meta:

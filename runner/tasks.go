@@ -45,9 +45,17 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			return
 		}
 		if r.play != nil && !r.free && r.breakPlay(r.batch) {
-			if r.fatalFailure && !r.noMoreHostsShown {
+			switch {
+			case r.noMoreHostsShown:
+			case r.fatalFailure:
 				// any_errors_fatal fails every host of the batch.
 				r.noMoreHostsShown = true
+				r.opts.Out.NoMoreHosts()
+			case r.maxFailExceeded(r.batch):
+				// Ansible's linear strategy announces it, fails the
+				// hosts left, and then announces that none is left.
+				r.noMoreHostsShown = true
+				r.opts.Out.NoMoreHosts()
 				r.opts.Out.NoMoreHosts()
 			}
 			return
