@@ -48,7 +48,6 @@ type Play struct {
 
 	GatherFacts       *bool
 	GatherSubset      any // gather_subset, for the implicit fact gathering
-	GatherTimeout     any
 	FactPath          string
 	Serial            []any
 	MaxFailPercentage *float64

@@ -452,10 +452,8 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	setup := &playbook.Task{Name: "Gathering Facts", Action: "setup", Args: map[string]any{}, Pos: r.play.Pos}
 	// The play's gather options, as ansible-core's play iterator passes
 	// them to its setup task.
-	for name, v := range map[string]any{"gather_subset": r.play.GatherSubset, "gather_timeout": r.play.GatherTimeout} {
-		if v != nil {
-			setup.Args[name] = v
-		}
+	if r.play.GatherSubset != nil {
+		setup.Args["gather_subset"] = r.play.GatherSubset
 	}
 	if r.play.FactPath != "" {
 		setup.Args["fact_path"] = r.play.FactPath
