@@ -98,8 +98,6 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 	switch {
 	case f.tree != "":
 		return runner.OptionsError(errors.New("the tree callback (-t) is not supported by gansible yet"))
-	case f.taskTimeout != 0:
-		return runner.OptionsError(errors.New("--task-timeout is not supported by gansible yet"))
 	}
 	// As Ansible's ad-hoc command: -o is oneline; stdout_callback counts
 	// only with bin_ansible_callbacks; else minimal.
@@ -169,7 +167,7 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 	if f.playbookDir != "" {
 		loader.RolesPath = append([]string{f.playbookDir + "/roles"}, loader.RolesPath...)
 	}
-	play, err := loader.LoadPlay(adhocFile, adhocPlay(pattern, f.module, f.args, f.background, f.poll))
+	play, err := loader.LoadPlay(adhocFile, adhocPlay(pattern, f.module, f.args, f.background, f.poll, f.taskTimeout))
 	if err != nil {
 		return runner.ParserError(err)
 	}
@@ -188,7 +186,7 @@ func (f *adhocFlags) execute(pattern string, scr *screen, stdin io.Reader, stdou
 // adhocPlay is the play Ansible's ad-hoc command builds: the pattern's
 // hosts, no fact gathering, and one task whose arguments are a JSON
 // object if -a is one, else k=v words (free-form for command modules).
-func adhocPlay(pattern, module, args string, background, poll int) *yaml.Node {
+func adhocPlay(pattern, module, args string, background, poll, timeout int) *yaml.Node {
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	mapping := func(kv ...*yaml.Node) *yaml.Node {
 		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: kv}
@@ -204,10 +202,13 @@ func adhocPlay(pattern, module, args string, background, poll int) *yaml.Node {
 		}
 	}
 	task := mapping(str(module), argsNode)
+	num := func(n int) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)} }
 	if background > 0 {
 		// -B and -P: the task's async and poll.
-		num := func(n int) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)} }
 		task.Content = append(task.Content, str("async"), num(background), str("poll"), num(poll))
+	}
+	if timeout > 0 {
+		task.Content = append(task.Content, str("timeout"), num(timeout)) // --task-timeout
 	}
 	return mapping(
 		str("name"), str("Ansible Ad-Hoc"),

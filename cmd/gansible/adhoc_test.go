@@ -45,6 +45,7 @@ var adhocCases = []adhocCase{
 	{"command-all", []string{"all", "-i", "hosts", "-f", "1", "-a", "echo hi {{ inventory_hostname }}"}, false, false, nil, false},
 	{"command-module-flag", []string{"web", "-i", "hosts", "-f", "1", "-m", "command", "-a", "printf 'a\\nb'"}, false, false, nil, false},
 	{"shell-fails", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2; exit 3"}, false, false, nil, false},
+	{"task-timeout", []string{"d1", "-i", "hosts", "-m", "command", "-a", "sleep 3", "--task-timeout", "1"}, false, false, nil, false},
 	{"shell-oneline", []string{"d1", "-i", "hosts", "-m", "shell", "-a", "echo out; echo err >&2", "-o"}, false, false, nil, false},
 	{"fail-oneline", []string{"d1", "-i", "hosts", "-m", "fail", "-o"}, false, false, nil, false},
 	{"raw", []string{"d1", "-i", "hosts", "-m", "raw", "-a", "echo raw"}, false, false, nil, false},
