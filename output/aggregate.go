@@ -12,6 +12,7 @@ type Nop struct{}
 
 func (Nop) Warning(string)                 {}
 func (Nop) Deprecation(string)             {}
+func (Nop) DisplayError(string)            {}
 func (Nop) Error(string)                   {}
 func (Nop) Verbose(int, string)            {}
 func (Nop) Display(string)                 {}
@@ -54,6 +55,12 @@ func (m Multi) Warning(msg string) {
 func (m Multi) Deprecation(msg string) {
 	for _, c := range m {
 		c.Deprecation(msg)
+	}
+}
+
+func (m Multi) DisplayError(msg string) {
+	for _, c := range m {
+		c.DisplayError(msg)
 	}
 }
 

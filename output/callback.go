@@ -10,6 +10,9 @@ type Callback interface {
 	Warning(msg string)
 	Deprecation(msg string)
 	Error(msg string)
+	// DisplayError prints msg as Ansible's display.error does: an
+	// [ERROR] that does not end the run.
+	DisplayError(msg string)
 	Verbose(level int, msg string)
 	// Display prints msg as it is, as Ansible's display.display does.
 	Display(msg string)

@@ -135,6 +135,12 @@ func (d *Default) Deprecation(msg string) {
 	d.line(d.err, colorDarkPurp, strings.TrimSuffix(Wrap("[DEPRECATION WARNING]: "+msg), "\n"))
 }
 
+// DisplayError prints Ansible's display.error: "\n[ERROR]: msg" wrapped
+// as a warning is, which turns the newline into the leading space.
+func (d *Default) DisplayError(msg string) {
+	d.line(d.err, colorRed, strings.TrimSuffix(Wrap(" [ERROR]: "+msg), "\n"))
+}
+
 // Error prints ERROR! msg.
 func (d *Default) Error(msg string) {
 	d.line(d.err, colorRed, "ERROR! "+msg)

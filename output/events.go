@@ -90,6 +90,8 @@ func (e *Events) Warning(msg string) { e.emit(EventLine{Event: "warning", Messag
 
 func (e *Events) Deprecation(msg string) { e.emit(EventLine{Event: "deprecation", Message: msg}) }
 
+func (e *Events) DisplayError(msg string) { e.emit(EventLine{Event: "error", Message: msg}) }
+
 func (e *Events) Play(p PlayStart) {
 	e.mu.Lock()
 	e.play, e.task = p.Name, ""

@@ -61,7 +61,7 @@ func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListO
 					if !r.selectedByTags(t) {
 						return
 					}
-					tags := inheritedTags(t)
+					tags := inheritedTags(t, play)
 					for _, tag := range tags {
 						if !seen[tag] {
 							seen[tag] = true
@@ -116,11 +116,12 @@ func walkTasks(tasks []*playbook.Task, fn func(*playbook.Task)) {
 	}
 }
 
-// inheritedTags are a task's tags with those of its blocks and role, sorted.
-func inheritedTags(t *playbook.Task) []string {
+// inheritedTags are a task's tags with those of its blocks, role and
+// play, sorted.
+func inheritedTags(t *playbook.Task, play *playbook.Play) []string {
 	set := map[string]bool{}
-	for p := t; p != nil; p = p.Parent {
-		for _, tag := range p.Tags {
+	for _, level := range t.Chain(play).Extended("tags") {
+		for _, tag := range level.([]string) {
 			set[tag] = true
 		}
 	}

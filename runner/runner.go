@@ -230,6 +230,9 @@ playbooks:
 	}
 	r.waitAsync(ctx)
 	opts.Out.Recap(played)
+	if r.startAt != "" && runErr == nil {
+		opts.Out.DisplayError(fmt.Sprintf("No matching task \"%s\" found. Note: --start-at-task can only follow static includes.", opts.StartAtTask))
+	}
 	if runErr != nil {
 		return runErr
 	}

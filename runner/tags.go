@@ -7,13 +7,8 @@ import "github.com/gansible/gansible/playbook"
 // never, tagged, untagged and all.
 func (r *run) selectedByTags(t *playbook.Task) bool {
 	tags := map[string]bool{}
-	if r.play != nil {
-		for _, tag := range r.play.Tags {
-			tags[tag] = true
-		}
-	}
-	for p := t; p != nil; p = p.Parent {
-		for _, tag := range p.Tags {
+	for _, level := range r.chain(t).Extended("tags") {
+		for _, tag := range level.([]string) {
 			tags[tag] = true
 		}
 	}

@@ -70,6 +70,8 @@ var adhocCases = []adhocCase{
 	{"error-import-playbook", []string{"all", "-i", "hosts", "-m", "import_playbook", "-a", "x.yml"}, true, false, nil, false},
 	{"error-no-pattern", []string{"-i", "hosts", "-m", "ping"}, true, false, nil, false},
 	{"playbook-minimal", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=minimal"}, false},
+	{"playbook-list-tasks", []string{"-i", "hosts", "tags.yml", "--list-tasks", "--list-tags"}, false, true, nil, false},
+	{"playbook-start-at-missing", []string{"-i", "hosts", "tags.yml", "--start-at-task", "one"}, false, true, nil, false},
 	{"playbook-oneline", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=ansible.builtin.oneline"}, false},
 	{"playbook-invalid-callback", []string{"-i", "hosts", "site.yml"}, false, true, []string{"ANSIBLE_STDOUT_CALLBACK=nosuch"}, false},
 	{"adhoc-callback-ignored", []string{"w1", "-i", "hosts", "-m", "ping"}, false, false, []string{"ANSIBLE_STDOUT_CALLBACK=oneline"}, false},
