@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/yamlvalue"
 )
 
@@ -144,6 +147,12 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	if t.Block == nil {
 		t.Block = []*Task{}
 	}
+	if v, err := roleValidation(role, "main", params, t); err != nil {
+		d.err = err
+		return nil, nil
+	} else if v != nil {
+		t.Block = append([]*Task{v}, t.Block...)
+	}
 	if t.RoleAgain {
 		// The same role for its handlers: notified once, run once.
 		role.Handlers = prev.Handlers
@@ -196,6 +205,13 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 	tasks := d.taskFile(l, file, nil, role, at)
 	if d.err != nil {
 		return nil, nil, d.err
+	}
+	// include_role and import_role pass no role parameters: the spec's
+	// options are read from the variables.
+	if v, err := roleValidation(role, fromFile(args, "tasks"), nil, nil); err != nil {
+		return nil, nil, err
+	} else if v != nil {
+		tasks = append([]*Task{v}, tasks...)
 	}
 	if hf := mainFile(filepath.Join(dir, "handlers"), fromFile(args, "handlers")); hf != "" {
 		hd := decoder{file: hf, stack: stack, handlers: handlers, handler: true}
@@ -283,6 +299,63 @@ func (l *Loader) roleMeta(dir string) (roleMetadata, error) {
 		}
 	}
 	return meta, d.err
+}
+
+// roleValidation is the task ansible-core puts first in a role whose
+// argument specs (meta/argument_specs.yml, else the argument_specs of
+// meta/main.yml) have the entry point the role runs: it checks the
+// role's parameters and variables against that entry point's options.
+// nil when the role declares no spec for it.
+func roleValidation(role *Role, entry string, params map[string]any, parent *Task) (*Task, error) {
+	file := mainFile(filepath.Join(role.Path, "meta"), "argument_specs")
+	if file == "" {
+		file = mainFile(filepath.Join(role.Path, "meta"))
+	}
+	if file == "" {
+		return nil, nil
+	}
+	root, err := yamlvalue.ParseFile(file)
+	if err != nil || root == nil {
+		return nil, err
+	}
+	doc, err := yamlvalue.Decode(file, root)
+	if err != nil {
+		return nil, err
+	}
+	specs, _ := doc.(*value.Dict)
+	all, _ := specs.Get("argument_specs")
+	entries, _ := all.(*value.Dict)
+	raw, ok := entries.Get(entry)
+	if !ok {
+		return nil, nil
+	}
+	spec, ok := raw.(*value.Dict)
+	if !ok {
+		return nil, yamlvalue.Errorf(yamlvalue.At(file, root), "the argument spec of entry point %s must be a mapping", entry)
+	}
+	name := "Validating arguments against arg spec '" + entry + "'"
+	if d, ok := spec.Get("short_description"); ok {
+		name += " - " + value.Str(d)
+	}
+	options, _ := spec.Get("options")
+	if options == nil {
+		options = value.NewDict(0)
+	}
+	provided := value.NewDict(len(params))
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		provided.Set(k, params[k])
+	}
+	context := value.NewDict(4)
+	context.Set("argument_spec_name", entry)
+	context.Set("name", role.Name)
+	context.Set("path", role.Path)
+	context.Set("type", "role")
+	args := map[string]any{"argument_spec": options, "provided_arguments": provided, "validate_args_context": context}
+	return &Task{
+		Pos: yamlvalue.At(file, root), Name: name, Action: "validate_argument_spec", Args: args,
+		ArgNames: []string{"argument_spec", "provided_arguments", "validate_args_context"},
+		Keywords: Keywords{Tags: []string{"always"}}, Parent: parent, Role: role,
+	}, nil
 }
 
 // findRole looks for a role as Ansible does: a path, roles/ beside the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,7 +34,7 @@ var controllerActions = map[string]bool{
 	"include_vars": true, "include_tasks": true, "import_tasks": true,
 	"include_role": true, "import_role": true, "include": true, "pause": true,
 	"add_host": true, "group_by": true, "async_status": true,
-	"wait_for_connection": true, "reboot": true,
+	"wait_for_connection": true, "reboot": true, "validate_argument_spec": true,
 }
 
 // IsAction reports whether name is a module or a controller action.
@@ -172,8 +173,52 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 		return r.actionGroupBy(h, args)
 	case "async_status", "ansible.builtin.async_status", "ansible.legacy.async_status":
 		return r.actionAsyncStatus(h, t, args)
+	case "validate_argument_spec":
+		return r.actionValidateArgumentSpec(vars, args)
 	}
 	return r.runModule(ctx, h, t, vars, args, tr)
+}
+
+// actionValidateArgumentSpec is validate_argument_spec (and the task a
+// role with an argument spec starts with): the variables named by the
+// spec's options, overridden by provided_arguments, checked against it as
+// ansible-core's action plugin does.
+func (r *run) actionValidateArgumentSpec(vars template.Vars, args map[string]any) *taskResult {
+	raw, ok := args["argument_spec"]
+	if !ok {
+		return failed(`"argument_spec" arg is required in args: {}`)
+	}
+	spec, err := modules.ArgumentSpec(raw)
+	if err != nil {
+		return failed(err.Error())
+	}
+	values := map[string]any{}
+	for _, p := range spec.Params {
+		if v, err := r.opts.Engine.Expr(p.Name, vars); err == nil {
+			values[p.Name] = unwrapUnsafe(v)
+		}
+	}
+	if provided, ok := value.MapOf(args["provided_arguments"]); ok {
+		maps.Copy(values, provided)
+	}
+	context := args["validate_args_context"]
+	if context == nil {
+		context = map[string]any{}
+	}
+	if errs := modules.ValidateArguments(spec, values); len(errs) > 0 {
+		list := make([]any, len(errs))
+		for i, e := range errs {
+			list[i] = e
+		}
+		return &taskResult{status: output.Failed, result: map[string]any{
+			"failed": true, "changed": false, "argument_errors": list, "argument_spec_data": raw,
+			"validate_args_context": context,
+			"msg":                   "Validation of arguments failed:\n" + strings.Join(errs, "\n"),
+		}}
+	}
+	return &taskResult{status: output.OK, result: map[string]any{
+		"changed": false, "msg": "The arg spec validation passed", "validate_args_context": context,
+	}}
 }
 
 func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {

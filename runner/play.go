@@ -559,7 +559,21 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 // per host after the banner, so their names are not checked.
 func (r *run) warnReservedNames(play *playbook.Play) {
 	names := map[string]bool{}
-	for _, vars := range []map[string]any{r.opts.ExtraVars, play.Vars, r.playRoleDefaults, r.playRoleVars} {
+	sources := []map[string]any{r.opts.ExtraVars, play.Vars, r.playRoleDefaults, r.playRoleVars}
+	// The vars: of a roles: entry or an import_role are the role's too.
+	var entries func(tasks []*playbook.Task)
+	entries = func(tasks []*playbook.Task) {
+		for _, b := range tasks {
+			if b.Role != nil && b.Synthetic {
+				sources = append(sources, b.Vars)
+			}
+			entries(b.Block)
+		}
+	}
+	for _, section := range [][]*playbook.Task{play.Roles, play.PreTasks, play.Tasks, play.PostTasks} {
+		entries(section)
+	}
+	for _, vars := range sources {
 		for name := range vars {
 			if name != "vars" && (playbook.IsReserved(name) || template.IsGlobal(name)) {
 				names[name] = true
