@@ -221,7 +221,9 @@ func (ev *evaluator) searchFile(subdir, name string) (string, error) {
 		return name, nil
 	}
 	for _, b := range ev.lookupDirs(subdir) {
-		p := filepath.Join(b, name)
+		// Joined as Python's os.path.join, which Ansible's search uses:
+		// a "./" in the name stays in the path found.
+		p := pyJoin([]string{b, name})
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
 		}
@@ -486,8 +488,10 @@ func lookupFirstFound(ev *evaluator, terms []any, kw map[string]any) ([]any, err
 		// first_found looks quietly: a candidate that is not there is
 		// no warning.
 		if p, err := ev.searchFile(subdir, n); err == nil {
-			abs, _ := filepath.Abs(p)
-			return []any{abs}, nil
+			if !filepath.IsAbs(p) {
+				p, _ = filepath.Abs(p)
+			}
+			return []any{p}, nil
 		}
 	}
 	if skip {
