@@ -290,6 +290,10 @@ func (d *decoder) task(l *Loader, n *yaml.Node, parent *Task, role *Role) []*Tas
 			t.LoopKind = strings.TrimPrefix(k, "with_")
 			t.Loop = d.value(val)
 		case d.keyword(level, o, key, val):
+		case level == LevelTask && isKeyword(k, LevelHandler):
+			// A handler's keyword (listen) is no action: ansible-core's
+			// task refuses it as an attribute.
+			d.fail(n, "'%s' is not a valid attribute for a Task", k)
 		default:
 			// Any other key names the action, as in ansible-core.
 			candidates[k] = true
