@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gansible/gansible/config"
+	"github.com/gansible/gansible/excerpt"
 	"github.com/gansible/gansible/factcache"
 	"github.com/gansible/gansible/inventory"
 	"github.com/gansible/gansible/output"
@@ -183,6 +184,12 @@ func exitCode(err error, scr *screen, stderr io.Writer) int {
 		var exitErr *runner.ExitError
 		if !errors.As(err, &exitErr) || exitErr.Err != nil {
 			fmt.Fprintf(stderr, "ERROR! %v\n", err)
+			// A playbook that does not load shows where, as Ansible's
+			// parser errors do: the offending lines and any hints.
+			var pe *yamlvalue.Error
+			if runner.ExitCode(err) == runner.ExitParser && errors.As(err, &pe) && pe.Pos.File != "" && pe.Pos.Line > 0 {
+				fmt.Fprintf(stderr, "\n%s\n", strings.TrimRight(excerpt.At(pe.Pos.File, pe.Pos.Line, pe.Pos.Col), "\n"))
+			}
 		}
 	}
 	return runner.ExitCode(err)

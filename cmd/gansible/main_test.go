@@ -39,6 +39,8 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "two documents", dir: "two_documents", code: 4, want: "site.yml:4:1: Syntax Error while loading YAML: expected a single document"},
 		{name: "import loop", dir: "import_self", code: 250, want: "t.yml:2:3: maximum recursion depth exceeded"},
 		{name: "role dependency loop", dir: "role_cycle", code: 1, want: "meta/main.yml:1:16: A recursion loop was detected with the roles specified"},
+		{name: "parser error shows the offending lines", dir: "block_register", code: 4,
+			want: "site.yml:4:7: 'register' is not a valid attribute for a Block\n\nThe error appears to be in '@DIR@/site.yml': line 4, column 7, but may\nbe elsewhere in the file depending on the exact syntax problem.\n\nThe offending line appears to be:\n\n  tasks:\n    - block:\n      ^ here"},
 		{name: "unclosed jinja2", dir: "unclosed_jinja", code: 4, want: "failed at splitting arguments, either an unbalanced jinja2 block or quotes"},
 		{name: "become password from a pipe", dir: "ok", args: []string{"-K"}, stdin: "secret\n", code: 0, want: "BECOME password: \n"},
 		{name: "broken inventory warns", dir: "broken_inventory", args: []string{"-i", "hosts", "-i", "localhost,"}, code: 0,
