@@ -221,11 +221,31 @@ func TestAdhocLiveAnsible(t *testing.T) {
 	refenv.Require(t, "ansible-core")
 	for _, c := range adhocCases {
 		t.Run(c.name, func(t *testing.T) {
+			norm := func(b []byte) []byte { return b }
+			if strings.HasPrefix(c.name, "playbook-dense") {
+				norm = collapseRedraws
+			}
 			checkLive(t, "ansible "+strings.Join(c.args, " "),
-				func(t *testing.T) []byte { return runOurAdhoc(t, c) },
-				func(t *testing.T) []byte { return runAnsibleAdhoc(t, c) }, nil)
+				func(t *testing.T) []byte { return norm(runOurAdhoc(t, c)) },
+				func(t *testing.T) []byte { return norm(runAnsibleAdhoc(t, c)) }, nil)
 		})
 	}
+}
+
+// collapseRedraws drops a dense redraw of the status line that repeats
+// the one before it. How often dense.py redraws the same line depends on
+// when its worker's start event reaches the main process relative to the
+// previous host's result, which varies from run to run even with one
+// fork; what the screen shows does not.
+func collapseRedraws(b []byte) []byte {
+	parts := bytes.Split(b, []byte("\x1b[u"))
+	out := parts[:1]
+	for _, p := range parts[1:] {
+		if !bytes.Equal(p, out[len(out)-1]) {
+			out = append(out, p)
+		}
+	}
+	return bytes.Join(out, []byte("\x1b[u"))
 }
 
 // TestAdhocBackground: -B and -P make the task async, as Ansible's ad-hoc
