@@ -357,13 +357,15 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 		}}
 	}
 	var files []string
+	// dirFailure is a file of the directory with an extension not
+	// allowed: Ansible fails there, keeping the variables of the
+	// directories before that file's and listing every file it loaded.
+	var dirFailure string
+	keep := -1
 	if dir, ok := args["dir"].(string); ok {
 		var err error
-		var msg string
-		if files, msg, err = r.includeVarsDir(t, dir, args); err != nil {
+		if files, keep, dirFailure, err = r.includeVarsDir(t, dir, args); err != nil {
 			return failed(err.Error())
-		} else if msg != "" {
-			return loadFailure(msg)
 		}
 	} else if file != "" {
 		files = []string{r.findPath(t, "vars", file)}
@@ -371,8 +373,8 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 		return failed("No file was found when using include_vars")
 	}
 	loaded := value.NewDict(0)
-	var names []any
-	for _, f := range files {
+	names := []any{}
+	for i, f := range files {
 		vars, err := playbook.LoadVarsFile(f)
 		if err != nil {
 			if os.IsNotExist(errors.Unwrap(err)) || os.IsNotExist(err) {
@@ -384,13 +386,21 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 			}
 			return loadFailure(err.Error())
 		}
-		for k, v := range vars.All() {
-			loaded.Set(k, v)
+		if dirFailure == "" || i < keep {
+			for k, v := range vars.All() {
+				loaded.Set(k, v)
+			}
 		}
 		names = append(names, f)
 	}
 	if name, ok := args["name"].(string); ok && name != "" {
 		loaded = value.DictOf(name, loaded)
+	}
+	if dirFailure != "" {
+		return &taskResult{status: output.Failed, result: map[string]any{
+			"changed": false, "failed": true, "message": dirFailure,
+			"ansible_facts": loaded, "ansible_included_var_files": names,
+		}}
 	}
 	h.addIncludeVars(loaded.Map())
 	return &taskResult{status: output.OK, result: map[string]any{
@@ -404,12 +414,19 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 // and each file's extension one of extensions (json, yaml, yml by
 // default; ” for files without one). A file of another extension fails
 // the task (msg) unless ignore_unknown_extensions.
-func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) (files []string, msg string, err error) {
+//
+// On a file of another extension, files are those loaded up to it, keep
+// the number of them whose variables count (those of the directories
+// before its), and msg Ansible's message.
+func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) (files []string, keep int, msg string, err error) {
 	root := r.findPath(t, "vars", dir)
 	if fi, statErr := os.Stat(root); statErr != nil || !fi.IsDir() {
-		return nil, "", fmt.Errorf("%s directory does not exist", dir)
+		return nil, 0, "", fmt.Errorf("%s directory does not exist", dir)
 	}
-	exts := []string{"json", "yaml", "yml"}
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	exts := []string{"yaml", "yml", "json"}
 	if v, ok := args["extensions"]; ok {
 		exts = nil
 		for _, e := range asList(v) {
@@ -420,14 +437,14 @@ func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) 
 	for _, p := range asList(args["ignore_files"]) {
 		re, err := regexp.Compile(template.Str(p) + "$")
 		if err != nil {
-			return nil, "", fmt.Errorf("ignore_files: %v", err)
+			return nil, 0, "", fmt.Errorf("ignore_files: %v", err)
 		}
 		ignore = append(ignore, re)
 	}
 	var matching *regexp.Regexp
 	if m, ok := args["files_matching"].(string); ok && m != "" {
 		if matching, err = regexp.Compile(m); err != nil {
-			return nil, "", fmt.Errorf("files_matching: %v", err)
+			return nil, 0, "", fmt.Errorf("files_matching: %v", err)
 		}
 	}
 	depth := intValue(args["depth"], 0)
@@ -447,15 +464,16 @@ func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) 
 		return nil
 	})
 	if walkErr != nil {
-		return nil, "", walkErr
+		return nil, 0, "", walkErr
 	}
 	// os.walk's tuples sorted: directories in the order of their paths.
 	sort.Strings(dirs)
 	for _, d := range dirs {
 		entries, err := os.ReadDir(d)
 		if err != nil {
-			return nil, "", err
+			return nil, 0, "", err
 		}
+		keep = len(files)
 		for _, e := range entries {
 			name := e.Name()
 			if e.IsDir() || strings.HasPrefix(name, ".") || slices.ContainsFunc(ignore, func(re *regexp.Regexp) bool { return re.MatchString(name) }) {
@@ -469,12 +487,12 @@ func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) 
 				if ignoreUnknown {
 					continue
 				}
-				return nil, fmt.Sprintf("%s does not have a valid extension: %s", filepath.Join(d, name), strings.Join(exts, ", ")), nil
+				return files, keep, fmt.Sprintf("%s does not have a valid extension: %s", filepath.Join(d, name), strings.Join(exts, ", ")), nil
 			}
 			files = append(files, filepath.Join(d, name))
 		}
 	}
-	return files, "", nil
+	return files, len(files), "", nil
 }
 
 func (r *run) actionPause(ctx context.Context, args map[string]any) *taskResult {
