@@ -91,6 +91,10 @@ func DialSSH(ctx context.Context, o SSHOptions) (Conn, error) {
 // Run implements Conn. A command runs in the connection's shell server
 // for its become identity when it can, else in a session of its own.
 func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error) {
+	if wantsTTY(ctx) {
+		// A terminal is a session's own: no shell server has one.
+		return c.runSession(ctx, cmd, stdin, become)
+	}
 	res, rest, err := c.shells.run(ctx, c.startServer, cmd, stdin, become)
 	switch {
 	case err == nil:
@@ -108,6 +112,11 @@ func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *
 		}
 		return Result{}, err
 	}
+	return c.runSession(ctx, cmd, stdin, become)
+}
+
+// runSession runs cmd in a session of its own, within sshd's MaxSessions.
+func (c *sshConn) runSession(ctx context.Context, cmd string, stdin io.Reader, become *Become) (Result, error) {
 	select {
 	case c.sessions <- struct{}{}:
 	case <-ctx.Done():
@@ -121,7 +130,7 @@ func (c *sshConn) Run(ctx context.Context, cmd string, stdin io.Reader, become *
 // user's login shell with -c, so the line is handed to /bin/sh explicitly
 // to run under sh whatever that shell is.
 func (c *sshConn) start(ctx context.Context, line string, tty bool, stdout, stderr io.Writer) (io.WriteCloser, func() (int, error), error) {
-	return c.startSession(ctx, line, tty, stdout, stderr, false)
+	return c.startSession(ctx, line, tty || wantsTTY(ctx), stdout, stderr, false)
 }
 
 // startSession is start for a session that ends with its command

@@ -104,10 +104,18 @@ func distributionFacts(rec map[string]string) map[string]any {
 		"distribution_release":       release,
 		"os_family":                  osFamily(name),
 	}
-	// distro.minor_version: the version's second number, "NA" without one.
-	facts["distribution_minor_version"] = "NA"
-	if parts := strings.Split(version, "."); len(parts) > 1 && parts[1] != "" {
+	// ansible-core 2.14 sets distribution_minor_version only where its
+	// distribution file parsers do: Debian's /etc/debian_version
+	// ("12.5"), and Amazon's version ("NA" without a minor).
+	parts := strings.Split(version, ".")
+	switch {
+	case name == "Debian" && len(parts) > 1 && parts[1] != "":
 		facts["distribution_minor_version"] = parts[1]
+	case name == "Amazon":
+		facts["distribution_minor_version"] = "NA"
+		if len(parts) > 1 && parts[1] != "" {
+			facts["distribution_minor_version"] = parts[1]
+		}
 	}
 	if variety != "" {
 		facts["distribution_file_variety"] = variety

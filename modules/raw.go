@@ -1,9 +1,10 @@
 package modules
 
 import (
-	"github.com/gansible/gansible/modules/argspec"
 	"strings"
 
+	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/shell"
 )
 
@@ -40,7 +41,10 @@ func (rawModule) Run(c *Context, args Args) (*Result, error) {
 	if exe := args.String("executable"); exe != "" {
 		cmd = shell.Join(exe, "-c", cmd)
 	}
-	res, err := c.Run(cmd, nil)
+	// Ansible's ssh connection runs raw on a terminal (-tt).
+	tc := *c
+	tc.Ctx = connection.WithTTY(c.Ctx)
+	res, err := tc.Run(cmd, nil)
 	if err != nil {
 		return nil, err
 	}
