@@ -47,15 +47,23 @@ func (p *requestPipe) Write(b []byte) (n int, err error) {
 	return n, nil
 }
 
-// WriteTo writes every request to w until the pipe is closed, then
-// returns the error it was closed with (nil for Close, the end of the
-// input to io.Copy), or w's first error.
+// requestChunk is the most WriteTo writes at once. An SSH channel keeps
+// a packet buffer the size of its largest write (up to the peer's
+// maximum packet, 32 KiB with OpenSSH), and the connection a cipher
+// buffer the size of its largest packet, for as long as they live: a
+// server's whole run, on every host. Smaller writes cost only more, and
+// smaller, packets.
+const requestChunk = 8 << 10
+
+// WriteTo writes every request to w, in writes of at most requestChunk,
+// until the pipe is closed, then returns the error it was closed with
+// (nil for Close, the end of the input to io.Copy), or w's first error.
 func (p *requestPipe) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
 		select {
 		case b := <-p.reqs:
-			nw, err := w.Write(b)
+			nw, err := writeChunks(w, b)
 			p.taken <- nw
 			total += int64(nw)
 			if err != nil {
@@ -65,6 +73,19 @@ func (p *requestPipe) WriteTo(w io.Writer) (int64, error) {
 			return total, p.err
 		}
 	}
+}
+
+func writeChunks(w io.Writer, b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		nw, err := w.Write(b[:min(len(b), requestChunk)])
+		n += nw
+		if err != nil {
+			return n, err
+		}
+		b = b[nw:]
+	}
+	return n, nil
 }
 
 // Read is io.Reader's way to the same requests, for a reader that does

@@ -33,9 +33,9 @@ func TestRequestPipe(t *testing.T) {
 		requests   []string
 		closeWith  error
 		wantErr    error // what io.Copy from the pipe returns
-		wantWrites []int // the writes the copy makes, one per request
+		wantWrites []int // the sizes of the writes the copy makes
 	}{
-		{name: "requests in order, each in one write", requests: []string{"one\n", "two\n", big}, wantWrites: []int{4, 4, len(big)}},
+		{name: "requests in order, in writes of requestChunk", requests: []string{"one\n", "two\n", big}, wantWrites: chunked(4, 4, len(big))},
 		{name: "close ends the copy without an error", requests: nil, wantWrites: nil},
 		{name: "close with an error ends the copy with it", requests: []string{"one\n"}, closeWith: closeErr, wantErr: closeErr, wantWrites: []int{4}},
 	}
@@ -62,7 +62,7 @@ func TestRequestPipe(t *testing.T) {
 				t.Errorf("copied %d bytes, want %d", len(got), len(want))
 			}
 			if !slices.Equal(dst.writes, tc.wantWrites) {
-				t.Errorf("writes %v, want %v (a request split up went through a copy buffer)", dst.writes, tc.wantWrites)
+				t.Errorf("writes %v, want %v", dst.writes, tc.wantWrites)
 			}
 			want := io.ErrClosedPipe
 			if tc.closeWith != nil {
@@ -128,4 +128,16 @@ func TestRequestPipeDestinationFails(t *testing.T) {
 	if err := <-wrote; !errors.Is(err, refused) {
 		t.Errorf("Write: %v, want %v", err, refused)
 	}
+}
+
+// chunked is the sizes of the writes of requests of these sizes.
+func chunked(sizes ...int) []int {
+	var out []int
+	for _, n := range sizes {
+		for ; n > requestChunk; n -= requestChunk {
+			out = append(out, requestChunk)
+		}
+		out = append(out, n)
+	}
+	return out
 }
