@@ -145,7 +145,11 @@ func convertFacts(facts map[string]any) map[string]any {
 
 // addFacts merges facts and keeps them in the fact cache.
 func (h *hostState) addFacts(facts map[string]any) {
-	facts = convertFacts(facts)
+	h.addConvertedFacts(convertFacts(facts))
+}
+
+// addConvertedFacts is addFacts for facts converted already.
+func (h *hostState) addConvertedFacts(facts map[string]any) {
 	var all map[string]any
 	h.update(func(next *hostVars) {
 		next.facts = withKeys(next.facts, facts)
