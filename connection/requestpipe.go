@@ -53,7 +53,7 @@ func (p *requestPipe) Write(b []byte) (n int, err error) {
 // buffer the size of its largest packet, for as long as they live: a
 // server's whole run, on every host. Smaller writes cost only more, and
 // smaller, packets.
-const requestChunk = 8 << 10
+const requestChunk = 4 << 10
 
 // WriteTo writes every request to w, in writes of at most requestChunk,
 // until the pipe is closed, then returns the error it was closed with
