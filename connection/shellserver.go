@@ -139,7 +139,7 @@ var errNotServed = errors.New("not served by the shell server")
 // shellServer is one running shell server.
 type shellServer struct {
 	mu       sync.Mutex // held while a command runs
-	requests *io.PipeWriter
+	requests *requestPipe
 	stdout   *stream
 	stderr   *stream
 	stop     context.CancelFunc
@@ -161,11 +161,11 @@ func startShellServer(ctx context.Context, start starter, become *Become) (*shel
 	if plan.tty {
 		return nil, errNotServed
 	}
-	requests, feed := io.Pipe()
+	requests := newRequestPipe()
 	// The server outlives the command that starts it.
 	serverCtx, cancel := context.WithCancel(context.Background())
 	s := &shellServer{
-		requests: feed,
+		requests: requests,
 		stdout:   newStream(),
 		stderr:   newStream(),
 		stop:     cancel,
@@ -194,7 +194,7 @@ func startShellServer(ctx context.Context, start starter, become *Become) (*shel
 	go w.feed(in, requests, s.exited)
 	scriptSent := make(chan error, 1)
 	go func() {
-		_, err := io.WriteString(feed, shellServerScript)
+		_, err := io.WriteString(requests, shellServerScript)
 		scriptSent <- err
 	}()
 	select {
@@ -384,8 +384,11 @@ func (s *stream) next(ctx context.Context, term []byte) ([]byte, error) {
 		s.mu.Lock()
 		if i := bytes.Index(s.buf[s.scanned:], term); i >= 0 {
 			i += s.scanned
-			frame := bytes.Clone(s.buf[:i])
-			s.buf = append(s.buf[:0], s.buf[i+len(term):]...)
+			// The frame keeps the array it arrived in and what follows
+			// moves to a new one: a buffer reused in place would stay
+			// as large as the largest output for the server's life.
+			frame := s.buf[:i:i]
+			s.buf = bytes.Clone(s.buf[i+len(term):])
 			s.scanned = 0
 			s.mu.Unlock()
 			return frame, nil

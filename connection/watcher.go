@@ -59,6 +59,40 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
+// outputChunk is how much of a command's output is read at a time. The
+// copy that reads it waits in Read with its buffer for as long as the
+// command runs, and a shell server's for the whole run: io.Copy's own
+// 32 KiB, twice per session, was most of the controller's memory per
+// host. The SSH channel queues what arrives meanwhile, so a smaller
+// buffer costs only more, shorter reads.
+const outputChunk = 4 << 10
+
+// ReadFrom makes io.Copy from a command's output use a buffer of
+// outputChunk.
+func (f writerFunc) ReadFrom(r io.Reader) (int64, error) {
+	buf := make([]byte, outputChunk)
+	var total int64
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			written, werr := f(buf[:n])
+			total += int64(written)
+			if werr != nil {
+				return total, werr
+			}
+			if written < n {
+				return total, io.ErrShortWrite
+			}
+		}
+		switch {
+		case err == io.EOF:
+			return total, nil
+		case err != nil:
+			return total, err
+		}
+	}
+}
+
 func (w *watcher) stdoutWriter() io.Writer {
 	return writerFunc(func(p []byte) (int, error) {
 		w.mu.Lock()

@@ -69,7 +69,7 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 		facts = filterFacts(facts, filters)
 	}
 	r := &Result{}
-	r.Set("ansible_facts", facts)
+	r.Set("ansible_facts", detachStrings(facts))
 	if len(warnings) > 0 {
 		r.Set("warnings", strList(warnings))
 	}
@@ -226,4 +226,34 @@ func lineSet(s string) map[string]bool {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(s))
 	return n
+}
+
+// detachStrings copies every string in facts. Facts are cut from the
+// script's output, so each one would otherwise keep the whole output (and
+// the records joined from it) alive for as long as the host keeps its
+// facts: the whole run, several times the facts' own size, on every host.
+func detachStrings(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Clone(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[strings.Clone(k)] = detachStrings(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = detachStrings(e)
+		}
+		return out
+	case []string:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i] = strings.Clone(e)
+		}
+		return out
+	}
+	return v
 }

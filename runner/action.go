@@ -731,11 +731,18 @@ func (r *run) moduleResult(h *hostState, action string, res *modules.Result, tr 
 		out["msg"] = res.Msg
 	}
 	if facts, ok := value.MapOf(out["ansible_facts"]); ok {
+		facts = convertFacts(facts)
+		if _, own := out["ansible_facts"].(map[string]any); own {
+			// The result holds the facts as the host keeps them, not
+			// the module's tree beside them while the task's output
+			// waits for every host's.
+			out["ansible_facts"] = facts
+		}
 		if tr.gatherFacts || action == "setup" || action == "ansible.builtin.setup" {
 			// What smart gathering and the fact cache look for.
 			facts = withKeys(facts, map[string]any{factsGathered: true})
 		}
-		h.addFacts(facts)
+		h.addConvertedFacts(facts)
 	}
 	if _, own := out["diff"]; !own && len(res.Diff) > 0 {
 		// A module that registers its diff itself (a dict, in Ansible's

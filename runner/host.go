@@ -56,7 +56,7 @@ type hostState struct {
 // written again, so any goroutine may read a generation it has taken
 // without locking.
 type hostVars struct {
-	facts       map[string]any // gathered and cached facts, under the names modules return them by
+	facts       map[string]any // gathered and cached facts, under the names modules return them by, converted (convertFacts)
 	factVars    map[string]any // facts as ansible_facts and as top-level vars
 	setFacts    map[string]any // set_fact and register
 	includeVars map[string]any
@@ -108,16 +108,15 @@ func withKeys(m, add map[string]any) map[string]any {
 // fact as a top-level var under its own name (ansible_hostname,
 // gather_subset), and ansible_facts with the ansible_ prefixes removed
 // (but that of ansible_local). Facts come from the host: they are data,
-// never templated.
+// never templated. facts are converted already (convertFacts).
 func exposeFacts(facts map[string]any) map[string]any {
 	if len(facts) == 0 {
 		return nil
 	}
-	// Converted once here, not by every template that reads a fact.
-	dict := value.Convert(facts).(*value.Dict)
 	out := make(map[string]any, len(facts)+1)
-	namespaced := value.NewDict(dict.Len())
-	for k, v := range dict.All() {
+	namespaced := value.NewDict(len(facts))
+	for _, k := range value.SortedKeys(facts) {
+		v := facts[k]
 		// Internal keys (_ansible_facts_gathered) are in ansible_facts
 		// only.
 		if !strings.HasPrefix(k, "_ansible") {
@@ -132,8 +131,25 @@ func exposeFacts(facts map[string]any) map[string]any {
 	return out
 }
 
+// convertFacts converts facts as they arrive (from a module or the fact
+// cache) to the values templates read: once, not by every template that
+// reads a fact, and kept converted only, so that a host holds one copy of
+// its facts rather than the module's tree beside the converted one.
+func convertFacts(facts map[string]any) map[string]any {
+	out := make(map[string]any, len(facts))
+	for k, v := range facts {
+		out[k] = value.Convert(v)
+	}
+	return out
+}
+
 // addFacts merges facts and keeps them in the fact cache.
 func (h *hostState) addFacts(facts map[string]any) {
+	h.addConvertedFacts(convertFacts(facts))
+}
+
+// addConvertedFacts is addFacts for facts converted already.
+func (h *hostState) addConvertedFacts(facts map[string]any) {
 	var all map[string]any
 	h.update(func(next *hostVars) {
 		next.facts = withKeys(next.facts, facts)
@@ -165,6 +181,7 @@ func (h *hostState) loadCachedFacts() {
 		h.warn(err.Error())
 	}
 	if ok {
+		facts = convertFacts(facts)
 		h.update(func(next *hostVars) {
 			next.facts = facts
 			next.factVars = exposeFacts(facts)

@@ -3,6 +3,7 @@ package value
 import (
 	"encoding/json"
 	"iter"
+	"maps"
 	"sort"
 )
 
@@ -11,7 +12,14 @@ import (
 // removes it from the order. A nil *Dict reads as empty.
 type Dict struct {
 	keys []string
-	m    map[string]any
+	vals []any // vals[i] is the value of keys[i]
+	// index finds a key's position once the dict has more than smallDict
+	// keys; a smaller one is searched, which is as fast, and a dict
+	// without a map is a fraction of the size: a host's facts are some
+	// fifty dicts, most of them small, kept for the whole run. Only Set
+	// and Delete write it, so that dicts read from many goroutines
+	// (hostvars) stay read-only.
+	index map[string]int
 	// plain: no value in it, however deep, is template text, so the
 	// template engine need not walk it; Set and Delete clear it.
 	plain bool
@@ -24,9 +32,32 @@ func (d *Dict) MarkPlain() { d.plain = true }
 // Plain reports whether d was marked plain and not changed since.
 func (d *Dict) Plain() bool { return d != nil && d.plain }
 
+// smallDict is the most keys a dict finds by searching its keys.
+const smallDict = 16
+
 // NewDict returns an empty dict with room for n keys.
 func NewDict(n int) *Dict {
-	return &Dict{keys: make([]string, 0, n), m: make(map[string]any, n)}
+	d := &Dict{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+	if n > smallDict {
+		d.index = make(map[string]int, n)
+	}
+	return d
+}
+
+// find returns the position of k, or -1.
+func (d *Dict) find(k string) int {
+	if d.index != nil {
+		if i, ok := d.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range d.keys {
+		if key == k {
+			return i
+		}
+	}
+	return -1
 }
 
 // DictOf builds a dict from key, value pairs, in that order: the fixed
@@ -66,8 +97,10 @@ func (d *Dict) Get(k string) (any, bool) {
 	if d == nil {
 		return nil, false
 	}
-	v, ok := d.m[k]
-	return v, ok
+	if i := d.find(k); i >= 0 {
+		return d.vals[i], true
+	}
+	return nil, false
 }
 
 // Has reports whether k is a key.
@@ -79,13 +112,21 @@ func (d *Dict) Has(k string) bool {
 // Set sets k to v; a new key goes last.
 func (d *Dict) Set(k string, v any) {
 	d.plain = false
-	if d.m == nil {
-		d.m = map[string]any{}
+	if i := d.find(k); i >= 0 {
+		d.vals[i] = v
+		return
 	}
-	if _, ok := d.m[k]; !ok {
-		d.keys = append(d.keys, k)
+	d.keys = append(d.keys, k)
+	d.vals = append(d.vals, v)
+	switch {
+	case d.index != nil:
+		d.index[k] = len(d.keys) - 1
+	case len(d.keys) > smallDict:
+		d.index = make(map[string]int, cap(d.keys))
+		for i, key := range d.keys {
+			d.index[key] = i
+		}
 	}
-	d.m[k] = v
 }
 
 // Delete removes k.
@@ -93,15 +134,19 @@ func (d *Dict) Delete(k string) {
 	if d == nil {
 		return
 	}
-	if _, ok := d.m[k]; !ok {
+	i := d.find(k)
+	if i < 0 {
 		return
 	}
 	d.plain = false
-	delete(d.m, k)
-	for i, key := range d.keys {
-		if key == k {
-			d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
-			break
+	// New arrays, not a shift in place: an iteration under way (All)
+	// goes on over the old ones.
+	d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
+	d.vals = append(d.vals[:i:i], d.vals[i+1:]...)
+	if d.index != nil {
+		delete(d.index, k)
+		for j := i; j < len(d.keys); j++ {
+			d.index[d.keys[j]] = j
 		}
 	}
 }
@@ -127,8 +172,12 @@ func (d *Dict) All() iter.Seq2[string, any] {
 		if d == nil {
 			return
 		}
-		for _, k := range d.keys {
-			if !yield(k, d.m[k]) {
+		// The slices as they are now: Delete makes new ones, and Set
+		// on a key already there changes its value in place, as a
+		// map's iteration would see it.
+		keys, vals := d.keys, d.vals
+		for i, k := range keys {
+			if !yield(k, vals[i]) {
 				return
 			}
 		}
@@ -140,9 +189,9 @@ func (d *Dict) Copy() *Dict {
 	if d == nil {
 		return NewDict(0)
 	}
-	out := &Dict{keys: append(make([]string, 0, len(d.keys)), d.keys...), m: make(map[string]any, len(d.m))}
-	for k, v := range d.m {
-		out.m[k] = v
+	out := &Dict{keys: append(make([]string, 0, len(d.keys)), d.keys...), vals: append(make([]any, 0, len(d.vals)), d.vals...)}
+	if d.index != nil {
+		out.index = maps.Clone(d.index)
 	}
 	return out
 }

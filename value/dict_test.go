@@ -109,3 +109,74 @@ func TestConvert(t *testing.T) {
 		t.Errorf("Convert of a map is a %T", got)
 	}
 }
+
+// A dict small enough to be searched and one large enough to need its
+// index behave alike: the same sets, deletes and lookups, checked against
+// a Go map and an order list, across the size where the index starts.
+func TestDictAcrossItsIndex(t *testing.T) {
+	for _, room := range []int{0, smallDict, smallDict + 1, 3 * smallDict} {
+		t.Run(fmt.Sprintf("room %d", room), func(t *testing.T) {
+			d := NewDict(room)
+			model := map[string]int{}
+			var order []string
+			check := func(step string) {
+				t.Helper()
+				if got := d.Keys(); !slices.Equal(got, order) {
+					t.Fatalf("%s: Keys() = %q, want %q", step, got, order)
+				}
+				for k, want := range model {
+					if v, ok := d.Get(k); !ok || v != want {
+						t.Fatalf("%s: Get(%q) = %v, %v; want %d", step, k, v, ok, want)
+					}
+				}
+				if d.Has("missing") {
+					t.Fatalf("%s: Has(missing)", step)
+				}
+			}
+			for i := range 3 * smallDict {
+				k := fmt.Sprintf("k%d", i)
+				d.Set(k, i)
+				model[k] = i
+				order = append(order, k)
+				check("set " + k)
+			}
+			// Overwrite some, then delete from the front, the middle and
+			// the end, which moves the keys after them.
+			for _, k := range []string{"k0", "k5", "k23"} {
+				d.Set(k, -1)
+				model[k] = -1
+				check("overwrite " + k)
+			}
+			for _, k := range []string{"k0", "k12", "k23", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k13", "k14"} {
+				d.Delete(k)
+				delete(model, k)
+				order = slices.DeleteFunc(order, func(o string) bool { return o == k })
+				check("delete " + k)
+			}
+			c := d.Copy()
+			c.Set("k15", 99)
+			c.Delete("k16")
+			check("after changing a copy")
+			d.Set("k0", 0)
+			model["k0"] = 0
+			order = append(order, "k0")
+			check("set again")
+		})
+	}
+}
+
+// Deleting while iterating neither fails nor skips what is left.
+func TestDictDeleteWhileIterating(t *testing.T) {
+	d := NewDict(0)
+	for i := range 2 * smallDict {
+		d.Set(fmt.Sprint(i), i)
+	}
+	var seen []any
+	for k, v := range d.All() {
+		d.Delete(k)
+		seen = append(seen, v)
+	}
+	if len(seen) != 2*smallDict || d.Len() != 0 {
+		t.Errorf("saw %v, left %d keys", seen, d.Len())
+	}
+}

@@ -170,7 +170,8 @@ func (w *jsonWriter) dict(x *Dict, level int) error {
 		w.newline(level + 1)
 		WriteJSONString(&w.sb, k, w.opts.ASCII)
 		w.sb.WriteString(w.key)
-		if err := w.write(x.m[k], level+1); err != nil {
+		v, _ := x.Get(k)
+		if err := w.write(v, level+1); err != nil {
 			return err
 		}
 	}

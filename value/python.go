@@ -85,7 +85,7 @@ func WriteRepr(sb *strings.Builder, v any) {
 			}
 			sb.WriteString(Quote(k))
 			sb.WriteString(": ")
-			WriteRepr(sb, x.m[k])
+			WriteRepr(sb, x.vals[i])
 		}
 		sb.WriteByte('}')
 	case map[string]any:
