@@ -521,7 +521,7 @@ func (d *decoder) expandImport(l *Loader, t *Task) []*Task {
 			return nil
 		}
 		if d.handlers != nil {
-			*d.handlers = append(*d.handlers, role.Handlers...)
+			*d.handlers = append(*d.handlers, role.HandlerTasks()...)
 		}
 		block.Role = role
 		block.Block = tasks

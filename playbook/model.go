@@ -70,6 +70,8 @@ type Role struct {
 	// RunKey names the role and its parameters, as ansible-core's role
 	// cache: a role used again with the same key is one it has run.
 	RunKey string
+	// AllowDuplicates is its meta/main.yml's allow_duplicates.
+	AllowDuplicates bool
 }
 
 // Task is a task, a handler or a block (Block != nil).

@@ -119,6 +119,7 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	}
 	t.Role = role
 	role.RunKey = key
+	role.AllowDuplicates = meta.allowDuplicates
 	t.Name = "role " + role.Name
 
 	var blocks []*Task
@@ -220,7 +221,39 @@ func (l *Loader) loadRoleTasks(name, baseDir string, from *Role, args map[string
 			return nil, nil, hd.err
 		}
 	}
-	return role, tasks, nil
+	deps, err := l.roleDependencies(role, dir, stack, handlers)
+	if err != nil {
+		return nil, nil, err
+	}
+	return role, append(deps, tasks...), nil
+}
+
+// roleDependencies loads the meta dependencies of a role that
+// import_role or include_role uses, as blocks to run before its tasks.
+// A dependency runs only on the hosts that have not run it with the same
+// parameters yet (ansible-core's has_run), unless it allows duplicates.
+func (l *Loader) roleDependencies(role *Role, dir string, stack []string, handlers *[]*Task) ([]*Task, error) {
+	meta, err := l.roleMeta(dir)
+	if err != nil || meta.dependencies == nil {
+		return nil, err
+	}
+	d := decoder{file: meta.file, stack: stack, handlers: handlers}
+	seen := map[string]*Role{}
+	var blocks []*Task
+	for _, dn := range meta.dependencies.Content {
+		depBlocks, dep := l.roleRef(&d, filepath.Dir(dir), dn, nil, seen, []string{dir})
+		if d.err != nil {
+			return nil, d.err
+		}
+		for _, b := range depBlocks {
+			if b.Role != nil && b.Synthetic && !b.Role.AllowDuplicates {
+				b.RoleAgain = true
+			}
+		}
+		blocks = append(blocks, depBlocks...)
+		role.Deps = append(role.Deps, dep)
+	}
+	return blocks, nil
 }
 
 // LoadRole is loadRoleTasks for the runner's include_role: args holds its
@@ -232,7 +265,7 @@ func (l *Loader) LoadRole(name, baseDir string, from *Role, args map[string]any)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return role, tasks, append(handlers, role.Handlers...), nil
+	return role, tasks, append(handlers, role.HandlerTasks()...), nil
 }
 
 // fromFile is the file of a role directory that import_role or
