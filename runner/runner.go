@@ -32,9 +32,12 @@ import (
 type Options struct {
 	Inventory        *inventory.Inventory
 	InventorySources []string
-	Loader           *playbook.Loader
-	Engine           *template.Engine
-	Out              output.Callback
+	// ConfigFile is the ansible.cfg read, "" for none
+	// (ansible_config_file).
+	ConfigFile string
+	Loader     *playbook.Loader
+	Engine     *template.Engine
+	Out        output.Callback
 
 	ExtraVars   map[string]any
 	Limit       string

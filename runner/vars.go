@@ -1,11 +1,13 @@
 package runner
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/value"
 )
 
 // scope is the variables one task sees on one host: maps from the highest
@@ -115,9 +117,14 @@ func (r *run) hostScope(h *hostState, t *playbook.Task, loopVars map[string]any,
 	if v, ok := s.Lookup("ansible_ssh_host"); ok {
 		addr = v
 	}
-	s.push(map[string]any{"ansible_host": addr})
+	// ansible_facts is defined before any fact is gathered, as in Ansible.
+	s.push(map[string]any{"ansible_host": addr, "ansible_facts": emptyFacts})
 	return s
 }
+
+// emptyFacts is the ansible_facts of a host with none: an empty dict no
+// task can change (set_fact sets facts of the host's own).
+var emptyFacts = template.Unsafe{V: value.NewDict(0)}
 
 // magicVars are the variables Ansible defines for every task.
 func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
@@ -141,6 +148,12 @@ func (r *run) magicVars(h *hostState, t *playbook.Task) map[string]any {
 	}
 	if r.opts.Limit != "" {
 		m["ansible_limit"] = r.opts.Limit // undefined without --limit, as in Ansible
+	}
+	m["ansible_config_file"] = nil // None without an ansible.cfg
+	if r.opts.ConfigFile != "" {
+		if abs, err := filepath.Abs(r.opts.ConfigFile); err == nil {
+			m["ansible_config_file"] = abs
+		}
 	}
 	if r.play != nil {
 		// As Ansible: the batch's and the play's hosts, less those that

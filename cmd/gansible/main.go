@@ -432,6 +432,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Check:            f.check,
 		Diff:             f.diff,
 		Forks:            firstInt(f.forks, cfg.Forks, 5),
+		ConfigFile:       cfg.Path,
 		StartAtTask:      f.startAtTask,
 		Verbosity:        f.verbosity,
 		Gathering:        cfg.Gathering,
