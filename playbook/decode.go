@@ -456,8 +456,9 @@ func (d *decoder) actionArgs(t *Task, key, val *yaml.Node) {
 		t.Args = map[string]any{"_raw_params": yamlvalue.Stringify(x)}
 		t.ArgNames = []string{"_raw_params"}
 	}
-	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] {
-		d.fail(key, "%s", extraParamsMessage(t.Action))
+	if _, extra := t.Args["_raw_params"]; extra && !rawParamActions[t.Action] && d.err == nil {
+		// At the task, as ansible-core reports it.
+		d.err = yamlvalue.Errorf(t.Pos, "%s", extraParamsMessage(t.Action))
 	}
 }
 

@@ -101,6 +101,9 @@ type Task struct {
 	Parent *Task
 	// Synthetic marks a block made by the loader (role, import) rather than written.
 	Synthetic bool
+	// IncludedByHandler marks the block of tasks a handler included: they
+	// run as handlers do (RUNNING HANDLER, no tag selection).
+	IncludedByHandler bool
 	// RoleAgain marks a role block that uses its role again with the
 	// same parameters (without allow_duplicates): it runs only on the
 	// hosts that ran none of the role's tasks yet, as ansible-core's

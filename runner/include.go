@@ -49,7 +49,7 @@ type includeGroup struct {
 // each file or role is loaded, in the order first seen, and announced, or
 // fails on its hosts; then the included tasks run in lockstep on the hosts
 // that included the same file.
-func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Task) {
+func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Task, handler bool) {
 	if includeDepth(t) >= maxIncludeDepth {
 		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: Exceeded maximum object depth. This may have been caused by excessive role recursion: blocks nested more than %d deep", t.Pos, maxIncludeDepth)})
 		r.endPlay = true
@@ -57,7 +57,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	}
 	var groups []*includeGroup
 	byKey := map[string]*includeGroup{}
-	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), false, hosts))
+	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
 	for _, h := range hosts {
 		list, res := r.evalInclude(h, t)
 		if res != nil {
@@ -89,6 +89,7 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 		}
 	}
 	for _, g := range run {
+		g.block.IncludedByHandler = handler
 		r.runTasks(ctx, alive(g.hosts), []*playbook.Task{g.block})
 	}
 }

@@ -28,6 +28,7 @@ type taskRun struct {
 
 // runTask runs one task on hosts: banner, then each host in parallel.
 func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task, handler bool) {
+	handler = handler || includedByHandler(t)
 	if !handler && !r.selectedByTags(t) {
 		return
 	}
@@ -53,7 +54,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		return
 	}
 	if isInclude(t.Action) {
-		r.runInclude(ctx, hosts, t)
+		r.runInclude(ctx, hosts, t, handler)
 		return
 	}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
@@ -109,6 +110,16 @@ func (r *run) resolveAction(h *hostState, t *playbook.Task) (*playbook.Task, err
 		return nil, err
 	}
 	return playbook.ResolveAction(t, template.Str(unwrapUnsafe(v)), IsAction)
+}
+
+// includedByHandler reports whether t came from an include a handler ran.
+func includedByHandler(t *playbook.Task) bool {
+	for p := t.Parent; p != nil; p = p.Parent {
+		if p.IncludedByHandler {
+			return true
+		}
+	}
+	return false
 }
 
 // taskStart is the event of t starting, under its banner title.
