@@ -315,7 +315,7 @@ func (r *run) actionAssert(t *playbook.Task, vars template.Vars) *taskResult {
 		return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": "conditional required in \"that\" string"}}
 	}
 	for _, c := range that {
-		ok, err := r.condition(c, vars)
+		ok, err := r.condition(t, c, vars)
 		if err != nil {
 			return r.failure(t, err)
 		}

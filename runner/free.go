@@ -183,12 +183,18 @@ func (r *run) freeChecks(t *playbook.Task) bool {
 
 // warnOnce prints a warning the first time, as Ansible's display does
 // with a repeated warning.
-func (r *run) warnOnce(msg string) {
+func (r *run) warnOnce(msg string) { r.warnOnceFor("", msg) }
+
+// warnOnceFor is warnOnce within scope: the same warning in another scope
+// is printed again.
+func (r *run) warnOnceFor(scope, msg string) {
+	r.warnedMu.Lock()
+	defer r.warnedMu.Unlock()
 	if r.warned == nil {
 		r.warned = map[string]bool{}
 	}
-	if !r.warned[msg] {
-		r.warned[msg] = true
+	if key := scope + "\x00" + msg; !r.warned[key] {
+		r.warned[key] = true
 		r.opts.Out.Warning(msg)
 	}
 }

@@ -151,7 +151,8 @@ type run struct {
 	freeThrottles map[*playbook.Task]chan struct{}
 	freeStartAt   map[*hostState]string // --start-at-task, per host
 	freeErr       error
-	warned        map[string]bool
+	warned        map[string]bool // warnings printed once (warnOnce)
+	warnedMu      sync.Mutex
 }
 
 // Run executes the playbooks in order and returns an *ExitError for a run

@@ -432,7 +432,7 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 func (r *run) conditionsHold(h *hostState, t *playbook.Task, vars template.Vars) (bool, error) {
 	for _, p := range append(t.Ancestors(), t) {
 		for _, c := range p.When {
-			ok, err := r.condition(c, vars)
+			ok, err := r.condition(t, c, vars)
 			if err != nil {
 				return false, &conditionalError{cond: fmt.Sprint(c), err: err}
 			}
@@ -463,13 +463,20 @@ func (e *conditionalError) message() string {
 	return fmt.Sprintf("The conditional check '%s' failed. The error was: %s", e.cond, msg)
 }
 
-func (r *run) condition(c any, vars template.Vars) (bool, error) {
+func (r *run) condition(t *playbook.Task, c any, vars template.Vars) (bool, error) {
 	switch v := c.(type) {
 	case bool:
 		return v, nil
 	case nil:
 		return true, nil
 	case string:
+		if strings.Contains(v, "{{") || strings.Contains(v, "{%") {
+			// Ansible warns in the worker that runs the task on the
+			// host, whose display repeats no warning: once per task and
+			// host.
+			host, _ := vars.Lookup("inventory_hostname")
+			r.warnOnceFor(fmt.Sprintf("%p\x00%v", t, host), "conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: "+v)
+		}
 		return r.opts.Engine.Condition(v, vars)
 	default:
 		return r.opts.Engine.Condition(fmt.Sprint(v), vars)
@@ -535,7 +542,7 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 	// As in Ansible, changed_when is evaluated first, failed or not; then
 	// failed_when decides failure.
 	if len(t.ChangedWhen) > 0 {
-		c, err := r.allTrue(t.ChangedWhen, s)
+		c, err := r.allTrue(t, t.ChangedWhen, s)
 		if err != nil {
 			return err
 		}
@@ -543,7 +550,7 @@ func (r *run) applyResultConditions(t *playbook.Task, vars template.Vars, res *t
 		res.result["changed"] = changed
 	}
 	if len(t.FailedWhen) > 0 {
-		f, err := r.allTrue(t.FailedWhen, s)
+		f, err := r.allTrue(t, t.FailedWhen, s)
 		if err != nil {
 			return err
 		}
@@ -582,9 +589,9 @@ func withRegistered(t *playbook.Task, vars template.Vars, result map[string]any)
 
 // allTrue is true when every condition in the list holds (Ansible ANDs a
 // list of changed_when or failed_when conditions).
-func (r *run) allTrue(conds []any, vars template.Vars) (bool, error) {
+func (r *run) allTrue(t *playbook.Task, conds []any, vars template.Vars) (bool, error) {
 	for _, c := range conds {
-		ok, err := r.condition(c, vars)
+		ok, err := r.condition(t, c, vars)
 		if err != nil {
 			return false, err
 		}
@@ -767,7 +774,7 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 		if runs == 1 {
 			return res
 		}
-		ok, err := r.condition(t.Until, withRegistered(t, vars, res.result))
+		ok, err := r.condition(t, t.Until, withRegistered(t, vars, res.result))
 		if err != nil {
 			return r.failure(t, err)
 		}
