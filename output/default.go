@@ -398,39 +398,51 @@ func cleanDebug(r map[string]any) {
 // Recap prints the PLAY RECAP for every host, sorted by name.
 func (d *Default) Recap(stats map[string]*Stats) {
 	d.banner("PLAY RECAP")
+	for _, h := range sortedHosts(stats) {
+		d.line(d.out, "", d.recapLine(h, stats[h], true))
+	}
+	d.line(d.out, "", "")
+}
+
+// sortedHosts are the hosts of a recap, sorted by name.
+func sortedHosts(stats map[string]*Stats) []string {
 	hosts := make([]string, 0, len(stats))
 	for h := range stats {
 		hosts = append(hosts, h)
 	}
 	sort.Strings(hosts)
-	for _, h := range hosts {
-		s := stats[h]
-		hostCode := colorGreen
-		switch {
-		case s.Failed > 0 || s.Unreachable > 0:
-			hostCode = colorRed
-		case s.Changed > 0:
-			hostCode = colorYellow
-		}
-		name := fmt.Sprintf("%-26s", h)
-		if d.color {
-			name = fmt.Sprintf("%-37s", d.paint(hostCode, h))
-		}
-		field := func(lead string, n int, code string) string {
-			s := fmt.Sprintf("%s=%-4d", lead, n)
-			if n == 0 {
-				code = ""
-			}
-			return d.paint(code, s)
-		}
-		d.line(d.out, "", fmt.Sprintf("%s : %s %s %s %s %s %s %s", name,
-			field("ok", s.Ok, colorGreen),
-			field("changed", s.Changed, colorYellow),
-			field("unreachable", s.Unreachable, colorBrightRed),
-			field("failed", s.Failed, colorRed),
-			field("skipped", s.Skipped, colorCyan),
-			field("rescued", s.Rescued, colorGreen),
-			field("ignored", s.Ignored, colorPurple)))
+	return hosts
+}
+
+// recapLine is one host's line of the recap, coloured as Ansible's; the
+// dense callback's summary leaves out the skipped count.
+func (d *Default) recapLine(h string, s *Stats, skipped bool) string {
+	hostCode := colorGreen
+	switch {
+	case s.Failed > 0 || s.Unreachable > 0:
+		hostCode = colorRed
+	case s.Changed > 0:
+		hostCode = colorYellow
 	}
-	d.line(d.out, "", "")
+	name := fmt.Sprintf("%-26s", h)
+	if d.color {
+		name = fmt.Sprintf("%-37s", d.paint(hostCode, h))
+	}
+	field := func(lead string, n int, code string) string {
+		text := fmt.Sprintf("%s=%-4d", lead, n)
+		if n == 0 {
+			code = ""
+		}
+		return d.paint(code, text)
+	}
+	fields := []string{name, ":",
+		field("ok", s.Ok, colorGreen),
+		field("changed", s.Changed, colorYellow),
+		field("unreachable", s.Unreachable, colorBrightRed),
+		field("failed", s.Failed, colorRed)}
+	if skipped {
+		fields = append(fields, field("skipped", s.Skipped, colorCyan))
+	}
+	fields = append(fields, field("rescued", s.Rescued, colorGreen), field("ignored", s.Ignored, colorPurple))
+	return strings.Join(fields, " ")
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -301,38 +300,8 @@ func (c *Dense) Recap(stats map[string]*Stats) {
 		return
 	}
 	c.write(vtBold + vtUnderline + "SUMMARY" + vtRestore + vtReset + "\n" + vtSave + vtClearLine)
-	hosts := make([]string, 0, len(stats))
-	for h := range stats {
-		hosts = append(hosts, h)
-	}
-	sort.Strings(hosts)
-	for _, h := range hosts {
-		s := stats[h]
-		field := func(lead string, n int, code string) string {
-			text := fmt.Sprintf("%s=%-4d", lead, n)
-			if n == 0 {
-				code = ""
-			}
-			return c.paint(code, text)
-		}
-		hostCode := colorGreen
-		switch {
-		case s.Failed > 0 || s.Unreachable > 0:
-			hostCode = colorRed
-		case s.Changed > 0:
-			hostCode = colorYellow
-		}
-		name := fmt.Sprintf("%-26s", h)
-		if c.color {
-			name = fmt.Sprintf("%-37s", c.paint(hostCode, h))
-		}
-		c.line(c.out, "", fmt.Sprintf("%s : %s %s %s %s %s %s", name,
-			field("ok", s.Ok, colorGreen),
-			field("changed", s.Changed, colorYellow),
-			field("unreachable", s.Unreachable, colorBrightRed),
-			field("failed", s.Failed, colorRed),
-			field("rescued", s.Rescued, colorGreen),
-			field("ignored", s.Ignored, colorPurple)))
+	for _, h := range sortedHosts(stats) {
+		c.line(c.out, "", c.recapLine(h, stats[h], false))
 	}
 }
 
