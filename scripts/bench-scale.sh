@@ -26,8 +26,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 gansible=$(realpath "${GANSIBLE:-$root/bin/gansible}")
 testcluster=$(realpath "${TESTCLUSTER:-$root/bin/gansible-testcluster}")
 ansible_playbook=${ANSIBLE_PLAYBOOK:-$(command -v ansible-playbook || true)}
-sizes=${SCALE_SIZES:-6 30 100 300}
-ansible_sizes=${SCALE_ANSIBLE_SIZES:-6 30 100}
+sizes=${SCALE_SIZES-6 30 100 300}
+ansible_sizes=${SCALE_ANSIBLE_SIZES-6 30 100}
 csv=${SCALE_CSV:-$root/bench/scale.csv}
 svg=${SCALE_SVG:-$root/bench/scale.svg}
 die() { echo "bench-scale: $*" >&2; exit 1; }
