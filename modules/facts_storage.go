@@ -65,8 +65,11 @@ func dmiValue(sysfs map[string]string, name string) string {
 // a network file system) with their sizes from `stat -f`, in
 // /proc/mounts order, as Ansible's mount facts. /proc/mounts's octal
 // escapes (\040 for a blank) are decoded; a mount point with a newline in
-// its name is left out.
-func mountFacts(rec map[string]string) []any {
+// its name is left out. A mount whose size query ran past gather_timeout
+// (the statfs_timeout record) is listed last with Ansible's note and
+// warning instead of its sizes, as Ansible lists mounts as their queries
+// end.
+func mountFacts(rec map[string]string) (mounts []any, warnings []string) {
 	type stat struct{ bsize, frsize, blocks, bfree, bavail, files, ffree int }
 	stats := map[string]stat{}
 	// "NAME BSIZE FRSIZE BLOCKS BFREE BAVAIL FILES FFREE"; NAME may hold blanks.
@@ -97,7 +100,14 @@ func mountFacts(rec map[string]string) []any {
 	}
 	// One entry per mount point, as Ansible keys them by mount point: the
 	// first one's place, the last one's values.
-	mounts := []any{}
+	timedOut := map[string]bool{}
+	for _, m := range strings.Split(rec["statfs_timeout"], "\n") {
+		if m != "" {
+			timedOut[m] = true
+		}
+	}
+	mounts = []any{}
+	var late []any
 	index := map[string]int{}
 	for _, line := range strings.Split(rec["mounts"], "\n") {
 		w := strings.Fields(line)
@@ -108,6 +118,17 @@ func mountFacts(rec map[string]string) []any {
 		if (!strings.HasPrefix(dev, "/") && !strings.HasPrefix(dev, "\\") && !strings.Contains(dev, ":/")) || fstype == "none" {
 			continue
 		}
+		if binds[mnt] && !strings.Contains(opts, "bind") {
+			opts += ",bind"
+		}
+		if timedOut[mnt] {
+			warnings = append(warnings, "Timeout exceeded when getting mount info for "+mnt)
+			late = append(late, map[string]any{
+				"mount": mnt, "device": dev, "fstype": fstype, "options": opts,
+				"note": "Could not get extra information due to timeout",
+			})
+			continue
+		}
 		s, ok := stats[mnt]
 		if !ok {
 			continue
@@ -115,9 +136,6 @@ func mountFacts(rec map[string]string) []any {
 		uuid := uuids[dev]
 		if uuid == "" {
 			uuid = "N/A"
-		}
-		if binds[mnt] && !strings.Contains(opts, "bind") {
-			opts += ",bind"
 		}
 		m := map[string]any{
 			"mount":           mnt,
@@ -142,7 +160,7 @@ func mountFacts(rec map[string]string) []any {
 		index[mnt] = len(mounts)
 		mounts = append(mounts, m)
 	}
-	return mounts
+	return append(mounts, late...), warnings
 }
 
 // storageIDFacts gives the iSCSI initiator name, NVMe host NQN and Fibre

@@ -36,8 +36,8 @@ var setupScript string
 var setupArgSpec = &argspec.Spec{
 	Params: []argspec.Param{
 		{Name: "gather_subset", Type: argspec.List, Elements: argspec.Str, Default: []any{"all"}},
-		{Name: "gather_timeout", Type: argspec.Int, Default: 10,
-			Unsupported: "facts are gathered in one command, which no per-fact timeout applies to"},
+		// On Linux, Ansible bounds only each mount's size query by it.
+		{Name: "gather_timeout", Type: argspec.Int, Default: 10},
 		{Name: "filter", Type: argspec.List, Elements: argspec.Str, Default: []any{}},
 		{Name: "fact_path", Type: argspec.Path, Default: "/etc/ansible/facts.d"},
 	},
@@ -55,13 +55,22 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 		return nil, err
 	}
 	factPath := args.String("fact_path")
-	res, err := c.Run(recordFuncs+"fact_path="+shell.Quote(factPath)+"\n"+setupScript, nil)
+	timeout, err := args.Int("gather_timeout", 10)
+	if err != nil {
+		return nil, err
+	}
+	if timeout == 0 {
+		// Ansible's collectors take 0 as "the default".
+		timeout = 10
+	}
+	res, err := c.Run(recordFuncs+"fact_path="+shell.Quote(factPath)+"\ngather_timeout="+strconv.Itoa(timeout)+"\n"+setupScript, nil)
 	if err != nil {
 		return nil, err
 	}
 	rec := parseRecords(string(res.Stdout))
-	facts := computeFacts(rec, groups)
-	local, warnings := localFacts(rec, factPath)
+	facts, warnings := computeFacts(rec, groups)
+	local, localWarnings := localFacts(rec, factPath)
+	warnings = append(warnings, localWarnings...)
 	facts["ansible_local"] = local
 	facts["gather_subset"] = subset
 	facts["module_setup"] = true
@@ -77,9 +86,9 @@ func (setupModule) Run(c *Context, args Args) (*Result, error) {
 }
 
 // computeFacts turns the script's records into the facts of the chosen
-// groups (see factGroups).
-func computeFacts(rec map[string]string, groups map[string]bool) map[string]any {
-	f := map[string]any{}
+// groups (see factGroups), with the warnings of the collectors.
+func computeFacts(rec map[string]string, groups map[string]bool) (f map[string]any, warnings []string) {
+	f = map[string]any{}
 	set := func(name string, v any) { f["ansible_"+name] = v }
 	sysfs := sysfsValues(rec["sysfs"])
 	if groups["hardware"] {
@@ -89,7 +98,9 @@ func computeFacts(rec map[string]string, groups map[string]bool) map[string]any 
 		for k, v := range dmiFacts(rec, sysfs) {
 			set(k, v)
 		}
-		set("mounts", mountFacts(rec))
+		mounts, mountWarnings := mountFacts(rec)
+		set("mounts", mounts)
+		warnings = append(warnings, mountWarnings...)
 		set("lvm", lvmFacts(rec))
 		links := deviceLinks(rec)
 		set("device_links", links)
@@ -126,7 +137,7 @@ func computeFacts(rec map[string]string, groups map[string]bool) map[string]any 
 		}
 	}
 	if !groups["min"] {
-		return f
+		return f, warnings
 	}
 
 	set("system", rec["uname_s"])
@@ -168,7 +179,7 @@ func computeFacts(rec map[string]string, groups map[string]bool) map[string]any 
 	}
 	set("env", envFacts(rec["env"]))
 	set("date_time", dateTimeFacts(rec["date"]))
-	return f
+	return f, warnings
 }
 
 // filterFacts keeps the facts whose names match one of the shell-style

@@ -132,7 +132,32 @@ for m in $(awk '($1 ~ /^\// || $1 ~ /^\\/ || $1 ~ /:\//) && $3 != "none" && $2 !
 	set -- "$@" "$m"
 done
 unset IFS
-[ $# -gt 0 ] && { printf '@statfs\n'; stat -f -c '|%n %s %S %b %f %a %c %d' -- "$@" 2>/dev/null; }
+# Each mount's size is bounded by gather_timeout, as Ansible bounds each
+# mount's statvfs: one stat for all of them, and only when that one runs
+# out of time, one stat per mount it did not print, so that a hung network
+# mount costs its own time and is recorded as timed out.
+statfs_format='|%n %s %S %b %f %a %c %d'
+if [ $# -gt 0 ]; then
+	if command -v timeout >/dev/null 2>&1; then
+		statfs=$(timeout "$gather_timeout" stat -f -c "$statfs_format" -- "$@" 2>/dev/null)
+		if [ $? -eq 124 ]; then
+			timed_out=
+			for m do
+				case $rec_nl$statfs$rec_nl in *"$rec_nl|$m "*) continue ;; esac
+				one=$(timeout "$gather_timeout" stat -f -c "$statfs_format" -- "$m" 2>/dev/null)
+				case $? in
+				124) timed_out=$timed_out$m$rec_nl ;;
+				*) statfs=$statfs$rec_nl$one ;;
+				esac
+			done
+			rec statfs_timeout "$timed_out"
+		fi
+		printf '@statfs\n%s\n' "$statfs"
+	else
+		printf '@statfs\n'
+		stat -f -c "$statfs_format" -- "$@" 2>/dev/null
+	fi
+fi
 command -v lsblk >/dev/null 2>&1 && rec lsblk "$(lsblk -lnp -o NAME,UUID 2>/dev/null)"
 command -v findmnt >/dev/null 2>&1 && rec findmnt "$(findmnt --list --noheadings --notruncate 2>/dev/null)"
 

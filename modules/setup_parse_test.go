@@ -3,8 +3,14 @@ package modules
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gansible/gansible/shell"
 )
 
 // TestSetupFactsFromRecords computes facts from a recorded script output
@@ -19,7 +25,7 @@ func TestSetupFactsFromRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts := computeFacts(parseRecords(string(data)), groups)
+	facts, _ := computeFacts(parseRecords(string(data)), groups)
 	for _, tc := range []struct{ path, want string }{
 		{"ansible_memory_mb", `{"nocache":{"free":1110,"used":890},"real":{"free":1000,"total":2000,"used":1000},"swap":{"cached":2,"free":512,"total":1024,"used":512}}`},
 		{"ansible_cmdline", `{"BOOT_IMAGE":"/vmlinuz","console":"ttyS0,115200","quiet":true,"ro":true,"root":"/dev/sda1"}`},
@@ -99,4 +105,64 @@ func TestBytesToHuman(t *testing.T) {
 			t.Errorf("bytesToHuman(%v) = %q, want %q", tc.size, got, tc.want)
 		}
 	}
+}
+
+// TestSetupScriptMountTimeout runs the fact script on this machine with a
+// stat that hangs on one mount point, as a dead network mount does: that
+// mount must be listed last with Ansible's note and warning, and the
+// others with their sizes.
+func TestSetupScriptMountTimeout(t *testing.T) {
+	if _, err := exec.LookPath("timeout"); err != nil {
+		t.Skip("no timeout(1) here")
+	}
+	mounts, _ := computeFacts(parseRecords(runSetupScript(t, "", 10)), map[string]bool{"hardware": true})
+	list, _ := mounts["ansible_mounts"].([]any)
+	if len(list) == 0 {
+		t.Skip("this machine has no mount that Ansible reports")
+	}
+	hang := list[0].(map[string]any)["mount"].(string)
+
+	bin := t.TempDir()
+	stat, err := exec.LookPath("stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the size query hangs (stat -f -c '|%n ...'), not the script's
+	// other stat -f calls.
+	fake := "#!/bin/sh\ncase $3 in '|'*) for a do [ \"$a\" = " + shell.Quote(hang) + " ] && exec sleep 30; done ;; esac\nexec " + shell.Quote(stat) + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "stat"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	facts, warnings := computeFacts(parseRecords(runSetupScript(t, bin, 1)), map[string]bool{"hardware": true})
+	got, _ := facts["ansible_mounts"].([]any)
+	if len(got) != len(list) {
+		t.Fatalf("%d mounts, want %d: %v", len(got), len(list), got)
+	}
+	last := got[len(got)-1].(map[string]any)
+	if last["mount"] != hang || last["note"] != "Could not get extra information due to timeout" || last["size_total"] != nil {
+		t.Errorf("timed-out mount: %v", last)
+	}
+	for _, m := range got[:len(got)-1] {
+		if m.(map[string]any)["size_total"] == nil {
+			t.Errorf("mount without sizes: %v", m)
+		}
+	}
+	if want := []string{"Timeout exceeded when getting mount info for " + hang}; !slices.Equal(warnings, want) {
+		t.Errorf("warnings %q, want %q", warnings, want)
+	}
+}
+
+// runSetupScript runs the fact script with sh on this machine, with bin
+// (if set) first on PATH, and returns its records.
+func runSetupScript(t *testing.T, bin string, timeout int) string {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", recordFuncs+"fact_path=/nonexistent\ngather_timeout="+strconv.Itoa(timeout)+"\n"+setupScript)
+	if bin != "" {
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("fact script: %v", err)
+	}
+	return string(out)
 }

@@ -147,11 +147,7 @@ var keywordTable = []keyword{
 	{name: "vars_prompt", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.VarsPrompt = d.list(v) }},
 	{name: "gather_facts", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherFacts = d.boolPtr(v) }},
 	{name: "gather_subset", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherSubset = d.value(v) }},
-	// Ansible bounds each fact collector by gather_timeout; gansible
-	// gathers every fact in one command, which no such bound maps to.
-	{name: "gather_timeout", levels: LevelPlay, decode: func(d *decoder, o target, k, _ *yaml.Node) {
-		d.fail(k, "the play keyword gather_timeout is not supported by gansible: facts are gathered in one command, which no per-collector timeout applies to")
-	}},
+	{name: "gather_timeout", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherTimeout = d.value(v) }},
 	{name: "fact_path", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.FactPath = d.str(v) }},
 	{name: "serial", levels: LevelPlay, decode: decodeSerial},
 	{name: "max_fail_percentage", levels: LevelPlay, decode: decodeMaxFail},

@@ -48,6 +48,7 @@ type Play struct {
 
 	GatherFacts       *bool
 	GatherSubset      any // gather_subset, for the implicit fact gathering
+	GatherTimeout     any // gather_timeout, likewise
 	FactPath          string
 	Serial            []any
 	MaxFailPercentage *float64

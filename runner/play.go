@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gansible/gansible/output"
@@ -16,6 +17,7 @@ import (
 	"github.com/gansible/gansible/template"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
+	"github.com/gansible/gansible/yamlvalue"
 )
 
 // runPlay runs one play; stop reports that the playbook must end here
@@ -88,6 +90,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		// ansible-playbook fails before the play's banner, with the exit
 		// code of bad options and no recap.
 		err := &ExitError{Code: ExitOptions, Err: fmt.Errorf("Invalid 'order' specified for inventory hosts: %s", play.Order)}
+		r.failRun(err)
+		return false, err
+	}
+	if r.gatherTimeout, err = r.playGatherTimeout(play); err != nil {
 		r.failRun(err)
 		return false, err
 	}
@@ -447,6 +453,34 @@ func (r *run) gatherFacts(play *playbook.Play) bool {
 	return r.opts.Gathering != "explicit"
 }
 
+// playGatherTimeout templates and converts the play's gather_timeout as
+// ansible-core validates the play when it starts: a value that is no
+// integer fails the run there, with no recap.
+func (r *run) playGatherTimeout(play *playbook.Play) (int, error) {
+	if play.GatherTimeout == nil {
+		return 0, nil
+	}
+	v := play.GatherTimeout
+	if s, ok := v.(string); ok {
+		var err error
+		if v, err = r.templatePlayValue(s); err != nil {
+			return 0, &ExitError{Code: ExitParser, Err: fmt.Errorf("%s: %w", play.Pos, err)}
+		}
+	}
+	switch x := v.(type) {
+	case int:
+		return x, nil
+	case bool:
+		return map[bool]int{false: 0, true: 1}[x], nil
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(x)); err == nil {
+			return n, nil
+		}
+	}
+	s := template.Str(v)
+	return 0, &ExitError{Code: ExitParser, Err: yamlvalue.Errorf(play.Pos, "the field 'gather_timeout' has an invalid value (%s), and could not be converted to an int.The error was: invalid literal for int() with base 10: %s", s, value.Repr(s))}
+}
+
 // runGatherFacts is the implicit "Gathering Facts" task.
 func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	setup := &playbook.Task{Name: "Gathering Facts", Action: "setup", Args: map[string]any{}, Pos: r.play.Pos}
@@ -454,6 +488,9 @@ func (r *run) runGatherFacts(ctx context.Context, hosts []*hostState) {
 	// them to its setup task.
 	if r.play.GatherSubset != nil {
 		setup.Args["gather_subset"] = r.play.GatherSubset
+	}
+	if r.play.GatherTimeout != nil {
+		setup.Args["gather_timeout"] = r.gatherTimeout
 	}
 	if r.play.FactPath != "" {
 		setup.Args["fact_path"] = r.play.FactPath

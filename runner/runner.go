@@ -110,6 +110,7 @@ type run struct {
 	playRoleList, allRoleList []any
 	playHostNames             []any
 	playPattern               string // the play's hosts, templated
+	gatherTimeout             int    // the play's gather_timeout, templated (playGatherTimeout)
 	batch                     []*hostState
 	batchNames                []any
 	startAt                   string // --start-at-task not yet reached when non-empty
