@@ -118,19 +118,27 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 	if len(b.Always) > 0 {
 		var failed []*hostState
 		var run []*hostState
+		cleared := map[*hostState]int{}
 		for _, h := range hosts {
 			if h.unreachable {
 				continue
 			}
 			if h.failed {
 				failed = append(failed, h)
+				cleared[h] = h.errorsCleared
 				h.failed = false
 			}
 			run = append(run, h)
 		}
 		r.runTasks(ctx, run, b.Always)
 		for _, h := range failed {
-			h.failed = true
+			// A meta: clear_host_errors in the section clears the
+			// block's failure, as ansible-core's iterator clears the
+			// host's failed state in every block it is in: the host
+			// goes on with the tasks after the block.
+			if h.errorsCleared == cleared[h] {
+				h.failed = true
+			}
 		}
 	}
 }
