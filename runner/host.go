@@ -36,6 +36,9 @@ type hostState struct {
 	failed      bool // failed in this run: left out of later tasks and plays
 	unreachable bool
 	ended       bool // meta: end_host, until the end of the play
+	// fatalFailed: the host counts as failed for any_errors_fatal, in
+	// this batch (ansible-core's failed hosts of the task queue).
+	fatalFailed bool
 	// errorsCleared counts the meta: clear_host_errors that named the
 	// host: one in a block's always section clears the failure the
 	// section runs for (see runBlock).

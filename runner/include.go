@@ -469,6 +469,7 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 			// the always section of the block it failed in (runBlock).
 			for _, h := range r.patternHosts() {
 				h.errorsCleared++
+				h.fatalFailed = false
 				if h.failed || h.unreachable {
 					h.failed, h.unreachable, h.ended = false, false, true
 				}

@@ -158,7 +158,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.batchNames[i] = h.name
 		}
 		failedBefore := countFailed(batch)
-		r.fatalFailure = false
+		r.fatalFailure, r.fatalBreak = false, false
+		for _, h := range batch {
+			h.fatalFailed = false
+		}
 		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
 		if st := r.strategyName(play); st == "free" || st == "host_pinned" {
 			r.runBatchFree(ctx, play, batch, groups, st == "host_pinned")
@@ -185,7 +188,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
 			if play.AnyErrorsFatal != nil && *play.AnyErrorsFatal && countFailed(batch) > failedBefore {
-				r.fatalFailure = true
+				r.fatalFailure, r.fatalBreak = true, true
 			}
 			// Entries naming facts ("vars/{{ ansible_os_family }}.yml")
 			// resolve now, as they do in Ansible once facts are there.
@@ -213,7 +216,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			if r.ending() || ctx.Err() != nil {
 				break
 			}
-			if force && !r.fatalFailure {
+			if force && !r.fatalBreak {
 				// any_errors_fatal fails every host at once, handlers
 				// and all, even with force_handlers.
 				r.flushHandlers(ctx, entered)
@@ -230,7 +233,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if ctx.Err() != nil {
 			return true, nil
 		}
-		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
+		// Hosts any_errors_fatal failed end the playbook here, even
+		// those that went on with the play.
+		if r.fatalFailure || r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
 			return true, nil
 		}
 		if r.endPlay {
@@ -251,7 +256,7 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if failed == 0 {
 		return false
 	}
-	if r.fatalFailure {
+	if r.fatalBreak {
 		return true
 	}
 	if r.maxFailExceeded(batch) {
@@ -603,7 +608,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			ran = true
 			r.runTask(ctx, notified, hd, true)
 			if countFailed(notified) > 0 && !r.free && r.anyErrorsFatal(hd) {
-				r.fatalFailure = true
+				r.fatalFailure, r.fatalBreak = true, true
 			}
 		}
 		if !ran {
