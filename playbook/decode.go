@@ -70,10 +70,15 @@ func (d *decoder) bool(n *yaml.Node) bool {
 // boolOrTemplate is a boolean keyword that may be templated: its value,
 // or the template to decide it with when the task runs.
 func (d *decoder) boolOrTemplate(n *yaml.Node) (*bool, string) {
-	if s, ok := d.value(n).(string); ok && (strings.Contains(s, "{{") || strings.Contains(s, "{%")) {
+	if s, ok := d.value(n).(string); ok && IsTemplate(s) {
 		return nil, s
 	}
 	return d.boolPtr(n), ""
+}
+
+// IsTemplate reports whether s holds a Jinja2 expression or statement.
+func IsTemplate(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%")
 }
 
 func (d *decoder) boolPtr(n *yaml.Node) *bool {
@@ -93,7 +98,7 @@ func (d *decoder) boolPtr(n *yaml.Node) *bool {
 			f := false
 			return &f
 		}
-		if strings.Contains(v, "{{") || strings.Contains(v, "{%") {
+		if IsTemplate(v) {
 			d.fail(n, "a templated value of this keyword is not supported by gansible yet: %q", n.Value)
 			return nil
 		}

@@ -145,17 +145,18 @@ var keywordTable = []keyword{
 	// Play-only keywords.
 	{name: "vars_files", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.VarsFiles = d.list(v) }},
 	{name: "vars_prompt", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.VarsPrompt = d.list(v) }},
-	{name: "gather_facts", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherFacts = d.boolPtr(v) }},
+	{name: "gather_facts", levels: LevelPlay, decode: func(d *decoder, o target, k, v *yaml.Node) { o.play.GatherFacts = d.playBool(o, k, v) }},
 	{name: "gather_subset", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherSubset = d.value(v) }},
 	{name: "gather_timeout", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.GatherTimeout = d.value(v) }},
 	{name: "fact_path", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.FactPath = d.str(v) }},
 	{name: "serial", levels: LevelPlay, decode: decodeSerial},
 	{name: "max_fail_percentage", levels: LevelPlay, decode: decodeMaxFail},
 	// strategy and order are checked when the play runs, as Ansible
-	// loads the strategy plugin then (see KnownStrategy).
+	// loads the strategy plugin then (see KnownStrategy); being strings,
+	// they are templated then too (see Play.Templated).
 	{name: "strategy", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.Strategy = d.str(v) }},
 	{name: "order", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.Order = d.str(v) }},
-	{name: "force_handlers", levels: LevelPlay, decode: func(d *decoder, o target, _, v *yaml.Node) { o.play.ForceHandlers = d.boolPtr(v) }},
+	{name: "force_handlers", levels: LevelPlay, decode: func(d *decoder, o target, k, v *yaml.Node) { o.play.ForceHandlers = d.playBool(o, k, v) }},
 
 	// Task-only keywords.
 	{name: "loop", levels: taskLevels, decode: func(d *decoder, o target, _, v *yaml.Node) { o.task.Loop = d.value(v) }},
@@ -188,7 +189,7 @@ var keywordTable = []keyword{
 	{name: "ignore_unreachable", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.IgnoreUnreachable }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.IgnoreUnreachable = d.value(v) }},
 	{name: "check_mode", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.CheckMode }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.CheckMode = d.value(v) }},
 	{name: "diff", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Diff }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Diff = d.value(v) }},
-	{name: "any_errors_fatal", levels: allLevels, inherit: Innermost, get: getPtr(func(k *Keywords) *bool { return k.AnyErrorsFatal }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.AnyErrorsFatal = d.boolPtr(v) }},
+	{name: "any_errors_fatal", levels: allLevels, inherit: Innermost, get: getPtr(func(k *Keywords) *bool { return k.AnyErrorsFatal }), decode: func(d *decoder, o target, k, v *yaml.Node) { o.kw.AnyErrorsFatal = d.playBool(o, k, v) }},
 	{name: "run_once", levels: allLevels, inherit: Innermost, get: getBool(func(k *Keywords) bool { return k.RunOnce }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.RunOnce = d.bool(v) }},
 	{name: "throttle", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Throttle }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Throttle = d.value(v) }},
 	{name: "timeout", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Timeout }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Timeout = d.value(v) }},
@@ -243,6 +244,18 @@ func decodeBecome(d *decoder, o target, key, val *yaml.Node) {
 	}
 }
 
+// playBool reads a boolean keyword; at the play level its value may be
+// a template, which Ansible decides with the play's variables when the
+// play starts (Play.Templated). Elsewhere a template is refused: a
+// block's or task's value would be decided per host.
+func (d *decoder) playBool(o target, key, val *yaml.Node) *bool {
+	if s, ok := d.value(val).(string); ok && o.play != nil && IsTemplate(s) {
+		o.play.templated(key.Value, s)
+		return nil
+	}
+	return d.boolPtr(val)
+}
+
 func decodeAlwaysRun(d *decoder, o target, _, val *yaml.Node) {
 	v := d.value(val)
 	if b, ok := v.(bool); ok {
@@ -261,8 +274,14 @@ func decodeSerial(d *decoder, o target, _, val *yaml.Node) {
 	}
 }
 
-func decodeMaxFail(d *decoder, o target, _, val *yaml.Node) {
+func decodeMaxFail(d *decoder, o target, key, val *yaml.Node) {
 	switch v := d.value(val).(type) {
+	case string:
+		if IsTemplate(v) {
+			o.play.templated(key.Value, v)
+			return
+		}
+		d.fail(val, "max_fail_percentage must be a number")
 	case int:
 		f := float64(v)
 		o.play.MaxFailPercentage = &f

@@ -56,6 +56,18 @@ type Play struct {
 	Forks             int
 	Order             string
 	ForceHandlers     *bool
+	// Templated are the play keywords written as a template
+	// (gather_facts: "{{ gather }}"), by name, whose field above is left
+	// unset: Ansible templates a play's keywords with its variables when
+	// the play starts (its post_validate), and so does the runner.
+	Templated map[string]string
+}
+
+func (p *Play) templated(keyword, tmpl string) {
+	if p.Templated == nil {
+		p.Templated = map[string]string{}
+	}
+	p.Templated[keyword] = tmpl
 }
 
 // Role is a loaded role.

@@ -36,7 +36,14 @@ type hostState struct {
 	failed      bool // failed in this run: left out of later tasks and plays
 	unreachable bool
 	ended       bool // meta: end_host, until the end of the play
-	stats       output.Stats
+	// fatalFailed: the host counts as failed for any_errors_fatal, in
+	// this batch (ansible-core's failed hosts of the task queue).
+	fatalFailed bool
+	// errorsCleared counts the meta: clear_host_errors that named the
+	// host: one in a block's always section clears the failure the
+	// section runs for (see runBlock).
+	errorsCleared int
+	stats         output.Stats
 	// lastFailure is the host's most recent failed task, which a block's
 	// rescue section sees as ansible_failed_task and ansible_failed_result.
 	lastFailure *failure

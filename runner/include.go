@@ -465,8 +465,11 @@ func (r *run) runMeta(ctx context.Context, hosts []*hostState, t *playbook.Task,
 			// The hosts of the play's pattern, those that failed in
 			// earlier plays too, are no longer failed: they count as ok
 			// in the exit code and run the next plays, but a host that
-			// failed does not come back in this one.
+			// failed does not come back in this one, unless it is in
+			// the always section of the block it failed in (runBlock).
 			for _, h := range r.patternHosts() {
+				h.errorsCleared++
+				h.fatalFailed = false
 				if h.failed || h.unreachable {
 					h.failed, h.unreachable, h.ended = false, false, true
 				}

@@ -69,6 +69,11 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		r.failRun(err) // no recap either, as ansible-playbook
 		return false, err
 	}
+	if play, err = r.postValidate(play); err != nil {
+		r.failRun(err)
+		return false, err
+	}
+	r.play = play
 	// hosts may template to a list of patterns; the banner shows it as
 	// Python prints a list.
 	pattern := template.Str(hostsV)
@@ -158,7 +163,10 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			r.batchNames[i] = h.name
 		}
 		failedBefore := countFailed(batch)
-		r.fatalFailure = false
+		r.fatalFailure, r.fatalBreak = false, false
+		for _, h := range batch {
+			h.fatalFailed = false
+		}
 		groups := [][][]*playbook.Task{{play.PreTasks}, {play.Roles, play.Tasks}, {play.PostTasks}}
 		if st := r.strategyName(play); st == "free" || st == "host_pinned" {
 			r.runBatchFree(ctx, play, batch, groups, st == "host_pinned")
@@ -185,7 +193,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if r.gatherFacts(play) {
 			r.runGatherFacts(ctx, batch)
 			if play.AnyErrorsFatal != nil && *play.AnyErrorsFatal && countFailed(batch) > failedBefore {
-				r.fatalFailure = true
+				r.fatalFailure, r.fatalBreak = true, true
 			}
 			// Entries naming facts ("vars/{{ ansible_os_family }}.yml")
 			// resolve now, as they do in Ansible once facts are there.
@@ -213,7 +221,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 			if r.ending() || ctx.Err() != nil {
 				break
 			}
-			if force && !r.fatalFailure {
+			if force && !r.fatalBreak {
 				// any_errors_fatal fails every host at once, handlers
 				// and all, even with force_handlers.
 				r.flushHandlers(ctx, entered)
@@ -230,7 +238,9 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		if ctx.Err() != nil {
 			return true, nil
 		}
-		if r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
+		// Hosts any_errors_fatal failed end the playbook here, even
+		// those that went on with the play.
+		if r.fatalFailure || r.breakPlay(batch) || (countFailed(batch) == len(batch) && countFailed(batch) > failedBefore) {
 			return true, nil
 		}
 		if r.endPlay {
@@ -251,7 +261,7 @@ func (r *run) breakPlay(batch []*hostState) bool {
 	if failed == 0 {
 		return false
 	}
-	if r.fatalFailure {
+	if r.fatalBreak {
 		return true
 	}
 	if r.maxFailExceeded(batch) {
@@ -283,6 +293,99 @@ func countFailed(hosts []*hostState) int {
 }
 
 func countAlive(hosts []*hostState) int { return len(alive(hosts)) }
+
+// postValidate is the play with its templated keywords decided, as
+// ansible-core's post_validate of the play templates them with the
+// play's variables before its banner; an undefined variable or a value
+// of the wrong type is a parser error there. The play is copied, not
+// changed: the keywords are decided anew each time it runs.
+func (r *run) postValidate(play *playbook.Play) (*playbook.Play, error) {
+	serial := slices.ContainsFunc(play.Serial, func(v any) bool {
+		s, ok := v.(string)
+		return ok && playbook.IsTemplate(s)
+	})
+	if len(play.Templated) == 0 && !serial && !playbook.IsTemplate(play.Strategy) && !playbook.IsTemplate(play.Order) {
+		return play, nil
+	}
+	p := *play
+	r.play = &p
+	field := func(name, tmpl string) (any, error) {
+		v, err := r.templatePlayValue(tmpl)
+		if err == nil {
+			return v, nil
+		}
+		if template.IsUndefined(err) {
+			return nil, &ExitError{Code: ExitParser, Err: fmt.Errorf("%s: The field '%s' has an invalid value, which includes an undefined variable. The error was: %v", play.Pos, name, err)}
+		}
+		return nil, fmt.Errorf("%s: %w", play.Pos, err)
+	}
+	convertErr := func(name, tmpl, isa string, err error) error {
+		return &ExitError{Code: ExitParser, Err: fmt.Errorf("%s: the field '%s' has an invalid value (%s), and could not be converted to an %s.The error was: %v", play.Pos, name, tmpl, isa, err)}
+	}
+	for _, s := range []struct {
+		name string
+		dst  *string
+	}{{"strategy", &p.Strategy}, {"order", &p.Order}} {
+		if !playbook.IsTemplate(*s.dst) {
+			continue
+		}
+		v, err := field(s.name, *s.dst)
+		if err != nil {
+			return nil, err
+		}
+		*s.dst = template.Str(v)
+	}
+	if serial {
+		p.Serial = slices.Clone(p.Serial)
+		for i, e := range p.Serial {
+			if s, ok := e.(string); ok && playbook.IsTemplate(s) {
+				v, err := field("serial", s)
+				if err != nil {
+					return nil, err
+				}
+				p.Serial[i] = v
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(play.Templated)) {
+		tmpl := play.Templated[name]
+		v, err := field(name, tmpl)
+		if err != nil {
+			return nil, err
+		}
+		if name == "max_fail_percentage" {
+			// Ansible's percent field: a number, or a string with
+			// or without its % sign.
+			f, ok := value.Float(v)
+			if s, isStr := v.(string); isStr {
+				var err error
+				digits := strings.TrimSpace(strings.ReplaceAll(s, "%", ""))
+				if f, err = strconv.ParseFloat(digits, 64); err != nil {
+					return nil, convertErr(name, tmpl, "percent", fmt.Errorf("could not convert string to float: '%s'", digits))
+				}
+			} else if !ok {
+				return nil, convertErr(name, tmpl, "percent", fmt.Errorf("float() argument must be a string or a number, not '%s'", value.TypeName(v)))
+			}
+			p.MaxFailPercentage = &f
+			continue
+		}
+		b, err := value.ParseBool(v)
+		if err != nil {
+			return nil, convertErr(name, tmpl, "bool", fmt.Errorf("%v  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", err))
+		}
+		switch name {
+		case "gather_facts":
+			p.GatherFacts = &b
+		case "force_handlers":
+			p.ForceHandlers = &b
+		case "any_errors_fatal":
+			p.AnyErrorsFatal = &b
+		default:
+			return nil, fmt.Errorf("%s: internal error: no field for the templated play keyword %s", play.Pos, name)
+		}
+	}
+	return &p, nil
+}
 
 // templatePlayString templates a play-level string with extra vars and play
 // vars only, as Ansible does for hosts and name.
@@ -541,7 +644,7 @@ func (r *run) flushHandlers(ctx context.Context, hosts []*hostState) {
 			ran = true
 			r.runTask(ctx, notified, hd, true)
 			if countFailed(notified) > 0 && !r.free && r.anyErrorsFatal(hd) {
-				r.fatalFailure = true
+				r.fatalFailure, r.fatalBreak = true, true
 			}
 		}
 		if !ran {

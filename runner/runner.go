@@ -116,9 +116,10 @@ type run struct {
 	startAt                   string // --start-at-task not yet reached when non-empty
 	endPlay                   bool
 	endBatch                  bool // meta: end_batch, until the next batch
-	// fatalFailure: a host failed a task with any_errors_fatal; the
-	// play ends after that task.
-	fatalFailure bool
+	// fatalFailure: any_errors_fatal failed hosts (see fatal.go); the
+	// playbook ends after this play. fatalBreak: those are all the
+	// batch's reachable hosts, and the play ends at once.
+	fatalFailure, fatalBreak bool
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int

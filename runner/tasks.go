@@ -36,8 +36,8 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			r.runBlock(ctx, active, t)
 		} else {
 			r.runTask(ctx, active, t, false)
-			if r.play != nil && !r.free && countFailed(active) > 0 && r.anyErrorsFatal(t) {
-				r.fatalFailure = true
+			if r.play != nil && !r.free && r.applyAnyErrorsFatal(t, active) {
+				r.fatalBreak = true
 			}
 		}
 		if r.fatalErr() != nil {
@@ -47,8 +47,8 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 		if r.play != nil && !r.free && r.breakPlay(r.batch) {
 			switch {
 			case r.noMoreHostsShown:
-			case r.fatalFailure:
-				// any_errors_fatal fails every host of the batch.
+			case r.fatalBreak:
+				// any_errors_fatal failed every host of the batch.
 				r.noMoreHostsShown = true
 				r.opts.Out.NoMoreHosts()
 			case r.maxFailExceeded(r.batch):
@@ -85,6 +85,11 @@ func alive(hosts []*hostState) []*hostState {
 // the block runs its always section.
 func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task) {
 	r.runTasks(ctx, hosts, b.Block)
+	if r.fatalBreak {
+		// The strategy returns at once: no rescue or always section
+		// runs, no host being left on its way to one.
+		return
+	}
 	if len(b.Rescue) > 0 {
 		var failed []*hostState
 		for _, h := range hosts {
@@ -118,19 +123,30 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 	if len(b.Always) > 0 {
 		var failed []*hostState
 		var run []*hostState
+		cleared := map[*hostState]int{}
 		for _, h := range hosts {
 			if h.unreachable {
 				continue
 			}
 			if h.failed {
 				failed = append(failed, h)
+				cleared[h] = h.errorsCleared
 				h.failed = false
 			}
 			run = append(run, h)
 		}
+		if r.fatalBreak {
+			return
+		}
 		r.runTasks(ctx, run, b.Always)
 		for _, h := range failed {
-			h.failed = true
+			// A meta: clear_host_errors in the section clears the
+			// block's failure, as ansible-core's iterator clears the
+			// host's failed state in every block it is in: the host
+			// goes on with the tasks after the block.
+			if h.errorsCleared == cleared[h] {
+				h.failed = true
+			}
 		}
 	}
 }
