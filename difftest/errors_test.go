@@ -30,7 +30,10 @@ func firstErrorReport(output string) string {
 
 // setListings introduce lists that Ansible prints in the order of a
 // Python set, which changes from run to run.
-var setListings = []string{"which is only allowed in the following modules: "}
+var setListings = []string{
+	"which is only allowed in the following modules: ",
+	"Valid booleans include: ",
+}
 
 // sortSetListing sorts the items of such a list, so that a recording is
 // the same whatever order a run printed them in.
@@ -104,6 +107,7 @@ func TestFirstErrorReport(t *testing.T) {
 		{"ok: [h1]\nfatal: [h2]: FAILED! => {}\n", "fatal: [h2]: FAILED! => {}"},
 		{"usage: ansible-playbook [-h]\nansible-playbook: error: unrecognized arguments: -x\n", "ansible-playbook: error: unrecognized arguments: -x"},
 		{"ok: [h1] => {\"msg\": \"ERROR! not at the start\"}\n", ""},
+		{"ERROR! The value 'x' is not a valid boolean.  Valid booleans include: 'yes', 1, 'f', 0\n", "ERROR! The value 'x' is not a valid boolean.  Valid booleans include: 'f', 'yes', 0, 1"},
 	}
 	for _, tt := range tests {
 		if got := firstErrorReport(tt.in); got != tt.want {
