@@ -74,7 +74,7 @@ type Keywords struct {
 	CheckMode         any
 	Diff              any
 	AnyErrorsFatal    *bool
-	RunOnce           bool
+	RunOnce           any // as written: the strategy templates it for the first host
 	Throttle          any
 	// Timeout is the task time limit in seconds (ansible-core 2.10's
 	// timeout keyword), possibly templated.
@@ -189,8 +189,8 @@ var keywordTable = []keyword{
 	{name: "ignore_unreachable", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.IgnoreUnreachable }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.IgnoreUnreachable = d.value(v) }},
 	{name: "check_mode", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.CheckMode }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.CheckMode = d.value(v) }},
 	{name: "diff", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Diff }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Diff = d.value(v) }},
-	{name: "any_errors_fatal", levels: allLevels, inherit: Innermost, get: getPtr(func(k *Keywords) *bool { return k.AnyErrorsFatal }), decode: func(d *decoder, o target, k, v *yaml.Node) { o.kw.AnyErrorsFatal = d.playBool(o, k, v) }},
-	{name: "run_once", levels: allLevels, inherit: Innermost, get: getBool(func(k *Keywords) bool { return k.RunOnce }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.RunOnce = d.bool(v) }},
+	{name: "any_errors_fatal", levels: allLevels, inherit: Innermost, get: getPtr(func(k *Keywords) *bool { return k.AnyErrorsFatal }), decode: decodeAnyErrorsFatal},
+	{name: "run_once", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.RunOnce }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.RunOnce = d.value(v) }},
 	{name: "throttle", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Throttle }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Throttle = d.value(v) }},
 	{name: "timeout", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Timeout }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Timeout = d.value(v) }},
 	{name: "notify", levels: inTasks &^ LevelRole, inherit: Innermost, get: getSlice(func(k *Keywords) []string { return k.Notify }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Notify = d.stringList(v) }},
@@ -254,6 +254,22 @@ func (d *decoder) playBool(o target, key, val *yaml.Node) *bool {
 		return nil
 	}
 	return d.boolPtr(val)
+}
+
+// decodeAnyErrorsFatal reads any_errors_fatal. The play's is templated
+// when the play starts; a block's, role's or task's is what ansible-core's
+// linear strategy reads from the task as loaded, never templated or
+// converted: Python's truth of the value as written, so that "{{ x }}"
+// and "false" in quotes hold.
+func decodeAnyErrorsFatal(d *decoder, o target, key, val *yaml.Node) {
+	if o.play != nil {
+		o.kw.AnyErrorsFatal = d.playBool(o, key, val)
+		return
+	}
+	if v := d.value(val); v != nil {
+		b := value.Truthy(v)
+		o.kw.AnyErrorsFatal = &b
+	}
 }
 
 func decodeAlwaysRun(d *decoder, o target, _, val *yaml.Node) {

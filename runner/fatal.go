@@ -158,7 +158,7 @@ func (r *run) applyAnyErrorsFatal(t *playbook.Task, active []*hostState) bool {
 			trigger = true
 		}
 	}
-	if trigger && r.anyErrorsFatal(t) {
+	if trigger && r.lockstepFatal(t, active) {
 		for _, h := range r.batch {
 			var spared bool
 			switch {

@@ -33,9 +33,12 @@ type hostState struct {
 	conns  map[string]connSlot
 	connMu sync.Mutex
 
-	failed      bool // failed in this run: left out of later tasks and plays
-	unreachable bool
-	ended       bool // meta: end_host, until the end of the play
+	failed bool // failed in this run: left out of later tasks and plays
+	// failedByOther: the failure is another host's, of a run_once task
+	// (see failRunOnce), which the recap does not count on this host.
+	failedByOther bool
+	unreachable   bool
+	ended         bool // meta: end_host, until the end of the play
 	// fatalFailed: the host counts as failed for any_errors_fatal, in
 	// this batch (ansible-core's failed hosts of the task queue).
 	fatalFailed bool

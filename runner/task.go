@@ -50,7 +50,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		r.runMeta(ctx, hosts, t, handler)
 		return
 	}
-	if r.free && !r.freeChecks(t) {
+	if r.free && !r.freeChecks(t, hosts[0]) {
 		return
 	}
 	if isInclude(t.Action) {
@@ -66,28 +66,8 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		})
 		return
 	}
-	if r.runOnce(t) {
-		first := hosts[0]
-		var shared *taskResult
-		r.forEachHost([]*hostState{first}, func(h *hostState) func() {
-			emit, res := r.execTaskResult(ctx, h, t, taskRun{handler: handler})
-			shared = res
-			return emit
-		})
-		// The result stands for every host of the batch: Ansible registers
-		// it on each, but counts it only for the host that ran it.
-		if shared != nil {
-			for _, h := range hosts[1:] {
-				if t.Register != "" {
-					h.setFact(t.Register, registered(shared.result))
-				}
-				if facts, ok := value.MapOf(shared.result["ansible_facts"]); ok && t.Action == "set_fact" {
-					for k, v := range facts {
-						h.setFact(k, template.Unsafe{V: value.Convert(v)})
-					}
-				}
-			}
-		}
+	if once, _ := r.runOnceHosts(t, hosts); once != nil {
+		r.runTaskOnce(ctx, hosts, once, t, handler)
 		return
 	}
 	r.throttle = r.taskThrottle(hosts[0], t)
@@ -216,13 +196,111 @@ func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
 	return 0
 }
 
-func (r *run) runOnce(t *playbook.Task) bool {
-	// add_host bypasses the host loop: it runs once, for the first host.
+// runTaskOnce runs a run_once task on the hosts of once (the first of
+// hosts, as a rule; see runOnceHosts). Each result stands for every host
+// of hosts: Ansible registers it on each, in the order the results come
+// in (here, the order of the hosts), but counts it only for the host
+// that ran it, and a failure fails them all.
+func (r *run) runTaskOnce(ctx context.Context, hosts, once []*hostState, t *playbook.Task, handler bool) {
+	results := make([]*taskResult, len(once))
+	index := make(map[*hostState]int, len(once))
+	for i, h := range once {
+		index[h] = i
+	}
+	r.forEachHost(once, func(h *hostState) func() {
+		emit, res := r.execTaskResult(ctx, h, t, taskRun{handler: handler})
+		results[index[h]] = res
+		return emit
+	})
+	for _, res := range results {
+		if res == nil {
+			continue
+		}
+		// Its own host has it already, and gets it again to keep the
+		// order: a later host's result replaces it there too.
+		for _, h := range hosts {
+			if t.Register != "" {
+				h.setFact(t.Register, registered(res.result))
+			}
+			if facts, ok := value.MapOf(res.result["ansible_facts"]); ok && t.Action == "set_fact" {
+				for k, v := range facts {
+					h.setFact(k, template.Unsafe{V: value.Convert(v)})
+				}
+			}
+		}
+	}
+	for i, res := range results {
+		if res != nil && res.status == output.Failed && !res.ignored && once[i].failed {
+			r.failRunOnce(once[i])
+		}
+	}
+}
+
+// failRunOnce fails the batch's other hosts with first, which failed a
+// run_once task: ansible-core's strategy marks every host of the batch
+// failed in its iterator, so each goes on to a rescue or always section
+// as if it had failed the task itself, but counts the failure (in the
+// recap, as rescued) only on the host that ran it.
+func (r *run) failRunOnce(first *hostState) {
+	for _, h := range r.batch {
+		if h != first && h.alive() {
+			h.failed = true
+			h.failedByOther = true
+			h.lastFailure = nil
+		}
+	}
+}
+
+// runOnceHosts is the hosts a run_once task runs on, nil when t is not
+// one: run_once as written is false (Python's truth: a template, or the
+// string "no", is true). A template is decided host by host in order, as
+// ansible-core's linear strategy queues the task on each host until one
+// finds it true; fatal reports whether one did, which makes a failure
+// fatal (see lockstepFatal). When none does, the task runs on every host
+// and still counts as run_once for its results.
+func (r *run) runOnceHosts(t *playbook.Task, hosts []*hostState) (once []*hostState, fatal bool) {
+	if len(hosts) == 0 {
+		return nil, false
+	}
+	if t.Action == "add_host" {
+		return hosts[:1], true
+	}
+	v, ok := r.chain(t).Value("run_once")
+	if !ok || !value.Truthy(v) {
+		return nil, false
+	}
+	if s, isStr := v.(string); !isStr || !playbook.IsTemplate(s) {
+		return hosts[:1], true
+	}
+	for i, h := range hosts {
+		if r.runOnce(t, h) {
+			return hosts[:i+1], true
+		}
+	}
+	return hosts, false
+}
+
+// runOnce reports whether t runs once for the hosts, h the first of
+// them: add_host bypasses the host loop; otherwise run_once decides,
+// templated with h's variables as ansible-core's linear strategy does,
+// and taken for Python's truth of the result.
+func (r *run) runOnce(t *playbook.Task, h *hostState) bool {
 	if t.Action == "add_host" {
 		return true
 	}
-	_, once := r.chain(t).Value("run_once")
-	return once
+	v, ok := r.chain(t).Value("run_once")
+	if !ok {
+		return false
+	}
+	if s, isStr := v.(string); isStr && playbook.IsTemplate(s) {
+		out, err := r.opts.Engine.Template(s, r.taskScope(h, t, nil))
+		if err != nil {
+			// The task reports the error when it runs on each host.
+			return false
+		}
+		v = unwrapUnsafe(out)
+	}
+	return value.Truthy(v)
 }
 
 // taskResult is a finished task on one host.

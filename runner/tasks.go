@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gansible/gansible/playbook"
+	"github.com/gansible/gansible/value"
 )
 
 // runTasks runs a list of tasks and blocks on hosts in lockstep.
@@ -70,6 +71,22 @@ func (r *run) anyErrorsFatal(t *playbook.Task) bool {
 	return v == true
 }
 
+// lockstepFatal reports whether a failure of t ends the batch as
+// any_errors_fatal does: the keyword, or a task that runs once (run_once,
+// an action that bypasses the host loop) and does not ignore errors, as
+// ansible-core's linear strategy has it. Both are read as written, never
+// templated, as the strategy reads them off the loaded task.
+func (r *run) lockstepFatal(t *playbook.Task, active []*hostState) bool {
+	if r.anyErrorsFatal(t) {
+		return true
+	}
+	if _, fatal := r.runOnceHosts(t, active); !fatal {
+		return false
+	}
+	ignore, _ := r.chain(t).Value("ignore_errors")
+	return !value.Truthy(ignore)
+}
+
 func alive(hosts []*hostState) []*hostState {
 	var out []*hostState
 	for _, h := range hosts {
@@ -100,8 +117,12 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 		if len(failed) > 0 {
 			for _, h := range failed {
 				h.failed = false
-				h.stats.Failed--
-				h.stats.Rescued++
+				if h.failedByOther {
+					h.failedByOther = false
+				} else {
+					h.stats.Failed--
+					h.stats.Rescued++
+				}
 				if f := h.lastFailure; f != nil {
 					h.setFact("ansible_failed_task", map[string]any{
 						"name": f.task.Name, "action": f.task.Action, "args": f.task.Args,
