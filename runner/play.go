@@ -127,6 +127,14 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	for i, h := range hosts {
 		r.playHostNames[i] = h.name
 	}
+	playBatches, err := batches(hosts, play.Serial)
+	if err != nil {
+		// ansible-core splits the hosts before the banner, and a
+		// value int() refuses is an unexpected exception there.
+		err = &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: serial: %w", play.Pos, err)}
+		r.failRun(err)
+		return false, err
+	}
 	// The first batch's banner: after vars_prompt, before anything that
 	// can fail on the hosts' variables.
 	r.warnReservedNames(play)
@@ -149,7 +157,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 	}
 
-	for i, batch := range batches(hosts, play.Serial) {
+	for i, batch := range playBatches {
 		if i > 0 {
 			// Ansible starts the play anew, banner and all, for each
 			// batch.

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -410,50 +412,69 @@ func (r *run) closeConnections() {
 	}
 }
 
-// batches splits hosts by the play's serial keyword: numbers or
-// percentages of all the play's hosts, the last one repeating.
-func batches(hosts []*hostState, serial []any) [][]*hostState {
+// batches splits the play's hosts by serial as ansible-core's
+// _get_serialized_batches: each size is a count or a percentage of all
+// the play's hosts, the last size repeats, and a size of 0 or less takes
+// every host left.
+func batches(hosts []*hostState, serial []any) ([][]*hostState, error) {
 	if len(serial) == 0 {
-		return [][]*hostState{hosts}
+		return [][]*hostState{hosts}, nil
 	}
 	var out [][]*hostState
 	total := len(hosts)
-	i := 0
-	for len(hosts) > 0 {
-		spec := serial[min(i, len(serial)-1)]
-		i++
-		n := serialSize(spec, total)
+	for i := 0; len(hosts) > 0; i++ {
+		n, err := pctToInt(serial[min(i, len(serial)-1)], total)
+		if err != nil {
+			return nil, err
+		}
 		if n <= 0 || n > len(hosts) {
 			n = len(hosts)
 		}
 		out = append(out, hosts[:n])
 		hosts = hosts[n:]
 	}
-	return out
+	return out, nil
 }
 
-func serialSize(spec any, total int) int {
-	switch v := spec.(type) {
-	case int:
-		return v
-	case float64:
-		return int(v)
-	case string:
-		s := strings.TrimSpace(v)
-		if strings.HasSuffix(s, "%") {
-			var pct float64
-			fmt.Sscanf(strings.TrimSuffix(s, "%"), "%g", &pct)
-			n := int(float64(total) * pct / 100)
-			if n < 1 {
-				n = 1
-			}
-			return n
+// pctToInt is ansible-core's pct_to_int: "N%" is that share of total
+// (at least 1), anything else goes through Python's int(), with its
+// error for what int() refuses.
+func pctToInt(v any, total int) (int, error) {
+	if s, ok := v.(string); ok && strings.HasSuffix(s, "%") {
+		pct, err := pyInt(strings.ReplaceAll(s, "%", ""))
+		if err != nil {
+			return 0, err
 		}
-		var n int
-		fmt.Sscanf(s, "%d", &n)
-		return n
+		if n := int(float64(pct) / 100 * float64(total)); n != 0 {
+			return n, nil
+		}
+		return 1, nil
 	}
-	return 0
+	return pyInt(v)
+}
+
+// pyInt is Python's int() of a YAML or template value.
+func pyInt(v any) (int, error) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case int:
+		return x, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0, fmt.Errorf("cannot convert float %s to integer", value.Repr(x))
+		}
+		return int(x), nil
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(x)); err == nil {
+			return n, nil
+		}
+		return 0, fmt.Errorf("invalid literal for int() with base 10: %s", value.Repr(x))
+	}
+	return 0, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%s'", value.TypeName(v))
 }
 
 // forEachHost runs fn on each host, at most forks at a time, and returns
