@@ -1,12 +1,14 @@
 package runner
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/modules"
@@ -162,7 +166,7 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	case "include_vars":
 		return r.actionIncludeVars(h, t, args)
 	case "pause":
-		return r.actionPause(ctx, args)
+		return r.actionPause(ctx, t, args)
 	case "wait_for_connection":
 		return r.actionWaitForConnection(ctx, h, t, vars, args)
 	case "reboot":
@@ -495,18 +499,84 @@ func (r *run) includeVarsDir(t *playbook.Task, dir string, args map[string]any) 
 	return files, len(files), "", nil
 }
 
-func (r *run) actionPause(ctx context.Context, args map[string]any) *taskResult {
-	d := time.Duration(intValue(args["seconds"], 0))*time.Second + time.Duration(intValue(args["minutes"], 0))*time.Minute
-	if d == 0 {
-		return failed("pause without seconds or minutes waits for a key press, which needs an interactive terminal")
+// actionPause is ansible-core's pause action: it shows its prompt under
+// the task's name, then waits its seconds (or minutes), or else for a
+// line on the terminal. With stdin not a terminal it does not wait for
+// input, with Ansible's warning, and still waits out a duration.
+func (r *run) actionPause(ctx context.Context, t *playbook.Task, args map[string]any) *taskResult {
+	echo := true
+	if v, ok := args["echo"]; ok {
+		echo, _ = value.ParseBool(v)
+	}
+	echoNote := ""
+	if !echo {
+		echoNote = " (output is hidden)"
+	}
+	text := "Press enter to continue, Ctrl+C to interrupt"
+	if p, ok := args["prompt"]; ok && p != nil && template.Str(p) != "" {
+		text = template.Str(p)
+	}
+	prompt := fmt.Sprintf("[%s]\n%s%s:", strings.TrimSpace(t.DisplayName()), text, echoNote)
+	var seconds int
+	unit := "minutes"
+	for _, name := range []string{"minutes", "seconds"} {
+		v, ok := args[name]
+		if !ok || v == nil {
+			continue
+		}
+		n, err := pyInt(v)
+		if err != nil {
+			return failed(fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to int: %v", name, fmt.Sprintf("<class '%s'>", value.TypeName(v)), err))
+		}
+		seconds, unit = max(n, 1), name
+		if name == "minutes" {
+			seconds = max(n*60, 1)
+		}
 	}
 	start := time.Now()
-	waitlock.Sleep(ctx, d)
+	var input string
+	if seconds > 0 {
+		r.opts.Out.Display(fmt.Sprintf("Pausing for %d seconds%s", seconds, echoNote))
+		r.opts.Out.Display("(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r")
+		if _, ok := args["prompt"]; ok {
+			r.opts.Out.Display(prompt)
+		}
+		waitlock.Sleep(ctx, time.Duration(seconds)*time.Second)
+	} else {
+		r.opts.Out.Display(prompt)
+		if !isTerminal(os.Stdin) {
+			r.opts.Out.Warning("Not waiting for response to prompt as stdin is not interactive")
+		} else {
+			var err error
+			if input, err = readTerminalLine(echo); err != nil {
+				return failed(fmt.Sprintf("pause: reading the terminal: %v", err))
+			}
+		}
+	}
+	elapsed := time.Since(start).Seconds()
+	shown := math.Round(elapsed*100) / 100
+	if unit == "minutes" {
+		shown = math.Round(elapsed/60*100) / 100
+	}
 	return &taskResult{status: output.OK, result: map[string]any{
-		"changed": false, "delta": int(time.Since(start).Seconds()), "echo": true, "rc": 0,
+		"changed": false, "delta": int(elapsed), "echo": echo, "rc": 0,
 		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": time.Now().Format("2006-01-02 15:04:05.000000"),
-		"stderr": "", "stdout": fmt.Sprintf("Paused for %d seconds", int(d.Seconds())), "user_input": "",
+		"stderr": "", "stdout": fmt.Sprintf("Paused for %s %s", value.Repr(shown), unit), "user_input": input,
 	}}
+}
+
+// readTerminalLine reads a line the user types on the terminal, echoed
+// unless echo is false.
+func readTerminalLine(echo bool) (string, error) {
+	if !echo {
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		return string(b), err
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func failed(msg string) *taskResult {

@@ -167,7 +167,7 @@ func (r *run) freeSlot(ctx context.Context, t *playbook.Task, throttle int) (rel
 // warns that run_once and any_errors_fatal do not apply. It reports
 // whether the task may run.
 func (r *run) freeChecks(t *playbook.Task, h *hostState) bool {
-	if t.Action == "add_host" || t.Action == "ansible.builtin.add_host" || t.Action == "ansible.legacy.add_host" {
+	if bypassesHostLoop(t.Action) {
 		r.failRun(&ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: The '%s' module bypasses the host loop, which is currently not supported in the free strategy and would instead execute for every host in the inventory list.", t.Pos, t.Action)})
 		r.endPlay = true
 		return false

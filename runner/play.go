@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
@@ -53,6 +55,12 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 	}
 	defer func() { r.play = nil }()
 	r.playRoleList, r.allRoleList = r.playRoleNames()
+	if len(play.VarsPrompt) > 0 {
+		if play, err = r.varsPrompt(play); err != nil {
+			return false, err
+		}
+		r.play = play
+	}
 
 	hostsV, err := r.templatePlayValue(play.Hosts)
 	if err != nil {
@@ -117,11 +125,6 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		r.opts.Out.Play(r.playStart(play, name))
 		r.opts.Out.NoHostsMatched()
 		return false, nil
-	}
-	if len(play.VarsPrompt) > 0 {
-		if err := r.varsPrompt(play); err != nil {
-			return false, err
-		}
 	}
 	r.playHostNames = make([]any, len(hosts))
 	for i, h := range hosts {
@@ -420,23 +423,115 @@ func (r *run) templatePlayValue(s string) (any, error) {
 	return unwrapUnsafe(v), nil
 }
 
-func (r *run) varsPrompt(play *playbook.Play) error {
-	for _, p := range play.VarsPrompt {
-		m, _ := value.MapOf(p)
-		name, _ := m["name"].(string)
+// varsPrompt asks for the play's vars_prompt variables and returns the
+// play with them among its vars, as ansible-core's playbook executor
+// does before it templates the play's keywords (hosts included): each
+// entry is templated with the play's variables, and a name that -e gives
+// is not asked for. On a terminal the user types the value (hidden when
+// private, twice with confirm); otherwise Ansible warns that it is not
+// prompting. An empty answer takes the default, and a missing one
+// without a default is the text None, as Python's to_text(None).
+func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
+	p := *play
+	p.Vars = maps.Clone(play.Vars)
+	if p.Vars == nil {
+		p.Vars = map[string]any{}
+	}
+	field := func(m map[string]any, key string) (any, error) {
+		v, ok := m[key]
+		if s, isStr := v.(string); ok && isStr && playbook.IsTemplate(s) {
+			return r.templatePlayValue(s)
+		}
+		return v, nil
+	}
+	for _, entry := range play.VarsPrompt {
+		m, _ := value.MapOf(entry)
+		var e struct{ name, prompt, def, private, confirm, encrypt, unsafe any }
+		for _, f := range []struct {
+			key string
+			dst *any
+		}{{"name", &e.name}, {"prompt", &e.prompt}, {"default", &e.def}, {"private", &e.private},
+			{"confirm", &e.confirm}, {"encrypt", &e.encrypt}, {"unsafe", &e.unsafe}} {
+			v, err := field(m, f.key)
+			if err != nil {
+				return nil, fmt.Errorf("%s: vars_prompt: %w", play.Pos, err)
+			}
+			*f.dst = v
+		}
+		name := template.Str(e.name)
 		if _, ok := r.opts.ExtraVars[name]; ok {
 			continue
 		}
-		if def, ok := m["default"]; ok && !isTerminal(os.Stdin) {
-			if play.Vars == nil {
-				play.Vars = map[string]any{}
-			}
-			play.Vars[name] = def
-			continue
+		if e.encrypt != nil {
+			return nil, &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars_prompt %q: encrypt is not supported by gansible yet", play.Pos, name)}
 		}
-		return fmt.Errorf("%s: vars_prompt for %q needs an interactive terminal; pass the value with -e %s=...", play.Pos, name, name)
+		private := true
+		if e.private != nil {
+			private, _ = value.ParseBool(e.private)
+		}
+		confirm := false
+		if e.confirm != nil {
+			confirm, _ = value.ParseBool(e.confirm)
+		}
+		var answer any
+		if isTerminal(os.Stdin) {
+			prompt := template.Str(e.prompt)
+			if e.prompt == nil {
+				prompt = name
+			}
+			msg := "input for " + name + ": "
+			switch {
+			case prompt != "" && e.def != nil:
+				msg = fmt.Sprintf("%s [%s]: ", prompt, value.Str(e.def))
+			case prompt != "":
+				msg = prompt + ": "
+			}
+			typed, err := promptTerminal(msg, private, confirm)
+			if err != nil {
+				return nil, fmt.Errorf("%s: vars_prompt %q: %w", play.Pos, name, err)
+			}
+			answer = typed
+		} else {
+			r.warnOnce("Not prompting as we are not in interactive mode")
+		}
+		if !value.Truthy(answer) && e.def != nil {
+			answer = e.def
+		}
+		var v any = value.Str(answer)
+		if value.Truthy(e.unsafe) {
+			v = template.Unsafe{V: v}
+		}
+		p.Vars[name] = v
 	}
-	return nil
+	return &p, nil
+}
+
+// promptTerminal asks msg on the terminal and reads the answer, hidden
+// when private; with confirm it asks again until both answers agree.
+func promptTerminal(msg string, private, confirm bool) (string, error) {
+	read := func(msg string) (string, error) {
+		fmt.Fprint(os.Stdout, msg)
+		if private {
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(os.Stdout)
+			return string(b), err
+		}
+		return readTerminalLine(true)
+	}
+	for {
+		first, err := read(msg)
+		if err != nil || !confirm {
+			return first, err
+		}
+		second, err := read("confirm " + msg)
+		if err != nil {
+			return "", err
+		}
+		if first == second {
+			return first, nil
+		}
+		fmt.Fprintln(os.Stdout, "***** VALUES ENTERED DO NOT MATCH ****")
+	}
 }
 
 // checkVaultedVarsFiles decrypts the play's vaulted vars_files before its

@@ -66,7 +66,7 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		})
 		return
 	}
-	if once, _ := r.runOnceHosts(t, hosts); once != nil {
+	if once := r.onceRunOf(t, hosts); once != nil {
 		r.runTaskOnce(ctx, hosts, once, t, handler)
 		return
 	}
@@ -196,22 +196,75 @@ func (r *run) taskThrottle(h *hostState, t *playbook.Task) int {
 	return 0
 }
 
-// runTaskOnce runs a run_once task on the hosts of once (the first of
-// hosts, as a rule; see runOnceHosts). Each result stands for every host
+// onceRun is how a task that does not run on every host of the batch
+// runs: a run_once task, or an action that bypasses the host loop.
+type onceRun struct {
+	hosts []*hostState // the hosts it runs on, in order
+	// shared: each result stands for every host of the batch (run_once),
+	// not only for the host that ran it (an action that bypasses the
+	// host loop, without run_once).
+	shared bool
+	// fatal: a failure ends the batch as any_errors_fatal does (see
+	// lockstepFatal), which holds once a host found run_once true.
+	fatal bool
+}
+
+// bypassHostLoop are the actions ansible-core runs for the first host
+// only, whatever run_once says (their BYPASS_HOST_LOOP).
+var bypassHostLoop = map[string]bool{"add_host": true, "pause": true}
+
+func bypassesHostLoop(action string) bool {
+	return bypassHostLoop[strings.TrimPrefix(strings.TrimPrefix(action, "ansible.builtin."), "ansible.legacy.")]
+}
+
+// onceRunOf is how t runs on hosts, nil when it runs on each of them as
+// usual: run_once as written is false (Python's truth: a template, or
+// the string "no", is true) and its action does not bypass the host
+// loop. A template is decided host by host in order, as ansible-core's
+// linear strategy queues the task on each host until one finds it true;
+// when none does, the task runs on every host and its results are still
+// shared.
+func (r *run) onceRunOf(t *playbook.Task, hosts []*hostState) *onceRun {
+	if len(hosts) == 0 {
+		return nil
+	}
+	v, _ := r.chain(t).Value("run_once")
+	shared := value.Truthy(v)
+	switch {
+	case bypassesHostLoop(t.Action):
+		return &onceRun{hosts: hosts[:1], shared: shared, fatal: true}
+	case !shared:
+		return nil
+	}
+	if s, isStr := v.(string); isStr && playbook.IsTemplate(s) {
+		for i, h := range hosts {
+			if r.runOnce(t, h) {
+				return &onceRun{hosts: hosts[:i+1], shared: true, fatal: true}
+			}
+		}
+		return &onceRun{hosts: hosts, shared: true}
+	}
+	return &onceRun{hosts: hosts[:1], shared: true, fatal: true}
+}
+
+// runTaskOnce runs t as once says. A shared result stands for every host
 // of hosts: Ansible registers it on each, in the order the results come
 // in (here, the order of the hosts), but counts it only for the host
-// that ran it, and a failure fails them all.
-func (r *run) runTaskOnce(ctx context.Context, hosts, once []*hostState, t *playbook.Task, handler bool) {
-	results := make([]*taskResult, len(once))
-	index := make(map[*hostState]int, len(once))
-	for i, h := range once {
+// that ran it, and its failure fails them all.
+func (r *run) runTaskOnce(ctx context.Context, hosts []*hostState, once *onceRun, t *playbook.Task, handler bool) {
+	results := make([]*taskResult, len(once.hosts))
+	index := make(map[*hostState]int, len(once.hosts))
+	for i, h := range once.hosts {
 		index[h] = i
 	}
-	r.forEachHost(once, func(h *hostState) func() {
+	r.forEachHost(once.hosts, func(h *hostState) func() {
 		emit, res := r.execTaskResult(ctx, h, t, taskRun{handler: handler})
 		results[index[h]] = res
 		return emit
 	})
+	if !once.shared {
+		return
+	}
 	for _, res := range results {
 		if res == nil {
 			continue
@@ -230,8 +283,8 @@ func (r *run) runTaskOnce(ctx context.Context, hosts, once []*hostState, t *play
 		}
 	}
 	for i, res := range results {
-		if res != nil && res.status == output.Failed && !res.ignored && once[i].failed {
-			r.failRunOnce(once[i])
+		if h := once.hosts[i]; res != nil && res.status == output.Failed && !res.ignored && h.failed {
+			r.failRunOnce(h)
 		}
 	}
 }
@@ -251,41 +304,11 @@ func (r *run) failRunOnce(first *hostState) {
 	}
 }
 
-// runOnceHosts is the hosts a run_once task runs on, nil when t is not
-// one: run_once as written is false (Python's truth: a template, or the
-// string "no", is true). A template is decided host by host in order, as
-// ansible-core's linear strategy queues the task on each host until one
-// finds it true; fatal reports whether one did, which makes a failure
-// fatal (see lockstepFatal). When none does, the task runs on every host
-// and still counts as run_once for its results.
-func (r *run) runOnceHosts(t *playbook.Task, hosts []*hostState) (once []*hostState, fatal bool) {
-	if len(hosts) == 0 {
-		return nil, false
-	}
-	if t.Action == "add_host" {
-		return hosts[:1], true
-	}
-	v, ok := r.chain(t).Value("run_once")
-	if !ok || !value.Truthy(v) {
-		return nil, false
-	}
-	if s, isStr := v.(string); !isStr || !playbook.IsTemplate(s) {
-		return hosts[:1], true
-	}
-	for i, h := range hosts {
-		if r.runOnce(t, h) {
-			return hosts[:i+1], true
-		}
-	}
-	return hosts, false
-}
-
-// runOnce reports whether t runs once for the hosts, h the first of
-// them: add_host bypasses the host loop; otherwise run_once decides,
-// templated with h's variables as ansible-core's linear strategy does,
-// and taken for Python's truth of the result.
+// runOnce reports whether t runs once as h sees it: it bypasses the
+// host loop, or its run_once, templated with h's variables as
+// ansible-core's strategies do, is true.
 func (r *run) runOnce(t *playbook.Task, h *hostState) bool {
-	if t.Action == "add_host" {
+	if bypassesHostLoop(t.Action) {
 		return true
 	}
 	v, ok := r.chain(t).Value("run_once")

@@ -80,7 +80,7 @@ func (r *run) lockstepFatal(t *playbook.Task, active []*hostState) bool {
 	if r.anyErrorsFatal(t) {
 		return true
 	}
-	if _, fatal := r.runOnceHosts(t, active); !fatal {
+	if once := r.onceRunOf(t, active); once == nil || !once.fatal {
 		return false
 	}
 	ignore, _ := r.chain(t).Value("ignore_errors")

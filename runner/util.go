@@ -5,12 +5,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"golang.org/x/term"
 )
 
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal, as Python's isatty: not
+// merely a character device, which /dev/null is too.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // unifiedDiff renders a before/after pair as Ansible's --diff does:
 // Python's difflib.unified_diff with three lines of context, headers
