@@ -52,7 +52,7 @@ func parseKV(s string, module string) (map[string]any, []string, error) {
 			if _, seen := args[k]; !seen {
 				names = append(names, k)
 			}
-			args[k] = unquote(pystr.Unescape(v))
+			args[k] = unquote(pystr.UnescapeKV(v))
 			kept.WriteString(strings.TrimRight(s[pos:w.start], " \t"))
 			pos = w.end
 			continue

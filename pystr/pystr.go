@@ -20,7 +20,14 @@ var hexWidth = map[byte]int{'x': 2, 'u': 4, 'U': 8}
 // Unescape decodes \n, \t and the other one-character escapes, \xHH,
 // \uHHHH, \UHHHHHHHH and octal \OOO in s. An escape it does not know, or
 // a malformed one, is kept as written, as Python keeps it.
-func Unescape(s string) string {
+func Unescape(s string) string { return unescape(s, true) }
+
+// UnescapeKV decodes what ansible-core's parse_kv decodes in a k=v
+// value (its _decode_escapes): Unescape's escapes but octal, so that \1
+// stays a regular expression's back reference.
+func UnescapeKV(s string) string { return unescape(s, false) }
+
+func unescape(s string, octal bool) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
@@ -45,7 +52,7 @@ func Unescape(s string) string {
 					continue
 				}
 			}
-		} else if next >= '0' && next <= '7' {
+		} else if octal && next >= '0' && next <= '7' {
 			j := i + 1
 			for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
 				j++

@@ -20,3 +20,16 @@ func TestUnescape(t *testing.T) {
 		}
 	}
 }
+
+func TestUnescapeKV(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`a\nb\tc`, "a\nb\tc"},
+		{`\x41\u00e9`, "Aé"},
+		{`a=\1x \0 \101`, `a=\1x \0 \101`},
+		{`\\1`, `\1`},
+	} {
+		if got := UnescapeKV(tc.in); got != tc.want {
+			t.Errorf("UnescapeKV(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
