@@ -223,7 +223,9 @@ func sequence(spec string) ([]any, error) {
 	return out, nil
 }
 
-// fileglob matches controller-side files in the files/ directories.
+// fileglob is with_fileglob: the controller's files matching each
+// pattern, in the first of the task's search directories (files/ of its
+// role, its own, the playbook's) that has any, as absolute paths.
 func (r *run) fileglob(h *hostState, t *playbook.Task, patterns []any) ([]any, error) {
 	var out []any
 	for _, p := range patterns {
@@ -240,6 +242,10 @@ func (r *run) fileglob(h *hostState, t *playbook.Task, patterns []any) ([]any, e
 			found := false
 			for _, m := range matches {
 				if fi, err := os.Stat(m); err == nil && !fi.IsDir() {
+					// The lookup globs the absolute directory it found.
+					if abs, err := filepath.Abs(m); err == nil {
+						m = abs
+					}
 					out = append(out, m)
 					found = true
 				}
