@@ -157,11 +157,10 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 	case string:
 		s := strings.ReplaceAll(strings.TrimSpace(x), "_", "")
 		plain := s
-		if base != 10 {
-			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
-		}
-		if n, ok := value.ParseInt(s, base); ok {
-			return n, nil
+		if digits, b, ok := pyIntDigits(s, base); ok {
+			if n, ok := value.ParseInt(digits, b); ok {
+				return n, nil
+			}
 		}
 		// Jinja2's quirk for any base: int(float(value)), so that
 		// "42.23" | int is 42.
@@ -172,6 +171,34 @@ func filterInt(_ *evaluator, in any, a args) (any, error) {
 		}
 	}
 	return def, nil
+}
+
+// pyIntDigits applies Python's int(s, base) rules for a prefix: base 0
+// takes the base from 0x, 0o or 0b (decimal otherwise, where a leading
+// zero is an error), and base 16, 8 or 2 allows its own prefix only, so
+// that "0b1" is still hexadecimal digits in base 16.
+func pyIntDigits(s string, base int) (string, int, bool) {
+	sign, rest := "", s
+	if rest != "" && (rest[0] == '+' || rest[0] == '-') {
+		sign, rest = rest[:1], rest[1:]
+	}
+	lower := strings.ToLower(rest)
+	prefixes := map[int]string{16: "0x", 8: "0o", 2: "0b"}
+	if base == 0 {
+		for b, p := range prefixes {
+			if strings.HasPrefix(lower, p) {
+				return sign + rest[2:], b, true
+			}
+		}
+		if len(rest) > 1 && rest[0] == '0' && strings.Trim(rest, "0") != "" {
+			return "", 0, false
+		}
+		return sign + rest, 10, true
+	}
+	if p, ok := prefixes[base]; ok && strings.HasPrefix(lower, p) {
+		return sign + rest[2:], base, true
+	}
+	return s, base, true
 }
 
 func filterFloat(_ *evaluator, in any, a args) (any, error) {
@@ -372,7 +399,9 @@ func filterUnique(ev *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs := a.boolean(0, "case_sensitive", true)
+	// Ansible's unique passes bool(case_sensitive) to Jinja2's, so
+	// that it ignores case unless told otherwise.
+	cs := a.boolean(0, "case_sensitive", false)
 	attr, _ := a.str(1, "attribute", "")
 	var out, seen []any
 	for _, item := range items {
@@ -676,9 +705,19 @@ func filterCenter(_ *evaluator, in any, a args) (any, error) {
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", total-left), nil
 }
 
-func filterFormat(_ *evaluator, in any, a args) (any, error) {
-	if len(a.pos) == 1 {
-		return percentFormat(str(in), a.pos[0])
+// filterFormat is Jinja2's value % (kwargs or args): keyword arguments
+// make a mapping for %(name)s, positional ones always a tuple, so that a
+// single list or dict argument is one value, not the values.
+func filterFormat(ev *evaluator, in any, a args) (any, error) {
+	if len(a.kw) > 0 {
+		if len(a.pos) > 0 {
+			return nil, fmt.Errorf("can't handle positional and keyword arguments at the same time")
+		}
+		m := newDict(len(a.kw))
+		for _, k := range kwNames(ev, a.kw) {
+			m.Set(k, a.kw[k])
+		}
+		return percentFormat(str(in), m)
 	}
 	return percentFormat(str(in), tuple(a.pos))
 }
@@ -726,29 +765,44 @@ func filterGroupby(ev *evaluator, in any, a args) (any, error) {
 		return nil, err
 	}
 	attr, _ := a.str(0, "attribute", "")
+	def, _ := a.get(1, "default")
+	cs := a.boolean(2, "case_sensitive", false)
 	var keys []any
 	groups := map[string][]any{}
+	first := map[string]any{}
 	for _, item := range items {
 		k, err := ev.getAttrPath(item, attr)
 		if err != nil {
 			return nil, err
 		}
+		// Jinja2 3.0's default= stands in for a missing attribute.
+		if _, undef := k.(*undefined); undef && def != nil {
+			k = def
+		}
 		if err := strict(k); err != nil {
 			return nil, err
 		}
-		id := value.Repr(k)
+		// Jinja2 3.1 groups strings ignoring case unless case_sensitive,
+		// and names a group after its first item's own value.
+		gk := k
+		if s, ok := k.(string); ok && !cs {
+			gk = strings.ToLower(s)
+		}
+		id := value.Repr(gk)
 		if _, seen := groups[id]; !seen {
-			keys = append(keys, k)
+			keys = append(keys, gk)
+			first[id] = k
 		}
 		groups[id] = append(groups[id], item)
 	}
-	sorted, err := filterSort(ev, keys, args{})
+	sorted, err := filterSort(ev, keys, args{kw: map[string]any{"case_sensitive": true}})
 	if err != nil {
 		return nil, err
 	}
 	out := []any{}
 	for _, k := range sorted.([]any) {
-		out = append(out, []any{k, groups[value.Repr(k)]})
+		id := value.Repr(k)
+		out = append(out, tuple{first[id], groups[id]})
 	}
 	return out, nil
 }

@@ -10,6 +10,8 @@ import (
 )
 
 // percentFormat is Python's "fmt % values" for the common conversions.
+// It returns a typeError where Python's % raises TypeError, which Ansible
+// reports as an unexpected templating type error.
 func percentFormat(format string, values any) (string, error) {
 	list, isList := values.(tuple)
 	if !isList {
@@ -52,7 +54,7 @@ func percentFormat(format string, values any) (string, error) {
 		if keyed {
 			m, ok := values.(*dict)
 			if !ok {
-				return "", fmt.Errorf("format requires a mapping")
+				return "", &typeError{"format requires a mapping"}
 			}
 			if v, ok = m.Get(key); !ok {
 				return "", fmt.Errorf("KeyError: %s", value.Quote(key))
@@ -60,7 +62,7 @@ func percentFormat(format string, values any) (string, error) {
 			isList = false
 		} else {
 			if next >= len(list) {
-				return "", fmt.Errorf("not enough arguments for format string")
+				return "", &typeError{"not enough arguments for format string"}
 			}
 			v = list[next]
 			next++
@@ -81,13 +83,13 @@ func percentFormat(format string, values any) (string, error) {
 			}
 			f, ok := value.Float(v)
 			if !ok {
-				return "", fmt.Errorf("%%d format: a number is required, not %s", pyType(v))
+				return "", &typeError{"%d format: a real number is required, not " + pyType(v)}
 			}
 			fmt.Fprintf(&sb, "%"+spec+"d", int(f))
 		case 'f', 'F', 'e', 'E', 'g', 'G':
 			f, ok := value.Float(v)
 			if !ok {
-				return "", fmt.Errorf("must be real number, not %s", pyType(v))
+				return "", &typeError{"must be real number, not " + pyType(v)}
 			}
 			if !strings.Contains(spec, ".") && verb != 'g' && verb != 'G' {
 				spec += ".6"
@@ -100,7 +102,7 @@ func percentFormat(format string, values any) (string, error) {
 			}
 			n, ok := integer(v)
 			if !ok {
-				return "", fmt.Errorf("%%%c format: an integer is required, not %s", verb, pyType(v))
+				return "", &typeError{fmt.Sprintf("%%%c format: an integer is required, not %s", verb, pyType(v))}
 			}
 			fmt.Fprintf(&sb, "%"+spec+string(verb), n)
 		default:
@@ -108,7 +110,7 @@ func percentFormat(format string, values any) (string, error) {
 		}
 	}
 	if next < len(list) && isList {
-		return "", fmt.Errorf("not all arguments converted during string formatting")
+		return "", &typeError{"not all arguments converted during string formatting"}
 	}
 	return sb.String(), nil
 }

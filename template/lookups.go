@@ -628,6 +628,10 @@ func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error)
 			}
 			n = inclusiveLen(start, end, stride)
 		}
+		// Ansible's sanity check: one conversion, no more, no less.
+		if strings.Count(opts["format"], "%") != 1 {
+			return nil, fmt.Errorf("bad formatting string: %s", opts["format"])
+		}
 		if n > maxListItems {
 			return nil, &limitError{fmt.Sprintf("value too large: a sequence of more than %d items (MemoryError)", maxListItems)}
 		}
@@ -642,7 +646,8 @@ func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error)
 		for k := range max(n, 0) {
 			s, err := percentFormat(opts["format"], start+k*stride)
 			if err != nil {
-				return nil, err
+				// Ansible turns the ValueError or TypeError into its own.
+				return nil, fmt.Errorf("problem formatting %s with %s", value.Repr(start+k*stride), value.Repr(opts["format"]))
 			}
 			out = append(out, s)
 		}

@@ -154,6 +154,8 @@ func stringMethod(s, name string) func(a args) (any, error) {
 		}
 	case "format":
 		return func(a args) (any, error) { return braceFormat(s, a) }
+	case "partition", "rpartition":
+		return func(a args) (any, error) { return partition(s, a, name == "rpartition") }
 	case "zfill", "ljust", "rjust", "center":
 		return func(a args) (any, error) {
 			width, err := a.integer(0, "width", 0)
@@ -300,4 +302,29 @@ func dictMethod(m *dict, name string) func(a args) (any, error) {
 		return func(args) (any, error) { return m.Copy(), nil }
 	}
 	return nil
+}
+
+// partition is str.partition(sep) (str.rpartition when last): the
+// 3-tuple of before, sep and after; a missing sep leaves s whole on the
+// side Python puts it.
+func partition(s string, a args, last bool) (any, error) {
+	v, ok := a.get(0, "sep")
+	sep, isStr := v.(string)
+	if !ok || !isStr {
+		return nil, &typeError{"must be str, not " + pyType(v)}
+	}
+	if sep == "" {
+		return nil, fmt.Errorf("empty separator")
+	}
+	i := strings.Index(s, sep)
+	if last {
+		i = strings.LastIndex(s, sep)
+	}
+	switch {
+	case i >= 0:
+		return tuple{s[:i], sep, s[i+len(sep):]}, nil
+	case last:
+		return tuple{"", "", s}, nil
+	}
+	return tuple{s, "", ""}, nil
 }
