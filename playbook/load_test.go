@@ -64,7 +64,7 @@ func TestLoadMesosRepo(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ name, want string }{
-		{"bad_yaml.yml", "bad_yaml.yml:2:1: Syntax Error while loading YAML"},
+		{"bad_yaml.yml", "bad_yaml.yml:2:1: We were unable to read either as JSON nor YAML"},
 		{"unknown_module.yml", "unknown_module.yml:4:7: couldn't resolve module/action 'no_such_module'"},
 		{"missing_role.yml", "missing_role.yml:3:7: the role 'nope' was not found"},
 		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},
@@ -78,7 +78,7 @@ func TestLoadErrors(t *testing.T) {
 		{"role_cycle/site.yml", "roles/b/meta/main.yml:2:5: A recursion loop was detected with the roles specified"},
 		{"empty.yml", "Empty playbook, nothing to do: /"},
 		{"empty_list.yml", "empty_list.yml:1:1: A playbook must contain at least one play: /"},
-		{"two_documents.yml", "two_documents.yml:3:1: Syntax Error while loading YAML: expected a single document"},
+		{"two_documents.yml", "two_documents.yml:3:1: We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  but found another document"},
 		{"unclosed_jinja.yml", `unclosed_jinja.yml:3:14: failed at splitting arguments, either an unbalanced jinja2 block or quotes: msg="{{ foo"`},
 	}
 	l := &Loader{IsAction: func(n string) bool { return n != "no_such_module" }}

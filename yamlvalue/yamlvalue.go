@@ -133,14 +133,14 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 		if err == io.EOF {
 			return nil, nil
 		}
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == nil:
-		return nil, &Error{Pos: Pos{File: name, Line: next.Line, Col: next.Column}, Msg: "Syntax Error while loading YAML: expected a single document in the stream but found another document"}
+		return nil, &Error{Pos: Pos{File: name, Line: next.Line, Col: next.Column}, Msg: loadErrorMessage(data, "but found another document")}
 	case err != io.EOF:
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -167,7 +167,7 @@ func DecodeAll(name string, data []byte) ([]any, error) {
 			if err == io.EOF {
 				return out, nil
 			}
-			return nil, syntaxError(name, err)
+			return nil, syntaxError(name, nil, err)
 		}
 		var v any
 		if len(doc.Content) > 0 {
@@ -226,13 +226,15 @@ func warnDuplicateKeys(name string, root *yaml.Node) {
 	walk(root)
 }
 
-func syntaxError(name string, err error) error {
+// syntaxError is a YAML syntax error of data (nil for a document that is
+// not a file the loader reads) in Ansible's words.
+func syntaxError(name string, data []byte, err error) error {
 	msg := err.Error()
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: "Syntax Error while loading YAML: " + m[2]}
+		return &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: loadErrorMessage(data, m[2])}
 	}
-	return &Error{Pos: Pos{File: name}, Msg: "Syntax Error while loading YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &Error{Pos: Pos{File: name}, Msg: loadErrorMessage(data, strings.TrimPrefix(msg, "yaml: "))}
 }
 
 // MaxExpandedNodes bounds the number of values a document may hold once its

@@ -82,7 +82,7 @@ func TestParseFileBounds(t *testing.T) {
 		wantErr string // substring of the error, with its position
 	}{
 		{file: "alias_bomb.yml", wantErr: "alias_bomb.yml:7:4: YAML aliases expand to more than"},
-		{file: "two_documents.yml", wantErr: "two_documents.yml:2:1: Syntax Error while loading YAML: expected a single document"},
+		{file: "two_documents.yml", wantErr: "two_documents.yml:2:1: We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  but found another document"},
 		{file: "null_document.yml", wantNil: true},
 		{file: "small_aliases.yml"},
 	}

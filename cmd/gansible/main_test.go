@@ -36,7 +36,7 @@ func TestRunExitCodes(t *testing.T) {
 			want: "ERROR! Invalid extra vars data supplied. '[1,2]' could not be made into a dictionary"},
 		{name: "extra vars bare word", dir: "ok", args: []string{"-e", "justword"}, code: 0, want: `"msg": "hello"`},
 		{name: "empty playbook", dir: "empty", code: 4, want: "Empty playbook, nothing to do: /"},
-		{name: "two documents", dir: "two_documents", code: 4, want: "site.yml:4:1: Syntax Error while loading YAML: expected a single document"},
+		{name: "two documents", dir: "two_documents", code: 4, want: "site.yml:4:1: We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  but found another document"},
 		{name: "import loop", dir: "import_self", code: 250, want: "t.yml:2:3: maximum recursion depth exceeded"},
 		{name: "role dependency loop", dir: "role_cycle", code: 1, want: "meta/main.yml:1:16: A recursion loop was detected with the roles specified"},
 		{name: "parser error shows the offending lines", dir: "block_register", code: 4,
