@@ -64,15 +64,9 @@ func pamValueError(item, v, prefix string) string {
 
 func pamUnlimited(v string) bool { return v == "unlimited" || v == "infinity" || v == "-1" }
 
-// pyInt is Python's int() of a str: surrounding white space, a sign,
-// and underscores between digits allowed.
+// pyInt is Python's int() of a str.
 func pyInt(s string) (int, bool) {
-	s = strings.TrimFunc(s, pyIsSpace)
-	body := strings.TrimLeft(s, "+-")
-	if len(s)-len(body) > 1 || body == "" || strings.HasPrefix(body, "_") || strings.HasSuffix(body, "_") || strings.Contains(body, "__") {
-		return 0, false
-	}
-	n, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
+	n, err := value.PyInt(s)
 	return n, err == nil
 }
 
@@ -89,15 +83,12 @@ func pyIsDigit(s string) bool {
 	return true
 }
 
-// pyIsSpace is Python's str.isspace for one character.
-func pyIsSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
-
 // collapseSpace is re.sub(r'\s+', ' ', s).
 func collapseSpace(s string) string {
 	var b strings.Builder
 	inSpace := false
 	for _, r := range s {
-		if pyIsSpace(r) {
+		if value.IsPySpace(r) {
 			if !inSpace {
 				b.WriteByte(' ')
 			}
@@ -132,7 +123,7 @@ func (e *pamEdit) apply(content string) (out string, changed bool, msg string, e
 			nf.WriteString(line)
 			continue
 		}
-		newline := strings.TrimFunc(collapseSpace(line), pyIsSpace)
+		newline := strings.TrimFunc(collapseSpace(line), value.IsPySpace)
 		if newline == "" {
 			nf.WriteString(line)
 			continue
@@ -142,7 +133,7 @@ func (e *pamEdit) apply(content string) (out string, changed bool, msg string, e
 		if _, after, ok := strings.Cut(line, "#"); ok {
 			oldComment = after
 		}
-		newline = strings.TrimRightFunc(newline, pyIsSpace)
+		newline = strings.TrimRightFunc(newline, value.IsPySpace)
 		if newComment == "" {
 			newComment = oldComment
 		}

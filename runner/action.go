@@ -524,7 +524,7 @@ func (r *run) actionPause(ctx context.Context, t *playbook.Task, args map[string
 		if !ok || v == nil {
 			continue
 		}
-		n, err := pyInt(v)
+		n, err := value.PyInt(v)
 		if err != nil {
 			return failed(fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to int: %v", name, fmt.Sprintf("<class '%s'>", value.TypeName(v)), err))
 		}

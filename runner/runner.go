@@ -9,12 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -441,7 +439,7 @@ func batches(hosts []*hostState, serial []any) ([][]*hostState, error) {
 // error for what int() refuses.
 func pctToInt(v any, total int) (int, error) {
 	if s, ok := v.(string); ok && strings.HasSuffix(s, "%") {
-		pct, err := pyInt(strings.ReplaceAll(s, "%", ""))
+		pct, err := value.PyInt(strings.ReplaceAll(s, "%", ""))
 		if err != nil {
 			return 0, err
 		}
@@ -450,31 +448,7 @@ func pctToInt(v any, total int) (int, error) {
 		}
 		return 1, nil
 	}
-	return pyInt(v)
-}
-
-// pyInt is Python's int() of a YAML or template value.
-func pyInt(v any) (int, error) {
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return 1, nil
-		}
-		return 0, nil
-	case int:
-		return x, nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, fmt.Errorf("cannot convert float %s to integer", value.Repr(x))
-		}
-		return int(x), nil
-	case string:
-		if n, err := strconv.Atoi(strings.TrimSpace(x)); err == nil {
-			return n, nil
-		}
-		return 0, fmt.Errorf("invalid literal for int() with base 10: %s", value.Repr(x))
-	}
-	return 0, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%s'", value.TypeName(v))
+	return value.PyInt(v)
 }
 
 // forEachHost runs fn on each host, at most forks at a time, and returns

@@ -13,7 +13,6 @@ import (
 	"hash"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/blake2b"
@@ -574,23 +573,7 @@ func filterComment(_ *evaluator, in any, a args) (any, error) {
 	for k, v := range a.kw {
 		p[k] = v
 	}
-	count := func(k string) (int, error) {
-		switch x := p[k].(type) {
-		case int:
-			return x, nil
-		case string:
-			n, err := strconv.Atoi(strings.TrimSpace(x))
-			if err != nil {
-				return 0, fmt.Errorf("invalid literal for int() with base 10: %s", value.Quote(x))
-			}
-			return n, nil
-		}
-		n, ok := integer(p[k])
-		if !ok {
-			return 0, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%s'", pyType(p[k]))
-		}
-		return n, nil
-	}
+	count := func(k string) (int, error) { return value.PyInt(p[k]) }
 	nl, deco := str(p["newline"]), str(p["decoration"])
 	var sb strings.Builder
 	if b := str(p["beginning"]); truthy(p["beginning"]) {

@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/gansible/gansible/pyre"
@@ -347,9 +346,9 @@ func lookupCSVFile(ev *evaluator, terms []any, kw map[string]any) ([]any, error)
 		if len([]rune(delim)) != 1 {
 			return nil, errors.New("csvfile: \"delimiter\" must be a 1-character string")
 		}
-		col, err := strconv.Atoi(str(opts["col"]))
+		col, err := value.PyInt(opts["col"])
 		if err != nil {
-			return nil, fmt.Errorf("csvfile: invalid literal for int() with base 10: %s", value.Quote(str(opts["col"])))
+			return nil, fmt.Errorf("csvfile: %w", err)
 		}
 		path, err := ev.findFile("files", str(opts["file"]))
 		if err != nil {

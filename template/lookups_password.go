@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -76,9 +75,9 @@ func lookupPassword(ev *evaluator, terms []any, kw map[string]any) ([]any, error
 		}
 		length := 20
 		if v, ok := params["length"]; ok {
-			n, err := strconv.Atoi(strings.TrimSpace(str(v)))
+			n, err := value.PyInt(v)
 			if err != nil {
-				return nil, fmt.Errorf("invalid literal for int() with base 10: %s", value.Quote(str(v)))
+				return nil, err
 			}
 			length = n
 		}

@@ -1,6 +1,7 @@
 package value
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,45 @@ func TestParseInt(t *testing.T) {
 		}
 		if _, isInt := got.(int); ok && !isInt && len(tt.want) < 19 {
 			t.Errorf("ParseInt(%q, %d) = %T, want an int", tt.s, tt.base, got)
+		}
+	}
+}
+
+// The expected results are Python 3's int(v), its message when it raises.
+func TestPyInt(t *testing.T) {
+	for _, tt := range []struct {
+		v    any
+		want int
+		err  string
+	}{
+		{true, 1, ""},
+		{false, 0, ""},
+		{7, 7, ""},
+		{2.9, 2, ""},
+		{-2.9, -2, ""},
+		{" 7 \n", 7, ""},
+		{"1_0", 10, ""},
+		{"+5", 5, ""},
+		{Unsafe{V: "3"}, 3, ""},
+		{"+-1", 0, "invalid literal for int() with base 10: '+-1'"},
+		{"1__0", 0, "invalid literal for int() with base 10: '1__0'"},
+		{"_1", 0, "invalid literal for int() with base 10: '_1'"},
+		{"1.5", 0, "invalid literal for int() with base 10: '1.5'"},
+		{"", 0, "invalid literal for int() with base 10: ''"},
+		{math.NaN(), 0, "cannot convert float NaN to integer"},
+		{math.Inf(-1), 0, "cannot convert float infinity to integer"},
+		{nil, 0, "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"},
+		{[]any{}, 0, "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
+	} {
+		got, err := PyInt(tt.v)
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("PyInt(%#v) error = %v, want %q", tt.v, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("PyInt(%#v) = %d, %v, want %d", tt.v, got, err, tt.want)
 		}
 	}
 }
