@@ -123,6 +123,9 @@ type run struct {
 	// throttle limits how many hosts run the current task at once (the
 	// task's throttle keyword); 0 leaves it to forks.
 	throttle int
+	// lastOnce: whether the last lockstep task ran once, and on which
+	// hosts.
+	lastOnce lastOnce
 	// fatal ends the whole run at once, without a recap, as an
 	// exception in ansible-playbook's strategy does. Host goroutines set
 	// it through failRun.

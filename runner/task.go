@@ -66,7 +66,9 @@ func (r *run) runTask(ctx context.Context, hosts []*hostState, t *playbook.Task,
 		})
 		return
 	}
-	if once := r.onceRunOf(t, hosts); once != nil {
+	once := r.onceRunOf(t, hosts)
+	r.lastOnce = lastOnce{t, once}
+	if once != nil {
 		r.runTaskOnce(ctx, hosts, once, t, handler)
 		return
 	}
@@ -207,6 +209,14 @@ type onceRun struct {
 	// fatal: a failure ends the batch as any_errors_fatal does (see
 	// lockstepFatal), which holds once a host found run_once true.
 	fatal bool
+}
+
+// lastOnce is how the last task run in lockstep ran (nil: on each host),
+// kept so that lockstepFatal reads the decision the task ran by instead
+// of templating run_once again after the task may have changed its vars.
+type lastOnce struct {
+	task *playbook.Task
+	once *onceRun
 }
 
 // bypassHostLoop are the actions ansible-core runs for the first host

@@ -80,7 +80,11 @@ func (r *run) lockstepFatal(t *playbook.Task, active []*hostState) bool {
 	if r.anyErrorsFatal(t) {
 		return true
 	}
-	if once := r.onceRunOf(t, active); once == nil || !once.fatal {
+	once := r.lastOnce.once
+	if r.lastOnce.task != t {
+		once = r.onceRunOf(t, active)
+	}
+	if once == nil || !once.fatal {
 		return false
 	}
 	ignore, _ := r.chain(t).Value("ignore_errors")
