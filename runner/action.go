@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -17,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/gansible/gansible/connection"
 	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/modules/argspec"
@@ -26,6 +23,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/shell"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/termio"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/waitlock"
@@ -544,11 +542,11 @@ func (r *run) actionPause(ctx context.Context, t *playbook.Task, args map[string
 		waitlock.Sleep(ctx, time.Duration(seconds)*time.Second)
 	} else {
 		r.opts.Out.Display(prompt)
-		if !isTerminal(os.Stdin) {
+		if !termio.IsTerminal(os.Stdin) {
 			r.opts.Out.Warning("Not waiting for response to prompt as stdin is not interactive")
 		} else {
 			var err error
-			if input, err = readTerminalLine(echo); err != nil {
+			if input, err = termio.ReadLine(os.Stdin, echo); err != nil {
 				return failed(fmt.Sprintf("pause: reading the terminal: %v", err))
 			}
 		}
@@ -563,20 +561,6 @@ func (r *run) actionPause(ctx context.Context, t *playbook.Task, args map[string
 		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": time.Now().Format("2006-01-02 15:04:05.000000"),
 		"stderr": "", "stdout": fmt.Sprintf("Paused for %s %s", value.Repr(shown), unit), "user_input": input,
 	}}
-}
-
-// readTerminalLine reads a line the user types on the terminal, echoed
-// unless echo is false.
-func readTerminalLine(echo bool) (string, error) {
-	if !echo {
-		b, err := term.ReadPassword(int(os.Stdin.Fd()))
-		return string(b), err
-	}
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func failed(msg string) *taskResult {

@@ -12,11 +12,10 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/term"
-
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/termio"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/yamlvalue"
@@ -474,7 +473,7 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 			confirm, _ = value.ParseBool(e.confirm)
 		}
 		var answer any
-		if isTerminal(os.Stdin) {
+		if termio.IsTerminal(os.Stdin) {
 			prompt := template.Str(e.prompt)
 			if e.prompt == nil {
 				prompt = name
@@ -486,7 +485,7 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 			case prompt != "":
 				msg = prompt + ": "
 			}
-			typed, err := promptTerminal(msg, private, confirm)
+			typed, err := termio.Prompt(os.Stdin, os.Stdout, msg, private, confirm)
 			if err != nil {
 				return nil, fmt.Errorf("%s: vars_prompt %q: %w", play.Pos, name, err)
 			}
@@ -504,34 +503,6 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 		p.Vars[name] = v
 	}
 	return &p, nil
-}
-
-// promptTerminal asks msg on the terminal and reads the answer, hidden
-// when private; with confirm it asks again until both answers agree.
-func promptTerminal(msg string, private, confirm bool) (string, error) {
-	read := func(msg string) (string, error) {
-		fmt.Fprint(os.Stdout, msg)
-		if private {
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(os.Stdout)
-			return string(b), err
-		}
-		return readTerminalLine(true)
-	}
-	for {
-		first, err := read(msg)
-		if err != nil || !confirm {
-			return first, err
-		}
-		second, err := read("confirm " + msg)
-		if err != nil {
-			return "", err
-		}
-		if first == second {
-			return first, nil
-		}
-		fmt.Fprintln(os.Stdout, "***** VALUES ENTERED DO NOT MATCH ****")
-	}
 }
 
 // checkVaultedVarsFiles decrypts the play's vaulted vars_files before its

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/gansible/gansible/config"
 	"github.com/gansible/gansible/excerpt"
@@ -29,6 +27,7 @@ import (
 	"github.com/gansible/gansible/playbook"
 	"github.com/gansible/gansible/runner"
 	"github.com/gansible/gansible/template"
+	"github.com/gansible/gansible/termio"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 	"github.com/gansible/gansible/yamlvalue"
@@ -264,7 +263,7 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 			fmt.Fprint(stderr, warning)
 		}
 	}
-	color := (cfg.ForceColor || isTerminal(os.Stdout)) && !cfg.NoColor
+	color := (cfg.ForceColor || termio.IsTerminal(os.Stdout)) && !cfg.NoColor
 	out, err := callback(cfg, stdout, stderr, color, f.verbosity)
 	if err != nil {
 		return nil, err
@@ -295,10 +294,10 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 		}
 	}
 
-	secrets := newSecretReader(stdin, stderr)
+	secrets := termio.NewLineReader(stdin, stderr, &beforeEarlyExit)
 	if prompt {
 		if f.askPass {
-			if s.sshPass, err = secrets.read("SSH password: "); err != nil {
+			if s.sshPass, err = secrets.Read("SSH password: "); err != nil {
 				return nil, runner.OptionsError(err)
 			}
 		}
@@ -307,7 +306,7 @@ func prepare(f *flags, scr *screen, stdin io.Reader, stdout, stderr io.Writer, c
 			if s.sshPass != "" {
 				prompt = "BECOME password[defaults to SSH password]: "
 			}
-			if s.becomePass, err = secrets.read(prompt); err != nil {
+			if s.becomePass, err = secrets.Read(prompt); err != nil {
 				return nil, runner.OptionsError(err)
 			}
 			if s.becomePass == "" {
@@ -683,59 +682,4 @@ func firstInt(values ...int) int {
 		}
 	}
 	return 0
-}
-
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
-
-// secretReader reads the -k and -K passwords as Python's getpass, which
-// ansible-playbook uses: on the terminal with echo off, or, when stdin is
-// not a terminal (a pipe, a file), one line of stdin after the prompt.
-type secretReader struct {
-	stdin  io.Reader
-	lines  *bufio.Reader
-	stderr io.Writer
-}
-
-func newSecretReader(stdin io.Reader, stderr io.Writer) *secretReader {
-	return &secretReader{stdin: stdin, stderr: stderr}
-}
-
-func (s *secretReader) read(prompt string) (string, error) {
-	if f, ok := s.stdin.(*os.File); ok && isTerminal(f) {
-		return readTerminalSecret(prompt)
-	}
-	if s.lines == nil {
-		s.lines = bufio.NewReader(s.stdin)
-	}
-	fmt.Fprint(s.stderr, prompt)
-	line, err := s.lines.ReadString('\n')
-	if err != nil && !(err == io.EOF && line != "") {
-		return "", fmt.Errorf("reading the password from stdin: %w", err)
-	}
-	fmt.Fprintln(s.stderr)
-	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), nil
-}
-
-// readTerminalSecret prompts on the terminal with echo off.
-func readTerminalSecret(prompt string) (string, error) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-	if err != nil {
-		return "", fmt.Errorf("a password prompt needs a terminal: %w", err)
-	}
-	defer tty.Close()
-	fd := int(tty.Fd())
-	// Ctrl-C at the prompt ends gansible (catchEarlyInterrupts) as
-	// ansible-playbook ends, with the terminal's echo restored first.
-	if state, err := term.GetState(fd); err == nil {
-		restore := func() {
-			term.Restore(fd, state)
-			fmt.Fprintln(tty)
-		}
-		beforeEarlyExit.Store(&restore)
-		defer beforeEarlyExit.Store(nil)
-	}
-	fmt.Fprint(tty, prompt)
-	pw, err := term.ReadPassword(fd)
-	fmt.Fprintln(tty)
-	return string(pw), err
 }

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gansible/gansible/output"
+	"github.com/gansible/gansible/termio"
 )
 
 // liveStatus is the status line gansible keeps under its output on a
@@ -30,7 +31,7 @@ type liveStatus struct {
 // status line.
 func statusLineWanted(stdout any) (*os.File, bool) {
 	f, ok := stdout.(*os.File)
-	if !ok || f != os.Stdout || !isTerminal(f) {
+	if !ok || f != os.Stdout || !termio.IsTerminal(f) {
 		return nil, false
 	}
 	if os.Getenv("GANSIBLE_STATUS_LINE") == "0" || os.Getenv("TERM") == "dumb" {

@@ -15,6 +15,7 @@ import (
 	"github.com/gansible/gansible/config"
 	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/runner"
+	"github.com/gansible/gansible/termio"
 	"github.com/gansible/gansible/vault"
 )
 
@@ -36,7 +37,7 @@ func (v *vaultFlags) add(fs *pflag.FlagSet) {
 // sources are the secret sources of the options and ansible.cfg: the
 // configured vault_identity_list before the --vault-id options, the
 // command line's password files before the configured one.
-func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *secretReader, warn func(string)) *vault.Sources {
+func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *termio.LineReader, warn func(string)) *vault.Sources {
 	// A vault id's source gets ~ and $VAR expansion, as Ansible's
 	// unfrackpath gives it; "prompt" is no path.
 	var ids []string
@@ -53,7 +54,7 @@ func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *secretRead
 	src := &vault.Sources{
 		IDs:          ids,
 		AskVaultPass: v.ask,
-		Prompt:       secrets.read,
+		Prompt:       secrets.Read,
 		Warn:         warn,
 	}
 	for _, f := range v.passwordFiles {
@@ -66,7 +67,7 @@ func (v *vaultFlags) sources(cfg *config.Config, cwd string, secrets *secretRead
 }
 
 // load reads the secrets of ansible-playbook's run.
-func (v *vaultFlags) load(cfg *config.Config, cwd string, secrets *secretReader, out output.Callback) (*vault.Keyring, error) {
+func (v *vaultFlags) load(cfg *config.Config, cwd string, secrets *termio.LineReader, out output.Callback) (*vault.Keyring, error) {
 	k, err := v.sources(cfg, cwd, secrets, out.Warning).Load()
 	if err != nil {
 		return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: err}
@@ -158,7 +159,7 @@ func (e *vaultOptionsError) Error() string { return e.msg }
 
 func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && isTerminal(f)
+	return ok && termio.IsTerminal(f)
 }
 
 // vaultRun is one ansible-vault invocation.
@@ -170,7 +171,7 @@ type vaultRun struct {
 	stdoutTTY        bool
 	cfg              *config.Config
 	cwd              string
-	prompt           *secretReader
+	prompt           *termio.LineReader
 	keyring          *vault.Keyring
 	encryptID, newID string
 	encryptPW, newPW []byte
@@ -195,7 +196,7 @@ func (v *vaultRun) run(action string) error {
 	// ansible-vault's files are private to the user, whatever the umask.
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
-	v.prompt = newSecretReader(v.stdin, v.stderr)
+	v.prompt = termio.NewLineReader(v.stdin, v.stderr, &beforeEarlyExit)
 	warn := func(msg string) { fmt.Fprintf(v.stderr, "[WARNING]: %s\n", msg) }
 
 	switch action {
@@ -294,11 +295,11 @@ func (v *vaultRun) newPasswordPrompt(prompt string) (string, error) {
 		label := strings.TrimSuffix(strings.TrimPrefix(prompt, "Vault password ("), "): ")
 		first, confirm = "New vault password ("+label+"): ", "Confirm new vault password ("+label+"): "
 	}
-	a, err := v.prompt.read(first)
+	a, err := v.prompt.Read(first)
 	if err != nil {
 		return "", err
 	}
-	b, err := v.prompt.read(confirm)
+	b, err := v.prompt.Read(confirm)
 	if err != nil {
 		return "", err
 	}
@@ -414,7 +415,7 @@ func (v *vaultRun) encryptBytes(plain []byte) ([]byte, error) {
 func (v *vaultRun) encrypt() error {
 	files := v.files
 	if len(files) == 0 {
-		if f, ok := v.stdin.(*os.File); ok && isTerminal(f) {
+		if termio.IsTerminalReader(v.stdin) {
 			fmt.Fprintln(v.stderr, "Reading plaintext input from stdin")
 		}
 		files = []string{"-"}
@@ -460,7 +461,7 @@ func (v *vaultRun) decryptFile(f string) ([]byte, string, error) {
 func (v *vaultRun) decrypt() error {
 	files := v.files
 	if len(files) == 0 {
-		if f, ok := v.stdin.(*os.File); ok && isTerminal(f) {
+		if termio.IsTerminalReader(v.stdin) {
 			fmt.Fprintln(v.stderr, "Reading ciphertext input from stdin")
 		}
 		files = []string{"-"}

@@ -2,16 +2,9 @@ package runner
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
-
-	"golang.org/x/term"
 )
-
-// isTerminal reports whether f is a terminal, as Python's isatty: not
-// merely a character device, which /dev/null is too.
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // unifiedDiff renders a before/after pair as Ansible's --diff does:
 // Python's difflib.unified_diff with three lines of context, headers
