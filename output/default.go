@@ -227,7 +227,11 @@ func (d *Default) Result(r HostResult) {
 	if r.Item != nil {
 		item = "(item=" + censor.Item(*r.Item) + ")"
 	}
-	if r.Looped && perItem && r.Status != Skipped && r.Status != Unreachable {
+	// A failed debug loop is the exception: Ansible's callback cleans the
+	// debug result (msg alone, no results) before it looks for items, so
+	// the loop's own failure prints too.
+	_, debugMsg := shown["msg"]
+	if r.Looped && perItem && r.Status != Skipped && r.Status != Unreachable && !(r.Status == Failed && r.Debug && debugMsg) {
 		if r.Status == Failed && r.Ignored {
 			d.line(d.out, colorCyan, "...ignoring")
 		}

@@ -121,7 +121,7 @@ func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task,
 	}
 	argsV, err := r.opts.Engine.Template(t.Args, vars)
 	if err != nil {
-		return r.failure(t, err)
+		return r.argsFailure(t, err)
 	}
 	args, _ := value.MapOf(argsV)
 	if err := r.applyModuleDefaults(t, vars, args); err != nil {
@@ -231,7 +231,7 @@ func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
 			n, err := r.opts.Engine.Template(name, vars)
 			if err != nil {
-				return r.failure(t, err)
+				return r.argsFailure(t, err)
 			}
 			name = template.Str(unwrapUnsafe(n))
 		}
@@ -249,7 +249,7 @@ func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 		if m, ok := t.Args["msg"]; ok {
 			v, err := r.opts.Engine.Template(m, vars)
 			if err != nil {
-				return r.failure(t, err)
+				return r.argsFailure(t, err)
 			}
 			msg = unwrapUnsafe(v)
 			if msg == r.opts.Engine.Omit() {
@@ -261,7 +261,7 @@ func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 	if v, ok := t.Args["verbosity"]; ok && intValue(v, 0) > r.opts.Verbosity {
 		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped_reason": "Verbosity threshold not met."}}
 	}
-	return &taskResult{status: output.OK, result: res}
+	return &taskResult{status: output.OK, result: res, verboseAlways: true}
 }
 
 func unwrapUnsafe(v any) any {

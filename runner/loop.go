@@ -396,7 +396,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		if agg.noLog == nil || noLog {
 			agg.noLog = &noLog
 		}
-		verbose := debug && res.status != output.Failed || t.Action == "assert" && assertEvaluated(res) && !r.truthy(t.Args["quiet"], vars)
+		verbose := debug && res.verboseAlways || t.Action == "assert" && assertEvaluated(res) && !r.truthy(t.Args["quiet"], vars)
 		d := r.delegateName(h, t)
 		var dAddr string
 		if d != "" {
@@ -409,7 +409,9 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		}
 		emit(item)
 	}
-	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed"}
+	// Ansible's executor sets skipped on every loop's result: false
+	// unless all items were skipped.
+	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed", "skipped": false}
 	switch {
 	case len(items) == 0:
 		agg.status = output.Skipped

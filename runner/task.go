@@ -338,12 +338,16 @@ func (r *run) runOnce(t *playbook.Task, h *hostState) bool {
 
 // taskResult is a finished task on one host.
 type taskResult struct {
-	status  output.Status
-	result  map[string]any
-	items   []map[string]any // per-item results of a loop
-	looped  bool
-	ignored bool
-	hidden  bool // not shown: its task ended the run (notify of no handler)
+	status output.Status
+	result map[string]any
+	items  []map[string]any // per-item results of a loop
+	looped bool
+	// verboseAlways: the action's result asks to be shown at every
+	// verbosity (Ansible's _ansible_verbose_always), as debug's does
+	// once it ran, even when failed_when then fails it.
+	verboseAlways bool
+	ignored       bool
+	hidden        bool // not shown: its task ended the run (notify of no handler)
 	// aborted: the task could not be made ready to run (an undefined
 	// variable in its arguments or conditions, a vault error), which in
 	// a loop ends the whole loop, as Ansible's task executor raises.
@@ -391,7 +395,7 @@ func (r *run) execTaskResult(ctx context.Context, h *hostState, t *playbook.Task
 	// debug's result, and assert's unless quiet, are shown at every
 	// verbosity (Ansible's _ansible_verbose_always); assert sets it once
 	// its options are checked, so a failed assertion has it too.
-	final.Verbose = final.Debug && !res.looped && res.status != output.Failed ||
+	final.Verbose = final.Debug && !res.looped && res.verboseAlways ||
 		t.Action == "assert" && !res.looped && assertEvaluated(res) && !r.truthy(t.Args["quiet"], r.taskScope(h, t, nil))
 	switch strings.TrimPrefix(strings.TrimPrefix(t.Action, "ansible.builtin."), "ansible.legacy.") {
 	case "setup", "gather_facts":
@@ -536,6 +540,32 @@ func (r *run) failure(t *playbook.Task, err error) *taskResult {
 		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
 	}
 	return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": msg}}
+}
+
+// argsFailure is the failure of templating the task's arguments. A Python
+// exception other than a TypeError gets out of ansible-core's templar as
+// it is: post_validate words a ValueError as the args field's invalid
+// value (raised, so a loop ends there), and the task executor turns any
+// other into a failed result that carries only the exception.
+func (r *run) argsFailure(t *playbook.Task, err error) *taskResult {
+	var pe *template.PyError
+	if !errors.As(err, &pe) {
+		return r.failure(t, err)
+	}
+	if pe.IsValueError() {
+		msg := fmt.Sprintf("the field 'args' has an invalid value (%s), and could not be converted to an dict.The error was: %s",
+			value.Str(t.Args), pe.Msg) + "\n\n" + excerpt.At(t.Pos.File, t.Pos.Line, t.Pos.Col)
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
+	}
+	return &taskResult{status: output.Failed, result: map[string]any{
+		"changed": false, "failed": true, "exception": pythonTraceback(pe),
+	}}
+}
+
+// pythonTraceback is the text of a traceback as far as gansible has one:
+// its header and its last line, which is what Ansible shows below -vvv.
+func pythonTraceback(pe *template.PyError) string {
+	return "Traceback (most recent call last):\n" + pe.Class + ": " + pe.Msg + "\n"
 }
 
 // conditionsHold evaluates the task's when, with those of its blocks.

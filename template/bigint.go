@@ -86,7 +86,7 @@ func intArithmetic(op string, a, b any) (v any, ok bool, err error) {
 			}
 		case "//", "%":
 			if ib == 0 {
-				return nil, true, fmt.Errorf("integer division or modulo by zero")
+				return nil, true, zeroDivisionError("integer division or modulo by zero")
 			}
 			if !(ia == math.MinInt && ib == -1) {
 				q, m := ia/ib, ia%ib
@@ -113,7 +113,7 @@ func intArithmetic(op string, a, b any) (v any, ok bool, err error) {
 		return intValue(x.Mul(x, y)), true, nil
 	case "//", "%":
 		if y.Sign() == 0 {
-			return nil, true, fmt.Errorf("integer division or modulo by zero")
+			return nil, true, zeroDivisionError("integer division or modulo by zero")
 		}
 		q, m := new(big.Int).QuoRem(x, y, new(big.Int))
 		if m.Sign() != 0 && (m.Sign() < 0) != (y.Sign() < 0) {

@@ -102,3 +102,33 @@ func templateError(name, src string, err error) error {
 	}
 	return out
 }
+
+// PyError is a Python exception other than TypeError raised while
+// rendering (a division by zero, a string float() refuses, a filter's
+// bad argument). ansible-core's templar lets it out as it is, so the task
+// reports it by its class: see IsValueError.
+type PyError struct {
+	// Class names the exception as a traceback's last line does:
+	// ZeroDivisionError, jinja2.exceptions.FilterArgumentError.
+	Class string
+	Msg   string
+}
+
+func (e *PyError) Error() string { return e.Msg }
+
+// IsValueError reports whether the exception is a ValueError or one of
+// its subclasses (a JSON decoding error is one), which ansible-core's
+// post_validate words as a field's invalid value.
+func (e *PyError) IsValueError() bool {
+	switch e.Class {
+	case "ValueError", "json.decoder.JSONDecodeError":
+		return true
+	}
+	return false
+}
+
+func zeroDivisionError(msg string) error { return &PyError{"ZeroDivisionError", msg} }
+
+func valueError(format string, a ...any) error {
+	return &PyError{"ValueError", fmt.Sprintf(format, a...)}
+}

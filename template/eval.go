@@ -634,12 +634,12 @@ func arithmetic(op string, a, b any) (any, error) {
 		return fa * fb, nil
 	case "/":
 		if fb == 0 {
-			return nil, fmt.Errorf("division by zero")
+			return nil, zeroDivisionError("division by zero")
 		}
 		return fa / fb, nil
 	case "//":
 		if fb == 0 {
-			return nil, fmt.Errorf("integer division or modulo by zero")
+			return nil, zeroDivisionError("integer division or modulo by zero")
 		}
 		if bothInt {
 			return int(math.Floor(float64(ia) / float64(ib))), nil
@@ -647,7 +647,7 @@ func arithmetic(op string, a, b any) (any, error) {
 		return math.Floor(fa / fb), nil
 	case "%":
 		if fb == 0 {
-			return nil, fmt.Errorf("integer division or modulo by zero")
+			return nil, zeroDivisionError("integer division or modulo by zero")
 		}
 		if bothInt {
 			m := ia % ib

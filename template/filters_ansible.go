@@ -452,6 +452,12 @@ func filterItems2dict(_ *evaluator, in any, a args) (any, error) {
 		if !ok {
 			return nil, &typeError{fmt.Sprintf("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", kn, vn, str(in))}
 		}
+		switch k.(type) {
+		case []any, *dict:
+			// dict() raises TypeError for an unhashable key, which the
+			// filter words as it does a list of non-dictionaries.
+			return nil, &typeError{fmt.Sprintf("items2dict requires a list of dictionaries, got %s instead.", str(in))}
+		}
 		out.Set(str(k), v)
 	}
 	return out, nil

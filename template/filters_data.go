@@ -23,9 +23,15 @@ func init() {
 	}
 	filters["tojson"] = filters["to_json"]
 	filters["from_json"] = func(_ *evaluator, in any, _ args) (any, error) {
-		v, err := value.DecodeJSON([]byte(str(in)))
+		text := str(in)
+		v, err := value.DecodeJSON([]byte(text))
 		if err != nil {
-			return nil, fmt.Errorf("from_json: %w", err)
+			// json.loads raises a JSONDecodeError, whose words are
+			// Python's where gansible knows them.
+			if msg, ok := value.JSONStartError(text); ok {
+				return nil, &PyError{"json.decoder.JSONDecodeError", msg}
+			}
+			return nil, &PyError{"json.decoder.JSONDecodeError", err.Error()}
 		}
 		return v, nil
 	}

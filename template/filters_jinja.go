@@ -554,6 +554,9 @@ func filterRound(_ *evaluator, in any, a args) (any, error) {
 		return nil, err
 	}
 	method, _ := a.str(1, "method", "common")
+	if method != "common" && method != "ceil" && method != "floor" {
+		return nil, &PyError{"jinja2.exceptions.FilterArgumentError", "method must be common, ceil or floor"}
+	}
 	scale := math.Pow(10, float64(prec))
 	switch method {
 	case "ceil":

@@ -53,7 +53,7 @@ func mathResult(f float64, in ...float64) (any, error) {
 	}
 	switch {
 	case math.IsNaN(f):
-		return nil, errors.New("math domain error")
+		return nil, valueError("math domain error")
 	case math.IsInf(f, 0):
 		return nil, errors.New("math range error")
 	}
@@ -68,7 +68,7 @@ func filterLog(_ *evaluator, in any, a args) (any, error) {
 	baseArg, hasBase := a.get(0, "base")
 	if !hasBase {
 		if x <= 0 {
-			return nil, errors.New("math domain error")
+			return nil, valueError("math domain error")
 		}
 		return pyLog(x), nil
 	}
@@ -77,13 +77,13 @@ func filterLog(_ *evaluator, in any, a args) (any, error) {
 		return nil, fmt.Errorf("log() can only be used on numbers: %w", err)
 	}
 	if x <= 0 || base <= 0 {
-		return nil, errors.New("math domain error")
+		return nil, valueError("math domain error")
 	}
 	if base == 10 {
 		return pyLog10(x), nil
 	}
 	if base == 1 {
-		return nil, errors.New("float division by zero")
+		return nil, zeroDivisionError("float division by zero")
 	}
 	return pyLog(x) / pyLog(base), nil
 }
@@ -94,7 +94,7 @@ func filterPow(_ *evaluator, in any, a args) (any, error) {
 		var y float64
 		if y, err = realNumber(a.at(0)); err == nil {
 			if x == 0 && y < 0 || x < 0 && y != math.Trunc(y) {
-				return nil, errors.New("math domain error")
+				return nil, valueError("math domain error")
 			}
 			return mathResult(pyPow(x, y), x, y)
 		}
@@ -103,7 +103,7 @@ func filterPow(_ *evaluator, in any, a args) (any, error) {
 }
 
 func filterRoot(_ *evaluator, in any, a args) (any, error) {
-	fail := func(err error) error { return fmt.Errorf("root() can only be used on numbers: %w", err) }
+	fail := func(err error) error { return fmt.Errorf("root() can only be used on numbers: %v", err) }
 	x, err := realNumber(in)
 	if err != nil {
 		return nil, fail(err)
@@ -111,7 +111,7 @@ func filterRoot(_ *evaluator, in any, a args) (any, error) {
 	baseArg, ok := a.get(0, "base")
 	if !ok || value.Equal(baseArg, 2) {
 		if x < 0 {
-			return nil, fail(errors.New("math domain error"))
+			return nil, fail(valueError("math domain error"))
 		}
 		return math.Sqrt(x), nil
 	}
@@ -120,7 +120,7 @@ func filterRoot(_ *evaluator, in any, a args) (any, error) {
 	case string:
 		base, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
 		if err != nil {
-			return nil, fail(fmt.Errorf("could not convert string to float: %s", value.Quote(b)))
+			return nil, fail(valueError("could not convert string to float: %s", value.Quote(b)))
 		}
 	default:
 		if base, err = realNumber(b); err != nil {
@@ -128,10 +128,10 @@ func filterRoot(_ *evaluator, in any, a args) (any, error) {
 		}
 	}
 	if base == 0 {
-		return nil, errors.New("float division by zero")
+		return nil, zeroDivisionError("float division by zero")
 	}
 	if x < 0 && 1/base != math.Trunc(1/base) {
-		return nil, fail(errors.New("math domain error"))
+		return nil, fail(valueError("math domain error"))
 	}
 	r, err := mathResult(pyPow(x, 1/base), x)
 	if err != nil {

@@ -161,7 +161,7 @@ func pyFloat(v any) (float64, error) {
 		if f, err := strconv.ParseFloat(t, 64); err == nil || strings.Contains(err.Error(), "range") {
 			return f, nil
 		}
-		return 0, fmt.Errorf("could not convert string to float: %s", value.Quote(s))
+		return 0, valueError("could not convert string to float: %s", value.Quote(s))
 	}
 	return 0, fmt.Errorf("float() argument must be a string or a real number, not '%s'", pyType(v))
 }
@@ -214,7 +214,7 @@ func filterSlice(_ *evaluator, in any, a args) (any, error) {
 	}
 	if slices <= 0 {
 		if slices == 0 {
-			return nil, fmt.Errorf("integer division or modulo by zero")
+			return nil, zeroDivisionError("integer division or modulo by zero")
 		}
 		return []any{}, nil
 	}

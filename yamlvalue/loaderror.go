@@ -1,9 +1,6 @@
 package yamlvalue
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/gansible/gansible/value"
 
 // loadErrorMessage is ansible-core's message for a file its loader could
 // read neither as JSON, which it tries first, nor as YAML. Python's JSON
@@ -17,38 +14,9 @@ func loadErrorMessage(data []byte, problem string) string {
 	if data == nil {
 		return "Syntax Error while loading YAML: " + problem
 	}
-	jsonErr, ok := jsonStartError(string(data))
+	jsonErr, ok := value.JSONStartError(string(data))
 	if !ok {
 		return yamlPart
 	}
 	return "We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: " + jsonErr + "\n\n" + yamlPart
-}
-
-// jsonStartError is Python's json.loads error for text that does not
-// start with a JSON value: "Expecting value" where the first non-blank
-// character stands, with its line, column and character offset.
-func jsonStartError(text string) (string, bool) {
-	pos := 0
-	for pos < len(text) && strings.IndexByte(" \t\n\r", text[pos]) >= 0 {
-		pos++
-	}
-	rest := text[pos:]
-	// A '-' starts a value only as a number's sign, which every YAML
-	// list item's "- " is not.
-	number := strings.TrimPrefix(rest, "-")
-	if rest != "" && strings.IndexByte("\"{[0123456789", rest[0]) >= 0 ||
-		number != rest && (number != "" && number[0] >= '0' && number[0] <= '9' || strings.HasPrefix(number, "Infinity")) {
-		return "", false
-	}
-	for _, word := range []string{"null", "true", "false", "NaN", "Infinity"} {
-		if strings.HasPrefix(rest, word) {
-			return "", false
-		}
-	}
-	line := 1 + strings.Count(text[:pos], "\n")
-	col := pos + 1
-	if nl := strings.LastIndexByte(text[:pos], '\n'); nl >= 0 {
-		col = pos - nl
-	}
-	return fmt.Sprintf("Expecting value: line %d column %d (char %d)", line, col, pos), true
 }

@@ -1,4 +1,4 @@
-package yamlvalue
+package value
 
 import "testing"
 
@@ -19,9 +19,9 @@ func TestJSONStartError(t *testing.T) {
 		{"true x", ""},
 	}
 	for _, tt := range tests {
-		got, ok := jsonStartError(tt.in)
+		got, ok := JSONStartError(tt.in)
 		if ok != (tt.want != "") || got != tt.want {
-			t.Errorf("jsonStartError(%q) = %q, %v, want %q", tt.in, got, ok, tt.want)
+			t.Errorf("JSONStartError(%q) = %q, %v, want %q", tt.in, got, ok, tt.want)
 		}
 	}
 }
