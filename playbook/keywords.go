@@ -82,7 +82,7 @@ type Keywords struct {
 
 	Notify        []string
 	DelegateTo    string
-	DelegateFacts bool
+	DelegateFacts any // a bool, or the template that decides it host by host
 	// ModuleDefaults are the module_defaults of this level: a list of
 	// mappings from module name to default arguments.
 	ModuleDefaults []any
@@ -195,7 +195,7 @@ var keywordTable = []keyword{
 	{name: "timeout", levels: allLevels, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.Timeout }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Timeout = d.value(v) }},
 	{name: "notify", levels: inTasks &^ LevelRole, inherit: Innermost, get: getSlice(func(k *Keywords) []string { return k.Notify }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Notify = d.stringList(v) }},
 	{name: "delegate_to", levels: inTasks, inherit: Innermost, get: getString(func(k *Keywords) string { return k.DelegateTo }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateTo = d.str(v) }},
-	{name: "delegate_facts", levels: inTasks, inherit: Innermost, get: getBool(func(k *Keywords) bool { return k.DelegateFacts }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.DelegateFacts = d.bool(v) }},
+	{name: "delegate_facts", levels: inTasks, inherit: Innermost, get: getAny(func(k *Keywords) any { return k.DelegateFacts }), decode: decodeDelegateFacts},
 	{name: "module_defaults", levels: allLevels, inherit: Extend, get: getSlice(func(k *Keywords) []any { return k.ModuleDefaults }), decode: decodeModuleDefaults},
 	{name: "collections", levels: allLevels, inherit: Innermost, get: getSlice(func(k *Keywords) []string { return k.Collections }), decode: func(d *decoder, o target, _, v *yaml.Node) { o.kw.Collections = d.stringList(v) }},
 	{name: "debugger", levels: allLevels, inherit: Innermost, decode: decodeDebugger},
@@ -472,4 +472,15 @@ func IsReserved(name string) bool {
 	}
 	k, ok := keywords[name]
 	return ok && !k.legacy
+}
+
+// decodeDelegateFacts keeps a template of delegate_facts to be decided
+// host by host, as ansible-core's post_validate templates it; any other
+// value is a boolean now.
+func decodeDelegateFacts(d *decoder, o target, _, v *yaml.Node) {
+	if b, tmpl := d.boolOrTemplate(v); tmpl != "" {
+		o.kw.DelegateFacts = tmpl
+	} else if b != nil {
+		o.kw.DelegateFacts = *b
+	}
 }

@@ -70,7 +70,6 @@ func TestLoadErrors(t *testing.T) {
 		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},
 		{"two_actions.yml", "two_actions.yml:3:7: conflicting action statements: command, shell"},
 		{"loop_control_bogus.yml", "loop_control_bogus.yml:6:21: 'bogus' is not a valid attribute for a LoopControl"},
-		{"templated_boolean.yml", `templated_boolean.yml:5:23: a templated value of this keyword is not supported by gansible yet: "{{ yes_please }}"`},
 		{"import_self/site.yml", "import_self/t.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_self/t.yml -> testdata/import_self/t.yml"},
 		{"import_mutual/site.yml", "import_mutual/b.yml:2:3: maximum recursion depth exceeded: import loop testdata/import_mutual/a.yml -> testdata/import_mutual/b.yml -> testdata/import_mutual/a.yml"},
 		{"import_role_self/site.yml", "roles/r/tasks/main.yml:2:3: maximum recursion depth exceeded"},

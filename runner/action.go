@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gansible/gansible/connection"
+	"github.com/gansible/gansible/excerpt"
 	"github.com/gansible/gansible/modules"
 	"github.com/gansible/gansible/modules/argspec"
 	"github.com/gansible/gansible/output"
@@ -101,6 +102,15 @@ func (r *run) runTimed(ctx context.Context, t *playbook.Task, vars template.Vars
 func (r *run) runActionOnce(ctx context.Context, h *hostState, t *playbook.Task, vars template.Vars, tr taskRun) *taskResult {
 	if res := r.checkAsync(t, vars); res != nil {
 		return res
+	}
+	if _, err := r.delegateFacts(h, t, vars); err != nil {
+		var te *template.Error
+		if errors.As(err, &te) || template.IsUndefined(err) {
+			return r.failure(t, err)
+		}
+		// post_validate raises it, with the task's position.
+		msg := err.Error() + "\n\n" + excerpt.At(t.Pos.File, t.Pos.Line, t.Pos.Col)
+		return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
 	}
 	written := t.Action
 	if t.ActionWritten != "" {
@@ -760,11 +770,34 @@ func withWarnings(res *taskResult, warnings []string) *taskResult {
 	return res
 }
 
+// delegateFacts is the task's delegate_facts for h: a template is
+// rendered with h's variables (vars, or h's task scope when nil) and read
+// as a boolean, as ansible-core's post_validate does before the action.
+func (r *run) delegateFacts(h *hostState, t *playbook.Task, vars template.Vars) (bool, error) {
+	v, ok := r.chain(t).Value("delegate_facts")
+	tmpl, isTmpl := v.(string)
+	if !ok || !isTmpl {
+		return v == true, nil
+	}
+	if vars == nil {
+		vars = r.taskScope(h, t, nil)
+	}
+	rendered, err := r.opts.Engine.Template(tmpl, vars)
+	if err != nil {
+		return false, err
+	}
+	b, err := value.ParseBool(unwrapUnsafe(rendered))
+	if err != nil {
+		return false, fmt.Errorf("the field 'delegate_facts' has an invalid value (%s), and could not be converted to an bool.The error was: %v  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", tmpl, err)
+	}
+	return b, nil
+}
+
 // factHost is the host whose facts a task's result sets: the delegated
 // host with delegate_facts, else the host the task runs for.
 func (r *run) factHost(h *hostState, t *playbook.Task) *hostState {
-	if !t.DelegateFacts {
-		return h
+	if on, err := r.delegateFacts(h, t, nil); err != nil || !on {
+		return h // an invalid value failed the task before its action
 	}
 	if d := r.delegateName(h, t); d != "" && d != h.name {
 		if dh, ok := r.hosts[d]; ok {
