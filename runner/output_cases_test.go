@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,11 +138,17 @@ func (c outputCase) unpack(t *testing.T) string {
 func runOutputCase(t *testing.T, c outputCase) string {
 	t.Helper()
 	dir := c.unpack(t)
-	verbosity, diff := 0, false
+	verbosity, diff, forks := 0, false, 5
 	for _, a := range c.args {
 		switch {
 		case a == "--diff":
 			diff = true
+		case strings.HasPrefix(a, "--forks="):
+			n, err := strconv.Atoi(strings.TrimPrefix(a, "--forks="))
+			if err != nil {
+				t.Fatalf("bad argument %q", a)
+			}
+			forks = n
 		case strings.HasPrefix(a, "-v") && strings.Trim(a[1:], "v") == "":
 			verbosity = len(a) - 1
 		default:
@@ -160,7 +167,7 @@ func runOutputCase(t *testing.T, c outputCase) string {
 		t.Fatal(err)
 	}
 	opts := &Options{Inventory: inv, Loader: loader, Engine: template.New(template.Options{}), Out: o,
-		Forks: 5, Gathering: "explicit", Verbosity: verbosity, Diff: diff}
+		Forks: forks, Gathering: "explicit", Verbosity: verbosity, Diff: diff}
 	// The exit status is not what these cases check: the recap says it.
 	_ = Run(context.Background(), opts, []*playbook.Playbook{pb})
 	got := strings.ReplaceAll(out.String(), dir, "@OUT@")

@@ -281,13 +281,24 @@ func (r *run) breakPlay(batch []*hostState) bool {
 }
 
 // maxFailExceeded reports whether the batch's failures are past the
-// play's max_fail_percentage.
+// play's max_fail_percentage. As ansible-core's linear strategy, it counts
+// the hosts the strategy holds failed (fatalFailed): not those on their
+// way to a rescue or always section, nor the unreachable ones.
 func (r *run) maxFailExceeded(batch []*hostState) bool {
 	// With force_handlers, ansible-core 2.14 counts a host failed only
 	// once it has flushed its handlers, which is past the check: the
 	// percentage never ends the play.
 	p := r.play.MaxFailPercentage
-	return p != nil && !r.forceHandlers() && float64(countFailed(batch))*100/float64(len(batch)) > *p
+	if p == nil || r.forceHandlers() {
+		return false
+	}
+	failed := 0
+	for _, h := range batch {
+		if h.fatalFailed {
+			failed++
+		}
+	}
+	return float64(failed)*100/float64(len(batch)) > *p
 }
 
 // countFailed counts the failed and unreachable hosts; hosts that meta:

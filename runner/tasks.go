@@ -49,8 +49,13 @@ func (r *run) runTasks(ctx context.Context, hosts []*hostState, tasks []*playboo
 			switch {
 			case r.noMoreHostsShown:
 			case r.fatalBreak:
-				// any_errors_fatal failed every host of the batch.
+				// any_errors_fatal failed every host of the batch; the
+				// strategy checks max_fail_percentage next, which those
+				// failures may exceed, and announces it too.
 				r.noMoreHostsShown = true
+				if r.maxFailExceeded(r.batch) {
+					r.opts.Out.NoMoreHosts()
+				}
 				r.opts.Out.NoMoreHosts()
 			case r.maxFailExceeded(r.batch):
 				// Ansible's linear strategy announces it, fails the
