@@ -456,12 +456,13 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 	}
 	for _, entry := range play.VarsPrompt {
 		m, _ := value.MapOf(entry)
-		var e struct{ name, prompt, def, private, confirm, encrypt, unsafe any }
+		var e struct{ name, prompt, def, private, confirm, encrypt, saltSize, salt, unsafe any }
 		for _, f := range []struct {
 			key string
 			dst *any
 		}{{"name", &e.name}, {"prompt", &e.prompt}, {"default", &e.def}, {"private", &e.private},
-			{"confirm", &e.confirm}, {"encrypt", &e.encrypt}, {"unsafe", &e.unsafe}} {
+			{"confirm", &e.confirm}, {"encrypt", &e.encrypt}, {"salt_size", &e.saltSize}, {"salt", &e.salt},
+			{"unsafe", &e.unsafe}} {
 			v, err := field(m, f.key)
 			if err != nil {
 				return nil, fmt.Errorf("%s: vars_prompt: %w", play.Pos, err)
@@ -471,9 +472,6 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 		name := template.Str(e.name)
 		if _, ok := r.opts.ExtraVars[name]; ok {
 			continue
-		}
-		if e.encrypt != nil {
-			return nil, &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars_prompt %q: encrypt is not supported by gansible yet", play.Pos, name)}
 		}
 		private := true
 		if e.private != nil {
@@ -508,6 +506,13 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 			answer = e.def
 		}
 		var v any = value.Str(answer)
+		if value.Truthy(e.encrypt) {
+			hashed, err := encryptAnswer(value.Str(answer), e.encrypt, e.salt, e.saltSize)
+			if err != nil {
+				return nil, &ExitError{Code: ExitGeneral, Err: fmt.Errorf("%s: vars_prompt %q: %w", play.Pos, name, err)}
+			}
+			v = hashed
+		}
 		if value.Truthy(e.unsafe) {
 			v = template.Unsafe{V: v}
 		}
@@ -864,4 +869,22 @@ func orderHosts(hosts []*hostState, order string) []*hostState {
 var validOrder = map[string]bool{
 	"": true, "inventory": true, "reverse_inventory": true, "sorted": true,
 	"reverse_sorted": true, "shuffle": true,
+}
+
+// encryptAnswer is vars_prompt's encrypt: ansible-core's do_encrypt of
+// the answer, with the entry's salt or salt_size.
+func encryptAnswer(answer string, scheme, salt, saltSize any) (string, error) {
+	size := -1
+	if saltSize != nil {
+		n, err := value.PyInt(saltSize)
+		if err != nil {
+			return "", err
+		}
+		size = n
+	}
+	var s string
+	if value.Truthy(salt) {
+		s = value.Str(salt)
+	}
+	return template.CryptHash(answer, value.Str(scheme), s, size)
 }

@@ -42,26 +42,55 @@ func filterPasswordHash(_ *evaluator, in any, a args) (any, error) {
 		return nil, fmt.Errorf("password_hash: unsupported hash type %s (only sha512, sha256 and md5)", name)
 	}
 	salt, _ := a.str(1, "salt", "")
-	if salt == "" {
-		salt = randomSalt(min(16, scheme.maxSalt))
-	}
-	// Ansible's message repeats itself: the filter wraps passlib's
-	// error in an error that appends its cause.
-	hashErr := func(why string) error {
-		msg := "Could not hash the secret.. " + why
-		return errors.New(msg + ". " + msg)
-	}
-	if len(salt) > scheme.maxSalt {
-		return nil, hashErr(fmt.Sprintf("salt too large (%s requires <= %d chars)", scheme.name, scheme.maxSalt))
-	}
-	if strings.Trim(salt, cryptAlphabet) != "" {
-		return nil, hashErr("invalid characters in " + scheme.name + " salt")
-	}
 	rounds, err := a.integer(-1, "rounds", scheme.rounds)
 	if err != nil {
 		return nil, err
 	}
-	return scheme.hashFunc(str(in), salt, rounds), nil
+	h, err := scheme.hash(str(in), salt, -1, rounds)
+	if err != nil {
+		// Ansible's message repeats itself: the filter wraps passlib's
+		// error in an error that appends its cause.
+		msg := "Could not hash the secret.. " + err.Error()
+		return nil, errors.New(msg + ". " + msg)
+	}
+	return h, nil
+}
+
+// CryptHash is ansible-core's do_encrypt, which vars_prompt's encrypt
+// uses: passlib's hash of secret under the scheme named hashtype, with
+// salt, or else a random salt of saltSize characters (below 0: the
+// scheme's default size), and the scheme's default rounds.
+func CryptHash(secret, hashtype, salt string, saltSize int) (string, error) {
+	scheme, ok := cryptSchemes[hashtype]
+	if !ok {
+		return "", fmt.Errorf("passlib does not support '%s' algorithm", hashtype)
+	}
+	h, err := scheme.hash(secret, salt, saltSize, scheme.rounds)
+	if err != nil {
+		return "", fmt.Errorf("Could not hash the secret.. %v", err)
+	}
+	return h, nil
+}
+
+// hash checks salt as passlib does, or makes one of saltSize characters
+// (below 0: the default size), and hashes secret.
+func (scheme *cryptScheme) hash(secret, salt string, saltSize, rounds int) (string, error) {
+	if salt == "" {
+		switch {
+		case saltSize < 0:
+			saltSize = min(16, scheme.maxSalt)
+		case saltSize > scheme.maxSalt:
+			return "", fmt.Errorf("%s: salt_size (%d) above max_salt_size (%d)", scheme.name, saltSize, scheme.maxSalt)
+		}
+		salt = randomSalt(saltSize)
+	}
+	if len(salt) > scheme.maxSalt {
+		return "", fmt.Errorf("salt too large (%s requires <= %d chars)", scheme.name, scheme.maxSalt)
+	}
+	if strings.Trim(salt, cryptAlphabet) != "" {
+		return "", errors.New("invalid characters in " + scheme.name + " salt")
+	}
+	return scheme.hashFunc(secret, salt, rounds), nil
 }
 
 const cryptAlphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
