@@ -116,7 +116,7 @@ func jsonResult(r HostResult) *value.Dict {
 	}
 	for _, k := range value.SortedKeys(res) {
 		v := res[k]
-		if k == "failed" && v == false {
+		if k == "failed" && v == false || k == "skipped" && v == false && r.Looped {
 			continue // added when registering, not in the module's result
 		}
 		if k == "results" && r.Looped && !r.NoLog {

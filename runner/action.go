@@ -233,27 +233,75 @@ func (r *run) actionValidateArgumentSpec(vars template.Vars, args map[string]any
 	}}
 }
 
+// debugVar is the value debug's var shows, as its action plugin finds
+// it: the argument templated as a bare variable (wrapped in {{ }} when it
+// has a filter or starts with a known variable's name, so that the
+// result is text unless it is a lone variable or reads back as a list,
+// dict or bool), and when that leaves it as it was, the argument as an
+// expression; a value that is no string then is undefined.
+func (r *run) debugVar(arg any, vars template.Vars) (any, error) {
+	res, err := r.opts.Engine.Template(convertBare(arg, vars), vars)
+	if err != nil {
+		return nil, err
+	}
+	res = unwrapUnsafe(res)
+	if !value.Equal(res, arg) {
+		return res, nil
+	}
+	s, ok := res.(string)
+	if !ok {
+		return nil, template.UndefinedError("") // raised without a message
+	}
+	return r.opts.Engine.Template("{{"+s+"}}", vars)
+}
+
+// convertBare is ansible-core's Templar._convert_bare_variable.
+func convertBare(v any, vars template.Vars) any {
+	s, ok := v.(string)
+	if !ok || strings.Contains(s, "{{") {
+		return v
+	}
+	first := strings.Split(strings.Split(strings.Split(s, "|")[0], ".")[0], "[")[0]
+	if _, known := vars.Lookup(first); known || strings.Contains(s, "|") {
+		return "{{" + s + "}}"
+	}
+	return v
+}
+
 func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 	res := map[string]any{"changed": false}
-	if name, ok := t.Args["var"].(string); ok {
+	if raw, ok := t.Args["var"]; ok {
 		// Ansible templates a task's arguments before its action runs,
-		// so var={{ name }} names the variable that name holds.
-		if strings.Contains(name, "{{") || strings.Contains(name, "{%") {
-			n, err := r.opts.Engine.Template(name, vars)
-			if err != nil {
-				return r.argsFailure(t, err)
-			}
-			name = template.Str(unwrapUnsafe(n))
-		}
-		v, err := r.opts.Engine.Expr(name, vars)
+		// so var={{ name }} names what name holds.
+		arg, err := r.opts.Engine.Template(raw, vars)
 		if err != nil {
-			if template.IsUndefined(err) {
-				v = "VARIABLE IS NOT DEFINED!"
-			} else {
-				return r.failure(t, err)
-			}
+			return r.argsFailure(t, err)
 		}
-		res[name] = unwrapUnsafe(v)
+		arg = unwrapUnsafe(arg)
+		v, err := r.debugVar(arg, vars)
+		switch {
+		case template.IsUndefined(err):
+			v = "VARIABLE IS NOT DEFINED!"
+			if r.opts.Verbosity > 0 {
+				// The templar's AnsibleUndefinedVariable repeats its
+				// cause; the plugin's own is raised without a message.
+				msg := err.Error()
+				if msg != "" {
+					msg += ". " + msg
+				}
+				v = "VARIABLE IS NOT DEFINED!: " + msg
+			}
+		case err != nil:
+			return r.failure(t, err)
+		}
+		key := value.Str(arg)
+		switch arg.(type) {
+		case []any:
+			key = "<class 'list'>"
+		case *value.Dict, map[string]any:
+			key = "<class 'dict'>"
+		}
+		res[key] = unwrapUnsafe(v)
 	} else {
 		msg := any("Hello world!")
 		if m, ok := t.Args["msg"]; ok {

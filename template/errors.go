@@ -132,3 +132,8 @@ func zeroDivisionError(msg string) error { return &PyError{"ZeroDivisionError", 
 func valueError(format string, a ...any) error {
 	return &PyError{"ValueError", fmt.Sprintf(format, a...)}
 }
+
+// UndefinedError is an error IsUndefined reports, for a caller that finds
+// a value undefined outside a template, as Ansible raises its
+// AnsibleUndefinedVariable.
+func UndefinedError(msg string) error { return &undefinedError{msg} }
