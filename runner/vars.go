@@ -261,9 +261,10 @@ func nonEmpty(a, def []string) []string {
 }
 
 // ansibleVersion is what ansible_version reports: the ansible-core version
-// whose behaviour gansible follows.
+// whose behaviour gansible follows, the reference pinned in
+// refenv/packages.txt.
 var ansibleVersion = map[string]any{
-	"full": "2.14.3", "major": 2, "minor": 14, "revision": 3, "string": "2.14.3",
+	"full": "2.14.18", "major": 2, "minor": 14, "revision": 18, "string": "2.14.18",
 }
 
 // hostVarsView implements template.HostVars: hostvars[h] holds h's
