@@ -142,11 +142,13 @@ func (d *decoder) tags(n *yaml.Node) []string {
 	return out
 }
 
-func (d *decoder) hostPattern(n *yaml.Node) string {
+func (d *decoder) hostPattern(n *yaml.Node) (pattern string, entries []string) {
 	if n.Kind == yaml.SequenceNode {
-		return strings.Join(d.stringList(n), ",")
+		entries = d.stringList(n)
+		return strings.Join(entries, ","), entries
 	}
-	return d.str(n)
+	s := d.str(n)
+	return s, []string{s}
 }
 
 // vars reads a vars: keyword into a set of variables; their values keep

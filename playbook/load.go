@@ -237,7 +237,7 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 		case "name":
 			p.Name = d.str(val)
 		case "hosts":
-			p.Hosts = d.hostPattern(val)
+			p.Hosts, p.HostsEntries = d.hostPattern(val)
 		case "roles":
 			roleNodes = val
 		case "pre_tasks":

@@ -26,6 +26,9 @@ type Play struct {
 	Name string
 	// Hosts is the host pattern (a YAML list is joined with ",").
 	Hosts string
+	// HostsEntries are the entries of hosts as written: a list's, or the
+	// one string, which Ansible keeps whole even with commas in it.
+	HostsEntries []string
 	// Dir is the directory of the playbook file the play came from.
 	Dir string
 

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -18,8 +19,11 @@ type ListOptions struct {
 
 // List prints the plays' hosts, tasks and tags without running anything,
 // in ansible-playbook's --list-hosts / --list-tasks / --list-tags format.
-func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListOptions) error {
+func List(out io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListOptions) error {
 	r := &run{opts: opts, hosts: map[string]*hostState{}}
+	// ansible-playbook prints the listing once every play is read, after
+	// the warnings reading them gave.
+	var w bytes.Buffer
 	if opts.Limit != "" {
 		limited, err := matchLimit(opts.Inventory, opts.Limit)
 		if err != nil {
@@ -28,7 +32,7 @@ func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListO
 		r.limit = limited
 	}
 	for _, pb := range playbooks {
-		fmt.Fprintf(w, "\nplaybook: %s\n", pb.Path)
+		fmt.Fprintf(&w, "\nplaybook: %s\n", pb.Path)
 		for i, play := range pb.Plays {
 			r.play = play
 			pattern, err := r.templatePlayString(play.Hosts)
@@ -39,20 +43,29 @@ func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListO
 			if name == "" {
 				name = pattern
 			}
-			fmt.Fprintf(w, "\n  play #%d (%s): %s\tTAGS: [%s]\n", i+1, pattern, name, strings.Join(play.Tags, ","))
+			fmt.Fprintf(&w, "\n  play #%d (%s): %s\tTAGS: [%s]\n", i+1, pattern, name, strings.Join(play.Tags, ","))
+			hosts, err := r.opts.Inventory.Match(pattern)
+			if err != nil {
+				return err
+			}
+			if opts.Out != nil {
+				for _, p := range r.opts.Inventory.UnmatchedPatterns(pattern) {
+					opts.Out.Warning("Could not match supplied host pattern, ignoring: " + p)
+				}
+			}
 			if what.Hosts {
-				hosts, err := r.opts.Inventory.Match(pattern)
+				hosts = limitHosts(hosts, r.limit)
+				entries, err := r.hostsEntries(play)
 				if err != nil {
 					return err
 				}
-				hosts = limitHosts(hosts, r.limit)
-				fmt.Fprintf(w, "    pattern: %s\n    hosts (%d):\n", template.Repr(splitPattern(pattern)), len(hosts))
+				fmt.Fprintf(&w, "    pattern: %s\n    hosts (%d):\n", template.Repr(entries), len(hosts))
 				for _, h := range hosts {
-					fmt.Fprintf(w, "      %s\n", h.Name)
+					fmt.Fprintf(&w, "      %s\n", h.Name)
 				}
 			}
 			if what.Tasks {
-				fmt.Fprintf(w, "    tasks:\n")
+				fmt.Fprintf(&w, "    tasks:\n")
 			}
 			var allTags []string
 			seen := map[string]bool{}
@@ -69,17 +82,18 @@ func List(w io.Writer, opts *Options, playbooks []*playbook.Playbook, what ListO
 						}
 					}
 					if what.Tasks {
-						fmt.Fprintf(w, "      %s\tTAGS: [%s]\n", t.DisplayName(), strings.Join(tags, ", "))
+						fmt.Fprintf(&w, "      %s\tTAGS: [%s]\n", t.DisplayName(), strings.Join(tags, ", "))
 					}
 				})
 			}
 			if what.Tags {
 				sort.Strings(allTags)
-				fmt.Fprintf(w, "      TASK TAGS: [%s]\n", strings.Join(allTags, ", "))
+				fmt.Fprintf(&w, "      TASK TAGS: [%s]\n", strings.Join(allTags, ", "))
 			}
 		}
 	}
-	return nil
+	_, err := out.Write(w.Bytes())
+	return err
 }
 
 func limitHosts(hosts []*inventory.Host, limit map[string]bool) []*inventory.Host {
@@ -95,12 +109,18 @@ func limitHosts(hosts []*inventory.Host, limit map[string]bool) []*inventory.Hos
 	return out
 }
 
-func splitPattern(p string) []any {
-	var out []any
-	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == ',' }) {
-		out = append(out, strings.TrimSpace(part))
+// hostsEntries are the play's hosts as its post_validate leaves them,
+// each entry templated: a list's entries, or the one string.
+func (r *run) hostsEntries(play *playbook.Play) ([]any, error) {
+	out := make([]any, 0, len(play.HostsEntries))
+	for _, e := range play.HostsEntries {
+		s, err := r.templatePlayString(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
-	return out
+	return out, nil
 }
 
 // walkTasks visits the leaf tasks of a task tree in order.
