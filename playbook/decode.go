@@ -191,7 +191,7 @@ func (d *decoder) taskFile(l *Loader, path string, parent *Task, role *Role, at 
 	root, err := yamlvalue.ParseFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			d.err = &NotFoundError{Msg: fmt.Sprintf("Could not find or access '%s'", path)}
+			d.err = &NotFoundError{Msg: MissingFileMessage(path)}
 		} else {
 			d.err = err
 		}

@@ -45,6 +45,17 @@ func (e *NotFoundError) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
+// MissingFileMessage is ansible-core's AnsibleFileNotFound for a file the
+// loader could not read, with its absolute path.
+func MissingFileMessage(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "Unable to retrieve file contents\n" +
+		"Could not find or access '" + path + "' on the Ansible Controller.\n" +
+		"If you are using a module and expect the file to exist on the remote, see the remote_src option"
+}
+
 // GeneralError is an error in the content that ansible-playbook reports as
 // a general error (exit 1) rather than a parse error.
 type GeneralError struct {

@@ -412,7 +412,8 @@ func (l *Loader) findRole(name, baseDir string) (string, error) {
 	}
 	var searched []string
 	for _, c := range candidates {
-		searched = append(searched, filepath.Dir(c))
+		dir, _ := filepath.Abs(filepath.Dir(c))
+		searched = append(searched, dir)
 	}
 	return "", &NotFoundError{Msg: fmt.Sprintf("the role '%s' was not found in %s", name, strings.Join(searched, ":"))}
 }

@@ -609,9 +609,7 @@ func parseExtraVars(values []string, cwd string) (map[string]any, error) {
 		case strings.HasPrefix(v, "@"):
 			path := config.ResolvePath(v[1:], cwd, os.Getenv)
 			if _, err := os.Stat(path); err != nil {
-				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: fmt.Errorf("Unable to retrieve file contents\n"+
-					"Could not find or access '%s' on the Ansible Controller.\n"+
-					"If you are using a module and expect the file to exist on the remote, see the remote_src option", path)}
+				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: errors.New(playbook.MissingFileMessage(path))}
 			}
 			loaded, err := playbook.LoadVarsFile(path)
 			if err != nil {
