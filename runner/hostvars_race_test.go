@@ -1,18 +1,12 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/gansible/gansible/inventory"
-	"github.com/gansible/gansible/output"
 	"github.com/gansible/gansible/playbook"
-	"github.com/gansible/gansible/template"
 )
 
 // TestHostvarsWhileOthersSetFacts runs many hosts at once, each setting
@@ -50,33 +44,16 @@ func TestHostvarsWhileOthersSetFacts(t *testing.T) {
           - groups['all'] | map('extract', hostvars, 'counter') | map('int') | list == [%d] * %d
           - copied | int == %d
 `, hosts, rounds+1, rounds+1, hosts, rounds, hosts, rounds)
-	dir := t.TempDir()
-	for name, content := range map[string]string{"inventory": inv.String(), "site.yml": site} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	loaded, err := inventory.Load([]string{filepath.Join(dir, "inventory")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	o := output.NewDefault(&out, &out, false, 0)
-	loader := &playbook.Loader{IsAction: IsAction, Warn: o.Deprecation}
-	pb, err := loader.LoadPlaybook(filepath.Join(dir, "site.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := &Options{Inventory: loaded, Loader: loader, Engine: template.New(template.Options{}), Out: o,
-		Forks: hosts, Gathering: "explicit"}
-	if err := Run(context.Background(), opts, []*playbook.Playbook{pb}); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
+	p := loadTestProject(t, map[string]string{"inventory": inv.String(), "site.yml": site})
+	p.opts.Forks = hosts
+	if err := Run(context.Background(), p.opts, []*playbook.Playbook{p.pb}); err != nil {
+		t.Fatalf("run: %v\n%s", err, p.out.String())
 	}
 	for i := 0; i < hosts; i++ {
 		// Four tasks, all ok: the assertions held on every host.
 		line := fmt.Sprintf("h%02d                        : ok=4 ", i)
-		if !strings.Contains(out.String(), line) {
-			t.Errorf("recap lacks %q\n%s", line, out.String())
+		if !strings.Contains(p.out.String(), line) {
+			t.Errorf("recap lacks %q\n%s", line, p.out.String())
 		}
 	}
 }
