@@ -272,6 +272,9 @@ func (d *Default) Result(r HostResult) {
 		if d.hideSkipped {
 			return
 		}
+		// The callback's _process_items drops a loop's item results,
+		// which their own lines showed, before the skipping line.
+		delete(shown, "results")
 		prefix := "skipping: [" + host + "]"
 		if item != "" {
 			// Ansible leaves a space after the item on skipped items.

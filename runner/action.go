@@ -317,7 +317,7 @@ func (r *run) actionDebug(t *playbook.Task, vars template.Vars) *taskResult {
 		res["msg"] = msg
 	}
 	if v, ok := t.Args["verbosity"]; ok && intValue(v, 0) > r.opts.Verbosity {
-		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped_reason": "Verbosity threshold not met."}}
+		return &taskResult{status: output.Skipped, result: map[string]any{"changed": false, "skipped": true, "skipped_reason": "Verbosity threshold not met."}}
 	}
 	return &taskResult{status: output.OK, result: res, verboseAlways: true}
 }

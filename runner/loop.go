@@ -352,8 +352,8 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 					res.result["failed"] = true
 					res.result["msg"] = err.Error()
 				}
-				markNotFailed(res)
 			}
+			markNotFailed(res)
 		}
 		if res.aborted {
 			// The loop ends here; the task's result is this error

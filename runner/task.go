@@ -633,8 +633,8 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 			res.result["failed"] = true
 			res.result["msg"] = err.Error()
 		}
-		markNotFailed(res)
 	}
+	markNotFailed(res)
 	r.register(h, t, res)
 	if res.status == output.Failed && r.ignoreErrors(t, vars) {
 		res.ignored = true
@@ -653,7 +653,16 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 // false, as Ansible's task executor does (skipped and unreachable results,
 // and a loop's aggregate, get no such key).
 func markNotFailed(res *taskResult) {
-	if res.status != output.OK && res.status != output.Changed {
+	switch res.status {
+	case output.OK, output.Changed:
+	case output.Skipped:
+		// An action that ran and skipped itself (command in check
+		// mode, debug under its verbosity) is a result the executor
+		// completes; a false condition skips before any action.
+		if _, byCondition := res.result["skip_reason"]; byCondition {
+			return
+		}
+	default:
 		return
 	}
 	if _, ok := res.result["failed"]; !ok {
