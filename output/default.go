@@ -274,6 +274,11 @@ func (d *Default) Result(r HostResult) {
 			prefix += " => " + item + " "
 		}
 		if d.verbosity > 0 {
+			if r.Looped {
+				// The items printed their own lines: Ansible's
+				// _process_items drops them from the loop's result.
+				delete(shown, "results")
+			}
 			d.line(d.out, colorCyan, prefix+" => "+d.dumpResult(shown, 0))
 			return
 		}
