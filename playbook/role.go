@@ -117,6 +117,13 @@ func (l *Loader) roleRef(d *decoder, baseDir string, n *yaml.Node, parent *Task,
 	if prev == nil {
 		seen[key] = role
 	}
+	// The vars: of a roles: entry are the role's vars, under those of its
+	// vars/main.yml, as ansible-core's Role.get_vars: the whole play sees
+	// them, and they rank as role vars, not as the block's vars.
+	if len(t.Vars) > 0 {
+		role.Vars = mergeVars(t.Vars, role.Vars)
+		t.Vars = nil
+	}
 	t.Role = role
 	role.RunKey = key
 	role.AllowDuplicates = meta.allowDuplicates

@@ -59,10 +59,17 @@ func (r *run) runInclude(ctx context.Context, hosts []*hostState, t *playbook.Ta
 	byKey := map[string]*includeGroup{}
 	r.opts.Out.Task(r.taskStart(t, r.taskTitle(hosts[0], t), handler, hosts))
 	for _, h := range hosts {
-		list, res := r.evalInclude(h, t)
+		list, skipped, res := r.evalInclude(h, t)
+		// A looped include's items skipped by its when print their
+		// own lines, as the loop's items of any task.
+		for _, it := range skipped {
+			label := it.label
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: output.Skipped, Item: &label,
+				Result: it.result, NoLog: r.noLog(h, t)})
+		}
 		if res != nil {
 			r.account(h, t, res, taskRun{})
-			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, NoLog: r.noLog(h, t), TaskID: t})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Looped: res.looped, NoLog: r.noLog(h, t), TaskID: t})
 			continue
 		}
 		if t.Loop == nil && len(list) == 1 {
@@ -161,7 +168,7 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 		for _, h := range g.hosts {
 			res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "reason": err.Error()}}
 			r.account(h, t, res, taskRun{})
-			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, NoLog: r.noLog(h, t), TaskID: t})
+			r.opts.Out.Result(output.HostResult{Host: h.name, Action: t.Action, Status: res.status, Result: res.result, Looped: res.looped, NoLog: r.noLog(h, t), TaskID: t})
 		}
 		return false
 	}
@@ -216,7 +223,7 @@ func setParent(t, parent *playbook.Task) {
 
 // evalInclude evaluates an include on one host: nothing (skipped), one
 // target, or one per loop item. A non-nil result is a failure or skip.
-func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *taskResult) {
+func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, []skippedItem, *taskResult) {
 	vars := r.taskScope(h, t, nil)
 	var items []any
 	looped := t.Loop != nil
@@ -224,7 +231,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		var err error
 		items, err = r.loopItems(h, t, vars)
 		if err != nil {
-			return nil, r.failure(t, err)
+			return nil, nil, r.failure(t, err)
 		}
 	} else {
 		items = []any{nil}
@@ -246,6 +253,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		}
 	}
 	var out []includeTarget
+	var skipped []skippedItem
 	for i, it := range items {
 		var loopVars map[string]any
 		if looped {
@@ -254,14 +262,17 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 		s := r.taskScope(h, t, loopVars)
 		ok, err := r.conditionsHold(h, t, s)
 		if err != nil {
-			return nil, r.failure(t, err)
+			return nil, nil, r.failure(t, err)
 		}
 		if !ok {
+			if looped {
+				skipped = append(skipped, r.skippedIncludeItem(t, s, it, labelExpr, loopVar, indexVar, i, loopVars))
+			}
 			continue
 		}
 		argsV, err := r.opts.Engine.Template(t.Args, s)
 		if err != nil {
-			return nil, r.failure(t, err)
+			return nil, nil, r.failure(t, err)
 		}
 		args, _ := value.MapOf(argsV)
 		params := map[string]any{}
@@ -301,7 +312,7 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 				file, _ = args["_raw_params"].(string)
 			}
 			if file == "" {
-				return nil, failed("No file specified for include_tasks")
+				return nil, nil, failed("No file specified for include_tasks")
 			}
 			for k, v := range args {
 				if k != "file" && k != "_raw_params" && k != "apply" {
@@ -341,9 +352,46 @@ func (r *run) evalInclude(h *hostState, t *playbook.Task) ([]includeTarget, *tas
 	}
 	if len(out) == 0 {
 		res := skippedResult()
-		return nil, res
+		if looped && len(skipped) > 0 {
+			results := make([]any, len(skipped))
+			for i, it := range skipped {
+				results[i] = it.result
+			}
+			res.looped = true
+			res.result = map[string]any{"changed": false, "skipped": true, "msg": "All items skipped", "results": results}
+		}
+		return nil, skipped, res
 	}
-	return out, nil
+	return out, skipped, nil
+}
+
+// skippedItem is a loop item of an include that its when skipped.
+type skippedItem struct {
+	label  string
+	result map[string]any
+}
+
+// skippedIncludeItem is the result of an include's loop item that its when
+// skipped, as Ansible's executor makes it: the skip with the item under its
+// loop_var.
+func (r *run) skippedIncludeItem(t *playbook.Task, s template.Vars, it, labelExpr any, loopVar, indexVar string, i int, loopVars map[string]any) skippedItem {
+	label := template.Str(it)
+	if labelExpr != nil {
+		if v, err := r.opts.Engine.Template(labelExpr, s); err == nil {
+			label = template.Str(v)
+		}
+	}
+	res := skippedResult().result
+	res[loopVar] = it
+	res["ansible_loop_var"] = loopVar
+	if indexVar != "" {
+		res["ansible_index_var"] = indexVar
+		res[indexVar] = i
+	}
+	if al, ok := loopVars["ansible_loop"]; ok {
+		res["ansible_loop"] = al
+	}
+	return skippedItem{label: label, result: res}
 }
 
 // loopedIncludeResult is a looped include task's own result, as

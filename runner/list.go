@@ -82,7 +82,7 @@ func List(out io.Writer, opts *Options, playbooks []*playbook.Playbook, what Lis
 						}
 					}
 					if what.Tasks {
-						fmt.Fprintf(&w, "      %s\tTAGS: [%s]\n", t.DisplayName(), strings.Join(tags, ", "))
+						fmt.Fprintf(&w, "      %s\tTAGS: [%s]\n", listedName(t), strings.Join(tags, ", "))
 					}
 				})
 			}
@@ -94,6 +94,19 @@ func List(out io.Writer, opts *Options, playbooks []*playbook.Playbook, what Lis
 	}
 	_, err := out.Write(w.Bytes())
 	return err
+}
+
+// listedName is how --list-tasks names a task: ansible-core's CLI prints
+// the action as written, with no role prefix, for a task without a name,
+// and the full display name only for a named one.
+func listedName(t *playbook.Task) string {
+	if t.Name != "" {
+		return t.DisplayName()
+	}
+	if t.ActionWritten != "" {
+		return t.ActionWritten
+	}
+	return t.Action
 }
 
 func limitHosts(hosts []*inventory.Host, limit map[string]bool) []*inventory.Host {
