@@ -648,16 +648,22 @@ func arithmetic(op string, a, b any) (any, error) {
 		}
 		return fa / fb, nil
 	case "//":
+		if fb == 0 && bothInt {
+			return nil, intZeroDivision(op)
+		}
 		if fb == 0 {
-			return nil, zeroDivisionError("integer division or modulo by zero")
+			return nil, zeroDivisionError("float floor division by zero")
 		}
 		if bothInt {
 			return int(math.Floor(float64(ia) / float64(ib))), nil
 		}
 		return math.Floor(fa / fb), nil
 	case "%":
+		if fb == 0 && bothInt {
+			return nil, intZeroDivision(op)
+		}
 		if fb == 0 {
-			return nil, zeroDivisionError("integer division or modulo by zero")
+			return nil, zeroDivisionError("float modulo")
 		}
 		if bothInt {
 			m := ia % ib

@@ -28,6 +28,17 @@ func TestCoreFilters214(t *testing.T) {
 		{src: `{{ 'ab' | regex_search('(a)', '\\1') }}`, wantErr: "'NoneType' object has no attribute 'group'"},
 		{src: `{{ 'ab' | regex_search('(a)', '\2') }}`, wantErr: "no such group"},
 		{src: `{{ 'ab' | regex_search('(?P<n>a)', '\g<n>') }}`, want: "['a']"},
+		{src: `{{ 7 % 0 }}`, wantErr: "integer modulo by zero"},
+		{src: `{{ 7 // 0 }}`, wantErr: "integer division or modulo by zero"},
+		{src: `{{ 7.0 % 0 }}`, wantErr: "float modulo"},
+		{src: `{{ 7.0 // 0 }}`, wantErr: "float floor division by zero"},
+		{src: `{{ 1 is divisibleby 0 }}`, wantErr: "integer modulo by zero"},
+		{src: `{{ '1.0' is version('1.0', strict=False, version_type='loose') }}`, wantErr: "Cannot specify both 'strict' and 'version_type'"},
+		{src: `{{ '1.0' is version('1.0', strict=False) }}`, want: "True"},
+		{src: `{{ lookup('sequence', 'start=5 end=1') }}`, wantErr: "to count backwards make stride negative"},
+		{src: `{{ lookup('sequence', 'start=1 end=5 stride=-1') }}`, wantErr: "to count forward don't make stride negative"},
+		{src: `{{ lookup('subelements', [{'l': [1]}], 'l', 'x') }}`, wantErr: "must be a dict with flags skip_missing"},
+		{src: `{{ lookup('vars', 1) }}`, wantErr: `Invalid setting identifier, "1" is not a string, its a <class 'int'>`},
 	}
 	eng := New(Options{})
 	for _, c := range cases {
