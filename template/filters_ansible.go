@@ -321,6 +321,16 @@ func filterFlatten(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := a.get(0, "levels"); ok {
+		if _, isStr := v.(string); isStr {
+			// flatten compares levels >= 1 at the first nested list
+			// only.
+			if hasSeq(items) {
+				return nil, &typeError{"'>=' not supported between instances of 'str' and 'int'"}
+			}
+			return pyFlatten(items, 0, a.boolean(1, "skip_nulls", true)), nil
+		}
+	}
 	levels, err := a.integer(0, "levels", -1)
 	if err != nil {
 		return nil, err
@@ -345,6 +355,15 @@ func pyFlatten(items []any, levels int, skipNulls bool) []any {
 		out = append(out, item)
 	}
 	return out
+}
+
+func hasSeq(items []any) bool {
+	for _, item := range items {
+		if _, ok := asSeq(item); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func isNullish(v any) bool {

@@ -12,6 +12,8 @@ func TestCoreFilters214(t *testing.T) {
 		{src: `{{ [1,3] | zip([2,4]) | list | flatten }}`, want: "[1, 2, 3, 4]"},
 		{src: `{{ [1, None, 'None', ['null', [2]]] | flatten }}`, want: "[1, 2]"},
 		{src: `{{ [1, [2, [3]]] | flatten(levels=1) }}`, want: "[1, 2, [3]]"},
+		{src: `{{ [1, [2]] | flatten(levels='x') }}`, wantErr: "'>=' not supported between instances of 'str' and 'int'"},
+		{src: `{{ [1, 2] | flatten(levels='x') }}`, want: "[1, 2]"},
 		{src: `{{ None | combine }}`, want: "{}"},
 		{src: `{{ 5 | combine }}`, want: "5"},
 		{src: `{{ {'a': 1} | combine({'b': 2}, {'a': 3}) }}`, want: "{'a': 3, 'b': 2}"},
