@@ -374,10 +374,15 @@ func (r *run) actionAssert(t *playbook.Task, vars template.Vars) *taskResult {
 	if len(that) == 0 {
 		return &taskResult{status: output.Failed, result: map[string]any{"changed": false, "failed": true, "msg": "conditional required in \"that\" string"}}
 	}
+	if msg := assertMsgTypeError(t.Args); msg != "" {
+		return actionError(msg)
+	}
 	for _, c := range that {
 		ok, err := r.condition(t, c, vars)
 		if err != nil {
-			return r.failure(t, err)
+			// The action's own Conditional has no task position: the
+			// error is the conditional's message alone.
+			return actionError((&conditionalError{cond: fmt.Sprint(c), err: err}).message())
 		}
 		if !ok {
 			msg := any("Assertion failed")
@@ -401,6 +406,42 @@ func (r *run) actionAssert(t *playbook.Task, vars template.Vars) *taskResult {
 		}
 	}
 	return &taskResult{status: output.OK, result: map[string]any{"changed": false, "msg": msg}}
+}
+
+// assertMsgTypeError is assert's refusal of a fail_msg (or msg) or
+// success_msg that is neither a string nor a list of strings, "" when
+// they are fine.
+func assertMsgTypeError(args map[string]any) string {
+	fail, ok := args["fail_msg"]
+	if !ok {
+		fail = args["msg"]
+	}
+	if m := msgTypeError(fail, "fail_msg or msg"); m != "" {
+		return m
+	}
+	return msgTypeError(args["success_msg"], "success_msg")
+}
+
+func msgTypeError(v any, name string) string {
+	switch m := v.(type) {
+	case nil, string:
+		return ""
+	case []any:
+		for _, x := range m {
+			if _, ok := x.(string); !ok {
+				return "Type of one of the elements in " + name + " list is not string type"
+			}
+		}
+		return ""
+	default:
+		return fmt.Sprintf("Incorrect type for %s, expected a string or list and got <class '%s'>", name, value.TypeName(v))
+	}
+}
+
+// actionError is an AnsibleError raised by an action plugin: the task
+// executor reports only its message.
+func actionError(msg string) *taskResult {
+	return &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": msg}, aborted: true}
 }
 
 func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]any) *taskResult {

@@ -86,7 +86,7 @@ func intArithmetic(op string, a, b any) (v any, ok bool, err error) {
 			}
 		case "//", "%":
 			if ib == 0 {
-				return nil, true, zeroDivisionError("integer division or modulo by zero")
+				return nil, true, intZeroDivision(op)
 			}
 			if !(ia == math.MinInt && ib == -1) {
 				q, m := ia/ib, ia%ib
@@ -113,7 +113,7 @@ func intArithmetic(op string, a, b any) (v any, ok bool, err error) {
 		return intValue(x.Mul(x, y)), true, nil
 	case "//", "%":
 		if y.Sign() == 0 {
-			return nil, true, zeroDivisionError("integer division or modulo by zero")
+			return nil, true, intZeroDivision(op)
 		}
 		q, m := new(big.Int).QuoRem(x, y, new(big.Int))
 		if m.Sign() != 0 && (m.Sign() < 0) != (y.Sign() < 0) {
@@ -208,4 +208,13 @@ func floatToInt(f float64) (any, bool) {
 func isSmallInt(v any) bool {
 	_, ok := v.(int)
 	return ok
+}
+
+// intZeroDivision is Python's ZeroDivisionError for an int // or % by
+// zero, whose words differ by operator.
+func intZeroDivision(op string) error {
+	if op == "%" {
+		return zeroDivisionError("integer modulo by zero")
+	}
+	return zeroDivisionError("integer division or modulo by zero")
 }

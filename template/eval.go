@@ -453,9 +453,19 @@ func (ev *evaluator) evalCall(n *syntax.CallExpr, f *frame) (any, error) {
 }
 
 func (ev *evaluator) evalArgs(argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f *frame) ([]any, map[string]any, error) {
+	return ev.evalArgsWith(ev.evalStrict, argExprs, kwExprs, f)
+}
+
+// evalLenientArgs evaluates call arguments leaving undefined values as
+// they are, for the callees that handle them.
+func (ev *evaluator) evalLenientArgs(argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f *frame) ([]any, map[string]any, error) {
+	return ev.evalArgsWith(ev.eval, argExprs, kwExprs, f)
+}
+
+func (ev *evaluator) evalArgsWith(evalOne func(syntax.Expr, *frame) (any, error), argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f *frame) ([]any, map[string]any, error) {
 	args := make([]any, len(argExprs))
 	for i, a := range argExprs {
-		v, err := ev.evalStrict(a, f)
+		v, err := evalOne(a, f)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -465,7 +475,7 @@ func (ev *evaluator) evalArgs(argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f 
 	if len(kwExprs) > 0 {
 		kwargs = make(map[string]any, len(kwExprs))
 		for _, kw := range kwExprs {
-			v, err := ev.evalStrict(kw.Val, f)
+			v, err := evalOne(kw.Val, f)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -638,16 +648,22 @@ func arithmetic(op string, a, b any) (any, error) {
 		}
 		return fa / fb, nil
 	case "//":
+		if fb == 0 && bothInt {
+			return nil, intZeroDivision(op)
+		}
 		if fb == 0 {
-			return nil, zeroDivisionError("integer division or modulo by zero")
+			return nil, zeroDivisionError("float floor division by zero")
 		}
 		if bothInt {
 			return int(math.Floor(float64(ia) / float64(ib))), nil
 		}
 		return math.Floor(fa / fb), nil
 	case "%":
+		if fb == 0 && bothInt {
+			return nil, intZeroDivision(op)
+		}
 		if fb == 0 {
-			return nil, zeroDivisionError("integer division or modulo by zero")
+			return nil, zeroDivisionError("float modulo")
 		}
 		if bothInt {
 			m := ia % ib

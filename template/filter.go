@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gansible/gansible/template/syntax"
 	"github.com/gansible/gansible/value"
@@ -16,6 +17,11 @@ var filters = map[string]filterFunc{}
 // lenientFilters accept an undefined input instead of failing on it.
 var lenientFilters = map[string]bool{"default": true, "d": true, "mandatory": true}
 
+// lenientArgFilters take undefined arguments as Jinja2 passes them: extract
+// indexes an undefined container into an undefined value, which default
+// then replaces.
+var lenientArgFilters = map[string]bool{"extract": true}
+
 func (ev *evaluator) applyFilter(n *syntax.FilterExpr, in any, f *frame) (any, error) {
 	fn, ok := filters[n.Name]
 	if !ok {
@@ -26,7 +32,11 @@ func (ev *evaluator) applyFilter(n *syntax.FilterExpr, in any, f *frame) (any, e
 			return nil, err
 		}
 	}
-	pos, kw, err := ev.evalArgs(n.Args, n.Kwargs, f)
+	eval := ev.evalArgs
+	if lenientArgFilters[n.Name] {
+		eval = ev.evalLenientArgs
+	}
+	pos, kw, err := eval(n.Args, n.Kwargs, f)
 	if err != nil {
 		return nil, err
 	}
@@ -116,4 +126,15 @@ func (a args) rest(i int) []any {
 		return nil
 	}
 	return a.pos[i:]
+}
+
+// onlyKeywords refuses a keyword argument the Python function fn does not
+// take, with the TypeError Python raises for it.
+func (a args) onlyKeywords(fn string, names ...string) error {
+	for k := range a.kw {
+		if !slices.Contains(names, k) {
+			return &typeError{fmt.Sprintf("%s() got an unexpected keyword argument '%s'", fn, k)}
+		}
+	}
+	return nil
 }

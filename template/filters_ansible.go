@@ -65,7 +65,7 @@ func init() {
 		"regex_replace":        filterRegexReplace,
 		"regex_search":         filterRegexSearch,
 		"regex_findall":        filterRegexFindall,
-		"regex_escape":         stringFilter(regexEscape),
+		"regex_escape":         filterRegexEscape,
 		"random":               filterRandom,
 		"shuffle":              filterShuffle,
 	} {
@@ -152,6 +152,9 @@ func filterSplitext(_ *evaluator, in any, _ args) (any, error) {
 // filterB64encode is b64encode(encoding='utf-8'): the base64 of the
 // text's bytes in that encoding.
 func filterB64encode(_ *evaluator, in any, a args) (any, error) {
+	if err := a.onlyKeywords("b64encode", "encoding"); err != nil {
+		return nil, err
+	}
 	encoding, _ := a.str(0, "encoding", "utf-8")
 	b, err := encodeText(str(in), encoding)
 	if err != nil {
@@ -163,6 +166,9 @@ func filterB64encode(_ *evaluator, in any, a args) (any, error) {
 // filterB64decode is b64decode(encoding='utf-8'): the base64-decoded
 // bytes read as text in that encoding.
 func filterB64decode(_ *evaluator, in any, a args) (any, error) {
+	if err := a.onlyKeywords("b64decode", "encoding"); err != nil {
+		return nil, err
+	}
 	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(str(in)))
 	if err != nil {
 		return nil, fmt.Errorf("b64decode: %w", err)
@@ -315,49 +321,107 @@ func filterFlatten(_ *evaluator, in any, a args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := a.get(0, "levels"); ok {
+		if _, isStr := v.(string); isStr {
+			// flatten compares levels >= 1 at the first nested list
+			// only.
+			if hasSeq(items) {
+				return nil, &typeError{"'>=' not supported between instances of 'str' and 'int'"}
+			}
+			return pyFlatten(items, 0, a.boolean(1, "skip_nulls", true)), nil
+		}
+	}
 	levels, err := a.integer(0, "levels", -1)
 	if err != nil {
 		return nil, err
 	}
-	skipNulls := a.boolean(1, "skip_nulls", true)
-	var flat func(items []any, depth int) []any
-	flat = func(items []any, depth int) []any {
-		out := []any{}
-		for _, item := range items {
-			if item == nil && skipNulls {
-				continue
-			}
-			if l, ok := item.([]any); ok && (levels < 0 || depth < levels) {
-				out = append(out, flat(l, depth+1)...)
-				continue
-			}
-			out = append(out, item)
-		}
-		return out
-	}
-	return flat(items, 0), nil
+	return pyFlatten(items, levels, a.boolean(1, "skip_nulls", true)), nil
 }
 
+// pyFlatten is Ansible's flatten: lists and tuples are opened down to
+// levels (all when negative), and with skipNulls None and the strings
+// "None" and "null" are dropped, as the filter's `in (None, 'None',
+// 'null')` does.
+func pyFlatten(items []any, levels int, skipNulls bool) []any {
+	out := []any{}
+	for _, item := range items {
+		if skipNulls && isNullish(item) {
+			continue
+		}
+		if l, ok := asSeq(item); ok && levels != 0 {
+			out = append(out, pyFlatten(l, levels-1, skipNulls)...)
+			continue
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+func hasSeq(items []any) bool {
+	for _, item := range items {
+		if _, ok := asSeq(item); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func isNullish(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == "None" || x == "null"
+	}
+	return false
+}
+
+// filterCombine is combine(*dicts, recursive=, list_merge=): the terms
+// opened one level, None dropped; none gives {}, one is returned as it
+// is, and more are merged from the last, as merge_hash does.
 func filterCombine(_ *evaluator, in any, a args) (any, error) {
+	for k := range a.kw {
+		if k != "recursive" && k != "list_merge" {
+			return nil, errors.New("'recursive' and 'list_merge' are the only valid keyword arguments")
+		}
+	}
 	recursive := a.boolean(-1, "recursive", false)
 	listMerge, _ := a.str(-1, "list_merge", "replace")
-	dicts := flattenTerms(append([]any{in}, a.pos...))
+	dicts := pyFlatten(append([]any{in}, a.pos...), 1, true)
+	switch len(dicts) {
+	case 0:
+		return newDict(0), nil
+	case 1:
+		return dicts[0], nil
+	}
 	switch listMerge {
 	case "replace", "keep", "append", "prepend", "append_rp", "prepend_rp":
 	default:
-		if len(dicts) > 1 { // merge_hash checks it, for two dicts or more
-			return nil, errors.New("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'")
-		}
+		return nil, errors.New("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'")
 	}
-	out := newDict(0)
-	for _, d := range dicts {
-		m, ok := d.(*dict)
-		if !ok {
-			return nil, fmt.Errorf("failed to combine variables, expected dicts but got a '%s'", pyType(d))
+	out := dicts[len(dicts)-1]
+	for i := len(dicts) - 2; i >= 0; i-- {
+		x, xok := dicts[i].(*dict)
+		y, yok := out.(*dict)
+		if !xok || !yok {
+			return nil, notMappingsError(dicts[i], out)
 		}
-		out = merge(out, m, recursive, listMerge)
+		out = merge(x, y, recursive, listMerge)
 	}
 	return out, nil
+}
+
+// notMappingsError is merge_hash's refusal of a value that is not a
+// dict, with both values as JSON.
+func notMappingsError(a, b any) error {
+	shown := func(v any) string {
+		if s, err := JSONDumps(v); err == nil {
+			return s
+		}
+		return str(v)
+	}
+	return fmt.Errorf("failed to combine variables, expected dicts but got a '%s' and a '%s': \n%s\n%s",
+		pyType(a), pyType(b), shown(a), shown(b))
 }
 
 // merge combines b into a copy of a, as Ansible's merge_hash does: a's

@@ -541,7 +541,7 @@ func filterAbs(_ *evaluator, in any, _ args) (any, error) {
 	case float64:
 		return math.Abs(x), nil
 	}
-	return nil, fmt.Errorf("bad operand type for abs(): '%s'", pyType(in))
+	return nil, &typeError{fmt.Sprintf("bad operand type for abs(): '%s'", pyType(in))}
 }
 
 func filterRound(_ *evaluator, in any, a args) (any, error) {

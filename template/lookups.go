@@ -415,6 +415,9 @@ func lookupItems(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 func lookupVars(ev *evaluator, terms []any, kw map[string]any) ([]any, error) {
 	var out []any
 	for _, t := range terms {
+		if _, ok := t.(string); !ok {
+			return nil, fmt.Errorf("Invalid setting identifier, \"%s\" is not a string, its a <class '%s'>", str(t), pyType(t))
+		}
 		v, ok, err := ev.lookupVar(str(t))
 		if err != nil {
 			return nil, err
@@ -572,6 +575,18 @@ func lookupDict(_ *evaluator, terms []any, _ map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// strideDirection is the sequence's sanity check of a stride that leads
+// away from end.
+func strideDirection(start, end, stride int) error {
+	switch {
+	case stride > 0 && end < start:
+		return errors.New("to count backwards make stride negative")
+	case stride < 0 && end > start:
+		return errors.New("to count forward don't make stride negative")
+	}
+	return nil
+}
+
 // lookupSequence is with_sequence: "start=1 end=5 stride=1 format=%d" or
 // the short form "[start-]end[/stride][:format]".
 func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error) {
@@ -624,6 +639,9 @@ func lookupSequence(_ *evaluator, terms []any, kw map[string]any) ([]any, error)
 		} else {
 			end, err := num("end")
 			if err != nil {
+				return nil, err
+			}
+			if err := strideDirection(start, end, stride); err != nil {
 				return nil, err
 			}
 			n = inclusiveLen(start, end, stride)

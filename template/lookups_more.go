@@ -150,7 +150,7 @@ func lookupSubelements(_ *evaluator, terms []any, _ map[string]any) ([]any, erro
 	if len(terms) == 3 {
 		flags, ok := terms[2].(*dict)
 		if !ok {
-			return nil, termsErr("the optional third item must be a dict with flags ('skip_missing',)")
+			return nil, termsErr("the optional third item must be a dict with flags skip_missing")
 		}
 		if v, ok := flags.Get("skip_missing"); ok {
 			b, _ := filterBool(nil, v, args{})

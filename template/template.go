@@ -223,7 +223,7 @@ func (e *Engine) eval(ev *evaluator, src string) (any, error) {
 func (e *Engine) evalShown(ev *evaluator, src, shown string) (any, error) {
 	x, err := e.parseExpr(src)
 	if err != nil {
-		return nil, templateError("", shown, err)
+		return nil, templateError("", shown, e.shownSyntaxError(src, shown, err))
 	}
 	v, err := ev.eval(x, ev.top)
 	if err == nil {
@@ -233,6 +233,20 @@ func (e *Engine) evalShown(ev *evaluator, src, shown string) (any, error) {
 		return nil, templateError("", shown, err)
 	}
 	return plain(v), nil
+}
+
+// shownSyntaxError is the syntax error of shown, the template Ansible
+// renders for src (a condition's {% if %} statement), whose parser words
+// the error by the template's tokens: a condition cut short ends at "end
+// of statement block", not at the end of an expression.
+func (e *Engine) shownSyntaxError(src, shown string, err error) error {
+	if shown == src {
+		return err
+	}
+	if _, perr := e.parse(shown, syntax.DefaultSyntax()); perr != nil {
+		return perr
+	}
+	return err
 }
 
 // parseTop parses the source of a template rendered on its own (a file or

@@ -35,12 +35,14 @@ func testVersion(_ *evaluator, v any, a args) (bool, error) {
 	other, _ := a.get(0, "version")
 	op, _ := a.str(1, "operator", "eq")
 	strict := a.boolean(2, "strict", false)
+	strictArg, _ := a.get(2, "strict")
 	kindArg, _ := a.get(3, "version_type")
 	kind := ""
 	if kindArg != nil {
 		kind = str(kindArg)
 	}
-	if strict && truthy(kindArg) {
+	// As the test's "is not None" checks: strict=False counts too.
+	if strictArg != nil && kindArg != nil {
 		return false, fmt.Errorf("Cannot specify both 'strict' and 'version_type'")
 	}
 	if !truthy(v) {
