@@ -116,7 +116,7 @@ func (d *Default) line(w io.Writer, code, s string) {
 // banner prints "\nTITLE *****" padded to 80 columns.
 func (d *Default) banner(title string) {
 	title = strings.TrimSpace(title)
-	stars := 79 - len([]rune(title))
+	stars := 79 - textWidth(title)
 	if stars <= 3 {
 		stars = 3
 	}
