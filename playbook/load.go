@@ -284,9 +284,25 @@ func (l *Loader) loadPlay(file string, n *yaml.Node) (*Play, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	p.Handlers = append(append(p.roleHandlers, p.Handlers...), importHandlers...)
+	p.Handlers = FlattenHandlers(append(append(p.roleHandlers, p.Handlers...), importHandlers...))
 	p.roleHandlers = nil
 	return p, nil
+}
+
+// FlattenHandlers puts the handlers that import_tasks brought into a
+// handlers section (the loader's blocks) in the place of the import, as
+// ansible-core finds them by name and listen topic; they keep the block
+// as their parent, for what they inherit.
+func FlattenHandlers(handlers []*Task) []*Task {
+	var out []*Task
+	for _, hd := range handlers {
+		if hd.Synthetic && hd.IsBlock() {
+			out = append(out, FlattenHandlers(hd.Block)...)
+			continue
+		}
+		out = append(out, hd)
+	}
+	return out
 }
 
 // LoadTasks loads a task file (include_tasks at run time); parent and role

@@ -174,7 +174,7 @@ func (r *run) loadInclude(t *playbook.Task, g *includeGroup) bool {
 	}
 	// The play's handlers grow with those of the included roles, which
 	// a notify by name finds first from now on.
-	r.play.Handlers = append(r.play.Handlers, handlers...)
+	r.play.Handlers = append(r.play.Handlers, playbook.FlattenHandlers(handlers)...)
 	names := make([]string, len(g.hosts))
 	for i, h := range g.hosts {
 		names[i] = h.name

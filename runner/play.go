@@ -760,14 +760,9 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 		}
 		name := fmt.Sprint(nameV)
 		found := false
-		// As ansible-core: by name, the handler loaded last; by listen
-		// topic, every handler that listens to it.
-		for i := len(r.play.Handlers) - 1; i >= 0; i-- {
-			if hd := r.play.Handlers[i]; handlerNamed(hd, name) {
-				h.notified[hd] = true
-				found = true
-				break
-			}
+		if hd := r.handlerNamed(name); hd != nil {
+			h.notified[hd] = true
+			found = true
 		}
 		for _, hd := range r.play.Handlers {
 			if slices.Contains(hd.Listen, name) {
@@ -821,6 +816,25 @@ func taskNotify(t *playbook.Task) []string {
 	v, _ := t.Chain(nil).Value("notify")
 	notify, _ := v.([]string)
 	return notify
+}
+
+// handlerNamed is the handler a notify of name runs, as ansible-core's
+// search_handler_blocks_by_name finds it: in the last section that has
+// one so named (the play's own handlers come after its roles'), the
+// first there.
+func (r *run) handlerNamed(name string) *playbook.Task {
+	for i := len(r.play.Handlers) - 1; i >= 0; i-- {
+		last := r.play.Handlers[i]
+		if !handlerNamed(last, name) {
+			continue
+		}
+		for _, hd := range r.play.Handlers[:i+1] {
+			if hd.Role == last.Role && handlerNamed(hd, name) {
+				return hd
+			}
+		}
+	}
+	return nil
 }
 
 func handlerNamed(hd *playbook.Task, name string) bool {
