@@ -14,32 +14,33 @@ import (
 
 // Config holds the settings of one run.
 type Config struct {
-	Path            string   // the ansible.cfg used, "" if none
-	Inventory       []string // inventory sources, as absolute paths
-	RemoteUser      string   // remote_user; "" means the current user
-	Forks           int      // forks (default 5)
-	Timeout         int      // connection timeout in seconds (default 10)
-	PollInterval    int      // poll_interval: the poll of an async task without one (default 15)
-	RolesPath       []string // roles_path, as absolute paths
-	PrivateKeyFile  string   // private_key_file, as an absolute path
-	HostKeyChecking bool     // host_key_checking (default true)
-	Become          bool     // [privilege_escalation] become
-	BecomeUser      string   // become_user (default root)
-	BecomeMethod    string   // become_method (default sudo)
-	BecomeExe       string   // become_exe; "" means the method's own name
-	AskBecomePass   bool     // become_ask_pass
-	Gathering       string   // implicit (default), explicit or smart
-	ForceHandlers   bool     // force_handlers
-	NoColor         bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
-	ForceColor      bool     // force_color
-	RetryFiles      bool     // retry_files_enabled (default false)
-	SSHArgs         string   // [ssh_connection] ssh_args
-	SSHCommonArgs   string   // [ssh_connection] ssh_common_args
-	SSHExtraArgs    string   // [ssh_connection] ssh_extra_args
-	Pipelining      bool     // pipelining
-	SSHRetries      int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
-	LogPath         string   // log_path, as an absolute path; "" for no log file
-	RetrySavePath   string   // retry_files_save_path, as an absolute path; "" for the playbook's directory
+	Path                  string   // the ansible.cfg used, "" if none
+	Inventory             []string // inventory sources, as absolute paths
+	RemoteUser            string   // remote_user; "" means the current user
+	Forks                 int      // forks (default 5)
+	Timeout               int      // connection timeout in seconds (default 10)
+	PollInterval          int      // poll_interval: the poll of an async task without one (default 15)
+	RolesPath             []string // roles_path, as absolute paths
+	PrivateKeyFile        string   // private_key_file, as an absolute path
+	HostKeyChecking       bool     // host_key_checking (default true)
+	Become                bool     // [privilege_escalation] become
+	BecomeUser            string   // become_user (default root)
+	BecomeMethod          string   // become_method (default sudo)
+	BecomeExe             string   // become_exe; "" means the method's own name
+	AskBecomePass         bool     // become_ask_pass
+	Gathering             string   // implicit (default), explicit or smart
+	ForceHandlers         bool     // force_handlers
+	ErrorOnMissingHandler bool     // error_on_missing_handler (default true)
+	NoColor               bool     // nocolor, ANSIBLE_NOCOLOR or NO_COLOR
+	ForceColor            bool     // force_color
+	RetryFiles            bool     // retry_files_enabled (default false)
+	SSHArgs               string   // [ssh_connection] ssh_args
+	SSHCommonArgs         string   // [ssh_connection] ssh_common_args
+	SSHExtraArgs          string   // [ssh_connection] ssh_extra_args
+	Pipelining            bool     // pipelining
+	SSHRetries            int      // [ssh_connection] retries: more tries of a connection that fails (default 0)
+	LogPath               string   // log_path, as an absolute path; "" for no log file
+	RetrySavePath         string   // retry_files_save_path, as an absolute path; "" for the playbook's directory
 	// fact_caching (memory or jsonfile), fact_caching_connection (as an
 	// absolute path), fact_caching_prefix and fact_caching_timeout (in
 	// seconds; 0 never expires).
@@ -165,6 +166,7 @@ var settings = []setting{
 	{"DEFAULT_FORCE_HANDLERS", []iniKey{{"defaults", "force_handlers"}}, []string{"ANSIBLE_FORCE_HANDLERS"}, setBool(func(c *Config) *bool { return &c.ForceHandlers })},
 	{"ANSIBLE_NOCOLOR", []iniKey{{"defaults", "nocolor"}}, []string{"ANSIBLE_NOCOLOR", "NO_COLOR"}, setBool(func(c *Config) *bool { return &c.NoColor })},
 	{"ANSIBLE_FORCE_COLOR", []iniKey{{"defaults", "force_color"}}, []string{"ANSIBLE_FORCE_COLOR"}, setBool(func(c *Config) *bool { return &c.ForceColor })},
+	{"ERROR_ON_MISSING_HANDLER", []iniKey{{"defaults", "error_on_missing_handler"}}, []string{"ANSIBLE_ERROR_ON_MISSING_HANDLER"}, setBool(func(c *Config) *bool { return &c.ErrorOnMissingHandler })},
 	{"RETRY_FILES_ENABLED", []iniKey{{"defaults", "retry_files_enabled"}}, []string{"ANSIBLE_RETRY_FILES_ENABLED"}, setBool(func(c *Config) *bool { return &c.RetryFiles })},
 	{"RETRY_FILES_SAVE_PATH", []iniKey{{"defaults", "retry_files_save_path"}}, []string{"ANSIBLE_RETRY_FILES_SAVE_PATH"},
 		binding{apply: func(c *Config, v string, from origin, env func(string) string) error {
@@ -317,6 +319,7 @@ func defaults(home string) *Config {
 		Timeout:                  10,
 		RolesPath:                []string{filepath.Join(home, ".ansible/roles"), "/usr/share/ansible/roles", "/etc/ansible/roles"},
 		HostKeyChecking:          true,
+		ErrorOnMissingHandler:    true,
 		BecomeUser:               "root",
 		BecomeMethod:             "sudo",
 		Gathering:                "implicit",

@@ -771,6 +771,10 @@ func (r *run) notify(h *hostState, t *playbook.Task, vars template.Vars) error {
 			}
 		}
 		if !found {
+			if r.opts.WarnMissingHandler {
+				r.opts.Out.Warning((&unknownHandlerError{name}).Error())
+				continue
+			}
 			return &unknownHandlerError{name}
 		}
 	}

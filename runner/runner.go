@@ -60,6 +60,9 @@ type Options struct {
 	// ForceHandlers runs notified handlers on hosts that failed, as
 	// --force-handlers or force_handlers in ansible.cfg.
 	ForceHandlers bool
+	// WarnMissingHandler makes a notify of no handler a warning, as
+	// error_on_missing_handler = false, instead of ending the run.
+	WarnMissingHandler bool
 	// PollInterval is the poll of an async task that gives none
 	// (poll_interval in ansible.cfg, 15 by default).
 	PollInterval int
