@@ -829,11 +829,11 @@ func taskNotify(t *playbook.Task) []string {
 func (r *run) handlerNamed(name string) *playbook.Task {
 	for i := len(r.play.Handlers) - 1; i >= 0; i-- {
 		last := r.play.Handlers[i]
-		if !handlerNamed(last, name) {
+		if !r.isHandlerNamed(last, name) {
 			continue
 		}
 		for _, hd := range r.play.Handlers[:i+1] {
-			if hd.Role == last.Role && handlerNamed(hd, name) {
+			if hd.Role == last.Role && r.isHandlerNamed(hd, name) {
 				return hd
 			}
 		}
@@ -841,8 +841,39 @@ func (r *run) handlerNamed(name string) *playbook.Task {
 	return nil
 }
 
-func handlerNamed(hd *playbook.Task, name string) bool {
-	return hd.Name != "" && (hd.Name == name || (hd.Role != nil && hd.Role.Name+" : "+hd.Name == name))
+// isHandlerNamed reports whether a notify of name means hd, by its name
+// or its role-qualified name.
+func (r *run) isHandlerNamed(hd *playbook.Task, name string) bool {
+	own, ok := r.handlerName(hd)
+	return ok && own != "" && (own == name || (hd.Role != nil && hd.Role.Name+" : "+own == name))
+}
+
+// handlerName is hd's name as a notify matches it: a templated name is
+// rendered once with the play's variables (no host's), as ansible-core
+// caches it. A name that cannot be rendered matches nothing; without a
+// listen topic the handler is unusable, which Ansible warns of.
+func (r *run) handlerName(hd *playbook.Task) (string, bool) {
+	if !playbook.IsTemplate(hd.Name) {
+		return hd.Name, true
+	}
+	r.handlerNamesMu.Lock()
+	defer r.handlerNamesMu.Unlock()
+	if name, ok := r.handlerNames[hd]; ok {
+		return name, true
+	}
+	v, err := r.templatePlayValue(hd.Name)
+	if err != nil {
+		if template.IsUndefined(err) && len(hd.Listen) == 0 {
+			// The templar's AnsibleUndefinedVariable repeats its cause.
+			r.warnOnce(fmt.Sprintf("Handler '%s' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names). The error: %v. %v", hd.Name, err, err))
+		}
+		return "", false
+	}
+	if r.handlerNames == nil {
+		r.handlerNames = map[*playbook.Task]string{}
+	}
+	r.handlerNames[hd] = template.Str(v)
+	return r.handlerNames[hd], true
 }
 
 // unknownHandlerError is a notify naming no handler. Ansible raises it in

@@ -129,6 +129,10 @@ type run struct {
 	// lastOnce: whether the last lockstep task ran once, and on which
 	// hosts.
 	lastOnce lastOnce
+	// handlerNames are the handlers' templated names, rendered once
+	// (see handlerName).
+	handlerNamesMu sync.Mutex
+	handlerNames   map[*playbook.Task]string
 	// fatal ends the whole run at once, without a recap, as an
 	// exception in ansible-playbook's strategy does. Host goroutines set
 	// it through failRun.
