@@ -39,11 +39,22 @@ func (r *run) loopItems(h *hostState, t *playbook.Task, vars template.Vars) ([]a
 		}
 		return list, nil
 	case "items":
+		// A mapping is iterated, giving its keys, as the items lookup's
+		// Python loop over its terms.
+		if d, ok := loopValue.(*value.Dict); ok {
+			return flattenOnce(toAnyList(d.Keys())), nil
+		}
 		return flattenOnce(asList(loopValue)), nil
-	case "list":
+	case "list", "flattened":
+		// listify_lookup_plugin_terms leaves a mapping as it is, and these
+		// lookups want a sequence.
+		if _, ok := loopValue.(*value.Dict); ok {
+			return nil, fmt.Errorf("with_%s expects a list", t.LoopKind)
+		}
+		if t.LoopKind == "flattened" {
+			return flattenAll(asList(loopValue)), nil
+		}
 		return asList(loopValue), nil
-	case "flattened":
-		return flattenAll(asList(loopValue)), nil
 	case "dict":
 		var d *value.Dict
 		switch m := loopValue.(type) {
@@ -136,6 +147,14 @@ func asList(v any) []any {
 		return out
 	}
 	return []any{v}
+}
+
+func toAnyList(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 func flattenOnce(list []any) []any {
@@ -409,8 +428,8 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 		}
 		emit(item)
 	}
-	// Ansible's executor sets skipped on every loop's result: false
-	// unless all items were skipped.
+	// skipped is always there, false unless every item skipped, as
+	// ansible-core's executor presets it before looking at the items.
 	agg.result = map[string]any{"changed": anyChanged, "results": results, "msg": "All items completed", "skipped": false}
 	switch {
 	case len(items) == 0:

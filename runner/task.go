@@ -503,7 +503,12 @@ func (r *run) execOnHost(ctx context.Context, h *hostState, t *playbook.Task, tr
 			res.ignored = r.ignoreErrors(t, vars)
 			return res
 		}
-		return r.failure(t, err)
+		// Any other error of the loop's lookup is the task's result, as
+		// ansible-core's executor returns it: registered, and ignorable.
+		res := &taskResult{status: output.Failed, result: map[string]any{"failed": true, "msg": r.failure(t, err).result["msg"]}}
+		r.register(h, t, res)
+		res.ignored = r.ignoreErrors(t, vars)
+		return res
 	}
 	return r.runLoop(ctx, h, t, items, tr, item)
 }

@@ -133,9 +133,11 @@ func (r *run) runBlock(ctx context.Context, hosts []*hostState, b *playbook.Task
 					h.stats.Rescued++
 				}
 				if f := h.lastFailure; f != nil {
-					h.setFact("ansible_failed_task", map[string]any{
+					// Unsafe as ansible-core's wrap_var: the task's
+					// arguments are its source text, not templated again.
+					h.setFact("ansible_failed_task", value.Unsafe{V: map[string]any{
 						"name": f.task.Name, "action": f.task.Action, "args": f.task.Args,
-					})
+					}})
 					h.setFact("ansible_failed_result", registered(f.result))
 				}
 			}

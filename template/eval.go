@@ -441,15 +441,58 @@ func (ev *evaluator) evalCall(n *syntax.CallExpr, f *frame) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("'%s' object is not callable", pyType(fn))
 	}
-	args, kwargs, err := ev.evalArgs(n.Args, n.Kwargs, f)
+	args, kwargs, order, err := ev.evalCallArgs(n, f)
 	if err != nil {
 		return nil, err
 	}
-	ev.kwOrder = ev.kwOrder[:0]
-	for _, kw := range n.Kwargs {
-		ev.kwOrder = append(ev.kwOrder, kw.Name)
-	}
+	ev.kwOrder = append(ev.kwOrder[:0], order...)
 	return callee.call(ev, args, kwargs)
+}
+
+// evalCallArgs evaluates a call's arguments with its "*seq" spread after
+// the positional ones and its "**map" merged into the keywords, as Python
+// calls the function Jinja2 compiles. order names the keywords as
+// written, the spread ones last.
+func (ev *evaluator) evalCallArgs(n *syntax.CallExpr, f *frame) (args []any, kwargs map[string]any, order []string, err error) {
+	args, kwargs, err = ev.evalArgs(n.Args, n.Kwargs, f)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, kw := range n.Kwargs {
+		order = append(order, kw.Name)
+	}
+	if n.DynArgs != nil {
+		v, err := ev.evalStrict(n.DynArgs, f)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		more, err := iterate(v)
+		if err != nil {
+			return nil, nil, nil, &typeError{fmt.Sprintf("argument after * must be an iterable, not %s", pyType(v))}
+		}
+		args = append(args, more...)
+	}
+	if n.DynKwargs != nil {
+		v, err := ev.evalStrict(n.DynKwargs, f)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		d, ok := v.(*dict)
+		if !ok {
+			return nil, nil, nil, &typeError{fmt.Sprintf("argument after ** must be a mapping, not %s", pyType(v))}
+		}
+		if kwargs == nil {
+			kwargs = make(map[string]any, d.Len())
+		}
+		for k, val := range d.All() {
+			if _, dup := kwargs[k]; dup {
+				return nil, nil, nil, &typeError{fmt.Sprintf("got multiple values for keyword argument '%s'", k)}
+			}
+			kwargs[k] = val
+			order = append(order, k)
+		}
+	}
+	return args, kwargs, order, nil
 }
 
 func (ev *evaluator) evalArgs(argExprs []syntax.Expr, kwExprs []syntax.Kwarg, f *frame) ([]any, map[string]any, error) {

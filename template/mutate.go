@@ -49,7 +49,7 @@ func (ev *evaluator) mutatingCall(n *syntax.CallExpr, f *frame) (v any, ok bool,
 	default:
 		return nil, false, nil
 	}
-	pos, kw, err := ev.evalArgs(n.Args, n.Kwargs, f)
+	pos, kw, _, err := ev.evalCallArgs(n, f)
 	if err != nil {
 		return nil, true, err
 	}

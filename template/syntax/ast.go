@@ -56,6 +56,9 @@ type (
 		Fn     Expr
 		Args   []Expr
 		Kwargs []Kwarg
+		// DynArgs and DynKwargs are the "*seq" and "**map" arguments,
+		// nil when not written.
+		DynArgs, DynKwargs Expr
 	}
 	FilterExpr struct {
 		pos

@@ -398,12 +398,61 @@ func (p *parser) parseArgs() ([]Expr, []Kwarg, error) {
 	return args, kwargs, nil
 }
 
+// parseCallArgs parses a call's arguments, which unlike a filter's or a
+// test's may include "*seq" and "**map", in Jinja2's order: positional
+// arguments, keywords and *seq in any order after them, **map last.
 func (p *parser) parseCallArgs(fn Expr, line int) (Expr, error) {
-	args, kwargs, err := p.parseArgs()
-	if err != nil {
+	if err := p.expect(tokens.LeftParenthesis, "'('"); err != nil {
 		return nil, err
 	}
-	return &CallExpr{pos{line}, fn, args, kwargs}, nil
+	c := &CallExpr{pos: pos{line}, Fn: fn}
+	invalid := func() error { return p.errorf("invalid syntax for function call expression") }
+	for first := true; !p.is(tokens.RightParenthesis); first = false {
+		if !first {
+			if err := p.expect(tokens.Comma, "','"); err != nil {
+				return nil, err
+			}
+			if p.is(tokens.RightParenthesis) {
+				break
+			}
+		}
+		var err error
+		switch {
+		case p.is(tokens.Multiply):
+			if c.DynArgs != nil || c.DynKwargs != nil {
+				return nil, invalid()
+			}
+			p.next()
+			c.DynArgs, err = p.parseExpr(true)
+		case p.is(tokens.Power):
+			if c.DynKwargs != nil {
+				return nil, invalid()
+			}
+			p.next()
+			c.DynKwargs, err = p.parseExpr(true)
+		case p.is(tokens.Name) && p.peek().Type == tokens.Assign:
+			if c.DynKwargs != nil {
+				return nil, invalid()
+			}
+			name := p.next().Val
+			p.next()
+			var v Expr
+			v, err = p.parseExpr(true)
+			c.Kwargs = append(c.Kwargs, Kwarg{name, v})
+		default:
+			if c.DynArgs != nil || c.DynKwargs != nil || len(c.Kwargs) > 0 {
+				return nil, invalid()
+			}
+			var v Expr
+			v, err = p.parseExpr(true)
+			c.Args = append(c.Args, v)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	p.next()
+	return c, nil
 }
 
 // parseFiltersAndTests parses the "|filter" and "is test" chain after a term.
