@@ -365,14 +365,7 @@ func (r *run) runLoop(ctx context.Context, h *hostState, t *playbook.Task, items
 			res = skippedResult()
 		default:
 			res = r.runAction(ctx, h, t, vars, loopVars, tr)
-			if res.status != output.Skipped && res.status != output.Unreachable {
-				if err := r.applyResultConditions(t, vars, res); err != nil {
-					res.status = output.Failed
-					res.result["failed"] = true
-					res.result["msg"] = err.Error()
-				}
-			}
-			markNotFailed(res)
+			r.completeResult(t, vars, res)
 		}
 		if res.aborted {
 			// The loop ends here; the task's result is this error

@@ -346,8 +346,11 @@ type taskResult struct {
 	// verbosity (Ansible's _ansible_verbose_always), as debug's does
 	// once it ran, even when failed_when then fails it.
 	verboseAlways bool
-	ignored       bool
-	hidden        bool // not shown: its task ended the run (notify of no handler)
+	// completed: changed_when, failed_when and failed false are applied
+	// (see completeResult).
+	completed bool
+	ignored   bool
+	hidden    bool // not shown: its task ended the run (notify of no handler)
 	// aborted: the task could not be made ready to run (an undefined
 	// variable in its arguments or conditions, a vault error), which in
 	// a loop ends the whole loop, as Ansible's task executor raises.
@@ -632,14 +635,7 @@ func (r *run) condition(t *playbook.Task, c any, vars template.Vars) (bool, erro
 // afterResult applies changed_when, failed_when and until, registers the
 // result and notifies handlers.
 func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, res *taskResult) {
-	if res.status != output.Skipped && res.status != output.Unreachable {
-		if err := r.applyResultConditions(t, vars, res); err != nil {
-			res.status = output.Failed
-			res.result["failed"] = true
-			res.result["msg"] = err.Error()
-		}
-	}
-	markNotFailed(res)
+	r.completeResult(t, vars, res)
 	r.register(h, t, res)
 	if res.status == output.Failed && r.ignoreErrors(t, vars) {
 		res.ignored = true
@@ -652,6 +648,25 @@ func (r *run) afterResult(h *hostState, t *playbook.Task, vars template.Vars, re
 			r.notifyFailed(res, err)
 		}
 	}
+}
+
+// completeResult applies changed_when and failed_when to an action's
+// result and records failed false where it did not fail, as the task
+// executor does after each run of the action (before until is
+// evaluated), once.
+func (r *run) completeResult(t *playbook.Task, vars template.Vars, res *taskResult) {
+	if res.completed {
+		return
+	}
+	res.completed = true
+	if res.status != output.Skipped && res.status != output.Unreachable {
+		if err := r.applyResultConditions(t, vars, res); err != nil {
+			res.status = output.Failed
+			res.result["failed"] = true
+			res.result["msg"] = err.Error()
+		}
+	}
+	markNotFailed(res)
 }
 
 // markNotFailed records a result that ran and did not fail as failed:
@@ -929,6 +944,7 @@ func (r *run) retrying(ctx context.Context, h *hostState, t *playbook.Task, vars
 		if runs == 1 {
 			return res
 		}
+		r.completeResult(t, vars, res)
 		ok, err := r.condition(t, t.Until, withRegistered(t, vars, res.result))
 		if err != nil {
 			return r.failure(t, err)
