@@ -121,5 +121,7 @@ for n in $sizes; do
 		ctl=$(echo "scale=3; $cpu * ($total - ${sim:-0}) / $total * 1000 / $host_tasks" | bc)
 		echo "         profile: ${sim:-0} s of ${total} s sampled in the simulated hosts; controller alone ~$ctl ms/host-task ($prof)"
 	fi
-	[[ -n ${SIM_CSV:-} ]] && echo "$n,$wall,$cpu,$rss,$per_task,$per_host,${sim:+$(echo "scale=3; $sim / $total" | bc)},${ctl:-}" >> "$SIM_CSV"
+	if [[ -n ${SIM_CSV:-} ]]; then
+		echo "$n,$wall,$cpu,$rss,$per_task,$per_host,${sim:+$(echo "scale=3; $sim / $total" | bc)},${ctl:-}" >> "$SIM_CSV"
+	fi
 done
