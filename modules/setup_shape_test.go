@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gansible/gansible/refenv"
+	"github.com/gansible/gansible/value"
 )
 
 // The facts' shape is compared with Ansible's: every key and the JSON
@@ -187,12 +189,15 @@ const setupShapeFile = "testdata/setup_shape.json"
 func gatheredShape(t *testing.T, args Args) map[string]map[string]bool {
 	t.Helper()
 	r := execModule(t, localContext(false), "setup", args)
-	data, err := json.Marshal(r.Fields["ansible_facts"])
+	// Written as Ansible writes its result (json.dumps keeps 1.0 a
+	// float), and read keeping the numbers' text, so that a float that
+	// happens to be whole (a load average of 1.00) is still a float.
+	data, err := value.JSON(r.Fields["ansible_facts"], value.JSONOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var facts map[string]any
-	if err := json.Unmarshal(data, &facts); err != nil {
+	if err := decodeNumbers([]byte(data), &facts); err != nil {
 		t.Fatal(err)
 	}
 	return shapeOf(facts)
@@ -265,7 +270,7 @@ func TestSetupShapeAnsible(t *testing.T) {
 				t.Fatal(err)
 			}
 			var res map[string]any
-			if err := json.Unmarshal(data, &res); err != nil {
+			if err := decodeNumbers(data, &res); err != nil {
 				t.Fatal(err)
 			}
 			facts, _ := res["ansible_facts"].(map[string]any)
@@ -290,4 +295,12 @@ func TestSetupShapeAnsible(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodeNumbers decodes JSON keeping each number's text (json.Number), so
+// that jsonType tells 1.0 from 1 as Python wrote them.
+func decodeNumbers(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	return d.Decode(v)
 }
