@@ -877,7 +877,7 @@ func (r *run) delegateFacts(h *hostState, t *playbook.Task, vars template.Vars) 
 	}
 	b, err := value.ParseBool(unwrapUnsafe(rendered))
 	if err != nil {
-		return false, fmt.Errorf("the field 'delegate_facts' has an invalid value (%s), and could not be converted to an bool.The error was: %v  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", tmpl, err)
+		return false, fmt.Errorf("the field 'delegate_facts' has an invalid value (%s), and could not be converted to an bool.The error was: %v  %s", tmpl, err, value.ValidBooleans)
 	}
 	return b, nil
 }

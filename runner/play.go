@@ -392,7 +392,7 @@ func (r *run) postValidate(play *playbook.Play) (*playbook.Play, error) {
 		}
 		b, err := value.ParseBool(v)
 		if err != nil {
-			return nil, convertErr(name, tmpl, "bool", fmt.Errorf("%v  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", err))
+			return nil, convertErr(name, tmpl, "bool", fmt.Errorf("%v  %s", err, value.ValidBooleans))
 		}
 		switch name {
 		case "gather_facts":

@@ -358,3 +358,8 @@ func ParseBool(v any) (bool, error) {
 	}
 	return false, fmt.Errorf("The value '%s' is not a valid boolean.", Str(v))
 }
+
+// ValidBooleans is the list Ansible's boolean(strict=True) error appends
+// to "The value '...' is not a valid boolean.", in one order Python's set
+// printing gives.
+const ValidBooleans = "Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'"

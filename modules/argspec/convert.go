@@ -41,7 +41,7 @@ func convert(name string, t Type, v any) (any, error) {
 		if !ok {
 			// Ansible lists its spellings in the order of a Python set,
 			// which changes from one run to the next; this is one.
-			return nil, fail(fmt.Sprintf("The value '%s' is not a valid boolean.  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'", value.Str(v)))
+			return nil, fail(fmt.Sprintf("The value '%s' is not a valid boolean.  %s", value.Str(v), value.ValidBooleans))
 		}
 		return b, nil
 	case Int:
