@@ -19,3 +19,7 @@ require (
 	github.com/sirupsen/logrus v1.9.3 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
+
+// yaml.v3 with one patch: syntax errors carry libyaml's problem mark
+// (third_party/yaml.v3/PATCHES).
+replace gopkg.in/yaml.v3 => ./third_party/yaml.v3

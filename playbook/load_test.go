@@ -64,7 +64,7 @@ func TestLoadMesosRepo(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ name, want string }{
-		{"bad_yaml.yml", "bad_yaml.yml:2:1: We were unable to read either as JSON nor YAML"},
+		{"bad_yaml.yml", "bad_yaml.yml:4:6: We were unable to read either as JSON nor YAML"},
 		{"unknown_module.yml", "unknown_module.yml:4:7: couldn't resolve module/action 'no_such_module'"},
 		{"missing_role.yml", "missing_role.yml:3:7: the role 'nope' was not found"},
 		{"bad_play_key.yml", "bad_play_key.yml:2:3: 'bogus' is not a valid attribute for a Play"},

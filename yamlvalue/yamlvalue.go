@@ -152,8 +152,46 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	if err := checkAliasExpansion(name, root); err != nil {
 		return nil, err
 	}
+	if k := unhashableKey(root); k != nil {
+		return nil, &Error{Pos: At(name, k), Msg: loadErrorMessage(data, fmt.Sprintf("found unacceptable key (unhashable type: '%s')", ansibleTypeName(k)))}
+	}
 	warnDuplicateKeys(name, root)
 	return root, nil
+}
+
+// unhashableKey returns the first mapping key under n that is itself a
+// mapping or a sequence, which Python cannot hash and so Ansible's
+// constructor refuses. For an alias it is the aliased node, where PyYAML
+// places the error.
+func unhashableKey(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode {
+				k = k.Alias
+			}
+			if k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+				return k
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if c.Kind == yaml.AliasNode {
+			continue
+		}
+		if k := unhashableKey(c); k != nil {
+			return k
+		}
+	}
+	return nil
+}
+
+// ansibleTypeName is the Python type of the value node n constructs.
+func ansibleTypeName(n *yaml.Node) string {
+	if n.Kind == yaml.MappingNode {
+		return "AnsibleMapping"
+	}
+	return "AnsibleSequence"
 }
 
 // DecodeAll decodes every document of a YAML stream, as PyYAML's
@@ -230,6 +268,11 @@ func warnDuplicateKeys(name string, root *yaml.Node) {
 // not a file the loader reads) in Ansible's words.
 func syntaxError(name string, data []byte, err error) error {
 	msg := err.Error()
+	var se *yaml.SyntaxError
+	if errors.As(err, &se) {
+		// Ansible reports PyYAML's problem mark, counted from 1.
+		return &Error{Pos: Pos{File: name, Line: se.Line + 1, Col: se.Column + 1}, Msg: loadErrorMessage(data, se.Problem)}
+	}
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{Pos: Pos{File: name, Line: line, Col: 1}, Msg: loadErrorMessage(data, m[2])}

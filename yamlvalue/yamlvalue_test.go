@@ -1,11 +1,15 @@
 package yamlvalue
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/gansible/gansible/difftest"
 	"github.com/gansible/gansible/value"
 	"github.com/gansible/gansible/vault"
 )
@@ -162,5 +166,39 @@ func TestVaultTag(t *testing.T) {
 	vault.SetDefault(&vault.Keyring{Secrets: []vault.Secret{{ID: vault.DefaultID, Password: []byte("pw")}}})
 	if v, err := lazy.Value(); err != nil || v.(value.Unsafe).V != "p {{ x }}" {
 		t.Errorf("Value() once the secret is known = %v, %v", v, err)
+	}
+}
+
+// TestSyntaxErrorPlaces checks that a syntax error is placed and worded
+// as Ansible's loader places and words it (testdata/syntax_errors.txtar,
+// recorded from ansible-core 2.14's AnsibleLoader).
+func TestSyntaxErrorPlaces(t *testing.T) {
+	data, err := os.ReadFile("testdata/syntax_errors.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := difftest.ParseArchive(data)
+	files := map[string][]byte{}
+	for _, f := range ar.Files {
+		files[f.Name] = f.Data
+	}
+	for _, f := range ar.Files {
+		name, ok := strings.CutSuffix(f.Name, ".yml")
+		if !ok {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			want := strings.TrimSpace(string(files[name+".want"]))
+			_, err := Parse(f.Name, f.Data)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Parse: %v, want an *Error", err)
+			}
+			problem := e.Msg[strings.LastIndex(e.Msg, "\n")+1:]
+			problem = strings.TrimPrefix(problem, "  ")
+			if got := fmt.Sprintf("%d:%d %s", e.Pos.Line, e.Pos.Col, problem); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
 	}
 }
