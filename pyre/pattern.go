@@ -17,8 +17,23 @@ func translate(p string) (string, map[string]int, error) {
 	names := map[string]int{}
 	groups := 0
 	inClass := false
+	classAt := 0   // where the open character set starts
+	var open []int // where the open groups start, innermost last
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		if !inClass {
+			if err := structureError(p, i, open); err != nil {
+				return "", nil, err
+			}
+			switch c {
+			case '(':
+				open = append(open, i)
+			case ')':
+				if len(open) > 0 {
+					open = open[:len(open)-1]
+				}
+			}
+		}
 		switch {
 		case c == '\\' && i+1 < len(p):
 			if e := p[i+1]; e < 0x80 && isLetter(e) && strings.IndexByte(pythonEscapes, e) < 0 {
@@ -41,7 +56,7 @@ func translate(p string) (string, map[string]int, error) {
 				continue
 			}
 		case c == '[':
-			inClass = true
+			inClass, classAt = true, i
 			sb.WriteByte(c)
 			// A ']' right after '[' or '[^' is a literal in Python.
 			if strings.HasPrefix(p[i+1:], "^") {
@@ -82,6 +97,7 @@ func translate(p string) (string, map[string]int, error) {
 			}
 			sb.WriteString(`(?:\` + strconv.Itoa(n) + `)`)
 			i += end
+			open = open[:len(open)-1] // its ')' is read
 			continue
 		case c == '(' && strings.HasPrefix(p[i:], "(?<") && !strings.HasPrefix(p[i:], "(?<=") && !strings.HasPrefix(p[i:], "(?<!"):
 			return "", nil, fmt.Errorf("unknown extension ?< at position %d", i+1)
@@ -96,7 +112,41 @@ func translate(p string) (string, map[string]int, error) {
 		}
 		sb.WriteByte(c)
 	}
+	switch {
+	case strings.HasSuffix(p, `\`) && !escapedAt(p, len(p)-1):
+		return "", nil, fmt.Errorf("bad escape (end of pattern) at position %d", len(p)-1)
+	case inClass:
+		return "", nil, fmt.Errorf("unterminated character set at position %d", classAt)
+	case len(open) > 0:
+		return "", nil, fmt.Errorf("missing ), unterminated subpattern at position %d", open[len(open)-1])
+	}
 	return sb.String(), names, nil
+}
+
+// structureError is sre_parse's error, if any, for the character at i
+// of p outside a character set, with open the groups open there: a ')'
+// that closes nothing, or a repeat with nothing before it to repeat.
+func structureError(p string, i int, open []int) error {
+	if escapedAt(p, i) {
+		return nil
+	}
+	switch p[i] {
+	case ')':
+		if len(open) == 0 {
+			return fmt.Errorf("unbalanced parenthesis at position %d", i)
+		}
+	case '*', '+', '?':
+		if i == 0 || (strings.IndexByte("(|", p[i-1]) >= 0 && !escapedAt(p, i-1)) {
+			if p[i] == '?' && i > 0 && p[i-1] == '(' {
+				return nil // (?...), an extension
+			}
+			return fmt.Errorf("nothing to repeat at position %d", i)
+		}
+		if prev := p[i-1]; p[i] == '*' && strings.IndexByte("*+?", prev) >= 0 && !escapedAt(p, i-1) && !(prev == '?' && i >= 2 && p[i-2] == '(') {
+			return fmt.Errorf("multiple repeat at position %d", i)
+		}
+	}
+	return nil
 }
 
 // validName is Python's rule for group names: an identifier.

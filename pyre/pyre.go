@@ -41,7 +41,7 @@ type Regexp struct {
 func Compile(pattern string, f Flags) (*Regexp, error) {
 	src, names, err := translate(pattern)
 	if err != nil {
-		return nil, fmt.Errorf("%s (in regular expression %q)", err, pattern)
+		return nil, &Error{Pattern: pattern, Msg: err.Error()}
 	}
 	opt := regexp2.None
 	if f.IgnoreCase {
@@ -55,11 +55,22 @@ func Compile(pattern string, f Flags) (*Regexp, error) {
 	}
 	re, err := regexp2.Compile(src, opt)
 	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %s", pattern, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return nil, &Error{Pattern: pattern, Msg: strings.TrimPrefix(err.Error(), "error parsing regexp: ")}
 	}
 	re.MatchTimeout = matchTimeout
 	return &Regexp{re: re, opt: opt, names: names, groups: len(re.GetGroupNumbers()) - 1}, nil
 }
+
+// An Error is a pattern that does not compile. Msg is Python's re.error
+// message where sre_parse has one that gansible knows (a bad escape,
+// unbalanced groups or sets, a repeat of nothing), and regexp2's
+// otherwise.
+type Error struct {
+	Pattern string
+	Msg     string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s (in regular expression %q)", e.Msg, e.Pattern) }
 
 // MustCompile is Compile for patterns known to be valid.
 func MustCompile(pattern string, f Flags) *Regexp {

@@ -2,6 +2,7 @@ package pyre
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -157,6 +158,35 @@ func TestPossessiveNotSupported(t *testing.T) {
 		_, err := Compile(p, Flags{})
 		if err == nil || !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("%s: got %v, want a not supported error", p, err)
+		}
+	}
+}
+
+// TestPythonErrors checks that a pattern Python refuses is refused, with
+// re.error's message (testdata/errors.json, from gen_errors.py), and that
+// one Python takes compiles.
+func TestPythonErrors(t *testing.T) {
+	data, err := os.ReadFile("testdata/errors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Pattern string
+		Error   *string
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		_, err := Compile(c.Pattern, Flags{})
+		var pe *Error
+		switch {
+		case c.Error == nil && err != nil:
+			t.Errorf("%q: %v, want no error", c.Pattern, err)
+		case c.Error != nil && !errors.As(err, &pe):
+			t.Errorf("%q: error %v, want %q", c.Pattern, err, *c.Error)
+		case c.Error != nil && pe.Msg != *c.Error:
+			t.Errorf("%q: error %q, want %q", c.Pattern, pe.Msg, *c.Error)
 		}
 	}
 }

@@ -273,7 +273,7 @@ func filterStrftime(ev *evaluator, in any, a args) (any, error) {
 
 // strptime is datetime.strptime for the usual directives.
 func strptime(s, format string) (time.Time, error) {
-	mismatch := fmt.Errorf("time data %s does not match format %s", value.Quote(s), value.Quote(format))
+	mismatch := valueError("time data %s does not match format %s", value.Quote(s), value.Quote(format))
 	year, month, day, hour, minute, second, us := 1900, 1, 1, 0, 0, 0, 0
 	pm, twelve := -1, false
 	yday := 0
@@ -380,14 +380,14 @@ func strptime(s, format string) (time.Time, error) {
 			ok = i < len(s) && s[i] == '%'
 			i++
 		default:
-			return time.Time{}, fmt.Errorf("'%c' is a bad directive in format %s", format[f], value.Quote(format))
+			return time.Time{}, valueError("'%c' is a bad directive in format %s", format[f], value.Quote(format))
 		}
 		if !ok {
 			return time.Time{}, mismatch
 		}
 	}
 	if i < len(s) {
-		return time.Time{}, fmt.Errorf("unconverted data remains: %s", s[i:])
+		return time.Time{}, valueError("unconverted data remains: %s", s[i:])
 	}
 	if twelve {
 		hour %= 12
@@ -397,7 +397,7 @@ func strptime(s, format string) (time.Time, error) {
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, second, us*1000, time.UTC)
 	if t.Day() != day {
-		return time.Time{}, fmt.Errorf("day is out of range for month")
+		return time.Time{}, valueError("day is out of range for month")
 	}
 	if yday > 0 {
 		t = time.Date(year, 1, 1, hour, minute, second, us*1000, time.UTC).AddDate(0, 0, yday-1)

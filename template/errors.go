@@ -121,7 +121,7 @@ func (e *PyError) Error() string { return e.Msg }
 // post_validate words as a field's invalid value.
 func (e *PyError) IsValueError() bool {
 	switch e.Class {
-	case "ValueError", "json.decoder.JSONDecodeError":
+	case "ValueError", "json.decoder.JSONDecodeError", "binascii.Error":
 		return true
 	}
 	return false

@@ -169,12 +169,59 @@ func filterB64decode(_ *evaluator, in any, a args) (any, error) {
 	if err := a.onlyKeywords("b64decode", "encoding"); err != nil {
 		return nil, err
 	}
-	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(str(in)))
+	data, err := pyB64decode(str(in))
 	if err != nil {
-		return nil, fmt.Errorf("b64decode: %w", err)
+		return nil, err
 	}
 	encoding, _ := a.str(0, "encoding", "utf-8")
 	return decodeText(data, encoding)
+}
+
+// pyB64decode is Python's base64.b64decode without validate, as
+// binascii.a2b_base64 reads: bytes outside the alphabet are skipped, a
+// complete padding ends the data, and a short last group is
+// binascii.Error, a ValueError.
+func pyB64decode(s string) ([]byte, error) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	var out []byte
+	var acc uint32
+	quad, pads := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '=' {
+			if quad >= 2 {
+				pads++
+				if quad+pads >= 4 {
+					quad = 0
+					break
+				}
+			}
+			continue
+		}
+		v := strings.IndexByte(alphabet, c)
+		if v < 0 {
+			continue
+		}
+		pads = 0
+		acc = acc<<6 | uint32(v)
+		quad++
+		switch quad {
+		case 2:
+			out = append(out, byte(acc>>4))
+		case 3:
+			out = append(out, byte(acc>>2))
+		case 4:
+			out = append(out, byte(acc))
+			quad, acc = 0, 0
+		}
+	}
+	switch quad {
+	case 0:
+		return out, nil
+	case 1:
+		return nil, &PyError{"binascii.Error", fmt.Sprintf("Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", len(out)/3*4+1)}
+	}
+	return nil, &PyError{"binascii.Error", "Incorrect padding"}
 }
 
 func newHash(name string) (hash.Hash, error) {

@@ -38,7 +38,7 @@ func init() {
 	filters["from_yaml"] = func(_ *evaluator, in any, _ args) (any, error) {
 		n, err := yamlvalue.Parse("<string>", []byte(str(in)))
 		if err != nil {
-			return nil, fmt.Errorf("from_yaml: %w", err)
+			return nil, yamlException("from_yaml", err)
 		}
 		v, err := yamlvalue.Decode("<string>", n)
 		if err != nil {
@@ -49,7 +49,7 @@ func init() {
 	filters["from_yaml_all"] = func(_ *evaluator, in any, _ args) (any, error) {
 		docs, err := yamlvalue.DecodeAll("<string>", []byte(str(in)))
 		if err != nil {
-			return nil, fmt.Errorf("from_yaml_all: %w", err)
+			return nil, yamlException("from_yaml_all", err)
 		}
 		for i, d := range docs {
 			docs[i] = normalize(d)
@@ -69,6 +69,22 @@ func init() {
 		}
 		return yamlFilter(in, args{fn: a.fn, kw: kw}, pyyaml.Options{FlowStyle: pyyaml.Block}, "allow_unicode", "default_flow_style")
 	}
+}
+
+// yamlException is the exception yaml.load raises for text that is not
+// YAML, which Ansible shows by its last line: where the problem is.
+// PyYAML's safe loader, unlike Ansible's, words an unhashable key plainly.
+func yamlException(filter string, err error) error {
+	var ye *yamlvalue.Error
+	var se *yamlvalue.SyntaxError
+	if !errors.As(err, &ye) || !errors.As(err, &se) {
+		return fmt.Errorf("%s: %w", filter, err)
+	}
+	problem := se.Problem
+	if se.Class == "yaml.constructor.ConstructorError" {
+		problem = "found unhashable key"
+	}
+	return &PyError{se.Class, fmt.Sprintf("%s\n  in \"<unicode string>\", line %d, column %d", problem, ye.Pos.Line, ye.Pos.Col)}
 }
 
 // yamlFilter is yaml.dump(in, Dumper=AnsibleDumper, allow_unicode=True,

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -17,9 +18,14 @@ func regexFlags(a args, firstKw int) pyre.Flags {
 }
 
 // compileRegex compiles a pattern with Python's re semantics, as Ansible's
-// filters and tests use.
+// filters and tests use; a bad pattern raises re.error.
 func compileRegex(pattern string, flags pyre.Flags) (*pyre.Regexp, error) {
-	return pyre.Compile(pattern, flags)
+	re, err := pyre.Compile(pattern, flags)
+	var pe *pyre.Error
+	if errors.As(err, &pe) {
+		return nil, &PyError{"re.error", pe.Msg}
+	}
+	return re, err
 }
 
 // filterRegexReplace is re.sub(pattern, replacement, value, count).

@@ -96,8 +96,19 @@ func At(file string, node *yaml.Node) Pos {
 type Error struct {
 	Pos Pos
 	Msg string
-	Err error // the cause, when another package's error (a vault error)
+	Err error // the cause: a *SyntaxError, or another package's (a vault error)
 }
+
+// A SyntaxError is the exception PyYAML raises for a document it
+// refuses, for a caller that reports it as Python does (the from_yaml
+// filter): Class is its Python class and Problem its problem, at the
+// Error's position. Error.Msg is Ansible's loader's report of it.
+type SyntaxError struct {
+	Class   string
+	Problem string
+}
+
+func (e *SyntaxError) Error() string { return e.Problem }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
@@ -138,7 +149,8 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == nil:
-		return nil, &Error{Pos: Pos{File: name, Line: next.Line, Col: next.Column}, Msg: loadErrorMessage(data, "but found another document")}
+		return nil, &Error{Pos: Pos{File: name, Line: next.Line, Col: next.Column}, Msg: loadErrorMessage(data, "but found another document"),
+			Err: &SyntaxError{Class: "yaml.composer.ComposerError", Problem: "but found another document"}}
 	case err != io.EOF:
 		return nil, syntaxError(name, data, err)
 	}
@@ -152,11 +164,22 @@ func Parse(name string, data []byte) (*yaml.Node, error) {
 	if err := checkAliasExpansion(name, root); err != nil {
 		return nil, err
 	}
-	if k := unhashableKey(root); k != nil {
-		return nil, &Error{Pos: At(name, k), Msg: loadErrorMessage(data, fmt.Sprintf("found unacceptable key (unhashable type: '%s')", ansibleTypeName(k)))}
+	if err := checkKeys(name, data, root); err != nil {
+		return nil, err
 	}
 	warnDuplicateKeys(name, root)
 	return root, nil
+}
+
+// checkKeys refuses a document whose mapping keys Python cannot hash.
+func checkKeys(name string, data []byte, root *yaml.Node) error {
+	k := unhashableKey(root)
+	if k == nil {
+		return nil
+	}
+	problem := fmt.Sprintf("found unacceptable key (unhashable type: '%s')", ansibleTypeName(k))
+	return &Error{Pos: At(name, k), Msg: loadErrorMessage(data, problem),
+		Err: &SyntaxError{Class: "yaml.constructor.ConstructorError", Problem: problem}}
 }
 
 // unhashableKey returns the first mapping key under n that is itself a
@@ -210,6 +233,9 @@ func DecodeAll(name string, data []byte) ([]any, error) {
 		var v any
 		if len(doc.Content) > 0 {
 			if err := checkAliasExpansion(name, doc.Content[0]); err != nil {
+				return nil, err
+			}
+			if err := checkKeys(name, nil, doc.Content[0]); err != nil {
 				return nil, err
 			}
 			var err error
@@ -271,7 +297,15 @@ func syntaxError(name string, data []byte, err error) error {
 	var se *yaml.SyntaxError
 	if errors.As(err, &se) {
 		// Ansible reports PyYAML's problem mark, counted from 1.
-		return &Error{Pos: Pos{File: name, Line: se.Line + 1, Col: se.Column + 1}, Msg: loadErrorMessage(data, se.Problem)}
+		class := "yaml.parser.ParserError"
+		switch {
+		case se.Scanner:
+			class = "yaml.scanner.ScannerError"
+		case se.Problem == "found undefined alias":
+			class = "yaml.composer.ComposerError"
+		}
+		return &Error{Pos: Pos{File: name, Line: se.Line + 1, Col: se.Column + 1}, Msg: loadErrorMessage(data, se.Problem),
+			Err: &SyntaxError{Class: class, Problem: se.Problem}}
 	}
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
