@@ -26,9 +26,8 @@ func init() {
 		text := str(in)
 		v, err := value.DecodeJSON([]byte(text))
 		if err != nil {
-			// json.loads raises a JSONDecodeError, whose words are
-			// Python's where gansible knows them.
-			if msg, ok := value.JSONStartError(text); ok {
+			// json.loads raises a JSONDecodeError in Python's words.
+			if msg, ok := value.PyJSONError(text); ok {
 				return nil, &PyError{"json.decoder.JSONDecodeError", msg}
 			}
 			return nil, &PyError{"json.decoder.JSONDecodeError", err.Error()}

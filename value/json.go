@@ -341,32 +341,3 @@ func TypeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
-
-// JSONStartError is Python's json.loads error for text that does not
-// start with a JSON value: "Expecting value" where the first non-blank
-// character stands, with its line, column and character offset.
-func JSONStartError(text string) (string, bool) {
-	pos := 0
-	for pos < len(text) && strings.IndexByte(" \t\n\r", text[pos]) >= 0 {
-		pos++
-	}
-	rest := text[pos:]
-	// A '-' starts a value only as a number's sign, which every YAML
-	// list item's "- " is not.
-	number := strings.TrimPrefix(rest, "-")
-	if rest != "" && strings.IndexByte("\"{[0123456789", rest[0]) >= 0 ||
-		number != rest && (number != "" && number[0] >= '0' && number[0] <= '9' || strings.HasPrefix(number, "Infinity")) {
-		return "", false
-	}
-	for _, word := range []string{"null", "true", "false", "NaN", "Infinity"} {
-		if strings.HasPrefix(rest, word) {
-			return "", false
-		}
-	}
-	line := 1 + strings.Count(text[:pos], "\n")
-	col := pos + 1
-	if nl := strings.LastIndexByte(text[:pos], '\n'); nl >= 0 {
-		col = pos - nl
-	}
-	return fmt.Sprintf("Expecting value: line %d column %d (char %d)", line, col, pos), true
-}
