@@ -336,6 +336,61 @@ func LoadVarsFile(path string) (*value.Dict, error) {
 	return m, nil
 }
 
+// A VarsFileContentError is a play's vars_files entry that holds neither
+// a mapping nor a list of mappings: an AnsibleError, not a parser error.
+type VarsFileContentError struct {
+	Pos yamlvalue.Pos
+	Got any
+}
+
+func (e *VarsFileContentError) Error() string {
+	return fmt.Sprintf("%s: variable files must contain either a dictionary of variables, or a list of dictionaries. Got: %s (<class '%s'>)",
+		e.Pos, value.Str(e.Got), loadedClass(e.Got))
+}
+
+// loadedClass is the Python class of a value Ansible's YAML loader built.
+func loadedClass(v any) string {
+	switch name := value.TypeName(v); name {
+	case "list":
+		return "ansible.parsing.yaml.objects.AnsibleSequence"
+	case "str":
+		return "ansible.parsing.yaml.objects.AnsibleUnicode"
+	case "dict":
+		return "ansible.parsing.yaml.objects.AnsibleMapping"
+	default:
+		return name
+	}
+}
+
+// LoadPlayVarsFile reads a file a play's vars_files names, as Ansible's
+// variable manager does (preprocess_vars): a mapping, or a list of
+// mappings merged in order.
+func LoadPlayVarsFile(path string) (*value.Dict, error) {
+	root, err := yamlvalue.ParseFile(path)
+	if err != nil || root == nil {
+		return value.NewDict(0), err
+	}
+	v, err := yamlvalue.Decode(path, root)
+	if err != nil {
+		return nil, err
+	}
+	items, ok := v.([]any)
+	if !ok {
+		items = []any{v}
+	}
+	merged := value.NewDict(0)
+	for _, item := range items {
+		d, ok := item.(*value.Dict)
+		if !ok {
+			return nil, &VarsFileContentError{Pos: yamlvalue.At(path, root), Got: v}
+		}
+		for k, x := range d.All() {
+			merged.Set(k, x)
+		}
+	}
+	return merged, nil
+}
+
 func mergeVars(base, over map[string]any) map[string]any {
 	if len(base) == 0 {
 		return over

@@ -72,7 +72,7 @@ func (r *run) runPlay(ctx context.Context, play *playbook.Play, stats map[string
 		}
 		return false, fmt.Errorf("%s: %w", play.Pos, err)
 	}
-	if err := checkVaultedVarsFiles(play); err != nil {
+	if err := checkStaticVarsFiles(play); err != nil {
 		r.failRun(err) // no recap either, as ansible-playbook
 		return false, err
 	}
@@ -521,11 +521,12 @@ func (r *run) varsPrompt(play *playbook.Play) (*playbook.Play, error) {
 	return &p, nil
 }
 
-// checkVaultedVarsFiles decrypts the play's vaulted vars_files before its
-// banner: ansible-playbook reads them to compute the play's variables
-// before printing it, so a missing secret ends the run with no PLAY line.
-// Names still to be templated are left to loadVarsFiles.
-func checkVaultedVarsFiles(play *playbook.Play) error {
+// checkStaticVarsFiles reads the play's vars_files before its banner:
+// ansible-playbook reads them to compute the play's variables before
+// printing it, so a missing vault secret or a file that is not YAML ends
+// the run with no PLAY line. Names still to be templated are left to
+// loadVarsFiles.
+func checkStaticVarsFiles(play *playbook.Play) error {
 	for _, entry := range play.VarsFiles {
 		candidates, ok := entry.([]any)
 		if !ok {
@@ -546,10 +547,23 @@ func checkVaultedVarsFiles(play *playbook.Play) error {
 			if _, err := vault.ReadFile(path); errors.As(err, &ve) {
 				return &ExitError{Code: ExitGeneral, Err: err}
 			}
+			if _, err := playbook.LoadPlayVarsFile(path); err != nil {
+				return varsFileError(err)
+			}
 			break
 		}
 	}
 	return nil
+}
+
+// varsFileError is the exit a vars_files entry that cannot be read ends
+// the run with: a parser error, but for content that is no variables.
+func varsFileError(err error) error {
+	var ce *playbook.VarsFileContentError
+	if errors.As(err, &ce) {
+		return &ExitError{Code: ExitGeneral, Err: err}
+	}
+	return ParserError(err)
 }
 
 // loadVarsFiles reads the play's vars_files for each host, as Ansible's
@@ -601,9 +615,9 @@ func (r *run) loadVarsFiles(play *playbook.Play, hosts []*hostState) error {
 					if _, err := os.Stat(path); err != nil {
 						continue
 					}
-					d, err := playbook.LoadVarsFile(path)
+					d, err := playbook.LoadPlayVarsFile(path)
 					if err != nil {
-						return ParserError(err)
+						return varsFileError(err)
 					}
 					// A set of variables, looked up by name.
 					loaded = d.Map()
