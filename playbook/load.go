@@ -331,9 +331,22 @@ func LoadVarsFile(path string) (*value.Dict, error) {
 	}
 	m, ok := v.(*value.Dict)
 	if !ok {
-		return nil, yamlvalue.Errorf(yamlvalue.At(path, root), "vars file must be a mapping of variable names to values")
+		return nil, &NotMappingError{Pos: yamlvalue.At(path, root), Path: path, Got: v}
 	}
 	return m, nil
+}
+
+// A NotMappingError is a file of variables that holds something other
+// than a mapping. Each of Ansible's readers of such files words it its
+// own way, so the callers of LoadVarsFile reword it.
+type NotMappingError struct {
+	Pos  yamlvalue.Pos
+	Path string
+	Got  any
+}
+
+func (e *NotMappingError) Error() string {
+	return e.Pos.String() + ": vars file must be a mapping of variable names to values"
 }
 
 // A VarsFileContentError is a play's vars_files entry that holds neither

@@ -296,12 +296,23 @@ func (l *Loader) loadRole(name, dir string, params, from map[string]any) (*Role,
 	role := &Role{Name: filepath.Base(name), Path: dir, Params: params}
 	var err error
 	if role.Defaults, err = loadRoleVars(filepath.Join(dir, "defaults"), fromFile(from, "defaults")); err != nil {
-		return nil, err
+		return nil, roleVarsError(role, "defaults", err)
 	}
 	if role.Vars, err = loadRoleVars(filepath.Join(dir, "vars"), fromFile(from, "vars")); err != nil {
-		return nil, err
+		return nil, roleVarsError(role, "vars", err)
 	}
 	return role, nil
+}
+
+// roleVarsError words a role's defaults or vars that are no mapping as
+// ansible-core's Role does, which names main.yml whatever the file.
+func roleVarsError(role *Role, subdir string, err error) error {
+	var nm *NotMappingError
+	if !errors.As(err, &nm) {
+		return err
+	}
+	// Ansible shows no excerpt of the file: a position in the text only.
+	return fmt.Errorf("%s: The %s/main.yml file for role '%s' must contain a dictionary of variables", nm.Pos, subdir, role.Name)
 }
 
 // roleMetadata is what gansible reads of a role's meta/main.yml.

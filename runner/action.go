@@ -485,6 +485,11 @@ func (r *run) actionIncludeVars(h *hostState, t *playbook.Task, args map[string]
 					"failed": true, "changed": false, "ansible_facts": map[string]any{},
 					"ansible_included_var_files": []any{}, "message": r.notFound(t, "vars", file).Error()}}
 			}
+			var nm *playbook.NotMappingError
+			if errors.As(err, &nm) {
+				abs, _ := filepath.Abs(nm.Path)
+				return loadFailure(abs + " must be stored as a dictionary/hash")
+			}
 			return loadFailure(err.Error())
 		}
 		if dirFailure == "" || i < keep {

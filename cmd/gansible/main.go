@@ -613,6 +613,10 @@ func parseExtraVars(values []string, cwd string) (map[string]any, error) {
 				return nil, &runner.ExitError{Code: runner.ExitGeneral, Err: errors.New(playbook.MissingFileMessage(path))}
 			}
 			loaded, err := playbook.LoadVarsFile(path)
+			var nm *playbook.NotMappingError
+			if errors.As(err, &nm) {
+				return nil, runner.OptionsError(fmt.Errorf("Invalid extra vars data supplied. '@%s' could not be made into a dictionary", path))
+			}
 			if err != nil {
 				return nil, runner.ParserError(fmt.Errorf("invalid extra vars file %s: %w", v[1:], err))
 			}
