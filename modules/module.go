@@ -90,7 +90,14 @@ func (r *Result) Set(key string, value any) {
 	r.Fields[key] = value
 }
 
-// Failf marks the result failed with a message.
+// A CaughtException is an error the action reports as the Python
+// exception its plugin catches: the error's text as msg, and the
+// traceback under "exception" (a template that fails to render).
+type CaughtException interface {
+	error
+	Traceback() string
+}
+
 // FileNotFoundError is Ansible's AnsibleFileNotFound for a controller-side
 // source an action looks for: its name and the paths searched, in order.
 type FileNotFoundError struct {
@@ -113,6 +120,7 @@ func sourceNotFound(err error) error {
 	return failWith(map[string]any{"exception": err.Error()}, "%s", err.Error())
 }
 
+// Failf marks the result failed with a message.
 func Failf(format string, args ...any) *Result {
 	return &Result{Failed: true, Msg: fmt.Sprintf(format, args...)}
 }

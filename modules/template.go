@@ -1,10 +1,12 @@
 package modules
 
 import (
-	"github.com/gansible/gansible/modules/argspec"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gansible/gansible/modules/argspec"
 
 	"github.com/gansible/gansible/template"
 )
@@ -74,6 +76,10 @@ func runTemplate(c *Context, args Args) (*Result, error) {
 	text, err := c.RenderTemplate(local, syn)
 	if isVaultError(err) {
 		return nil, err // the action's error, as Ansible's template action raises it
+	}
+	var caught CaughtException
+	if errors.As(err, &caught) {
+		return nil, failWith(map[string]any{"exception": caught.Traceback()}, "%v", err)
 	}
 	if err != nil {
 		return nil, failf("%v", err)

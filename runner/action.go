@@ -977,7 +977,12 @@ func (r *run) renderTemplateFile(t *playbook.Task, vars template.Vars, path stri
 	// the template's own directory, each with its templates/ first.
 	srcDir := filepath.Dir(full)
 	search := append(r.searchDirs(t, "templates"), filepath.Join(srcDir, "templates"), srcDir)
-	return r.opts.Engine.RenderFile(name, string(data), s, template.FileOptions{Syntax: syn, SearchPath: search})
+	text, err := r.opts.Engine.RenderFile(name, string(data), s, template.FileOptions{Syntax: syn, SearchPath: search})
+	if err != nil {
+		class, msg := template.FileException(err, string(data))
+		return "", &pyException{class: class, text: msg}
+	}
+	return text, nil
 }
 
 // applyModuleDefaults adds to args the module_defaults of t's action that

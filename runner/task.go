@@ -525,6 +525,12 @@ func skippedResult() *taskResult {
 // failure is a task failing on a host before or outside its action.
 func (r *run) failure(t *playbook.Task, err error) *taskResult {
 	msg := err.Error()
+	var pe *pyException
+	if errors.As(err, &pe) {
+		return &taskResult{status: output.Failed, result: map[string]any{
+			"changed": false, "failed": true, "msg": msg, "exception": pe.Traceback(),
+		}}
+	}
 	var ce *conditionalError
 	if errors.As(err, &ce) {
 		msg = ce.message() + "\n\n" + excerpt.At(t.Pos.File, t.Pos.Line, t.Pos.Col)
@@ -568,6 +574,22 @@ func (r *run) argsFailure(t *playbook.Task, err error) *taskResult {
 	return &taskResult{status: output.Failed, result: map[string]any{
 		"changed": false, "failed": true, "exception": pythonTraceback(pe),
 	}}
+}
+
+// pyException is a Python exception that an action plugin catches and
+// reports as its result: "Class: text" as msg, with the traceback (the
+// template action's failure to render a file).
+type pyException struct {
+	class string // qualified, as a traceback names it
+	text  string
+}
+
+func (e *pyException) Error() string {
+	return e.class[strings.LastIndexByte(e.class, '.')+1:] + ": " + e.text
+}
+
+func (e *pyException) Traceback() string {
+	return pythonTraceback(&template.PyError{Class: e.class, Msg: e.text})
 }
 
 // pythonTraceback is the text of a traceback as far as gansible has one:

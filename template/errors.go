@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gansible/gansible/template/syntax"
 )
@@ -101,6 +102,37 @@ func templateError(name, src string, err error) error {
 		out.Line = 0 // a line number means little inside a one-line string
 	}
 	return out
+}
+
+// FileException is the exception ansible-core's template action catches
+// when a template file fails to render, from err and the file's source:
+// its class as a traceback's last line names it
+// ("ansible.errors.AnsibleUndefinedVariable") and its text. The action
+// reports it as its short class name and text.
+func FileException(err error, src string) (class, text string) {
+	var pe *PyError
+	var se *syntax.Error
+	var tye *typeError
+	var nf *notFoundError
+	var u *undefinedError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Class, pe.Msg
+	case errors.As(err, &u):
+		return "ansible.errors.AnsibleUndefinedVariable", u.msg + ". " + u.msg
+	case errors.As(err, &se):
+		return "ansible.errors.AnsibleError", fmt.Sprintf("template error while templating string: %s. String: %s. %s", se.Msg, src, se.Msg)
+	case errors.As(err, &tye):
+		return "ansible.errors.AnsibleError", fmt.Sprintf("Unexpected templating type error occurred on (%s): %s. %s", src, tye.msg, tye.msg)
+	case errors.As(err, &nf):
+		name, text, _ := strings.Cut(nf.Error(), ": ")
+		return "jinja2.exceptions." + name, text
+	}
+	var te *Error
+	if errors.As(err, &te) {
+		return "ansible.errors.AnsibleError", te.Msg
+	}
+	return "ansible.errors.AnsibleError", err.Error()
 }
 
 // PyError is a Python exception other than TypeError raised while

@@ -657,6 +657,18 @@ func arithmetic(op string, a, b any) (any, error) {
 		}
 		return nil, &typeError{fmt.Sprintf("can't multiply sequence by non-int of type '%s'", pyType(other))}
 	}
+	if op == "+" {
+		// Python tries the left operand's concatenation last, which
+		// refuses in its own words.
+		switch a.(type) {
+		case string:
+			return nil, &typeError{fmt.Sprintf("can only concatenate str (not \"%s\") to str", pyType(b))}
+		case []any:
+			return nil, &typeError{fmt.Sprintf("can only concatenate list (not \"%s\") to list", pyType(b))}
+		case tuple:
+			return nil, &typeError{fmt.Sprintf("can only concatenate tuple (not \"%s\") to tuple", pyType(b))}
+		}
+	}
 	if !aNum || !bNum {
 		return nil, &typeError{fmt.Sprintf("unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b))}
 	}
