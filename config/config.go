@@ -68,6 +68,7 @@ type Config struct {
 	// [inventory] unparsed_is_failed, any_unparsed_is_failed and
 	// inventory_unparsed_warning (default true).
 	InventoryUnparsedFailed, InventoryAnyUnparsedFailed, InventoryUnparsedWarning bool
+	LocalhostWarning                                                              bool
 
 	VaultPasswordFile    string   // vault_password_file, as an absolute path
 	VaultIdentityList    []string // vault_identity_list: label@source entries
@@ -133,6 +134,7 @@ var settings = []setting{
 		}, value: func(c *Config) any { return listOf(c.InventoryEnabled) }}},
 	{"INVENTORY_UNPARSED_IS_FAILED", []iniKey{{"inventory", "unparsed_is_failed"}}, []string{"ANSIBLE_INVENTORY_UNPARSED_FAILED"}, setBool(func(c *Config) *bool { return &c.InventoryUnparsedFailed })},
 	{"INVENTORY_ANY_UNPARSED_IS_FAILED", []iniKey{{"inventory", "any_unparsed_is_failed"}}, []string{"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED"}, setBool(func(c *Config) *bool { return &c.InventoryAnyUnparsedFailed })},
+	{"LOCALHOST_WARNING", []iniKey{{"defaults", "localhost_warning"}}, []string{"ANSIBLE_LOCALHOST_WARNING"}, setBool(func(c *Config) *bool { return &c.LocalhostWarning })},
 	{"INVENTORY_UNPARSED_WARNING", []iniKey{{"inventory", "inventory_unparsed_warning"}}, []string{"ANSIBLE_INVENTORY_UNPARSED_WARNING"}, setBool(func(c *Config) *bool { return &c.InventoryUnparsedWarning })},
 	{"DEFAULT_REMOTE_USER", []iniKey{{"defaults", "remote_user"}}, []string{"ANSIBLE_REMOTE_USER"}, setString(func(c *Config) *string { return &c.RemoteUser })},
 	{"DEFAULT_FORKS", []iniKey{{"defaults", "forks"}}, []string{"ANSIBLE_FORKS"}, setInt(func(c *Config) *int { return &c.Forks })},
@@ -314,6 +316,7 @@ func defaults(home string) *Config {
 		Inventory:                []string{"/etc/ansible/hosts"},
 		InventoryEnabled:         []string{"host_list", "script", "auto", "yaml", "ini", "toml"},
 		InventoryUnparsedWarning: true,
+		LocalhostWarning:         true,
 		Forks:                    5,
 		PollInterval:             15,
 		Timeout:                  10,

@@ -106,16 +106,20 @@ func (y *yamlInventory) group(keyNode, body *yaml.Node) (string, error) {
 	if isNull(body) {
 		return name, nil
 	}
+	// As Ansible, the three sections are checked, in this order, before
+	// any of the group is read.
+	for _, key := range []string{"vars", "children", "hosts"} {
+		if n := mappingValue(body, key); n != nil && sectionMapping(deref(n)) == nil {
+			return "", y.errorf(n, "Invalid \"%s\" entry for \"%s\" group, requires a dictionary, found \"%s\" instead.", key, name, loadedClass(deref(n)))
+		}
+	}
 	for i := 0; i+1 < len(body.Content); i += 2 {
 		key, section := body.Content[i].Value, sectionMapping(deref(body.Content[i+1]))
 		switch key {
 		case "vars", "children", "hosts":
-			if section == nil {
-				return "", y.errorf(body.Content[i+1], "Invalid \"%s\" entry for \"%s\" group, requires a dictionary, found %q instead.", key, name, kindName(deref(body.Content[i+1])))
-			}
 		default:
 			if section == nil {
-				y.inv.warnf("Skipping key (%s) in group (%s) as it is not a mapping, it is a %s", key, name, kindName(deref(body.Content[i+1])))
+				y.inv.warnf("Skipping key (%s) in group (%s) as it is not a mapping, it is a %s", key, name, loadedClass(deref(body.Content[i+1])))
 			} else {
 				y.inv.warnf("Skipping unexpected key (%s) in group (%s), only \"vars\", \"children\" and \"hosts\" are valid", key, name)
 			}
@@ -140,6 +144,8 @@ func (y *yamlInventory) group(keyNode, body *yaml.Node) (string, error) {
 	return name, nil
 }
 
+func isString(v any) bool { _, ok := v.(string); return ok }
+
 // sectionMapping returns the mapping under hosts/vars/children; a bare
 // string is shorthand for a mapping with one null-valued key, and null is
 // an empty mapping. Anything else gives nil.
@@ -149,28 +155,28 @@ func sectionMapping(n *yaml.Node) *yaml.Node {
 		return &yaml.Node{Kind: yaml.MappingNode}
 	case n.Kind == yaml.MappingNode:
 		return n
-	case n.Kind == yaml.ScalarNode:
+	case n.Kind == yaml.ScalarNode && isString(yamlvalue.Scalar(n)):
 		return &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{n, {Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}}}
 	}
 	return nil
 }
 
-func kindName(n *yaml.Node) string {
+// loadedClass is the Python class of what Ansible's YAML loader builds
+// from n, as type() prints it.
+func loadedClass(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
-		return "list"
+		return "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
 	case yaml.MappingNode:
-		return "dict"
+		return "<class 'ansible.parsing.yaml.objects.AnsibleMapping'>"
 	}
-	switch yamlvalue.Scalar(n).(type) {
-	case int:
-		return "int"
-	case float64:
-		return "float"
-	case bool:
-		return "bool"
+	if v := yamlvalue.Scalar(n); v != nil {
+		if _, ok := v.(string); ok {
+			return "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>"
+		}
+		return pyTypeName(v)
 	}
-	return "str"
+	return "<class 'NoneType'>"
 }
 
 func (y *yamlInventory) groupVar(g *Group, k, v *yaml.Node) error {

@@ -60,6 +60,9 @@ type Options struct {
 	// ForceHandlers runs notified handlers on hosts that failed, as
 	// --force-handlers or force_handlers in ansible.cfg.
 	ForceHandlers bool
+	// LocalhostWarning warns of an inventory without hosts, as
+	// localhost_warning does.
+	LocalhostWarning bool
 	// WarnMissingHandler makes a notify of no handler a warning, as
 	// error_on_missing_handler = false, instead of ending the run.
 	WarnMissingHandler bool
@@ -178,6 +181,12 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 	inv := opts.Inventory
 	r.groups = template.MarkPlain(inv.GroupsMap())
 	r.groupNames = map[string][]any{}
+	// ansible-playbook's get_host_list: an empty inventory is a warning,
+	// and a --limit then matches nothing without an error.
+	emptyInventory := len(inv.Hosts()) == 0
+	if emptyInventory && opts.LocalhostWarning {
+		opts.Out.Warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
+	}
 	if opts.FactCache != nil && opts.FlushCache {
 		if err := opts.FactCache.Flush(); err != nil {
 			return &ExitError{Code: ExitGeneral, Err: fmt.Errorf("flushing the fact cache: %w", err)}
@@ -202,7 +211,7 @@ func Run(ctx context.Context, opts *Options, playbooks []*playbook.Playbook) err
 		if err != nil {
 			return OptionsError(err)
 		}
-		if len(limited) == 0 {
+		if len(limited) == 0 && !emptyInventory {
 			return &ExitError{Code: ExitGeneral, Err: errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")}
 		}
 		r.limit = limited

@@ -426,6 +426,7 @@ func (s *setup) options(f *flags, loader *playbook.Loader) *runner.Options {
 		Out:                s.out,
 		ExtraVars:          s.extraVars,
 		Limit:              f.limit,
+		LocalhostWarning:   s.cfg.LocalhostWarning,
 		Tags:               splitList(f.tags),
 		SkipTags:           splitList(f.skipTags),
 		Check:              f.check,
