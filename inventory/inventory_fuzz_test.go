@@ -53,7 +53,8 @@ func FuzzYAMLInventory(f *testing.F) {
 			var pe *yamlvalue.Error
 			switch {
 			case errors.As(err, &pe):
-				if pe.Pos.File != fuzzSource || pe.Pos.Line > yamlLines(data) {
+				// libyaml places an error at the end of the stream one line past the last, as PyYAML reports it.
+				if pe.Pos.File != fuzzSource || pe.Pos.Line > yamlLines(data)+1 {
 					t.Fatalf("YAML error %q at %v, outside %s", err, pe.Pos, fuzzSource)
 				}
 			case isYAMLRootError(err):
